@@ -1,0 +1,1 @@
+"""The chat platforms and the process: adapters, runtime, scheduler, CLI, configuration."""

@@ -1,0 +1,320 @@
+"""The console adapter: chat with the bot in a terminal, as one or several users in one or several
+rooms, with no chat server. It implements the same adapter interface as Matrix and Mattermost.
+
+Every message gets a short id that the other console commands take: ``u3`` for what users typed,
+``b12`` for what the bot said. Type ``/aide`` in the console for its own commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.adapters.base import Outgoing
+from commands.events import Message, ReactionAdded, Redacted, Role
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+CONSOLE_HELP = """Commandes de la console (tout le reste est envoyé dans le salon) :
+  /as <personne>              parler en tant que <personne> (ex. /as bob)
+  /room <salon>               passer dans le salon <salon> (ex. /room coroutine)
+  /react <id> <emoji>         réagir à un message (ex. /react b12 💶)
+  /unreact <id> <emoji>       retirer sa réaction
+  /edit <id> <texte>          modifier un de ses messages (ex. /edit u3 !contrib 2h atelier)
+  /delete <id>                supprimer un de ses messages (annule ce qu'il a créé)
+  /thread <id> <texte>        répondre dans le fil d'un message
+  /role <personne> admin|membre   changer le rôle de quelqu'un dans ce salon
+  /who                        qui je suis, où je suis
+  /quit                       quitter (Ctrl-D aussi)"""
+
+
+@dataclass
+class Said:
+    """What the console showed for one bot output (kept for scenario tests)."""
+
+    room: str
+    short_id: str
+    kind: str
+    text: str
+    reply_to: str | None = None
+    file_path: Path | None = None
+    data: bytes | None = None
+
+
+class ConsoleAdapter:
+    platform = "console"
+
+    def __init__(
+        self,
+        *,
+        user: str = "alice",
+        room: str = "general",
+        admins: tuple[str, ...] | list[str] = ("alice",),
+        out: Callable[[str], None] | None = None,
+        files_dir: Path | None = None,
+    ) -> None:
+        self.user = user
+        self.room = room
+        self.roles: dict[tuple[str, str], Role] = {}
+        self.admins = {a.lstrip("@") for a in admins}
+        self.out = out or (lambda line: print(line, flush=True))
+        self.files_dir = files_dir
+        self.session = uuid.uuid4().hex[:8]
+        self._n = 0
+        self._short: dict[str, str] = {}  # short id -> platform event id
+        self._long: dict[str, str] = {}  # platform event id -> short id
+        self._authors: dict[str, str] = {}  # short id -> author
+        self._reactions: dict[tuple[str, str, str], str] = {}  # (user, target, key) -> event id
+        self.transcript: list[Said] = []
+        self._runtime: Runtime | None = None
+
+    # -- identities -----------------------------------------------------------------------------
+    @staticmethod
+    def user_id(name: str) -> str:
+        return name if name.startswith("@") else f"@{name}"
+
+    def role_of(self, user: str, room: str) -> Role:
+        uid = self.user_id(user)
+        if (uid, room) in self.roles:
+            return self.roles[(uid, room)]
+        return Role.ADMIN if uid.lstrip("@") in self.admins else Role.MEMBER
+
+    def set_role(self, user: str, role: Role, room: str | None = None) -> None:
+        self.roles[(self.user_id(user), room or self.room)] = role
+
+    def _new_id(self, prefix: str = "u") -> tuple[str, str]:
+        self._n += 1
+        short = f"{prefix}{self._n}"
+        full = f"console-{self.session}-{short}"
+        self._short[short] = full
+        self._long[full] = short
+        return short, full
+
+    def resolve(self, short: str) -> str:
+        """The platform id behind a short id (``u3`` or ``b12``)."""
+        if short in self._short:
+            return self._short[short]
+        if short.startswith("b") and short[1:].isdigit():
+            return f"console-{short}"
+        raise KeyError(short)
+
+    def _base(self, user: str | None, room: str | None) -> dict[str, object]:
+        name = (user or self.user).lstrip("@")
+        room_id = room or self.room
+        return {
+            "room_id": room_id,
+            "room_name": room_id,
+            "sender": self.user_id(name),
+            "sender_name": name.capitalize(),
+            "role": self.role_of(name, room_id),
+            "platform": self.platform,
+        }
+
+    # -- what users do ------------------------------------------------------------------------------
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("the console adapter is not attached to a runtime")
+        return self._runtime
+
+    def attach(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        runtime.add_adapter(self)
+
+    async def say(
+        self,
+        text: str,
+        *,
+        user: str | None = None,
+        room: str | None = None,
+        thread: str | None = None,
+    ) -> str:
+        short, full = self._new_id("u")
+        self._authors[short] = self.user_id(user or self.user)
+        thread_id = self.resolve(thread) if thread else None
+        await self.runtime.handle(
+            Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))  # type: ignore[arg-type]
+        )
+        return short
+
+    async def react(
+        self, target: str, key: str, *, user: str | None = None, room: str | None = None
+    ) -> str:
+        short, full = self._new_id("r")
+        who = self.user_id(user or self.user)
+        self._reactions[(who, target, key)] = full
+        await self.runtime.handle(
+            ReactionAdded(
+                event_id=full,
+                target_event_id=self.resolve(target),
+                key=key,
+                **self._base(user, room),
+            )  # type: ignore[arg-type]
+        )
+        return short
+
+    async def unreact(
+        self, target: str, key: str, *, user: str | None = None, room: str | None = None
+    ) -> bool:
+        who = self.user_id(user or self.user)
+        reaction = self._reactions.pop((who, target, key), None)
+        if reaction is None:
+            return False
+        _, full = self._new_id("x")
+        await self.runtime.handle(
+            Redacted(event_id=full, target_event_id=reaction, **self._base(user, room))
+        )  # type: ignore[arg-type]
+        return True
+
+    async def edit(
+        self, target: str, text: str, *, user: str | None = None, room: str | None = None
+    ) -> str:
+        self._check_author(target, user)
+        short, full = self._new_id("e")
+        await self.runtime.handle(
+            Message(
+                event_id=full, body=text, edit_of=self.resolve(target), **self._base(user, room)
+            )  # type: ignore[arg-type]
+        )
+        return short
+
+    async def delete(
+        self, target: str, *, user: str | None = None, room: str | None = None
+    ) -> None:
+        self._check_author(target, user)
+        _, full = self._new_id("x")
+        await self.runtime.handle(
+            Redacted(event_id=full, target_event_id=self.resolve(target), **self._base(user, room))
+        )  # type: ignore[arg-type]
+
+    def _check_author(self, target: str, user: str | None) -> None:
+        author = self._authors.get(target)
+        if author is None:
+            raise PermissionError(f"{target}: not a message typed in this console")
+        if author != self.user_id(user or self.user):
+            raise PermissionError(f"{target}: only {author} can change it")
+
+    # -- what the bot does ------------------------------------------------------------------------------
+    async def deliver(self, item: Outgoing) -> str | None:
+        short = f"b{item.id}"
+        reply = self._long.get(item.reply_to or "", item.reply_to)
+        if item.kind == "react":
+            target = self._long.get(item.target_event or "", item.target_event)
+            text = f"[{item.room_id}] 🤖 {item.reaction_key} → {target}"
+            self._show(Said(item.room_id, short, "react", item.reaction_key or "", target))
+        elif item.kind == "edit":
+            target = self._long.get(item.target_platform_id or "", item.target_platform_id or "?")
+            text = f"[{item.room_id}] 🤖 {target} (modifié) :\n{_indent(item.body)}"
+            self._show(Said(item.room_id, target, "edit", item.body))
+        elif item.kind == "file":
+            path = self._save_file(item)
+            where = f" → {path}" if path else ""
+            text = f"[{item.room_id}] 🤖 {short} 📎 {item.file_name} ({len(item.data or b'')} octets){where}\n{_indent(item.body)}"
+            self._show(Said(item.room_id, short, "file", item.body, reply, path, item.data))
+        else:
+            arrow = f" ↪ {reply}" if reply else ""
+            text = f"[{item.room_id}] 🤖 {short}{arrow}\n{_indent(item.body)}"
+            self._show(Said(item.room_id, short, "text", item.body, reply))
+        self.out(text)
+        platform_id = f"console-{short}" if item.kind != "edit" else f"console-{short}-edit"
+        self._long[platform_id] = short
+        return platform_id
+
+    def _show(self, said: Said) -> None:
+        self.transcript.append(said)
+
+    def _save_file(self, item: Outgoing) -> Path | None:
+        if self.files_dir is None or item.data is None:
+            return None
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / f"b{item.id}-{Path(item.file_name or 'file').name}"
+        path.write_bytes(item.data)
+        return path
+
+    async def close(self) -> None:
+        return None
+
+    # -- the interactive loop ----------------------------------------------------------------------
+    async def run(self, runtime: Runtime) -> None:
+        if self._runtime is None:
+            self.attach(runtime)
+        self.out(CONSOLE_HELP.splitlines()[0].split("(")[0].strip() + " : /aide")
+        self.out(f"Tu es {self.user} dans le salon {self.room}. Essaie : !aide")
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                line = await loop.run_in_executor(None, _read_line, f"{self.user}@{self.room}> ")
+            except EOFError:
+                break
+            if not await self.command_line(line):
+                break
+            await runtime.flush()
+
+    async def command_line(self, line: str) -> bool:
+        """Handle one typed line; ``False`` means quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if not line.startswith("/"):
+            short = await self.say(line)
+            self.out(f"   ({short})")
+            return True
+        word, _, rest = line[1:].partition(" ")
+        args = rest.split()
+        try:
+            return await self._console_command(word.lower(), args, rest)
+        except (KeyError, PermissionError, IndexError) as err:
+            self.out(f"⚠️ {err}")
+            return True
+
+    async def _console_command(self, word: str, args: list[str], rest: str) -> bool:
+        if word in ("quit", "exit", "q", "quitter"):
+            return False
+        if word in ("aide", "help", "h"):
+            self.out(CONSOLE_HELP)
+        elif word in ("as", "en", "user") and args:
+            self.user = args[0].lstrip("@")
+            self.out(f"Tu es maintenant {self.user}.")
+        elif word in ("room", "salon") and args:
+            self.room = args[0].lstrip("#")
+            self.out(f"Salon : {self.room}.")
+        elif word == "react" and len(args) >= 2:
+            await self.react(args[0], args[1])
+        elif word == "unreact" and len(args) >= 2:
+            if not await self.unreact(args[0], args[1]):
+                self.out("⚠️ Tu n'as pas mis cette réaction.")
+        elif word == "edit" and len(args) >= 2:
+            await self.edit(args[0], rest.split(" ", 1)[1])
+        elif word in ("delete", "del", "suppr") and args:
+            await self.delete(args[0])
+        elif word in ("thread", "fil") and len(args) >= 2:
+            short = await self.say(rest.split(" ", 1)[1], thread=args[0])
+            self.out(f"   ({short})")
+        elif word == "role" and len(args) >= 2:
+            role = Role.ADMIN if args[1].lower() in ("admin", "administrateur") else Role.MEMBER
+            self.set_role(args[0], role)
+            self.out(f"{args[0]} : {role.value} dans {self.room}.")
+        elif word in ("who", "qui"):
+            self.out(f"{self.user} ({self.role_of(self.user, self.room).value}) dans {self.room}")
+        else:
+            self.out("⚠️ Commande de console inconnue. /aide pour la liste.")
+        return True
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def _read_line(prompt: str) -> str:
+    if sys.stdin.isatty():
+        return input(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line

@@ -1,0 +1,23 @@
+"""Wiring: configuration -> database -> registry -> runtime."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Config
+from bot.runtime import Runtime
+from commands import build_registry
+from storage.db import open_database
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def build_runtime(config: Config) -> Runtime:
+    engine = open_database(config.database_url)
+    return Runtime(engine, build_registry(), config.settings())

@@ -1,0 +1,97 @@
+"""The ``cagnotte`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import build_runtime, setup_logging
+from bot.config import Config, ConfigError, load_config
+
+log = logging.getLogger("cagnotte")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cagnotte",
+        description="Bot de contributions et de cobudget pour les collectifs (Matrix, Mattermost, console).",
+    )
+    parser.add_argument(
+        "-c", "--config", help="fichier de configuration TOML (défaut : ./config.toml s'il existe)"
+    )
+    sub = parser.add_subparsers(dest="command")
+    console = sub.add_parser(
+        "console", help="discuter avec le bot dans le terminal, sans serveur de chat"
+    )
+    console.add_argument("--user", help="personne au départ (défaut : alice)")
+    console.add_argument("--room", help="salon au départ (défaut : general)")
+    console.add_argument("--db", help="URL de base de données (défaut : fichier SQLite dans data/)")
+    sub.add_parser(
+        "run", help="lancer le bot sur les plateformes configurées ([matrix], [mattermost])"
+    )
+    sub.add_parser("migrate", help="créer ou mettre à jour le schéma de la base de données")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as err:
+        print(f"cagnotte: configuration: {err}", file=sys.stderr)
+        return 2
+    setup_logging(config.bot.log_level)
+    command = args.command or "run"
+    if command == "migrate":
+        build_runtime(config)
+        print(f"database ready: {config.database_url}")
+        return 0
+    if command == "console":
+        if args.db:
+            config.database.url = args.db
+        return _run_console(config, args.user, args.room)
+    return _run(config)
+
+
+def _run_console(config: Config, user: str | None, room: str | None) -> int:
+    async def go() -> None:
+        runtime = build_runtime(config)
+        adapter = ConsoleAdapter(
+            user=user or config.console.user,
+            room=room or config.console.room,
+            admins=config.console.admins,
+            files_dir=Path(config.bot.data_dir) / "files",
+        )
+        adapter.attach(runtime)
+        await runtime.resume_pending()
+        try:
+            await adapter.run(runtime)
+        finally:
+            with contextlib.suppress(Exception):
+                await runtime.flush(timeout=5)
+            await runtime.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(go())
+    return 0
+
+
+def _run(config: Config) -> int:
+    platforms = [name for name in ("matrix", "mattermost") if config.raw.get(name)]
+    if not platforms:
+        print("Aucune plateforme configurée : démarrage de la console.", file=sys.stderr)
+        return _run_console(config, None, None)
+    print(
+        f"cagnotte: platforms {', '.join(platforms)} are not available in this version",
+        file=sys.stderr,
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

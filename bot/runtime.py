@@ -1,0 +1,236 @@
+"""The runtime: takes neutral events from adapters, has the dispatcher handle each in one
+transaction (in a single worker thread), and delivers the bot's queued messages through the
+room's adapter, one ordered queue per room, so a slow or rate-limited room never holds up others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.adapters.base import Adapter, DeliveryError, Outgoing
+from commands.core import Dispatcher, Registry, Settings, pending_messages
+from commands.events import AnyEvent
+from storage.models import BotMessage, Room
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 8
+
+
+class Runtime:
+    def __init__(
+        self,
+        engine: Engine,
+        registry: Registry,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.settings = settings or Settings()
+        self.dispatcher = Dispatcher(engine, registry, self.settings)
+        self.adapters: dict[str, Adapter] = {}
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cagnotte-db")
+        self._senders: dict[str, asyncio.Task[None]] = {}
+        self._wake: dict[str, asyncio.Event] = {}
+        self._idle: dict[str, asyncio.Event] = {}
+        self._closed = False
+
+    # -- adapters -------------------------------------------------------------------------
+    def add_adapter(self, adapter: Adapter) -> None:
+        self.adapters[adapter.platform] = adapter
+
+    async def run_db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking database work in the single database thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, fn, *args)
+
+    # -- events in --------------------------------------------------------------------------
+    async def handle(self, event: AnyEvent) -> None:
+        """Handle one event (committed when this returns) and schedule its answers."""
+        sent = await self.run_db(self.dispatcher.handle, event, self.clock())
+        for room_id in {m.room_id for m in sent}:
+            self.kick(room_id)
+
+    async def run_job(self, fn: Callable[[Session], list[BotMessage]]) -> None:
+        """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
+        queued."""
+
+        def work() -> list[BotMessage]:
+            from storage.db import transaction
+
+            with transaction(self.engine) as db:
+                return fn(db)
+
+        for room_id in {m.room_id for m in await self.run_db(work)}:
+            self.kick(room_id)
+
+    # -- messages out ---------------------------------------------------------------------------
+    def kick(self, room_id: str) -> None:
+        """Make sure the room's sender is draining its queue."""
+        if self._closed:
+            return
+        self._wake.setdefault(room_id, asyncio.Event()).set()
+        self._idle.setdefault(room_id, asyncio.Event()).clear()
+        task = self._senders.get(room_id)
+        if task is None or task.done():
+            self._senders[room_id] = asyncio.create_task(
+                self._sender(room_id), name=f"sender:{room_id}"
+            )
+
+    async def resume_pending(self) -> None:
+        """At start: deliver what was queued but not sent before a stop or crash."""
+        rooms = await self.run_db(self._rooms_with_pending)
+        for room_id in rooms:
+            self.kick(room_id)
+
+    def _rooms_with_pending(self) -> list[str]:
+        with Session(self.engine) as db:
+            return sorted({m.room_id for m in pending_messages(db, limit=10_000)})
+
+    async def _sender(self, room_id: str) -> None:
+        wake = self._wake[room_id]
+        idle = self._idle[room_id]
+        backoff = 1.0
+        while not self._closed:
+            wake.clear()
+            batch = await self.run_db(self._load_pending, room_id)
+            if not batch:
+                idle.set()
+                await wake.wait()
+                continue
+            for item in batch:
+                adapter = self.adapters.get(item[1])
+                if adapter is None:
+                    log.error("no adapter for platform %s (room %s)", item[1], room_id)
+                    await self.run_db(self._mark_failed, item[0].id, True)
+                    continue
+                try:
+                    platform_id = await adapter.deliver(item[0])
+                except DeliveryError as err:
+                    log.warning("delivery of message %s to %s failed: %s", item[0].id, room_id, err)
+                    gave_up = await self.run_db(self._mark_failed, item[0].id, err.permanent)
+                    if not gave_up:
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, 60.0)
+                        break
+                    continue
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("delivery of message %s to %s crashed", item[0].id, room_id)
+                    gave_up = await self.run_db(self._mark_failed, item[0].id, False)
+                    if not gave_up:
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, 60.0)
+                        break
+                    continue
+                backoff = 1.0
+                await self.run_db(self._mark_sent, item[0].id, platform_id)
+
+    def _load_pending(self, room_id: str) -> list[tuple[Outgoing, str]]:
+        with Session(self.engine) as db:
+            room = db.get(Room, room_id)
+            platform = room.platform if room else "console"
+            out = []
+            for m in pending_messages(db, room_id, limit=50):
+                target = db.get(BotMessage, m.target_id) if m.target_id else None
+                if m.kind == "edit" and (target is None or target.platform_id is None):
+                    # the message to edit was never delivered: nothing to edit
+                    self._skip(db, m)
+                    continue
+                out.append(
+                    (
+                        Outgoing(
+                            id=m.id or 0,
+                            room_id=m.room_id,
+                            kind=m.kind,
+                            body=m.body,
+                            html=m.html,
+                            reply_to=m.reply_to,
+                            thread_id=m.thread_id,
+                            target_platform_id=target.platform_id if target else None,
+                            target_event=m.target_event,
+                            reaction_key=m.reaction_key,
+                            file_name=m.file_name,
+                            mime=m.mime,
+                            data=m.data,
+                            mentions=list(m.mentions),
+                        ),
+                        platform,
+                    )
+                )
+            db.commit()
+            return out
+
+    @staticmethod
+    def _skip(db: Session, m: BotMessage) -> None:
+        m.sent_at = dt.datetime.now(dt.UTC)
+        m.attempts += 1
+        db.add(m)
+
+    def _mark_sent(self, message_id: int, platform_id: str | None) -> None:
+        with Session(self.engine) as db:
+            m = db.get(BotMessage, message_id)
+            if m is None:
+                return
+            m.sent_at = dt.datetime.now(dt.UTC)
+            m.platform_id = platform_id
+            m.attempts += 1
+            db.add(m)
+            db.commit()
+
+    def _mark_failed(self, message_id: int, permanent: bool) -> bool:
+        with Session(self.engine) as db:
+            m = db.get(BotMessage, message_id)
+            if m is None:
+                return True
+            m.attempts += 1
+            gave_up = permanent or m.attempts >= MAX_ATTEMPTS
+            if gave_up:
+                m.sent_at = dt.datetime.now(dt.UTC)
+                log.error(
+                    "giving up on message %s in %s after %s attempts", m.id, m.room_id, m.attempts
+                )
+            db.add(m)
+            db.commit()
+            return gave_up
+
+    async def flush(self, timeout: float = 10.0) -> None:
+        """Wait until every room's queue is empty (tests, clean shutdown)."""
+
+        async def all_idle() -> None:
+            while True:
+                waiting = [
+                    e for r, e in self._idle.items() if not e.is_set() and r in self._senders
+                ]
+                if not waiting:
+                    return
+                await asyncio.gather(*(e.wait() for e in waiting))
+
+        await asyncio.wait_for(all_idle(), timeout)
+
+    async def close(self) -> None:
+        self._closed = True
+        for task in self._senders.values():
+            task.cancel()
+        await asyncio.gather(*self._senders.values(), return_exceptions=True)
+        self._senders.clear()
+        for adapter in self.adapters.values():
+            await adapter.close()
+        self._db.shutdown(wait=True)
+
+    def select_bot_message(self, platform_id: str) -> BotMessage | None:
+        with Session(self.engine) as db:
+            return db.exec(select(BotMessage).where(BotMessage.platform_id == platform_id)).first()

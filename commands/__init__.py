@@ -1,0 +1,19 @@
+"""What the bot understands and does. No platform library is imported here.
+
+``build_registry()`` collects every family of commands; a family is a module with a
+``register(reg)`` function.
+"""
+
+from __future__ import annotations
+
+from commands import admin, contrib, export, help, projects
+from commands.core import Registry
+
+FAMILIES = [contrib, projects, export, admin, help]
+
+
+def build_registry() -> Registry:
+    reg = Registry()
+    for family in FAMILIES:
+        family.register(reg)
+    return reg

@@ -1,0 +1,93 @@
+"""Room settings: language, time zone, day length, maximum entry, admin level."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from commands import i18n
+from commands.core import Context, Registry, UserError
+from commands.grammar import fold, parse_duration, tokenize
+from commands.render import lines, table
+
+FAMILY = "admin"
+
+
+def register(reg: Registry) -> None:
+    @reg.command("langue", family=FAMILY, aliases=("language", "lang"))
+    def language(ctx: Context, args: str) -> None:
+        wanted = fold(args.strip())
+        aliases = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
+        wanted = aliases.get(wanted, wanted)
+        if not wanted:
+            ctx.reply(ctx.t("admin.language_is", lang=ctx.lang, choices=", ".join(i18n.LANGUAGES)))
+            return
+        if not ctx.is_admin:
+            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}langue")
+        if wanted not in i18n.LANGUAGES:
+            raise UserError(
+                "admin.error.language", lang=args.strip(), choices=", ".join(i18n.LANGUAGES)
+            )
+        before = ctx.room.language
+        ctx.room.language = wanted
+        ctx.audit("set", "room", ctx.room.id, setting="language", before=before, after=wanted)
+        ctx.reply(ctx.t("admin.language_set"))
+
+    @reg.command("fuseau", family=FAMILY, aliases=("timezone", "tz"))
+    def timezone(ctx: Context, args: str) -> None:
+        wanted = args.strip()
+        if not wanted:
+            ctx.reply(ctx.t("admin.timezone_is", tz=ctx.room.timezone))
+            return
+        if not ctx.is_admin:
+            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}fuseau")
+        zones = {fold(z): z for z in available_timezones()}
+        zone = zones.get(fold(wanted))
+        if zone is None:
+            raise UserError("admin.error.timezone", tz=wanted)
+        ZoneInfo(zone)
+        before = ctx.room.timezone
+        ctx.room.timezone = zone
+        ctx.audit("set", "room", ctx.room.id, setting="timezone", before=before, after=zone)
+        ctx.reply(ctx.t("admin.timezone_set", tz=zone))
+
+    @reg.command("reglages", family=FAMILY, aliases=("settings", "reglage", "setting"))
+    def settings(ctx: Context, args: str) -> None:
+        tokens = tokenize(args)
+        if not tokens:
+            rows = [
+                [ctx.t("admin.setting.language"), ctx.room.language],
+                [ctx.t("admin.setting.timezone"), ctx.room.timezone],
+                [ctx.t("admin.setting.currency"), ctx.room.currency],
+                [ctx.t("admin.setting.day"), ctx.duration(ctx.room.day_minutes)],
+                [ctx.t("admin.setting.max_entry"), ctx.duration(ctx.room.max_entry_minutes)],
+                [ctx.t("admin.setting.admin_level"), str(ctx.room.admin_level)],
+            ]
+            ctx.reply(lines(ctx.t("admin.settings_title"), table(["", ""], rows)))
+            return
+        if not ctx.is_admin:
+            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}reglages")
+        name = fold(tokens[0])
+        value = " ".join(tokens[1:])
+        if name in ("journee", "jour", "day") and value:
+            dur = parse_duration(value, ctx.room.day_minutes)
+            if dur is None or dur.negative or not 0 < dur.minutes <= 24 * 60:
+                raise UserError("admin.error.duration", value=value)
+            _set(ctx, "day_minutes", dur.minutes, ctx.duration(dur.minutes))
+        elif name in ("max", "maximum", "plafond") and value:
+            dur = parse_duration(value, ctx.room.day_minutes)
+            if dur is None or dur.negative or not 0 < dur.minutes <= 7 * 24 * 60:
+                raise UserError("admin.error.duration", value=value)
+            _set(ctx, "max_entry_minutes", dur.minutes, ctx.duration(dur.minutes))
+        elif name in ("admin", "niveau-admin", "admin-level") and value.isdigit():
+            _set(ctx, "admin_level", int(value), value)
+        elif name in ("devise", "currency") and len(value) == 3 and value.isalpha():
+            _set(ctx, "currency", value.upper(), value.upper())
+        else:
+            raise UserError("admin.error.setting", prefix=ctx.settings.prefix)
+
+
+def _set(ctx: Context, field: str, value: object, shown: str) -> None:
+    before = getattr(ctx.room, field)
+    setattr(ctx.room, field, value)
+    ctx.audit("set", "room", ctx.room.id, setting=field, before=before, after=value)
+    ctx.reply(ctx.t("admin.setting_set", setting=ctx.t(f"admin.field.{field}"), value=shown))

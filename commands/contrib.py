@@ -1,0 +1,372 @@
+"""Contributions: ``!contrib`` logs what someone gave, ``!annuler`` removes it, ``!contribs``
+shows totals; edits and redactions of the command message update or undo what it created."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from commands.core import Context, Registry, UserError
+from commands.grammar import (
+    Period,
+    fold,
+    is_mention,
+    match_period,
+    mention_id,
+    month_period,
+    parse_contrib,
+    tokenize,
+)
+from commands.i18n import format_date
+from commands.projects import default_project, find_project, known_codes, resolve_project
+from commands.render import Rich, esc, lines, table
+from storage.models import Contribution, Project, utcnow
+from storage.queries import contribution_totals, list_contributions
+
+FAMILY = "contrib"
+EVERYONE = ("tous", "tout-le-monde", "all", "everyone", "salle", "room")
+
+
+def register(reg: Registry) -> None:
+    reg.command("contrib", family=FAMILY, aliases=("c", "contribution"), editable=True)(
+        log_contribution
+    )
+    reg.command("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"))(undo_command)
+    reg.command("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))(
+        show_contributions
+    )
+    reg.on_undo(undo_by_event)
+
+
+# --------------------------------------------------------------------------- !contrib
+
+
+def log_contribution(ctx: Context, args: str) -> None:
+    parsed = parse_contrib(
+        args, today=ctx.today, known_codes=known_codes(ctx), day_minutes=ctx.room.day_minutes
+    )
+    p = ctx.settings.prefix
+    if parsed.error == "negative":
+        raise UserError("contrib.error.negative", token=parsed.bad_token, prefix=p)
+    if parsed.error == "missing_duration":
+        raise UserError("contrib.error.missing_duration", prefix=p)
+    assert parsed.minutes is not None and parsed.day is not None
+    if parsed.minutes <= 0:
+        raise UserError("contrib.error.zero", prefix=p)
+    if parsed.minutes > ctx.room.max_entry_minutes:
+        raise UserError(
+            "contrib.error.too_long",
+            duration=ctx.duration(parsed.minutes),
+            limit=ctx.duration(ctx.room.max_entry_minutes),
+        )
+    if parsed.day > ctx.today:
+        raise UserError("contrib.error.future", date=ctx.date(parsed.day))
+    user = ctx.sender
+    if parsed.user is not None and parsed.user != ctx.sender:
+        if not ctx.is_admin:
+            raise UserError("contrib.error.not_admin_for_other", user=parsed.user, prefix=p)
+        user = parsed.user
+    project: Project | None
+    if parsed.project_token is not None:
+        project = resolve_project(ctx, parsed.project_token)
+    else:
+        project = default_project(ctx)
+
+    existing = None
+    if ctx.edit_of is not None:
+        existing = ctx.db.exec(
+            select(Contribution).where(Contribution.event_id == ctx.source_event_id)
+        ).first()
+    if existing is not None:
+        before = _snapshot(existing)
+        existing.user_id = user
+        existing.minutes = parsed.minutes
+        existing.day = parsed.day
+        existing.project_id = project.id if project else None
+        existing.description = parsed.description
+        existing.updated_at = utcnow()
+        ctx.db.flush()
+        ctx.audit("update", "contribution", existing.id, before=before, after=_snapshot(existing))
+        ctx.reply(_summary(ctx, "contrib.updated", existing, project))
+        return
+    contribution = Contribution(
+        room_id=ctx.room.id,
+        user_id=user,
+        minutes=parsed.minutes,
+        day=parsed.day,
+        project_id=project.id if project else None,
+        description=parsed.description,
+        event_id=ctx.source_event_id,
+        created_by=ctx.sender,
+    )
+    ctx.db.add(contribution)
+    ctx.db.flush()
+    ctx.audit("create", "contribution", contribution.id, **_snapshot(contribution))
+    ctx.reply(_summary(ctx, "contrib.saved", contribution, project))
+
+
+def _snapshot(c: Contribution) -> dict[str, object]:
+    return {
+        "user": c.user_id,
+        "minutes": c.minutes,
+        "day": c.day.isoformat(),
+        "project_id": c.project_id,
+        "description": c.description,
+    }
+
+
+def _summary(ctx: Context, key: str, c: Contribution, project: Project | None) -> Rich:
+    who = ctx.name(c.user_id)
+    proj = _project_label(ctx, project)
+    desc = c.description or ctx.t("contrib.no_description")
+    text = ctx.t(
+        key,
+        id=c.id,
+        who=who,
+        duration=ctx.duration(c.minutes),
+        date=ctx.date(c.day),
+        project=proj,
+        description=desc,
+        prefix=ctx.settings.prefix,
+    )
+    html = ctx.t(
+        key,
+        id=c.id,
+        who=f"<b>{esc(who)}</b>",
+        duration=f"<b>{esc(ctx.duration(c.minutes))}</b>",
+        date=esc(ctx.date(c.day)),
+        project=f"<b>{esc(proj)}</b>",
+        description=f"<i>{esc(desc)}</i>",
+        prefix=esc(ctx.settings.prefix),
+    ).replace("\n", "<br/>\n")
+    return Rich(text, html)
+
+
+def _project_label(ctx: Context, project: Project | None) -> str:
+    if project is None:
+        return ctx.t("contrib.no_project")
+    if project.name and project.name != project.code:
+        return f"{project.code} ({project.name})"
+    return project.code
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def undo_command(ctx: Context, args: str) -> None:
+    p = ctx.settings.prefix
+    arg = args.strip().lstrip("#")
+    if not arg:
+        contribution = ctx.db.exec(
+            select(Contribution)
+            .where(Contribution.room_id == ctx.room.id, Contribution.created_by == ctx.sender)
+            .order_by(col(Contribution.id).desc())
+        ).first()
+        if contribution is None:
+            raise UserError("contrib.error.nothing_to_undo", prefix=p)
+    else:
+        if not arg.isdigit():
+            raise UserError("contrib.error.bad_id", token=args.strip(), prefix=p)
+        contribution = ctx.db.get(Contribution, int(arg))
+        if contribution is None or contribution.room_id != ctx.room.id:
+            raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
+    if not _may_change(ctx, contribution):
+        raise UserError("contrib.error.not_yours", id=contribution.id)
+    _delete(ctx, contribution)
+    ctx.reply(
+        ctx.t(
+            "contrib.removed",
+            id=contribution.id,
+            duration=ctx.duration(contribution.minutes),
+            date=ctx.date(contribution.day),
+            who=ctx.name(contribution.user_id),
+        )
+    )
+
+
+def _may_change(ctx: Context, c: Contribution) -> bool:
+    return ctx.is_admin or ctx.sender in (c.user_id, c.created_by)
+
+
+def _delete(ctx: Context, c: Contribution) -> None:
+    ctx.audit("delete", "contribution", c.id, **_snapshot(c))
+    ctx.db.delete(c)
+    ctx.db.flush()
+
+
+def undo_by_event(ctx: Context, target_event_id: str) -> bool:
+    """The command message that created a contribution was redacted or deleted."""
+    contribution = ctx.db.exec(
+        select(Contribution).where(Contribution.event_id == target_event_id)
+    ).first()
+    if contribution is None:
+        return False
+    if not _may_change(ctx, contribution):
+        raise UserError("contrib.error.not_yours", id=contribution.id)
+    _delete(ctx, contribution)
+    ctx.say(
+        ctx.t(
+            "contrib.removed_by_redaction",
+            id=contribution.id,
+            duration=ctx.duration(contribution.minutes),
+            date=ctx.date(contribution.day),
+            who=ctx.name(contribution.user_id),
+        )
+    )
+    return True
+
+
+# --------------------------------------------------------------------------- !contribs
+
+
+def parse_filters(ctx: Context, args: str) -> tuple[str | None, bool, Project | None, Period]:
+    """``[@user|tous] [PROJECT] [period]`` in any order -> (user, everyone, project, period)."""
+    tokens = tokenize(args)
+    user: str | None = None
+    everyone = False
+    project: Project | None = None
+    period: Period | None = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if is_mention(tok) and user is None:
+            user = mention_id(tok)
+            i += 1
+            continue
+        if fold(tok) in EVERYONE:
+            everyone = True
+            i += 1
+            continue
+        if period is None:
+            found = match_period(tokens, i, ctx.today)
+            if found is not None:
+                period = found.period
+                i += found.used
+                continue
+        if project is None and (tok.startswith("#") or find_project(ctx, tok) is not None):
+            project = (
+                resolve_project(ctx, tok)
+                if find_project(ctx, tok) is None
+                else find_project(ctx, tok)
+            )
+            i += 1
+            continue
+        raise UserError("contrib.error.bad_filter", token=tok, prefix=ctx.settings.prefix)
+    if period is None:
+        period = month_period(ctx.today.year, ctx.today.month)
+    return user, everyone, project, period
+
+
+def period_label(ctx: Context, period: Period) -> str:
+    if period.kind == "all":
+        return ctx.t("core.period.all")
+    if period.kind == "month":
+        return format_date(period.start, ctx.lang, "MMMM y")
+    if period.kind == "year":
+        return str(period.start.year)
+    if period.kind == "day":
+        return ctx.date(period.start)
+    return ctx.t("core.period.range", start=ctx.date(period.start), end=ctx.date(period.last_day))
+
+
+def show_contributions(ctx: Context, args: str) -> None:
+    user, everyone, project, period = parse_filters(ctx, args)
+    if user is None and not everyone and project is None:
+        user = ctx.sender
+    totals = contribution_totals(
+        ctx.db,
+        ctx.room.id,
+        period.start,
+        period.end,
+        user_id=user,
+        project_id=project.id if project else None,
+    )
+    label = period_label(ctx, period)
+    scope = ctx.name(user) if user else (project.code if project else ctx.t("contrib.scope_room"))
+    if project and user:
+        scope = f"{scope} · {project.code}"
+    if totals.count == 0:
+        ctx.reply(ctx.t("contrib.list.empty", scope=scope, period=label))
+        return
+    head = ctx.t(
+        "contrib.list.headline",
+        scope=scope,
+        period=label,
+        total=ctx.duration(totals.minutes),
+        count=totals.count,
+        people=len(totals.by_person),
+    )
+    parts: list[Rich | str] = [Rich(head, f"<b>{esc(head)}</b>")]
+    if user is None:
+        rows = [[ctx.name(u), ctx.duration(m), c] for u, m, c in totals.by_person]
+        parts.append(
+            table(
+                [
+                    ctx.t("contrib.col.person"),
+                    ctx.t("contrib.col.time"),
+                    ctx.t("contrib.col.count"),
+                ],
+                rows,
+                align="lrr",
+            )
+        )
+    if project is None:
+        names = _project_names(ctx, [pid for pid, _, _ in totals.by_project])
+        rows = [
+            [names.get(pid, ctx.t("contrib.no_project")), ctx.duration(m), c]
+            for pid, m, c in totals.by_project
+        ]
+        parts.append(
+            table(
+                [
+                    ctx.t("contrib.col.project"),
+                    ctx.t("contrib.col.time"),
+                    ctx.t("contrib.col.count"),
+                ],
+                rows,
+                align="lrr",
+            )
+        )
+    if user is not None:
+        entries = list_contributions(
+            ctx.db,
+            ctx.room.id,
+            period.start,
+            period.end,
+            user_id=user,
+            project_id=project.id if project else None,
+            limit=10,
+        )
+        names = _project_names(ctx, [c.project_id for c in entries])
+        rows = [
+            [
+                f"#{c.id}",
+                ctx.date(c.day),
+                ctx.duration(c.minutes),
+                names.get(c.project_id, "—"),
+                c.description,
+            ]
+            for c in entries
+        ]
+        parts.append(ctx.t("contrib.list.latest", shown=len(entries), count=totals.count))
+        parts.append(
+            table(
+                [
+                    "#",
+                    ctx.t("contrib.col.date"),
+                    ctx.t("contrib.col.time"),
+                    ctx.t("contrib.col.project"),
+                    ctx.t("contrib.col.description"),
+                ],
+                rows,
+                align="llrll",
+            )
+        )
+    ctx.reply(lines(*parts))
+
+
+def _project_names(ctx: Context, ids: list[int | None]) -> dict[int | None, str]:
+    wanted = [i for i in set(ids) if i is not None]
+    if not wanted:
+        return {}
+    projects = ctx.db.exec(select(Project).where(col(Project.id).in_(wanted))).all()
+    return {p.id: p.code for p in projects}

@@ -1,0 +1,595 @@
+"""The command machinery: registry, context handed to handlers, and the dispatcher that turns a
+neutral event into one database transaction (state change + audit rows + outgoing messages).
+
+Exactly once: a handled event's id is stored in ``ChatEvent`` in the same transaction as what it
+changed and what the bot answers (``BotMessage`` rows, delivered afterwards by the runtime), so
+handling the same event twice changes nothing and answers nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from commands import i18n
+from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.grammar import fold
+from commands.render import Rich, plain
+from storage.db import transaction
+from storage.models import Audit, BotMessage, ChatEvent, Member, Person, Room
+
+log = logging.getLogger(__name__)
+
+
+class UserError(Exception):
+    """Bad input: the dispatcher rolls back what the handler did and answers ``key``."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass
+class Settings:
+    """Process-wide settings that handlers may read (from the config file)."""
+
+    prefix: str = "!"
+    default_language: str = "fr"
+    default_timezone: str = "Europe/Paris"
+    default_currency: str = "EUR"
+    max_body_chars: int = 4000
+
+
+class Context:
+    """What a handler gets: who, where, which event, the room's settings, a way to answer.
+
+    Everything goes through ``db`` (one transaction). Answers are ``BotMessage`` rows.
+    """
+
+    def __init__(
+        self,
+        db: Session,
+        event: AnyEvent,
+        room: Room,
+        settings: Settings,
+        now: dt.datetime | None = None,
+    ) -> None:
+        self.db = db
+        self.event = event
+        self.room = room
+        self.settings = settings
+        self.now = now or dt.datetime.now(dt.UTC)
+        self.sent: list[BotMessage] = []
+
+    # -- who / where -------------------------------------------------------------------
+    @property
+    def sender(self) -> str:
+        return self.event.sender
+
+    @property
+    def role(self) -> Role:
+        return self.event.role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.event.role == Role.ADMIN
+
+    @property
+    def lang(self) -> str:
+        return self.room.language
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.room.timezone)
+
+    @property
+    def today(self) -> dt.date:
+        """Today in the room's time zone."""
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def source_event_id(self) -> str:
+        """The id that objects created by this command are tied to: for an edit, the id of the
+        original message, so that every later edit and a redaction find them."""
+        ev = self.event
+        if isinstance(ev, Message) and ev.edit_of:
+            return ev.edit_of
+        return ev.event_id
+
+    @property
+    def edit_of(self) -> str | None:
+        ev = self.event
+        return ev.edit_of if isinstance(ev, Message) else None
+
+    # -- texts -----------------------------------------------------------------------
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.t(self.lang, key, **params)
+
+    def money(self, cents: int) -> str:
+        return i18n.format_money(cents, self.room.currency, self.lang)
+
+    def duration(self, minutes: int) -> str:
+        return i18n.format_minutes(minutes, self.lang)
+
+    def hours(self, minutes: int) -> str:
+        return i18n.format_hours(minutes, self.lang)
+
+    def date(self, day: dt.date) -> str:
+        return i18n.format_day(day, self.lang)
+
+    def name(self, user_id: str) -> str:
+        """A person's display name as last seen, else their id."""
+        person = self.db.get(Person, user_id)
+        return person.display_name if person and person.display_name else user_id
+
+    def fail(self, key: str, **params: Any) -> UserError:
+        """``raise ctx.fail("contrib.error.zero")``: refuse, with a message from the catalogue."""
+        return UserError(key, **params)
+
+    # -- answers ------------------------------------------------------------------------
+    def _thread(self) -> str | None:
+        ev = self.event
+        return ev.thread_id if isinstance(ev, Message) else None
+
+    def reply(
+        self,
+        content: Rich | str,
+        *,
+        ref: tuple[str, object] | None = None,
+        mentions: Iterable[str] = (),
+    ) -> BotMessage:
+        """Answer the event (as a reply to it, in its thread if it was in one)."""
+        rich = content if isinstance(content, Rich) else plain(content)
+        return self._add(
+            BotMessage(
+                room_id=self.room.id,
+                kind="text",
+                body=rich.text,
+                html=rich.html,
+                reply_to=self.source_event_id,
+                thread_id=self._thread(),
+                mentions=list(mentions),
+            ),
+            ref,
+        )
+
+    def say(
+        self,
+        content: Rich | str,
+        *,
+        ref: tuple[str, object] | None = None,
+        mentions: Iterable[str] = (),
+        room_id: str | None = None,
+    ) -> BotMessage:
+        """Post in the room (not as a reply)."""
+        rich = content if isinstance(content, Rich) else plain(content)
+        return self._add(
+            BotMessage(
+                room_id=room_id or self.room.id,
+                kind="text",
+                body=rich.text,
+                html=rich.html,
+                mentions=list(mentions),
+            ),
+            ref,
+        )
+
+    def edit(self, message: BotMessage, content: Rich | str) -> BotMessage:
+        """Replace the content of one of the bot's earlier messages (a bucket card, say)."""
+        rich = content if isinstance(content, Rich) else plain(content)
+        return self._add(
+            BotMessage(
+                room_id=message.room_id,
+                kind="edit",
+                body=rich.text,
+                html=rich.html,
+                target_id=message.id,
+            ),
+            None,
+        )
+
+    def react(self, key: str, target_event: str | None = None) -> BotMessage:
+        """Put a reaction on the event (or on ``target_event``)."""
+        return self._add(
+            BotMessage(
+                room_id=self.room.id,
+                kind="react",
+                reaction_key=key,
+                target_event=target_event or self.event.event_id,
+            ),
+            None,
+        )
+
+    def send_file(
+        self, name: str, mime: str, data: bytes, caption: Rich | str | None = None
+    ) -> BotMessage:
+        """Post a file (CSV export, PNG chart), as a reply to the event."""
+        rich = caption if isinstance(caption, Rich) else plain(caption or name)
+        return self._add(
+            BotMessage(
+                room_id=self.room.id,
+                kind="file",
+                body=rich.text,
+                html=rich.html,
+                file_name=name,
+                mime=mime,
+                data=data,
+                reply_to=self.source_event_id,
+                thread_id=self._thread(),
+            ),
+            None,
+        )
+
+    def _add(self, msg: BotMessage, ref: tuple[str, object] | None) -> BotMessage:
+        if ref is not None:
+            msg.ref_kind, msg.ref_id = ref[0], str(ref[1])
+        msg.cause_event_id = self.event.event_id
+        self.db.add(msg)
+        self.db.flush()
+        self.sent.append(msg)
+        return msg
+
+    # -- audit ---------------------------------------------------------------------------
+    def audit(self, action: str, object_kind: str, object_id: object = "", **details: Any) -> None:
+        """Append one audit row for a change made by this event."""
+        self.db.add(
+            Audit(
+                room_id=self.room.id,
+                actor=self.sender,
+                action=action,
+                object_kind=object_kind,
+                object_id=str(object_id),
+                event_id=self.event.event_id,
+                details=_jsonable(details),
+            )
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class RecapScope:
+    """What a family's recap section gets: the room, the period and the one before, the language.
+    Sections read only; they return ``None`` when they have nothing to say."""
+
+    db: Session
+    room: Room
+    start: dt.date
+    end: dt.date  # exclusive
+    previous_start: dt.date
+    previous_end: dt.date
+    settings: Settings
+
+    @property
+    def lang(self) -> str:
+        return self.room.language
+
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.t(self.lang, key, **params)
+
+    def money(self, cents: int) -> str:
+        return i18n.format_money(cents, self.room.currency, self.lang)
+
+    def duration(self, minutes: int) -> str:
+        return i18n.format_minutes(minutes, self.lang)
+
+    def name(self, user_id: str) -> str:
+        person = self.db.get(Person, user_id)
+        return person.display_name if person and person.display_name else user_id
+
+
+class RecapSection(Protocol):
+    def __call__(self, scope: RecapScope) -> Rich | None: ...
+
+
+Handler = Callable[[Context, str], None]
+
+
+class ReactionHandler(Protocol):
+    def __call__(self, ctx: Context, target: BotMessage, key: str) -> bool: ...
+
+
+class UndoHook(Protocol):
+    def __call__(self, ctx: Context, target_event_id: str) -> bool: ...
+
+
+@dataclass
+class Command:
+    name: str
+    handler: Handler
+    family: str
+    aliases: tuple[str, ...] = ()
+    admin_only: bool = False
+    editable: bool = False  # an edit of the command message updates what it created
+    hidden: bool = False
+
+    @property
+    def help_key(self) -> str:
+        """One line for ``!aide``: ``<family>.help.<name>`` in the family's catalogue file."""
+        return f"{self.family}.help.{self.name}"
+
+    @property
+    def help_full_key(self) -> str:
+        """The full syntax with examples for ``!aide <command>``."""
+        return f"{self.family}.help_full.{self.name}"
+
+
+@dataclass
+class Registry:
+    """Every command, reaction handler and undo hook; built once by ``commands.build_registry``."""
+
+    commands: dict[str, Command] = field(default_factory=dict)
+    by_name: dict[str, Command] = field(default_factory=dict)
+    reaction_handlers: dict[str, ReactionHandler] = field(default_factory=dict)
+    undo_hooks: list[UndoHook] = field(default_factory=list)
+    recap_sections: list[tuple[int, str, RecapSection]] = field(default_factory=list)
+    families: list[str] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        *,
+        family: str,
+        aliases: Iterable[str] = (),
+        admin_only: bool = False,
+        editable: bool = False,
+        hidden: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            cmd = Command(name, fn, family, tuple(aliases), admin_only, editable, hidden)
+            for word in (name, *cmd.aliases):
+                key = fold(word)
+                if key in self.commands:
+                    raise ValueError(f"command word {word!r} registered twice")
+                self.commands[key] = cmd
+            self.by_name[name] = cmd
+            if family not in self.families:
+                self.families.append(family)
+            return fn
+
+        return deco
+
+    def on_reaction(self, ref_kind: str) -> Callable[[ReactionHandler], ReactionHandler]:
+        """Handle reactions to bot messages tied to objects of ``ref_kind``."""
+
+        def deco(fn: ReactionHandler) -> ReactionHandler:
+            self.reaction_handlers[ref_kind] = fn
+            return fn
+
+        return deco
+
+    def on_undo(self, fn: UndoHook) -> UndoHook:
+        """``fn(ctx, event_id)`` undoes what ``event_id`` created, returns True if it did."""
+        self.undo_hooks.append(fn)
+        return fn
+
+    def recap_section(self, name: str, order: int) -> Callable[[RecapSection], RecapSection]:
+        """Contribute a section to the weekly/monthly recap; sections are shown by ``order``
+        (contributions 10, buckets 20, envelopes 30)."""
+
+        def deco(fn: RecapSection) -> RecapSection:
+            self.recap_sections.append((order, name, fn))
+            self.recap_sections.sort(key=lambda item: item[0])
+            return fn
+
+        return deco
+
+    def find(self, word: str) -> Command | None:
+        return self.commands.get(fold(word))
+
+    def suggest(self, word: str) -> str | None:
+        close = difflib.get_close_matches(fold(word), list(self.commands), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+def split_command(body: str, prefix: str) -> tuple[str, str] | None:
+    """``"!contrib 3h KPA"`` -> ``("contrib", "3h KPA")``; ``None`` if not a command."""
+    text = body.strip()
+    if not text.startswith(prefix) or len(text) <= len(prefix):
+        return None
+    head, _, rest = text[len(prefix) :].partition(" ")
+    head = head.strip()
+    if not head or not head[0].isalpha():
+        return None
+    return head, rest.strip()
+
+
+def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
+    room = db.get(Room, event.room_id)
+    if room is None:
+        room = Room(
+            id=event.room_id,
+            platform=event.platform,
+            name=event.room_name,
+            language=settings.default_language,
+            timezone=settings.default_timezone,
+            currency=settings.default_currency,
+        )
+        db.add(room)
+        db.flush()
+    elif event.room_name and room.name != event.room_name:
+        room.name = event.room_name
+    return room
+
+
+def remember_member(db: Session, room_id: str, user_id: str, joined: bool = True) -> None:
+    member = db.get(Member, (room_id, user_id))
+    if member is None:
+        db.add(Member(room_id=room_id, user_id=user_id, joined=joined))
+    elif member.joined != joined:
+        member.joined = joined
+        member.updated_at = dt.datetime.now(dt.UTC)
+
+
+def room_members(db: Session, room_id: str) -> list[str]:
+    """The user ids of the room's current members (bots excluded), sorted."""
+    rows = db.exec(
+        select(Member.user_id).where(
+            Member.room_id == room_id,
+            col(Member.joined).is_(True),
+            col(Member.is_bot).is_(False),
+        )
+    ).all()
+    return sorted(rows)
+
+
+def remember_person(db: Session, user_id: str, display_name: str) -> None:
+    if not display_name:
+        return
+    person = db.get(Person, user_id)
+    if person is None:
+        db.add(Person(user_id=user_id, display_name=display_name))
+    elif person.display_name != display_name:
+        person.display_name = display_name
+        person.updated_at = dt.datetime.now(dt.UTC)
+
+
+class Dispatcher:
+    """Turns neutral events into transactions. Synchronous: the runtime calls it from one worker
+    thread, so that database work never blocks the event loop."""
+
+    def __init__(self, engine: Engine, registry: Registry, settings: Settings | None = None):
+        self.engine = engine
+        self.registry = registry
+        self.settings = settings or Settings()
+
+    def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[BotMessage]:
+        """Handle one event exactly once; return the bot messages it queued."""
+        with transaction(self.engine) as db:
+            if db.get(ChatEvent, event.event_id) is not None:
+                return []
+            if isinstance(event, Message) and not self._is_command(event):
+                return []
+            room = get_room(db, event, self.settings)
+            remember_person(db, event.sender, event.sender_name)
+            if not isinstance(event, MemberChanged):
+                remember_member(db, room.id, event.sender)
+            ctx = Context(db, event, room, self.settings, now)
+            command = self._run(ctx)
+            db.add(
+                ChatEvent(
+                    event_id=event.event_id,
+                    room_id=event.room_id,
+                    sender=event.sender,
+                    kind=type(event).__name__,
+                    command=command,
+                )
+            )
+            return ctx.sent
+
+    def _is_command(self, event: Message) -> bool:
+        body = event.body.strip()
+        if body.startswith(self.settings.prefix):
+            return True
+        # an edit whose original created something must be seen even if it no longer starts
+        # with the prefix; the original's record says so
+        return event.edit_of is not None
+
+    def _run(self, ctx: Context) -> str:
+        event = ctx.event
+        savepoint = ctx.db.begin_nested()
+        sent_before = len(ctx.sent)
+        try:
+            if isinstance(event, Message):
+                name = self._on_message(ctx, event)
+            elif isinstance(event, ReactionAdded):
+                name = self._on_reaction(ctx, event)
+            elif isinstance(event, Redacted):
+                name = self._on_redaction(ctx, event)
+            elif isinstance(event, MemberChanged):
+                remember_person(ctx.db, event.user_id, event.display_name)
+                remember_member(ctx.db, event.room_id, event.user_id, event.joined)
+                name = "member"
+            else:  # pragma: no cover - the union is closed
+                name = ""
+            savepoint.commit()
+            return name
+        except UserError as err:
+            savepoint.rollback()
+            del ctx.sent[sent_before:]
+            ctx.reply(ctx.t(err.key, **err.params))
+            return "error"
+        except Exception:
+            savepoint.rollback()
+            del ctx.sent[sent_before:]
+            log.exception("handler failed on event %s in room %s", event.event_id, event.room_id)
+            ctx.reply(ctx.t("core.internal_error"))
+            return "crash"
+
+    # -- messages ----------------------------------------------------------------------------
+    def _on_message(self, ctx: Context, event: Message) -> str:
+        body = event.body
+        if len(body) > self.settings.max_body_chars:
+            raise UserError("core.too_long", limit=self.settings.max_body_chars)
+        parts = split_command(body, self.settings.prefix)
+        original = ctx.db.get(ChatEvent, event.edit_of) if event.edit_of else None
+        if event.edit_of:
+            if parts is None:
+                # the command was edited into plain text: undo what it created
+                if original is not None and self._undo(ctx, event.edit_of):
+                    ctx.reply(ctx.t("core.edit_undone"))
+                    return "undo"
+                return "ignored"
+            if original is not None and original.command not in ("", "error", "crash"):
+                cmd = self.registry.find(parts[0])
+                if cmd is None or cmd.name != original.command or not cmd.editable:
+                    raise UserError("core.edit_not_supported", prefix=self.settings.prefix)
+        if parts is None:
+            return "ignored"
+        word, args = parts
+        cmd = self.registry.find(word)
+        if cmd is None:
+            hint = self.registry.suggest(word)
+            if hint:
+                raise UserError(
+                    "core.unknown_command_hint", word=word, hint=hint, prefix=self.settings.prefix
+                )
+            raise UserError("core.unknown_command", word=word, prefix=self.settings.prefix)
+        if cmd.admin_only and not ctx.is_admin:
+            raise UserError("core.admin_only", command=f"{self.settings.prefix}{word}")
+        cmd.handler(ctx, args)
+        return cmd.name
+
+    # -- reactions ---------------------------------------------------------------------------
+    def _on_reaction(self, ctx: Context, event: ReactionAdded) -> str:
+        target = ctx.db.exec(
+            select(BotMessage).where(BotMessage.platform_id == event.target_event_id)
+        ).first()
+        if target is None or target.ref_kind is None:
+            return "ignored"
+        handler = self.registry.reaction_handlers.get(target.ref_kind)
+        if handler is None:
+            return "ignored"
+        return f"reaction:{target.ref_kind}" if handler(ctx, target, event.key) else "ignored"
+
+    # -- redactions ----------------------------------------------------------------------------
+    def _on_redaction(self, ctx: Context, event: Redacted) -> str:
+        return "undo" if self._undo(ctx, event.target_event_id) else "ignored"
+
+    def _undo(self, ctx: Context, target_event_id: str) -> bool:
+        return any(hook(ctx, target_event_id) for hook in self.registry.undo_hooks)
+
+
+def pending_messages(db: Session, room_id: str | None = None, limit: int = 100) -> list[BotMessage]:
+    """Bot messages not yet delivered, oldest first."""
+    query = select(BotMessage).where(BotMessage.sent_at.is_(None))  # type: ignore[union-attr]
+    if room_id is not None:
+        query = query.where(BotMessage.room_id == room_id)
+    return list(db.exec(query.order_by(BotMessage.id).limit(limit)).all())  # type: ignore[arg-type]

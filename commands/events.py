@@ -1,0 +1,72 @@
+"""Neutral events: what an adapter hands the runtime, whatever the chat platform.
+
+Adapters translate platform events into these; handlers never see a platform object.
+Every instant is an aware UTC datetime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    event_id: str
+    room_id: str
+    sender: str
+    sender_name: str = ""
+    role: Role = Role.MEMBER
+    timestamp: dt.datetime = field(default_factory=_now)
+    platform: str = "console"
+    room_name: str = ""
+    is_direct: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message(Event):
+    """A text message. ``edit_of`` is the id of the message this one replaces (an edit)."""
+
+    body: str
+    reply_to: str | None = None
+    thread_id: str | None = None
+    edit_of: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReactionAdded(Event):
+    """``event_id`` is the reaction's own id, so that its removal can be recognised."""
+
+    target_event_id: str
+    key: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Redacted(Event):
+    """A message or a reaction was removed (Matrix redaction, Mattermost deletion or
+    reaction_removed). ``event_id`` is the removal's own id; ``target_event_id`` what it removed."""
+
+    target_event_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberChanged(Event):
+    """Someone joined (``joined=True``) or left a room."""
+
+    user_id: str
+    display_name: str = ""
+    joined: bool = True
+
+
+AnyEvent = Message | ReactionAdded | Redacted | MemberChanged

@@ -1,0 +1,178 @@
+"""Projects: ``!projets`` lists them; admins add, rename, archive, reopen them, and choose the
+room's default project."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from sqlmodel import select
+
+from commands.core import Context, Registry, UserError
+from commands.grammar import fold, tokenize
+from commands.render import lines, table
+from storage.models import Project
+from storage.queries import room_projects
+
+FAMILY = "projects"
+_CODE = re.compile(r"^[A-Za-z0-9][\w\-]{0,31}$")
+
+
+def known_codes(ctx: Context) -> set[str]:
+    return {p.code_key for p in room_projects(ctx.db, ctx.room.id, include_archived=False)}
+
+
+def find_project(ctx: Context, code: str) -> Project | None:
+    key = fold(code.lstrip("#"))
+    return ctx.db.exec(
+        select(Project).where(Project.room_id == ctx.room.id, Project.code_key == key)
+    ).first()
+
+
+def resolve_project(ctx: Context, token: str) -> Project:
+    """The project named by ``#KPA`` or ``KPA``; refuse unknown or archived ones, listing close
+    codes."""
+    project = find_project(ctx, token)
+    code = token.lstrip("#")
+    if project is None:
+        codes = [p.code for p in room_projects(ctx.db, ctx.room.id, include_archived=False)]
+        close = difflib.get_close_matches(code.upper(), [c.upper() for c in codes], n=3, cutoff=0.4)
+        names = [c for c in codes if c.upper() in close] or codes[:8]
+        if names:
+            raise UserError("projects.error.unknown_hint", code=code, codes=", ".join(names))
+        raise UserError("projects.error.unknown_none", code=code, prefix=ctx.settings.prefix)
+    if project.archived:
+        raise UserError("projects.error.archived", code=project.code)
+    return project
+
+
+def default_project(ctx: Context) -> Project | None:
+    if ctx.room.default_project_id is None:
+        return None
+    project = ctx.db.get(Project, ctx.room.default_project_id)
+    return project if project is not None and not project.archived else None
+
+
+def register(reg: Registry) -> None:
+    @reg.command("projets", family=FAMILY, aliases=("projects",))
+    def list_projects(ctx: Context, args: str) -> None:
+        projects = room_projects(ctx.db, ctx.room.id, include_archived="archiv" in fold(args))
+        if not projects:
+            ctx.reply(ctx.t("projects.none", prefix=ctx.settings.prefix))
+            return
+        default_id = ctx.room.default_project_id
+        rows = [
+            [
+                p.code + (" ★" if p.id == default_id else ""),
+                p.name,
+                ctx.t("projects.archived") if p.archived else ctx.t("projects.active"),
+            ]
+            for p in projects
+        ]
+        headers = [
+            ctx.t("projects.col.code"),
+            ctx.t("projects.col.name"),
+            ctx.t("projects.col.state"),
+        ]
+        ctx.reply(lines(ctx.t("projects.title", count=len(projects)), table(headers, rows)))
+
+    @reg.command("projet", family=FAMILY, aliases=("project",))
+    def manage(ctx: Context, args: str) -> None:
+        tokens = tokenize(args)
+        if not tokens:
+            raise UserError("projects.usage", prefix=ctx.settings.prefix)
+        action = fold(tokens[0])
+        if action in ("ajouter", "add", "creer", "create", "nouveau", "new"):
+            _require_admin(ctx)
+            _add(ctx, tokens[1:])
+        elif action in ("renommer", "rename"):
+            _require_admin(ctx)
+            _rename(ctx, tokens[1:])
+        elif action in ("archiver", "archive"):
+            _require_admin(ctx)
+            _set_archived(ctx, tokens[1:], True)
+        elif action in ("rouvrir", "reopen", "desarchiver", "unarchive"):
+            _require_admin(ctx)
+            _set_archived(ctx, tokens[1:], False)
+        elif action in ("defaut", "default", "par-defaut"):
+            _require_admin(ctx)
+            _set_default(ctx, tokens[1:])
+        else:
+            project = find_project(ctx, tokens[0])
+            if project is None:
+                raise UserError("projects.usage", prefix=ctx.settings.prefix)
+            ctx.reply(ctx.t("projects.show", code=project.code, name=project.name or project.code))
+
+
+def _require_admin(ctx: Context) -> None:
+    if not ctx.is_admin:
+        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}projet")
+
+
+def _add(ctx: Context, tokens: list[str]) -> None:
+    if not tokens:
+        raise UserError("projects.usage", prefix=ctx.settings.prefix)
+    code = tokens[0].lstrip("#")
+    if not _CODE.match(code):
+        raise UserError("projects.error.bad_code", code=code)
+    if find_project(ctx, code) is not None:
+        raise UserError("projects.error.exists", code=code)
+    name = " ".join(tokens[1:]).strip() or code
+    project = Project(
+        room_id=ctx.room.id, code=code, code_key=fold(code), name=name, event_id=ctx.event.event_id
+    )
+    ctx.db.add(project)
+    ctx.db.flush()
+    ctx.audit("create", "project", project.id, code=code, name=name)
+    ctx.reply(ctx.t("projects.added", code=code, name=name))
+
+
+def _rename(ctx: Context, tokens: list[str]) -> None:
+    if len(tokens) < 2:
+        raise UserError("projects.usage", prefix=ctx.settings.prefix)
+    project = resolve_project(ctx, tokens[0])
+    new_name = " ".join(tokens[1:]).strip()
+    new_code = project.code
+    # "!projet renommer KPA KPB" renames the code when the new name is a single valid code
+    if len(tokens) == 2 and _CODE.match(tokens[1]) and tokens[1].upper() == tokens[1]:
+        new_code = tokens[1]
+        other = find_project(ctx, new_code)
+        if other is not None and other.id != project.id:
+            raise UserError("projects.error.exists", code=new_code)
+        new_name = project.name if project.name != project.code else new_code
+    old = {"code": project.code, "name": project.name}
+    project.code, project.code_key, project.name = new_code, fold(new_code), new_name
+    ctx.audit(
+        "rename", "project", project.id, before=old, after={"code": new_code, "name": new_name}
+    )
+    ctx.reply(ctx.t("projects.renamed", old=old["code"], code=new_code, name=new_name))
+
+
+def _set_archived(ctx: Context, tokens: list[str], archived: bool) -> None:
+    if not tokens:
+        raise UserError("projects.usage", prefix=ctx.settings.prefix)
+    project = find_project(ctx, tokens[0])
+    if project is None:
+        resolve_project(ctx, tokens[0])  # raises the "unknown" answer
+        return
+    project.archived = archived
+    if archived and ctx.room.default_project_id == project.id:
+        ctx.room.default_project_id = None
+    ctx.audit("archive" if archived else "reopen", "project", project.id, code=project.code)
+    ctx.reply(
+        ctx.t("projects.archived_now" if archived else "projects.reopened", code=project.code)
+    )
+
+
+def _set_default(ctx: Context, tokens: list[str]) -> None:
+    if not tokens:
+        raise UserError("projects.usage", prefix=ctx.settings.prefix)
+    if fold(tokens[0]) in ("aucun", "none", "off"):
+        ctx.room.default_project_id = None
+        ctx.audit("default_project", "room", ctx.room.id, project=None)
+        ctx.reply(ctx.t("projects.default_none"))
+        return
+    project = resolve_project(ctx, tokens[0])
+    ctx.room.default_project_id = project.id
+    ctx.audit("default_project", "room", ctx.room.id, project=project.code)
+    ctx.reply(ctx.t("projects.default_set", code=project.code))

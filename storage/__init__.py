@@ -1,0 +1,4 @@
+"""Persistence: SQLModel tables, engine and sessions, migrations, aggregate queries.
+
+This package never imports ``commands`` or ``bot``.
+"""

@@ -1,0 +1,26 @@
+"""All tables. Each family of features keeps its tables in a module of its own; importing this
+package registers every table on ``SQLModel.metadata`` (used by the migrations' env)."""
+
+from storage.models.core import (
+    Audit,
+    BotMessage,
+    ChatEvent,
+    Contribution,
+    Member,
+    Person,
+    Project,
+    Room,
+    utcnow,
+)
+
+__all__ = [
+    "Audit",
+    "BotMessage",
+    "ChatEvent",
+    "Contribution",
+    "Member",
+    "Person",
+    "Project",
+    "Room",
+    "utcnow",
+]

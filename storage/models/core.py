@@ -1,0 +1,144 @@
+"""Foundation tables: rooms, people, projects, contributions, processed chat events, the audit
+trail and the bot's outgoing messages (a transactional outbox)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Now, as an aware UTC instant (every stored instant is UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Room(SQLModel, table=True):
+    """A chat room (Matrix room, Mattermost channel, console room) and its settings."""
+
+    id: str = Field(primary_key=True, max_length=255)
+    platform: str = Field(default="console", max_length=32)
+    name: str = Field(default="", max_length=255)
+    language: str = Field(default="fr", max_length=8)
+    timezone: str = Field(default="Europe/Paris", max_length=64)
+    currency: str = Field(default="EUR", max_length=3)
+    day_minutes: int = Field(default=7 * 60)
+    max_entry_minutes: int = Field(default=24 * 60)
+    admin_level: int = Field(default=50)
+    default_project_id: int | None = Field(default=None)  # a project of this room
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    """A chat user as last seen: the platform id and a display name."""
+
+    user_id: str = Field(primary_key=True, max_length=255)
+    display_name: str = Field(default="", max_length=255)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Member(SQLModel, table=True):
+    """Who is in a room, as the platform last told (joins, leaves, anyone who spoke)."""
+
+    room_id: str = Field(foreign_key="room.id", primary_key=True, max_length=255)
+    user_id: str = Field(primary_key=True, max_length=255)
+    joined: bool = Field(default=True)
+    is_bot: bool = Field(default=False)
+    first_seen: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Project(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("room_id", "code", name="uq_project_room_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(foreign_key="room.id", index=True, max_length=255)
+    code: str = Field(max_length=32)
+    code_key: str = Field(max_length=32, index=True)  # casefolded code, for lookups
+    name: str = Field(default="", max_length=255)
+    archived: bool = Field(default=False)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    event_id: str | None = Field(default=None, max_length=255)
+
+
+class Contribution(SQLModel, table=True):
+    """What someone gave: integer minutes on a day (in the room's time zone)."""
+
+    __table_args__ = (
+        Index("ix_contribution_room_day", "room_id", "day"),
+        Index("ix_contribution_room_user_day", "room_id", "user_id", "day"),
+        Index("ix_contribution_room_project_day", "room_id", "project_id", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(foreign_key="room.id", max_length=255)
+    user_id: str = Field(max_length=255)
+    minutes: int
+    day: dt.date
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+    description: str = Field(default="", max_length=2000)
+    event_id: str = Field(unique=True, max_length=255)
+    created_by: str = Field(max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ChatEvent(SQLModel, table=True):
+    """A chat event that was handled: handling the same event id again changes nothing."""
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    room_id: str = Field(max_length=255, index=True)
+    sender: str = Field(default="", max_length=255)
+    kind: str = Field(max_length=32)
+    command: str = Field(default="", max_length=64)
+    handled_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Audit(SQLModel, table=True):
+    """Append-only trail of every change: who, what, when, from which event."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    room_id: str = Field(max_length=255, index=True)
+    actor: str = Field(max_length=255)
+    action: str = Field(max_length=64)
+    object_kind: str = Field(max_length=64)
+    object_id: str = Field(default="", max_length=255)
+    event_id: str = Field(default="", max_length=255, index=True)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class BotMessage(SQLModel, table=True):
+    """Something the bot says or does in a room, written in the same transaction as the change
+    that caused it and delivered afterwards (outbox). ``platform_id`` is the id the chat platform
+    gave the sent message; ``ref_kind``/``ref_id`` tie a message (a bucket card, say) to an object
+    so that reactions to it and later edits of it can be found."""
+
+    __table_args__ = (
+        Index("ix_bot_message_pending", "sent_at", "id"),
+        Index("ix_bot_message_ref", "ref_kind", "ref_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(max_length=255, index=True)
+    kind: str = Field(default="text", max_length=16)  # text | edit | react | file | redact
+    body: str = Field(default="")
+    html: str | None = Field(default=None)
+    reply_to: str | None = Field(default=None, max_length=255)
+    thread_id: str | None = Field(default=None, max_length=255)
+    target_id: int | None = Field(default=None, foreign_key="botmessage.id")
+    target_event: str | None = Field(default=None, max_length=255)
+    reaction_key: str | None = Field(default=None, max_length=64)
+    file_name: str | None = Field(default=None, max_length=255)
+    mime: str | None = Field(default=None, max_length=128)
+    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ref_kind: str | None = Field(default=None, max_length=32)
+    ref_id: str | None = Field(default=None, max_length=64)
+    cause_event_id: str | None = Field(default=None, max_length=255, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    sent_at: dt.datetime | None = Field(default=None)
+    platform_id: str | None = Field(default=None, max_length=255, unique=True)
+    attempts: int = Field(default=0)

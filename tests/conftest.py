@@ -1,0 +1,135 @@
+"""Shared fixtures: a migrated SQLite file per test, the runtime, and a console "room" to hold a
+conversation with the bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.adapters.console import ConsoleAdapter, Said
+from bot.runtime import Runtime
+from commands import build_registry
+from commands.core import Settings
+from storage.db import make_engine, migrate, sqlite_url
+
+PARIS_NOON = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 Paris
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file migrated once per test session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(sqlite_url(path))
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, template_db: Path) -> Path:
+    path = tmp_path / "cagnotte.db"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def engine(db_path: Path) -> Iterator[Engine]:
+    eng = make_engine(sqlite_url(db_path))
+    yield eng
+    eng.dispose()
+
+
+class Clock:
+    """A settable clock for the runtime (aware UTC)."""
+
+    def __init__(self, now: dt.datetime = PARIS_NOON) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+class Chat:
+    """A conversation in console rooms, for scenario tests.
+
+    ``await chat.say("alice", "!contrib 3h")`` returns the bot's answers to that message, as
+    text. Bot messages have short ids (``b12``) that ``react``/``edit``/``delete`` take.
+    """
+
+    def __init__(self, runtime: Runtime, adapter: ConsoleAdapter) -> None:
+        self.runtime = runtime
+        self.adapter = adapter
+        self.last_id: str | None = None
+
+    async def _collect(self, before: int) -> list[Said]:
+        await self.runtime.flush()
+        return self.adapter.transcript[before:]
+
+    async def say(self, user: str, text: str, room: str | None = None, thread: str | None = None) -> list[str]:
+        return [s.text for s in await self.said(user, text, room, thread)]
+
+    async def said(self, user: str, text: str, room: str | None = None, thread: str | None = None) -> list[Said]:
+        before = len(self.adapter.transcript)
+        self.last_id = await self.adapter.say(text, user=user, room=room, thread=thread)
+        return await self._collect(before)
+
+    async def one(self, user: str, text: str, room: str | None = None) -> str:
+        answers = await self.say(user, text, room)
+        assert len(answers) == 1, answers
+        return answers[0]
+
+    async def react(self, user: str, target: str, key: str, room: str | None = None) -> list[str]:
+        before = len(self.adapter.transcript)
+        await self.adapter.react(target, key, user=user, room=room)
+        return [s.text for s in await self._collect(before)]
+
+    async def unreact(self, user: str, target: str, key: str, room: str | None = None) -> list[str]:
+        before = len(self.adapter.transcript)
+        await self.adapter.unreact(target, key, user=user, room=room)
+        return [s.text for s in await self._collect(before)]
+
+    async def edit(self, user: str, target: str, text: str, room: str | None = None) -> list[str]:
+        before = len(self.adapter.transcript)
+        await self.adapter.edit(target, text, user=user, room=room)
+        return [s.text for s in await self._collect(before)]
+
+    async def delete(self, user: str, target: str, room: str | None = None) -> list[str]:
+        before = len(self.adapter.transcript)
+        await self.adapter.delete(target, user=user, room=room)
+        return [s.text for s in await self._collect(before)]
+
+    def admin(self, user: str, room: str | None = None) -> None:
+        from commands.events import Role
+
+        self.adapter.set_role(user, Role.ADMIN, room)
+
+    @property
+    def bot_messages(self) -> list[Said]:
+        return self.adapter.transcript
+
+
+@pytest.fixture
+async def runtime(engine: Engine, clock: Clock) -> AsyncIterator[Runtime]:
+    rt = Runtime(engine, build_registry(), Settings(), clock=clock)
+    yield rt
+    await rt.close()
+
+
+@pytest.fixture
+async def chat(runtime: Runtime, tmp_path: Path) -> Chat:
+    adapter = ConsoleAdapter(user="alice", room="coroutine", admins=("alice",), out=lambda _l: None, files_dir=tmp_path / "files")
+    adapter.attach(runtime)
+    return Chat(runtime, adapter)
