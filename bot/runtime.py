@@ -13,17 +13,19 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, update
 
 from bot.adapters.base import Adapter, DeliveryError, Outgoing
 from commands.core import Dispatcher, Registry, Settings, pending_messages
 from commands.events import AnyEvent
+from storage.db import transaction
 from storage.models import BotMessage, Room
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_ATTEMPTS = 8
+BATCH_SIZE = 200
 
 
 class Runtime:
@@ -46,6 +48,9 @@ class Runtime:
         self._wake: dict[str, asyncio.Event] = {}
         self._idle: dict[str, asyncio.Event] = {}
         self._closed = False
+        self._inbox: list[tuple[AnyEvent, asyncio.Future[None]]] = []
+        self._draining = False
+        self._drainer: asyncio.Task[None] | None = None
 
     # -- adapters -------------------------------------------------------------------------
     def add_adapter(self, adapter: Adapter) -> None:
@@ -58,18 +63,50 @@ class Runtime:
 
     # -- events in --------------------------------------------------------------------------
     async def handle(self, event: AnyEvent) -> None:
-        """Handle one event (committed when this returns) and schedule its answers."""
-        sent = await self.run_db(self.dispatcher.handle, event, self.clock())
-        for room_id in {m.room_id for m in sent}:
-            self.kick(room_id)
+        """Handle one event (committed when this returns) and schedule its answers.
+
+        Events handed over while the database thread is busy are grouped and handled in one
+        transaction (group commit), in the order they arrived."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._inbox.append((event, future))
+        if not self._draining:
+            self._draining = True
+            self._drainer = asyncio.create_task(self._drain_inbox(), name="cagnotte-inbox")
+        await future
+
+    async def handle_many(self, events: list[AnyEvent]) -> None:
+        """Handle a batch (a sync response, say), in order; committed when this returns."""
+        if events:
+            await asyncio.gather(*(self.handle(e) for e in events))
+
+    async def _drain_inbox(self) -> None:
+        try:
+            while self._inbox:
+                batch = self._inbox[:BATCH_SIZE]
+                del self._inbox[:BATCH_SIZE]
+                try:
+                    sent = await self.run_db(
+                        self.dispatcher.handle_batch, [e for e, _ in batch], self.clock()
+                    )
+                except Exception as exc:
+                    log.exception("a batch of %d events could not be committed", len(batch))
+                    for _, fut in batch:
+                        if not fut.done():
+                            fut.set_exception(exc)
+                    continue
+                for room_id in dict.fromkeys(m.room_id for m in sent):
+                    self.kick(room_id)
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_result(None)
+        finally:
+            self._draining = False
 
     async def run_job(self, fn: Callable[[Session], list[BotMessage]]) -> None:
         """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
         queued."""
 
         def work() -> list[BotMessage]:
-            from storage.db import transaction
-
             with transaction(self.engine) as db:
                 return fn(db)
 
@@ -140,7 +177,7 @@ class Runtime:
                 await self.run_db(self._mark_sent, item[0].id, platform_id)
 
     def _load_pending(self, room_id: str) -> list[tuple[Outgoing, str]]:
-        with Session(self.engine) as db:
+        with transaction(self.engine) as db:
             room = db.get(Room, room_id)
             platform = room.platform if room else "console"
             out = []
@@ -171,28 +208,27 @@ class Runtime:
                         platform,
                     )
                 )
-            db.commit()
             return out
 
     @staticmethod
     def _skip(db: Session, m: BotMessage) -> None:
         m.sent_at = dt.datetime.now(dt.UTC)
         m.attempts += 1
-        db.add(m)
 
     def _mark_sent(self, message_id: int, platform_id: str | None) -> None:
-        with Session(self.engine) as db:
-            m = db.get(BotMessage, message_id)
-            if m is None:
-                return
-            m.sent_at = dt.datetime.now(dt.UTC)
-            m.platform_id = platform_id
-            m.attempts += 1
-            db.add(m)
-            db.commit()
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(BotMessage)
+                .where(col(BotMessage.id) == message_id)
+                .values(
+                    sent_at=dt.datetime.now(dt.UTC),
+                    platform_id=platform_id,
+                    attempts=BotMessage.attempts + 1,
+                )
+            )
 
     def _mark_failed(self, message_id: int, permanent: bool) -> bool:
-        with Session(self.engine) as db:
+        with transaction(self.engine) as db:
             m = db.get(BotMessage, message_id)
             if m is None:
                 return True
@@ -203,8 +239,6 @@ class Runtime:
                 log.error(
                     "giving up on message %s in %s after %s attempts", m.id, m.room_id, m.attempts
                 )
-            db.add(m)
-            db.commit()
             return gave_up
 
     async def flush(self, timeout: float = 10.0) -> None:
@@ -230,7 +264,3 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.close()
         self._db.shutdown(wait=True)
-
-    def select_bot_message(self, platform_id: str) -> BotMessage | None:
-        with Session(self.engine) as db:
-            return db.exec(select(BotMessage).where(BotMessage.platform_id == platform_id)).first()

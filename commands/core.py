@@ -128,8 +128,20 @@ class Context:
 
     def name(self, user_id: str) -> str:
         """A person's display name as last seen, else their id."""
+        if user_id == self.event.sender and self.event.sender_name:
+            return self.event.sender_name
         person = self.db.get(Person, user_id)
         return person.display_name if person and person.display_name else user_id
+
+    def names(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """Display names of many people at once (one query), falling back to their ids."""
+        wanted = set(user_ids)
+        found = {
+            p.user_id: p.display_name
+            for p in self.db.exec(select(Person).where(col(Person.user_id).in_(wanted))).all()
+            if p.display_name
+        }
+        return {u: found.get(u, u) for u in wanted}
 
     def fail(self, key: str, **params: Any) -> UserError:
         """``raise ctx.fail("contrib.error.zero")``: refuse, with a message from the catalogue."""
@@ -472,27 +484,42 @@ class Dispatcher:
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[BotMessage]:
         """Handle one event exactly once; return the bot messages it queued."""
+        return self.handle_batch([event], now)
+
+    def handle_batch(
+        self, events: list[AnyEvent], now: dt.datetime | None = None
+    ) -> list[BotMessage]:
+        """Handle events in order, in one transaction (each in a savepoint of its own, so a
+        failing handler undoes only its own work). A replayed event id changes nothing."""
+        sent: list[BotMessage] = []
         with transaction(self.engine) as db:
-            if db.get(ChatEvent, event.event_id) is not None:
-                return []
-            if isinstance(event, Message) and not self._is_command(event):
-                return []
-            room = get_room(db, event, self.settings)
-            remember_person(db, event.sender, event.sender_name)
-            if not isinstance(event, MemberChanged):
-                remember_member(db, room.id, event.sender)
-            ctx = Context(db, event, room, self.settings, now)
-            command = self._run(ctx)
-            db.add(
-                ChatEvent(
-                    event_id=event.event_id,
-                    room_id=event.room_id,
-                    sender=event.sender,
-                    kind=type(event).__name__,
-                    command=command,
-                )
+            for event in events:
+                sent.extend(self._handle_one(db, event, now))
+        return sent
+
+    def _handle_one(
+        self, db: Session, event: AnyEvent, now: dt.datetime | None
+    ) -> list[BotMessage]:
+        if db.get(ChatEvent, event.event_id) is not None:
+            return []
+        if isinstance(event, Message) and not self._is_command(event):
+            return []
+        room = get_room(db, event, self.settings)
+        remember_person(db, event.sender, event.sender_name)
+        if not isinstance(event, MemberChanged):
+            remember_member(db, room.id, event.sender)
+        ctx = Context(db, event, room, self.settings, now)
+        command = self._run(ctx)
+        db.add(
+            ChatEvent(
+                event_id=event.event_id,
+                room_id=event.room_id,
+                sender=event.sender,
+                kind=type(event).__name__,
+                command=command,
             )
-            return ctx.sent
+        )
+        return ctx.sent
 
     def _is_command(self, event: Message) -> bool:
         body = event.body.strip()

@@ -25,13 +25,33 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_RE_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|«\s*([^»]*?)\s*»|(\S+)')
+
+
 def tokenize(text: str) -> list[str]:
     """Split on white space, keeping double-quoted runs (``"KPA Cités"``) as one token."""
-    tokens: list[str] = []
-    for match in re.finditer(r'"([^"]*)"|“([^”]*)”|«\s*([^»]*?)\s*»|(\S+)', text):
-        quoted = match.group(1) or match.group(2) or match.group(3)
-        tokens.append(quoted if quoted is not None else match.group(4))
-    return tokens
+    return [tok for tok, _, _ in tokenize_spans(text)]
+
+
+def tokenize_spans(text: str) -> list[tuple[str, int, int]]:
+    """Like ``tokenize``, with where each token stands in ``text`` (quotes included)."""
+    out: list[tuple[str, int, int]] = []
+    for match in _RE_TOKEN.finditer(text):
+        quoted = next((g for g in match.groups()[:3] if g is not None), None)
+        out.append((quoted if quoted is not None else match.group(4), match.start(), match.end()))
+    return out
+
+
+def join_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """The original text of ``spans``, kept together where they touched."""
+    out = ""
+    last_end: int | None = None
+    for start, end in spans:
+        if out and last_end != start:
+            out += " "
+        out += text[start:end]
+        last_end = end
+    return out
 
 
 # --------------------------------------------------------------------------- durations
@@ -532,9 +552,10 @@ def parse_contrib(
     The duration, date and project may be anywhere; the remaining words are the description.
     ``known_codes`` are the room's project codes, folded. Never raises.
     """
-    tokens = tokenize(args)
+    spans = tokenize_spans(args)
+    tokens = [tok for tok, _, _ in spans]
     result = ContribParse(tokens=tokens)
-    rest: list[str] = []
+    rest: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -575,11 +596,11 @@ def parse_contrib(
                 result.project_token = tok
                 i += 1
                 continue
-        rest.append(tok)
+        rest.append((spans[i][1], spans[i][2]))
         i += 1
     if result.minutes is None:
         result.error = "missing_duration"
-    result.description = " ".join(rest).strip()
+    result.description = join_spans(args, rest).strip()
     if result.day is None:
         result.day = today
     return result

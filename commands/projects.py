@@ -6,8 +6,6 @@ from __future__ import annotations
 import difflib
 import re
 
-from sqlmodel import select
-
 from commands.core import Context, Registry, UserError
 from commands.grammar import fold, tokenize
 from commands.render import lines, table
@@ -18,15 +16,27 @@ FAMILY = "projects"
 _CODE = re.compile(r"^[A-Za-z0-9][\w\-]{0,31}$")
 
 
+def _projects(ctx: Context) -> dict[str, Project]:
+    """The room's projects by folded code, read once per transaction (project commands clear
+    this cache when they change a project)."""
+    key = f"projects:{ctx.room.id}"
+    cached = ctx.db.info.get(key)
+    if cached is None:
+        cached = {p.code_key: p for p in room_projects(ctx.db, ctx.room.id)}
+        ctx.db.info[key] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _forget_projects(ctx: Context) -> None:
+    ctx.db.info.pop(f"projects:{ctx.room.id}", None)
+
+
 def known_codes(ctx: Context) -> set[str]:
-    return {p.code_key for p in room_projects(ctx.db, ctx.room.id, include_archived=False)}
+    return {code for code, p in _projects(ctx).items() if not p.archived}
 
 
 def find_project(ctx: Context, code: str) -> Project | None:
-    key = fold(code.lstrip("#"))
-    return ctx.db.exec(
-        select(Project).where(Project.room_id == ctx.room.id, Project.code_key == key)
-    ).first()
+    return _projects(ctx).get(fold(code.lstrip("#")))
 
 
 def resolve_project(ctx: Context, token: str) -> Project:
@@ -123,6 +133,7 @@ def _add(ctx: Context, tokens: list[str]) -> None:
     )
     ctx.db.add(project)
     ctx.db.flush()
+    _forget_projects(ctx)
     ctx.audit("create", "project", project.id, code=code, name=name)
     ctx.reply(ctx.t("projects.added", code=code, name=name))
 
@@ -142,6 +153,7 @@ def _rename(ctx: Context, tokens: list[str]) -> None:
         new_name = project.name if project.name != project.code else new_code
     old = {"code": project.code, "name": project.name}
     project.code, project.code_key, project.name = new_code, fold(new_code), new_name
+    _forget_projects(ctx)
     ctx.audit(
         "rename", "project", project.id, before=old, after={"code": new_code, "name": new_name}
     )
@@ -156,6 +168,7 @@ def _set_archived(ctx: Context, tokens: list[str], archived: bool) -> None:
         resolve_project(ctx, tokens[0])  # raises the "unknown" answer
         return
     project.archived = archived
+    _forget_projects(ctx)
     if archived and ctx.room.default_project_id == project.id:
         ctx.room.default_project_id = None
     ctx.audit("archive" if archived else "reopen", "project", project.id, code=project.code)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+WRITE_OPTION = "cagnotte_write"
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -58,8 +59,13 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # pysqlite's own transaction handling is off (isolation_level=None): we start every
-        # transaction ourselves, as a writer, so that check-then-write cannot interleave.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # transaction ourselves. A unit of work (``transaction()``) starts as a writer, so that
+        # check-then-write cannot interleave with another writer; plain reads stay deferred and
+        # never wait for writers (WAL).
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -93,8 +99,11 @@ def open_database(url: str, *, echo: bool = False) -> Engine:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One unit of work: commit on success, roll back on any exception. On SQLite it holds the
+    write lock from its first statement (``BEGIN IMMEDIATE``)."""
+    with Session(
+        engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+    ) as session:
         try:
             yield session
             session.commit()

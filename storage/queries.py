@@ -28,7 +28,10 @@ def contribution_totals(
     user_id: str | None = None,
     project_id: int | None = None,
 ) -> Totals:
-    """Totals of a room's contributions with ``start <= day < end``, per person and per project."""
+    """Totals of a room's contributions with ``start <= day < end``, per person and per project.
+
+    One pass in SQL, grouped by (person, project) on a covering index; the two views are summed
+    from its few rows."""
     conds = [
         Contribution.room_id == room_id,
         Contribution.day >= start,
@@ -38,22 +41,27 @@ def contribution_totals(
         conds.append(Contribution.user_id == user_id)
     if project_id is not None:
         conds.append(Contribution.project_id == project_id)
-    minutes = func.sum(Contribution.minutes)
-    count = func.count(col(Contribution.id))
-    people = db.exec(
-        select(Contribution.user_id, minutes, count)
+    rows = db.exec(
+        select(
+            Contribution.user_id,
+            Contribution.project_id,
+            func.sum(Contribution.minutes),
+            func.count(),
+        )
         .where(*conds)
-        .group_by(col(Contribution.user_id))
-        .order_by(minutes.desc(), col(Contribution.user_id))
+        .group_by(col(Contribution.user_id), col(Contribution.project_id))
     ).all()
-    projects = db.exec(
-        select(Contribution.project_id, minutes, count)
-        .where(*conds)
-        .group_by(col(Contribution.project_id))
-        .order_by(minutes.desc())
-    ).all()
-    by_person = [(u, int(m or 0), int(c)) for u, m, c in people]
-    by_project = [(p, int(m or 0), int(c)) for p, m, c in projects]
+    people: dict[str, list[int]] = {}
+    projects: dict[int | None, list[int]] = {}
+    for user, project, minutes, count in rows:
+        for bucket in (people.setdefault(user, [0, 0]), projects.setdefault(project, [0, 0])):
+            bucket[0] += int(minutes or 0)
+            bucket[1] += int(count)
+    by_person = sorted(((u, m, c) for u, (m, c) in people.items()), key=lambda r: (-r[1], r[0]))
+    by_project = sorted(
+        ((p, m, c) for p, (m, c) in projects.items()),
+        key=lambda r: (-r[1], r[0] is None, r[0] or 0),
+    )
     return Totals(
         minutes=sum(m for _, m, _ in by_person),
         count=sum(c for _, _, c in by_person),

@@ -67,9 +67,10 @@ class Contribution(SQLModel, table=True):
     """What someone gave: integer minutes on a day (in the room's time zone)."""
 
     __table_args__ = (
-        Index("ix_contribution_room_day", "room_id", "day"),
-        Index("ix_contribution_room_user_day", "room_id", "user_id", "day"),
-        Index("ix_contribution_room_project_day", "room_id", "project_id", "day"),
+        # covering indexes: totals per period, per person and per project read no table rows
+        Index("ix_contribution_totals", "room_id", "day", "user_id", "project_id", "minutes"),
+        Index("ix_contribution_person", "room_id", "user_id", "day", "project_id", "minutes"),
+        Index("ix_contribution_project", "room_id", "project_id", "day", "user_id", "minutes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -168,20 +168,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("event_id"),
     )
     with op.batch_alter_table("contribution", schema=None) as batch_op:
-        batch_op.create_index("ix_contribution_room_day", ["room_id", "day"], unique=False)
         batch_op.create_index(
-            "ix_contribution_room_project_day", ["room_id", "project_id", "day"], unique=False
+            "ix_contribution_person",
+            ["room_id", "user_id", "day", "project_id", "minutes"],
+            unique=False,
         )
         batch_op.create_index(
-            "ix_contribution_room_user_day", ["room_id", "user_id", "day"], unique=False
+            "ix_contribution_project",
+            ["room_id", "project_id", "day", "user_id", "minutes"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_contribution_totals",
+            ["room_id", "day", "user_id", "project_id", "minutes"],
+            unique=False,
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("contribution", schema=None) as batch_op:
-        batch_op.drop_index("ix_contribution_room_user_day")
-        batch_op.drop_index("ix_contribution_room_project_day")
-        batch_op.drop_index("ix_contribution_room_day")
+        batch_op.drop_index("ix_contribution_totals")
+        batch_op.drop_index("ix_contribution_project")
+        batch_op.drop_index("ix_contribution_person")
 
     op.drop_table("contribution")
     with op.batch_alter_table("project", schema=None) as batch_op:
