@@ -297,8 +297,8 @@ def show_contributions(ctx: Context, args: str) -> None:
     )
     parts: list[Rich | str] = [Rich(head, f"<b>{esc(head)}</b>")]
     if user is None:
-        names = ctx.names(u for u, _, _ in totals.by_person)
-        rows = [[names[u], ctx.duration(m), c] for u, m, c in totals.by_person]
+        people = ctx.names(u for u, _, _ in totals.by_person)
+        rows = [[people[u], ctx.duration(m), c] for u, m, c in totals.by_person]
         parts.append(
             table(
                 [

@@ -24,7 +24,7 @@ def _projects(ctx: Context) -> dict[str, Project]:
     if cached is None:
         cached = {p.code_key: p for p in room_projects(ctx.db, ctx.room.id)}
         ctx.db.info[key] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _forget_projects(ctx: Context) -> None:
