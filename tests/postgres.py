@@ -46,18 +46,47 @@ class PostgresServer:
         return f"postgresql+psycopg://cagnotte@127.0.0.1:{self.port}/cagnotte"
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self._as, *args], check=True, capture_output=True, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            [*self._as, *args], check=True, capture_output=True, stdin=subprocess.DEVNULL
+        )
 
     def start(self) -> PostgresServer:
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "cagnotte", "-A", "trust", "-E", "UTF8", "--no-sync")
         self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.tmp / "log"), "-w",
-            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.tmp} -F", "start",
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "cagnotte",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.tmp / "log"),
+            "-w",
+            "-o",
+            f"-h 127.0.0.1 -p {self.port} -k {self.tmp} -F",
+            "start",
         )
         deadline = time.monotonic() + 30
         while True:
             try:
-                self._run(str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "cagnotte", "cagnotte")
+                self._run(
+                    str(self.bindir / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    "cagnotte",
+                    "cagnotte",
+                )
                 return self
             except subprocess.CalledProcessError:
                 if time.monotonic() > deadline:

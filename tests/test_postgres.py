@@ -26,7 +26,9 @@ def pg_engine() -> Iterator[Engine]:
     bindir = find_bindir()
     if bindir is None:
         if os.environ.get("CAGNOTTE_REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL server binaries not found, and CAGNOTTE_REQUIRE_POSTGRES is set")
+            pytest.fail(
+                "PostgreSQL server binaries not found, and CAGNOTTE_REQUIRE_POSTGRES is set"
+            )
         pytest.skip("PostgreSQL server binaries not found (Debian package postgresql)")
     server = PostgresServer(bindir).start()
     engine = open_database(server.url)
@@ -41,7 +43,14 @@ NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
 
 
 def msg(event_id: str, body: str, sender: str = "@bob", role: Role = Role.MEMBER) -> Message:
-    return Message(event_id=event_id, room_id="!pg", sender=sender, sender_name=sender[1:].title(), body=body, role=role)
+    return Message(
+        event_id=event_id,
+        room_id="!pg",
+        sender=sender,
+        sender_name=sender[1:].title(),
+        body=body,
+        role=role,
+    )
 
 
 def test_contributions_on_postgresql(pg_engine):
@@ -56,8 +65,19 @@ def test_contributions_on_postgresql(pg_engine):
         totals = contribution_totals(db, "!pg", dt.date(2026, 11, 1), dt.date(2026, 12, 1))
         assert (totals.minutes, totals.count) == (210, 2)
         assert len(db.exec(select(ChatEvent)).all()) == 4
-        assert [a.action for a in db.exec(select(Audit).where(Audit.object_kind == "contribution"))] == ["create", "create"]
-    d.handle(Message(event_id="$e1", room_id="!pg", sender="@bob", body="!contrib 3h hier KPA atelier", edit_of="$c1"), NOW)
+        assert [
+            a.action for a in db.exec(select(Audit).where(Audit.object_kind == "contribution"))
+        ] == ["create", "create"]
+    d.handle(
+        Message(
+            event_id="$e1",
+            room_id="!pg",
+            sender="@bob",
+            body="!contrib 3h hier KPA atelier",
+            edit_of="$c1",
+        ),
+        NOW,
+    )
     with Session(pg_engine) as db:
         c = db.exec(select(Contribution).where(Contribution.event_id == "$c1")).one()
         assert c.minutes == 180

@@ -1,0 +1,161 @@
+"""The runtime: exactly once per event, answers delivered after a restart, edits of failed
+commands, the console entry point."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from bot.adapters.base import DeliveryError, Outgoing
+from bot.adapters.console import ConsoleAdapter
+from bot.runtime import Runtime
+from commands import build_registry
+from commands.core import Settings
+from commands.events import Message
+from storage.models import BotMessage, Contribution
+
+
+class FlakyAdapter:
+    """An adapter whose platform is down for the first ``failures`` deliveries."""
+
+    platform = "console"
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.delivered: list[Outgoing] = []
+
+    async def run(self, runtime: Runtime) -> None:  # pragma: no cover - not used
+        return None
+
+    async def deliver(self, item: Outgoing) -> str | None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise DeliveryError("platform unavailable")
+        self.delivered.append(item)
+        return f"sent-{item.id}"
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_answers_queued_before_a_crash_are_delivered_at_start(engine, clock):
+    # a first process stores the command and its answer, then dies before delivering it
+    first = Runtime(engine, build_registry(), Settings(), clock=clock)
+    await first.run_db(
+        first.dispatcher.handle,
+        Message(event_id="$1", room_id="coroutine", sender="@bob", body="!contrib 2h atelier"),
+        clock(),
+    )
+    await first.close()
+    with Session(engine) as db:
+        assert [m.sent_at for m in db.exec(select(BotMessage)).all()] == [None]
+    # the next process delivers it once
+    second = Runtime(engine, build_registry(), Settings(), clock=clock)
+    adapter = FlakyAdapter(failures=0)
+    second.add_adapter(adapter)
+    await second.resume_pending()
+    await second.flush()
+    assert len(adapter.delivered) == 1 and "Contribution #1" in adapter.delivered[0].body
+    await second.resume_pending()
+    await second.flush()
+    assert len(adapter.delivered) == 1
+    await second.close()
+
+
+async def test_delivery_is_retried_until_the_platform_answers(engine, clock, monkeypatch):
+    import bot.runtime
+
+    async def no_sleep(_seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(bot.runtime.asyncio, "sleep", no_sleep)
+    runtime = Runtime(engine, build_registry(), Settings(), clock=clock)
+    adapter = FlakyAdapter(failures=2)
+    runtime.add_adapter(adapter)
+    await runtime.handle(Message(event_id="$1", room_id="r", sender="@bob", body="!contrib 1h"))
+    await runtime.flush()
+    assert len(adapter.delivered) == 1
+    with Session(engine) as db:
+        message = db.exec(select(BotMessage)).one()
+        assert message.platform_id == f"sent-{message.id}" and message.attempts == 3
+    await runtime.close()
+
+
+async def test_editing_a_refused_command_into_a_valid_one_creates_it(chat, engine):
+    answer = await chat.one("bob", "!contrib atelier")
+    assert "Il manque la durée" in answer
+    command = chat.last_id
+    answers = await chat.edit("bob", command, "!contrib 2h atelier")
+    assert any("Contribution #1 enregistrée" in a for a in answers)
+    answers = await chat.edit("bob", command, "!contrib 3h atelier")
+    assert any("mise à jour" in a and "3h" in a for a in answers)
+    answers = await chat.edit("bob", command, "en fait non")
+    assert any("n'est plus une commande" in a for a in answers)
+    with Session(engine) as db:
+        assert db.exec(select(Contribution)).all() == []
+
+
+async def test_editing_a_command_that_cannot_be_edited(chat):
+    await chat.say("bob", "!projets")
+    answers = await chat.edit("bob", chat.last_id, "!contribs")
+    assert any("ne se corrige pas" in a for a in answers)
+
+
+async def test_group_commit_keeps_order_and_counts_each_event_once(runtime, engine):
+    console = ConsoleAdapter(out=lambda _l: None)
+    console.attach(runtime)
+    import asyncio
+
+    events = [
+        Message(
+            event_id=f"$burst{i}",
+            room_id="burst",
+            sender=f"@u{i % 3}",
+            body=f"!contrib {i + 1}min n{i}",
+        )
+        for i in range(60)
+    ]
+    await asyncio.gather(*(runtime.handle(e) for e in events + events[:10]))
+    await runtime.flush()
+    with Session(engine) as db:
+        rows = db.exec(select(Contribution).order_by(Contribution.id)).all()
+    assert [r.minutes for r in rows] == list(range(1, 61))
+    answers = [s.text for s in console.transcript]
+    assert len(answers) == 60
+    assert all(f"#{i + 1} " in a for i, a in enumerate(answers))
+
+
+def test_console_entry_point(tmp_path: Path):
+    script = "\n".join(
+        [
+            '!projet ajouter KPA "KPA-Cités"',
+            "!contrib 3h atelier KPA",
+            "/as bob",
+            "/room coroutine",
+            "!contrib 1h30 hier réunion",
+            "/react b2 👍",
+            "/edit u3 !contrib 2h hier réunion",
+            "/quit",
+        ]
+    )
+    env = {**os.environ, "CAGNOTTE_BOT_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Projet KPA créé" in out
+    assert "[general]" in out and "Contribution #1 enregistrée pour Alice" in out
+    assert "[coroutine]" in out and "Contribution #2 enregistrée pour Bob" in out
+    assert "Contribution #2 mise à jour pour Bob : 2h le mer. 25 nov. 2026" in out
+    assert (tmp_path / "data" / "cagnotte.db").exists()
