@@ -766,10 +766,13 @@ def list_envelopes(ctx: Context, args: str) -> None:
 
 def give_back_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     p = ctx.settings.prefix
-    period, tokens = _take_period(ctx, tokens)
+    # the first token says how much ("tout" and "all" are also period words: read it first)
+    how = 2 if len(tokens) > 1 and tokens[1] in ("%", "€", "EUR", "eur") else 1
+    period, _ = _take_period(ctx, tokens[how:])
     env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != PROPORTIONAL:
         raise UserError("budget.error.give_libre", project=project.code, prefix=p)
+    tokens = ["".join(tokens[:how])] if tokens else []
     percent_bp: int | None = None
     cents: int | None = None
     words = [fold(w) for w in tokens]
