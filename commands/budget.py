@@ -988,7 +988,7 @@ def validate_command(ctx: Context, args: str) -> None:
     if not words:
         raise UserError("budget.error.validate_usage", prefix=ctx.settings.prefix)
     req, env = _load_request(ctx, words[0])
-    if req.user_id == ctx.sender and not ctx.is_admin:
+    if req.user_id == ctx.sender:
         raise UserError("budget.error.own_request")
     if _validation(ctx, req) is not None:
         raise UserError("budget.error.already_validated", id=req.id)
@@ -1043,7 +1043,7 @@ def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
         _question(ctx, req, env, "")
         return True
     if clean in VALIDATE_KEYS:
-        if (req.user_id == ctx.sender and not ctx.is_admin) or _validation(ctx, req) is not None:
+        if req.user_id == ctx.sender or _validation(ctx, req) is not None:
             return False
         _validate(ctx, req, env)
         return True

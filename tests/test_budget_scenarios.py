@@ -222,9 +222,13 @@ async def test_libre_request_question_validate_prorata_close(room, engine):
     answers = await room.unreact("carol", bot_id(request_msg), "✅")
     assert any("1/2" in a and "pas validée" in a for a in answers)
     await room.react("erin", bot_id(request_msg), "✅")
-    # an admin validates alone; Alice's own request is validated by her admin ✅ too
+    # an admin validates alone, but nobody validates their own request, admins included
     await room.react("alice", bot_id(carol_msg), "✅")
-    await room.say("alice", "!valider 3")
+    answer = await room.one("alice", "!valider 3")
+    assert "On ne valide pas sa propre demande" in answer
+    await room.say("bob", "!valider 3")
+    answers = await room.say("dan", "!valider #3")
+    assert any("Demande #3 de Alice (100,00 €) validée" in a for a in answers)
     table_answer = await room.one("dan", "!budget KPA")
     assert "| #1 | Bob | 10 | 300,00 € | 30,00 €/h |  | ✅ validée ❓×2 |" in table_answer
     assert "Demandes validées : 600,00 € sur une enveloppe de 500,00 €" in table_answer
