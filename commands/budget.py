@@ -1089,7 +1089,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     before = req.granted
     req.granted = cents
     req.updated_at = utcnow()
-    if _validation(ctx, req) is None:
+    if _validation(ctx, req) is None and req.user_id != ctx.sender:
         ctx.db.add(
             BudgetValidation(
                 request_id=_id(req),

@@ -390,3 +390,38 @@ async def test_recap_section_shows_open_envelopes(room, engine, runtime):
     assert "Enveloppes ouvertes (2)" in text
     assert "KPA (novembre 2026, 1 000,00 €) — provisoire : Alice 400,00 € · Bob 300,00 €" in text
     assert "KPB (novembre 2026, 300,00 €) — 1 demande(s), 0 validée(s)" in text
+
+
+async def test_removing_a_contribution_of_a_closed_period_is_said(room, engine):
+    from commands import build_registry, contrib
+
+    build_registry()  # building the registry again does not register the listener twice
+    assert len(contrib.CHANGE_LISTENERS) == 1
+    await setup_kpa(room)
+    await room.say("alice", "!budget KPA 1000€ novembre proportionnel")
+    await room.say("alice", "!budget KPA clore")
+    answers = await room.say("bob", "!annuler")
+    assert any("clôturée : sa répartition figée ne change pas" in a for a in answers)
+    assert any("supprimée" in a for a in answers)
+    with Session(engine) as db:
+        shares = {s.user_id: s.amount for s in db.exec(select(BudgetShare)).all()}
+    assert shares == {"@alice": 60000, "@bob": 20000, "@carol": 20000}
+    answer = await room.one("carol", "!budgets")
+    assert (
+        "| #1 | KPA | novembre 2026 | proportionnel aux heures | 1 000,00 € | clôturée | 0,00 € |"
+        in answer
+    )
+
+
+async def test_closed_libre_envelope_shows_what_was_paid(room):
+    await setup_kpa(room)
+    await room.say("alice", "!budget KPA 500€ novembre")
+    await room.say("bob", "!demande KPA 120€")
+    await room.say("carol", "!demande KPA 80€")
+    await room.say("alice", "!valider 1")
+    said = await room.said("alice", "!budget KPA clore")
+    assert any("Demandes non validées, donc non versées : #2 Carol" in s.text for s in said)
+    answer = await room.one("bob", "!budget KPA")
+    assert "Répartition figée" in answer
+    assert "| Bob | 10 | 120,00 € | 12,00 €/h | demande #1 (120,00 €) |" in answer
+    assert "Total : 120,00 € versés + 380,00 € restant = 500,00 €." in answer
