@@ -3,6 +3,9 @@ shows totals; edits and redactions of the command message update or undo what it
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from sqlmodel import col, select
 
 from commands.core import Context, Registry, UserError
@@ -24,6 +27,16 @@ from storage.queries import contribution_totals, list_contributions
 
 FAMILY = "contrib"
 EVERYONE = ("tous", "tout-le-monde", "all", "everyone", "salle", "room")
+
+# Called after a contribution is logged, changed or removed, with the (project id, day) pairs it
+# touched (before and after a change), so that other families can react (a closed envelope says
+# its frozen split does not change).
+CHANGE_LISTENERS: list[Callable[[Context, list[tuple[int | None, dt.date]]], None]] = []
+
+
+def _changed(ctx: Context, *touched: tuple[int | None, dt.date]) -> None:
+    for listener in CHANGE_LISTENERS:
+        listener(ctx, list(touched))
 
 
 def register(reg: Registry) -> None:
@@ -78,6 +91,7 @@ def log_contribution(ctx: Context, args: str) -> None:
         ).first()
     if existing is not None:
         before = _snapshot(existing)
+        touched_before = (existing.project_id, existing.day)
         existing.user_id = user
         existing.minutes = parsed.minutes
         existing.day = parsed.day
@@ -87,6 +101,7 @@ def log_contribution(ctx: Context, args: str) -> None:
         ctx.db.flush()
         ctx.audit("update", "contribution", existing.id, before=before, after=_snapshot(existing))
         ctx.reply(_summary(ctx, "contrib.updated", existing, project))
+        _changed(ctx, touched_before, (existing.project_id, existing.day))
         return
     contribution = Contribution(
         room_id=ctx.room.id,
@@ -102,6 +117,7 @@ def log_contribution(ctx: Context, args: str) -> None:
     ctx.db.flush()
     ctx.audit("create", "contribution", contribution.id, **_snapshot(contribution))
     ctx.reply(_summary(ctx, "contrib.saved", contribution, project))
+    _changed(ctx, (contribution.project_id, contribution.day))
 
 
 def _snapshot(c: Contribution) -> dict[str, object]:
@@ -191,6 +207,7 @@ def _delete(ctx: Context, c: Contribution) -> None:
     ctx.audit("delete", "contribution", c.id, **_snapshot(c))
     ctx.db.delete(c)
     ctx.db.flush()
+    _changed(ctx, (c.project_id, c.day))
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:

@@ -1,6 +1,14 @@
 """All tables. Each family of features keeps its tables in a module of its own; importing this
 package registers every table on ``SQLModel.metadata`` (used by the migrations' env)."""
 
+from storage.models.budget import (
+    BudgetEnvelope,
+    BudgetGiveBack,
+    BudgetQuestion,
+    BudgetRequest,
+    BudgetShare,
+    BudgetValidation,
+)
 from storage.models.core import (
     Audit,
     BotMessage,
@@ -16,6 +24,12 @@ from storage.models.core import (
 __all__ = [
     "Audit",
     "BotMessage",
+    "BudgetEnvelope",
+    "BudgetGiveBack",
+    "BudgetQuestion",
+    "BudgetRequest",
+    "BudgetShare",
+    "BudgetValidation",
     "ChatEvent",
     "Contribution",
     "Member",

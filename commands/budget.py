@@ -1,0 +1,1441 @@
+"""Contributive budget: an envelope of money for a project and a period, shared among the people
+who contributed to it, in the room, transparently.
+
+- ``!budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] [taux 20€/h] [commun 10%]
+  [min 5h] [validations 2]`` (admins) creates an envelope;
+- ``!budget KPA`` shows the requests (mode libre) or the provisional split (mode proportionnel);
+- ``!demande KPA 120€ [message]`` asks for an amount (mode libre); ``!question 3 [why]`` or a ❓
+  reaction questions a request; ``!valider 3`` or ✅ reactions validate it;
+- ``!budget KPA prorata`` / ``!budget KPA accord 3 80€`` (admins) settle requests that exceed the
+  envelope; ``!budget KPA je-donne 50%`` gives part of one's share back to the commons;
+- ``!budget KPA clore`` (admins) freezes the split, posts it and exports it as CSV;
+  ``!budget KPA csv`` exports a closed envelope again; ``!budgets`` lists envelopes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from sqlmodel import Session, col, select
+
+from commands import contrib
+from commands.contrib import period_label
+from commands.core import Context, RecapScope, Registry, UserError
+from commands.export import csv_bytes
+from commands.grammar import (
+    Amount,
+    Period,
+    fold,
+    match_amount,
+    match_period,
+    parse_duration,
+    tokenize,
+)
+from commands.i18n import format_hours, format_money, locale_of, t
+from commands.projects import find_project, resolve_project
+from commands.render import Rich, bold, lines, table
+from commands.split import Rules, give_back, scale, split
+from storage.models import (
+    BotMessage,
+    BudgetEnvelope,
+    BudgetGiveBack,
+    BudgetQuestion,
+    BudgetRequest,
+    BudgetShare,
+    BudgetValidation,
+    Project,
+    Room,
+    utcnow,
+)
+from storage.queries import contribution_totals
+
+FAMILY = "budget"
+LIBRE, PROPORTIONAL = "libre", "proportionnel"
+MODE_WORDS = {
+    "libre": LIBRE,
+    "retribution-libre": LIBRE,
+    "free": LIBRE,
+    "proportionnel": PROPORTIONAL,
+    "proportionnelle": PROPORTIONAL,
+    "proportional": PROPORTIONAL,
+    "prop": PROPORTIONAL,
+    "heures": PROPORTIONAL,
+    "hours": PROPORTIONAL,
+}
+CAP_WORDS = ("plafond", "cap", "max")
+RATE_WORDS = ("taux", "rate", "taux-horaire")
+COMMONS_WORDS = ("commun", "communs", "commons", "common")
+MIN_WORDS = ("min", "minimum")
+VALIDATIONS_WORDS = ("validations", "valideurs", "validators")
+GIVE_WORDS = ("je-donne", "jedonne", "donne", "je-rends", "rends", "give", "give-back", "giveback")
+DECLINE_WORDS = ("je-refuse", "refuse", "decline", "je-decline")
+CLOSE_WORDS = ("clore", "cloturer", "fermer", "close")
+CSV_WORDS = ("csv", "export", "exporter")
+PRORATA_WORDS = ("prorata", "pro-rata", "scale")
+AGREE_WORDS = ("accord", "accorder", "agree", "agreed")
+WITHDRAW_WORDS = ("retirer", "retire", "withdraw", "annuler", "cancel")
+ALL_WORDS = ("tout", "tous", "all", "100%")
+QUESTION_KEYS = ("❓", "❔")
+VALIDATE_KEYS = ("✅", "✔", "☑")
+
+
+def register(reg: Registry) -> None:
+    reg.command("budget", family=FAMILY, aliases=("enveloppe", "envelope"))(budget_command)
+    reg.command("budgets", family=FAMILY, aliases=("enveloppes", "envelopes"))(list_envelopes)
+    reg.command("demande", family=FAMILY, aliases=("request", "demander"), editable=True)(
+        request_command
+    )
+    reg.command("question", family=FAMILY, aliases=("questionner",))(question_command)
+    reg.command("valider", family=FAMILY, aliases=("validate", "approve"))(validate_command)
+    reg.on_reaction("request")(on_request_reaction)
+    reg.on_undo(undo_by_event)
+    reg.recap_section("budget", 30)(recap_section)
+    if on_contribution_change not in contrib.CHANGE_LISTENERS:
+        contrib.CHANGE_LISTENERS.append(on_contribution_change)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _id(row: BudgetEnvelope | BudgetRequest | Project) -> int:
+    assert row.id is not None
+    return row.id
+
+
+def envelope_period(env: BudgetEnvelope) -> Period:
+    return Period(env.start, env.end, env.period_kind)
+
+
+def rules_of(env: BudgetEnvelope) -> Rules:
+    return Rules(cap=env.cap, rate=env.rate, commons_bp=env.commons_bp, min_minutes=env.min_minutes)
+
+
+def percent(bp: int, lang: str) -> str:
+    return format_decimal(Decimal(bp) / 100, format="#,##0.##", locale=locale_of(lang))
+
+
+def _money(cents: int, lang: str, currency: str) -> str:
+    return format_money(cents, currency, lang)
+
+
+def _rate(cents: int, minutes: int, lang: str, currency: str) -> str:
+    if minutes <= 0:
+        return "—"
+    return t(lang, "budget.per_hour", amount=_money(cents * 60 // minutes, lang, currency))
+
+
+def _project(db: Session, env: BudgetEnvelope) -> Project:
+    project = db.get(Project, env.project_id)
+    assert project is not None
+    return project
+
+
+def _label(ctx: Context, env: BudgetEnvelope) -> str:
+    return f"{_project(ctx.db, env).code} ({period_label(ctx, envelope_period(env))})"
+
+
+def rules_text(lang: str, env: BudgetEnvelope) -> str:
+    """The rules of an envelope in words: ``proportionnel · plafond 400,00 € · taux …``."""
+    cur = env.currency
+    parts = [t(lang, f"budget.mode.{env.mode}")]
+    if env.cap is not None:
+        parts.append(t(lang, "budget.rule.cap", amount=_money(env.cap, lang, cur)))
+    if env.rate is not None:
+        parts.append(t(lang, "budget.rule.rate", amount=_money(env.rate, lang, cur)))
+    if env.commons_bp:
+        parts.append(t(lang, "budget.rule.commons", pct=percent(env.commons_bp, lang)))
+    if env.min_minutes:
+        parts.append(t(lang, "budget.rule.min", hours=format_hours(env.min_minutes, lang)))
+    return " · ".join(parts)
+
+
+def minutes_by_person(db: Session, env: BudgetEnvelope) -> dict[str, int]:
+    totals = contribution_totals(db, env.room_id, env.start, env.end, project_id=env.project_id)
+    return {u: m for u, m, _ in totals.by_person}
+
+
+def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
+    return list(
+        ctx.db.exec(
+            select(BudgetEnvelope)
+            .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.project_id == project.id)
+            .order_by(col(BudgetEnvelope.start).desc())
+        ).all()
+    )
+
+
+def pick_envelope(
+    ctx: Context, project: Project, period: Period | None, *, open_only: bool = False
+) -> BudgetEnvelope:
+    """The envelope of ``project`` meant by the user: the one overlapping ``period`` if given,
+    else the open one, else the latest."""
+    p = ctx.settings.prefix
+    found = _envelopes(ctx, project)
+    if period is not None:
+        found = [e for e in found if e.start < period.end and period.start < e.end]
+    if not found:
+        raise UserError("budget.error.no_envelope", project=project.code, prefix=p)
+    opened = [e for e in found if e.state == "open"]
+    if open_only:
+        if not opened:
+            raise UserError("budget.error.closed", envelope=_label(ctx, found[0]))
+        found = opened
+    elif len(found) > 1 and len(opened) == 1 and period is None:
+        found = opened
+    if len(found) > 1 and period is None:
+        if len(opened) == 0:
+            return found[0]  # the latest closed one
+        periods = ", ".join(period_label(ctx, envelope_period(e)) for e in opened)
+        raise UserError("budget.error.ambiguous", project=project.code, periods=periods, prefix=p)
+    return found[0]
+
+
+def _take_period(ctx: Context, tokens: list[str]) -> tuple[Period | None, list[str]]:
+    """The first period said anywhere in ``tokens``, and the other tokens."""
+    for i in range(len(tokens)):
+        found = match_period(tokens, i, ctx.today)
+        if found is not None:
+            return found.period, tokens[:i] + tokens[i + found.used :]
+    return None, tokens
+
+
+def _amount(ctx: Context, tokens: list[str], start: int, usage: str) -> tuple[int, int]:
+    """A positive amount in the room's currency at ``tokens[start]``: (cents, tokens used)."""
+    found = match_amount(tokens, start)
+    if found is None:
+        raise UserError(usage, prefix=ctx.settings.prefix)
+    amount, used = found
+    _check_amount(ctx, amount, " ".join(tokens[start : start + used]))
+    return amount.cents, used
+
+
+def _check_amount(ctx: Context, amount: Amount, token: str) -> None:
+    if amount.negative or amount.cents <= 0:
+        raise UserError("budget.error.amount", token=token)
+    if amount.currency is not None and amount.currency != ctx.room.currency:
+        raise UserError("budget.error.currency", token=token, currency=ctx.room.currency)
+
+
+def _percent_bp(token: str) -> int | None:
+    raw = token.strip().rstrip("%").strip().replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except ArithmeticError:
+        return None
+    if not value.is_finite():
+        return None
+    return int((value * 100).to_integral_value())
+
+
+# --------------------------------------------------------------------------- !budget
+
+
+def budget_command(ctx: Context, args: str) -> None:
+    tokens = tokenize(args)
+    p = ctx.settings.prefix
+    if not tokens:
+        list_envelopes(ctx, "")
+        return
+    project = find_project(ctx, tokens[0])
+    if project is None:
+        resolve_project(ctx, tokens[0])  # raises the "unknown project" answer
+        return
+    rest = tokens[1:]
+    words = [fold(w) for w in rest]
+    action = next((w for w in words if w in _ACTIONS), None)
+    if action is not None:
+        others = [tok for tok, w in zip(rest, words, strict=True) if w != action]
+        _ACTIONS[action](ctx, project, others)
+        return
+    period, others = _take_period(ctx, rest)
+    if not others:
+        env = pick_envelope(ctx, project, period)
+        ctx.reply(show_envelope(ctx, env))
+        return
+    if not ctx.is_admin:
+        raise UserError("core.admin_only", command=f"{p}budget {project.code} <montant>")
+    create_envelope(ctx, project, period, others)
+
+
+# --------------------------------------------------------------------------- creation
+
+
+def create_envelope(
+    ctx: Context, project: Project, period: Period | None, tokens: list[str]
+) -> None:
+    p = ctx.settings.prefix
+    if project.archived:
+        raise UserError("projects.error.archived", code=project.code)
+    amount: int | None = None
+    mode: str | None = None
+    cap = rate = None
+    commons_bp = min_minutes = 0
+    validations = 2
+    has_rules = False
+    i = 0
+    while i < len(tokens):
+        word = fold(tokens[i])
+        if word in MODE_WORDS:
+            mode = MODE_WORDS[word]
+            i += 1
+        elif word in CAP_WORDS:
+            cap, used = _amount(ctx, tokens, i + 1, "budget.error.cap")
+            has_rules, i = True, i + 1 + used
+        elif word in RATE_WORDS:
+            rate_tokens = [_strip_per_hour(tok) for tok in tokens[i + 1 : i + 3]]
+            rate_tokens = [tok for tok in rate_tokens if tok]
+            rate, used = _amount(ctx, rate_tokens, 0, "budget.error.rate")
+            consumed = len(tokens[i + 1 : i + 1 + used])
+            if consumed < len(tokens) - i - 1 and fold(tokens[i + 1 + consumed]) in _PER_HOUR:
+                consumed += 1
+            has_rules, i = True, i + 1 + consumed
+        elif word in COMMONS_WORDS:
+            bp = _percent_bp(" ".join(tokens[i + 1 : i + 2]))
+            if bp is None or not 0 <= bp < 10000:
+                raise UserError("budget.error.commons", prefix=p)
+            commons_bp, has_rules = bp, True
+            i += 2
+            if i < len(tokens) and tokens[i] == "%":
+                i += 1
+        elif word in MIN_WORDS:
+            dur = (
+                parse_duration(tokens[i + 1], ctx.room.day_minutes) if i + 1 < len(tokens) else None
+            )
+            if dur is None or dur.negative:
+                raise UserError("budget.error.min", prefix=p)
+            min_minutes, has_rules = dur.minutes, True
+            i += 2
+        elif word in VALIDATIONS_WORDS:
+            value = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if not value.isdigit() or not 1 <= int(value) <= 100:
+                raise UserError("budget.error.validations", prefix=p)
+            validations = int(value)
+            i += 2
+        elif amount is None and (found := match_amount(tokens, i)) is not None:
+            _check_amount(ctx, found[0], " ".join(tokens[i : i + found[1]]))
+            amount = found[0].cents
+            i += found[1]
+        elif amount is None and tokens[i].lstrip("-−").replace(",", "").isdigit():
+            raise UserError("budget.error.amount", token=tokens[i])
+        else:
+            raise UserError("budget.error.bad_token", token=tokens[i], prefix=p)
+    if amount is None:
+        raise UserError("budget.error.missing_amount", prefix=p)
+    if period is None:
+        raise UserError("budget.error.missing_period", prefix=p)
+    mode = mode or (PROPORTIONAL if has_rules else LIBRE)
+    if has_rules and mode == LIBRE:
+        raise UserError("budget.error.rules_need_proportional", prefix=p)
+    if period.start > ctx.today:
+        raise UserError("budget.error.future", period=period_label(ctx, period))
+    for other in _envelopes(ctx, project):
+        if other.start < period.end and period.start < other.end:
+            raise UserError(
+                "budget.error.overlap",
+                project=project.code,
+                period=period_label(ctx, envelope_period(other)),
+                id=other.id,
+            )
+    totals = contribution_totals(
+        ctx.db, ctx.room.id, period.start, period.end, project_id=project.id
+    )
+    if totals.count == 0:
+        raise UserError(
+            "budget.error.no_contributions",
+            project=project.code,
+            period=period_label(ctx, period),
+            prefix=p,
+        )
+    env = BudgetEnvelope(
+        room_id=ctx.room.id,
+        project_id=_id(project),
+        start=period.start,
+        end=period.end,
+        period_kind=period.kind,
+        amount=amount,
+        currency=ctx.room.currency,
+        mode=mode,
+        cap=cap,
+        rate=rate,
+        commons_bp=commons_bp,
+        min_minutes=min_minutes,
+        validations_needed=validations,
+        created_by=ctx.sender,
+        event_id=ctx.source_event_id,
+    )
+    if mode == PROPORTIONAL:
+        minutes = {u: m for u, m, _ in totals.by_person}
+        eligible = [u for u, m in minutes.items() if m >= max(min_minutes, 1)]
+        if not eligible:
+            raise UserError(
+                "budget.error.nobody_eligible", hours=format_hours(min_minutes, ctx.lang)
+            )
+        to_share = amount - amount * commons_bp // 10000
+        if cap is not None and cap * len(eligible) < to_share:
+            raise UserError(
+                "budget.error.impossible_cap",
+                cap=ctx.money(cap),
+                people=len(eligible),
+                most=ctx.money(cap * len(eligible)),
+                amount=ctx.money(to_share),
+            )
+    ctx.db.add(env)
+    ctx.db.flush()
+    ctx.audit(
+        "create",
+        "budget_envelope",
+        env.id,
+        project=project.code,
+        start=env.start,
+        end=env.end,
+        amount=amount,
+        mode=mode,
+        cap=cap,
+        rate=rate,
+        commons_bp=commons_bp,
+        min_minutes=min_minutes,
+        validations_needed=validations,
+    )
+    head = ctx.t(
+        f"budget.created.{mode}",
+        id=env.id,
+        project=project.code,
+        period=period_label(ctx, period),
+        amount=ctx.money(amount),
+        rules=rules_text(ctx.lang, env),
+        n=validations,
+        prefix=p,
+    )
+    if mode == PROPORTIONAL:
+        ctx.reply(lines(head, _proportional_body(ctx, env)))
+    else:
+        ctx.reply(head)
+
+
+_PER_HOUR = ("/h", "/heure", "/hour", "/hr", "h", "par-heure", "per-hour")
+
+
+def _strip_per_hour(token: str) -> str:
+    low = fold(token)
+    for suffix in ("/heure", "/hour", "/hr", "/h"):
+        if low.endswith(suffix):
+            return token[: len(token) - len(suffix)]
+    return "" if low in _PER_HOUR else token
+
+
+# --------------------------------------------------------------------------- the split
+
+
+@dataclass
+class Row:
+    user_id: str
+    minutes: int
+    gross: int
+    given_back: int
+    amount: int
+    limited: bool
+    note: str = ""
+
+
+@dataclass
+class View:
+    """What an envelope looks like now: frozen rows if closed, else computed."""
+
+    rows: list[Row]
+    commons: int
+    remainder: int
+    redistributed: int
+    excluded: list[str]
+    total_minutes: int
+
+
+def proportional_view(db: Session, env: BudgetEnvelope) -> View:
+    if env.state == "closed":
+        return _frozen_view(db, env)
+    minutes = minutes_by_person(db, env)
+    result = split(minutes, env.amount, rules_of(env))
+    gifts = _latest_givebacks(db, env)
+    rows: list[Row] = []
+    commons = result.commons
+    for user, gross in result.amounts.items():
+        gift = gifts.get(user)
+        given = give_back(gross, gift.percent_bp, gift.cents) if gift else 0
+        commons += given
+        rows.append(Row(user, minutes[user], gross, given, gross - given, user in result.limited))
+    return View(
+        rows,
+        commons,
+        result.remainder,
+        result.redistributed,
+        result.excluded,
+        sum(r.minutes for r in rows),
+    )
+
+
+def _frozen_view(db: Session, env: BudgetEnvelope) -> View:
+    shares = db.exec(
+        select(BudgetShare)
+        .where(BudgetShare.envelope_id == env.id)
+        .order_by(col(BudgetShare.amount).desc(), col(BudgetShare.user_id))
+    ).all()
+    rows = [
+        Row(s.user_id, s.minutes, s.gross, s.given_back, s.amount, s.limited, s.note)
+        for s in shares
+    ]
+    return View(
+        rows,
+        env.commons_amount or 0,
+        env.remainder or 0,
+        0,
+        [],
+        sum(r.minutes for r in rows),
+    )
+
+
+def _latest_givebacks(db: Session, env: BudgetEnvelope) -> dict[str, BudgetGiveBack]:
+    gifts = db.exec(
+        select(BudgetGiveBack)
+        .where(BudgetGiveBack.envelope_id == env.id)
+        .order_by(col(BudgetGiveBack.id))
+    ).all()
+    return {g.user_id: g for g in gifts}
+
+
+def _proportional_body(ctx: Context, env: BudgetEnvelope) -> Rich:
+    view = proportional_view(ctx.db, env)
+    cur = env.currency
+    rows = []
+    for r in view.rows:
+        share = (
+            percent(r.minutes * 10000 // view.total_minutes, ctx.lang)
+            if view.total_minutes
+            else "0"
+        )
+        amount = ctx.money(r.amount)
+        if r.limited:
+            amount += " *"
+        rows.append(
+            [
+                ctx.name(r.user_id),
+                format_hours(r.minutes, ctx.lang),
+                ctx.t("budget.pct", pct=share),
+                amount,
+                _rate(r.amount, r.minutes, ctx.lang, cur),
+            ]
+        )
+    headers = [ctx.t(f"budget.col.{c}") for c in ("person", "hours", "share", "amount", "rate")]
+    parts: list[Rich | str] = [table(headers, rows, align="lrrrr")]
+    limited = [r for r in view.rows if r.limited]
+    if limited:
+        names = ", ".join(ctx.name(r.user_id) for r in limited)
+        if view.remainder and len(limited) == len(view.rows):
+            parts.append(ctx.t("budget.limited_all", names=names, left=ctx.money(view.remainder)))
+        else:
+            parts.append(
+                ctx.t(
+                    "budget.limited_some",
+                    names=names,
+                    amount=ctx.money(view.redistributed),
+                )
+            )
+    if view.excluded:
+        parts.append(
+            ctx.t(
+                "budget.excluded",
+                names=", ".join(ctx.name(u) for u in view.excluded),
+                hours=format_hours(env.min_minutes, ctx.lang),
+            )
+        )
+    gifts = [r for r in view.rows if r.given_back]
+    if gifts:
+        parts.append(
+            ctx.t(
+                "budget.given_back",
+                gifts=", ".join(f"{ctx.name(r.user_id)} {ctx.money(r.given_back)}" for r in gifts),
+            )
+        )
+    paid = sum(r.amount for r in view.rows)
+    parts.append(
+        ctx.t(
+            "budget.totals",
+            paid=ctx.money(paid),
+            commons=ctx.money(view.commons),
+            left=ctx.money(view.remainder),
+            amount=ctx.money(env.amount),
+        )
+    )
+    return lines(*parts)
+
+
+# --------------------------------------------------------------------------- showing
+
+
+def show_envelope(ctx: Context, env: BudgetEnvelope) -> Rich:
+    state = ctx.t(f"budget.state.{env.state}")
+    head = ctx.t(
+        "budget.show_title",
+        id=env.id,
+        envelope=_label(ctx, env),
+        amount=ctx.money(env.amount),
+        rules=rules_text(ctx.lang, env),
+        state=state,
+    )
+    if env.mode == PROPORTIONAL:
+        note = ctx.t("budget.frozen" if env.state == "closed" else "budget.provisional")
+        return lines(bold(head), note, _proportional_body(ctx, env))
+    return lines(bold(head), _libre_body(ctx, env))
+
+
+def _requests(db: Session, env: BudgetEnvelope) -> list[BudgetRequest]:
+    return list(
+        db.exec(
+            select(BudgetRequest)
+            .where(BudgetRequest.envelope_id == env.id, BudgetRequest.state == "active")
+            .order_by(col(BudgetRequest.id))
+        ).all()
+    )
+
+
+@dataclass
+class RequestState:
+    validated: bool
+    by_admin: bool
+    votes: int
+    questions: int
+
+
+def request_state(db: Session, env: BudgetEnvelope, req: BudgetRequest) -> RequestState:
+    validations = db.exec(
+        select(BudgetValidation).where(BudgetValidation.request_id == req.id)
+    ).all()
+    questions = db.exec(select(BudgetQuestion).where(BudgetQuestion.request_id == req.id)).all()
+    by_admin = any(v.by_admin for v in validations)
+    votes = len(validations)
+    return RequestState(
+        by_admin or votes >= env.validations_needed, by_admin, votes, len(questions)
+    )
+
+
+def _request_minutes(db: Session, env: BudgetEnvelope, user_id: str) -> int:
+    totals = contribution_totals(
+        db, env.room_id, env.start, env.end, user_id=user_id, project_id=env.project_id
+    )
+    return totals.minutes
+
+
+def _libre_body(ctx: Context, env: BudgetEnvelope) -> Rich:
+    p = ctx.settings.prefix
+    if env.state == "closed":
+        view = _frozen_view(ctx.db, env)
+        rows = [
+            [
+                ctx.name(r.user_id),
+                format_hours(r.minutes, ctx.lang),
+                ctx.money(r.amount),
+                _rate(r.amount, r.minutes, ctx.lang, env.currency),
+                r.note,
+            ]
+            for r in view.rows
+        ]
+        headers = [ctx.t(f"budget.col.{c}") for c in ("person", "hours", "amount", "rate", "note")]
+        paid = sum(r.amount for r in view.rows)
+        return lines(
+            ctx.t("budget.frozen"),
+            table(headers, rows, align="lrrrl"),
+            ctx.t(
+                "budget.libre_totals_closed",
+                paid=ctx.money(paid),
+                left=ctx.money(view.remainder),
+                amount=ctx.money(env.amount),
+            ),
+        )
+    requests = _requests(ctx.db, env)
+    if not requests:
+        return lines(ctx.t("budget.no_requests", project=_project(ctx.db, env).code, prefix=p))
+    rows = []
+    validated: dict[int, int] = {}
+    for req in requests:
+        st = request_state(ctx.db, env, req)
+        minutes = _request_minutes(ctx.db, env, req.user_id)
+        if st.validated:
+            state = ctx.t("budget.req_state.validated")
+            validated[_id(req)] = req.granted if req.granted is not None else req.amount
+        else:
+            state = ctx.t("budget.req_state.pending", votes=st.votes, needed=env.validations_needed)
+        if st.questions:
+            state += " " + ctx.t("budget.req_state.questions", n=st.questions)
+        rows.append(
+            [
+                f"#{req.id}",
+                ctx.name(req.user_id),
+                format_hours(minutes, ctx.lang),
+                ctx.money(req.amount),
+                _rate(req.amount, minutes, ctx.lang, env.currency),
+                ctx.money(req.granted) if req.granted is not None else "",
+                state,
+            ]
+        )
+    headers = ["#"] + [
+        ctx.t(f"budget.col.{c}") for c in ("person", "hours", "asked", "rate", "granted", "state")
+    ]
+    parts: list[Rich | str] = [table(headers, rows, align="llrrrrl")]
+    total = sum(validated.values())
+    parts.append(
+        ctx.t(
+            "budget.libre_totals",
+            validated=ctx.money(total),
+            amount=ctx.money(env.amount),
+            asked=ctx.money(sum(r.amount for r in requests)),
+        )
+    )
+    if total > env.amount:
+        asked = {rid: amt for rid, amt in validated.items()}
+        scaled = scale(asked, env.amount)
+        by_id = {r.id: r for r in requests}
+        proposal = [
+            [f"#{rid}", ctx.name(by_id[rid].user_id), ctx.money(asked[rid]), ctx.money(cents)]
+            for rid, cents in scaled.items()
+        ]
+        parts.append(
+            ctx.t(
+                "budget.over",
+                over=ctx.money(total - env.amount),
+                factor=format_decimal(
+                    Decimal(env.amount) / Decimal(total), format="0.###", locale=locale_of(ctx.lang)
+                ),
+            )
+        )
+        parts.append(
+            table(
+                ["#", *(ctx.t(f"budget.col.{c}") for c in ("person", "asked", "prorata"))],
+                proposal,
+                align="llrr",
+            )
+        )
+        parts.append(ctx.t("budget.over_hint", project=_project(ctx.db, env).code, prefix=p))
+    return lines(*parts)
+
+
+def envelope_left(db: Session, env: BudgetEnvelope) -> int:
+    """What nobody receives (yet): for a closed envelope, its remainder."""
+    if env.state == "closed":
+        return env.remainder or 0
+    if env.mode == PROPORTIONAL:
+        return proportional_view(db, env).remainder
+    planned = 0
+    for req in _requests(db, env):
+        if request_state(db, env, req).validated:
+            planned += req.granted if req.granted is not None else req.amount
+    return env.amount - planned
+
+
+def list_envelopes(ctx: Context, args: str) -> None:
+    envs = ctx.db.exec(
+        select(BudgetEnvelope)
+        .where(BudgetEnvelope.room_id == ctx.room.id)
+        .order_by(col(BudgetEnvelope.start).desc(), col(BudgetEnvelope.id))
+    ).all()
+    if not envs:
+        ctx.reply(ctx.t("budget.none", prefix=ctx.settings.prefix))
+        return
+    rows = [
+        [
+            f"#{e.id}",
+            _project(ctx.db, e).code,
+            period_label(ctx, envelope_period(e)),
+            ctx.t(f"budget.mode.{e.mode}"),
+            ctx.money(e.amount),
+            ctx.t(f"budget.state.{e.state}"),
+            ctx.money(envelope_left(ctx.db, e)),
+        ]
+        for e in envs
+    ]
+    headers = ["#"] + [
+        ctx.t(f"budget.col.{c}") for c in ("project", "period", "mode", "amount", "state", "left")
+    ]
+    ctx.reply(
+        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="lllrrlr"))
+    )
+
+
+# --------------------------------------------------------------------------- give back
+
+
+def give_back_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    p = ctx.settings.prefix
+    # the first token says how much ("tout" and "all" are also period words: read it first)
+    how = 2 if len(tokens) > 1 and tokens[1] in ("%", "€", "EUR", "eur") else 1
+    period, _ = _take_period(ctx, tokens[how:])
+    env = pick_envelope(ctx, project, period, open_only=True)
+    if env.mode != PROPORTIONAL:
+        raise UserError("budget.error.give_libre", project=project.code, prefix=p)
+    tokens = ["".join(tokens[:how])] if tokens else []
+    percent_bp: int | None = None
+    cents: int | None = None
+    words = [fold(w) for w in tokens]
+    if words and words[0] in ALL_WORDS:
+        percent_bp = 10000
+    elif words and words[0] in ("rien", "nothing", "0", "0%"):
+        percent_bp = 0
+    elif tokens and tokens[0].endswith("%"):
+        percent_bp = _percent_bp(tokens[0])
+        if percent_bp is None or not 0 <= percent_bp <= 10000:
+            raise UserError("budget.error.give_usage", project=project.code, prefix=p)
+    elif tokens and (found := match_amount(tokens, 0)) is not None:
+        _check_amount(ctx, found[0], " ".join(tokens[: found[1]]))
+        cents = found[0].cents
+    else:
+        raise UserError("budget.error.give_usage", project=project.code, prefix=p)
+    _record_give_back(ctx, env, percent_bp, cents)
+
+
+def decline_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    period, _ = _take_period(ctx, tokens)
+    env = pick_envelope(ctx, project, period, open_only=True)
+    if env.mode != PROPORTIONAL:
+        raise UserError("budget.error.give_libre", project=project.code, prefix=ctx.settings.prefix)
+    _record_give_back(ctx, env, 10000, None)
+
+
+def _record_give_back(
+    ctx: Context, env: BudgetEnvelope, percent_bp: int | None, cents: int | None
+) -> None:
+    if ctx.sender not in {r.user_id for r in proportional_view(ctx.db, env).rows}:
+        raise UserError("budget.error.no_share", envelope=_label(ctx, env))
+    gift = BudgetGiveBack(
+        envelope_id=_id(env),
+        user_id=ctx.sender,
+        percent_bp=percent_bp,
+        cents=cents,
+        event_id=ctx.source_event_id,
+    )
+    ctx.db.add(gift)
+    ctx.db.flush()
+    ctx.audit(
+        "give_back", "budget_envelope", env.id, user=ctx.sender, percent_bp=percent_bp, cents=cents
+    )
+    row = next(r for r in proportional_view(ctx.db, env).rows if r.user_id == ctx.sender)
+    ctx.reply(
+        ctx.t(
+            "budget.gave_back",
+            who=ctx.name(ctx.sender),
+            given=ctx.money(row.given_back),
+            gross=ctx.money(row.gross),
+            net=ctx.money(row.amount),
+            envelope=_label(ctx, env),
+        )
+    )
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def request_command(ctx: Context, args: str) -> None:
+    p = ctx.settings.prefix
+    tokens = tokenize(args)
+    if not tokens:
+        raise UserError("budget.error.request_usage", prefix=p)
+    project = find_project(ctx, tokens[0])
+    if project is None:
+        resolve_project(ctx, tokens[0])
+        return
+    i = 1
+    period = None
+    if i < len(tokens) and match_amount(tokens, i) is None:
+        found = match_period(tokens, i, ctx.today)
+        if found is not None:
+            period, i = found.period, i + found.used
+    env = pick_envelope(ctx, project, period, open_only=True)
+    if env.mode != LIBRE:
+        raise UserError("budget.error.request_proportional", project=project.code, prefix=p)
+    existing = _own_request(ctx, env)
+    if i < len(tokens) and fold(tokens[i]) in WITHDRAW_WORDS:
+        if existing is None:
+            raise UserError("budget.error.no_request", project=project.code, prefix=p)
+        _withdraw(ctx, existing)
+        ctx.reply(ctx.t("budget.withdrawn", id=existing.id, who=ctx.name(existing.user_id)))
+        return
+    found_amount = match_amount(tokens, i)
+    if found_amount is None:
+        raise UserError("budget.error.request_usage", prefix=p)
+    _check_amount(ctx, found_amount[0], " ".join(tokens[i : i + found_amount[1]]))
+    cents = found_amount[0].cents
+    message = " ".join(tokens[i + found_amount[1] :]).strip()
+    if existing is not None:
+        before = {"amount": existing.amount, "message": existing.message}
+        existing.amount, existing.message, existing.granted = cents, message, None
+        existing.updated_at = utcnow()
+        dropped = ctx.db.exec(
+            select(BudgetValidation).where(BudgetValidation.request_id == existing.id)
+        ).all()
+        for v in dropped:
+            ctx.db.delete(v)
+        ctx.db.flush()
+        ctx.audit(
+            "update",
+            "budget_request",
+            existing.id,
+            before=before,
+            after={"amount": cents, "message": message},
+            validations_dropped=len(dropped),
+        )
+        _post_request(ctx, env, existing, "budget.request_updated")
+        return
+    req = BudgetRequest(
+        envelope_id=_id(env),
+        user_id=ctx.sender,
+        amount=cents,
+        message=message,
+        event_id=ctx.source_event_id,
+    )
+    ctx.db.add(req)
+    ctx.db.flush()
+    ctx.audit("create", "budget_request", req.id, envelope=env.id, amount=cents, message=message)
+    _post_request(ctx, env, req, "budget.request_saved")
+
+
+def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
+    if ctx.edit_of is not None:
+        by_event = ctx.db.exec(
+            select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
+        ).first()
+        if by_event is not None and by_event.state == "active":
+            return by_event
+    return ctx.db.exec(
+        select(BudgetRequest).where(
+            BudgetRequest.envelope_id == env.id,
+            BudgetRequest.user_id == ctx.sender,
+            BudgetRequest.state == "active",
+        )
+    ).first()
+
+
+def _withdraw(ctx: Context, req: BudgetRequest) -> None:
+    req.state = "withdrawn"
+    req.updated_at = utcnow()
+    ctx.audit("withdraw", "budget_request", req.id, amount=req.amount)
+
+
+def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: str) -> None:
+    minutes = _request_minutes(ctx.db, env, req.user_id)
+    ctx.reply(
+        ctx.t(
+            key,
+            id=req.id,
+            who=ctx.name(req.user_id),
+            amount=ctx.money(req.amount),
+            envelope=_label(ctx, env),
+            hours=format_hours(minutes, ctx.lang),
+            rate=_rate(req.amount, minutes, ctx.lang, env.currency),
+            message=req.message or ctx.t("budget.no_message"),
+            n=env.validations_needed,
+            prefix=ctx.settings.prefix,
+        ),
+        ref=("request", req.id),
+    )
+
+
+def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelope]:
+    p = ctx.settings.prefix
+    arg = token.strip().lstrip("#")
+    if not arg.isdigit():
+        raise UserError("budget.error.bad_request_id", token=token, prefix=p)
+    req = ctx.db.get(BudgetRequest, int(arg))
+    env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req else None
+    if req is None or env is None or env.room_id != ctx.room.id or req.state != "active":
+        raise UserError("budget.error.no_such_request", id=arg, prefix=p)
+    return req, env
+
+
+def question_command(ctx: Context, args: str) -> None:
+    words = args.strip().split(maxsplit=1)
+    if not words:
+        raise UserError("budget.error.question_usage", prefix=ctx.settings.prefix)
+    req, env = _load_request(ctx, words[0])
+    _question(ctx, req, env, words[1] if len(words) > 1 else "")
+
+
+def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) -> None:
+    if env.state != "open":
+        raise UserError("budget.error.closed", envelope=_label(ctx, env))
+    q = BudgetQuestion(
+        request_id=_id(req), user_id=ctx.sender, text=text, event_id=ctx.event.event_id
+    )
+    ctx.db.add(q)
+    ctx.db.flush()
+    ctx.audit("question", "budget_request", req.id, text=text)
+    told = [req.user_id] + ([env.created_by] if env.created_by != req.user_id else [])
+    ctx.say(
+        ctx.t(
+            "budget.questioned",
+            who=ctx.name(ctx.sender),
+            id=req.id,
+            author=ctx.name(req.user_id),
+            amount=ctx.money(req.amount),
+            why=text or ctx.t("budget.no_reason"),
+            told=", ".join(told),
+            prefix=ctx.settings.prefix,
+        ),
+        mentions=told,
+    )
+
+
+def validate_command(ctx: Context, args: str) -> None:
+    words = args.strip().split()
+    if not words:
+        raise UserError("budget.error.validate_usage", prefix=ctx.settings.prefix)
+    req, env = _load_request(ctx, words[0])
+    if req.user_id == ctx.sender:
+        raise UserError("budget.error.own_request")
+    if _validation(ctx, req) is not None:
+        raise UserError("budget.error.already_validated", id=req.id)
+    _validate(ctx, req, env)
+
+
+def _validation(ctx: Context, req: BudgetRequest) -> BudgetValidation | None:
+    return ctx.db.exec(
+        select(BudgetValidation).where(
+            BudgetValidation.request_id == req.id, BudgetValidation.user_id == ctx.sender
+        )
+    ).first()
+
+
+def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
+    if env.state != "open":
+        raise UserError("budget.error.closed", envelope=_label(ctx, env))
+    ctx.db.add(
+        BudgetValidation(
+            request_id=_id(req),
+            user_id=ctx.sender,
+            by_admin=ctx.is_admin,
+            event_id=ctx.event.event_id,
+        )
+    )
+    ctx.db.flush()
+    ctx.audit("validate", "budget_request", req.id, by_admin=ctx.is_admin)
+    st = request_state(ctx.db, env, req)
+    key = "budget.validated" if st.validated else "budget.vote"
+    ctx.say(
+        ctx.t(
+            key,
+            id=req.id,
+            who=ctx.name(ctx.sender),
+            author=ctx.name(req.user_id),
+            amount=ctx.money(req.amount),
+            votes=st.votes,
+            needed=env.validations_needed,
+        )
+    )
+
+
+def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
+    if target.ref_id is None or not target.ref_id.isdigit():
+        return False
+    clean = key.replace("\ufe0f", "")
+    req = ctx.db.get(BudgetRequest, int(target.ref_id))
+    env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req else None
+    if req is None or env is None or req.state != "active":
+        return False
+    if clean in QUESTION_KEYS:
+        _question(ctx, req, env, "")
+        return True
+    if clean in VALIDATE_KEYS:
+        if req.user_id == ctx.sender or _validation(ctx, req) is not None:
+            return False
+        _validate(ctx, req, env)
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- settling
+
+
+def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    _require_admin(ctx, "prorata")
+    period, _ = _take_period(ctx, tokens)
+    env = pick_envelope(ctx, project, period, open_only=True)
+    if env.mode != LIBRE:
+        raise UserError("budget.error.libre_only", project=project.code)
+    validated = {r.id: r for r in _requests(ctx.db, env) if request_state(ctx.db, env, r).validated}
+    asked = {rid: r.amount for rid, r in validated.items() if rid is not None}
+    if sum(asked.values()) <= env.amount:
+        raise UserError(
+            "budget.error.no_need_prorata",
+            total=ctx.money(sum(asked.values())),
+            amount=ctx.money(env.amount),
+        )
+    scaled = scale(asked, env.amount)
+    for rid, cents in scaled.items():
+        validated[rid].granted = cents
+        validated[rid].updated_at = utcnow()
+    ctx.audit("prorata", "budget_envelope", env.id, granted={str(k): v for k, v in scaled.items()})
+    ctx.reply(
+        lines(ctx.t("budget.prorata_applied", envelope=_label(ctx, env)), show_envelope(ctx, env))
+    )
+
+
+def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    _require_admin(ctx, "accord")
+    p = ctx.settings.prefix
+    if len(tokens) < 2:
+        raise UserError("budget.error.agree_usage", project=project.code, prefix=p)
+    req, env = _load_request(ctx, tokens[0])
+    if env.project_id != project.id or env.state != "open":
+        raise UserError("budget.error.no_such_request", id=req.id, prefix=p)
+    cents, _ = _amount(ctx, tokens, 1, "budget.error.agree_usage_short")
+    before = req.granted
+    req.granted = cents
+    req.updated_at = utcnow()
+    if _validation(ctx, req) is None and req.user_id != ctx.sender:
+        ctx.db.add(
+            BudgetValidation(
+                request_id=_id(req),
+                user_id=ctx.sender,
+                by_admin=True,
+                event_id=ctx.event.event_id,
+            )
+        )
+    ctx.audit("agree", "budget_request", req.id, before=before, after=cents)
+    ctx.reply(
+        ctx.t(
+            "budget.agreed",
+            id=req.id,
+            author=ctx.name(req.user_id),
+            amount=ctx.money(cents),
+            asked=ctx.money(req.amount),
+        )
+    )
+
+
+def _require_admin(ctx: Context, word: str) -> None:
+    if not ctx.is_admin:
+        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}budget … {word}")
+
+
+# --------------------------------------------------------------------------- closing
+
+
+def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    _require_admin(ctx, "clore")
+    p = ctx.settings.prefix
+    period, _ = _take_period(ctx, tokens)
+    env = pick_envelope(ctx, project, period, open_only=True)
+    rows: list[Row]
+    commons = 0
+    if env.mode == PROPORTIONAL:
+        view = proportional_view(ctx.db, env)
+        if not view.rows:
+            raise UserError(
+                "budget.error.no_contributions",
+                project=project.code,
+                period=period_label(ctx, envelope_period(env)),
+                prefix=p,
+            )
+        rows, commons, remainder = view.rows, view.commons, view.remainder
+        for r in rows:
+            notes = []
+            if r.limited:
+                notes.append(ctx.t("budget.note.limited"))
+            if r.given_back:
+                notes.append(ctx.t("budget.note.given_back", amount=ctx.money(r.given_back)))
+            r.note = ", ".join(notes)
+    else:
+        rows, unpaid = [], []
+        for req in _requests(ctx.db, env):
+            minutes = _request_minutes(ctx.db, env, req.user_id)
+            if not request_state(ctx.db, env, req).validated:
+                unpaid.append(f"#{req.id} {ctx.name(req.user_id)}")
+                continue
+            paid = req.granted if req.granted is not None else req.amount
+            note = ctx.t("budget.note.request", id=req.id, asked=ctx.money(req.amount))
+            rows.append(Row(req.user_id, minutes, paid, 0, paid, False, note))
+        total = sum(r.amount for r in rows)
+        if total > env.amount:
+            raise UserError(
+                "budget.error.close_over",
+                total=ctx.money(total),
+                amount=ctx.money(env.amount),
+                project=project.code,
+                prefix=p,
+            )
+        if not rows:
+            raise UserError("budget.error.close_nothing", project=project.code, prefix=p)
+        remainder = env.amount - total
+        if unpaid:
+            ctx.say(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
+    for r in rows:
+        ctx.db.add(
+            BudgetShare(
+                envelope_id=_id(env),
+                user_id=r.user_id,
+                minutes=r.minutes,
+                gross=r.gross,
+                given_back=r.given_back,
+                amount=r.amount,
+                limited=r.limited,
+                note=r.note[:255],
+            )
+        )
+    env.state = "closed"
+    env.commons_amount = commons
+    env.remainder = remainder
+    env.closed_at = utcnow()
+    env.closed_by = ctx.sender
+    env.close_event_id = ctx.event.event_id
+    ctx.db.flush()
+    assert sum(r.amount for r in rows) + commons + remainder == env.amount
+    ctx.audit(
+        "close",
+        "budget_envelope",
+        env.id,
+        shares={r.user_id: r.amount for r in rows},
+        commons=commons,
+        remainder=remainder,
+    )
+    ctx.say(lines(ctx.t("budget.closed_now", envelope=_label(ctx, env)), show_envelope(ctx, env)))
+    _send_csv(ctx, env)
+
+
+def csv_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    period, _ = _take_period(ctx, tokens)
+    env = pick_envelope(ctx, project, period)
+    if env.state != "closed":
+        raise UserError(
+            "budget.error.csv_open", envelope=_label(ctx, env), prefix=ctx.settings.prefix
+        )
+    _send_csv(ctx, env)
+
+
+def csv_rows(ctx: Context, env: BudgetEnvelope) -> tuple[list[str], list[list[object]]]:
+    header = [
+        ctx.t(f"budget.csv.{c}") for c in ("person", "user", "hours", "amount", "currency", "rules")
+    ]
+    rules = rules_text(ctx.lang, env)
+    rows: list[list[object]] = []
+    for r in _frozen_view(ctx.db, env).rows:
+        applied = rules + (f" · {r.note}" if r.note else "")
+        rows.append(
+            [
+                ctx.name(r.user_id),
+                r.user_id,
+                format_hours(r.minutes, ctx.lang),
+                _plain_amount(r.amount, ctx.lang),
+                env.currency,
+                applied,
+            ]
+        )
+    return header, rows
+
+
+def _plain_amount(cents: int, lang: str) -> str:
+    sep = "," if lang == "fr" else "."
+    return f"{cents // 100}{sep}{cents % 100:02d}"
+
+
+def _send_csv(ctx: Context, env: BudgetEnvelope) -> None:
+    header, rows = csv_rows(ctx, env)
+    code = _project(ctx.db, env).code
+    name = f"budget-{code}-{env.start.isoformat()}.csv"
+    ctx.send_file(
+        name,
+        "text/csv",
+        csv_bytes(header, rows, ctx.lang),
+        ctx.t("budget.csv_caption", envelope=_label(ctx, env), count=len(rows)),
+    )
+
+
+_ACTIONS = {
+    **dict.fromkeys(GIVE_WORDS, give_back_command),
+    **dict.fromkeys(DECLINE_WORDS, decline_command),
+    **dict.fromkeys(CLOSE_WORDS, close_command),
+    **dict.fromkeys(CSV_WORDS, csv_command),
+    **dict.fromkeys(PRORATA_WORDS, prorata_command),
+    **dict.fromkeys(AGREE_WORDS, agree_command),
+}
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def undo_by_event(ctx: Context, target_event_id: str) -> bool:
+    """A message or reaction that changed a budget was redacted: undo that change."""
+    db = ctx.db
+    validation = db.exec(
+        select(BudgetValidation).where(BudgetValidation.event_id == target_event_id)
+    ).first()
+    if validation is not None:
+        req = db.get(BudgetRequest, validation.request_id)
+        env = db.get(BudgetEnvelope, req.envelope_id) if req else None
+        if req is None or env is None:
+            return False
+        if env.state != "open":
+            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            return True
+        db.delete(validation)
+        db.flush()
+        ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
+        st = request_state(db, env, req)
+        ctx.say(
+            ctx.t(
+                "budget.unvalidated",
+                id=req.id,
+                who=ctx.name(validation.user_id),
+                votes=st.votes,
+                needed=env.validations_needed,
+                state=ctx.t(
+                    "budget.req_state.validated"
+                    if st.validated
+                    else "budget.req_state.not_validated"
+                ),
+            )
+        )
+        return True
+    question = db.exec(
+        select(BudgetQuestion).where(BudgetQuestion.event_id == target_event_id)
+    ).first()
+    if question is not None:
+        db.delete(question)
+        db.flush()
+        ctx.audit("unquestion", "budget_request", question.request_id, user=question.user_id)
+        ctx.say(
+            ctx.t("budget.unquestioned", id=question.request_id, who=ctx.name(question.user_id))
+        )
+        return True
+    req = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
+    if req is not None:
+        env = db.get(BudgetEnvelope, req.envelope_id)
+        if env is not None and env.state != "open":
+            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            return True
+        if req.state == "active":
+            _withdraw(ctx, req)
+            ctx.say(ctx.t("budget.withdrawn", id=req.id, who=ctx.name(req.user_id)))
+        return True
+    gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
+    if gift is not None:
+        env = db.get(BudgetEnvelope, gift.envelope_id)
+        if env is not None and env.state != "open":
+            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            return True
+        db.delete(gift)
+        db.flush()
+        ctx.audit("undo_give_back", "budget_envelope", gift.envelope_id, user=gift.user_id)
+        ctx.say(ctx.t("budget.give_back_undone", who=ctx.name(gift.user_id)))
+        return True
+    env = db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)).first()
+    if env is not None:
+        if env.state != "open":
+            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            return True
+        label = _label(ctx, env)
+        _delete_envelope(db, env)
+        ctx.audit("delete", "budget_envelope", env.id, amount=env.amount, start=env.start)
+        ctx.say(ctx.t("budget.deleted", envelope=label))
+        return True
+    return False
+
+
+def _delete_envelope(db: Session, env: BudgetEnvelope) -> None:
+    requests = db.exec(select(BudgetRequest).where(BudgetRequest.envelope_id == env.id)).all()
+    ids = [r.id for r in requests]
+    if ids:
+        for model in (BudgetQuestion, BudgetValidation):
+            for row in db.exec(select(model).where(col(model.request_id).in_(ids))).all():
+                db.delete(row)
+        db.flush()
+    for row in requests:
+        db.delete(row)
+    for gift in db.exec(select(BudgetGiveBack).where(BudgetGiveBack.envelope_id == env.id)).all():
+        db.delete(gift)
+    db.flush()
+    db.delete(env)
+    db.flush()
+
+
+# --------------------------------------------------------------------------- contributions
+
+
+def on_contribution_change(ctx: Context, touched: list[tuple[int | None, dt.date]]) -> None:
+    """A contribution in a closed envelope's project and period was logged, changed or removed:
+    say that the frozen split stays as it is."""
+    seen: set[int] = set()
+    for project_id, day in touched:
+        if project_id is None:
+            continue
+        envs = ctx.db.exec(
+            select(BudgetEnvelope).where(
+                BudgetEnvelope.room_id == ctx.room.id,
+                BudgetEnvelope.project_id == project_id,
+                BudgetEnvelope.state == "closed",
+                BudgetEnvelope.start <= day,
+                BudgetEnvelope.end > day,
+            )
+        ).all()
+        for env in envs:
+            if env.id not in seen:
+                seen.add(_id(env))
+                ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+
+
+# --------------------------------------------------------------------------- recap
+
+
+def recap_section(scope: RecapScope) -> Rich | None:
+    envs = scope.db.exec(
+        select(BudgetEnvelope)
+        .where(BudgetEnvelope.room_id == scope.room.id, BudgetEnvelope.state == "open")
+        .order_by(col(BudgetEnvelope.start), col(BudgetEnvelope.id))
+    ).all()
+    if not envs:
+        return None
+    lang, cur = scope.lang, scope.room.currency
+    out: list[Rich | str] = [bold(scope.t("budget.recap.title", count=len(envs)))]
+    for env in envs:
+        project = _project(scope.db, env)
+        period = _recap_period(scope.room, env)
+        if env.mode == PROPORTIONAL:
+            view = proportional_view(scope.db, env)
+            people = " · ".join(
+                f"{scope.name(r.user_id)} {format_money(r.amount, cur, lang)}" for r in view.rows
+            )
+            out.append(
+                scope.t(
+                    "budget.recap.proportional",
+                    project=project.code,
+                    period=period,
+                    amount=scope.money(env.amount),
+                    people=people or "—",
+                )
+            )
+        else:
+            requests = _requests(scope.db, env)
+            validated = [r for r in requests if request_state(scope.db, env, r).validated]
+            out.append(
+                scope.t(
+                    "budget.recap.libre",
+                    project=project.code,
+                    period=period,
+                    amount=scope.money(env.amount),
+                    count=len(requests),
+                    validated=len(validated),
+                    asked=scope.money(sum(r.amount for r in requests)),
+                )
+            )
+    return lines(*out)
+
+
+def _recap_period(room: Room, env: BudgetEnvelope) -> str:
+    from commands.i18n import format_date, format_day
+
+    if env.period_kind == "month":
+        return format_date(env.start, room.language, "MMMM y")
+    last = env.end - dt.timedelta(days=1)
+    return t(
+        room.language,
+        "core.period.range",
+        start=format_day(env.start, room.language),
+        end=format_day(last, room.language),
+    )

@@ -1,0 +1,121 @@
+"""Contributive budget: envelopes shared among the contributors of a project and period, the
+requests of *rétribution libre* (with questions and validations), give-backs to the commons, and
+the split frozen when an envelope is closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models.core import utcnow
+
+
+class BudgetEnvelope(SQLModel, table=True):
+    """An amount for a project and a period (``start <= day < end``), shared in ``mode``
+    ``libre`` (people ask) or ``proportionnel`` (computed from hours, under the rules)."""
+
+    __tablename__ = "budget_envelope"
+    __table_args__ = (Index("ix_budget_envelope_room_project", "room_id", "project_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(foreign_key="room.id", max_length=255)
+    project_id: int = Field(foreign_key="project.id")
+    start: dt.date
+    end: dt.date  # exclusive
+    period_kind: str = Field(default="range", max_length=16)
+    amount: int  # cents
+    currency: str = Field(default="EUR", max_length=3)
+    mode: str = Field(default="libre", max_length=16)  # libre | proportionnel
+    cap: int | None = Field(default=None)  # cents per person
+    rate: int | None = Field(default=None)  # cents per hour
+    commons_bp: int = Field(default=0)  # basis points kept for the commons
+    min_minutes: int = Field(default=0)
+    validations_needed: int = Field(default=2)  # ✅ of members that validate a request
+    state: str = Field(default="open", max_length=16)  # open | closed
+    commons_amount: int | None = Field(default=None)  # set when closed
+    remainder: int | None = Field(default=None)  # set when closed: what nobody received
+    created_by: str = Field(max_length=255)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    closed_at: dt.datetime | None = Field(default=None)
+    closed_by: str | None = Field(default=None, max_length=255)
+    close_event_id: str | None = Field(default=None, max_length=255)
+
+
+class BudgetShare(SQLModel, table=True):
+    """One person's part of a closed envelope, frozen when it was closed."""
+
+    __tablename__ = "budget_share"
+    __table_args__ = (UniqueConstraint("envelope_id", "user_id", name="uq_budget_share_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
+    user_id: str = Field(max_length=255)
+    minutes: int
+    gross: int  # cents before a give-back
+    given_back: int = Field(default=0)
+    amount: int  # cents paid
+    limited: bool = Field(default=False)  # reached the cap or the rate
+    note: str = Field(default="", max_length=255)
+
+
+class BudgetRequest(SQLModel, table=True):
+    """*Rétribution libre*: what someone asks for their contributions."""
+
+    __tablename__ = "budget_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
+    user_id: str = Field(max_length=255)
+    amount: int  # cents asked
+    message: str = Field(default="", max_length=2000)
+    state: str = Field(default="active", max_length=16)  # active | withdrawn
+    granted: int | None = Field(default=None)  # cents agreed (pro rata or by an admin)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BudgetQuestion(SQLModel, table=True):
+    """Someone questions a request (``!question`` or a ❓ reaction)."""
+
+    __tablename__ = "budget_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="budget_request.id", index=True)
+    user_id: str = Field(max_length=255)
+    text: str = Field(default="", max_length=2000)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BudgetValidation(SQLModel, table=True):
+    """Someone validates a request (``!valider`` or a ✅ reaction); an admin's is enough."""
+
+    __tablename__ = "budget_validation"
+    __table_args__ = (
+        UniqueConstraint("request_id", "user_id", name="uq_budget_validation_person"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="budget_request.id", index=True)
+    user_id: str = Field(max_length=255)
+    by_admin: bool = Field(default=False)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BudgetGiveBack(SQLModel, table=True):
+    """A contributor gives back part of their share to the commons; their latest one counts."""
+
+    __tablename__ = "budget_giveback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
+    user_id: str = Field(max_length=255)
+    percent_bp: int | None = Field(default=None)
+    cents: int | None = Field(default=None)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
