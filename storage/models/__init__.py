@@ -12,6 +12,7 @@ from storage.models.core import (
     Room,
     utcnow,
 )
+from storage.models.recap import RecapSchedule, RecapSent
 
 __all__ = [
     "Audit",
@@ -21,6 +22,8 @@ __all__ = [
     "Member",
     "Person",
     "Project",
+    "RecapSchedule",
+    "RecapSent",
     "Room",
     "utcnow",
 ]
