@@ -447,7 +447,7 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
     codes = _project_codes(db, list(series))
     people = minutes_by_person(db, room.id, start, end)
     names = display_names(db, [u for u, _ in people])
-    fmt = "d MMM" if unit == "week" else "MMM"
+    fmt = "d/M" if unit == "week" else "MMM"
     labels = [i18n.format_date(b.start, lang, fmt) for b in buckets]
     span = i18n.t(lang, f"recap.chart.span_{unit}", n=len(buckets))
     return ChartData(
@@ -462,6 +462,7 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
         people_title=i18n.t(lang, "recap.chart.people", span=span),
         hours_label=i18n.t(lang, "recap.chart.hours"),
         others_label=i18n.t(lang, "recap.chart.others"),
+        others_people=i18n.t(lang, "recap.chart.others_people"),
     )
 
 

@@ -30,17 +30,13 @@ class ChartData:
     people_title: str
     hours_label: str
     others_label: str
+    others_people: str = "{n}"  # "+ {n} autres : {hours} h"
 
-
-def top_with_others(
-    items: Sequence[tuple[str, int]], keep: int, others: str
-) -> list[tuple[str, int]]:
-    """The ``keep`` largest items, sorted, and one ``others`` item summing the rest."""
-    ranked = sorted(items, key=lambda item: (-item[1], item[0]))
-    if len(ranked) <= keep + 1:
-        return ranked
-    rest = sum(m for _, m in ranked[keep:])
-    return [*ranked[:keep], (f"{others} ({len(ranked) - keep})", rest)]
+    def people_others_note(self, n: int) -> str:
+        if n <= 0:
+            return ""
+        rest = sorted(self.people, key=lambda item: (-item[1], item[0]))[-n:]
+        return " " + self.others_people.format(n=n, hours=_fmt(_hours(sum(m for _, m in rest))))
 
 
 def fold_series(
@@ -68,11 +64,17 @@ def render(data: ChartData) -> bytes:
     from matplotlib.figure import Figure
 
     series = fold_series(data.series, MAX_PROJECTS, data.others_label)
-    people = top_with_others(data.people, MAX_PEOPLE, data.others_label)
+    # the people not shown are summed up in words: one big "others" bar would squash the rest
+    people = sorted(data.people, key=lambda item: (-item[1], item[0]))[:MAX_PEOPLE]
+    hidden = data.people_others_note(len(data.people) - len(people))
 
-    fig = Figure(figsize=(6.4, 9.2), dpi=140, layout="constrained")
-    fig.suptitle(data.title, fontsize=17, fontweight="bold")
+    fig = Figure(figsize=(6.4, 9.2), dpi=120)
+    fig.suptitle(data.title, fontsize=17, fontweight="bold", y=0.985)
     top, bottom = fig.subplots(2, 1, height_ratios=[1.1, 1])
+    longest = max((len(name) for name, _ in people), default=4)
+    fig.subplots_adjust(
+        left=min(0.45, 0.1 + 0.017 * longest), right=0.95, top=0.9, bottom=0.07, hspace=0.55
+    )
 
     # -- hours per bucket, stacked by project
     xs = range(len(data.buckets))
@@ -86,7 +88,7 @@ def render(data: ChartData) -> bytes:
         if total > 0:
             top.text(x, total, _fmt(total), ha="center", va="bottom", fontsize=12)
     top.set_title(data.projects_title, fontsize=15, loc="left")
-    top.set_xticks(list(xs), data.buckets, fontsize=12)
+    top.set_xticks(list(xs), data.buckets, fontsize=11)
     top.tick_params(axis="y", labelsize=12)
     top.set_ylabel(data.hours_label, fontsize=13)
     top.set_ylim(0, max([*base, 1.0]) * 1.18)
@@ -103,13 +105,12 @@ def render(data: ChartData) -> bytes:
     # -- hours per person, horizontal bars, largest on top
     names = [name for name, _ in people][::-1]
     values = [_hours(m) for _, m in people][::-1]
-    colours = [OTHERS_COLOUR if n.startswith(data.others_label) else PALETTE[0] for n in names]
-    bars = bottom.barh(names, values, color=colours, height=0.7)
+    bars = bottom.barh(names, values, color=PALETTE[0], height=0.7)
     bottom.bar_label(bars, [_fmt(v) for v in values], padding=4, fontsize=12)
     bottom.set_title(data.people_title, fontsize=15, loc="left")
     bottom.tick_params(axis="y", labelsize=13)
     bottom.tick_params(axis="x", labelsize=12)
-    bottom.set_xlabel(data.hours_label, fontsize=13)
+    bottom.set_xlabel(f"{data.hours_label}{hidden}", fontsize=13)
     bottom.set_xlim(0, max([*values, 1.0]) * 1.2)
     bottom.spines[["top", "right"]].set_visible(False)
 
