@@ -171,7 +171,8 @@ def describe(lang: str, spec: Spec) -> str:
     if spec.kind == MONTHLY:
         if spec.month_day in (None, LAST_DAY):
             return i18n.t(lang, "recap.when.monthly_last", time=time)
-        return i18n.t(lang, "recap.when.monthly", day=spec.month_day, time=time)
+        day = i18n.t(lang, "recap.first_day") if spec.month_day == 1 else str(spec.month_day)
+        return i18n.t(lang, "recap.when.monthly", day=day, time=time)
     day = get_day_names("wide", locale=i18n.locale_of(lang))[spec.weekday or 0]
     return i18n.t(lang, "recap.when.weekly", day=day, time=time)
 

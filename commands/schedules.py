@@ -26,6 +26,20 @@ OFF_WORDS = ("off", "non", "aucun", "aucune", "stop", "arret", "arreter", "none"
 MONTHLY_WORDS = ("mensuel", "mensuelle", "mois", "monthly", "month")
 WEEKLY_WORDS = ("hebdo", "hebdomadaire", "semaine", "weekly", "week")
 LAST_WORDS = ("dernier", "fin", "last", "end")
+FILLER_WORDS = (
+    "le",
+    "les",
+    "a",
+    "at",
+    "on",
+    "every",
+    "each",
+    "chaque",
+    "tous",
+    "the",
+    "jour",
+    "day",
+)
 
 _RE_TIME = re.compile(
     r"^(?P<h>\d{1,2})(?:\s*(?:h|:|\.)\s*(?P<m>\d{2})?)?\s*(?P<ampm>am|pm)?$", re.IGNORECASE
@@ -101,9 +115,14 @@ def _time_tokens(tokens: list[str]) -> tuple[tuple[int, int] | None, str]:
     return parse_time(text), text
 
 
+def _content(tokens: list[str]) -> list[str]:
+    return [tok for tok in tokens if fold(tok) not in FILLER_WORDS]
+
+
 def parse_recap_schedule(tokens: list[str]) -> Parsed:
     """``lundi 9h`` · ``hebdo lundi 9h`` · ``mensuel 1 9h`` · ``mensuel dernier 18h`` · ``off`` ·
-    ``mensuel off`` · ``hebdo off``."""
+    ``mensuel off`` · ``hebdo off``. Little words are skipped: ``chaque lundi à 9h``."""
+    tokens = _content(tokens)
     if not tokens:
         return Parsed(error="usage")
     head = fold(tokens[0])
@@ -135,6 +154,7 @@ def parse_recap_schedule(tokens: list[str]) -> Parsed:
 
 def parse_reminder_schedule(tokens: list[str]) -> Parsed:
     """``vendredi 17h`` · ``off``."""
+    tokens = _content(tokens)
     if not tokens:
         return Parsed(error="usage")
     if len(tokens) == 1 and fold(tokens[0]) in OFF_WORDS:

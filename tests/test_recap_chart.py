@@ -45,3 +45,13 @@ def test_render_is_a_portrait_png():
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
     assert 600 <= width <= 1200 and height > width
+
+
+def test_recap_catalogues_have_the_same_keys_and_placeholders():
+    from commands.i18n import catalogue, placeholders
+
+    fr = {k: v for k, v in catalogue("fr").items() if k.startswith("recap.")}
+    en = {k: v for k, v in catalogue("en").items() if k.startswith("recap.")}
+    assert fr.keys() == en.keys()
+    for key in fr:
+        assert placeholders(fr[key]) == placeholders(en[key]), key

@@ -87,12 +87,12 @@ async def test_admins_plan_the_recap_and_the_reminder(chat, engine):
     answer = await chat.one("alice", "!recap planifier lundi 9h")
     assert "Récap hebdomadaire planifié chaque lundi à 9h00 (Europe/Paris)" in answer
     answer = await chat.one("alice", "!recap planifier mensuel 1 9h30")
-    assert "le 1 de chaque mois à 9h30" in answer
+    assert "le 1er de chaque mois à 9h30" in answer
     answer = await chat.one("alice", "!rappel vendredi 17h")
     assert "Rappel planifié chaque vendredi à 17h00" in answer
     shown = await chat.one("bob", "!recap planifier")
     assert "récap hebdomadaire : chaque lundi à 9h00" in shown
-    assert "récap mensuel : le 1 de chaque mois à 9h30" in shown
+    assert "récap mensuel : le 1er de chaque mois à 9h30" in shown
     answer = await chat.one("alice", "!recap planifier off")
     assert "Désactivé : récap hebdomadaire, récap mensuel" in answer
     answer = await chat.one("alice", "!rappel off")

@@ -3,6 +3,7 @@ never twice, daylight saving changes in Europe/Paris (with a settable clock, no 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,12 @@ def test_parse_recap_schedule():
     assert parse_recap_schedule(["Mensuel", "1er", "9h"]).spec == Spec(MONTHLY, 9, 0, month_day=1)
     assert parse_recap_schedule(["monthly", "last", "18:00"]).spec == Spec(
         MONTHLY, 18, 0, month_day=0
+    )
+    assert parse_recap_schedule(["chaque", "lundi", "à", "9", "h"]).spec == Spec(
+        WEEKLY, 9, 0, weekday=0
+    )
+    assert parse_recap_schedule(["monthly", "on", "the", "1st", "at", "9am"]).spec == Spec(
+        MONTHLY, 9, 0, month_day=1
     )
     off = parse_recap_schedule(["off"])
     assert off.off and off.kind is None
@@ -298,3 +305,21 @@ async def test_apscheduler_fires_twice_at_fall_back_but_posts_once(chat, clock, 
         await scheduler.check(*("coroutine", REMINDER))
     await chat.runtime.flush()
     assert len(_posts(chat)) == 1
+
+
+async def test_the_timer_itself_posts_through_the_room_adapter(chat, clock, scheduler):
+    """The APScheduler job (not a direct call) checks the schedule and the post is delivered by
+    the console adapter: the job is made due now instead of waiting for Monday."""
+    await chat.say("alice", "!contrib 2h")
+    await chat.say("alice", "!recap planifier lundi 9h")
+    await scheduler.start()
+    clock.now = paris(2026, 11, 30, 9, 0)
+    scheduler.aps.modify_job("weekly:coroutine", next_run_time=dt.datetime.now(UTC))
+    for _ in range(200):  # the scheduler wakes up at once; wait at most 2 s
+        await asyncio.sleep(0.01)
+        await chat.runtime.flush()
+        if len(_posts(chat)) >= 2:
+            break
+    posts = _posts(chat)
+    assert [p.kind for p in posts] == ["text", "file"]
+    assert "2h données par 1 personne(s)" in posts[0].text
