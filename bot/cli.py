@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
 from bot.config import Config, ConfigError, load_config
+from bot.scheduler import start_scheduler
 
 log = logging.getLogger("cagnotte")
 
@@ -69,9 +70,11 @@ def _run_console(config: Config, user: str | None, room: str | None) -> int:
         )
         adapter.attach(runtime)
         await runtime.resume_pending()
+        scheduler = await start_scheduler(runtime, config)
         try:
             await adapter.run(runtime)
         finally:
+            scheduler.stop()
             with contextlib.suppress(Exception):
                 await runtime.flush(timeout=5)
             await runtime.close()

@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from commands import admin, budget, contrib, export, help, projects
+from commands import admin, budget, contrib, export, help, projects, recap
 from commands.core import Registry
 
-FAMILIES = [contrib, projects, export, admin, budget, help]
+FAMILIES = [contrib, projects, export, admin, budget, recap, help]
 
 
 def build_registry() -> Registry:

@@ -20,6 +20,7 @@ from storage.models.core import (
     Room,
     utcnow,
 )
+from storage.models.recap import RecapSchedule, RecapSent
 
 __all__ = [
     "Audit",
@@ -35,6 +36,8 @@ __all__ = [
     "Member",
     "Person",
     "Project",
+    "RecapSchedule",
+    "RecapSent",
     "Room",
     "utcnow",
 ]
