@@ -12,12 +12,17 @@ from storage.models.core import (
     Room,
     utcnow,
 )
+from storage.models.cobudget import Allocation, Bucket, CobudgetRound, Funding
 
 __all__ = [
+    "Allocation",
     "Audit",
+    "Bucket",
     "BotMessage",
     "ChatEvent",
+    "CobudgetRound",
     "Contribution",
+    "Funding",
     "Member",
     "Person",
     "Project",
