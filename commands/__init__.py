@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from commands import admin, contrib, export, help, projects
+from commands import admin, cobudget, contrib, export, help, projects
 from commands.core import Registry
 
-FAMILIES = [contrib, projects, export, admin, help]
+FAMILIES = [contrib, projects, cobudget, export, admin, help]
 
 
 def build_registry() -> Registry:

@@ -1,6 +1,7 @@
 """All tables. Each family of features keeps its tables in a module of its own; importing this
 package registers every table on ``SQLModel.metadata`` (used by the migrations' env)."""
 
+from storage.models.cobudget import Allocation, Bucket, CobudgetRound, Funding
 from storage.models.core import (
     Audit,
     BotMessage,
@@ -12,13 +13,12 @@ from storage.models.core import (
     Room,
     utcnow,
 )
-from storage.models.cobudget import Allocation, Bucket, CobudgetRound, Funding
 
 __all__ = [
     "Allocation",
     "Audit",
-    "Bucket",
     "BotMessage",
+    "Bucket",
     "ChatEvent",
     "CobudgetRound",
     "Contribution",
