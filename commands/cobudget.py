@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from commands import i18n
 from commands.core import Context, RecapScope, Registry, UserError, room_members
 from commands.distribution import split_equal, split_proportional
 from commands.grammar import (
@@ -31,7 +33,7 @@ from commands.grammar import (
     tokenize,
 )
 from commands.render import Rich, esc, lines, table
-from storage.models import BotMessage, utcnow
+from storage.models import BotMessage, Room, utcnow
 from storage.models.cobudget import (
     BUCKET_CANCELLED,
     BUCKET_COMPLETED,
@@ -88,6 +90,10 @@ class Speaker(Protocol):
     """What renders texts: a command's ``Context`` or a recap's ``RecapScope``."""
 
     db: Session
+    room: Room
+
+    @property
+    def lang(self) -> str: ...
 
     def t(self, key: str, **params: Any) -> str: ...
 
@@ -134,7 +140,28 @@ def spent(db: Session, round_id: int, user_id: str | None = None) -> int:
 
 
 def balance(db: Session, round_id: int, user_id: str) -> int:
-    return allocated(db, round_id, user_id) - spent(db, round_id, user_id)
+    given, used = allocated_and_spent(db, round_id, user_id)
+    return given - used
+
+
+def allocated_and_spent(db: Session, round_id: int, user_id: str) -> tuple[int, int]:
+    """What ``user_id`` was allocated in a round and what of it sits in buckets, in one query."""
+    given = (
+        select(func.coalesce(func.sum(Allocation.cents), 0))
+        .where(Allocation.round_id == round_id, Allocation.user_id == user_id)
+        .scalar_subquery()
+    )
+    used = (
+        select(func.coalesce(func.sum(Funding.cents), 0))
+        .where(
+            Funding.round_id == round_id,
+            Funding.funder == user_id,
+            Funding.state == FUNDING_ACTIVE,
+        )
+        .scalar_subquery()
+    )
+    a, b = db.exec(select(given, used)).one()
+    return int(a), int(b)
 
 
 def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
@@ -145,6 +172,18 @@ def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
         ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
     ).one()
     return int(cents), int(people)
+
+
+def bucket_state_for(db: Session, bucket_id: int, user_id: str) -> tuple[int, int, bool]:
+    """(cents held, distinct funders, whether ``user_id`` is one of them), in one query."""
+    cents, people, mine = db.exec(
+        select(
+            func.coalesce(func.sum(Funding.cents), 0),
+            func.count(func.distinct(Funding.funder)),
+            func.coalesce(func.max(case((col(Funding.funder) == user_id, 1), else_=0)), 0),
+        ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
+    ).one()
+    return int(cents), int(people), bool(mine)
 
 
 def active_fundings(db: Session, bucket_id: int) -> list[Funding]:
@@ -228,8 +267,8 @@ def fund(
     row tied to this event, the bucket's state moved on, the card edited, an audit row."""
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None and rnd.id is not None and bucket.id is not None
-    held, _ = bucket_total(ctx.db, bucket.id)
-    given = allocated(ctx.db, rnd.id, ctx.sender)
+    held, people, already = bucket_state_for(ctx.db, bucket.id, ctx.sender)
+    given, used = allocated_and_spent(ctx.db, rnd.id, ctx.sender)
     refusal = check_funding(
         round_state=rnd.state,
         past_deadline=past_deadline(ctx, rnd),
@@ -237,7 +276,7 @@ def fund(
         held=held,
         max_cents=bucket.max_cents,
         allocated_cents=given,
-        balance_cents=given - spent(ctx.db, rnd.id, ctx.sender),
+        balance_cents=given - used,
         amount=cents,
     )
     if refusal is not None:
@@ -276,7 +315,7 @@ def fund(
                 min=ctx.money(bucket.min_cents),
             )
         )
-    refresh_card(ctx, bucket)
+    refresh_card(ctx, bucket, totals=(held + cents, people + (0 if already else 1)))
     return funding
 
 
@@ -350,6 +389,14 @@ def refund_bucket(ctx: Context, bucket: Bucket, state: str) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- the card
 
+_format_money = lru_cache(maxsize=8192)(i18n.format_money)
+
+
+def _money(s: Speaker, cents: int) -> str:
+    """Money as ``s.money`` says it, remembered: a card shows the same few amounts again and
+    again, and formatting is the dearest part of drawing it."""
+    return _format_money(cents, s.room.currency, s.lang)
+
 
 def reaction_values(rnd: CobudgetRound) -> dict[str, int]:
     return dict(rnd.reaction_values) if rnd.reaction_values else dict(DEFAULT_REACTIONS)
@@ -369,7 +416,7 @@ def reaction_value(rnd: CobudgetRound, key: str) -> int | None:
 
 
 def reactions_text(s: Speaker, rnd: CobudgetRound) -> str:
-    return ", ".join(f"{k} = {s.money(v)}" for k, v in reaction_values(rnd).items())
+    return ", ".join(f"{k} = {_money(s, v)}" for k, v in reaction_values(rnd).items())
 
 
 def progress_bar(held: int, goal: int, cells: int = BAR_CELLS) -> str:
@@ -377,23 +424,30 @@ def progress_bar(held: int, goal: int, cells: int = BAR_CELLS) -> str:
     return "█" * filled + "░" * (cells - filled)
 
 
-def render_card(s: Speaker, bucket: Bucket, rnd: CobudgetRound, prefix: str) -> Rich:
+def render_card(
+    s: Speaker,
+    bucket: Bucket,
+    rnd: CobudgetRound,
+    prefix: str,
+    totals: tuple[int, int] | None = None,
+) -> Rich:
+    """The bucket's card; ``totals`` (cents held, funders) when the caller already knows them."""
     assert bucket.id is not None
-    held, people = bucket_total(s.db, bucket.id)
+    held, people = totals if totals is not None else bucket_total(s.db, bucket.id)
     percent = held * 100 // bucket.min_cents if bucket.min_cents else 100
-    goals = s.t("buckets.card.goal", min=s.money(bucket.min_cents))
+    goals = s.t("buckets.card.goal", min=_money(s, bucket.min_cents))
     if bucket.max_cents > bucket.min_cents:
         goals = s.t(
-            "buckets.card.goals", min=s.money(bucket.min_cents), max=s.money(bucket.max_cents)
+            "buckets.card.goals", min=_money(s, bucket.min_cents), max=_money(s, bucket.max_cents)
         )
     author = s.name(bucket.author)
     params = {
         "id": bucket.id,
         "prefix": prefix,
-        "held": s.money(held),
-        "min": s.money(bucket.min_cents),
-        "max": s.money(bucket.max_cents),
-        "room": s.money(max(0, bucket.max_cents - held)),
+        "held": _money(s, held),
+        "min": _money(s, bucket.min_cents),
+        "max": _money(s, bucket.max_cents),
+        "room": _money(s, max(0, bucket.max_cents - held)),
         "reactions": reactions_text(s, rnd),
     }
     if bucket.state == BUCKET_OPEN:
@@ -410,8 +464,8 @@ def render_card(s: Speaker, bucket: Bucket, rnd: CobudgetRound, prefix: str) -> 
         "buckets.card.progress",
         bar=progress_bar(held, bucket.min_cents),
         percent=percent,
-        held=s.money(held),
-        min=s.money(bucket.min_cents),
+        held=_money(s, held),
+        min=_money(s, bucket.min_cents),
         people=people,
     )
     text_lines = [f"**{head}**", byline, progress]
@@ -424,7 +478,7 @@ def render_card(s: Speaker, bucket: Bucket, rnd: CobudgetRound, prefix: str) -> 
     return Rich("\n".join(text_lines), "<br/>\n".join(html_lines))
 
 
-def refresh_card(ctx: Context, bucket: Bucket) -> None:
+def refresh_card(ctx: Context, bucket: Bucket, totals: tuple[int, int] | None = None) -> None:
     """Show the bucket's live state on its card: an edit of the card; and if the card is still
     waiting in the outbox, its own content too (an edit of an undelivered message is dropped)."""
     if bucket.card_message_id is None:
@@ -433,7 +487,7 @@ def refresh_card(ctx: Context, bucket: Bucket) -> None:
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     if card is None or rnd is None:
         return
-    content = render_card(ctx, bucket, rnd, ctx.settings.prefix)
+    content = render_card(ctx, bucket, rnd, ctx.settings.prefix, totals)
     if card.sent_at is None:
         card.body, card.html = content.text, content.html
     ctx.edit(card, content)
