@@ -39,9 +39,7 @@ def _reaction(event_id, sender, card_platform_id, key="💶"):
 
 
 def _held(db, bucket_id=None):
-    query = select(func.coalesce(func.sum(Funding.cents), 0)).where(
-        Funding.state == FUNDING_ACTIVE
-    )
+    query = select(func.coalesce(func.sum(Funding.cents), 0)).where(Funding.state == FUNDING_ACTIVE)
     if bucket_id is not None:
         query = query.where(Funding.bucket_id == bucket_id)
     return db.exec(query).one()
