@@ -1128,7 +1128,6 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
             ),
             mentions=[ctx.sender],
         )
-        ctx.audit("refuse", "bucket", bucket.id, reason=err.key, key=key, cents=cents)
     return True
 
 
