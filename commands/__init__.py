@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from commands import admin, budget, contrib, export, help, projects, recap
+from commands import admin, budget, cobudget, contrib, export, help, projects, recap
 from commands.core import Registry
 
-FAMILIES = [contrib, projects, export, admin, budget, recap, help]
+FAMILIES = [contrib, projects, cobudget, budget, export, recap, admin, help]
 
 
 def build_registry() -> Registry:

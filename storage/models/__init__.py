@@ -9,6 +9,7 @@ from storage.models.budget import (
     BudgetShare,
     BudgetValidation,
 )
+from storage.models.cobudget import Allocation, Bucket, CobudgetRound, Funding
 from storage.models.core import (
     Audit,
     BotMessage,
@@ -23,8 +24,10 @@ from storage.models.core import (
 from storage.models.recap import RecapSchedule, RecapSent
 
 __all__ = [
+    "Allocation",
     "Audit",
     "BotMessage",
+    "Bucket",
     "BudgetEnvelope",
     "BudgetGiveBack",
     "BudgetQuestion",
@@ -32,7 +35,9 @@ __all__ = [
     "BudgetShare",
     "BudgetValidation",
     "ChatEvent",
+    "CobudgetRound",
     "Contribution",
+    "Funding",
     "Member",
     "Person",
     "Project",

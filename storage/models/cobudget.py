@@ -1,0 +1,125 @@
+"""Cobudget tables: rounds (a pot to share), the allocation ledger (balances given to members),
+buckets (proposals to fund) and fundings (money put into a bucket, by reaction or by command).
+
+Balances are not stored: a member's balance in a round is the sum of their allocations minus the
+sum of their active fundings, computed in SQL. Every allocation and funding row carries the id of
+the chat event that created it (unique where one event creates one row), so a replayed event
+changes nothing; a withdrawal or refund changes the funding's ``state`` and records the event
+that ended it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models.core import utcnow
+
+# round states
+ROUND_OPEN = "open"
+ROUND_CLOSED = "closed"
+
+# bucket states
+BUCKET_OPEN = "open"
+BUCKET_FUNDED = "funded"
+BUCKET_COMPLETED = "completed"
+BUCKET_CANCELLED = "cancelled"
+BUCKET_REFUNDED = "refunded"
+
+# funding states
+FUNDING_ACTIVE = "active"
+FUNDING_WITHDRAWN = "withdrawn"
+FUNDING_REFUNDED = "refunded"
+
+
+class CobudgetRound(SQLModel, table=True):
+    """A round of cobudget in a room: a pot shared among members, spent on buckets."""
+
+    __tablename__ = "cobudget_round"
+    __table_args__ = (Index("ix_cobudget_round_room_state", "room_id", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(foreign_key="room.id", max_length=255)
+    title: str = Field(max_length=255)
+    pot_cents: int
+    deadline: dt.date | None = Field(default=None)  # last day of funding, room's time zone
+    state: str = Field(default=ROUND_OPEN, max_length=16)
+    # reaction key -> cents it is worth on a bucket card of this round
+    reaction_values: dict[str, int] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    created_by: str = Field(max_length=255)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    closed_at: dt.datetime | None = Field(default=None)
+    closed_event_id: str | None = Field(default=None, max_length=255)
+
+
+class Allocation(SQLModel, table=True):
+    """One line of the allocation ledger: ``cents`` given to ``user_id`` for a round."""
+
+    __tablename__ = "cobudget_allocation"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_cobudget_allocation_event_user"),
+        Index("ix_cobudget_allocation_round_user", "round_id", "user_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="cobudget_round.id")
+    room_id: str = Field(max_length=255)
+    user_id: str = Field(max_length=255)
+    cents: int
+    method: str = Field(default="person", max_length=16)  # person | equal | each | hours
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_by: str = Field(max_length=255)
+    event_id: str = Field(max_length=255, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Bucket(SQLModel, table=True):
+    """A proposal to fund, with a minimum goal (funded from there) and a maximum goal."""
+
+    __tablename__ = "cobudget_bucket"
+    __table_args__ = (Index("ix_cobudget_bucket_round_state", "round_id", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="cobudget_round.id")
+    room_id: str = Field(max_length=255, index=True)
+    title: str = Field(max_length=255)
+    description: str = Field(default="", max_length=2000)
+    author: str = Field(max_length=255)
+    min_cents: int
+    max_cents: int
+    state: str = Field(default=BUCKET_OPEN, max_length=16)
+    card_message_id: int | None = Field(default=None, foreign_key="botmessage.id")
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    funded_at: dt.datetime | None = Field(default=None)
+    closed_at: dt.datetime | None = Field(default=None)  # completed, cancelled or refunded
+
+
+class Funding(SQLModel, table=True):
+    """Money put into a bucket. ``event_id`` is the reaction's own id (so that removing the
+    reaction finds it) or the id of the ``!financer`` command."""
+
+    __tablename__ = "cobudget_funding"
+    __table_args__ = (
+        Index("ix_cobudget_funding_bucket_state", "bucket_id", "state"),
+        Index("ix_cobudget_funding_round_funder_state", "round_id", "funder", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="cobudget_round.id")
+    bucket_id: int = Field(foreign_key="cobudget_bucket.id")
+    funder: str = Field(max_length=255)
+    cents: int
+    source: str = Field(default="reaction", max_length=16)  # reaction | command
+    reaction_key: str | None = Field(default=None, max_length=64)
+    state: str = Field(default=FUNDING_ACTIVE, max_length=16)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    ended_at: dt.datetime | None = Field(default=None)
+    ended_event_id: str | None = Field(default=None, max_length=255)
