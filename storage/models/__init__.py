@@ -12,12 +12,14 @@ from storage.models.core import (
     Room,
     utcnow,
 )
+from storage.models.mattermost import MattermostCursor
 
 __all__ = [
     "Audit",
     "BotMessage",
     "ChatEvent",
     "Contribution",
+    "MattermostCursor",
     "Member",
     "Person",
     "Project",
