@@ -34,7 +34,9 @@ SPEC_URI = "urn:mattermost-openapi-v4"
 
 
 def spec_path() -> Path:
-    return Path(os.environ.get(SPEC_ENV) or ROOT.parent / "shared" / "mattermost" / "openapi-v4.yaml")
+    return Path(
+        os.environ.get(SPEC_ENV) or ROOT.parent / "shared" / "mattermost" / "openapi-v4.yaml"
+    )
 
 
 def spec_required() -> bool:
@@ -315,7 +317,9 @@ class Contract:
             schema = schemas.setdefault(name, {"type": "object", "properties": {}})
             schema.setdefault("properties", {}).update(extra.get("properties", {}))
             if "required" in extra:
-                schema["required"] = sorted(set(schema.get("required", [])) | set(extra["required"]))
+                schema["required"] = sorted(
+                    set(schema.get("required", [])) | set(extra["required"])
+                )
         _nullable_to_json_schema(spec)
         self.spec = spec
         resource = Resource.from_contents(spec, default_specification=DRAFT7)
@@ -374,7 +378,7 @@ class Contract:
     def validate_request(
         self, method: str, path: str, content_type: str, body: Any, form: dict[str, Any] | None
     ) -> None:
-        template, op = self.operation(method, path)
+        _template, op = self.operation(method, path)
         request_body = op.get("requestBody")
         what = f"request {method} {path} ({op.get('operationId')})"
         if request_body is None:
@@ -403,7 +407,7 @@ class Contract:
         body_text: str,
         headers: dict[str, str],
     ) -> None:
-        template, op = self.operation(method, path)
+        _template, op = self.operation(method, path)
         op_id = str(op.get("operationId"))
         what = f"response {status} to {method} {path} ({op_id})"
         if status == 429:

@@ -175,9 +175,7 @@ class FakeMattermost:
             "explicit_roles": "",
         }
 
-    def add_channel(
-        self, team_id: str, name: str, members: list[str], *, type: str = "O"
-    ) -> str:
+    def add_channel(self, team_id: str, name: str, members: list[str], *, type: str = "O") -> str:
         cid = self.new_id()
         now = self.now_ms()
         self.channels[cid] = {
@@ -237,7 +235,9 @@ class FakeMattermost:
     async def user_post(
         self, user_id: str, channel_id: str, message: str, root_id: str = ""
     ) -> dict[str, Any]:
-        return await self._create_post(user_id, {"channel_id": channel_id, "message": message, "root_id": root_id})
+        return await self._create_post(
+            user_id, {"channel_id": channel_id, "message": message, "root_id": root_id}
+        )
 
     async def user_edit(self, user_id: str, post_id: str, message: str) -> dict[str, Any]:
         return await self._patch_post(user_id, post_id, {"message": message})
@@ -295,14 +295,22 @@ class FakeMattermost:
         channel_id = str(body.get("channel_id", ""))
         channel = self.channels.get(channel_id)
         if channel is None or (channel_id, user_id) not in self.channel_members:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         root_id = str(body.get("root_id") or "")
         if root_id:
             root = self.posts.get(root_id)
             if root is None or root["channel_id"] != channel_id or root["delete_at"]:
-                raise ApiError(400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter.")
+                raise ApiError(
+                    400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter."
+                )
             if root["root_id"]:
-                raise ApiError(400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter.")
+                raise ApiError(
+                    400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter."
+                )
         file_ids = list(body.get("file_ids") or [])
         if len(file_ids) > 5:
             raise ApiError(400, "model.post.is_valid.file_ids.app_error", "Invalid file ids.")
@@ -370,7 +378,11 @@ class FakeMattermost:
         if post is None or post["delete_at"]:
             raise ApiError(404, "app.post.get.app_error", "Unable to get the post.")
         if post["user_id"] != user_id:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         return post
 
     async def _patch_post(self, user_id: str, post_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -397,15 +409,27 @@ class FakeMattermost:
 
     async def _save_reaction(self, session_user: str, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("user_id") != session_user:
-            raise ApiError(403, "api.reaction.save_reaction.user_id.app_error", "You cannot save reaction for the other user.")
+            raise ApiError(
+                403,
+                "api.reaction.save_reaction.user_id.app_error",
+                "You cannot save reaction for the other user.",
+            )
         emoji = str(body.get("emoji_name", ""))
         if not EMOJI_RE.match(emoji) or len(emoji) > 64:
-            raise ApiError(400, "model.reaction.is_valid.emoji_name.app_error", "Invalid emoji name.")
+            raise ApiError(
+                400, "model.reaction.is_valid.emoji_name.app_error", "Invalid emoji name."
+            )
         post = self.posts.get(str(body.get("post_id", "")))
         if post is None or post["delete_at"]:
-            raise ApiError(400, "api.reaction.save_reaction.invalid.app_error", "Reaction is not valid.")
+            raise ApiError(
+                400, "api.reaction.save_reaction.invalid.app_error", "Reaction is not valid."
+            )
         if (post["channel_id"], session_user) not in self.channel_members:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         now = self.now_ms()
         reaction = {
             "user_id": session_user,
@@ -425,9 +449,15 @@ class FakeMattermost:
         )
         return reaction
 
-    async def _delete_reaction(self, session_user: str, user_id: str, post_id: str, emoji: str) -> None:
+    async def _delete_reaction(
+        self, session_user: str, user_id: str, post_id: str, emoji: str
+    ) -> None:
         if session_user != user_id:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         if self.reactions.pop((user_id, post_id, emoji), None) is None:
             return
         # the server builds the removed reaction from the URL only
@@ -516,7 +546,12 @@ class FakeMattermost:
             except TimeoutError:
                 continue
             if msg.type != WSMsgType.TEXT:
-                if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.ERROR, WSMsgType.CLOSING):
+                if msg.type in (
+                    WSMsgType.CLOSE,
+                    WSMsgType.CLOSED,
+                    WSMsgType.ERROR,
+                    WSMsgType.CLOSING,
+                ):
                     break
                 continue
             try:
@@ -656,7 +691,13 @@ class FakeMattermost:
         if user_id is None:
             return self._checked(
                 request,
-                _error(ApiError(401, "api.context.session_expired.app_error", "Invalid or expired session, please login again.")),
+                _error(
+                    ApiError(
+                        401,
+                        "api.context.session_expired.app_error",
+                        "Invalid or expired session, please login again.",
+                    )
+                ),
             )
         if self.contract is not None:
             try:
@@ -664,7 +705,8 @@ class FakeMattermost:
             except ContractViolation as err:
                 self.violations.append(str(err))
                 return self._checked(
-                    request, _error(ApiError(400, "api.context.invalid_body_param.app_error", str(err)))
+                    request,
+                    _error(ApiError(400, "api.context.invalid_body_param.app_error", str(err))),
                 )
         request[USER] = user_id
         request[JSON] = body
@@ -704,7 +746,8 @@ class FakeMattermost:
         r.add_get("/api/v4/users/{user_id}/teams/{team_id}/channels", self._get_channels_for_user)
         r.add_get("/api/v4/users/{user_id}", self._get_user)
         r.add_delete(
-            "/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}", self._delete_reaction_h
+            "/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}",
+            self._delete_reaction_h,
         )
         r.add_get("/api/v4/teams/name/{name}", self._get_team_by_name)
         r.add_get("/api/v4/teams/{team_id}/members/{user_id}", self._get_team_member)
@@ -749,7 +792,11 @@ class FakeMattermost:
         for user in self.users.values():
             if user["username"] == name:
                 return 200, user
-        raise ApiError(404, "app.user.get_by_username.app_error", "Unable to find an existing account matching your username for this team.")
+        raise ApiError(
+            404,
+            "app.user.get_by_username.app_error",
+            "Unable to find an existing account matching your username for this team.",
+        )
 
     async def _get_users_by_ids(self, request: web.Request) -> tuple[int, Any]:
         return 200, [self.users[u] for u in request[JSON] or [] if u in self.users]
@@ -758,20 +805,32 @@ class FakeMattermost:
         for team in self.teams.values():
             if team["name"] == request.match_info["name"]:
                 return 200, team
-        raise ApiError(404, "app.team.get_by_name.missing.app_error", "Unable to find the existing team.")
+        raise ApiError(
+            404, "app.team.get_by_name.missing.app_error", "Unable to find the existing team."
+        )
 
     async def _get_team_member(self, request: web.Request) -> tuple[int, Any]:
         key = (request.match_info["team_id"], request.match_info["user_id"])
         if key not in self.team_members:
-            raise ApiError(404, "app.team.get_member.missing.app_error", "No team member found for that user ID and team ID.")
+            raise ApiError(
+                404,
+                "app.team.get_member.missing.app_error",
+                "No team member found for that user ID and team ID.",
+            )
         return 200, self.team_members[key]
 
     async def _get_channel(self, request: web.Request) -> tuple[int, Any]:
         cid = request.match_info["channel_id"]
         if cid not in self.channels:
-            raise ApiError(404, "app.channel.get.existing.app_error", "Unable to find the existing channel.")
+            raise ApiError(
+                404, "app.channel.get.existing.app_error", "Unable to find the existing channel."
+            )
         if (cid, request[USER]) not in self.channel_members:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         return 200, self.channels[cid]
 
     async def _get_channels_for_user(self, request: web.Request) -> tuple[int, Any]:
@@ -787,15 +846,25 @@ class FakeMattermost:
     async def _get_channel_member(self, request: web.Request) -> tuple[int, Any]:
         key = (request.match_info["channel_id"], request.match_info["user_id"])
         if key not in self.channel_members:
-            raise ApiError(404, "app.channel.get_member.missing.app_error", "No channel member found for that user ID and channel ID.")
+            raise ApiError(
+                404,
+                "app.channel.get_member.missing.app_error",
+                "No channel member found for that user ID and channel ID.",
+            )
         return 200, self.channel_members[key]
 
     async def _get_posts_for_channel(self, request: web.Request) -> tuple[int, Any]:
         cid = request.match_info["channel_id"]
         if (cid, request[USER]) not in self.channel_members:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         since = int(request.query.get("since", "0") or 0)
-        posts = [p for p in self.posts.values() if p["channel_id"] == cid and p["update_at"] > since]
+        posts = [
+            p for p in self.posts.values() if p["channel_id"] == cid and p["update_at"] > since
+        ]
         posts.sort(key=lambda p: p["create_at"], reverse=True)
         return 200, {
             "order": [p["id"] for p in posts],
@@ -813,11 +882,17 @@ class FakeMattermost:
         if post is None or post["delete_at"]:
             raise ApiError(404, "app.post.get.app_error", "Unable to get the post.")
         if (post["channel_id"], request[USER]) not in self.channel_members:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         return 200, post
 
     async def _patch_post_h(self, request: web.Request) -> tuple[int, Any]:
-        return 200, await self._patch_post(request[USER], request.match_info["post_id"], request[JSON] or {})
+        return 200, await self._patch_post(
+            request[USER], request.match_info["post_id"], request[JSON] or {}
+        )
 
     async def _delete_post_h(self, request: web.Request) -> tuple[int, Any]:
         await self._delete_post(request[USER], request.match_info["post_id"])
@@ -835,10 +910,18 @@ class FakeMattermost:
         form = request[FORM] or {}
         channel_id = (form.get("channel_id") or [(None, b"", "")])[0][1].decode()
         if (channel_id, request[USER]) not in self.channel_members:
-            raise ApiError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
         files = form.get("files") or []
         if not files:
-            raise ApiError(400, "api.file.upload_file.incorrect_number_of_files.app_error", "Unable to upload files. Incorrect number of files specified.")
+            raise ApiError(
+                400,
+                "api.file.upload_file.incorrect_number_of_files.app_error",
+                "Unable to upload files. Incorrect number of files specified.",
+            )
         infos = []
         for name, data, mime in files:
             now = self.now_ms()

@@ -53,9 +53,7 @@ class MattermostWorld:
             self.people[name] = fake.add_user(name, first_name=name.capitalize())
         for uid in (self.bot, *self.people.values()):
             fake.join_team(self.team, uid)
-        self.channel = fake.add_channel(
-            self.team, "coroutine", [self.bot, *self.people.values()]
-        )
+        self.channel = fake.add_channel(self.team, "coroutine", [self.bot, *self.people.values()])
         fake.set_channel_admin(self.channel, self.people["alice"])
         self.adapter: MattermostAdapter | None = None
         self.task: asyncio.Task[None] | None = None
@@ -80,7 +78,9 @@ class MattermostWorld:
         self.adapter = self.make_adapter()
         self.adapter.attach(self.runtime)
         self.task = asyncio.create_task(self.adapter.run(self.runtime))
-        await until(lambda: self.adapter is not None and self.adapter.stream.connects > 0, what="connect")
+        await until(
+            lambda: self.adapter is not None and self.adapter.stream.connects > 0, what="connect"
+        )
         return self.adapter
 
     async def stop_bot(self) -> None:
@@ -155,7 +155,11 @@ class MattermostWorld:
             self.adapter._roles.clear()
 
     def role(self, user: str) -> Role:
-        return Role.ADMIN if self.fake.channel_members[(self.channel, self.uid(user))]["scheme_admin"] else Role.MEMBER
+        return (
+            Role.ADMIN
+            if self.fake.channel_members[(self.channel, self.uid(user))]["scheme_admin"]
+            else Role.MEMBER
+        )
 
 
 @contextlib.asynccontextmanager

@@ -188,7 +188,9 @@ class MattermostAdapter:
         if channel_id and post_at:
             await self.runtime.run_db(self._save_cursor, channel_id, post_at)
 
-    async def _on_post(self, post: dict[str, Any], event: Event | None, edited: bool = False) -> None:
+    async def _on_post(
+        self, post: dict[str, Any], event: Event | None, edited: bool = False
+    ) -> None:
         post_id = str(post.get("id", ""))
         channel_id = str(post.get("channel_id", ""))
         root_id = str(post.get("root_id") or "")
@@ -334,7 +336,9 @@ class MattermostAdapter:
             except MattermostError as err:
                 if err.status not in (403, 404):
                     raise
-        self._roles.put(cache_key, (role.value, time.monotonic() + self.settings.role_cache_seconds))
+        self._roles.put(
+            cache_key, (role.value, time.monotonic() + self.settings.role_cache_seconds)
+        )
         return role
 
     async def _rewrite_mentions(self, body: str) -> str:

@@ -23,6 +23,7 @@ here, so handlers get dicts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -211,7 +212,9 @@ class Rest:
 
     async def patch_post(self, post_id: str, message: str) -> dict[str, Any]:  # PatchPost
         return dict(
-            await self.request("PUT", f"/posts/{quote(post_id)}/patch", json_body={"message": message})
+            await self.request(
+                "PUT", f"/posts/{quote(post_id)}/patch", json_body={"message": message}
+            )
         )
 
     async def save_reaction(self, user_id: str, post_id: str, emoji_name: str) -> dict[str, Any]:
@@ -345,21 +348,24 @@ class EventStream:
         the token is refused."""
         while not self._stop.is_set():
             try:
+                if self.backoff.failures >= 2:
+                    # a socket that keeps closing may be a revoked token: ask REST, which says so
+                    await self.rest.me()
                 await self._connect_once()
                 reason = "the server closed the connection"
             except _Reconnect as err:
                 reason = str(err)
                 self.last_close_code = err.code
-            except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            except MattermostAuthError:
+                raise
+            except (aiohttp.ClientError, OSError, TimeoutError, MattermostError) as err:
                 reason = f"{type(err).__name__}: {err}"
             if self._stop.is_set():
                 return
             delay = self.backoff.next_delay()
             log.warning("mattermost: websocket: %s; reconnecting in %.1f s", reason, delay)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), delay)
-            except TimeoutError:
-                pass
 
     async def _connect_once(self) -> None:
         async with self.rest.session.ws_connect(self.url(), heartbeat=None, autoping=True) as ws:
