@@ -651,7 +651,7 @@ class FakeMattermost:
     def _can_resume(conn: Conn, wanted: int) -> bool:
         if wanted == conn.seq:
             return True
-        return bool(conn.dead) and conn.dead[0][0] <= wanted < conn.seq
+        return any(seq == wanted for seq, _ in conn.dead)
 
     # -- REST --------------------------------------------------------------------------------
     @web.middleware

@@ -78,9 +78,8 @@ class MattermostWorld:
         self.adapter = self.make_adapter()
         self.adapter.attach(self.runtime)
         self.task = asyncio.create_task(self.adapter.run(self.runtime))
-        await until(
-            lambda: self.adapter is not None and self.adapter.stream.connects > 0, what="connect"
-        )
+        stream = self.adapter.stream
+        await until(lambda: stream.connects > 0 and stream.resynced > 0, what="connect")
         return self.adapter
 
     async def stop_bot(self) -> None:

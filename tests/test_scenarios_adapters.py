@@ -76,9 +76,10 @@ class ConsoleConversation:
         return self.chat.bot_messages[index].short_id
 
 
-class MattermostConversation:
-    EMOJI = {"💶": "euro", "👍": "+1"}
+EMOJI_NAMES = {"💶": "euro", "👍": "+1"}
 
+
+class MattermostConversation:
     def __init__(self, world: Any) -> None:
         self.world = world
 
@@ -96,10 +97,10 @@ class MattermostConversation:
         return await self.world.delete(user, target)
 
     async def react(self, user: str, target: str, key: str) -> list[str]:
-        return await self.world.react(user, target, self.EMOJI[key])
+        return await self.world.react(user, target, EMOJI_NAMES[key])
 
     async def unreact(self, user: str, target: str, key: str) -> list[str]:
-        return await self.world.unreact(user, target, self.EMOJI[key])
+        return await self.world.unreact(user, target, EMOJI_NAMES[key])
 
     def bot_id(self, index: int) -> str:
         return [s for s, pid in self.world.ids.items() if s.startswith("b")][index]

@@ -382,12 +382,13 @@ class MattermostAdapter:
                     channels.add(str(channel["id"]))
             except MattermostError as err:
                 log.warning("mattermost: cannot list the team's channels: %s", err)
-        now_ms = int(time.time() * 1000)
         for channel_id in sorted(channels):
             since = cursors.get(channel_id)
             if since is None:
-                # a channel never read: start from now rather than answer old history
-                await self.runtime.run_db(self._save_cursor, channel_id, now_ms)
+                # a channel never read: start from its latest post (server time) rather than
+                # answer old history
+                latest = int(self._channels.get(channel_id, {}).get("last_post_at") or 0)
+                await self.runtime.run_db(self._save_cursor, channel_id, latest)
                 continue
             try:
                 await self._catch_up(channel_id, since)

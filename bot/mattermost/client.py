@@ -323,6 +323,7 @@ class EventStream:
         self.last_close_code: int | None = None
         self.connects = 0  # successful handshakes (for logs and tests)
         self.resyncs = 0
+        self.resynced = 0  # resyncs completed
         self._stop = asyncio.Event()
         self._ws: aiohttp.ClientWebSocketResponse | None = None
 
@@ -433,6 +434,7 @@ class EventStream:
                         self.resyncs += 1
                         log.info("mattermost: new websocket connection %s", new_id)
                         await self.on_resync()
+                        self.resynced += 1
                     continue
                 if event.seq != self.expected_seq:
                     await ws.close(code=CLOSE_SEQ_MISMATCH)
