@@ -214,23 +214,25 @@ async def test_export_is_uploaded_and_attached_in_the_thread(runtime):
 
 
 async def test_fake_closes_a_socket_without_authentication(runtime):
-    async with mattermost_world(runtime, auth_timeout=0.2) as mm:
-        async with aiohttp.ClientSession() as session:
-            ws = await session.ws_connect(f"{mm.fake.url}/api/v4/websocket")
-            msg = await ws.receive(timeout=3)
-            assert msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
-            ws = await session.ws_connect(f"{mm.fake.url}/api/v4/websocket")
-            await ws.send_json(
-                {"seq": 1, "action": "authentication_challenge", "data": {"token": "bad"}}
-            )
-            msg = await ws.receive(timeout=3)
-            assert msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
-            ws = await session.ws_connect(
-                f"{mm.fake.url}/api/v4/websocket", headers={"Authorization": "Bearer token-bob"}
-            )
-            hello = json.loads((await ws.receive(timeout=3)).data)
-            assert hello["event"] == "hello" and hello["seq"] == 0
-            await ws.close()
+    async with (
+        mattermost_world(runtime, auth_timeout=0.2) as mm,
+        aiohttp.ClientSession() as session,
+    ):
+        ws = await session.ws_connect(f"{mm.fake.url}/api/v4/websocket")
+        msg = await ws.receive(timeout=3)
+        assert msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        ws = await session.ws_connect(f"{mm.fake.url}/api/v4/websocket")
+        await ws.send_json(
+            {"seq": 1, "action": "authentication_challenge", "data": {"token": "bad"}}
+        )
+        msg = await ws.receive(timeout=3)
+        assert msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        ws = await session.ws_connect(
+            f"{mm.fake.url}/api/v4/websocket", headers={"Authorization": "Bearer token-bob"}
+        )
+        hello = json.loads((await ws.receive(timeout=3)).data)
+        assert hello["event"] == "hello" and hello["seq"] == 0
+        await ws.close()
 
 
 async def test_adapter_type_is_the_platform(runtime):

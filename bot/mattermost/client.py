@@ -382,17 +382,22 @@ class EventStream:
             loop = asyncio.get_running_loop()
             auth_deadline = loop.time() + self.auth_timeout
             next_ping = loop.time() + self.ping_interval
+            ping_sent = last_frame = loop.time()
             while True:
                 now = loop.time()
                 if not authed and now >= auth_deadline:
                     raise _Reconnect("no authentication answer")
                 if now >= next_ping:
-                    if self._pending_ping is not None:
+                    if self._pending_ping is not None and last_frame < ping_sent:
+                        # nothing at all since the ping: the peer is gone. (Frames that came
+                        # while events were being handled prove it alive; the pong is queued.)
                         await ws.close(code=CLOSE_PING_TIMEOUT)
                         raise _Reconnect("ping timeout", CLOSE_PING_TIMEOUT)
-                    self._seq += 1
-                    self._pending_ping = self._seq
-                    await ws.send_json({"action": "ping", "seq": self._seq})
+                    if self._pending_ping is None:
+                        self._seq += 1
+                        self._pending_ping = self._seq
+                        ping_sent = now
+                        await ws.send_json({"action": "ping", "seq": self._seq})
                     next_ping = now + self.ping_interval
                 timeout = min(next_ping, auth_deadline if not authed else next_ping) - now
                 try:
@@ -405,6 +410,7 @@ class EventStream:
                     return
                 if msg.type != aiohttp.WSMsgType.TEXT:
                     continue
+                last_frame = loop.time()
                 frame = json.loads(msg.data)
                 if "seq_reply" in frame:
                     if frame["seq_reply"] == 1:
