@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
 from bot.config import Config, ConfigError, load_config
@@ -84,16 +85,56 @@ def _run_console(config: Config, user: str | None, room: str | None) -> int:
     return 0
 
 
+EXIT_AUTH = 3  # a chat server refused the bot's credentials
+
+
+def build_adapters(config: Config) -> list[Adapter]:
+    """One adapter per configured platform."""
+    adapters: list[Adapter] = []
+    if config.raw.get("mattermost"):
+        from bot.adapters.mattermost import MattermostAdapter, MattermostSettings
+
+        try:
+            settings = MattermostSettings.from_section(config.section("mattermost"))
+        except ValueError as err:
+            raise ConfigError(str(err)) from err
+        adapters.append(MattermostAdapter(settings))
+    return adapters
+
+
 def _run(config: Config) -> int:
-    platforms = [name for name in ("matrix", "mattermost") if config.raw.get(name)]
-    if not platforms:
+    try:
+        adapters = build_adapters(config)
+    except ConfigError as err:
+        print(f"cagnotte: configuration: {err}", file=sys.stderr)
+        return 2
+    if not adapters:
         print("Aucune plateforme configurée : démarrage de la console.", file=sys.stderr)
         return _run_console(config, None, None)
-    print(
-        f"cagnotte: platforms {', '.join(platforms)} are not available in this version",
-        file=sys.stderr,
-    )
-    return 2
+    return asyncio.run(_run_platforms(config, adapters))
+
+
+async def _run_platforms(config: Config, adapters: list[Adapter]) -> int:
+    from bot.mattermost.client import MattermostAuthError
+
+    runtime = build_runtime(config)
+    for adapter in adapters:
+        runtime.add_adapter(adapter)
+    await runtime.resume_pending()
+    try:
+        await asyncio.gather(*(adapter.run(runtime) for adapter in adapters))
+    except MattermostAuthError as err:
+        log.error(
+            "Mattermost refused the bot's token (%s): check [mattermost] token "
+            "(or CAGNOTTE_MATTERMOST_TOKEN) and that the bot account is enabled",
+            err,
+        )
+        return EXIT_AUTH
+    finally:
+        with contextlib.suppress(Exception):
+            await runtime.flush(timeout=5)
+        await runtime.close()
+    return 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from storage.models.core import (
     Room,
     utcnow,
 )
+from storage.models.mattermost import MattermostCursor
 from storage.models.recap import RecapSchedule, RecapSent
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "CobudgetRound",
     "Contribution",
     "Funding",
+    "MattermostCursor",
     "Member",
     "Person",
     "Project",

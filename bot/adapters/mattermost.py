@@ -1,0 +1,501 @@
+"""The Mattermost adapter: Mattermost events in, neutral events to the runtime; the bot's
+outgoing messages back as posts (Markdown), thread replies, edits, reactions and files.
+
+Ids. A user is ``@<user id>`` (so ``@alice`` typed in a command is rewritten to the id of the
+user named alice: a mention and a sender compare equal). A post's id is its event id; an edit is
+``<post id>:edit:<edit_at>``, a deletion ``<post id>:deleted``; a reaction is
+``<post id>:<user id>:<emoji>:<create_at>`` (the same frame always gives the same id, and a
+reaction removed then put back is a new one), its removal ``<reaction id>:removed``.
+
+Exactly once: the runtime ignores event ids it has handled. After each post it handles, the
+adapter saves the post's time for the channel (``MattermostCursor``); when the WebSocket comes
+back on a new connection (start, server restart, lost events), it asks every channel for the
+posts changed since then and hands them over again, so nothing typed meanwhile is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from bot.adapters.base import DeliveryError, Outgoing
+from bot.mattermost.client import (
+    Backoff,
+    Event,
+    EventStream,
+    MattermostAuthError,
+    MattermostError,
+    Rest,
+)
+from bot.mattermost.emoji import emoji_name, emoji_text
+from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from storage.models import ChatEvent, MattermostCursor
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+ADMIN_ROLES = {"channel_admin", "team_admin", "system_admin"}
+_MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
+
+
+@dataclass
+class MattermostSettings:
+    url: str
+    token: str
+    team: str = ""  # team name: its channels are watched for missed posts after a restart
+    ping_interval: float = 30.0
+    min_backoff: float = 3.0
+    max_backoff: float = 300.0
+    jitter: float = 2.0
+    role_cache_seconds: float = 60.0
+
+    @classmethod
+    def from_section(cls, data: dict[str, Any]) -> MattermostSettings:
+        known = set(cls.__dataclass_fields__)
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"[mattermost] {', '.join(sorted(unknown))}: unknown setting")
+        if not data.get("url") or not data.get("token"):
+            raise ValueError("[mattermost] needs url and token (CAGNOTTE_MATTERMOST_TOKEN)")
+        values = dict(data)
+        for key in ("ping_interval", "min_backoff", "max_backoff", "jitter", "role_cache_seconds"):
+            if key in values:
+                values[key] = float(values[key])
+        return cls(**values)
+
+
+class _Lru(OrderedDict[str, Any]):
+    def __init__(self, size: int = 4096) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: str, value: Any) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+def _ms_to_dt(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC) if ms else dt.datetime.now(dt.UTC)
+
+
+def user_ref(user_id: str) -> str:
+    return f"@{user_id}"
+
+
+class MattermostAdapter:
+    platform = "mattermost"
+
+    def __init__(self, settings: MattermostSettings, *, rest: Rest | None = None) -> None:
+        self.settings = settings
+        self.rest = rest or Rest(settings.url, settings.token)
+        self.stream = EventStream(
+            self.rest,
+            self._on_event,
+            self._resync,
+            ping_interval=settings.ping_interval,
+            backoff=Backoff(settings.min_backoff, settings.max_backoff, settings.jitter),
+        )
+        self.bot_id = ""
+        self.bot_username = ""
+        self.team_id = ""
+        self._runtime: Runtime | None = None
+        self._roots: _Lru = _Lru()  # post id -> its thread root ("" for a root)
+        self._channels: _Lru = _Lru()  # channel id -> channel dict
+        self._users: _Lru = _Lru()  # user id -> user dict
+        self._usernames: _Lru = _Lru()  # username -> user id ("" if none)
+        self._roles: _Lru = _Lru()  # "channel:user" -> (Role, expiry)
+        self._reactions: _Lru = _Lru()  # "post:user:emoji" -> reaction event id
+        self.handled: list[str] = []  # event ids handed to the runtime, in order (tests, logs)
+        self._ready = asyncio.Event()
+
+    # -- running ------------------------------------------------------------------------------
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("the Mattermost adapter is not attached to a runtime")
+        return self._runtime
+
+    def attach(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        runtime.add_adapter(self)
+
+    async def start(self) -> None:
+        """Who am I, which team: raises ``MattermostAuthError`` if the token is refused."""
+        me = await self.rest.me()
+        self.bot_id = str(me["id"])
+        self.bot_username = str(me.get("username", ""))
+        self._users.put(self.bot_id, me)
+        if self.settings.team and not self.team_id:
+            team = await self.rest.team_by_name(self.settings.team)
+            self.team_id = str(team["id"])
+        log.info("mattermost: connected to %s as @%s", self.settings.url, self.bot_username)
+
+    async def run(self, runtime: Runtime) -> None:
+        if self._runtime is None:
+            self.attach(runtime)
+        if not self.bot_id:
+            await self.start()
+        self._ready.set()
+        await self.stream.run()
+
+    async def close(self) -> None:
+        await self.stream.stop()
+        await self.rest.close()
+
+    # -- events in ----------------------------------------------------------------------------
+    async def _on_event(self, event: Event) -> None:
+        try:
+            await self._dispatch(event)
+        except MattermostAuthError:
+            raise
+        except MattermostError as err:
+            log.warning("mattermost: %s event skipped: %s", event.name, err)
+
+    async def _dispatch(self, event: Event) -> None:
+        name = event.name
+        if name == "posted":
+            await self._on_post(event.data.get("post") or {}, event)
+        elif name == "post_edited":
+            await self._on_post(event.data.get("post") or {}, event, edited=True)
+        elif name == "post_deleted":
+            await self._on_deleted(event.data.get("post") or {}, event)
+        elif name == "reaction_added":
+            await self._on_reaction(event.data.get("reaction") or {}, event, added=True)
+        elif name == "reaction_removed":
+            await self._on_reaction(event.data.get("reaction") or {}, event, added=False)
+        elif name in ("user_added", "user_removed"):
+            await self._on_member(event)
+        elif name in ("channel_member_updated", "memberrole_updated", "user_role_updated"):
+            self._roles.clear()
+
+    async def _hand(self, neutral: AnyEvent, channel_id: str = "", post_at: int = 0) -> None:
+        await self.runtime.handle(neutral)
+        self.handled.append(neutral.event_id)
+        if len(self.handled) > 10_000:
+            del self.handled[:5_000]
+        if channel_id and post_at:
+            await self.runtime.run_db(self._save_cursor, channel_id, post_at)
+
+    async def _on_post(
+        self, post: dict[str, Any], event: Event | None, edited: bool = False
+    ) -> None:
+        post_id = str(post.get("id", ""))
+        channel_id = str(post.get("channel_id", ""))
+        root_id = str(post.get("root_id") or "")
+        if not post_id or not channel_id:
+            return
+        self._roots.put(post_id, root_id)
+        stamp = int(post.get("update_at") or post.get("create_at") or 0)
+        user_id = str(post.get("user_id", ""))
+        if user_id == self.bot_id or str(post.get("type") or "").startswith("system_"):
+            await self.runtime.run_db(self._save_cursor, channel_id, stamp)
+            return
+        base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
+        body = await self._rewrite_mentions(str(post.get("message", "")))
+        if edited:
+            neutral = Message(
+                event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
+                body=body,
+                edit_of=post_id,
+                thread_id=root_id or None,
+                **base,
+            )
+        else:
+            neutral = Message(event_id=post_id, body=body, thread_id=root_id or None, **base)
+        await self._hand(neutral, channel_id, stamp)
+
+    async def _on_deleted(self, post: dict[str, Any], event: Event | None) -> None:
+        post_id = str(post.get("id", ""))
+        channel_id = str(post.get("channel_id") or (event.channel_id if event else ""))
+        if not post_id or not channel_id or post.get("user_id") == self.bot_id:
+            return
+        by = str((event.data.get("delete_by") if event else "") or post.get("user_id", ""))
+        base = await self._base(channel_id, by, event, int(post.get("delete_at") or 0))
+        stamp = int(post.get("update_at") or post.get("delete_at") or 0)
+        await self._hand(
+            Redacted(event_id=f"{post_id}:deleted", target_event_id=post_id, **base),
+            channel_id,
+            stamp,
+        )
+
+    async def _on_reaction(self, reaction: dict[str, Any], event: Event, *, added: bool) -> None:
+        user_id = str(reaction.get("user_id", ""))
+        post_id = str(reaction.get("post_id", ""))
+        emoji = str(reaction.get("emoji_name", ""))
+        channel_id = event.channel_id or str(reaction.get("channel_id") or "")
+        if not user_id or not post_id or not channel_id or user_id == self.bot_id:
+            return
+        key = f"{post_id}:{user_id}:{emoji}"
+        base = await self._base(channel_id, user_id, event, int(reaction.get("create_at") or 0))
+        if added:
+            reaction_id = f"{key}:{reaction.get('create_at') or 0}"
+            self._reactions.put(key, reaction_id)
+            await self._hand(
+                ReactionAdded(
+                    event_id=reaction_id, target_event_id=post_id, key=emoji_text(emoji), **base
+                )
+            )
+            return
+        reaction_id = self._reactions.pop(key, None) or await self.runtime.run_db(
+            self._last_reaction_id, key
+        )
+        if reaction_id is None:
+            return  # a reaction the bot never saw: nothing to undo
+        await self._hand(
+            Redacted(event_id=f"{reaction_id}:removed", target_event_id=reaction_id, **base)
+        )
+
+    async def _on_member(self, event: Event) -> None:
+        user_id = str(event.data.get("user_id") or event.broadcast.get("user_id") or "")
+        channel_id = event.channel_id
+        if not user_id or not channel_id:
+            return
+        joined = event.name == "user_added"
+        user = await self._user(user_id)
+        base = await self._base(channel_id, user_id, event, 0)
+        base["sender"] = user_ref(str(event.data.get("remover_id") or user_id))
+        await self._hand(
+            MemberChanged(
+                event_id=f"{channel_id}:{user_id}:{event.name}:{self.stream.connection_id}:{event.seq}",
+                user_id=user_ref(user_id),
+                display_name=_display_name(user),
+                joined=joined,
+                **base,
+            )
+        )
+
+    async def _base(
+        self, channel_id: str, user_id: str, event: Event | None, at_ms: int
+    ) -> dict[str, Any]:
+        channel = await self._channel(channel_id)
+        user = await self._user(user_id)
+        data = event.data if event else {}
+        channel_type = str(data.get("channel_type") or channel.get("type", ""))
+        return {
+            "room_id": channel_id,
+            "room_name": str(
+                data.get("channel_display_name")
+                or channel.get("display_name")
+                or channel.get("name", "")
+            ),
+            "sender": user_ref(user_id),
+            "sender_name": _display_name(user),
+            "role": await self._role(channel, user_id, user),
+            "timestamp": _ms_to_dt(at_ms),
+            "platform": self.platform,
+            "is_direct": channel_type in ("D", "G"),
+        }
+
+    # -- lookups (cached) ---------------------------------------------------------------------
+    async def _channel(self, channel_id: str) -> dict[str, Any]:
+        channel = self._channels.get(channel_id)
+        if channel is None:
+            channel = await self.rest.channel(channel_id)
+            self._channels.put(channel_id, channel)
+        return dict(channel)
+
+    async def _user(self, user_id: str) -> dict[str, Any]:
+        user = self._users.get(user_id)
+        if user is None:
+            user = await self.rest.user(user_id)
+            self._users.put(user_id, user)
+        return dict(user)
+
+    async def _role(self, channel: dict[str, Any], user_id: str, user: dict[str, Any]) -> Role:
+        """Admin if the user is system admin, admin of the channel's team, or channel admin."""
+        cache_key = f"{channel.get('id')}:{user_id}"
+        cached = self._roles.get(cache_key)
+        if cached is not None and cached[1] > time.monotonic():
+            return Role(cached[0])
+        role = Role.ADMIN if "system_admin" in str(user.get("roles", "")).split() else Role.MEMBER
+        if role is Role.MEMBER and channel.get("team_id"):
+            try:
+                member = await self.rest.team_member(str(channel["team_id"]), user_id)
+                if _is_admin(member, "team_admin"):
+                    role = Role.ADMIN
+            except MattermostError as err:
+                if err.status not in (403, 404):
+                    raise
+        if role is Role.MEMBER:
+            try:
+                member = await self.rest.channel_member(str(channel["id"]), user_id)
+                if _is_admin(member, "channel_admin"):
+                    role = Role.ADMIN
+            except MattermostError as err:
+                if err.status not in (403, 404):
+                    raise
+        self._roles.put(
+            cache_key, (role.value, time.monotonic() + self.settings.role_cache_seconds)
+        )
+        return role
+
+    async def _rewrite_mentions(self, body: str) -> str:
+        """``@alice`` -> ``@<alice's user id>``, for the users that exist."""
+        names = {m.group(1).rstrip("._-") for m in _MENTION.finditer(body)}
+        if not names:
+            return body
+        ids: dict[str, str] = {}
+        for name in names:
+            low = name.lower()
+            if low not in self._usernames:
+                try:
+                    user = dict(await self.rest.request("GET", f"/users/username/{low}"))
+                    self._users.put(str(user["id"]), user)
+                    self._usernames.put(low, str(user["id"]))
+                except MattermostError as err:
+                    if err.status not in (400, 404):
+                        raise
+                    self._usernames.put(low, "")
+            if self._usernames[low]:
+                ids[low] = self._usernames[low]
+
+        def swap(match: re.Match[str]) -> str:
+            name = match.group(1)
+            stripped = name.rstrip("._-")
+            user_id = ids.get(stripped.lower())
+            return f"@{user_id}{name[len(stripped) :]}" if user_id else match.group(0)
+
+        return _MENTION.sub(swap, body)
+
+    # -- catching up ------------------------------------------------------------------------------
+    async def _resync(self) -> None:
+        """A new connection: fetch, channel by channel, the posts changed since the saved
+        cursor, and hand them over in order (the runtime ignores those already handled)."""
+        cursors = await self.runtime.run_db(self._load_cursors)
+        channels = set(cursors)
+        if self.team_id:
+            try:
+                for channel in await self.rest.channels_for_user(self.bot_id, self.team_id):
+                    self._channels.put(str(channel["id"]), channel)
+                    channels.add(str(channel["id"]))
+            except MattermostError as err:
+                log.warning("mattermost: cannot list the team's channels: %s", err)
+        for channel_id in sorted(channels):
+            since = cursors.get(channel_id)
+            if since is None:
+                # a channel never read: start from its latest post (server time) rather than
+                # answer old history
+                latest = int(self._channels.get(channel_id, {}).get("last_post_at") or 0)
+                await self.runtime.run_db(self._save_cursor, channel_id, latest)
+                continue
+            try:
+                await self._catch_up(channel_id, since)
+            except MattermostError as err:
+                log.warning("mattermost: catching up on %s failed: %s", channel_id, err)
+
+    async def _catch_up(self, channel_id: str, since: int) -> None:
+        listing = await self.rest.posts_since(channel_id, since)
+        posts = sorted(
+            (listing.get("posts") or {}).values(),
+            key=lambda p: (int(p.get("create_at", 0)), str(p.get("id"))),
+        )
+        for post in posts:
+            created = int(post.get("create_at", 0))
+            if post.get("delete_at"):
+                if created <= since:
+                    await self._on_deleted(post, None)
+            elif created > since:
+                await self._on_post(post, None)
+            elif int(post.get("edit_at") or 0) > since:
+                await self._on_post(post, None, edited=True)
+        log.info("mattermost: caught up on %s (%s posts)", channel_id, len(posts))
+
+    def _load_cursors(self) -> dict[str, int]:
+        with Session(self.runtime.engine) as db:
+            return {c.channel_id: c.last_post_at for c in db.exec(select(MattermostCursor))}
+
+    def _save_cursor(self, channel_id: str, post_at: int) -> None:
+        from storage.db import transaction
+
+        with transaction(self.runtime.engine) as db:
+            cursor = db.get(MattermostCursor, channel_id)
+            if cursor is None:
+                db.add(MattermostCursor(channel_id=channel_id, last_post_at=post_at))
+            elif post_at > cursor.last_post_at:
+                cursor.last_post_at = post_at
+                cursor.updated_at = dt.datetime.now(dt.UTC)
+                db.add(cursor)
+
+    def _last_reaction_id(self, key: str) -> str | None:
+        with Session(self.runtime.engine) as db:
+            row = db.exec(
+                select(ChatEvent.event_id)
+                .where(col(ChatEvent.event_id).startswith(f"{key}:", autoescape=True))
+                .where(ChatEvent.kind == "ReactionAdded")
+                .order_by(col(ChatEvent.handled_at).desc())
+            ).first()
+            return row
+
+    # -- messages out ---------------------------------------------------------------------------
+    async def deliver(self, item: Outgoing) -> str | None:
+        try:
+            return await self._deliver(item)
+        except MattermostError as err:
+            raise DeliveryError(str(err), permanent=err.permanent) from err
+
+    async def _deliver(self, item: Outgoing) -> str | None:
+        if item.kind == "edit":
+            if not item.target_platform_id:
+                raise DeliveryError("nothing to edit", permanent=True)
+            await self.rest.patch_post(item.target_platform_id, item.body)
+            return None
+        if item.kind == "react":
+            post_id = (item.target_event or "").split(":")[0]
+            name = emoji_name(item.reaction_key or "")
+            if not post_id or not name:
+                raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
+            await self.rest.save_reaction(self.bot_id, post_id, name)
+            return None
+        root = await self._root_for(item)
+        file_ids: list[str] = []
+        if item.kind == "file":
+            uploaded = await self.rest.upload_file(
+                item.room_id,
+                item.file_name or "file",
+                item.data or b"",
+                item.mime or "application/octet-stream",
+            )
+            file_ids = [str(info["id"]) for info in uploaded.get("file_infos", [])]
+        post = await self.rest.create_post(item.room_id, item.body, root_id=root, file_ids=file_ids)
+        post_id = str(post["id"])
+        self._roots.put(post_id, str(post.get("root_id") or ""))
+        return post_id
+
+    async def _root_for(self, item: Outgoing) -> str:
+        """The thread to answer in: threads are flat, so a reply to a reply uses its root."""
+        anchor = item.thread_id or item.reply_to
+        if not anchor:
+            return ""
+        post_id = anchor.split(":")[0]
+        if post_id not in self._roots:
+            try:
+                post = await self.rest.post(post_id)
+            except MattermostError as err:
+                if err.permanent:
+                    return ""  # the command's post is gone: answer in the channel
+                raise
+            if str(post.get("channel_id")) != item.room_id:
+                return ""
+            self._roots.put(post_id, str(post.get("root_id") or ""))
+        return str(self._roots[post_id] or post_id)
+
+
+def _is_admin(member: dict[str, Any], role: str) -> bool:
+    return role in str(member.get("roles", "")).split() or bool(member.get("scheme_admin"))
+
+
+def _display_name(user: dict[str, Any]) -> str:
+    full = f"{user.get('first_name', '')} {user.get('last_name', '')}".strip()
+    return full or str(user.get("nickname") or "") or str(user.get("username") or "")
