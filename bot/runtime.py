@@ -184,7 +184,11 @@ class Runtime:
             for m in pending_messages(db, room_id, limit=50):
                 target = db.get(BotMessage, m.target_id) if m.target_id else None
                 if m.kind == "edit" and (target is None or target.platform_id is None):
-                    # the message to edit was never delivered: nothing to edit
+                    if target is not None and target.sent_at is None:
+                        # the message to edit is ahead in this queue: deliver it first, then
+                        # come back for the edit (which then knows the message's platform id)
+                        break
+                    # the message to edit could never be delivered: nothing to edit
                     self._skip(db, m)
                     continue
                 out.append(

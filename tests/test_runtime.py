@@ -159,3 +159,27 @@ def test_console_entry_point(tmp_path: Path):
     assert "[coroutine]" in out and "Contribution #2 enregistrée pour Bob" in out
     assert "Contribution #2 mise à jour pour Bob : 2h le mer. 25 nov. 2026" in out
     assert (tmp_path / "data" / "cagnotte.db").exists()
+
+
+async def test_an_edit_waits_for_the_message_it_edits(engine, clock):
+    from commands.core import Context
+    from commands.events import Message as Msg
+    from storage.db import transaction
+    from storage.models import Room
+
+    runtime = Runtime(engine, build_registry(), Settings(), clock=clock)
+    adapter = FlakyAdapter(failures=0)
+    runtime.add_adapter(adapter)
+    with transaction(engine) as db:
+        room = Room(id="r", platform="console")
+        db.add(room)
+        ctx = Context(db, Msg(event_id="$x", room_id="r", sender="@a", body=""), room, Settings())
+        card = ctx.say("card v1")
+        ctx.edit(card, "card v2")
+    runtime.kick("r")
+    await runtime.flush()
+    assert [(i.kind, i.body, i.target_platform_id) for i in adapter.delivered] == [
+        ("text", "card v1", None),
+        ("edit", "card v2", f"sent-{card.id}"),
+    ]
+    await runtime.close()
