@@ -49,7 +49,48 @@ class Settings:
     max_body_chars: int = 4000
 
 
-class Context:
+class RoomTexts:
+    """Texts, money, durations, dates and names in a room's language (needs ``db`` and ``room``)."""
+
+    db: Session
+    room: Room
+
+    @property
+    def lang(self) -> str:
+        return self.room.language
+
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.t(self.lang, key, **params)
+
+    def money(self, cents: int) -> str:
+        return i18n.format_money(cents, self.room.currency, self.lang)
+
+    def duration(self, minutes: int) -> str:
+        return i18n.format_minutes(minutes, self.lang)
+
+    def hours(self, minutes: int) -> str:
+        return i18n.format_hours(minutes, self.lang)
+
+    def date(self, day: dt.date) -> str:
+        return i18n.format_day(day, self.lang)
+
+    def name(self, user_id: str) -> str:
+        """A person's display name as last seen, else their id."""
+        person = self.db.get(Person, user_id)
+        return person.display_name if person and person.display_name else user_id
+
+    def names(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """Display names of many people at once (one query), falling back to their ids."""
+        wanted = set(user_ids)
+        found = {
+            p.user_id: p.display_name
+            for p in self.db.exec(select(Person).where(col(Person.user_id).in_(wanted))).all()
+            if p.display_name
+        }
+        return {u: found.get(u, u) for u in wanted}
+
+
+class Context(RoomTexts):
     """What a handler gets: who, where, which event, the room's settings, a way to answer.
 
     Everything goes through ``db`` (one transaction). Answers are ``BotMessage`` rows.
@@ -84,10 +125,6 @@ class Context:
         return self.event.role == Role.ADMIN
 
     @property
-    def lang(self) -> str:
-        return self.room.language
-
-    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.room.timezone)
 
@@ -111,37 +148,11 @@ class Context:
         return ev.edit_of if isinstance(ev, Message) else None
 
     # -- texts -----------------------------------------------------------------------
-    def t(self, key: str, **params: Any) -> str:
-        return i18n.t(self.lang, key, **params)
-
-    def money(self, cents: int) -> str:
-        return i18n.format_money(cents, self.room.currency, self.lang)
-
-    def duration(self, minutes: int) -> str:
-        return i18n.format_minutes(minutes, self.lang)
-
-    def hours(self, minutes: int) -> str:
-        return i18n.format_hours(minutes, self.lang)
-
-    def date(self, day: dt.date) -> str:
-        return i18n.format_day(day, self.lang)
-
     def name(self, user_id: str) -> str:
         """A person's display name as last seen, else their id."""
         if user_id == self.event.sender and self.event.sender_name:
             return self.event.sender_name
-        person = self.db.get(Person, user_id)
-        return person.display_name if person and person.display_name else user_id
-
-    def names(self, user_ids: Iterable[str]) -> dict[str, str]:
-        """Display names of many people at once (one query), falling back to their ids."""
-        wanted = set(user_ids)
-        found = {
-            p.user_id: p.display_name
-            for p in self.db.exec(select(Person).where(col(Person.user_id).in_(wanted))).all()
-            if p.display_name
-        }
-        return {u: found.get(u, u) for u in wanted}
+        return super().name(user_id)
 
     def fail(self, key: str, **params: Any) -> UserError:
         """``raise ctx.fail("contrib.error.zero")``: refuse, with a message from the catalogue."""
@@ -277,7 +288,7 @@ def _jsonable(value: Any) -> Any:
 
 
 @dataclass
-class RecapScope:
+class RecapScope(RoomTexts):
     """What a family's recap section gets: the room, the period and the one before, the language.
     Sections read only; they return ``None`` when they have nothing to say."""
 
@@ -288,23 +299,6 @@ class RecapScope:
     previous_start: dt.date
     previous_end: dt.date
     settings: Settings
-
-    @property
-    def lang(self) -> str:
-        return self.room.language
-
-    def t(self, key: str, **params: Any) -> str:
-        return i18n.t(self.lang, key, **params)
-
-    def money(self, cents: int) -> str:
-        return i18n.format_money(cents, self.room.currency, self.lang)
-
-    def duration(self, minutes: int) -> str:
-        return i18n.format_minutes(minutes, self.lang)
-
-    def name(self, user_id: str) -> str:
-        person = self.db.get(Person, user_id)
-        return person.display_name if person and person.display_name else user_id
 
 
 class RecapSection(Protocol):
