@@ -508,6 +508,7 @@ def _proportional_body(ctx: Context, env: BudgetEnvelope) -> Rich:
     view = proportional_view(ctx.db, env)
     cur = env.currency
     rows = []
+    ctx.names(r.user_id for r in view.rows)
     for r in view.rows:
         share = (
             percent(r.minutes * 10000 // view.total_minutes, ctx.lang)
@@ -630,6 +631,7 @@ def _libre_body(ctx: Context, env: BudgetEnvelope) -> Rich:
     p = ctx.settings.prefix
     if env.state == "closed":
         view = _frozen_view(ctx.db, env)
+        ctx.names(r.user_id for r in view.rows)
         rows = [
             [
                 ctx.name(r.user_id),
@@ -1215,7 +1217,9 @@ def csv_rows(ctx: Context, env: BudgetEnvelope) -> tuple[list[str], list[list[ob
     ]
     rules = rules_text(ctx.lang, env)
     rows: list[list[object]] = []
-    for r in _frozen_view(ctx.db, env).rows:
+    frozen = _frozen_view(ctx.db, env).rows
+    ctx.names(r.user_id for r in frozen)
+    for r in frozen:
         applied = rules + (f" · {r.note}" if r.note else "")
         rows.append(
             [

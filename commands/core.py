@@ -76,18 +76,26 @@ class RoomTexts:
 
     def name(self, user_id: str) -> str:
         """A person's display name as last seen, else their id."""
-        person = self.db.get(Person, user_id)
-        return person.display_name if person and person.display_name else user_id
+        known: dict[str, str] = self.db.info.setdefault("names", {})
+        if user_id not in known:
+            person = self.db.get(Person, user_id)
+            known[user_id] = person.display_name if person and person.display_name else user_id
+        return known[user_id]
 
     def names(self, user_ids: Iterable[str]) -> dict[str, str]:
-        """Display names of many people at once (one query), falling back to their ids."""
+        """Display names of many people at once (one query), falling back to their ids; later
+        ``name()`` calls in the same transaction reuse them."""
+        known: dict[str, str] = self.db.info.setdefault("names", {})
         wanted = set(user_ids)
-        found = {
-            p.user_id: p.display_name
-            for p in self.db.exec(select(Person).where(col(Person.user_id).in_(wanted))).all()
-            if p.display_name
-        }
-        return {u: found.get(u, u) for u in wanted}
+        missing = wanted - known.keys()
+        if missing:
+            found = {
+                p.user_id: p.display_name
+                for p in self.db.exec(select(Person).where(col(Person.user_id).in_(missing))).all()
+                if p.display_name
+            }
+            known.update({u: found.get(u, u) for u in missing})
+        return {u: known[u] for u in wanted}
 
 
 class Context(RoomTexts):
@@ -459,6 +467,7 @@ def room_members(db: Session, room_id: str) -> list[str]:
 def remember_person(db: Session, user_id: str, display_name: str) -> None:
     if not display_name:
         return
+    db.info.get("names", {}).pop(user_id, None)
     person = db.get(Person, user_id)
     if person is None:
         db.add(Person(user_id=user_id, display_name=display_name))
