@@ -484,6 +484,9 @@ class Dispatcher:
         self.engine = engine
         self.registry = registry
         self.settings = settings or Settings()
+        # who was already recorded as a person / a room member with these values (committed):
+        # spares two lookups per event for people who speak often
+        self._seen: set[tuple[str, str, str]] = set()
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[BotMessage]:
         """Handle one event exactly once; return the bot messages it queued."""
@@ -495,22 +498,32 @@ class Dispatcher:
         """Handle events in order, in one transaction (each in a savepoint of its own, so a
         failing handler undoes only its own work). A replayed event id changes nothing."""
         sent: list[BotMessage] = []
+        seen: set[tuple[str, str, str]] = set()
         with transaction(self.engine) as db:
             for event in events:
-                sent.extend(self._handle_one(db, event, now))
+                sent.extend(self._handle_one(db, event, now, seen))
+        self._seen |= seen
+        if len(self._seen) > 100_000:
+            self._seen.clear()
         return sent
 
     def _handle_one(
-        self, db: Session, event: AnyEvent, now: dt.datetime | None
+        self, db: Session, event: AnyEvent, now: dt.datetime | None, seen: set[tuple[str, str, str]]
     ) -> list[BotMessage]:
         if db.get(ChatEvent, event.event_id) is not None:
             return []
         if isinstance(event, Message) and not self._is_command(event):
             return []
         room = get_room(db, event, self.settings)
-        remember_person(db, event.sender, event.sender_name)
         if not isinstance(event, MemberChanged):
-            remember_member(db, room.id, event.sender)
+            key = (room.id, event.sender, event.sender_name)
+            if key not in self._seen and key not in seen:
+                remember_person(db, event.sender, event.sender_name)
+                remember_member(db, room.id, event.sender)
+                seen.add(key)
+        else:
+            # a join or leave changes what was recorded: look again next time they speak
+            self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
         ctx = Context(db, event, room, self.settings, now)
         command = self._run(ctx)
         db.add(

@@ -183,3 +183,18 @@ async def test_an_edit_waits_for_the_message_it_edits(engine, clock):
         ("edit", "card v2", f"sent-{card.id}"),
     ]
     await runtime.close()
+
+
+async def test_membership_follows_joins_and_leaves(runtime, engine):
+    from commands.core import room_members
+    from commands.events import MemberChanged
+
+    await runtime.handle(Message(event_id="$m1", room_id="r", sender="@bob", body="!contrib 1h"))
+    await runtime.handle(
+        MemberChanged(event_id="$m2", room_id="r", sender="@bob", user_id="@bob", joined=False)
+    )
+    with Session(engine) as db:
+        assert room_members(db, "r") == []
+    await runtime.handle(Message(event_id="$m3", room_id="r", sender="@bob", body="!contribs"))
+    with Session(engine) as db:
+        assert room_members(db, "r") == ["@bob"]
