@@ -21,7 +21,6 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from sqlmodel import Session, col, select
 
-from commands import contrib
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, UserError
 from commands.export import csv_bytes
@@ -93,8 +92,7 @@ def register(reg: Registry) -> None:
     reg.on_reaction("request")(on_request_reaction)
     reg.on_undo(undo_by_event)
     reg.recap_section("budget", 30)(recap_section)
-    if on_contribution_change not in contrib.CHANGE_LISTENERS:
-        contrib.CHANGE_LISTENERS.append(on_contribution_change)
+    reg.on_contribution_change(on_contribution_change)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1182,6 +1180,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             )
         )
     env.state = "closed"
+    ctx.db.info.pop(f"closed_envelopes:{ctx.room.id}", None)
     env.commons_amount = commons
     env.remainder = remainder
     env.closed_at = utcnow()
@@ -1366,22 +1365,29 @@ def on_contribution_change(ctx: Context, touched: list[tuple[int | None, dt.date
     """A contribution in a closed envelope's project and period was logged, changed or removed:
     say that the frozen split stays as it is."""
     seen: set[int] = set()
+    closed = _closed_envelopes(ctx)
     for project_id, day in touched:
         if project_id is None:
             continue
-        envs = ctx.db.exec(
-            select(BudgetEnvelope).where(
-                BudgetEnvelope.room_id == ctx.room.id,
-                BudgetEnvelope.project_id == project_id,
-                BudgetEnvelope.state == "closed",
-                BudgetEnvelope.start <= day,
-                BudgetEnvelope.end > day,
-            )
-        ).all()
-        for env in envs:
-            if env.id not in seen:
+        for env in closed:
+            if env.project_id == project_id and env.start <= day < env.end and env.id not in seen:
                 seen.add(_id(env))
                 ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+
+
+def _closed_envelopes(ctx: Context) -> list[BudgetEnvelope]:
+    """The room's closed envelopes, read once per transaction (closing one clears this)."""
+    key = f"closed_envelopes:{ctx.room.id}"
+    if key not in ctx.db.info:
+        ctx.db.info[key] = list(
+            ctx.db.exec(
+                select(BudgetEnvelope).where(
+                    BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.state == "closed"
+                )
+            ).all()
+        )
+    closed: list[BudgetEnvelope] = ctx.db.info[key]
+    return closed
 
 
 # --------------------------------------------------------------------------- recap

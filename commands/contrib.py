@@ -4,7 +4,6 @@ shows totals; edits and redactions of the command message update or undo what it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from sqlmodel import col, select
 
@@ -28,14 +27,10 @@ from storage.queries import contribution_totals, list_contributions
 FAMILY = "contrib"
 EVERYONE = ("tous", "tout-le-monde", "all", "everyone", "salle", "room")
 
-# Called after a contribution is logged, changed or removed, with the (project id, day) pairs it
-# touched (before and after a change), so that other families can react (a closed envelope says
-# its frozen split does not change).
-CHANGE_LISTENERS: list[Callable[[Context, list[tuple[int | None, dt.date]]], None]] = []
-
 
 def _changed(ctx: Context, *touched: tuple[int | None, dt.date]) -> None:
-    for listener in CHANGE_LISTENERS:
+    """Tell other families (a closed envelope says its frozen split does not change)."""
+    for listener in ctx.registry.contribution_listeners:
         listener(ctx, list(touched))
 
 

@@ -111,8 +111,10 @@ class Context(RoomTexts):
         room: Room,
         settings: Settings,
         now: dt.datetime | None = None,
+        registry: Registry | None = None,
     ) -> None:
         self.db = db
+        self.registry = registry or Registry()
         self.event = event
         self.room = room
         self.settings = settings
@@ -217,6 +219,8 @@ class Context(RoomTexts):
     def edit(self, message: BotMessage, content: Rich | str) -> BotMessage:
         """Replace the content of one of the bot's earlier messages (a bucket card, say)."""
         rich = content if isinstance(content, Rich) else plain(content)
+        if message.id is None:
+            self.db.flush()
         return self._add(
             BotMessage(
                 room_id=message.room_id,
@@ -265,7 +269,8 @@ class Context(RoomTexts):
             msg.ref_kind, msg.ref_id = ref[0], str(ref[1])
         msg.cause_event_id = self.event.event_id
         self.db.add(msg)
-        self.db.flush()
+        if ref is not None:
+            self.db.flush()  # a message tied to an object is looked up by its id later
         self.sent.append(msg)
         return msg
 
@@ -307,6 +312,10 @@ class RecapScope(RoomTexts):
     previous_start: dt.date
     previous_end: dt.date
     settings: Settings
+
+
+class ContributionListener(Protocol):
+    def __call__(self, ctx: Context, touched: list[tuple[int | None, dt.date]]) -> None: ...
 
 
 class RecapSection(Protocol):
@@ -354,6 +363,7 @@ class Registry:
     reaction_handlers: dict[str, ReactionHandler] = field(default_factory=dict)
     undo_hooks: list[UndoHook] = field(default_factory=list)
     recap_sections: list[tuple[int, str, RecapSection]] = field(default_factory=list)
+    contribution_listeners: list[ContributionListener] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
 
     def command(
@@ -392,6 +402,12 @@ class Registry:
     def on_undo(self, fn: UndoHook) -> UndoHook:
         """``fn(ctx, event_id)`` undoes what ``event_id`` created, returns True if it did."""
         self.undo_hooks.append(fn)
+        return fn
+
+    def on_contribution_change(self, fn: ContributionListener) -> ContributionListener:
+        """``fn(ctx, touched)`` runs after a contribution is logged, changed or removed, with the
+        (project id, day) pairs it touched (before and after a change)."""
+        self.contribution_listeners.append(fn)
         return fn
 
     def recap_section(self, name: str, order: int) -> Callable[[RecapSection], RecapSection]:
@@ -524,7 +540,7 @@ class Dispatcher:
         else:
             # a join or leave changes what was recorded: look again next time they speak
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
-        ctx = Context(db, event, room, self.settings, now)
+        ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx)
         db.add(
             ChatEvent(
