@@ -78,10 +78,14 @@ class Chat:
         await self.runtime.flush()
         return self.adapter.transcript[before:]
 
-    async def say(self, user: str, text: str, room: str | None = None, thread: str | None = None) -> list[str]:
+    async def say(
+        self, user: str, text: str, room: str | None = None, thread: str | None = None
+    ) -> list[str]:
         return [s.text for s in await self.said(user, text, room, thread)]
 
-    async def said(self, user: str, text: str, room: str | None = None, thread: str | None = None) -> list[Said]:
+    async def said(
+        self, user: str, text: str, room: str | None = None, thread: str | None = None
+    ) -> list[Said]:
         before = len(self.adapter.transcript)
         self.last_id = await self.adapter.say(text, user=user, room=room, thread=thread)
         return await self._collect(before)
@@ -130,6 +134,12 @@ async def runtime(engine: Engine, clock: Clock) -> AsyncIterator[Runtime]:
 
 @pytest.fixture
 async def chat(runtime: Runtime, tmp_path: Path) -> Chat:
-    adapter = ConsoleAdapter(user="alice", room="coroutine", admins=("alice",), out=lambda _l: None, files_dir=tmp_path / "files")
+    adapter = ConsoleAdapter(
+        user="alice",
+        room="coroutine",
+        admins=("alice",),
+        out=lambda _l: None,
+        files_dir=tmp_path / "files",
+    )
     adapter.attach(runtime)
     return Chat(runtime, adapter)

@@ -62,7 +62,9 @@ async def test_unknown_command_suggests_the_closest(chat):
 async def test_same_event_twice_counts_once(chat, runtime, engine):
     from commands.events import Message
 
-    event = Message(event_id="$replayed", room_id="coroutine", sender="@bob", body="!contrib 1h test")
+    event = Message(
+        event_id="$replayed", room_id="coroutine", sender="@bob", body="!contrib 1h test"
+    )
     await runtime.handle(event)
     await runtime.handle(event)
     await runtime.flush()
