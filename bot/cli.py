@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
 from bot.config import Config, ConfigError, load_config
@@ -82,15 +83,53 @@ def _run_console(config: Config, user: str | None, room: str | None) -> int:
 
 
 def _run(config: Config) -> int:
-    platforms = [name for name in ("matrix", "mattermost") if config.raw.get(name)]
-    if not platforms:
-        print("Aucune plateforme configurée : démarrage de la console.", file=sys.stderr)
+    """Run on the configured platforms; with none, the local Matrix demo (or the console when
+    Synapse is not installed)."""
+    from bot.platforms import build_adapters, configured_platforms
+
+    if not configured_platforms(config):
+        return _run_demo(config)
+    try:
+        adapters = build_adapters(config)
+    except ValueError as err:
+        print(f"cagnotte: configuration: {err}", file=sys.stderr)
+        return 2
+    return _serve(config, adapters)
+
+
+def _serve(config: Config, adapters: list[Adapter]) -> int:
+    from bot.platforms import run_adapters
+
+    try:
+        asyncio.run(run_adapters(config, adapters))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
+    except Exception as err:
+        log.error("stopped: %s", err)
+        return 1
+    return 0
+
+
+def _run_demo(config: Config) -> int:
+    from bot.adapters.matrix import MatrixAdapter
+    from bot.matrix import demo
+    from bot.matrix.synapse import synapse_python
+
+    if synapse_python() is None:
+        print(
+            "Aucune plateforme configurée et Synapse n'est pas installé (./dev run l'installe) : "
+            "démarrage de la console.",
+            file=sys.stderr,
+        )
         return _run_console(config, None, None)
-    print(
-        f"cagnotte: platforms {', '.join(platforms)} are not available in this version",
-        file=sys.stderr,
-    )
-    return 2
+    print("Démarrage d'un serveur Matrix local (Synapse) sur 127.0.0.1…", file=sys.stderr)
+    server, settings, state = demo.prepare(config.bot.data_dir)
+    try:
+        print(demo.instructions(server, state), flush=True)
+        return _serve(config, [MatrixAdapter(settings)])
+    finally:
+        server.stop()
+        print("Synapse arrêté / stopped.", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,14 @@ from storage.models.core import (
     Room,
     utcnow,
 )
+from storage.models.matrix import MatrixAccount
 
 __all__ = [
     "Audit",
     "BotMessage",
     "ChatEvent",
     "Contribution",
+    "MatrixAccount",
     "Member",
     "Person",
     "Project",
