@@ -74,7 +74,9 @@ class Person:
     async def _loop(self) -> None:
         while True:
             try:
-                resp = await self.client.sync(timeout=10_000)
+                resp = await self.client.sync(
+                    timeout=10_000, sync_filter={"room": {"timeline": {"limit": 500}}}
+                )
             except Exception:
                 await asyncio.sleep(0.2)
                 continue

@@ -65,6 +65,10 @@ class MatrixAdapter:
     def __init__(self, settings: MatrixSettings) -> None:
         self.settings = settings
         self.user_id = settings.user_id
+        if not log.isEnabledFor(logging.DEBUG):
+            # nio logs every state event at INFO and dumps schemas for odd events; this adapter
+            # logs what matters (joins, skipped events, reconnections) itself
+            logging.getLogger("nio").setLevel(logging.ERROR)
         if settings.encryption:
             from pathlib import Path
 
@@ -91,6 +95,7 @@ class MatrixAdapter:
         self.ready = asyncio.Event()
         self.synced = asyncio.Event()  # set after each saved batch (tests and benchmarks)
         self.batches = 0
+        self.rate_limited = 0  # sends that had to wait for the homeserver's rate limit
         self._runtime: Runtime | None = None
         self._closing = False
         self._backoff = Backoff(cap=settings.reconnect_max_seconds)
@@ -477,6 +482,7 @@ class MatrixAdapter:
                 continue
             if isinstance(resp, ErrorResponse) and resp.status_code == "M_LIMIT_EXCEEDED":
                 wait = (resp.retry_after_ms or 1000) / 1000
+                self.rate_limited += 1
                 log.debug("rate limited; waiting %.1fs", wait)
                 await asyncio.sleep(wait)
                 continue

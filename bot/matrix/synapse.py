@@ -179,10 +179,12 @@ class Synapse:
         return cfg
 
     # -- process ------------------------------------------------------------------------------
-    def start(self, timeout: float = 90.0) -> str:
-        """Start Synapse and wait until it answers; returns the base URL."""
-        for attempt in range(3):
-            self.port = free_port(self.preferred_port if attempt == 0 else None)
+    def start(self, timeout: float = 90.0, *, same_port: bool = False) -> str:
+        """Start Synapse and wait until it answers; returns the base URL. ``same_port``: start
+        again where it was (clients keep their URL)."""
+        for attempt in range(1 if same_port else 3):
+            if not same_port:
+                self.port = free_port(self.preferred_port if attempt == 0 else None)
             path = self.workdir / "homeserver.yaml"
             path.write_text(json.dumps(self.config(), indent=1))
             t0 = time.monotonic()
