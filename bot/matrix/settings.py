@@ -36,7 +36,9 @@ class MatrixSettings:
         unknown = sorted(set(data) - known)
         if unknown:
             raise MatrixConfigError(f"[matrix] {', '.join(unknown)}: unknown setting")
-        settings = cls(**data)
+        defaults = cls()
+        values = {k: _coerce(v, getattr(defaults, k)) for k, v in data.items()}
+        settings = cls(**values)
         if not settings.homeserver or not settings.user_id:
             raise MatrixConfigError("[matrix] homeserver and user_id are required")
         if not settings.password and not settings.access_token:
@@ -47,3 +49,16 @@ class MatrixSettings:
             settings.store_path = str(Path(data_dir) / "matrix-store")
         settings.homeserver = settings.homeserver.rstrip("/")
         return settings
+
+
+def _coerce(value: Any, like: Any) -> Any:
+    """Values from environment variables arrive as text: make them the setting's type."""
+    if not isinstance(value, str):
+        return value
+    if isinstance(like, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on", "oui")
+    if isinstance(like, int | float):
+        return type(like)(value)
+    if isinstance(like, list):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
