@@ -107,7 +107,9 @@ async def main(n: int, rooms: int) -> None:
             bot.start()
             first = await human.say(ours, "!contrib 1min premier")
             await human.wait_for(lambda raw, _r: reply_target(raw) == first, timeout=60)
-            print(f"\nstart -> first answer: {time.perf_counter() - t0:.2f}s (process start included)")
+            print(
+                f"\nstart -> first answer: {time.perf_counter() - t0:.2f}s (process start included)"
+            )
 
             # memory after joining many rooms
             assert bot.proc is not None
