@@ -246,3 +246,34 @@ async def test_fresh_start_in_an_old_room_ignores_history(synapse, alice, tmp_pa
         assert [c.description for c in contributions(bot)] == ["nouveau"]
     finally:
         await bot.stop()
+
+
+async def test_history_before_an_invite_is_not_acted_on(alice, bot):
+    room = await alice.create_room([])
+    before = await alice.say(room, "!contrib 1h avant l'invitation")
+    await alice.client.room_invite(room, bot.user_id)
+    await alice.joined(room, bot.user_id)
+    cmd = await alice.say(room, "!contrib 2h après")
+    await alice.reply_to(cmd)
+    await asyncio.sleep(0.3)
+    assert [reply_target(r) for r in alice.replies(room, bot.user_id)] == [cmd]
+    assert before not in [c.event_id for c in contributions(bot)]
+
+
+async def test_a_repeated_send_of_one_outbox_row_posts_once(alice, bot):
+    """A crash between sending and marking as sent repeats the send with the same transaction
+    id; the homeserver then returns the first event instead of posting again."""
+    from bot.adapters.base import Outgoing
+
+    room = await room_with(alice, bot)
+    item = Outgoing(id=424242, room_id=room, kind="text", body="une seule fois")
+    assert bot.adapter is not None
+    first = await bot.adapter.deliver(item)
+    again = await bot.adapter.deliver(item)
+    assert first == again
+    await alice.wait_for(lambda raw, _r: raw.get("event_id") == first)
+    await asyncio.sleep(0.3)
+    bodies = [
+        raw["content"].get("body") for _, _, raw in alice.events if raw.get("sender") == bot.user_id
+    ]
+    assert bodies.count("une seule fois") == 1
