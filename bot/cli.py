@@ -13,7 +13,7 @@ from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
 from bot.config import Config, ConfigError, load_config
-from bot.scheduler import start_scheduler
+from bot.scheduler import SchedulerSettings, start_scheduler
 
 log = logging.getLogger("cagnotte")
 
@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
+        SchedulerSettings.from_config(config)  # a bad [recap] section is said here, not later
     except ConfigError as err:
         print(f"cagnotte: configuration: {err}", file=sys.stderr)
         return 2
@@ -88,41 +89,29 @@ def _run_console(config: Config, user: str | None, room: str | None) -> int:
 EXIT_AUTH = 3  # a chat server refused the bot's credentials
 
 
-def build_adapters(config: Config) -> list[Adapter]:
-    """One adapter per configured platform."""
-    adapters: list[Adapter] = []
-    if config.raw.get("mattermost"):
-        from bot.adapters.mattermost import MattermostAdapter, MattermostSettings
-
-        try:
-            settings = MattermostSettings.from_section(config.section("mattermost"))
-        except ValueError as err:
-            raise ConfigError(str(err)) from err
-        adapters.append(MattermostAdapter(settings))
-    return adapters
-
-
 def _run(config: Config) -> int:
+    """Run on the configured platforms; with none, the local Matrix demo (or the console when
+    Synapse is not installed)."""
+    from bot.platforms import build_adapters, configured_platforms
+
+    if not configured_platforms(config):
+        return _run_demo(config)
     try:
         adapters = build_adapters(config)
-    except ConfigError as err:
+    except (ValueError, ConfigError) as err:
         print(f"cagnotte: configuration: {err}", file=sys.stderr)
         return 2
-    if not adapters:
-        print("Aucune plateforme configurée : démarrage de la console.", file=sys.stderr)
-        return _run_console(config, None, None)
-    return asyncio.run(_run_platforms(config, adapters))
+    return _serve(config, adapters)
 
 
-async def _run_platforms(config: Config, adapters: list[Adapter]) -> int:
+def _serve(config: Config, adapters: list[Adapter]) -> int:
     from bot.mattermost.client import MattermostAuthError
+    from bot.platforms import run_adapters
 
-    runtime = build_runtime(config)
-    for adapter in adapters:
-        runtime.add_adapter(adapter)
-    await runtime.resume_pending()
     try:
-        await asyncio.gather(*(adapter.run(runtime) for adapter in adapters))
+        asyncio.run(run_adapters(config, adapters))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
     except MattermostAuthError as err:
         log.error(
             "Mattermost refused the bot's token (%s): check [mattermost] token "
@@ -130,11 +119,32 @@ async def _run_platforms(config: Config, adapters: list[Adapter]) -> int:
             err,
         )
         return EXIT_AUTH
-    finally:
-        with contextlib.suppress(Exception):
-            await runtime.flush(timeout=5)
-        await runtime.close()
+    except Exception as err:
+        log.error("stopped: %s", err)
+        return 1
     return 0
+
+
+def _run_demo(config: Config) -> int:
+    from bot.adapters.matrix import MatrixAdapter
+    from bot.matrix import demo
+    from bot.matrix.synapse import synapse_python
+
+    if synapse_python() is None:
+        print(
+            "Aucune plateforme configurée et Synapse n'est pas installé (./dev run l'installe) : "
+            "démarrage de la console.",
+            file=sys.stderr,
+        )
+        return _run_console(config, None, None)
+    print("Démarrage d'un serveur Matrix local (Synapse) sur 127.0.0.1…", file=sys.stderr)
+    server, settings, state = demo.prepare(config.bot.data_dir)
+    try:
+        print(demo.instructions(server, state), flush=True)
+        return _serve(config, [MatrixAdapter(settings)])
+    finally:
+        server.stop()
+        print("Synapse arrêté / stopped.", file=sys.stderr)
 
 
 if __name__ == "__main__":

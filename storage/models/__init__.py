@@ -21,6 +21,7 @@ from storage.models.core import (
     Room,
     utcnow,
 )
+from storage.models.matrix import MatrixAccount
 from storage.models.mattermost import MattermostCursor
 from storage.models.recap import RecapSchedule, RecapSent
 
@@ -39,6 +40,7 @@ __all__ = [
     "CobudgetRound",
     "Contribution",
     "Funding",
+    "MatrixAccount",
     "MattermostCursor",
     "Member",
     "Person",

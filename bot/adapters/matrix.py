@@ -1,0 +1,532 @@
+"""The Matrix adapter, on matrix-nio's ``AsyncClient``.
+
+Exactly once, in this order, for every sync batch: the events of the batch are handed one by one
+to ``runtime.handle`` (each commits, with the event id, in one transaction); only then is the
+batch's ``next_batch`` saved in the database. A crash in between replays the batch, and the
+runtime ignores the event ids it already handled. Nothing the bot sends is lost either: answers
+are outbox rows, sent with a transaction id derived from the row, so the homeserver collapses a
+send repeated after a crash into the first one.
+
+First start (no saved position): the initial sync is taken as history and not acted on. After a
+restart: one ``full_state`` sync rebuilds room state, and a ``limited`` timeline has its gap
+fetched with ``/messages`` back to the saved position. Events from before the bot's own join in a
+room are never acted on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    JoinResponse,
+    LoginResponse,
+    MessageDirection,
+    RoomMessagesResponse,
+    RoomRedactResponse,
+    RoomSendResponse,
+    SyncResponse,
+    UploadResponse,
+    WhoamiResponse,
+)
+from sqlmodel import Session
+
+from bot.adapters.base import DeliveryError, Outgoing
+from bot.matrix import convert
+from bot.matrix.backoff import Backoff
+from bot.matrix.settings import MatrixSettings
+from storage.models import MatrixAccount, Room, utcnow
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError)
+PERMANENT_SEND_ERRORS = {"M_FORBIDDEN", "M_BAD_JSON", "M_NOT_JSON", "M_TOO_LARGE", "M_NOT_FOUND"}
+
+
+class MatrixFatal(Exception):
+    """The bot cannot go on (credentials refused, ...)."""
+
+
+class MatrixAdapter:
+    platform = "matrix"
+
+    def __init__(self, settings: MatrixSettings) -> None:
+        self.settings = settings
+        self.user_id = settings.user_id
+        if not log.isEnabledFor(logging.DEBUG):
+            # nio logs every state event at INFO and dumps schemas for odd events; this adapter
+            # logs what matters (joins, skipped events, reconnections) itself
+            logging.getLogger("nio").setLevel(logging.ERROR)
+        if settings.encryption:
+            from pathlib import Path
+
+            Path(settings.store_path).mkdir(parents=True, exist_ok=True)
+        self.client = AsyncClient(
+            settings.homeserver,
+            settings.user_id,
+            device_id=settings.device_id or None,
+            store_path=settings.store_path if settings.encryption else "",
+            config=AsyncClientConfig(
+                # surface M_LIMIT_EXCEEDED and connection errors instead of nio retrying them
+                # forever; this adapter does its own waiting and backoff
+                max_limit_exceeded=0,
+                max_timeouts=0,
+                request_timeout=max(60, settings.sync_timeout_ms / 1000 + 30),
+                encryption_enabled=settings.encryption,
+                store_sync_tokens=False,
+            ),
+        )
+        self.rooms: dict[str, convert.RoomState] = {}
+        self.recent = convert.Recent()
+        self.admins = frozenset(settings.admins)
+        self.txn_prefix = ""
+        self.ready = asyncio.Event()
+        self.synced = asyncio.Event()  # set after each saved batch (tests and benchmarks)
+        self.batches = 0
+        self.rate_limited = 0  # sends that had to wait for the homeserver's rate limit
+        self._runtime: Runtime | None = None
+        self._closing = False
+        self._backoff = Backoff(cap=settings.reconnect_max_seconds)
+        self._filter: dict[str, Any] = {
+            "presence": {"types": []},
+            "account_data": {"types": []},
+            "room": {
+                "timeline": {"limit": settings.timeline_limit},
+                "ephemeral": {"types": []},
+                "account_data": {"types": []},
+            },
+        }
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("the Matrix adapter is not running")
+        return self._runtime
+
+    # -- the account row ----------------------------------------------------------------------
+    def _load_account(self) -> MatrixAccount | None:
+        with Session(self.runtime.engine) as db:
+            return db.get(MatrixAccount, self.user_id)
+
+    def _store_account(self, **values: Any) -> None:
+        with Session(self.runtime.engine) as db:
+            row = db.get(MatrixAccount, self.user_id) or MatrixAccount(user_id=self.user_id)
+            for key, value in values.items():
+                setattr(row, key, value)
+            if not row.txn_prefix:
+                row.txn_prefix = secrets.token_hex(6)
+            row.updated_at = utcnow()
+            db.add(row)
+            db.commit()
+            self.txn_prefix = row.txn_prefix
+
+    def _admin_levels(self, room_ids: list[str]) -> dict[str, int]:
+        with Session(self.runtime.engine) as db:
+            levels = {}
+            for room_id in room_ids:
+                room = db.get(Room, room_id)
+                levels[room_id] = room.admin_level if room else self.settings.admin_level
+            return levels
+
+    # -- login ------------------------------------------------------------------------------------
+    async def _login(self) -> str | None:
+        """Log in (or restore the saved session); returns the saved sync position."""
+        s = self.settings
+        row = await self.runtime.run_db(self._load_account)
+        if row and row.access_token and row.device_id:
+            self.client.restore_login(self.user_id, row.device_id, row.access_token)
+            self.txn_prefix = row.txn_prefix
+            if not self.txn_prefix:
+                await self.runtime.run_db(self._store_account)
+            return row.next_batch
+        if s.access_token:
+            self.client.access_token = s.access_token
+            device = s.device_id
+            if not device:
+                who = await self._retrying(self.client.whoami)
+                if not isinstance(who, WhoamiResponse) or not who.device_id:
+                    raise MatrixFatal(f"access token refused or without a device: {who}")
+                device = who.device_id
+            self.client.restore_login(self.user_id, device, s.access_token)
+        else:
+            resp = await self._retrying(
+                lambda: self.client.login(password=s.password, device_name=s.device_name)
+            )
+            if not isinstance(resp, LoginResponse):
+                raise MatrixFatal(f"login refused for {self.user_id}: {resp}")
+            log.info("logged in as %s (device %s)", self.user_id, resp.device_id)
+        await self.runtime.run_db(
+            lambda: self._store_account(
+                device_id=self.client.device_id, access_token=self.client.access_token
+            )
+        )
+        return row.next_batch if row else None
+
+    async def _retrying(self, call: Any) -> Any:
+        """Call ``call()`` until the homeserver answers something other than "wait"."""
+        while not self._closing:
+            try:
+                resp = await call()
+            except TRANSPORT_ERRORS as err:
+                await self._wait_reconnect(err)
+                continue
+            if isinstance(resp, ErrorResponse) and resp.status_code == "M_LIMIT_EXCEEDED":
+                await asyncio.sleep((resp.retry_after_ms or 1000) / 1000)
+                continue
+            self._reconnected()
+            return resp
+        raise asyncio.CancelledError
+
+    async def _wait_reconnect(self, err: BaseException | str) -> None:
+        delay = self._backoff.next()
+        reason = err if isinstance(err, str) else type(err).__name__
+        if self._backoff.failures == 1:
+            log.warning("homeserver unreachable (%s); retrying with backoff", reason)
+        elif self._backoff.failures % 10 == 0:
+            log.warning("homeserver still unreachable after %s tries", self._backoff.failures)
+        else:
+            log.debug("homeserver unreachable (%s); next try in %.1fs", reason, delay)
+        await asyncio.sleep(delay)
+
+    def _reconnected(self) -> None:
+        if self._backoff.failures:
+            log.info("homeserver reachable again after %s failed tries", self._backoff.failures)
+        self._backoff.reset()
+
+    # -- the sync loop -------------------------------------------------------------------------
+    async def run(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        runtime.add_adapter(self)
+        since = await self._login()
+        self.ready.set()
+        full_state = since is not None
+        while not self._closing:
+            try:
+                resp = await self.client.sync(
+                    timeout=0 if full_state or since is None else self.settings.sync_timeout_ms,
+                    sync_filter=self._filter,
+                    since=since,
+                    full_state=True if full_state else None,
+                )
+            except TRANSPORT_ERRORS as err:
+                await self._wait_reconnect(err)
+                continue
+            if not isinstance(resp, SyncResponse):
+                await self._sync_failed(resp)
+                continue
+            self._reconnected()
+            try:
+                if since is None:
+                    await self._first_batch(resp)
+                else:
+                    await self._batch(resp, since)
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:
+                # nothing saved: the same batch is fetched again, handled events are skipped
+                if isinstance(err, TRANSPORT_ERRORS):
+                    await self._wait_reconnect(err)
+                else:
+                    log.exception("sync batch failed; it will be fetched again")
+                    await asyncio.sleep(self._backoff.next())
+                continue
+            await runtime.run_db(lambda nb=resp.next_batch: self._store_account(next_batch=nb))
+            since = resp.next_batch
+            full_state = False
+            self.batches += 1
+            self.synced.set()
+            if self.settings.encryption:
+                await self._crypto_housekeeping()
+
+    async def _sync_failed(self, resp: Any) -> None:
+        code = getattr(resp, "status_code", None)
+        if code == "M_UNKNOWN_TOKEN":
+            if not self.settings.password:
+                raise MatrixFatal("the access token was refused (M_UNKNOWN_TOKEN)")
+            log.warning("session ended by the homeserver; logging in again")
+            await self.runtime.run_db(lambda: self._store_account(access_token=""))
+            self.client.access_token = ""
+            resp2 = await self._retrying(
+                lambda: self.client.login(
+                    password=self.settings.password, device_name=self.settings.device_name
+                )
+            )
+            if not isinstance(resp2, LoginResponse):
+                raise MatrixFatal(f"login refused for {self.user_id}: {resp2}")
+            await self.runtime.run_db(
+                lambda: self._store_account(
+                    device_id=self.client.device_id, access_token=self.client.access_token
+                )
+            )
+        elif code == "M_LIMIT_EXCEEDED":
+            await asyncio.sleep((getattr(resp, "retry_after_ms", None) or 1000) / 1000)
+        else:
+            await self._wait_reconnect(f"sync error {code}")
+
+    async def _crypto_housekeeping(self) -> None:
+        c = self.client
+        try:
+            await c.send_to_device_messages()
+            if c.should_upload_keys:
+                await c.keys_upload()
+            if c.should_query_keys:
+                await c.keys_query()
+            if c.should_claim_keys:
+                await c.keys_claim(c.get_users_for_key_claiming())
+        except TRANSPORT_ERRORS as err:
+            log.debug("key exchange postponed: %s", err)
+
+    def _room(self, room_id: str) -> convert.RoomState:
+        room = self.rooms.get(room_id)
+        if room is None:
+            room = self.rooms[room_id] = convert.RoomState(room_id)
+        return room
+
+    async def _join_invites(self, resp: SyncResponse) -> None:
+        s = self.settings
+        for room_id, info in resp.rooms.invite.items():
+            inviter = convert.inviter_of([_invite_raw(e) for e in info.invite_state], self.user_id)
+            if convert.invite_allowed(
+                inviter, self.user_id, s.allowed_inviters, s.allowed_homeservers
+            ):
+                result = await self.client.join(room_id)
+                if isinstance(result, JoinResponse):
+                    log.info("joined %s (invited by %s)", room_id, inviter)
+                else:
+                    log.warning("could not join %s: %s", room_id, result)
+            else:
+                log.info("declining the invite to %s from %s (not allowed)", room_id, inviter)
+                await self.client.room_leave(room_id)
+
+    async def _first_batch(self, resp: SyncResponse) -> None:
+        """A fresh start: learn room state, join pending invites, act on no history."""
+        for room_id, info in resp.rooms.join.items():
+            room = self._room(room_id)
+            for ev in (*info.state, *info.timeline.events):
+                raw = getattr(ev, "source", None)
+                if isinstance(raw, dict):
+                    room.apply(raw)
+        await self._join_invites(resp)
+
+    async def _batch(self, resp: SyncResponse, since: str) -> None:
+        runtime = self.runtime
+        joined = list(resp.rooms.join.items())
+        levels = await runtime.run_db(self._admin_levels, [r for r, _ in joined])
+        for room_id, info in joined:
+            room = self._room(room_id)
+            events = [getattr(e, "source", None) for e in info.timeline.events]
+            timeline = [e for e in events if isinstance(e, dict)]
+            own_join = _last_own_join(timeline, self.user_id)
+            if own_join is not None:
+                # the bot joined during this batch: what came before is history
+                history = [getattr(e, "source", None) for e in info.state]
+                for raw in (*history, *timeline[: own_join + 1]):
+                    if isinstance(raw, dict):
+                        room.apply(raw)
+                timeline = timeline[own_join + 1 :]
+                before: list[dict[str, Any]] = []
+            elif info.timeline.limited and info.timeline.prev_batch:
+                before = await self._fetch_gap(room_id, info.timeline.prev_batch, since)
+            else:
+                before = []
+            for raw in before:
+                await self._one(room, raw, levels[room_id], apply_state=True)
+            if own_join is None:
+                for ev in info.state:
+                    raw = getattr(ev, "source", None)
+                    if isinstance(raw, dict):
+                        room.apply(raw)
+            for raw in timeline:
+                await self._one(room, raw, levels[room_id], apply_state=True)
+        await self._join_invites(resp)
+
+    async def _fetch_gap(self, room_id: str, start: str, since: str) -> list[dict[str, Any]]:
+        """The events between the saved position and the start of a limited timeline, oldest
+        first, stopping at the bot's own join (anything older is history)."""
+        collected: list[dict[str, Any]] = []
+        token = start
+        while True:
+            resp = await self.client.room_messages(
+                room_id, start=token, end=since, direction=MessageDirection.back, limit=100
+            )
+            if not isinstance(resp, RoomMessagesResponse):
+                raise RuntimeError(f"/messages failed in {room_id}: {resp}")
+            stop = False
+            for ev in resp.chunk:
+                raw = getattr(ev, "source", None)
+                if not isinstance(raw, dict):
+                    continue
+                if _is_own_join(raw, self.user_id):
+                    stop = True
+                    break
+                collected.append(raw)
+            if stop or not resp.chunk or not resp.end or resp.end == token:
+                break
+            token = resp.end
+        collected.reverse()
+        if collected:
+            log.info("fetched %s events missed in %s", len(collected), room_id)
+        return collected
+
+    async def _one(
+        self, room: convert.RoomState, raw: dict[str, Any], admin_level: int, apply_state: bool
+    ) -> None:
+        """Hand one raw event to the runtime; a malformed event is logged and skipped."""
+        try:
+            event = convert.to_neutral(
+                raw,
+                room,
+                bot_user_id=self.user_id,
+                admin_level=admin_level,
+                admins=self.admins,
+                recent=self.recent,
+            )
+        except convert.Malformed as err:
+            event = None
+            log.warning(
+                "skipping a malformed %s event %s in %s: %s",
+                str(raw.get("type"))[:64],
+                str(raw.get("event_id"))[:80],
+                room.room_id,
+                err,
+            )
+        if apply_state:
+            room.apply(raw)  # after conversion: the sender's level is the one before the change
+        if event is not None:
+            await self.runtime.handle(event)
+
+    # -- sending --------------------------------------------------------------------------------------
+    async def deliver(self, item: Outgoing) -> str | None:
+        await self.ready.wait()
+        txn = f"cagnotte-{self.txn_prefix}-{item.id}"
+        if item.kind == "react":
+            return await self._send(item.room_id, "m.reaction", convert.reaction_content(item), txn)
+        if item.kind == "edit":
+            content = convert.edit_content(item)
+            return await self._send(item.room_id, "m.room.message", content, txn)
+        if item.kind == "redact":
+            return await self._redact(item, txn)
+        if item.kind == "file":
+            mxc = await self._upload(item)
+            content = convert.file_content(item, mxc, self.recent)
+            return await self._send(item.room_id, "m.room.message", content, txn)
+        content = convert.message_content(item, self.recent)
+        return await self._send(item.room_id, "m.room.message", content, txn)
+
+    async def _send(self, room_id: str, event_type: str, content: dict[str, Any], txn: str) -> str:
+        async def call() -> Any:
+            return await self.client.room_send(
+                room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
+            )
+
+        resp = await self._with_retries(call)
+        if isinstance(resp, RoomSendResponse):
+            return str(resp.event_id)
+        raise self._delivery_error(resp)
+
+    async def _redact(self, item: Outgoing, txn: str) -> str | None:
+        target = item.target_platform_id or item.target_event
+        if not target:
+            raise DeliveryError("redaction without a target", permanent=True)
+
+        async def call() -> Any:
+            return await self.client.room_redact(item.room_id, target, tx_id=txn)
+
+        resp = await self._with_retries(call)
+        if isinstance(resp, RoomRedactResponse):
+            return str(resp.event_id)
+        raise self._delivery_error(resp)
+
+    async def _upload(self, item: Outgoing) -> str:
+        data = item.data or b""
+
+        async def call() -> Any:
+            resp, _keys = await self.client.upload(
+                io.BytesIO(data),
+                content_type=item.mime or "application/octet-stream",
+                filename=item.file_name or "file",
+                filesize=len(data),
+            )
+            return resp
+
+        resp = await self._with_retries(call)
+        if isinstance(resp, UploadResponse):
+            return str(resp.content_uri)
+        raise self._delivery_error(resp)
+
+    async def _with_retries(self, call: Any) -> Any:
+        """Wait out rate limits (``retry_after_ms``) and short outages, then give up with a
+        retriable ``DeliveryError`` (the runtime tries again later)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.send_retry_seconds
+        backoff = Backoff(cap=self.settings.reconnect_max_seconds)
+        while True:
+            try:
+                resp = await call()
+            except TRANSPORT_ERRORS as err:
+                if loop.time() > deadline:
+                    raise DeliveryError(f"homeserver unreachable: {type(err).__name__}") from err
+                await asyncio.sleep(backoff.next())
+                continue
+            if isinstance(resp, ErrorResponse) and resp.status_code == "M_LIMIT_EXCEEDED":
+                wait = (resp.retry_after_ms or 1000) / 1000
+                self.rate_limited += 1
+                log.debug("rate limited; waiting %.1fs", wait)
+                await asyncio.sleep(wait)
+                continue
+            return resp
+
+    @staticmethod
+    def _delivery_error(resp: Any) -> DeliveryError:
+        code = getattr(resp, "status_code", None)
+        return DeliveryError(
+            f"{code}: {getattr(resp, 'message', resp)}", permanent=code in PERMANENT_SEND_ERRORS
+        )
+
+    async def close(self) -> None:
+        self._closing = True
+        with contextlib.suppress(Exception):
+            await self.client.close()
+
+
+def _invite_raw(ev: Any) -> dict[str, Any]:
+    """An invite-state event as a dict (nio moves ``content`` out of ``source`` for these)."""
+    raw = dict(getattr(ev, "source", None) or {})
+    if "content" not in raw and isinstance(getattr(ev, "content", None), dict):
+        raw["content"] = ev.content
+    return raw
+
+
+def _is_own_join(raw: dict[str, Any], user_id: str) -> bool:
+    content = raw.get("content")
+    if not (
+        raw.get("type") == "m.room.member"
+        and raw.get("state_key") == user_id
+        and isinstance(content, dict)
+        and content.get("membership") == "join"
+    ):
+        return False
+    unsigned = raw.get("unsigned")
+    prev = unsigned.get("prev_content") if isinstance(unsigned, dict) else None
+    # a join that follows a join is a profile change, not the bot arriving
+    return not (isinstance(prev, dict) and prev.get("membership") == "join")
+
+
+def _last_own_join(timeline: Iterable[dict[str, Any]], user_id: str) -> int | None:
+    found = None
+    for i, raw in enumerate(timeline):
+        if _is_own_join(raw, user_id):
+            found = i
+    return found
