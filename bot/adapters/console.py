@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from bot.adapters.base import Outgoing
 from commands.events import Message, ReactionAdded, Redacted, Role
@@ -45,6 +45,15 @@ class Said:
     reply_to: str | None = None
     file_path: Path | None = None
     data: bytes | None = None
+
+
+class _Base(TypedDict):
+    room_id: str
+    room_name: str
+    sender: str
+    sender_name: str
+    role: Role
+    platform: str
 
 
 class ConsoleAdapter:
@@ -104,7 +113,7 @@ class ConsoleAdapter:
             return f"console-{short}"
         raise KeyError(short)
 
-    def _base(self, user: str | None, room: str | None) -> dict[str, object]:
+    def _base(self, user: str | None, room: str | None) -> _Base:
         name = (user or self.user).lstrip("@")
         room_id = room or self.room
         return {
@@ -139,7 +148,7 @@ class ConsoleAdapter:
         self._authors[short] = self.user_id(user or self.user)
         thread_id = self.resolve(thread) if thread else None
         await self.runtime.handle(
-            Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))  # type: ignore[arg-type]
+            Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))
         )
         return short
 
@@ -155,7 +164,7 @@ class ConsoleAdapter:
                 target_event_id=self.resolve(target),
                 key=key,
                 **self._base(user, room),
-            )  # type: ignore[arg-type]
+            )
         )
         return short
 
@@ -169,7 +178,7 @@ class ConsoleAdapter:
         _, full = self._new_id("x")
         await self.runtime.handle(
             Redacted(event_id=full, target_event_id=reaction, **self._base(user, room))
-        )  # type: ignore[arg-type]
+        )
         return True
 
     async def edit(
@@ -180,7 +189,7 @@ class ConsoleAdapter:
         await self.runtime.handle(
             Message(
                 event_id=full, body=text, edit_of=self.resolve(target), **self._base(user, room)
-            )  # type: ignore[arg-type]
+            )
         )
         return short
 
@@ -191,7 +200,7 @@ class ConsoleAdapter:
         _, full = self._new_id("x")
         await self.runtime.handle(
             Redacted(event_id=full, target_event_id=self.resolve(target), **self._base(user, room))
-        )  # type: ignore[arg-type]
+        )
 
     def _check_author(self, target: str, user: str | None) -> None:
         author = self._authors.get(target)
