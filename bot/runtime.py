@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_ATTEMPTS = 8
+LOAD_LIMIT = 50  # outgoing messages read at once per room
+# deliveries are recorded in groups of at most this many: a crash may send again at most these
+# (Matrix de-duplicates them by transaction id)
+MARK_EVERY = 10
 BATCH_SIZE = 200
 
 
@@ -142,51 +147,69 @@ class Runtime:
         backoff = 1.0
         while not self._closed:
             wake.clear()
-            batch = await self.run_db(self._load_pending, room_id)
-            if not batch:
+            batch, more = await self.run_db(self._load_pending, room_id)
+            if not batch and not more:
                 idle.set()
                 await wake.wait()
                 continue
-            for item in batch:
-                adapter = self.adapters.get(item[1])
-                if adapter is None:
-                    log.error("no adapter for platform %s (room %s)", item[1], room_id)
-                    await self.run_db(self._mark_failed, item[0].id, True)
-                    continue
-                try:
-                    platform_id = await adapter.deliver(item[0])
-                except DeliveryError as err:
-                    log.warning("delivery of message %s to %s failed: %s", item[0].id, room_id, err)
-                    gave_up = await self.run_db(self._mark_failed, item[0].id, err.permanent)
-                    if not gave_up:
-                        await asyncio.sleep(backoff)
-                        backoff = min(backoff * 2, 60.0)
+            marks: list[tuple[int, str | None]] = []
+            interrupted = False
+            try:
+                for outgoing, platform in batch:
+                    adapter = self.adapters.get(platform)
+                    if adapter is None:
+                        log.error("no adapter for platform %s (room %s)", platform, room_id)
+                        await self.run_db(self._mark_failed, outgoing.id, True)
+                        continue
+                    try:
+                        platform_id = await adapter.deliver(outgoing)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as err:
+                        permanent = isinstance(err, DeliveryError) and err.permanent
+                        if isinstance(err, DeliveryError):
+                            log.warning(
+                                "delivery of message %s to %s failed: %s", outgoing.id, room_id, err
+                            )
+                        else:
+                            log.exception(
+                                "delivery of message %s to %s crashed", outgoing.id, room_id
+                            )
+                        if await self.run_db(self._mark_failed, outgoing.id, permanent):
+                            continue
+                        interrupted = True
                         break
-                    continue
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("delivery of message %s to %s crashed", item[0].id, room_id)
-                    gave_up = await self.run_db(self._mark_failed, item[0].id, False)
-                    if not gave_up:
-                        await asyncio.sleep(backoff)
-                        backoff = min(backoff * 2, 60.0)
-                        break
-                    continue
-                backoff = 1.0
-                await self.run_db(self._mark_sent, item[0].id, platform_id)
+                    backoff = 1.0
+                    marks.append((outgoing.id, platform_id))
+                    if len(marks) >= MARK_EVERY:
+                        await self.run_db(self._mark_sent, marks)
+                        marks = []
+            finally:
+                if marks:
+                    await self.run_db(self._mark_sent, marks)
+            if interrupted:
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+            elif not more and not wake.is_set():
+                # everything queued so far is out; wait for the next kick
+                idle.set()
+                await wake.wait()
 
-    def _load_pending(self, room_id: str) -> list[tuple[Outgoing, str]]:
+    def _load_pending(self, room_id: str) -> tuple[list[tuple[Outgoing, str]], bool]:
+        """The room's next messages to deliver, and whether more wait after them."""
         with transaction(self.engine) as db:
             room = db.get(Room, room_id)
             platform = room.platform if room else "console"
             out = []
-            for m in pending_messages(db, room_id, limit=50):
+            pending = pending_messages(db, room_id, limit=LOAD_LIMIT)
+            more = len(pending) == LOAD_LIMIT
+            for m in pending:
                 target = db.get(BotMessage, m.target_id) if m.target_id else None
                 if m.kind == "edit" and (target is None or target.platform_id is None):
                     if target is not None and target.sent_at is None:
                         # the message to edit is ahead in this queue: deliver it first, then
                         # come back for the edit (which then knows the message's platform id)
+                        more = True
                         break
                     # the message to edit could never be delivered: nothing to edit
                     self._skip(db, m)
@@ -212,23 +235,24 @@ class Runtime:
                         platform,
                     )
                 )
-            return out
+            return out, more
 
     @staticmethod
     def _skip(db: Session, m: BotMessage) -> None:
         m.sent_at = dt.datetime.now(dt.UTC)
         m.attempts += 1
 
-    def _mark_sent(self, message_id: int, platform_id: str | None) -> None:
+    def _mark_sent(self, marks: list[tuple[int, str | None]]) -> None:
+        """Record deliveries (message id, platform id), several in one transaction."""
+        now = dt.datetime.now(dt.UTC)
         with self.engine.begin() as conn:
             conn.execute(
                 update(BotMessage)
-                .where(col(BotMessage.id) == message_id)
+                .where(col(BotMessage.id) == bindparam("message_id"))
                 .values(
-                    sent_at=dt.datetime.now(dt.UTC),
-                    platform_id=platform_id,
-                    attempts=BotMessage.attempts + 1,
-                )
+                    sent_at=now, platform_id=bindparam("pid"), attempts=BotMessage.attempts + 1
+                ),
+                [{"message_id": mid, "pid": pid} for mid, pid in marks],
             )
 
     def _mark_failed(self, message_id: int, permanent: bool) -> bool:
