@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -276,9 +277,12 @@ class Context(RoomTexts):
 
     # -- audit ---------------------------------------------------------------------------
     def audit(self, action: str, object_kind: str, object_id: object = "", **details: Any) -> None:
-        """Append one audit row for a change made by this event."""
-        self.db.add(
-            Audit(
+        """Append one audit row for a change made by this event (a plain insert: audit rows are
+        never read back or changed by the code that writes them)."""
+        self.db.flush()  # the rows the audit speaks of are written first
+        self.db.execute(
+            insert(Audit).values(
+                at=dt.datetime.now(dt.UTC),
                 room_id=self.room.id,
                 actor=self.sender,
                 action=action,
@@ -516,7 +520,14 @@ class Dispatcher:
         sent: list[BotMessage] = []
         seen: set[tuple[str, str, str]] = set()
         with transaction(self.engine) as db:
+            ids = list({e.event_id for e in events})
+            handled = set(
+                db.exec(select(ChatEvent.event_id).where(col(ChatEvent.event_id).in_(ids))).all()
+            )
             for event in events:
+                if event.event_id in handled:
+                    continue  # handled before (a replay): nothing changes, nothing is said
+                handled.add(event.event_id)
                 sent.extend(self._handle_one(db, event, now, seen))
         self._seen |= seen
         if len(self._seen) > 100_000:
@@ -526,8 +537,6 @@ class Dispatcher:
     def _handle_one(
         self, db: Session, event: AnyEvent, now: dt.datetime | None, seen: set[tuple[str, str, str]]
     ) -> list[BotMessage]:
-        if db.get(ChatEvent, event.event_id) is not None:
-            return []
         if isinstance(event, Message) and not self._is_command(event):
             return []
         room = get_room(db, event, self.settings)
@@ -542,13 +551,14 @@ class Dispatcher:
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
         ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx)
-        db.add(
-            ChatEvent(
+        db.execute(
+            insert(ChatEvent).values(
                 event_id=event.event_id,
                 room_id=event.room_id,
                 sender=event.sender,
                 kind=type(event).__name__,
                 command=command,
+                handled_at=dt.datetime.now(dt.UTC),
             )
         )
         return ctx.sent
