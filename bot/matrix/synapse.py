@@ -101,7 +101,7 @@ class Synapse:
         preferred_port: int | None = None,
     ) -> None:
         self.temporary = workdir is None
-        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="cagnotte-synapse-"))
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="cagnotte-synapse-")).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         found = python or synapse_python()
         if not found:
