@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -291,13 +292,33 @@ class MatrixConversation:
         self.ids[f"{prefix}{self._n}"] = event_id
         return f"{prefix}{self._n}"
 
-    def _typed(self, text: str) -> str:
-        """``@bob`` as a Matrix user types a mention: the full user id."""
-        return re.sub(
-            r"(?<![\w@])@(\w+)",
-            lambda m: self.uid(m[1]) if m[1] in self.people else m[0],
-            text,
-        )
+    def _typed(self, text: str) -> dict[str, Any]:
+        """The message as Element sends it: ``@bob`` picked from the list becomes a "pill",
+        a link to the user in ``formatted_body`` with only the display name in ``body``."""
+        mention = re.compile(r"(?<![\w@])@(\w+)")
+        named = [m[1] for m in mention.finditer(text) if m[1] in self.people]
+        if not named:
+            return {"msgtype": "m.text", "body": text}
+
+        body, formatted, pos = [], [], 0
+        for m in mention.finditer(text):
+            body.append(text[pos : m.start()])
+            formatted.append(html.escape(text[pos : m.start()]))
+            if m[1] in self.people:
+                name = m[1].capitalize()
+                body.append(name)
+                formatted.append(f'<a href="https://matrix.to/#/{self.uid(m[1])}">{name}</a>')
+            else:
+                body.append(m[0])
+                formatted.append(html.escape(m[0]))
+            pos = m.end()
+        return {
+            "msgtype": "m.text",
+            "body": "".join(body) + text[pos:],
+            "format": "org.matrix.custom.html",
+            "formatted_body": "".join(formatted) + html.escape(text[pos:]),
+            "m.mentions": {"user_ids": [self.uid(name) for name in named]},
+        }
 
     async def _act(self, event_id: Awaitable[str]) -> list[str]:
         mark = len(self.delivered)
@@ -318,11 +339,7 @@ class MatrixConversation:
 
     async def say(self, user: str, text: str) -> list[str]:
         async def send() -> str:
-            body = self._typed(text)
-            mentioned = [p.user_id for p in self.people.values() if p.user_id in body]
-            eid = await self.people[user].say(
-                self.room, body, **{"m.mentions": {"user_ids": mentioned}}
-            )
+            eid = await self.people[user].send_raw(self.room, self._typed(text))
             self.last_id = self._short("u", eid)
             return eid
 
