@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,6 +17,9 @@ from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Settings
 from storage.db import make_engine, migrate, sqlite_url
+
+if TYPE_CHECKING:
+    from bot.matrix.synapse import Synapse
 
 PARIS_NOON = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 Paris
 
@@ -42,6 +46,18 @@ def engine(db_path: Path) -> Iterator[Engine]:
     eng = make_engine(sqlite_url(db_path))
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def synapse() -> Iterator[Synapse]:
+    """One Synapse on 127.0.0.1 (relaxed rate limits) for every end-to-end test of the session;
+    tests keep apart by registering their own users and rooms."""
+    from bot.matrix.synapse import Synapse, synapse_python
+
+    if synapse_python() is None:
+        pytest.skip("matrix-synapse not installed (./dev)")
+    with Synapse() as server:
+        yield server
 
 
 class Clock:

@@ -1,11 +1,11 @@
 """End to end: the bot's Matrix adapter against a real Synapse on 127.0.0.1, people driven by
-matrix-nio. One Synapse for the module (relaxed rate limits); the tests about rate limits and
-about the homeserver going away start their own."""
+matrix-nio, on the session's Synapse (relaxed rate limits, see conftest); the tests about rate
+limits and about the homeserver going away start their own."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +20,6 @@ pytestmark = [
     pytest.mark.synapse,
     pytest.mark.skipif(synapse_python() is None, reason="matrix-synapse not installed (./dev)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def synapse() -> Iterator[Synapse]:
-    with Synapse() as server:
-        yield server
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, RoomMessageNotice, SyncResponse
 from nio.crypto import ENCRYPTION_ENABLED
 
-from bot.matrix.synapse import Synapse, synapse_python
+from bot.matrix.synapse import synapse_python
 from tests.matrix_helpers import PASSWORD, InProcessBot, unique
 
 pytestmark = [
@@ -21,12 +20,6 @@ pytestmark = [
     pytest.mark.skipif(synapse_python() is None, reason="matrix-synapse not installed (./dev)"),
     pytest.mark.skipif(not ENCRYPTION_ENABLED, reason="matrix-nio[e2e] not installed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def synapse() -> Iterator[Synapse]:
-    with Synapse() as server:
-        yield server
 
 
 async def housekeeping(c: AsyncClient) -> None:

@@ -25,12 +25,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def synapse() -> Iterator[Synapse]:
-    with Synapse() as server:
-        yield server
-
-
 def bot_replies(person: Person, room: str, bot_user_id: str) -> Counter[str]:
     return Counter(
         t for t in (reply_target(r) for r in person.replies(room, bot_user_id)) if t is not None

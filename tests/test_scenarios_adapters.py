@@ -1,25 +1,44 @@
-"""The contribution conversations, played on every adapter: the console and the fake Mattermost
-server (the same words typed, the same answers expected)."""
+"""The same conversations played on every adapter: the console, the fake Mattermost server and
+Matrix on a real Synapse (the same words typed, the same answers expected).
+
+A conversation object per adapter gives one way to act (``say``, ``edit``, ``delete``, ``react``,
+``unreact``) and to look (the bot's new messages, a card's text now, its edits, the files the bot
+posted), each checked the way its platform shows it: on Matrix, what a person's sync receives from
+the homeserver; on Mattermost, what the fake server stores; on the console, the transcript.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import html
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
 
+from bot.adapters.base import Outgoing
 from bot.adapters.console import ConsoleAdapter
+from bot.adapters.matrix import MatrixAdapter
+from bot.matrix.settings import MatrixSettings
 from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Context, Registry, Settings
 from commands.render import plain
-from storage.models import Audit, ChatEvent, Contribution
+from storage.models import Allocation, Audit, BotMessage, Bucket, ChatEvent, Contribution, Funding
+from storage.models.cobudget import FUNDING_ACTIVE
 from tests.conftest import Chat
+from tests.matrix_helpers import PASSWORD, Person, relates, unique
 from tests.mm_harness import mattermost_world
 
-ADAPTERS = ["console", "mattermost"]
+ADAPTERS = ["console", "mattermost", pytest.param("matrix", marks=pytest.mark.synapse)]
+PEOPLE = ("alice", "bob", "chloe", "carol")
 
 
 def registry_with_probe() -> Registry:
@@ -49,6 +68,19 @@ def registry_with_probe() -> Registry:
     return reg
 
 
+@dataclass
+class File:
+    """A file the bot posted, as the room receives it."""
+
+    name: str
+    mime: str
+    data: bytes
+    caption: str
+
+
+# -- console ---------------------------------------------------------------------------------------
+
+
 class ConsoleConversation:
     def __init__(self, chat: Chat) -> None:
         self.chat = chat
@@ -57,26 +89,52 @@ class ConsoleConversation:
     def last_id(self) -> str | None:
         return self.chat.last_id
 
+    def uid(self, user: str) -> str:
+        return f"@{user}"
+
+    async def _new(self, act: Awaitable[Any]) -> list[str]:
+        before = len(self.chat.bot_messages)
+        await act
+        await self.chat.runtime.flush()
+        return [s.text for s in self.chat.bot_messages[before:] if s.kind in ("text", "file")]
+
     async def say(self, user: str, text: str) -> list[str]:
-        return await self.chat.say(user, text)
+        return await self._new(self.chat.say(user, text))
 
     async def edit(self, user: str, target: str, text: str) -> list[str]:
-        return await self.chat.edit(user, target, text)
+        return await self._new(self.chat.edit(user, target, text))
 
     async def delete(self, user: str, target: str) -> list[str]:
-        return await self.chat.delete(user, target)
+        return await self._new(self.chat.delete(user, target))
 
     async def react(self, user: str, target: str, key: str) -> list[str]:
-        return await self.chat.react(user, target, key)
+        return await self._new(self.chat.react(user, target, key))
 
     async def unreact(self, user: str, target: str, key: str) -> list[str]:
-        return await self.chat.unreact(user, target, key)
+        return await self._new(self.chat.unreact(user, target, key))
+
+    def _messages(self) -> list[Any]:
+        return [s for s in self.chat.bot_messages if s.kind in ("text", "file")]
 
     def bot_id(self, index: int) -> str:
-        return self.chat.bot_messages[index].short_id
+        return self._messages()[index].short_id
+
+    def card(self, short: str) -> str:
+        return [s.text for s in self.chat.bot_messages if s.short_id == short][-1]
+
+    async def edits(self, short: str) -> list[str]:
+        return [s.text for s in self.chat.bot_messages if s.short_id == short and s.kind == "edit"]
+
+    async def file(self, short: str) -> File:
+        [said] = [s for s in self._messages() if s.short_id == short]
+        assert said.kind == "file" and said.data is not None and said.file_path is not None
+        assert said.file_path.read_bytes() == said.data  # saved where the console says
+        return File(said.file_path.name.split("-", 1)[1], "text/csv", said.data, said.text)
 
 
-EMOJI_NAMES = {"💶": "euro", "👍": "+1"}
+# -- Mattermost (the fake server) -------------------------------------------------------------------
+
+EMOJI_NAMES = {"💶": "euro", "💰": "moneybag", "👍": "+1"}
 
 
 class MattermostConversation:
@@ -86,6 +144,9 @@ class MattermostConversation:
     @property
     def last_id(self) -> str | None:
         return self.world.last_id
+
+    def uid(self, user: str) -> str:
+        return f"@{self.world.uid(user)}"
 
     async def say(self, user: str, text: str) -> list[str]:
         return await self.world.say(user, text)
@@ -103,7 +164,268 @@ class MattermostConversation:
         return await self.world.unreact(user, target, EMOJI_NAMES[key])
 
     def bot_id(self, index: int) -> str:
-        return [s for s, pid in self.world.ids.items() if s.startswith("b")][index]
+        return [s for s in self.world.ids if s.startswith("b")][index]
+
+    def card(self, short: str) -> str:
+        return str(self.world.fake.posts[self.world.ids[short]]["message"])
+
+    async def edits(self, short: str) -> list[str]:
+        """The bot's patches of the post (the post itself stays, with its edit time set)."""
+        post_id = self.world.ids[short]
+        post = self.world.fake.posts[post_id]
+        patches = [
+            body["message"]
+            for method, path, body in self.world.fake.requests
+            if (method, path) == ("PUT", f"/api/v4/posts/{post_id}/patch")
+        ]
+        if patches:
+            assert post["edit_at"] > 0 and post["user_id"] == self.world.bot
+        return patches
+
+    async def file(self, short: str) -> File:
+        fake = self.world.fake
+        post = fake.posts[self.world.ids[short]]
+        [file_id] = post["file_ids"]
+        info = fake.files[file_id]
+        assert info["post_id"] == post["id"] and post["metadata"]["files"] == [info]
+        return File(info["name"], info["mime_type"], fake.file_data[file_id], post["message"])
+
+
+# -- Matrix (a real Synapse) ------------------------------------------------------------------------
+
+
+class MatrixConversation:
+    """A room on Synapse where alice (the room's creator, hence admin), bob, chloe and carol are;
+    the bot is invited last. Each action waits until the bot handled the event it made, until
+    the runtime delivered the answers, and until alice's sync received them."""
+
+    def __init__(self, synapse: Any, runtime: Runtime, store: Path) -> None:
+        self.synapse = synapse
+        self.runtime = runtime
+        self.store = store
+        self.people: dict[str, Person] = {}
+        self.room = ""
+        self.bot_user = f"@{unique('bot')}:localhost"
+        self.adapter: MatrixAdapter | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.handled: set[str] = set()
+        self.progress = asyncio.Condition()
+        self.delivered: list[tuple[str, str]] = []  # (kind, event id) the bot sent, in order
+        self.ids: dict[str, str] = {}  # short id (u1, b2) -> event id
+        self.bot_ids: list[str] = []
+        self.reactions: dict[tuple[str, str, str], str] = {}
+        self.last_id: str | None = None
+        self._n = 0
+
+    # -- setting up ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        async def person(name: str) -> Person:
+            p = await Person(self.synapse, unique(name)).start()
+            await p.client.set_displayname(name.capitalize())
+            return p
+
+        found = await asyncio.gather(*(person(n) for n in PEOPLE))
+        self.people = dict(zip(PEOPLE, found, strict=True))
+        alice = self.people["alice"]
+        others = [p for n, p in self.people.items() if n != "alice"]
+        self.room = await alice.create_room([p.user_id for p in others])
+        for p in others:
+            joined = await p.client.join(self.room)
+            assert getattr(joined, "room_id", None) == self.room, joined
+        await asyncio.to_thread(self.synapse.register, self.bot_user[1:].split(":")[0], PASSWORD)
+        self.adapter = MatrixAdapter(
+            MatrixSettings(
+                homeserver=self.synapse.base_url,
+                user_id=self.bot_user,
+                password=PASSWORD,
+                store_path=str(self.store),
+                sync_timeout_ms=10_000,
+            )
+        )
+        self._spy()
+        self.task = asyncio.create_task(self.adapter.run(self.runtime))
+        await asyncio.wait_for(self.adapter.synced.wait(), 15)  # its first sync is done
+        await alice.client.room_invite(self.room, self.bot_user)
+        await alice.joined(self.room, self.bot_user)
+
+    def _spy(self) -> None:
+        """Note each event the runtime handled and each item the adapter delivered."""
+        runtime, adapter = self.runtime, self.adapter
+        assert adapter is not None
+        handle, deliver = runtime.handle, adapter.deliver
+
+        async def handled(event: Any) -> None:
+            await handle(event)
+            async with self.progress:
+                self.handled.add(event.event_id)
+                self.progress.notify_all()
+
+        async def delivered(item: Outgoing) -> str | None:
+            platform_id = await deliver(item)
+            if platform_id:
+                self.delivered.append((item.kind, platform_id))
+            return platform_id
+
+        runtime.handle = handled  # type: ignore[method-assign]
+        adapter.deliver = delivered  # type: ignore[method-assign]
+
+    async def _until(self, check: Callable[[], bool], timeout: float = 15.0) -> None:
+        async with self.progress:
+            await asyncio.wait_for(self.progress.wait_for(check), timeout)
+
+    async def stop(self) -> None:
+        if self.adapter is not None:
+            await self.adapter.close()
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(BaseException):
+                await self.task
+        for p in self.people.values():
+            await p.stop()
+
+    # -- acting ---------------------------------------------------------------------------------
+    def uid(self, user: str) -> str:
+        return self.people[user].user_id
+
+    def _short(self, prefix: str, event_id: str) -> str:
+        self._n += 1
+        self.ids[f"{prefix}{self._n}"] = event_id
+        return f"{prefix}{self._n}"
+
+    def _typed(self, text: str) -> dict[str, Any]:
+        """The message as Element sends it: ``@bob`` picked from the list becomes a "pill",
+        a link to the user in ``formatted_body`` with only the display name in ``body``."""
+        mention = re.compile(r"(?<![\w@])@(\w+)")
+        named = [m[1] for m in mention.finditer(text) if m[1] in self.people]
+        if not named:
+            return {"msgtype": "m.text", "body": text}
+
+        body, formatted, pos = [], [], 0
+        for m in mention.finditer(text):
+            body.append(text[pos : m.start()])
+            formatted.append(html.escape(text[pos : m.start()]))
+            if m[1] in self.people:
+                name = m[1].capitalize()
+                body.append(name)
+                formatted.append(f'<a href="https://matrix.to/#/{self.uid(m[1])}">{name}</a>')
+            else:
+                body.append(m[0])
+                formatted.append(html.escape(m[0]))
+            pos = m.end()
+        return {
+            "msgtype": "m.text",
+            "body": "".join(body) + text[pos:],
+            "format": "org.matrix.custom.html",
+            "formatted_body": "".join(formatted) + html.escape(text[pos:]),
+            "m.mentions": {"user_ids": [self.uid(name) for name in named]},
+        }
+
+    async def _act(self, event_id: Awaitable[str]) -> list[str]:
+        mark = len(self.delivered)
+        done = await event_id
+        await self._until(lambda: done in self.handled)
+        await self.runtime.flush()
+        sent = self.delivered[mark:]
+        alice = self.people["alice"]
+        wanted = {eid for _, eid in sent}
+        seen = await alice.wait_all(lambda raw, _r: raw.get("event_id") in wanted, len(wanted))
+        by_id = {raw["event_id"]: raw for raw in seen}
+        answers = []
+        for kind, eid in sent:
+            if kind in ("text", "file"):
+                self.bot_ids.append(self._short("b", eid))
+                answers.append(str(by_id[eid]["content"]["body"]))
+        return answers
+
+    async def say(self, user: str, text: str) -> list[str]:
+        async def send() -> str:
+            eid = await self.people[user].send_raw(self.room, self._typed(text))
+            self.last_id = self._short("u", eid)
+            return eid
+
+        return await self._act(send())
+
+    async def edit(self, user: str, target: str, text: str) -> list[str]:
+        return await self._act(self.people[user].edit(self.room, self.ids[target], text))
+
+    async def delete(self, user: str, target: str) -> list[str]:
+        return await self._act(self.people[user].redact(self.room, self.ids[target]))
+
+    async def react(self, user: str, target: str, key: str) -> list[str]:
+        async def send() -> str:
+            eid = await self.people[user].react(self.room, self.ids[target], key)
+            self.reactions[(user, target, key)] = eid
+            return eid
+
+        return await self._act(send())
+
+    async def unreact(self, user: str, target: str, key: str) -> list[str]:
+        reaction = self.reactions.pop((user, target, key))
+        return await self._act(self.people[user].redact(self.room, reaction))
+
+    # -- looking ----------------------------------------------------------------------------------
+    def _seen(self) -> list[dict[str, Any]]:
+        return [raw for _, rid, raw in self.people["alice"].events if rid == self.room]
+
+    def bot_id(self, index: int) -> str:
+        return self.bot_ids[index]
+
+    def _replacements(self, short: str) -> list[dict[str, Any]]:
+        target = self.ids[short]
+        return [
+            raw
+            for raw in self._seen()
+            if relates(raw).get("rel_type") == "m.replace"
+            and relates(raw).get("event_id") == target
+        ]
+
+    def _original(self, short: str) -> dict[str, Any]:
+        [raw] = [raw for raw in self._seen() if raw.get("event_id") == self.ids[short]]
+        return raw
+
+    def _new_contents(self, short: str) -> list[str]:
+        """The m.replace events of the bot's own message, as alice received them."""
+        original = self._original(short)
+        found = []
+        for raw in self._replacements(short):
+            assert raw["sender"] == original["sender"] == self.bot_user
+            content = raw["content"]
+            assert content["body"] == "* " + content["m.new_content"]["body"]
+            found.append(str(content["m.new_content"]["body"]))
+        return found
+
+    def card(self, short: str) -> str:
+        edits = self._new_contents(short)
+        return edits[-1] if edits else str(self._original(short)["content"]["body"])
+
+    async def edits(self, short: str) -> list[str]:
+        """The edits alice received, which the homeserver also relates to the bot's message
+        as its replacements (``/relations``: same sender, valid ``m.replace``)."""
+        seen = self._new_contents(short)
+        assert await self._server_edits(short) == seen
+        return seen
+
+    async def _server_edits(self, short: str) -> list[str]:
+        alice = self.people["alice"]
+        url = (
+            f"{self.synapse.base_url}/_matrix/client/v1/rooms/{self.room}/relations/"
+            f"{self.ids[short]}/m.replace?dir=f&limit=100"
+        )
+        headers = {"Authorization": f"Bearer {alice.client.access_token}"}
+        async with aiohttp.ClientSession() as http, http.get(url, headers=headers) as resp:
+            assert resp.status == 200, await resp.text()
+            chunk = (await resp.json())["chunk"]
+        return [str(raw["content"]["m.new_content"]["body"]) for raw in chunk]
+
+    async def file(self, short: str) -> File:
+        [raw] = [raw for raw in self._seen() if raw.get("event_id") == self.ids[short]]
+        content = raw["content"]
+        assert content["msgtype"] == "m.file" and content["url"].startswith("mxc://localhost/")
+        download = await self.people["alice"].client.download(mxc=content["url"])
+        data = getattr(download, "body", None)
+        assert isinstance(data, bytes), download
+        assert content["info"]["size"] == len(data)
+        return File(content["filename"], content["info"]["mimetype"], data, content["body"])
 
 
 @pytest.fixture(params=ADAPTERS)
@@ -120,12 +442,33 @@ async def conv(request, engine, clock, tmp_path: Path) -> AsyncIterator[Any]:
             )
             adapter.attach(runtime)
             yield ConsoleConversation(Chat(runtime, adapter))
-        else:
+        elif request.param == "mattermost":
             async with mattermost_world(runtime) as world:
+                carol = world.fake.add_user("carol", first_name="Carol")
+                world.fake.join_team(world.team, carol)
+                await world.fake.add_member(world.channel, carol)
+                world.people["carol"] = carol
                 await world.start()
                 yield MattermostConversation(world)
+        else:
+            matrix = MatrixConversation(
+                request.getfixturevalue("synapse"), runtime, tmp_path / "store"
+            )
+            try:
+                await matrix.start()
+                yield matrix
+            finally:
+                await matrix.stop()
     finally:
         await runtime.close()
+
+
+def n(text: str) -> str:
+    """Money is formatted with narrow/no-break spaces; compare with plain spaces."""
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+# -- contributions ----------------------------------------------------------------------------------
 
 
 async def test_log_a_contribution(conv):
@@ -165,7 +508,7 @@ async def test_admin_logs_for_someone_else_by_mention(conv, engine):
     assert len(answers) == 1 and "#2 enregistrée pour Bob" in answers[0], answers
     with Session(engine) as db:
         people = {c.user_id for c in db.exec(select(Contribution)).all()}
-    assert len(people) == 1  # the mention and the sender are the same person
+    assert people == {conv.uid("bob")}  # the mention and the sender are the same person
 
 
 async def test_unknown_command_suggests_the_closest(conv):
@@ -177,7 +520,7 @@ async def test_unknown_command_suggests_the_closest(conv):
 async def test_plain_chat_is_ignored(conv, engine):
     assert await conv.say("bob", "bonjour tout le monde") == []
     with Session(engine) as db:
-        assert db.exec(select(ChatEvent)).all() == []
+        assert db.exec(select(ChatEvent).where(ChatEvent.kind == "Message")).all() == []
 
 
 async def test_a_reaction_and_its_removal_reach_the_handlers(conv, engine):
@@ -191,3 +534,115 @@ async def test_a_reaction_and_its_removal_reach_the_handlers(conv, engine):
     # put back: a new reaction, seen again
     answers = await conv.react("chloe", probe, "💶")
     assert answers == ["réaction 💶 de Chloe"]
+
+
+async def test_csv_export_reaches_the_room_as_a_file(conv, engine):
+    await conv.say("bob", "!contrib 2h atelier")
+    answers = await conv.say("alice", "!export csv")
+    assert answers == ["📎 Export CSV : 1 contribution(s), novembre 2026."]
+    sent = await conv.file(conv.bot_id(-1))
+    assert (sent.name, sent.mime, sent.caption) == (
+        "contributions-2026-11-01.csv",
+        "text/csv",
+        answers[0],
+    )
+    with Session(engine) as db:
+        [queued] = db.exec(select(BotMessage).where(BotMessage.kind == "file")).all()
+        [logged] = db.exec(select(Contribution)).all()
+    assert sent.data == queued.data  # the very bytes the command made
+    assert sent.data.decode("utf-8").splitlines() == [
+        "\ufeffdate;personne;minutes;heures;projet;description;id de l'événement",
+        f"2026-11-26;Bob;120;2;;atelier;{logged.event_id}",
+    ]
+
+
+# -- cobudget: the acceptance scenario --------------------------------------------------------------
+
+
+async def card_of(conv: Any, user: str, text: str) -> str:
+    """Propose a bucket; the short id of the card the bot posted."""
+    answers = await conv.say(user, text)
+    cards = [i for i, a in enumerate(answers) if a.startswith("**🪣 Bucket #")]
+    assert len(cards) == 1, answers
+    return str(conv.bot_id(cards[0] - len(answers)))
+
+
+def balances(engine: Engine) -> dict[str, int]:
+    with Session(engine) as db:
+        given = dict(
+            db.exec(
+                select(Allocation.user_id, func.sum(Allocation.cents)).group_by(Allocation.user_id)
+            ).all()
+        )
+        used = dict(
+            db.exec(
+                select(Funding.funder, func.sum(Funding.cents))
+                .where(col(Funding.state) == FUNDING_ACTIVE)
+                .group_by(Funding.funder)
+            ).all()
+        )
+    return {user: cents - used.get(user, 0) for user, cents in given.items()}
+
+
+async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
+    for name in ("bob", "carol"):
+        await conv.say(name, "!solde")  # the bot has seen them in the room
+    answers = await conv.say("alice", '!tour ouvrir "Hiver 2026" 300€')
+    assert "Tour « Hiver 2026 » ouvert" in n(answers[0]) and "300,00 €" in n(answers[0])
+    answers = await conv.say("alice", "!allouer @alice @bob @carol 100€")
+    assert "300,00 € alloués à 3 personne(s)" in n(answers[-1])
+
+    card_a = await card_of(conv, "alice", '!bucket "Machine à café" 120€ max 150€')
+    card_b = await card_of(conv, "carol", "!bucket Bibliothèque 200€ des livres pour tous")
+    assert "objectif 120,00 € (jusqu'à 150,00 €)" in n(conv.card(card_a))
+    assert "réagis à ce message (💶 = 5,00 €, 💰 = 20,00 €)" in n(conv.card(card_a))
+    assert await conv.edits(card_a) == []
+
+    # Alice gives A 100 €: 80 € by command, 20 € by reaction on the card
+    await conv.say("alice", "!financer 1 80€")
+    assert await conv.react("alice", card_a, "💰") == []  # the card changes, nothing is said
+    assert "100,00 € sur 120,00 € · 1 financeur(s)" in n(conv.card(card_a))
+    # Bob gives A 50 €, 30 € by command (A is funded) and 20 € by reaction (A is full)
+    answers = await conv.say("bob", "!financer 1 30€")
+    assert any("Le bucket #1 « Machine à café » est financé" in a for a in answers), answers
+    await conv.react("bob", card_a, "💰")
+    assert "150,00 € sur 120,00 € · 2 financeur(s)" in n(conv.card(card_a))
+    assert "✅ Financé : 150,00 €." in n(conv.card(card_a))
+    # a further 5 € is refused, naming Bob, and counts for nothing
+    answers = await conv.react("bob", card_a, "💶")
+    assert [n(a) for a in answers] == [
+        "Bob : ⚠️ Le bucket #1 a atteint son maximum (150,00 €) : il ne prend plus rien. "
+        "Ta réaction 💶 ne compte pas."
+    ]
+    # Carol gives B 100 €: 💰 20 €, then 80 € by command
+    await conv.react("carol", card_b, "💰")
+    await conv.say("carol", "!financer 2 80€")
+    assert "100,00 € sur 200,00 € · 1 financeur(s)" in n(conv.card(card_b))
+    assert balances(engine) == {conv.uid("alice"): 0, conv.uid("bob"): 5000, conv.uid("carol"): 0}
+
+    # the card was edited in place after each change, the last edit being what the room sees
+    edits_a = await conv.edits(card_a)
+    assert len(edits_a) == 4 and edits_a[-1] == conv.card(card_a)
+    assert "100,00 € sur 120,00 €" in n(edits_a[1]) and "✅ Financé : 150,00 €." in n(edits_a[3])
+
+    answers = await conv.say("alice", "!tour fermer")
+    summary = n(answers[-1])
+    assert "🔒 Tour « Hiver 2026 » clos." in summary
+    assert "#1 « Machine à café » : financé avec 150,00 €" in summary
+    assert "#2 « Bibliothèque » : objectif non atteint, 100,00 € rendus" in summary
+    assert "Enveloppe 300,00 € = 150,00 € dans les buckets financés + 150,00 € restés" in summary
+    assert "Objectif non atteint à la clôture du tour" in n(conv.card(card_b))
+    assert "Ton solde pour « Hiver 2026 » : 100,00 €" in n((await conv.say("carol", "!solde"))[0])
+    after = balances(engine)
+    assert after == {conv.uid("alice"): 0, conv.uid("bob"): 5000, conv.uid("carol"): 10000}
+    with Session(engine) as db:
+        a, b = db.exec(select(Bucket).order_by(col(Bucket.id))).all()
+        held = db.exec(
+            select(func.sum(Funding.cents)).where(col(Funding.state) == FUNDING_ACTIVE)
+        ).one()
+    assert (a.state, b.state) == ("funded", "refunded")
+    assert held == 15000 and held + sum(after.values()) == 30000
+    # the round is closed: a reaction on the card now gives nothing
+    answers = await conv.react("carol", card_a, "💶")
+    assert len(answers) == 1 and "Ta réaction 💶 ne compte pas" in answers[0], answers
+    assert balances(engine) == after

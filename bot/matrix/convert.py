@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import struct
+import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,6 +146,37 @@ def _str(value: Any, what: str) -> str:
     return value
 
 
+_PILL = re.compile(
+    r"""<a\s[^>]*?href\s*=\s*["']https://matrix\.to/#/([^"'?/]+)[^"']*["'][^>]*>(.*?)</a>""",
+    re.IGNORECASE | re.DOTALL,
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def with_user_ids(body: str, content: dict[str, Any]) -> str:
+    """``body`` with each user "pill" of ``formatted_body`` (a link to
+    ``https://matrix.to/#/@user:server``, which clients such as Element send with only the
+    display name in ``body``) replaced by the user id, so that a mention reads as one."""
+    formatted = content.get("formatted_body")
+    if content.get("format") != HTML_FORMAT or not isinstance(formatted, str):
+        return body
+    out: list[str] = []
+    pos = 0
+    for match in _PILL.finditer(formatted):
+        user = urllib.parse.unquote(match[1])
+        text = html.unescape(_TAG.sub("", match[2])).strip()
+        if not user.startswith("@") or ":" not in user or not text:
+            continue
+        at = body.find(text, pos)
+        if at < 0:
+            continue
+        start = at - 1 if at > pos and body[at - 1] == "@" and not text.startswith("@") else at
+        out.append(body[pos:start])
+        out.append(user)
+        pos = at + len(text)
+    return "".join(out) + body[pos:]
+
+
 def is_redacted(raw: dict[str, Any]) -> bool:
     unsigned = raw.get("unsigned")
     return isinstance(unsigned, dict) and "redacted_because" in unsigned
@@ -209,6 +242,7 @@ def to_neutral(
             body = new.get("body")
             if not isinstance(body, str):
                 raise Malformed("edit body is not a string")
+            body = with_user_ids(body, new)
             thread = recent.thread(target) if recent else None
             return Message(body=body, edit_of=target, thread_id=thread, **base)
         if msgtype != "m.text":
@@ -216,6 +250,7 @@ def to_neutral(
         body = content.get("body")
         if not isinstance(body, str):
             raise Malformed("body is not a string")
+        body = with_user_ids(body, content)
         thread_id: str | None = None
         reply_to: str | None = None
         if relates.get("rel_type") == "m.thread":
