@@ -490,9 +490,14 @@ class MatrixAdapter:
 
     @staticmethod
     def _delivery_error(resp: Any) -> DeliveryError:
+        """A refused send: permanent when retrying cannot help (a known code, or any 4xx
+        answer but 429: the request itself is wrong), else retriable (5xx, outages)."""
         code = getattr(resp, "status_code", None)
+        http = getattr(getattr(resp, "transport_response", None), "status", None)
+        client_error = isinstance(http, int) and 400 <= http < 500 and http != 429
         return DeliveryError(
-            f"{code}: {getattr(resp, 'message', resp)}", permanent=code in PERMANENT_SEND_ERRORS
+            f"{code} (HTTP {http}): {getattr(resp, 'message', resp)}",
+            permanent=code in PERMANENT_SEND_ERRORS or client_error,
         )
 
     async def close(self) -> None:
