@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
@@ -54,6 +54,7 @@ class Runtime:
         self._idle: dict[str, asyncio.Event] = {}
         self._closed = False
         self._inbox: list[tuple[AnyEvent, asyncio.Future[None]]] = []
+        self._platforms: dict[str, str] = {}  # room id -> platform (it never changes)
         self._draining = False
         self._drainer: asyncio.Task[None] | None = None
 
@@ -196,51 +197,65 @@ class Runtime:
                 await wake.wait()
 
     def _load_pending(self, room_id: str) -> tuple[list[tuple[Outgoing, str]], bool]:
-        """The room's next messages to deliver, and whether more wait after them."""
-        with transaction(self.engine) as db:
-            room = db.get(Room, room_id)
-            platform = room.platform if room else "console"
-            out = []
-            pending = pending_messages(db, room_id, limit=LOAD_LIMIT)
-            more = len(pending) == LOAD_LIMIT
-            for m in pending:
-                target = db.get(BotMessage, m.target_id) if m.target_id else None
-                if m.kind == "edit" and (target is None or target.platform_id is None):
-                    if target is not None and target.sent_at is None:
-                        # the message to edit is ahead in this queue: deliver it first, then
-                        # come back for the edit (which then knows the message's platform id)
-                        more = True
-                        break
-                    # the message to edit could never be delivered: nothing to edit
-                    self._skip(db, m)
-                    continue
-                out.append(
-                    (
-                        Outgoing(
-                            id=m.id or 0,
-                            room_id=m.room_id,
-                            kind=m.kind,
-                            body=m.body,
-                            html=m.html,
-                            reply_to=m.reply_to,
-                            thread_id=m.thread_id,
-                            target_platform_id=target.platform_id if target else None,
-                            target_event=m.target_event,
-                            reaction_key=m.reaction_key,
-                            file_name=m.file_name,
-                            mime=m.mime,
-                            data=m.data,
-                            mentions=list(m.mentions),
-                        ),
-                        platform,
-                    )
+        """The room's next messages to deliver, and whether more wait after them (a plain read;
+        an edit whose message could never be delivered is set aside)."""
+        table = BotMessage.__table__  # type: ignore[attr-defined]
+        target = table.alias("target")
+        query = (
+            select(
+                table,
+                target.c.platform_id.label("target_pid"),
+                target.c.sent_at.label("target_sent"),
+            )
+            .select_from(table.outerjoin(target, table.c.target_id == target.c.id))
+            .where(table.c.room_id == room_id, table.c.sent_at.is_(None))
+            .order_by(table.c.id)
+            .limit(LOAD_LIMIT)
+        )
+        with self.engine.connect() as conn:
+            platform = self._platforms.get(room_id)
+            if platform is None:
+                found = conn.execute(
+                    select(col(Room.platform)).where(col(Room.id) == room_id)
+                ).scalar()
+                platform = self._platforms[room_id] = found or "console"
+            rows = conn.execute(query).all()
+        out: list[tuple[Outgoing, str]] = []
+        skipped: list[int] = []
+        more = len(rows) == LOAD_LIMIT
+        for m in rows:
+            if m.kind == "edit" and m.target_pid is None:
+                if m.target_id is not None and m.target_sent is None:
+                    # the message to edit is ahead in this queue: deliver it first, then come
+                    # back for the edit (which then knows the message's platform id)
+                    more = True
+                    break
+                skipped.append(m.id)  # the message to edit could never be delivered
+                continue
+            out.append(
+                (
+                    Outgoing(
+                        id=m.id,
+                        room_id=m.room_id,
+                        kind=m.kind,
+                        body=m.body,
+                        html=m.html,
+                        reply_to=m.reply_to,
+                        thread_id=m.thread_id,
+                        target_platform_id=m.target_pid,
+                        target_event=m.target_event,
+                        reaction_key=m.reaction_key,
+                        file_name=m.file_name,
+                        mime=m.mime,
+                        data=m.data,
+                        mentions=list(m.mentions or []),
+                    ),
+                    platform,
                 )
-            return out, more
-
-    @staticmethod
-    def _skip(db: Session, m: BotMessage) -> None:
-        m.sent_at = dt.datetime.now(dt.UTC)
-        m.attempts += 1
+            )
+        if skipped:
+            self._mark_sent([(mid, None) for mid in skipped])
+        return out, more
 
     def _mark_sent(self, marks: list[tuple[int, str | None]]) -> None:
         """Record deliveries (message id, platform id), several in one transaction."""

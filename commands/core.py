@@ -280,8 +280,8 @@ class Context(RoomTexts):
         """Append one audit row for a change made by this event (a plain insert: audit rows are
         never read back or changed by the code that writes them)."""
         self.db.flush()  # the rows the audit speaks of are written first
-        self.db.execute(
-            insert(Audit).values(
+        self.db.connection().execute(
+            insert(Audit.__table__).values(  # type: ignore[attr-defined]
                 at=dt.datetime.now(dt.UTC),
                 room_id=self.room.id,
                 actor=self.sender,
@@ -446,7 +446,9 @@ def split_command(body: str, prefix: str) -> tuple[str, str] | None:
 
 
 def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
-    room = db.get(Room, event.room_id)
+    # rooms are kept for the whole transaction (the session itself only holds them weakly)
+    rooms: dict[str, Room] = db.info.setdefault("rooms", {})
+    room = rooms.get(event.room_id) or db.get(Room, event.room_id)
     if room is None:
         room = Room(
             id=event.room_id,
@@ -460,6 +462,7 @@ def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
         db.flush()
     elif event.room_name and room.name != event.room_name:
         room.name = event.room_name
+    rooms[room.id] = room
     return room
 
 
@@ -551,8 +554,8 @@ class Dispatcher:
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
         ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx)
-        db.execute(
-            insert(ChatEvent).values(
+        db.connection().execute(
+            insert(ChatEvent.__table__).values(  # type: ignore[attr-defined]
                 event_id=event.event_id,
                 room_id=event.room_id,
                 sender=event.sender,
