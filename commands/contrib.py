@@ -180,17 +180,21 @@ def undo_command(ctx: Context, args: str) -> None:
         contribution = ctx.db.get(Contribution, int(arg))
         if contribution is None or contribution.room_id != ctx.room.id:
             raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
-    if not _may_change(ctx, contribution):
-        raise UserError("contrib.error.not_yours", id=contribution.id)
-    _delete(ctx, contribution)
-    ctx.reply(
-        ctx.t(
-            "contrib.removed",
-            id=contribution.id,
-            duration=ctx.duration(contribution.minutes),
-            date=ctx.date(contribution.day),
-            who=ctx.name(contribution.user_id),
-        )
+    ctx.reply(_remove(ctx, contribution, "contrib.removed"))
+
+
+def _remove(ctx: Context, c: Contribution, key: str) -> str:
+    """Delete ``c`` if the sender may (its author, the person it counts for, or an admin); the
+    text that says so."""
+    if not _may_change(ctx, c):
+        raise UserError("contrib.error.not_yours", id=c.id)
+    _delete(ctx, c)
+    return ctx.t(
+        key,
+        id=c.id,
+        duration=ctx.duration(c.minutes),
+        date=ctx.date(c.day),
+        who=ctx.name(c.user_id),
     )
 
 
@@ -212,18 +216,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     ).first()
     if contribution is None:
         return False
-    if not _may_change(ctx, contribution):
-        raise UserError("contrib.error.not_yours", id=contribution.id)
-    _delete(ctx, contribution)
-    ctx.say(
-        ctx.t(
-            "contrib.removed_by_redaction",
-            id=contribution.id,
-            duration=ctx.duration(contribution.minutes),
-            date=ctx.date(contribution.day),
-            who=ctx.name(contribution.user_id),
-        )
-    )
+    ctx.say(_remove(ctx, contribution, "contrib.removed_by_redaction"))
     return True
 
 
