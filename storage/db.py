@@ -15,12 +15,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_OPTION = "cagnotte_write"
+WRITE_LOCK_KEY = 0x636167  # the advisory lock that serialises units of work on PostgreSQL
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -99,11 +100,15 @@ def open_database(url: str, *, echo: bool = False) -> Engine:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception. On SQLite it holds the
-    write lock from its first statement (``BEGIN IMMEDIATE``)."""
+    """One unit of work: commit on success, roll back on any exception. Units of work never
+    interleave, so that a check and the write it allows cannot race: on SQLite the transaction
+    holds the write lock from its first statement (``BEGIN IMMEDIATE``); on PostgreSQL it takes
+    one transaction-level advisory lock first."""
     with Session(
         engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
     ) as session:
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
         try:
             yield session
             session.commit()

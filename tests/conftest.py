@@ -4,7 +4,9 @@ conversation with the bot."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +18,38 @@ from bot.adapters.console import ConsoleAdapter, Said
 from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Settings
-from storage.db import make_engine, migrate, sqlite_url
+from storage.db import make_engine, migrate, open_database, sqlite_url
+from tests.postgres import PostgresServer, find_bindir
 
 if TYPE_CHECKING:
     from bot.matrix.synapse import Synapse
 
 PARIS_NOON = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 Paris
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session (Debian's server binaries, 127.0.0.1)."""
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CAGNOTTE_REQUIRE_POSTGRES"):
+            pytest.fail(
+                "PostgreSQL server binaries not found, and CAGNOTTE_REQUIRE_POSTGRES is set"
+            )
+        pytest.skip("PostgreSQL server binaries not found (Debian package postgresql)")
+    server = PostgresServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_engine(postgres_server: PostgresServer) -> Iterator[Engine]:
+    """A fresh, migrated PostgreSQL database for one test."""
+    engine = open_database(postgres_server.new_database(f"t{uuid.uuid4().hex[:12]}"))
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,24 @@ class PostgresServer:
 
     @property
     def url(self) -> str:
-        return f"postgresql+psycopg://cagnotte@127.0.0.1:{self.port}/cagnotte"
+        return self.database_url("cagnotte")
+
+    def database_url(self, name: str) -> str:
+        return f"postgresql+psycopg://cagnotte@127.0.0.1:{self.port}/{name}"
+
+    def new_database(self, name: str) -> str:
+        """Create an empty database and return its URL."""
+        self._run(
+            str(self.bindir / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "cagnotte",
+            name,
+        )
+        return self.database_url(name)
 
     def _run(self, *args: str) -> None:
         subprocess.run(

@@ -1,17 +1,35 @@
 """Concurrent fundings: many reactions at once, each handled in its own thread with its own
-session and transaction through the dispatcher, on a real SQLite file. No balance is overspent,
-no bucket overfilled, and replayed reactions count once."""
+session and transaction through the dispatcher, on a real SQLite file and on a real PostgreSQL
+server. No balance is overspent, no bucket overfilled, and replayed reactions count once."""
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlmodel import Session, func, select
 
 from commands.events import ReactionAdded
 from storage.models import BotMessage, Funding
 from storage.models.cobudget import FUNDING_ACTIVE
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request):
+    """The tests below run on both databases (this replaces the SQLite-only fixture)."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("engine_sqlite")
+    return request.getfixturevalue("postgres_engine")
+
+
+@pytest.fixture
+def engine_sqlite(db_path):
+    from storage.db import make_engine, sqlite_url
+
+    eng = make_engine(sqlite_url(db_path))
+    yield eng
+    eng.dispose()
 
 
 def _race(runtime, events):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -13,30 +11,15 @@ from sqlmodel import Session, select
 from commands import build_registry
 from commands.core import Dispatcher, Settings
 from commands.events import Message, Role
-from storage.db import open_database
 from storage.models import Audit, ChatEvent, Contribution
 from storage.queries import contribution_totals
-from tests.postgres import PostgresServer, find_bindir
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def pg_engine() -> Iterator[Engine]:
-    bindir = find_bindir()
-    if bindir is None:
-        if os.environ.get("CAGNOTTE_REQUIRE_POSTGRES"):
-            pytest.fail(
-                "PostgreSQL server binaries not found, and CAGNOTTE_REQUIRE_POSTGRES is set"
-            )
-        pytest.skip("PostgreSQL server binaries not found (Debian package postgresql)")
-    server = PostgresServer(bindir).start()
-    engine = open_database(server.url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        server.stop()
+@pytest.fixture
+def pg_engine(postgres_engine: Engine) -> Engine:
+    return postgres_engine
 
 
 NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
