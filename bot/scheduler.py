@@ -83,6 +83,7 @@ class RecapScheduler:
         """Load the schedules, post what was missed, and start the timers."""
         self.aps.start()
         await self.sync()
+        await self.tick()
         self.aps.add_job(
             self.sync,
             IntervalTrigger(seconds=self.settings.poll_seconds),
@@ -91,6 +92,28 @@ class RecapScheduler:
             max_instances=1,
             replace_existing=True,
         )
+        self.aps.add_job(
+            self.tick,
+            IntervalTrigger(seconds=self.settings.poll_seconds),
+            id="ticks",
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+
+    async def tick(self) -> None:
+        """Run what the families do at a time rather than on a chat event (``on_tick``)."""
+        runtime = self.runtime
+        now = runtime.clock()
+        for hook in runtime.registry.tick_hooks:
+
+            def work(db: Session, hook: Any = hook) -> list[Any]:
+                return list(hook(db, runtime.registry, runtime.settings, now))
+
+            try:
+                await runtime.run_job(work)
+            except Exception:
+                log.exception("timed duty %s failed", getattr(hook, "__name__", hook))
 
     def stop(self) -> None:
         if self.aps.running:

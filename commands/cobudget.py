@@ -20,8 +20,9 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from commands import i18n
-from commands.core import Context, RecapScope, Registry, UserError, room_members
+from commands.core import Context, RecapScope, Registry, Settings, UserError, room_members
 from commands.distribution import split_equal, split_proportional
+from commands.events import Message, Role
 from commands.grammar import (
     Amount,
     fold,
@@ -70,6 +71,9 @@ _COMPLETE_WORDS = ("termine", "terminer", "fini", "finir", "realise", "fait", "d
 _CANCEL_WORDS = ("annuler", "annule", "cancel", "supprimer", "delete")
 
 
+BOT_ACTOR = "bot"  # who the audit names for what the bot does on its own (a deadline)
+
+
 def register(reg: Registry) -> None:
     reg.command("tour", family=FAMILY, aliases=("round", "rounds"))(round_command)
     reg.command("allouer", family=FAMILY, aliases=("allocate", "allot"), admin_only=True)(
@@ -84,6 +88,7 @@ def register(reg: Registry) -> None:
     reg.on_reaction("bucket")(on_card_reaction)
     reg.on_undo(undo_by_event)
     reg.recap_section("buckets", 20)(recap_section)
+    reg.on_tick(close_due_rounds)
 
 
 class Speaker(Protocol):
@@ -620,6 +625,42 @@ def _need_open_round(ctx: Context) -> CobudgetRound:
     if rnd is None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
     return rnd
+
+
+def close_due_rounds(
+    db: Session, registry: Registry, settings: Settings, now: dt.datetime
+) -> list[BotMessage]:
+    """Close every open round whose deadline has passed (its last day is over in the room's
+    time zone), as ``!tour fermer`` would, and tell the room. Closing changes the round's
+    state, so a round is closed once however often this runs."""
+    sent: list[BotMessage] = []
+    rounds = db.exec(
+        select(CobudgetRound).where(
+            CobudgetRound.state == ROUND_OPEN, col(CobudgetRound.deadline).is_not(None)
+        )
+    ).all()
+    for rnd in rounds:
+        room = db.get(Room, rnd.room_id)
+        if room is None or rnd.deadline is None:
+            continue
+        if now.astimezone(ZoneInfo(room.timezone)).date() <= rnd.deadline:
+            continue
+        event = Message(
+            event_id=f"deadline:round:{rnd.id}",
+            room_id=room.id,
+            sender=BOT_ACTOR,
+            role=Role.ADMIN,
+            platform=room.platform,
+            timestamp=now,
+            body="",
+        )
+        ctx = Context(db, event, room, settings, now, registry)
+        ctx.say(
+            ctx.t("buckets.round.deadline_reached", title=rnd.title, date=ctx.date(rnd.deadline))
+        )
+        _close_round(ctx)
+        sent.extend(ctx.sent)
+    return sent
 
 
 def _close_round(ctx: Context) -> None:

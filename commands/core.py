@@ -322,6 +322,12 @@ class ContributionListener(Protocol):
     def __call__(self, ctx: Context, touched: list[tuple[int | None, dt.date]]) -> None: ...
 
 
+class TickHook(Protocol):
+    def __call__(
+        self, db: Session, registry: Registry, settings: Settings, now: dt.datetime
+    ) -> list[BotMessage]: ...
+
+
 class RecapSection(Protocol):
     def __call__(self, scope: RecapScope) -> Rich | None: ...
 
@@ -368,6 +374,7 @@ class Registry:
     undo_hooks: list[UndoHook] = field(default_factory=list)
     recap_sections: list[tuple[int, str, RecapSection]] = field(default_factory=list)
     contribution_listeners: list[ContributionListener] = field(default_factory=list)
+    tick_hooks: list[TickHook] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
 
     def command(
@@ -412,6 +419,13 @@ class Registry:
         """``fn(ctx, touched)`` runs after a contribution is logged, changed or removed, with the
         (project id, day) pairs it touched (before and after a change)."""
         self.contribution_listeners.append(fn)
+        return fn
+
+    def on_tick(self, fn: TickHook) -> TickHook:
+        """``fn(db, registry, settings, now)`` runs every few seconds (the scheduler's poll) in a
+        transaction of its own, for what is due at a time rather than on a chat event (a round
+        whose deadline passed, say); it returns the bot messages it queued."""
+        self.tick_hooks.append(fn)
         return fn
 
     def recap_section(self, name: str, order: int) -> Callable[[RecapSection], RecapSection]:

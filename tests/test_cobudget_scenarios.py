@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlmodel import Session, func, select
 
@@ -342,3 +344,36 @@ async def test_replayed_reaction_counts_once(room, runtime, engine):
     with Session(engine) as db:
         assert [f.cents for f in db.exec(select(Funding)).all()] == [500]
     assert "5,00 € sur 40,00 €" in _latest_card(room, card)
+
+
+async def test_a_round_closes_on_its_own_once_its_deadline_is_over(
+    room, chat, runtime, clock, engine
+):
+    from bot.scheduler import RecapScheduler, SchedulerSettings
+    from storage.models import CobudgetRound
+
+    await _members(room, "bob")
+    await room.say("alice", '!tour ouvrir "Hiver" 100€ jusqu\'au 30/11')
+    await room.say("alice", "!allouer @bob 50€")
+    card = await _card(room, "alice", "!bucket Four 40€")
+    await room.react("bob", card, "💰")
+    scheduler = RecapScheduler(runtime, SchedulerSettings())
+    before = len(room.bot_messages)
+    clock.now = dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC)  # 23:30 in Paris: still the 30th
+    await scheduler.tick()
+    await runtime.flush()
+    assert len(room.bot_messages) == before
+    clock.now = dt.datetime(2026, 11, 30, 23, 5, tzinfo=dt.UTC)  # 00:05 on 1 December in Paris
+    await scheduler.tick()
+    await scheduler.tick()  # again: nothing more
+    await runtime.flush()
+    said = [_n(s.text) for s in room.bot_messages[before:] if s.kind == "text"]
+    assert len(said) == 2, said
+    assert "arrive à échéance" in said[0]
+    assert "Tour « Hiver » clos" in said[1] and "20,00 € rendus" in said[1]
+    assert _balances(engine) == {"@bob": 5000}
+    with Session(engine) as db:
+        rnd = db.exec(select(CobudgetRound)).one()
+        assert rnd.state == "closed" and rnd.closed_event_id == "deadline:round:1"
+        audit = db.exec(select(Audit).where(Audit.action == "close")).one()
+        assert audit.actor == "bot"
