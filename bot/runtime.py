@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
 from bot.adapters.base import Adapter, DeliveryError, Outgoing
-from commands.core import Dispatcher, Registry, Settings, pending_messages
+from commands.core import Dispatcher, Queued, Registry, Settings, pending_messages
 from commands.events import AnyEvent
 from storage.db import transaction
 from storage.models import BotMessage, Room
@@ -108,11 +108,11 @@ class Runtime:
         finally:
             self._draining = False
 
-    async def run_job(self, fn: Callable[[Session], list[BotMessage]]) -> None:
+    async def run_job(self, fn: Callable[[Session], Sequence[Queued | BotMessage]]) -> None:
         """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
         queued."""
 
-        def work() -> list[BotMessage]:
+        def work() -> Sequence[Queued | BotMessage]:
             with transaction(self.engine) as db:
                 return fn(db)
 

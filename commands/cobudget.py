@@ -20,7 +20,15 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from commands import i18n
-from commands.core import Context, RecapScope, Registry, Settings, UserError, room_members
+from commands.core import (
+    Context,
+    Queued,
+    RecapScope,
+    Registry,
+    Settings,
+    UserError,
+    room_members,
+)
 from commands.distribution import split_equal, split_proportional
 from commands.events import Message, Role
 from commands.grammar import (
@@ -629,11 +637,11 @@ def _need_open_round(ctx: Context) -> CobudgetRound:
 
 def close_due_rounds(
     db: Session, registry: Registry, settings: Settings, now: dt.datetime
-) -> list[BotMessage]:
+) -> list[Queued]:
     """Close every open round whose deadline has passed (its last day is over in the room's
     time zone), as ``!tour fermer`` would, and tell the room. Closing changes the round's
     state, so a round is closed once however often this runs."""
-    sent: list[BotMessage] = []
+    sent: list[Queued] = []
     rounds = db.exec(
         select(CobudgetRound).where(
             CobudgetRound.state == ROUND_OPEN, col(CobudgetRound.deadline).is_not(None)

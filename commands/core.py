@@ -50,6 +50,43 @@ class Settings:
     max_body_chars: int = 4000
 
 
+@dataclass(frozen=True)
+class Queued:
+    """A message the bot wrote to its outbox (``BotMessage`` row ``id``), to be delivered."""
+
+    id: int
+    room_id: str
+    kind: str
+    body: str
+
+
+# plain inserts of rows that are written once and never changed by the code that writes them
+# (one compiled statement each; the values are bound at execution)
+_OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
+_INSERT_OUTBOX = insert(_OUTBOX)
+_INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
+_INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
+_OUTBOX_DEFAULTS: dict[str, Any] = {
+    "kind": "text",
+    "body": "",
+    "html": None,
+    "reply_to": None,
+    "thread_id": None,
+    "target_id": None,
+    "target_event": None,
+    "reaction_key": None,
+    "file_name": None,
+    "mime": None,
+    "data": None,
+    "mentions": [],
+    "ref_kind": None,
+    "ref_id": None,
+    "sent_at": None,
+    "platform_id": None,
+    "attempts": 0,
+}
+
+
 class RoomTexts:
     """Texts, money, durations, dates and names in a room's language (needs ``db`` and ``room``)."""
 
@@ -120,7 +157,7 @@ class Context(RoomTexts):
         self.room = room
         self.settings = settings
         self.now = now or dt.datetime.now(dt.UTC)
-        self.sent: list[BotMessage] = []
+        self.sent: list[Queued] = []
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -180,20 +217,18 @@ class Context(RoomTexts):
         *,
         ref: tuple[str, object] | None = None,
         mentions: Iterable[str] = (),
-    ) -> BotMessage:
+    ) -> Queued:
         """Answer the event (as a reply to it, in its thread if it was in one)."""
         rich = content if isinstance(content, Rich) else plain(content)
         return self._add(
-            BotMessage(
-                room_id=self.room.id,
-                kind="text",
-                body=rich.text,
-                html=rich.html,
-                reply_to=self.source_event_id,
-                thread_id=self._thread(),
-                mentions=list(mentions),
-            ),
-            ref,
+            room_id=self.room.id,
+            kind="text",
+            body=rich.text,
+            html=rich.html,
+            reply_to=self.source_event_id,
+            thread_id=self._thread(),
+            mentions=list(mentions),
+            ref=ref,
         )
 
     def say(
@@ -203,77 +238,74 @@ class Context(RoomTexts):
         ref: tuple[str, object] | None = None,
         mentions: Iterable[str] = (),
         room_id: str | None = None,
-    ) -> BotMessage:
+    ) -> Queued:
         """Post in the room (not as a reply)."""
         rich = content if isinstance(content, Rich) else plain(content)
         return self._add(
-            BotMessage(
-                room_id=room_id or self.room.id,
-                kind="text",
-                body=rich.text,
-                html=rich.html,
-                mentions=list(mentions),
-            ),
-            ref,
+            room_id=room_id or self.room.id,
+            kind="text",
+            body=rich.text,
+            html=rich.html,
+            mentions=list(mentions),
+            ref=ref,
         )
 
-    def edit(self, message: BotMessage, content: Rich | str) -> BotMessage:
+    def edit(self, message: Queued | BotMessage, content: Rich | str) -> Queued:
         """Replace the content of one of the bot's earlier messages (a bucket card, say)."""
         rich = content if isinstance(content, Rich) else plain(content)
-        if message.id is None:
-            self.db.flush()
         return self._add(
-            BotMessage(
-                room_id=message.room_id,
-                kind="edit",
-                body=rich.text,
-                html=rich.html,
-                target_id=message.id,
-            ),
-            None,
+            room_id=message.room_id,
+            kind="edit",
+            body=rich.text,
+            html=rich.html,
+            target_id=message.id,
         )
 
-    def react(self, key: str, target_event: str | None = None) -> BotMessage:
+    def react(self, key: str, target_event: str | None = None) -> Queued:
         """Put a reaction on the event (or on ``target_event``)."""
         return self._add(
-            BotMessage(
-                room_id=self.room.id,
-                kind="react",
-                reaction_key=key,
-                target_event=target_event or self.event.event_id,
-            ),
-            None,
+            room_id=self.room.id,
+            kind="react",
+            reaction_key=key,
+            target_event=target_event or self.event.event_id,
         )
 
     def send_file(
         self, name: str, mime: str, data: bytes, caption: Rich | str | None = None
-    ) -> BotMessage:
+    ) -> Queued:
         """Post a file (CSV export, PNG chart), as a reply to the event."""
         rich = caption if isinstance(caption, Rich) else plain(caption or name)
         return self._add(
-            BotMessage(
-                room_id=self.room.id,
-                kind="file",
-                body=rich.text,
-                html=rich.html,
-                file_name=name,
-                mime=mime,
-                data=data,
-                reply_to=self.source_event_id,
-                thread_id=self._thread(),
-            ),
-            None,
+            room_id=self.room.id,
+            kind="file",
+            body=rich.text,
+            html=rich.html,
+            file_name=name,
+            mime=mime,
+            data=data,
+            reply_to=self.source_event_id,
+            thread_id=self._thread(),
         )
 
-    def _add(self, msg: BotMessage, ref: tuple[str, object] | None) -> BotMessage:
+    def _add(self, *, ref: tuple[str, object] | None = None, **values: Any) -> Queued:
+        """Write one outgoing message to the outbox (a plain insert: the delivery reads it back;
+        a card tied to an object is found again by ``ref``)."""
+        row = {**_OUTBOX_DEFAULTS, **values}
         if ref is not None:
-            msg.ref_kind, msg.ref_id = ref[0], str(ref[1])
-        msg.cause_event_id = self.event.event_id
-        self.db.add(msg)
-        if ref is not None:
-            self.db.flush()  # a message tied to an object is looked up by its id later
-        self.sent.append(msg)
-        return msg
+            row["ref_kind"], row["ref_id"] = ref[0], str(ref[1])
+        row["cause_event_id"] = self.event.event_id
+        row["created_at"] = dt.datetime.now(dt.UTC)
+        self.db.flush()  # what the message speaks of is written first
+        key = self.db.connection().execute(_INSERT_OUTBOX, row).inserted_primary_key
+        assert key is not None
+        queued = Queued(
+            id=int(key[0]),
+            room_id=row["room_id"],
+            kind=row["kind"],
+            body=row["body"],
+        )
+        self.sent.append(queued)
+        return queued
 
     # -- audit ---------------------------------------------------------------------------
     def audit(self, action: str, object_kind: str, object_id: object = "", **details: Any) -> None:
@@ -281,16 +313,17 @@ class Context(RoomTexts):
         never read back or changed by the code that writes them)."""
         self.db.flush()  # the rows the audit speaks of are written first
         self.db.connection().execute(
-            insert(Audit.__table__).values(  # type: ignore[attr-defined]
-                at=dt.datetime.now(dt.UTC),
-                room_id=self.room.id,
-                actor=self.sender,
-                action=action,
-                object_kind=object_kind,
-                object_id=str(object_id),
-                event_id=self.event.event_id,
-                details=_jsonable(details),
-            )
+            _INSERT_AUDIT,
+            {
+                "at": dt.datetime.now(dt.UTC),
+                "room_id": self.room.id,
+                "actor": self.sender,
+                "action": action,
+                "object_kind": object_kind,
+                "object_id": str(object_id),
+                "event_id": self.event.event_id,
+                "details": _jsonable(details),
+            },
         )
 
 
@@ -325,7 +358,7 @@ class ContributionListener(Protocol):
 class TickHook(Protocol):
     def __call__(
         self, db: Session, registry: Registry, settings: Settings, now: dt.datetime
-    ) -> list[BotMessage]: ...
+    ) -> list[Queued]: ...
 
 
 class RecapSection(Protocol):
@@ -525,16 +558,14 @@ class Dispatcher:
         # spares two lookups per event for people who speak often
         self._seen: set[tuple[str, str, str]] = set()
 
-    def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[BotMessage]:
+    def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[Queued]:
         """Handle one event exactly once; return the bot messages it queued."""
         return self.handle_batch([event], now)
 
-    def handle_batch(
-        self, events: list[AnyEvent], now: dt.datetime | None = None
-    ) -> list[BotMessage]:
+    def handle_batch(self, events: list[AnyEvent], now: dt.datetime | None = None) -> list[Queued]:
         """Handle events in order, in one transaction (each in a savepoint of its own, so a
         failing handler undoes only its own work). A replayed event id changes nothing."""
-        sent: list[BotMessage] = []
+        sent: list[Queued] = []
         seen: set[tuple[str, str, str]] = set()
         with transaction(self.engine) as db:
             ids = list({e.event_id for e in events})
@@ -553,7 +584,7 @@ class Dispatcher:
 
     def _handle_one(
         self, db: Session, event: AnyEvent, now: dt.datetime | None, seen: set[tuple[str, str, str]]
-    ) -> list[BotMessage]:
+    ) -> list[Queued]:
         if isinstance(event, Message) and not self._is_command(event):
             return []
         room = get_room(db, event, self.settings)
@@ -569,14 +600,15 @@ class Dispatcher:
         ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx)
         db.connection().execute(
-            insert(ChatEvent.__table__).values(  # type: ignore[attr-defined]
-                event_id=event.event_id,
-                room_id=event.room_id,
-                sender=event.sender,
-                kind=type(event).__name__,
-                command=command,
-                handled_at=dt.datetime.now(dt.UTC),
-            )
+            _INSERT_CHAT_EVENT,
+            {
+                "event_id": event.event_id,
+                "room_id": event.room_id,
+                "sender": event.sender,
+                "kind": type(event).__name__,
+                "command": command,
+                "handled_at": dt.datetime.now(dt.UTC),
+            },
         )
         return ctx.sent
 
