@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--room", help="salon au départ (défaut : general)")
     console.add_argument("--db", help="URL de base de données (défaut : fichier SQLite dans data/)")
     sub.add_parser(
-        "run", help="lancer le bot sur les plateformes configurées ([matrix], [mattermost])"
+        "run",
+        help="lancer le bot sur les plateformes configurées ([matrix], [mattermost]) ; sans "
+        "aucune, un serveur Matrix local de démonstration (Synapse sur 127.0.0.1)",
     )
     sub.add_parser("migrate", help="créer ou mettre à jour le schéma de la base de données")
     return parser
