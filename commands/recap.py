@@ -85,6 +85,7 @@ def register(reg: Registry) -> None:
         _apply(ctx, parsed, "rappel")
 
     reg.recap_section("contributions", 10)(contributions_section)
+    reg.on_undo(undo_schedule)
 
 
 # --------------------------------------------------------------------------- planning
@@ -148,6 +149,57 @@ def _turn_off(ctx: Context, kind: str) -> bool:
     row.event_id, row.changed_by, row.updated_at = ctx.event.event_id, ctx.sender, ctx.now
     ctx.db.add(row)
     ctx.audit("unschedule", "recap_schedule", kind, before=before)
+    return True
+
+
+def undo_schedule(ctx: Context, target_event_id: str) -> bool:
+    """The message that set (or stopped) a schedule was deleted: the schedule goes back to what
+    it was before that message."""
+    rows = ctx.db.exec(
+        select(RecapSchedule).where(
+            RecapSchedule.room_id == ctx.room.id, RecapSchedule.event_id == target_event_id
+        )
+    ).all()
+    if not rows:
+        return False
+    _require_admin(ctx, "recap planifier")
+    for row in rows:
+        change = ctx.db.exec(
+            select(Audit).where(
+                Audit.event_id == target_event_id,
+                Audit.object_kind == "recap_schedule",
+                Audit.object_id == row.kind,
+            )
+        ).first()
+        before = change.details.get("before") if change is not None else None
+        if before:
+            row.weekday, row.month_day = before["weekday"], before["month_day"]
+            row.hour, row.minute = before["hour"], before["minute"]
+            row.enabled = bool(before["enabled"])
+        else:
+            row.enabled = False
+        # the schedule is again the one an earlier message set: deleting that one undoes it next
+        earlier = (
+            ctx.db.exec(
+                select(Audit)
+                .where(
+                    Audit.room_id == ctx.room.id,
+                    Audit.object_kind == "recap_schedule",
+                    Audit.object_id == row.kind,
+                    col(Audit.action).in_(("schedule", "unschedule")),
+                    col(Audit.id) < change.id,
+                )
+                .order_by(col(Audit.id).desc())
+            ).first()
+            if change is not None
+            else None
+        )
+        row.event_id = earlier.event_id if earlier is not None and before else ""
+        row.changed_by, row.updated_at = ctx.sender, ctx.now
+        ctx.audit("undo", "recap_schedule", row.kind, restored=before)
+    ctx.db.flush()
+    kinds = tuple(row.kind for row in rows)
+    ctx.say(lines(ctx.t("recap.plan.undone"), _show_schedules(ctx, kinds)))
     return True
 
 

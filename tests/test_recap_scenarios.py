@@ -132,3 +132,24 @@ async def test_english_planning_words(chat):
     assert "Weekly recap scheduled every Monday at 09:00" in answer
     answer = await chat.one("alice", "!reminder friday 5:30pm")
     assert "every Friday at 17:30" in answer
+
+
+async def test_deleting_a_planning_message_puts_the_schedule_back(chat, engine):
+    def weekly():
+        with Session(engine) as db:
+            row = db.get(RecapSchedule, ("coroutine", "weekly"))
+            return None if row is None else (row.enabled, row.weekday, row.hour)
+
+    await chat.say("alice", "!recap planifier lundi 9h")
+    first = chat.last_id
+    await chat.say("alice", "!recap planifier mardi 10h")
+    second = chat.last_id
+    assert weekly() == (True, 1, 10)
+    answers = await chat.delete("alice", second)
+    assert any("revient à ce qu'elle était" in a for a in answers), answers
+    assert weekly() == (True, 0, 9)
+    await chat.delete("alice", first)
+    assert weekly() == (False, 0, 9)
+    with Session(engine) as db:
+        undos = db.exec(select(Audit).where(Audit.action == "undo")).all()
+    assert len(undos) == 2
