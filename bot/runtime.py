@@ -80,11 +80,6 @@ class Runtime:
             self._drainer = asyncio.create_task(self._drain_inbox(), name="cagnotte-inbox")
         await future
 
-    async def handle_many(self, events: list[AnyEvent]) -> None:
-        """Handle a batch (a sync response, say), in order; committed when this returns."""
-        if events:
-            await asyncio.gather(*(self.handle(e) for e in events))
-
     async def _drain_inbox(self) -> None:
         try:
             while self._inbox:

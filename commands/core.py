@@ -202,10 +202,6 @@ class Context(RoomTexts):
             return self.event.sender_name
         return super().name(user_id)
 
-    def fail(self, key: str, **params: Any) -> UserError:
-        """``raise ctx.fail("contrib.error.zero")``: refuse, with a message from the catalogue."""
-        return UserError(key, **params)
-
     # -- answers ------------------------------------------------------------------------
     def _thread(self) -> str | None:
         ev = self.event
