@@ -27,9 +27,7 @@ def test_every_key_used_in_the_code_exists():
     used: set[str] = set()
     for path in Path("commands").glob("*.py"):
         used |= set(
-            re.findall(
-                r"""(?:\.t|UserError)\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()
-            )
+            re.findall(r"""(?:\.t|UserError)\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text())
         )
     missing = [k for k in used if k not in i18n.catalogue("fr")]
     assert not missing, missing
