@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Contribution, Project
+from storage.models import Contribution, ContributionMonth, Project
 
 
 @dataclass(frozen=True)
@@ -30,33 +32,26 @@ def contribution_totals(
 ) -> Totals:
     """Totals of a room's contributions with ``start <= day < end``, per person and per project.
 
-    One pass in SQL, grouped by (person, project) on a covering index; the two views are summed
-    from its few rows."""
-    conds = [
-        Contribution.room_id == room_id,
-        Contribution.day >= start,
-        Contribution.day < end,
-    ]
-    if user_id is not None:
-        conds.append(Contribution.user_id == user_id)
-    if project_id is not None:
-        conds.append(Contribution.project_id == project_id)
-    rows = db.exec(
-        select(
-            Contribution.user_id,
-            Contribution.project_id,
-            func.sum(Contribution.minutes),
-            func.count(),
-        )
-        .where(*conds)
-        .group_by(col(Contribution.user_id), col(Contribution.project_id))
-    ).all()
+    Whole months are read from ``contribution_month`` (kept by triggers), the days before and
+    after them from the contributions, on a covering index; both grouped by (person, project)."""
+    first_month = start if start.day == 1 else _next_month(start)
+    last_month = end.replace(day=1)
+    cells: dict[tuple[str, int], list[int]] = {}
+    if first_month < last_month:
+        _add_rows(cells, _month_rows(db, room_id, first_month, last_month, user_id, project_id))
+        for lo, hi in ((start, first_month), (last_month, end)):
+            if lo < hi:
+                _add_rows(cells, _day_rows(db, room_id, lo, hi, user_id, project_id))
+    else:
+        _add_rows(cells, _day_rows(db, room_id, start, end, user_id, project_id))
     people: dict[str, list[int]] = {}
     projects: dict[int | None, list[int]] = {}
-    for user, project, minutes, count in rows:
-        for bucket in (people.setdefault(user, [0, 0]), projects.setdefault(project, [0, 0])):
-            bucket[0] += int(minutes or 0)
-            bucket[1] += int(count)
+    for (user, key), (minutes, count) in cells.items():
+        if count == 0:
+            continue
+        for slot in (people.setdefault(user, [0, 0]), projects.setdefault(key or None, [0, 0])):
+            slot[0] += minutes
+            slot[1] += count
     by_person = sorted(((u, m, c) for u, (m, c) in people.items()), key=lambda r: (-r[1], r[0]))
     by_project = sorted(
         ((p, m, c) for p, (m, c) in projects.items()),
@@ -68,6 +63,71 @@ def contribution_totals(
         by_person=by_person,
         by_project=by_project,
     )
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _add_rows(cells: dict[tuple[str, int], list[int]], rows: Iterable[Any]) -> None:
+    for user, key, minutes, count in rows:
+        cell = cells.setdefault((user, int(key or 0)), [0, 0])
+        cell[0] += int(minutes or 0)
+        cell[1] += int(count or 0)
+
+
+def _day_rows(
+    db: Session,
+    room_id: str,
+    start: dt.date,
+    end: dt.date,
+    user_id: str | None,
+    project_id: int | None,
+) -> Iterable[Any]:
+    conds = [Contribution.room_id == room_id, Contribution.day >= start, Contribution.day < end]
+    if user_id is not None:
+        conds.append(Contribution.user_id == user_id)
+    if project_id is not None:
+        conds.append(Contribution.project_id == project_id)
+    return db.exec(
+        select(
+            Contribution.user_id,
+            Contribution.project_id,
+            func.sum(Contribution.minutes),
+            func.count(),
+        )
+        .where(*conds)
+        .group_by(col(Contribution.user_id), col(Contribution.project_id))
+    ).all()
+
+
+def _month_rows(
+    db: Session,
+    room_id: str,
+    start: dt.date,
+    end: dt.date,
+    user_id: str | None,
+    project_id: int | None,
+) -> Iterable[Any]:
+    conds = [
+        ContributionMonth.room_id == room_id,
+        ContributionMonth.month >= start,
+        ContributionMonth.month < end,
+    ]
+    if user_id is not None:
+        conds.append(ContributionMonth.user_id == user_id)
+    if project_id is not None:
+        conds.append(ContributionMonth.project_key == project_id)
+    return db.exec(
+        select(
+            ContributionMonth.user_id,
+            ContributionMonth.project_key,
+            func.sum(ContributionMonth.minutes),
+            func.sum(ContributionMonth.count),
+        )
+        .where(*conds)
+        .group_by(col(ContributionMonth.user_id), col(ContributionMonth.project_key))
+    ).all()
 
 
 def list_contributions(

@@ -86,6 +86,21 @@ class Contribution(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class ContributionMonth(SQLModel, table=True):
+    """Totals of contributions per room, month, person and project, kept by database triggers on
+    ``contribution`` (never written by the program), so that totals over long periods read a few
+    rows per month instead of every contribution. ``project_key`` is 0 for no project."""
+
+    __tablename__ = "contribution_month"
+
+    room_id: str = Field(primary_key=True, max_length=255)
+    month: dt.date = Field(primary_key=True)  # the first day of the month
+    user_id: str = Field(primary_key=True, max_length=255)
+    project_key: int = Field(primary_key=True)
+    minutes: int = Field(default=0)
+    count: int = Field(default=0)
+
+
 class ChatEvent(SQLModel, table=True):
     """A chat event that was handled: handling the same event id again changes nothing."""
 

@@ -1,0 +1,123 @@
+"""Totals read from the monthly roll-up (kept by database triggers) equal totals computed from
+the contributions themselves, whatever was inserted, changed or deleted, and whatever the
+period, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert, text, update
+from sqlmodel import Session, select
+
+from storage.db import transaction
+from storage.models import Contribution, Project, Room
+from storage.queries import contribution_totals
+
+DAY0 = dt.date(2026, 1, 1)
+USERS = ["@a", "@b", "@c"]
+
+operation = st.one_of(
+    st.tuples(
+        st.just("add"),
+        st.sampled_from(USERS),
+        st.integers(0, 400),  # day offset
+        st.sampled_from([None, 1, 2]),
+        st.integers(1, 600),
+    ),
+    st.tuples(
+        st.just("move"), st.integers(0, 50), st.integers(0, 400), st.sampled_from([None, 1, 2])
+    ),
+    st.tuples(st.just("drop"), st.integers(0, 50)),
+)
+period = st.tuples(st.integers(-20, 420), st.integers(0, 450)).map(
+    lambda p: (DAY0 + dt.timedelta(days=p[0]), DAY0 + dt.timedelta(days=p[0] + p[1]))
+)
+
+
+def naive(db: Session, start: dt.date, end: dt.date, user=None, project=None):
+    people: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    projects: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for c in db.exec(select(Contribution).where(Contribution.room_id == "r")).all():
+        if (
+            not start <= c.day < end
+            or (user and c.user_id != user)
+            or (project and c.project_id != project)
+        ):
+            continue
+        for slot in (people[c.user_id], projects[c.project_id]):
+            slot[0] += c.minutes
+            slot[1] += 1
+    return (
+        sorted((u, m, n) for u, (m, n) in people.items()),
+        sorted(((p or 0, m, n) for p, (m, n) in projects.items())),
+    )
+
+
+def apply(engine, ops, counter=[0]) -> None:  # noqa: B006 - a counter across examples
+    table = Contribution.__table__  # type: ignore[attr-defined]
+    with transaction(engine) as db:
+        ids = [row[0] for row in db.execute(text("SELECT id FROM contribution ORDER BY id")).all()]
+        for op in ops:
+            counter[0] += 1
+            if op[0] == "add":
+                _, user, offset, project, minutes = op
+                now = dt.datetime.now(dt.UTC)
+                db.execute(
+                    insert(table).values(
+                        room_id="r",
+                        user_id=user,
+                        minutes=minutes,
+                        day=DAY0 + dt.timedelta(days=offset),
+                        project_id=project,
+                        description="",
+                        event_id=f"$e{counter[0]}",
+                        created_by=user,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            elif op[0] == "move" and ids:
+                _, which, offset, project = op
+                db.execute(
+                    update(table)
+                    .where(table.c.id == ids[which % len(ids)])
+                    .values(day=DAY0 + dt.timedelta(days=offset), project_id=project)
+                )
+            elif op[0] == "drop" and ids:
+                victim = ids[op[1] % len(ids)]
+                db.execute(delete(table).where(table.c.id == victim))
+                ids.remove(victim)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_engine(request):
+    engine = request.getfixturevalue("engine" if request.param == "sqlite" else "postgres_engine")
+    with transaction(engine) as db:
+        db.add(Room(id="r"))
+        db.flush()
+        db.add(Project(id=1, room_id="r", code="A", code_key="a"))
+        db.add(Project(id=2, room_id="r", code="B", code_key="b"))
+    return engine
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=st.lists(operation, min_size=1, max_size=25),
+    periods=st.lists(period, min_size=1, max_size=4),
+)
+def test_rollup_totals_equal_the_raw_totals(db_engine, ops, periods):
+    apply(db_engine, ops)
+    with Session(db_engine) as db:
+        for start, end in periods:
+            for user, project in ((None, None), ("@a", None), (None, 1)):
+                got = contribution_totals(db, "r", start, end, user_id=user, project_id=project)
+                people, projects = naive(db, start, end, user, project)
+                assert sorted(got.by_person) == people
+                assert sorted((p or 0, m, n) for p, m, n in got.by_project) == projects
+                assert got.minutes == sum(m for _, m, _ in people)
