@@ -26,6 +26,7 @@ from commands.grammar import fold
 from commands.render import Rich, plain
 from storage.db import transaction
 from storage.models import Audit, BotMessage, ChatEvent, Member, Person, Room
+from storage.queries import display_names
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +128,7 @@ class RoomTexts:
         wanted = set(user_ids)
         missing = wanted - known.keys()
         if missing:
-            found = {
-                p.user_id: p.display_name
-                for p in self.db.exec(select(Person).where(col(Person.user_id).in_(missing))).all()
-                if p.display_name
-            }
-            known.update({u: found.get(u, u) for u in missing})
+            known.update(display_names(self.db, list(missing)))
         return {u: known[u] for u in wanted}
 
 

@@ -37,10 +37,8 @@ from commands.schedules import (
     previous_period,
 )
 from storage.models import Audit, BotMessage, Project, RecapSchedule, RecapSent, Room, utcnow
-from storage.queries import contribution_totals
+from storage.queries import contribution_totals, display_names
 from storage.recap_queries import (
-    display_names,
-    minutes_by_person,
     minutes_by_project_day,
     newcomers,
     people_per_project,
@@ -498,7 +496,7 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
         if index is not None:
             series.setdefault(pid, [0] * len(buckets))[index] += minutes
     codes = _project_codes(db, list(series))
-    people = minutes_by_person(db, room.id, start, end)
+    people = [(u, m) for u, m, _ in contribution_totals(db, room.id, start, end).by_person]
     names = display_names(db, [u for u, _ in people])
     fmt = "d/M" if unit == "week" else "MMM"
     labels = [i18n.format_date(b.start, lang, fmt) for b in buckets]

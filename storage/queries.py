@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Contribution, ContributionMonth, Project
+from storage.models import Contribution, ContributionMonth, Person, Project
 
 
 @dataclass(frozen=True)
@@ -158,3 +158,16 @@ def room_projects(db: Session, room_id: str, *, include_archived: bool = True) -
     if not include_archived:
         query = query.where(col(Project.archived).is_(False))
     return list(db.exec(query.order_by(Project.code)).all())
+
+
+def display_names(db: Session, user_ids: list[str]) -> dict[str, str]:
+    """Display names of many people at once (falling back to their ids)."""
+    names = {u: u for u in user_ids}
+    wanted = list(set(user_ids))
+    for i in range(0, len(wanted), 500):
+        for person in db.exec(
+            select(Person).where(col(Person.user_id).in_(wanted[i : i + 500]))
+        ).all():
+            if person.display_name:
+                names[person.user_id] = person.display_name
+    return names

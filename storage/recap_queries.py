@@ -8,7 +8,7 @@ from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Contribution, Person
+from storage.models import Contribution
 
 
 def newcomers(db: Session, room_id: str, start: dt.date, end: dt.date) -> list[str]:
@@ -57,29 +57,3 @@ def minutes_by_project_day(
         .group_by(col(Contribution.project_id), col(Contribution.day))
     ).all()
     return [(pid, day, int(m or 0)) for pid, day, m in rows]
-
-
-def minutes_by_person(
-    db: Session, room_id: str, start: dt.date, end: dt.date
-) -> list[tuple[str, int]]:
-    minutes = func.sum(Contribution.minutes)
-    rows = db.exec(
-        select(Contribution.user_id, minutes)
-        .where(Contribution.room_id == room_id, Contribution.day >= start, Contribution.day < end)
-        .group_by(col(Contribution.user_id))
-        .order_by(minutes.desc(), col(Contribution.user_id))
-    ).all()
-    return [(u, int(m or 0)) for u, m in rows]
-
-
-def display_names(db: Session, user_ids: list[str]) -> dict[str, str]:
-    """Display names of many people at once (falling back to their ids)."""
-    names = {u: u for u in user_ids}
-    wanted = list(set(user_ids))
-    for i in range(0, len(wanted), 500):
-        for person in db.exec(
-            select(Person).where(col(Person.user_id).in_(wanted[i : i + 500]))
-        ).all():
-            if person.display_name:
-                names[person.user_id] = person.display_name
-    return names
