@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
+from bot.clock import install_default
 from bot.config import Config, ConfigError, load_config
 from bot.scheduler import SchedulerSettings, start_scheduler
 
@@ -25,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "-c", "--config", help="fichier de configuration TOML (défaut : ./config.toml s'il existe)"
+    )
+    parser.add_argument(
+        "--now",
+        metavar="INSTANT",
+        help="démarrer l'horloge du bot à cet instant (ISO, UTC par défaut : 2026-11-25T10:00), "
+        "pour essayer ou tester sur une date connue ; aussi $CAGNOTTE_NOW",
     )
     sub = parser.add_subparsers(dest="command")
     console = sub.add_parser(
@@ -49,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         SchedulerSettings.from_config(config)  # a bad [recap] section is said here, not later
     except ConfigError as err:
         print(f"cagnotte: configuration: {err}", file=sys.stderr)
+        return 2
+    try:
+        install_default(args.now)
+    except ValueError as err:
+        print(f"cagnotte: --now: {err}", file=sys.stderr)
         return 2
     setup_logging(config.bot.log_level)
     command = args.command or "run"

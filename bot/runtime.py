@@ -17,8 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
 from bot.adapters.base import Adapter, DeliveryError, Outgoing
+from bot.clock import install_default
 from commands.core import Dispatcher, Queued, Registry, Settings, pending_messages
 from commands.events import AnyEvent
+from storage import clock as process_clock
 from storage.db import transaction
 from storage.models import BotMessage, Room
 
@@ -45,9 +47,12 @@ class Runtime:
         self.engine = engine
         self.registry = registry
         self.settings = settings or Settings()
-        self.dispatcher = Dispatcher(engine, registry, self.settings)
+        # one clock for the process: the one given (tests), else the installed or system one
+        if clock is not None:
+            process_clock.install(clock)
+        self.clock = clock or install_default()
+        self.dispatcher = Dispatcher(engine, registry, self.settings, self.clock)
         self.adapters: dict[str, Adapter] = {}
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cagnotte-db")
         self._senders: dict[str, asyncio.Task[None]] = {}
         self._wake: dict[str, asyncio.Event] = {}
@@ -254,7 +259,7 @@ class Runtime:
 
     def _mark_sent(self, marks: list[tuple[int, str | None]]) -> None:
         """Record deliveries (message id, platform id), several in one transaction."""
-        now = dt.datetime.now(dt.UTC)
+        now = self.clock()
         with self.engine.begin() as conn:
             conn.execute(
                 update(BotMessage)
@@ -273,7 +278,7 @@ class Runtime:
             m.attempts += 1
             gave_up = permanent or m.attempts >= MAX_ATTEMPTS
             if gave_up:
-                m.sent_at = dt.datetime.now(dt.UTC)
+                m.sent_at = self.clock()
                 log.error(
                     "giving up on message %s in %s after %s attempts", m.id, m.room_id, m.attempts
                 )

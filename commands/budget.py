@@ -47,7 +47,6 @@ from storage.models import (
     BudgetValidation,
     Project,
     Room,
-    utcnow,
 )
 from storage.queries import contribution_totals
 
@@ -867,7 +866,7 @@ def request_command(ctx: Context, args: str) -> None:
     if existing is not None:
         before = {"amount": existing.amount, "message": existing.message}
         existing.amount, existing.message, existing.granted = cents, message, None
-        existing.updated_at = utcnow()
+        existing.updated_at = ctx.now
         dropped = ctx.db.exec(
             select(BudgetValidation).where(BudgetValidation.request_id == existing.id)
         ).all()
@@ -915,7 +914,7 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
 
 def _withdraw(ctx: Context, req: BudgetRequest) -> None:
     req.state = "withdrawn"
-    req.updated_at = utcnow()
+    req.updated_at = ctx.now
     ctx.audit("withdraw", "budget_request", req.id, amount=req.amount)
 
 
@@ -1070,7 +1069,7 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     scaled = scale(asked, env.amount)
     for rid, cents in scaled.items():
         validated[rid].granted = cents
-        validated[rid].updated_at = utcnow()
+        validated[rid].updated_at = ctx.now
     ctx.audit("prorata", "budget_envelope", env.id, granted={str(k): v for k, v in scaled.items()})
     ctx.reply(
         lines(ctx.t("budget.prorata_applied", envelope=_label(ctx, env)), show_envelope(ctx, env))
@@ -1088,7 +1087,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     cents, _ = _amount(ctx, tokens, 1, "budget.error.agree_usage_short")
     before = req.granted
     req.granted = cents
-    req.updated_at = utcnow()
+    req.updated_at = ctx.now
     if _validation(ctx, req) is None and req.user_id != ctx.sender:
         ctx.db.add(
             BudgetValidation(
@@ -1183,7 +1182,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     ctx.db.info.pop(f"closed_envelopes:{ctx.room.id}", None)
     env.commons_amount = commons
     env.remainder = remainder
-    env.closed_at = utcnow()
+    env.closed_at = ctx.now
     env.closed_by = ctx.sender
     env.close_event_id = ctx.event.event_id
     ctx.db.flush()

@@ -42,7 +42,7 @@ from commands.grammar import (
     tokenize,
 )
 from commands.render import Rich, esc, lines, table
-from storage.models import BotMessage, Room, utcnow
+from storage.models import BotMessage, Room
 from storage.models.cobudget import (
     BUCKET_CANCELLED,
     BUCKET_COMPLETED,
@@ -108,7 +108,7 @@ class Speaker(Protocol):
     @property
     def lang(self) -> str: ...
 
-    def t(self, key: str, **params: Any) -> str: ...
+    def t(self, key: str, /, **params: Any) -> str: ...
 
     def money(self, cents: int) -> str: ...
 
@@ -317,7 +317,7 @@ def fund(
     )
     if bucket.state == BUCKET_OPEN and held + cents >= bucket.min_cents:
         bucket.state = BUCKET_FUNDED
-        bucket.funded_at = utcnow()
+        bucket.funded_at = ctx.now
         ctx.audit("funded", "bucket", bucket.id, held=held + cents)
         ctx.say(
             ctx.t(
@@ -342,7 +342,7 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
     if bucket.state == BUCKET_COMPLETED:
         raise UserError("buckets.error.withdraw_completed", id=bucket.id, title=bucket.title)
     funding.state = FUNDING_WITHDRAWN
-    funding.ended_at = utcnow()
+    funding.ended_at = ctx.now
     funding.ended_event_id = ctx.event.event_id
     ctx.db.flush()
     ctx.audit(
@@ -375,7 +375,7 @@ def refund_bucket(ctx: Context, bucket: Bucket, state: str) -> tuple[int, int]:
     """Give every active funding of ``bucket`` back; the bucket ends in ``state``. Returns
     (cents refunded, funders refunded)."""
     assert bucket.id is not None
-    now = utcnow()
+    now = ctx.now
     total, people = 0, set()
     for funding in active_fundings(ctx.db, bucket.id):
         funding.state = FUNDING_REFUNDED
@@ -682,7 +682,7 @@ def _close_round(ctx: Context) -> None:
             cents, _ = refund_bucket(ctx, bucket, BUCKET_REFUNDED)
             refunded.append((bucket, cents))
     rnd.state = ROUND_CLOSED
-    rnd.closed_at = utcnow()
+    rnd.closed_at = ctx.now
     rnd.closed_event_id = ctx.event.event_id
     ctx.db.flush()
     for bucket in round_buckets(ctx.db, rnd.id):
@@ -1028,7 +1028,7 @@ def _complete(ctx: Context, bucket: Bucket) -> None:
             state=ctx.t(f"buckets.state.{bucket.state}"),
         )
     bucket.state = BUCKET_COMPLETED
-    bucket.closed_at = utcnow()
+    bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
     refresh_card(ctx, bucket)
     ctx.say(ctx.t("buckets.completed", id=bucket.id, title=bucket.title, who=ctx.name(ctx.sender)))

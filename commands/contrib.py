@@ -23,7 +23,7 @@ from commands.grammar import (
 from commands.i18n import format_date
 from commands.projects import default_project, find_project, known_codes, resolve_project
 from commands.render import Rich, esc, lines, table
-from storage.models import Contribution, Project, utcnow
+from storage.models import Contribution, Project
 from storage.queries import contribution_totals, list_contributions
 
 FAMILY = "contrib"
@@ -95,13 +95,13 @@ def log_contribution(ctx: Context, args: str) -> None:
         existing.day = parsed.day
         existing.project_id = project.id if project else None
         existing.description = parsed.description
-        existing.updated_at = utcnow()
+        existing.updated_at = ctx.now
         ctx.db.flush()
         ctx.audit("update", "contribution", existing.id, before=before, after=_snapshot(existing))
         ctx.reply(_summary(ctx, "contrib.updated", existing, project))
         _changed(ctx, touched_before, (existing.project_id, existing.day))
         return
-    now = utcnow()
+    now = ctx.now
     values: dict[str, Any] = {
         "room_id": ctx.room.id,
         "user_id": user,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from commands import i18n
 from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
 from commands.grammar import fold
 from commands.render import Rich, plain
+from storage import clock
+from storage.clock import Clock
 from storage.db import transaction
 from storage.models import Audit, BotMessage, ChatEvent, Member, Person, Room
 from storage.queries import display_names
@@ -98,7 +101,7 @@ class RoomTexts:
     def lang(self) -> str:
         return self.room.language
 
-    def t(self, key: str, **params: Any) -> str:
+    def t(self, key: str, /, **params: Any) -> str:
         return i18n.t(self.lang, key, **params)
 
     def money(self, cents: int) -> str:
@@ -152,7 +155,7 @@ class Context(RoomTexts):
         self.event = event
         self.room = room
         self.settings = settings
-        self.now = now or dt.datetime.now(dt.UTC)
+        self.now = now or clock.now()
         self.sent: list[Queued] = []
 
     # -- who / where -------------------------------------------------------------------
@@ -286,7 +289,7 @@ class Context(RoomTexts):
         if ref is not None:
             row["ref_kind"], row["ref_id"] = ref[0], str(ref[1])
         row["cause_event_id"] = self.event.event_id
-        row["created_at"] = dt.datetime.now(dt.UTC)
+        row["created_at"] = self.now
         self.db.flush()  # what the message speaks of is written first
         key = self.db.connection().execute(_INSERT_OUTBOX, row).inserted_primary_key
         assert key is not None
@@ -307,7 +310,7 @@ class Context(RoomTexts):
         self.db.connection().execute(
             _INSERT_AUDIT,
             {
-                "at": dt.datetime.now(dt.UTC),
+                "at": self.now,
                 "room_id": self.room.id,
                 "actor": self.sender,
                 "action": action,
@@ -505,13 +508,18 @@ def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
     return room
 
 
-def remember_member(db: Session, room_id: str, user_id: str, joined: bool = True) -> None:
+def remember_member(
+    db: Session, room_id: str, user_id: str, joined: bool = True, now: dt.datetime | None = None
+) -> None:
     member = db.get(Member, (room_id, user_id))
     if member is None:
-        db.add(Member(room_id=room_id, user_id=user_id, joined=joined))
+        at = now or clock.now()
+        db.add(
+            Member(room_id=room_id, user_id=user_id, joined=joined, first_seen=at, updated_at=at)
+        )
     elif member.joined != joined:
         member.joined = joined
-        member.updated_at = dt.datetime.now(dt.UTC)
+        member.updated_at = now or clock.now()
 
 
 def room_members(db: Session, room_id: str) -> list[str]:
@@ -526,26 +534,52 @@ def room_members(db: Session, room_id: str) -> list[str]:
     return sorted(rows)
 
 
-def remember_person(db: Session, user_id: str, display_name: str) -> None:
+def remember_person(
+    db: Session, user_id: str, display_name: str, now: dt.datetime | None = None
+) -> None:
     if not display_name:
         return
     db.info.get("names", {}).pop(user_id, None)
     person = db.get(Person, user_id)
     if person is None:
-        db.add(Person(user_id=user_id, display_name=display_name))
+        db.add(Person(user_id=user_id, display_name=display_name, updated_at=now or clock.now()))
     elif person.display_name != display_name:
         person.display_name = display_name
-        person.updated_at = dt.datetime.now(dt.UTC)
+        person.updated_at = now or clock.now()
+
+
+def error_reference(event_id: str) -> str:
+    """A short reference for an event that failed, shown to its sender and written in the log
+    (the same event always gets the same reference)."""
+    return hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+# what the dispatcher records as an event's outcome (``ChatEvent.command``) besides command names
+OUTCOME_ERROR = "error"  # refused with an answer (bad input, not allowed)
+OUTCOME_CRASH = "crash"  # raised: rolled back, answered with an error reference
+OUTCOME_FORGED = "forged"  # an edit or a removal by someone who may not make it
+NOT_A_COMMAND = ("", OUTCOME_ERROR, OUTCOME_CRASH)
 
 
 class Dispatcher:
     """Turns neutral events into transactions. Synchronous: the runtime calls it from one worker
-    thread, so that database work never blocks the event loop."""
+    thread, so that database work never blocks the event loop.
 
-    def __init__(self, engine: Engine, registry: Registry, settings: Settings | None = None):
+    One event never stops the others: each is handled in a savepoint of its own, and whatever it
+    raises (in its handler, or while its answer is worded) rolls back that event alone, answers
+    with a short error and a reference that is also logged, and records the event as handled."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        registry: Registry,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+    ):
         self.engine = engine
         self.registry = registry
         self.settings = settings or Settings()
+        self.clock: Clock = clock or _process_now
         # who was already recorded as a person / a room member with these values (committed):
         # spares two lookups per event for people who speak often
         self._seen: set[tuple[str, str, str]] = set()
@@ -556,7 +590,8 @@ class Dispatcher:
 
     def handle_batch(self, events: list[AnyEvent], now: dt.datetime | None = None) -> list[Queued]:
         """Handle events in order, in one transaction (each in a savepoint of its own, so a
-        failing handler undoes only its own work). A replayed event id changes nothing."""
+        failing event undoes only its own work). A replayed event id changes nothing."""
+        at = now or self.clock()
         sent: list[Queued] = []
         seen: set[tuple[str, str, str]] = set()
         with transaction(self.engine) as db:
@@ -568,30 +603,62 @@ class Dispatcher:
                 if event.event_id in handled:
                     continue  # handled before (a replay): nothing changes, nothing is said
                 handled.add(event.event_id)
-                sent.extend(self._handle_one(db, event, now, seen))
+                sent.extend(self._handle_one(db, event, at, seen))
         self._seen |= seen
         if len(self._seen) > 100_000:
             self._seen.clear()
         return sent
 
     def _handle_one(
-        self, db: Session, event: AnyEvent, now: dt.datetime | None, seen: set[tuple[str, str, str]]
+        self, db: Session, event: AnyEvent, now: dt.datetime, seen: set[tuple[str, str, str]]
     ) -> list[Queued]:
-        if isinstance(event, Message) and not self._is_command(event):
-            return []
+        original: ChatEvent | None = None
+        if isinstance(event, Message):
+            if event.edit_of is not None:
+                original = db.get(ChatEvent, event.edit_of)
+            if not self._is_command(event, original):
+                return []
+        savepoint = db.begin_nested()
+        try:
+            sent, key = self._process(db, event, now, original, seen)
+            savepoint.commit()
+        except Exception:
+            savepoint.rollback()
+            db.info.clear()  # caches may hold what was rolled back
+            ref = error_reference(event.event_id)
+            log.exception(
+                "event %s in room %s failed (reference %s); it is recorded as handled",
+                event.event_id,
+                event.room_id,
+                ref,
+            )
+            return self._record_failure(db, event, now, ref)
+        if key is not None:
+            seen.add(key)
+        return sent
+
+    def _process(
+        self,
+        db: Session,
+        event: AnyEvent,
+        now: dt.datetime,
+        original: ChatEvent | None,
+        seen: set[tuple[str, str, str]],
+    ) -> tuple[list[Queued], tuple[str, str, str] | None]:
         room = get_room(db, event, self.settings)
+        key: tuple[str, str, str] | None = None
         if not isinstance(event, MemberChanged):
             key = (room.id, event.sender, event.sender_name)
             if key not in self._seen and key not in seen:
-                remember_person(db, event.sender, event.sender_name)
-                remember_member(db, room.id, event.sender)
-                seen.add(key)
+                remember_person(db, event.sender, event.sender_name, now)
+                remember_member(db, room.id, event.sender, now=now)
         else:
             # a join or leave changes what was recorded: look again next time they speak
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
         ctx = Context(db, event, room, self.settings, now, self.registry)
-        command = self._run(ctx)
-        db.connection().execute(
+        command = self._run(ctx, original)
+        conn = db.connection()
+        conn.execute(
             _INSERT_CHAT_EVENT,
             {
                 "event_id": event.event_id,
@@ -599,33 +666,98 @@ class Dispatcher:
                 "sender": event.sender,
                 "kind": type(event).__name__,
                 "command": command,
-                "handled_at": dt.datetime.now(dt.UTC),
+                "handled_at": now,
             },
         )
-        return ctx.sent
+        if isinstance(event, Message) and event.edit_of is not None and command != OUTCOME_FORGED:
+            self._record_original(db, event, original, command, now)
+        return ctx.sent, key
 
-    def _is_command(self, event: Message) -> bool:
-        body = event.body.strip()
-        if body.startswith(self.settings.prefix):
+    def _record_original(
+        self,
+        db: Session,
+        event: Message,
+        original: ChatEvent | None,
+        command: str,
+        now: dt.datetime,
+    ) -> None:
+        """What an edit created is tied to the original message: record that message (its
+        sender, the command it now holds), so that a later edit or removal is checked against
+        its sender like any command's."""
+        assert event.edit_of is not None
+        if original is None and command != "ignored":
+            db.connection().execute(
+                _INSERT_CHAT_EVENT,
+                {
+                    "event_id": event.edit_of,
+                    "room_id": event.room_id,
+                    "sender": event.sender,
+                    "kind": Message.__name__,
+                    "command": command,
+                    "handled_at": now,
+                },
+            )
+        elif (
+            original is not None
+            and original.command in NOT_A_COMMAND
+            and command in self.registry.by_name
+        ):
+            original.command = command
+
+    def _record_failure(
+        self, db: Session, event: AnyEvent, now: dt.datetime, ref: str
+    ) -> list[Queued]:
+        """The event raised: answer its sender with the reference and record it as handled, so
+        that no adapter fetches it again. If even that fails, the event is only logged."""
+        savepoint = db.begin_nested()
+        try:
+            room = get_room(db, event, self.settings)
+            ctx = Context(db, event, room, self.settings, now, self.registry)
+            if isinstance(event, Message):
+                ctx.reply(ctx.t("core.internal_error", ref=ref))
+            db.connection().execute(
+                _INSERT_CHAT_EVENT,
+                {
+                    "event_id": event.event_id,
+                    "room_id": event.room_id,
+                    "sender": event.sender,
+                    "kind": type(event).__name__,
+                    "command": OUTCOME_CRASH,
+                    "handled_at": now,
+                },
+            )
+            savepoint.commit()
+            return ctx.sent
+        except Exception:
+            savepoint.rollback()
+            db.info.clear()
+            log.exception("event %s could not even be recorded as failed", event.event_id)
+            return []
+
+    def _is_command(self, event: Message, original: ChatEvent | None) -> bool:
+        """Whether a message is for the bot: a command, or an edit of a message that was one
+        (so that editing a command into plain text is seen). Editing plain text into plain
+        text, however long, is not."""
+        if event.body.lstrip().startswith(self.settings.prefix):
             return True
-        # an edit whose original created something must be seen even if it no longer starts
-        # with the prefix; the original's record says so
-        return event.edit_of is not None
+        return original is not None and original.command not in ("", "ignored")
 
-    def _run(self, ctx: Context) -> str:
+    def _run(self, ctx: Context, original: ChatEvent | None = None) -> str:
+        """Run the event's handler in a savepoint: bad input (``UserError``) rolls back what it
+        did and answers why. Anything else propagates: the caller rolls the event back."""
         event = ctx.event
         savepoint = ctx.db.begin_nested()
         sent_before = len(ctx.sent)
         try:
             if isinstance(event, Message):
-                name = self._on_message(ctx, event)
+                name = self._on_message(ctx, event, original)
             elif isinstance(event, ReactionAdded):
                 name = self._on_reaction(ctx, event)
             elif isinstance(event, Redacted):
                 name = self._on_redaction(ctx, event)
             elif isinstance(event, MemberChanged):
-                remember_person(ctx.db, event.user_id, event.display_name)
-                remember_member(ctx.db, event.room_id, event.user_id, event.joined)
+                remember_person(ctx.db, event.user_id, event.display_name, ctx.now)
+                remember_member(ctx.db, event.room_id, event.user_id, event.joined, ctx.now)
                 name = "member"
             else:  # pragma: no cover - the union is closed
                 name = ""
@@ -633,23 +765,22 @@ class Dispatcher:
             return name
         except UserError as err:
             savepoint.rollback()
+            ctx.db.info.clear()
             del ctx.sent[sent_before:]
             ctx.reply(ctx.t(err.key, **err.params))
-            return "error"
-        except Exception:
-            savepoint.rollback()
-            del ctx.sent[sent_before:]
-            log.exception("handler failed on event %s in room %s", event.event_id, event.room_id)
-            ctx.reply(ctx.t("core.internal_error"))
-            return "crash"
+            return OUTCOME_ERROR
 
     # -- messages ----------------------------------------------------------------------------
-    def _on_message(self, ctx: Context, event: Message) -> str:
+    def _on_message(self, ctx: Context, event: Message, original: ChatEvent | None) -> str:
+        if event.edit_of and not self._may_edit(event, original):
+            log.info(
+                "ignoring an edit of %s by %s, who did not send it", event.edit_of, event.sender
+            )
+            return OUTCOME_FORGED
         body = event.body
         if len(body) > self.settings.max_body_chars:
             raise UserError("core.too_long", limit=self.settings.max_body_chars)
         parts = split_command(body, self.settings.prefix)
-        original = ctx.db.get(ChatEvent, event.edit_of) if event.edit_of else None
         if event.edit_of:
             if parts is None:
                 # the command was edited into plain text: undo what it created
@@ -657,7 +788,7 @@ class Dispatcher:
                     ctx.reply(ctx.t("core.edit_undone"))
                     return "undo"
                 return "ignored"
-            if original is not None and original.command not in ("", "error", "crash"):
+            if original is not None and original.command not in NOT_A_COMMAND:
                 cmd = self.registry.find(parts[0])
                 if cmd is None or cmd.name != original.command or not cmd.editable:
                     raise UserError("core.edit_not_supported", prefix=self.settings.prefix)
@@ -677,6 +808,14 @@ class Dispatcher:
         cmd.handler(ctx, args)
         return cmd.name
 
+    @staticmethod
+    def _may_edit(event: Message, original: ChatEvent | None) -> bool:
+        """Only the sender of a message may edit it: platforms let anyone send an edit that
+        points at any message. The sender is the one recorded when the original was handled,
+        else the one the adapter found; unknown, the edit is not trusted."""
+        owner = original.sender if original is not None else event.edit_of_sender
+        return owner is not None and owner == event.sender
+
     # -- reactions ---------------------------------------------------------------------------
     def _on_reaction(self, ctx: Context, event: ReactionAdded) -> str:
         target = ctx.db.exec(
@@ -691,10 +830,43 @@ class Dispatcher:
 
     # -- redactions ----------------------------------------------------------------------------
     def _on_redaction(self, ctx: Context, event: Redacted) -> str:
+        target = ctx.db.get(ChatEvent, event.target_event_id)
+        if target is not None and target.sender != ctx.sender and not ctx.is_admin:
+            # a moderator removed someone else's command or reaction: what it did stays
+            if self._would_undo(ctx, target.event_id):
+                ctx.say(
+                    ctx.t(
+                        "core.removal_kept",
+                        who=ctx.name(ctx.sender),
+                        author=ctx.name(target.sender),
+                    )
+                )
+            log.info(
+                "%s removed %s, sent by %s: not undone", ctx.sender, target.event_id, target.sender
+            )
+            return OUTCOME_FORGED
         return "undo" if self._undo(ctx, event.target_event_id) else "ignored"
+
+    def _would_undo(self, ctx: Context, target_event_id: str) -> bool:
+        """Whether removing ``target_event_id`` would undo something (tried in a savepoint that
+        is rolled back, with its answers)."""
+        savepoint = ctx.db.begin_nested()
+        sent_before = len(ctx.sent)
+        try:
+            return self._undo(ctx, target_event_id)
+        except UserError:
+            return True
+        finally:
+            savepoint.rollback()
+            ctx.db.info.clear()
+            del ctx.sent[sent_before:]
 
     def _undo(self, ctx: Context, target_event_id: str) -> bool:
         return any(hook(ctx, target_event_id) for hook in self.registry.undo_hooks)
+
+
+def _process_now() -> dt.datetime:
+    return clock.now()
 
 
 def pending_messages(db: Session, room_id: str | None = None, limit: int = 100) -> list[BotMessage]:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from storage import clock
+
 
 class Role(StrEnum):
     MEMBER = "member"
@@ -18,7 +20,7 @@ class Role(StrEnum):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,12 +38,15 @@ class Event:
 
 @dataclass(frozen=True, kw_only=True)
 class Message(Event):
-    """A text message. ``edit_of`` is the id of the message this one replaces (an edit)."""
+    """A text message. ``edit_of`` is the id of the message this one replaces (an edit), and
+    ``edit_of_sender`` who sent that message, as the adapter knows it (platforms let anyone send
+    an edit that points at any message: only the original's sender may change it)."""
 
     body: str
     reply_to: str | None = None
     thread_id: str | None = None
     edit_of: str | None = None
+    edit_of_sender: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

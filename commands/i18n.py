@@ -48,7 +48,7 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def t(lang: str, key: str, **params: Any) -> str:
+def t(lang: str, key: str, /, **params: Any) -> str:
     """The text ``key`` in ``lang`` (falling back to French), filled with ``params``."""
     template = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key)
     if template is None:

@@ -36,7 +36,7 @@ from commands.schedules import (
     parse_reminder_schedule,
     previous_period,
 )
-from storage.models import Audit, BotMessage, Project, RecapSchedule, RecapSent, Room, utcnow
+from storage.models import Audit, BotMessage, Project, RecapSchedule, RecapSent, Room
 from storage.queries import contribution_totals, display_names
 from storage.recap_queries import (
     minutes_by_project_day,
@@ -586,7 +586,7 @@ def check_due(
         period_kind=period_kind,
         period_start=period.start,
         due_at=due,
-        sent_at=utcnow(),
+        sent_at=now,
         bot_message_id=messages[0].id,
     )
     db.add(record)

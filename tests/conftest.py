@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 PARIS_NOON = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 Paris
 
 
+@pytest.fixture(autouse=True)
+def process_clock() -> Iterator[None]:
+    """Every test starts on the system clock; a runtime given a test clock installs it."""
+    from bot.clock import system_clock
+    from storage import clock as process_clock
+
+    with process_clock.using(system_clock):
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the session (Debian's server binaries, 127.0.0.1)."""

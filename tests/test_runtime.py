@@ -144,7 +144,8 @@ def test_console_entry_point(tmp_path: Path):
     )
     env = {**os.environ, "CAGNOTTE_BOT_DATA_DIR": str(tmp_path / "data")}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"],
+        # on a known day (Thursday 26 November 2026), whatever the calendar says
+        [sys.executable, "-m", "bot.cli", "--now", "2026-11-26T11:00:00+00:00", "console"],
         input=script,
         capture_output=True,
         text=True,

@@ -184,11 +184,15 @@ class ConsoleAdapter:
     async def edit(
         self, target: str, text: str, *, user: str | None = None, room: str | None = None
     ) -> str:
-        self._check_author(target, user)
+        author = self._check_author(target, user, room)
         short, full = self._new_id("e")
         await self.runtime.handle(
             Message(
-                event_id=full, body=text, edit_of=self.resolve(target), **self._base(user, room)
+                event_id=full,
+                body=text,
+                edit_of=self.resolve(target),
+                edit_of_sender=author,
+                **self._base(user, room),
             )
         )
         return short
@@ -196,18 +200,26 @@ class ConsoleAdapter:
     async def delete(
         self, target: str, *, user: str | None = None, room: str | None = None
     ) -> None:
-        self._check_author(target, user)
+        self._check_author(target, user, room, moderators_too=True)
         _, full = self._new_id("x")
         await self.runtime.handle(
             Redacted(event_id=full, target_event_id=self.resolve(target), **self._base(user, room))
         )
 
-    def _check_author(self, target: str, user: str | None) -> None:
+    def _check_author(
+        self, target: str, user: str | None, room: str | None, moderators_too: bool = False
+    ) -> str:
+        """Who typed ``target``; as on chat platforms, only they may edit it, and moderators
+        and admins may also delete it."""
         author = self._authors.get(target)
         if author is None:
             raise PermissionError(f"{target}: not a message typed in this console")
-        if author != self.user_id(user or self.user):
-            raise PermissionError(f"{target}: only {author} can change it")
+        name = (user or self.user).lstrip("@")
+        if author != self.user_id(name):
+            role = self.role_of(name, room or self.room)
+            if not (moderators_too and role in (Role.MODERATOR, Role.ADMIN)):
+                raise PermissionError(f"{target}: only {author} can change it")
+        return author
 
     # -- what the bot does ------------------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import io
 import logging
 import secrets
@@ -31,6 +32,7 @@ from nio import (
     JoinResponse,
     LoginResponse,
     MessageDirection,
+    RoomGetEventResponse,
     RoomMessagesResponse,
     RoomRedactResponse,
     RoomSendResponse,
@@ -44,7 +46,9 @@ from bot.adapters.base import DeliveryError, Outgoing
 from bot.matrix import convert
 from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
-from storage.models import MatrixAccount, Room, utcnow
+from commands.events import Message
+from storage.clock import now as clock_now
+from storage.models import MatrixAccount, Room
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -127,7 +131,7 @@ class MatrixAdapter:
                 setattr(row, key, value)
             if not row.txn_prefix:
                 row.txn_prefix = secrets.token_hex(6)
-            row.updated_at = utcnow()
+            row.updated_at = clock_now()
             db.add(row)
             db.commit()
             self.txn_prefix = row.txn_prefix
@@ -404,8 +408,25 @@ class MatrixAdapter:
             )
         if apply_state:
             room.apply(raw)  # after conversion: the sender's level is the one before the change
+        if isinstance(event, Message) and event.edit_of and event.edit_of_sender is None:
+            event = dataclasses.replace(
+                event, edit_of_sender=await self._sender_of(room.room_id, event.edit_of)
+            )
         if event is not None:
             await self.runtime.handle(event)
+
+    async def _sender_of(self, room_id: str, event_id: str) -> str | None:
+        """Who sent ``event_id``, as the homeserver says (``None`` if it cannot say: the edit
+        that points at it is then not trusted)."""
+        try:
+            resp = await self.client.room_get_event(room_id, event_id)
+        except TRANSPORT_ERRORS as err:
+            log.warning("could not fetch %s to check an edit's sender: %s", event_id, err)
+            return None
+        if isinstance(resp, RoomGetEventResponse):
+            sender = getattr(resp.event, "sender", None)
+            return sender if isinstance(sender, str) else None
+        return None
 
     # -- sending --------------------------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:

@@ -37,6 +37,7 @@ from bot.mattermost.client import (
 )
 from bot.mattermost.emoji import emoji_name, emoji_text
 from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from storage.clock import now as clock_now
 from storage.models import ChatEvent, MattermostCursor
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class _Lru(OrderedDict[str, Any]):
 
 
 def _ms_to_dt(ms: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC) if ms else dt.datetime.now(dt.UTC)
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC) if ms else clock_now()
 
 
 def user_ref(user_id: str) -> str:
@@ -209,6 +210,8 @@ class MattermostAdapter:
                 event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
                 body=body,
                 edit_of=post_id,
+                # Mattermost keeps a post's author when it is edited
+                edit_of_sender=user_id,
                 thread_id=root_id or None,
                 **base,
             )
@@ -425,7 +428,7 @@ class MattermostAdapter:
                 db.add(MattermostCursor(channel_id=channel_id, last_post_at=post_at))
             elif post_at > cursor.last_post_at:
                 cursor.last_post_at = post_at
-                cursor.updated_at = dt.datetime.now(dt.UTC)
+                cursor.updated_at = clock_now()
                 db.add(cursor)
 
     def _last_reaction_id(self, key: str) -> str | None:

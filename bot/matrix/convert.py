@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.adapters.base import Outgoing
 from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from storage.clock import now as clock_now
 
 PLATFORM = "matrix"
 HTML_FORMAT = "org.matrix.custom.html"
@@ -207,7 +208,7 @@ def to_neutral(
     timestamp = (
         dt.datetime.fromtimestamp(ts / 1000, dt.UTC)
         if isinstance(ts, int) and not isinstance(ts, bool)
-        else dt.datetime.now(dt.UTC)
+        else clock_now()
     )
     level = INFINITE if sender in admins else room.level(sender)
     base: dict[str, Any] = {
@@ -244,7 +245,12 @@ def to_neutral(
                 raise Malformed("edit body is not a string")
             body = with_user_ids(body, new)
             thread = recent.thread(target) if recent else None
-            return Message(body=body, edit_of=target, thread_id=thread, **base)
+            # who sent the original, if it is remembered: only they may edit it (the adapter
+            # asks the homeserver otherwise)
+            author = recent.sender(target) if recent else None
+            return Message(
+                body=body, edit_of=target, edit_of_sender=author, thread_id=thread, **base
+            )
         if msgtype != "m.text":
             return None
         body = content.get("body")

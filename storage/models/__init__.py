@@ -20,7 +20,6 @@ from storage.models.core import (
     Person,
     Project,
     Room,
-    utcnow,
 )
 from storage.models.matrix import MatrixAccount
 from storage.models.mattermost import MattermostCursor
@@ -50,5 +49,4 @@ __all__ = [
     "RecapSchedule",
     "RecapSent",
     "Room",
-    "utcnow",
 ]

@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models.core import utcnow
+from storage.clock import now
 
 
 class BudgetEnvelope(SQLModel, table=True):
@@ -38,7 +38,7 @@ class BudgetEnvelope(SQLModel, table=True):
     remainder: int | None = Field(default=None)  # set when closed: what nobody received
     created_by: str = Field(max_length=255)
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
     closed_at: dt.datetime | None = Field(default=None)
     closed_by: str | None = Field(default=None, max_length=255)
     close_event_id: str | None = Field(default=None, max_length=255)
@@ -74,8 +74,8 @@ class BudgetRequest(SQLModel, table=True):
     state: str = Field(default="active", max_length=16)  # active | withdrawn
     granted: int | None = Field(default=None)  # cents agreed (pro rata or by an admin)
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
+    updated_at: dt.datetime = Field(default_factory=now)
 
 
 class BudgetQuestion(SQLModel, table=True):
@@ -88,7 +88,7 @@ class BudgetQuestion(SQLModel, table=True):
     user_id: str = Field(max_length=255)
     text: str = Field(default="", max_length=2000)
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
 
 
 class BudgetValidation(SQLModel, table=True):
@@ -104,7 +104,7 @@ class BudgetValidation(SQLModel, table=True):
     user_id: str = Field(max_length=255)
     by_admin: bool = Field(default=False)
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
 
 
 class BudgetGiveBack(SQLModel, table=True):
@@ -118,4 +118,4 @@ class BudgetGiveBack(SQLModel, table=True):
     percent_bp: int | None = Field(default=None)
     cents: int | None = Field(default=None)
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)

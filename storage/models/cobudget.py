@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models.core import utcnow
+from storage.clock import now
 
 # round states
 ROUND_OPEN = "open"
@@ -53,7 +53,7 @@ class CobudgetRound(SQLModel, table=True):
     )
     created_by: str = Field(max_length=255)
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
     closed_at: dt.datetime | None = Field(default=None)
     closed_event_id: str | None = Field(default=None, max_length=255)
 
@@ -76,7 +76,7 @@ class Allocation(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_by: str = Field(max_length=255)
     event_id: str = Field(max_length=255, index=True)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
 
 
 class Bucket(SQLModel, table=True):
@@ -96,7 +96,7 @@ class Bucket(SQLModel, table=True):
     state: str = Field(default=BUCKET_OPEN, max_length=16)
     card_message_id: int | None = Field(default=None, foreign_key="botmessage.id")
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
     funded_at: dt.datetime | None = Field(default=None)
     closed_at: dt.datetime | None = Field(default=None)  # completed, cancelled or refunded
 
@@ -120,6 +120,6 @@ class Funding(SQLModel, table=True):
     reaction_key: str | None = Field(default=None, max_length=64)
     state: str = Field(default=FUNDING_ACTIVE, max_length=16)
     event_id: str = Field(unique=True, max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
     ended_at: dt.datetime | None = Field(default=None)
     ended_event_id: str | None = Field(default=None, max_length=255)

@@ -9,10 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> dt.datetime:
-    """Now, as an aware UTC instant (every stored instant is UTC)."""
-    return dt.datetime.now(dt.UTC)
+from storage.clock import now
 
 
 class Room(SQLModel, table=True):
@@ -28,7 +25,7 @@ class Room(SQLModel, table=True):
     max_entry_minutes: int = Field(default=24 * 60)
     admin_level: int = Field(default=50)
     default_project_id: int | None = Field(default=None)  # a project of this room
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
 
 
 class Person(SQLModel, table=True):
@@ -36,7 +33,7 @@ class Person(SQLModel, table=True):
 
     user_id: str = Field(primary_key=True, max_length=255)
     display_name: str = Field(default="", max_length=255)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=now)
 
 
 class Member(SQLModel, table=True):
@@ -46,8 +43,8 @@ class Member(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=255)
     joined: bool = Field(default=True)
     is_bot: bool = Field(default=False)
-    first_seen: dt.datetime = Field(default_factory=utcnow)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    first_seen: dt.datetime = Field(default_factory=now)
+    updated_at: dt.datetime = Field(default_factory=now)
 
 
 class Project(SQLModel, table=True):
@@ -59,7 +56,7 @@ class Project(SQLModel, table=True):
     code_key: str = Field(max_length=32, index=True)  # casefolded code, for lookups
     name: str = Field(default="", max_length=255)
     archived: bool = Field(default=False)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
     event_id: str | None = Field(default=None, max_length=255)
 
 
@@ -82,8 +79,8 @@ class Contribution(SQLModel, table=True):
     description: str = Field(default="", max_length=2000)
     event_id: str = Field(unique=True, max_length=255)
     created_by: str = Field(max_length=255)
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
+    updated_at: dt.datetime = Field(default_factory=now)
 
 
 class ContributionMonth(SQLModel, table=True):
@@ -109,14 +106,14 @@ class ChatEvent(SQLModel, table=True):
     sender: str = Field(default="", max_length=255)
     kind: str = Field(max_length=32)
     command: str = Field(default="", max_length=64)
-    handled_at: dt.datetime = Field(default_factory=utcnow)
+    handled_at: dt.datetime = Field(default_factory=now)
 
 
 class Audit(SQLModel, table=True):
     """Append-only trail of every change: who, what, when, from which event."""
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    at: dt.datetime = Field(default_factory=now, index=True)
     room_id: str = Field(max_length=255, index=True)
     actor: str = Field(max_length=255)
     action: str = Field(max_length=64)
@@ -154,7 +151,7 @@ class BotMessage(SQLModel, table=True):
     ref_kind: str | None = Field(default=None, max_length=32)
     ref_id: str | None = Field(default=None, max_length=64)
     cause_event_id: str | None = Field(default=None, max_length=255, index=True)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=now)
     sent_at: dt.datetime | None = Field(default=None)
     platform_id: str | None = Field(default=None, max_length=255, unique=True)
     attempts: int = Field(default=0)

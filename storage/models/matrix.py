@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from storage.models.core import utcnow
+from storage.clock import now
 
 
 class MatrixAccount(SQLModel, table=True):
@@ -23,4 +23,4 @@ class MatrixAccount(SQLModel, table=True):
     access_token: str = Field(default="", max_length=1024)
     next_batch: str | None = Field(default=None, max_length=1024)
     txn_prefix: str = Field(default="", max_length=32)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=now)

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
-from storage.models.core import utcnow
+from storage.clock import now
 
 
 class MattermostCursor(SQLModel, table=True):
@@ -15,4 +15,4 @@ class MattermostCursor(SQLModel, table=True):
 
     channel_id: str = Field(primary_key=True, max_length=64)
     last_post_at: int = Field(default=0, sa_type=BigInteger)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=now)

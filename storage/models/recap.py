@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models.core import utcnow
+from storage.clock import now
 
 
 class RecapSchedule(SQLModel, table=True):
@@ -27,7 +27,7 @@ class RecapSchedule(SQLModel, table=True):
     minute: int = Field(default=0)
     event_id: str = Field(default="", max_length=255)
     changed_by: str = Field(default="", max_length=255)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=now)
 
 
 class RecapSent(SQLModel, table=True):
@@ -43,5 +43,5 @@ class RecapSent(SQLModel, table=True):
     period_kind: str = Field(max_length=16)
     period_start: dt.date
     due_at: dt.datetime
-    sent_at: dt.datetime = Field(default_factory=utcnow)
+    sent_at: dt.datetime = Field(default_factory=now)
     bot_message_id: int | None = Field(default=None)
