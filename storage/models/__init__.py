@@ -23,6 +23,7 @@ from storage.models.core import (
 )
 from storage.models.matrix import MatrixAccount
 from storage.models.mattermost import MattermostCursor
+from storage.models.pending import PendingAction
 from storage.models.recap import RecapSchedule, RecapSent
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "MatrixAccount",
     "MattermostCursor",
     "Member",
+    "PendingAction",
     "Person",
     "Project",
     "RecapSchedule",

@@ -24,6 +24,8 @@ class Room(SQLModel, table=True):
     day_minutes: int = Field(default=7 * 60)
     max_entry_minutes: int = Field(default=24 * 60)
     admin_level: int = Field(default=50)
+    # a date further back than this many days must carry its year (``12/11/2025``)
+    max_past_days: int = Field(default=365)
     default_project_id: int | None = Field(default=None)  # a project of this room
     created_at: dt.datetime = Field(default_factory=now)
 
