@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, UserError
-from commands.export import csv_bytes
+from commands.export import csv_bytes, hours_cell, money_cell
 from commands.grammar import (
     Amount,
     Period,
@@ -1223,18 +1223,13 @@ def csv_rows(ctx: Context, env: BudgetEnvelope) -> tuple[list[str], list[list[ob
             [
                 ctx.name(r.user_id),
                 r.user_id,
-                format_hours(r.minutes, ctx.lang),
-                _plain_amount(r.amount, ctx.lang),
+                hours_cell(r.minutes),
+                money_cell(r.amount),
                 env.currency,
                 applied,
             ]
         )
     return header, rows
-
-
-def _plain_amount(cents: int, lang: str) -> str:
-    sep = "," if lang == "fr" else "."
-    return f"{cents // 100}{sep}{cents % 100:02d}"
 
 
 def _send_csv(ctx: Context, env: BudgetEnvelope) -> None:

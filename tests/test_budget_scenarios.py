@@ -159,10 +159,10 @@ async def test_close_freezes_posts_and_exports(room, engine):
     lines = csv.strip().split("\r\n")
     assert lines[0] == "Personne;Identifiant;Heures;Montant;Devise;Règles appliquées"
     assert lines[1].startswith(
-        "Alice;@alice;30;400,00;EUR;proportionnel aux heures · plafond 400,00 €"
+        "Alice;'@alice;30;400,00;EUR;proportionnel aux heures · plafond 400,00 €"
     )
     assert "limité" in lines[1]
-    assert lines[2].startswith("Bob;@bob;10;300,00;EUR")
+    assert lines[2].startswith("Bob;'@bob;10;300,00;EUR")
     # a later edit of a contribution in that period: the bot says so, the split stays
     await room.say("bob", "!contrib 5h 20/11 KPA relecture")
     command = room.last_id
@@ -243,7 +243,7 @@ async def test_libre_request_question_validate_prorata_close(room, engine):
     said = await room.said("alice", "!budget KPA clore")
     assert any("clôturée" in s.text for s in said)
     csv = norm(next(s for s in said if s.kind == "file").data.decode("utf-8-sig"))
-    assert "Bob;@bob;10;250,00;EUR;rétribution libre · demande #1 (300,00 €)" in csv
+    assert "Bob;'@bob;10;250,00;EUR;rétribution libre · demande #1 (300,00 €)" in csv
     with Session(engine) as db:
         shares = {s.user_id: s.amount for s in db.exec(select(BudgetShare)).all()}
         assert shares == {"@bob": 25000, "@carol": 16667, "@alice": 8333}

@@ -84,14 +84,31 @@ async def test_csv_export_opens_in_a_french_spreadsheet(chat):
     assert rows[0] == [
         "date",
         "personne",
+        "identifiant",
         "minutes",
         "heures",
         "projet",
         "description",
         "id de l'événement",
     ]
-    assert rows[1][:5] == ["2026-11-25", "Alice", "90", "1,5", "KPA"]
-    assert rows[1][5] == "Épicerie « solidaire »; réunion"
+    # the user id tells apart two people with the same name; a text starting with @ gets a '
+    assert rows[1][:6] == ["2026-11-25", "Alice", "'@alice", "90", "1,5", "KPA"]
+    assert rows[1][6] == "Épicerie « solidaire »; réunion"
+
+
+async def test_csv_export_carries_no_formula(chat):
+    await chat.say("alice", "!contrib 2h hier =HYPERLINK(\"http://x\";\"clic\")")
+    await chat.say("=1+1", "!contrib 1h hier -1+1")
+    await chat.say("+33", "!contrib 1h hier accueil")
+    said = await chat.said("bob", "!export csv novembre")
+    rows = list(csv.reader(io.StringIO(said[0].data.decode("utf-8-sig")), delimiter=";"))
+    texts = [(r[1], r[2], r[6]) for r in rows[1:]]
+    assert texts == [
+        ("Alice", "'@alice", "'=HYPERLINK(\"http://x\";\"clic\")"),
+        ("'=1+1", "'@=1+1", "'-1+1"),
+        ("'+33", "'@+33", "accueil"),
+    ]
+    assert [r[3] for r in rows[1:]] == ["120", "60", "60"]
 
 
 async def test_help_lists_every_command_and_details_one(chat, runtime):

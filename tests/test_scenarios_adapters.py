@@ -551,8 +551,8 @@ async def test_csv_export_reaches_the_room_as_a_file(conv, engine):
         [logged] = db.exec(select(Contribution)).all()
     assert sent.data == queued.data  # the very bytes the command made
     assert sent.data.decode("utf-8").splitlines() == [
-        "\ufeffdate;personne;minutes;heures;projet;description;id de l'événement",
-        f"2026-11-26;Bob;120;2;;atelier;{logged.event_id}",
+        "\ufeffdate;personne;identifiant;minutes;heures;projet;description;id de l'événement",
+        f"2026-11-26;Bob;'{conv.uid('bob')};120;2;;atelier;{logged.event_id}",
     ]
 
 
