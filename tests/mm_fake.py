@@ -11,6 +11,9 @@ dead queue of 128 events per connection, kept while the client is away, replayed
 (``connection_id`` + ``sequence_number``) with no new ``hello``; an unknown connection gets a new
 ``hello``; ``ping`` actions answered with ``pong``.
 
+Mentions are found as the server finds them (``explicit_mentions``), in every post and every edit
+of a post; ``mentions`` keeps them per post id, and ``posted`` events carry the mentioned users.
+
 Every reply and every frame is checked against the contract (``tests/mm_contract.py``) when the
 API description is present; requests the bot sends are checked too. Violations are collected in
 ``violations`` (the tests' fixture fails on any).
@@ -24,17 +27,85 @@ import random
 import re
 import string
 import time
+import unicodedata
 from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from tests.mm_contract import Contract, ContractViolation
 
 SERVER_VERSION = "10.11.0.10110.5d1c4b2e.false"
 EMOJI_RE = re.compile(r"^[a-zA-Z0-9\-+_]+$")
 DEAD_QUEUE = 128
+CHANNEL_WIDE = ("@channel", "@all", "@here")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_EMOJI_WORD = re.compile(r"^:[a-z0-9_+\-]+:$", re.IGNORECASE)
+
+
+def _text_runs(tokens: list[Token]) -> Iterator[str]:
+    """The runs of plain text of parsed Markdown, as the server reads them for mentions: adjacent
+    text joined, anything else (emphasis, a line break, code) ending a run; code spans and code
+    blocks never read; escapes and character references already decoded."""
+    run: list[str] = []
+    for token in tokens:
+        if token.type == "text":
+            run.append(token.content)
+            continue
+        if run:
+            yield "".join(run)
+            run = []
+        if token.children and token.type != "code_inline":
+            yield from _text_runs(token.children)
+    if run:
+        yield "".join(run)
+
+
+def _splits(char: str) -> bool:
+    return not (char in ".-_:@" or unicodedata.category(char)[0] in "LN")
+
+
+def explicit_mentions(message: str, usernames: Mapping[str, str]) -> set[str]:
+    """Who a post's message notifies, by the server's rule: in the text outside code, words are
+    split on every character but letters, digits and ``.-_:@``; a word (its leading ``:.-_``
+    trimmed, then tried again without each trailing ``.-_:``, then cut at ``.-:``) that is
+    ``@channel``, ``@all``, ``@here`` or ``@`` and a username, in any case, is a mention. Returns
+    the channel-wide words found and the ids of the users named (``usernames``: name -> id)."""
+    found: set[str] = set()
+    names = {name.lower(): uid for name, uid in usernames.items()}
+
+    def check(word: str) -> bool:
+        low = word.lower()
+        if low in CHANNEL_WIDE:
+            found.add(low)
+            return True
+        if low.startswith("@") and low[1:] in names:
+            found.add(names[low[1:]])
+            return True
+        return False
+
+    for run in _text_runs(_MARKDOWN.parse(message)):
+        words = "".join(" " if _splits(c) else c for c in run).split()
+        for raw in words:
+            if _EMOJI_WORD.match(raw):
+                continue
+            word = raw.lstrip(":.-_")
+            if check(word):
+                continue
+            shorter = word
+            while shorter and shorter[-1] in ".-_:":
+                shorter = shorter[:-1]
+                if check(shorter):
+                    break
+            else:
+                if not word.startswith("@"):  # "x.@all": cut at what may end a sentence
+                    for part in re.split(r"[.\-:]", word):
+                        check(part)
+    return found
 
 
 def _key(name: str) -> Any:
@@ -85,6 +156,7 @@ class FakeMattermost:
         self.channels: dict[str, dict[str, Any]] = {}
         self.channel_members: dict[tuple[str, str], dict[str, Any]] = {}
         self.posts: dict[str, dict[str, Any]] = {}
+        self.mentions: dict[str, set[str]] = {}  # post id -> mentions, over all its versions
         self.reactions: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self.file_data: dict[str, bytes] = {}
@@ -361,17 +433,27 @@ class FakeMattermost:
             "set_online": True,
             "team_id": channel["team_id"],
         }
-        mentioned = [
-            u["id"]
-            for u in self.users.values()
-            if re.search(rf"(?<![\w@])@{re.escape(u['username'])}\b", post["message"])
-        ]
+        found = self._mentions_of(post)
+        mentioned = sorted(
+            uid
+            for (cid, uid) in self.channel_members
+            if cid == channel_id
+            and uid != user_id
+            and (uid in found or (found & set(CHANNEL_WIDE) and channel["type"] in "OP"))
+        )
         if mentioned:
             data["mentions"] = json.dumps(mentioned)
         if file_ids:
             data["otherFile"] = "true"
         await self.broadcast("posted", data, channel_id=channel_id)
         return post
+
+    def _mentions_of(self, post: dict[str, Any]) -> set[str]:
+        found = explicit_mentions(
+            post["message"], {u["username"]: uid for uid, u in self.users.items()}
+        )
+        self.mentions.setdefault(post["id"], set()).update(found)
+        return found
 
     def _own_post(self, user_id: str, post_id: str) -> dict[str, Any]:
         post = self.posts.get(post_id)
@@ -389,6 +471,7 @@ class FakeMattermost:
         post = self._own_post(user_id, post_id)
         if "message" in body:
             post["message"] = str(body["message"])
+            self._mentions_of(post)
         now = self.now_ms()
         post["edit_at"] = post["update_at"] = now
         await self.broadcast(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 import pytest
 from babel.numbers import NumberFormatError, parse_decimal
@@ -73,7 +72,12 @@ def test_hours_and_money_cells():
     ]
     data = csv_bytes(["h"], [[hours_cell(6000)], [hours_cell(60_000)], [hours_cell(61)]], "fr")
     assert [r[0] for r in read(data)[1:]] == ["100", "1000", "1,02"]  # no grouping, no exponent
-    assert [str(money_cell(c)) for c in (0, 5, -150, 123456)] == ["0.00", "0.05", "-1.50", "1234.56"]
+    assert [str(money_cell(c)) for c in (0, 5, -150, 123456)] == [
+        "0.00",
+        "0.05",
+        "-1.50",
+        "1234.56",
+    ]
 
 
 @given(st.lists(st.text(max_size=12), min_size=1, max_size=4))

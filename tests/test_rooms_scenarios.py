@@ -97,14 +97,14 @@ async def test_csv_export_opens_in_a_french_spreadsheet(chat):
 
 
 async def test_csv_export_carries_no_formula(chat):
-    await chat.say("alice", "!contrib 2h hier =HYPERLINK(\"http://x\";\"clic\")")
+    await chat.say("alice", '!contrib 2h hier =HYPERLINK("http://x";"clic")')
     await chat.say("=1+1", "!contrib 1h hier -1+1")
     await chat.say("+33", "!contrib 1h hier accueil")
     said = await chat.said("bob", "!export csv novembre")
     rows = list(csv.reader(io.StringIO(said[0].data.decode("utf-8-sig")), delimiter=";"))
     texts = [(r[1], r[2], r[6]) for r in rows[1:]]
     assert texts == [
-        ("Alice", "'@alice", "'=HYPERLINK(\"http://x\";\"clic\")"),
+        ("Alice", "'@alice", '\'=HYPERLINK("http://x";"clic")'),
         ("'=1+1", "'@=1+1", "'-1+1"),
         ("'+33", "'@+33", "accueil"),
     ]

@@ -92,6 +92,10 @@ class ConsoleConversation:
     def uid(self, user: str) -> str:
         return f"@{user}"
 
+    def notifying(self, user: str, text: str) -> str:
+        """A message that notifies ``user``, as the room shows it (the console only says it)."""
+        return text
+
     async def _new(self, act: Awaitable[Any]) -> list[str]:
         before = len(self.chat.bot_messages)
         await act
@@ -147,6 +151,11 @@ class MattermostConversation:
 
     def uid(self, user: str) -> str:
         return f"@{self.world.uid(user)}"
+
+    def notifying(self, user: str, text: str) -> str:
+        """A message that notifies ``user``: Mattermost notifies by ``@username`` in the text, on a
+        last line when the text does not name them already."""
+        return f"{text}\n@{user}"
 
     async def say(self, user: str, text: str) -> list[str]:
         return await self.world.say(user, text)
@@ -286,6 +295,10 @@ class MatrixConversation:
     # -- acting ---------------------------------------------------------------------------------
     def uid(self, user: str) -> str:
         return self.people[user].user_id
+
+    def notifying(self, user: str, text: str) -> str:
+        """A message that notifies ``user`` (Matrix names them in ``m.mentions``)."""
+        return text
 
     def _short(self, prefix: str, event_id: str) -> str:
         self._n += 1
@@ -611,8 +624,11 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     # a further 5 € is refused, naming Bob, and counts for nothing
     answers = await conv.react("bob", card_a, "💶")
     assert [n(a) for a in answers] == [
-        "Bob : ⚠️ Le bucket #1 a atteint son maximum (150,00 €) : il ne prend plus rien. "
-        "Ta réaction 💶 ne compte pas."
+        conv.notifying(
+            "bob",
+            "Bob : ⚠️ Le bucket #1 a atteint son maximum (150,00 €) : il ne prend plus rien. "
+            "Ta réaction 💶 ne compte pas.",
+        )
     ]
     # Carol gives B 100 €: 💰 20 €, then 80 € by command
     await conv.react("carol", card_b, "💰")

@@ -36,6 +36,7 @@ from bot.mattermost.client import (
     Rest,
 )
 from bot.mattermost.emoji import emoji_name, emoji_text
+from bot.mattermost.markdown import safe_markdown, typed
 from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
 from storage.clock import now as clock_now
 from storage.models import ChatEvent, MattermostCursor
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 ADMIN_ROLES = {"channel_admin", "team_admin", "system_admin"}
 _MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
+_USER_REF = re.compile(r"@([a-z0-9]{26})(?![a-z0-9])")  # a user reference: "@" and a user id
 
 
 @dataclass
@@ -204,7 +206,7 @@ class MattermostAdapter:
             await self.runtime.run_db(self._save_cursor, channel_id, stamp)
             return
         base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
-        body = await self._rewrite_mentions(str(post.get("message", "")))
+        body = await self._rewrite_mentions(typed(str(post.get("message", ""))))
         if edited:
             neutral = Message(
                 event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
@@ -448,11 +450,29 @@ class MattermostAdapter:
         except MattermostError as err:
             raise DeliveryError(str(err), permanent=err.permanent) from err
 
+    async def _message(self, item: Outgoing) -> str:
+        """The item's body as Markdown that pings only the people the item names (a user
+        reference in the body shows as a username; other people's from the cache only)."""
+        usernames: dict[str, str] = {}
+        for user_id in _USER_REF.findall(item.body):
+            cached = self._users.get(user_id)
+            if cached is not None:
+                usernames[user_ref(user_id)] = str(cached.get("username") or "")
+        for ref in item.mentions:
+            try:
+                user = await self._user(ref.removeprefix("@"))
+            except MattermostError as err:
+                if err.permanent:
+                    continue  # a user the server no longer knows: nobody to notify
+                raise
+            usernames[ref] = str(user.get("username") or "")
+        return safe_markdown(item.body, usernames, notify=item.mentions)
+
     async def _deliver(self, item: Outgoing) -> str | None:
         if item.kind == "edit":
             if not item.target_platform_id:
                 raise DeliveryError("nothing to edit", permanent=True)
-            await self.rest.patch_post(item.target_platform_id, item.body)
+            await self.rest.patch_post(item.target_platform_id, await self._message(item))
             return None
         if item.kind == "react":
             post_id = (item.target_event or "").split(":")[0]
@@ -461,6 +481,7 @@ class MattermostAdapter:
                 raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
             await self.rest.save_reaction(self.bot_id, post_id, name)
             return None
+        message = await self._message(item)
         root = await self._root_for(item)
         file_ids: list[str] = []
         if item.kind == "file":
@@ -471,7 +492,7 @@ class MattermostAdapter:
                 item.mime or "application/octet-stream",
             )
             file_ids = [str(info["id"]) for info in uploaded.get("file_infos", [])]
-        post = await self.rest.create_post(item.room_id, item.body, root_id=root, file_ids=file_ids)
+        post = await self.rest.create_post(item.room_id, message, root_id=root, file_ids=file_ids)
         post_id = str(post["id"])
         self._roots.put(post_id, str(post.get("root_id") or ""))
         return post_id
