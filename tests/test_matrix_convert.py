@@ -289,3 +289,34 @@ def test_settings_from_environment_text_get_their_types():
         }
     )
     assert (s.encryption, s.admin_level, s.allowed_inviters) == (False, 75, ["@a:x", "@b:x"])
+
+
+def test_user_text_never_pings_every_body_carries_its_mentions():
+    """With ``m.mentions`` present, Matrix servers and clients do not notify from the body (the
+    legacy rules that read ``@room`` or a name in the body are skipped): every event the bot sends
+    with a body carries it, and it names only the people the command meant."""
+    recent = convert.Recent()
+    recent.add("$cmd", ALICE, None)
+    typed = '@room @bob:example.org <a href="https://x">clic</a> <img src="https://x/i.png">'
+    base: dict[str, Any] = {"room_id": "!r", "body": typed}
+    contents = [
+        convert.message_content(Outgoing(id=1, kind="text", **base), recent),
+        convert.message_content(Outgoing(id=2, kind="text", reply_to="$cmd", **base), recent),
+        convert.message_content(
+            Outgoing(id=3, kind="text", mentions=["@carol:example.org"], **base), recent
+        ),
+        convert.edit_content(Outgoing(id=4, kind="edit", target_platform_id="$mine", **base)),
+        convert.file_content(
+            Outgoing(id=5, kind="file", file_name="a.csv", mime="text/csv", data=b"x", **base),
+            "mxc://x/z",
+            recent,
+        ),
+    ]
+    wanted = [[], [ALICE], ["@carol:example.org"], [], []]
+    for content, users in zip(contents, wanted, strict=True):
+        assert content["m.mentions"] == {"user_ids": users} or (
+            users == [] and content["m.mentions"] == {}
+        )
+        assert "room" not in content["m.mentions"]
+        assert "<a" not in content["formatted_body"] and "<img" not in content["formatted_body"]
+    assert contents[3]["m.new_content"]["m.mentions"] == {}
