@@ -7,7 +7,7 @@ Every instant is an aware UTC datetime.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 from storage import clock
@@ -23,6 +23,19 @@ def _now() -> dt.datetime:
     return clock.now()
 
 
+def valid_text(text: str) -> str:
+    """``text`` as text every database stores: a lone surrogate (JSON lets a platform send
+    ``"\\ud800"``) and a NUL character (PostgreSQL refuses it) become U+FFFD."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # a surrogate pair split in two becomes its character again; a lone one, U+FFFD
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text.replace("\x00", "\ufffd")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Event:
     event_id: str
@@ -34,6 +47,13 @@ class Event:
     platform: str = "console"
     room_name: str = ""
     is_direct: bool = False
+
+    def __post_init__(self) -> None:
+        # whatever a platform sent, the text of an event can be stored and repeated
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str) and value is not (clean := valid_text(value)):
+                object.__setattr__(self, f.name, clean)
 
 
 @dataclass(frozen=True, kw_only=True)
