@@ -1065,6 +1065,7 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             "budget.error.no_need_prorata",
             total=ctx.money(sum(asked.values())),
             amount=ctx.money(env.amount),
+            project=project.code,
         )
     scaled = scale(asked, env.amount)
     for rid, cents in scaled.items():

@@ -1173,7 +1173,7 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
                 "buckets.reaction_refused",
                 who=who,
                 emoji=key,
-                reason=ctx.t(err.key, **err.params),
+                reason=ctx.refusal(err),
             ),
             mentions=[ctx.sender],
         )
@@ -1193,7 +1193,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
                 ctx.t(
                     "buckets.withdraw_refused",
                     who=ctx.name(funding.funder),
-                    reason=ctx.t(err.key, **err.params),
+                    reason=ctx.refusal(err),
                 ),
                 mentions=[funding.funder],
             )

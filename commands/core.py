@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 
 
 class UserError(Exception):
-    """Bad input: the dispatcher rolls back what the handler did and answers ``key``."""
+    """Bad input: the dispatcher rolls back what the handler did and answers ``key``, filled
+    with ``params`` (and ``prefix``, the command prefix, that every refusal may use to say what
+    to type instead)."""
 
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
@@ -200,6 +202,10 @@ class Context(RoomTexts):
         if user_id == self.event.sender and self.event.sender_name:
             return self.event.sender_name
         return super().name(user_id)
+
+    def refusal(self, err: UserError) -> str:
+        """The text of a refusal; every refusal may say ``{prefix}`` (what to type instead)."""
+        return self.t(err.key, **{"prefix": self.settings.prefix, **err.params})
 
     # -- answers ------------------------------------------------------------------------
     def _thread(self) -> str | None:
@@ -767,7 +773,7 @@ class Dispatcher:
             savepoint.rollback()
             ctx.db.info.clear()
             del ctx.sent[sent_before:]
-            ctx.reply(ctx.t(err.key, **err.params))
+            ctx.reply(ctx.refusal(err))
             return OUTCOME_ERROR
 
     # -- messages ----------------------------------------------------------------------------

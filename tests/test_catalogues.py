@@ -6,7 +6,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import commands
 from commands import build_registry, i18n
+from commands.core import Settings
+
+PREFIX = Settings().prefix
+# what a refusal that says what to type contains: a command with its prefix, or an example
+SAYS_WHAT_TO_TYPE = re.compile(
+    rf"{re.escape(PREFIX)}\w|\bex(?:emples?|amples?)\b|\bex\.|\be\.g\.|écris|\btype\b|essaie|\btry\b",
+    re.IGNORECASE,
+)
 
 
 def test_languages_have_the_same_keys_and_placeholders():
@@ -31,6 +40,28 @@ def test_every_key_used_in_the_code_exists():
         )
     missing = [k for k in used if k not in i18n.catalogue("fr")]
     assert not missing, missing
+
+
+def test_every_refusal_says_what_to_type():
+    """Every text a command can refuse with, in both languages, names a command or gives an
+    example (``{prefix}`` is filled in for every refusal)."""
+    keys: set[str] = set()
+    for path in Path(commands.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        keys |= set(
+            re.findall(r"""(?:UserError|Refusal)\(\s*["']([a-z_]+\.[a-z_.]+)["']""", source)
+        )
+    keys |= {k for k in i18n.catalogue("fr") if k.startswith(("grammar.amount.", "grammar.date."))}
+    keys -= {"grammar.amount.or"}
+    # reasons told inside another sentence, after a reaction or a message was removed
+    keys -= {"buckets.error.withdraw_closed", "buckets.error.withdraw_completed"}
+    assert len(keys) > 60
+    for lang in i18n.LANGUAGES:
+        for key in sorted(keys):
+            template = i18n.catalogue(lang)[key]
+            # {command} is the command itself, with its prefix (core.admin_only)
+            text = template.replace("{prefix}", PREFIX).replace("{command}", f"{PREFIX}tour")
+            assert SAYS_WHAT_TO_TYPE.search(text), (lang, key, template)
 
 
 def test_money_and_numbers_follow_the_language():

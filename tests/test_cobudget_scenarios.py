@@ -118,8 +118,8 @@ async def test_acceptance_round_of_300_two_buckets_one_funded_one_refunded(room,
     # a further 5 € is refused, with a short answer naming Bob, and counts for nothing
     answers = await room.react("bob", card_a, "💶")
     assert answers == [
-        "Bob : ⚠️ Le bucket #1 a atteint son maximum (150,00 €) : il ne prend plus rien. "
-        "Ta réaction 💶 ne compte pas."
+        "Bob : ta réaction 💶 ne compte pas. ⚠️ Le bucket #1 a atteint son maximum (150,00 €) : "
+        "il ne prend plus rien. Les autres : !buckets"
     ]
     # Carol funds B with 100 €
     await room.say("carol", "!financer 2 100€")
@@ -185,10 +185,10 @@ async def test_refused_reactions_name_the_person_and_count_for_nothing(room, eng
     card = await _card(room, "alice", "!bucket Lampe 100€")
     answers = await room.react("dave", card, "💶")
     assert len(answers) == 1
-    assert answers[0].startswith("Dave : ⚠️ Tu n'as pas de solde dans ce tour")
+    assert answers[0].startswith("Dave : ta réaction 💶 ne compte pas. ⚠️ Tu n'as pas de solde")
     answers = await room.react("bob", card, "💰")
-    assert answers[0].startswith("Bob : ⚠️ C'est plus que ton solde (10,00 €).")
-    assert "ne compte pas" in answers[0]
+    assert answers[0].startswith("Bob : ta réaction 💰 ne compte pas. ⚠️ C'est plus que ton solde")
+    assert "(10,00 €)" in answers[0]
     # the refused reaction's removal gives nothing back
     assert await room.unreact("bob", card, "💰") == []
     with Session(engine) as db:

@@ -626,8 +626,8 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     assert [n(a) for a in answers] == [
         conv.notifying(
             "bob",
-            "Bob : ⚠️ Le bucket #1 a atteint son maximum (150,00 €) : il ne prend plus rien. "
-            "Ta réaction 💶 ne compte pas.",
+            "Bob : ta réaction 💶 ne compte pas. ⚠️ Le bucket #1 a atteint son maximum "
+            "(150,00 €) : il ne prend plus rien. Les autres : !buckets",
         )
     ]
     # Carol gives B 100 €: 💰 20 €, then 80 € by command
@@ -660,5 +660,5 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     assert held == 15000 and held + sum(after.values()) == 30000
     # the round is closed: a reaction on the card now gives nothing
     answers = await conv.react("carol", card_a, "💶")
-    assert len(answers) == 1 and "Ta réaction 💶 ne compte pas" in answers[0], answers
+    assert len(answers) == 1 and "ta réaction 💶 ne compte pas" in answers[0], answers
     assert balances(engine) == after
