@@ -6,10 +6,16 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from commands import i18n
 from commands.core import Context, Registry, UserError
-from commands.grammar import fold, parse_duration, tokenize
+from commands.grammar import fold, parse_days, parse_duration, parse_int, tokenize
 from commands.render import lines, table
 
 FAMILY = "admin"
+# how far back a date without its year may go (``!reglages passé 2ans``), in days: a week at least,
+# so that "lundi" always passes; ten years at most
+PAST_WORDS = ("passe", "past", "recul", "dates")
+MIN_PAST_DAYS = 7
+MAX_PAST_DAYS = 3650
+MAX_ADMIN_LEVEL = 1_000_000  # Matrix power levels are usually 0-100
 
 
 def register(reg: Registry) -> None:
@@ -25,7 +31,10 @@ def register(reg: Registry) -> None:
             raise UserError("core.admin_only", command=f"{ctx.settings.prefix}langue")
         if wanted not in i18n.LANGUAGES:
             raise UserError(
-                "admin.error.language", lang=args.strip(), choices=", ".join(i18n.LANGUAGES)
+                "admin.error.language",
+                lang=args.strip(),
+                choices=", ".join(i18n.LANGUAGES),
+                prefix=ctx.settings.prefix,
             )
         before = ctx.room.language
         ctx.room.language = wanted
@@ -61,6 +70,10 @@ def register(reg: Registry) -> None:
                 [ctx.t("admin.setting.day"), ctx.duration(ctx.room.day_minutes)],
                 [ctx.t("admin.setting.max_entry"), ctx.duration(ctx.room.max_entry_minutes)],
                 [ctx.t("admin.setting.admin_level"), str(ctx.room.admin_level)],
+                [
+                    ctx.t("admin.setting.max_past_days"),
+                    ctx.t("admin.days", days=ctx.room.max_past_days),
+                ],
             ]
             ctx.reply(lines(ctx.t("admin.settings_title"), table(["", ""], rows)))
             return
@@ -68,6 +81,7 @@ def register(reg: Registry) -> None:
             raise UserError("core.admin_only", command=f"{ctx.settings.prefix}reglages")
         name = fold(tokens[0])
         value = " ".join(tokens[1:])
+        p = ctx.settings.prefix
         if name in ("journee", "jour", "day") and value:
             dur = parse_duration(value, ctx.room.day_minutes)
             if dur is None or dur.negative or not 0 < dur.minutes <= 24 * 60:
@@ -78,12 +92,28 @@ def register(reg: Registry) -> None:
             if dur is None or dur.negative or not 0 < dur.minutes <= 7 * 24 * 60:
                 raise UserError("admin.error.duration", value=value)
             _set(ctx, "max_entry_minutes", dur.minutes, ctx.duration(dur.minutes))
-        elif name in ("admin", "niveau-admin", "admin-level") and value.isdigit():
-            _set(ctx, "admin_level", int(value), value)
+        elif name in ("admin", "niveau-admin", "admin-level") and value:
+            level = parse_int(value, maximum=MAX_ADMIN_LEVEL)
+            if level is None:
+                raise UserError(
+                    "admin.error.admin_level", value=value, most=MAX_ADMIN_LEVEL, prefix=p
+                )
+            _set(ctx, "admin_level", level, str(level))
+        elif name in PAST_WORDS and value:
+            days = parse_days(value)
+            if days is None or not MIN_PAST_DAYS <= days <= MAX_PAST_DAYS:
+                raise UserError(
+                    "admin.error.past_days",
+                    value=value,
+                    least=MIN_PAST_DAYS,
+                    most=MAX_PAST_DAYS,
+                    prefix=p,
+                )
+            _set(ctx, "max_past_days", days, ctx.t("admin.days", days=days))
         elif name in ("devise", "currency") and len(value) == 3 and value.isalpha():
             _set(ctx, "currency", value.upper(), value.upper())
         else:
-            raise UserError("admin.error.setting", prefix=ctx.settings.prefix)
+            raise UserError("admin.error.setting", prefix=p)
 
 
 def _set(ctx: Context, field: str, value: object, shown: str) -> None:

@@ -15,6 +15,7 @@ who contributed to it, in the room, transparently.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,10 +32,13 @@ from commands.grammar import (
     match_amount,
     match_period,
     parse_duration,
+    parse_int,
+    parse_percent,
     tokenize,
 )
 from commands.i18n import format_hours, format_money, locale_of, t
 from commands.projects import find_project, resolve_project
+from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
 from commands.split import Rules, give_back, scale, split
 from storage.models import (
@@ -195,7 +199,8 @@ def _take_period(ctx: Context, tokens: list[str]) -> tuple[Period | None, list[s
     for i in range(len(tokens)):
         found = match_period(tokens, i, ctx.today)
         if found is not None:
-            return found.period, tokens[:i] + tokens[i + found.used :]
+            period = checked_period(found, " ".join(tokens[i : i + found.used]))
+            return period, tokens[:i] + tokens[i + found.used :]
     return None, tokens
 
 
@@ -210,21 +215,11 @@ def _amount(ctx: Context, tokens: list[str], start: int, usage: str) -> tuple[in
 
 
 def _check_amount(ctx: Context, amount: Amount, token: str) -> None:
+    check_amount(ctx, amount, token)
     if amount.negative or amount.cents <= 0:
         raise UserError("budget.error.amount", token=token)
     if amount.currency is not None and amount.currency != ctx.room.currency:
         raise UserError("budget.error.currency", token=token, currency=ctx.room.currency)
-
-
-def _percent_bp(token: str) -> int | None:
-    raw = token.strip().rstrip("%").strip().replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except ArithmeticError:
-        return None
-    if not value.is_finite():
-        return None
-    return int((value * 100).to_integral_value())
 
 
 # --------------------------------------------------------------------------- !budget
@@ -290,7 +285,7 @@ def create_envelope(
                 consumed += 1
             has_rules, i = True, i + 1 + consumed
         elif word in COMMONS_WORDS:
-            bp = _percent_bp(" ".join(tokens[i + 1 : i + 2]))
+            bp = parse_percent(" ".join(tokens[i + 1 : i + 2]))
             if bp is None or not 0 <= bp < 10000:
                 raise UserError("budget.error.commons", prefix=p)
             commons_bp, has_rules = bp, True
@@ -306,16 +301,18 @@ def create_envelope(
             min_minutes, has_rules = dur.minutes, True
             i += 2
         elif word in VALIDATIONS_WORDS:
-            value = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if not value.isdigit() or not 1 <= int(value) <= 100:
+            value = (
+                parse_int(tokens[i + 1], minimum=1, maximum=100) if i + 1 < len(tokens) else None
+            )
+            if value is None:
                 raise UserError("budget.error.validations", prefix=p)
-            validations = int(value)
+            validations = value
             i += 2
         elif amount is None and (found := match_amount(tokens, i)) is not None:
             _check_amount(ctx, found[0], " ".join(tokens[i : i + found[1]]))
             amount = found[0].cents
             i += found[1]
-        elif amount is None and tokens[i].lstrip("-−").replace(",", "").isdigit():
+        elif amount is None and re.fullmatch(r"[-−]?[0-9][0-9,]*", tokens[i]):
             raise UserError("budget.error.amount", token=tokens[i])
         else:
             raise UserError("budget.error.bad_token", token=tokens[i], prefix=p)
@@ -780,7 +777,7 @@ def give_back_command(ctx: Context, project: Project, tokens: list[str]) -> None
     elif words and words[0] in ("rien", "nothing", "0", "0%"):
         percent_bp = 0
     elif tokens and tokens[0].endswith("%"):
-        percent_bp = _percent_bp(tokens[0])
+        percent_bp = parse_percent(tokens[0])
         if percent_bp is None or not 0 <= percent_bp <= 10000:
             raise UserError("budget.error.give_usage", project=project.code, prefix=p)
     elif tokens and (found := match_amount(tokens, 0)) is not None:
@@ -846,7 +843,8 @@ def request_command(ctx: Context, args: str) -> None:
     if i < len(tokens) and match_amount(tokens, i) is None:
         found = match_period(tokens, i, ctx.today)
         if found is not None:
-            period, i = found.period, i + found.used
+            period = checked_period(found, " ".join(tokens[i : i + found.used]))
+            i += found.used
     env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != LIBRE:
         raise UserError("budget.error.request_proportional", project=project.code, prefix=p)
@@ -940,9 +938,10 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
 def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelope]:
     p = ctx.settings.prefix
     arg = token.strip().lstrip("#")
-    if not arg.isdigit():
+    number = parse_int(arg)
+    if number is None:
         raise UserError("budget.error.bad_request_id", token=token, prefix=p)
-    req = ctx.db.get(BudgetRequest, int(arg))
+    req = ctx.db.get(BudgetRequest, number)
     env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req else None
     if req is None or env is None or env.room_id != ctx.room.id or req.state != "active":
         raise UserError("budget.error.no_such_request", id=arg, prefix=p)

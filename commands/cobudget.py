@@ -10,7 +10,6 @@ never overspend a balance or overfill a bucket.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -38,9 +37,11 @@ from commands.grammar import (
     match_amount,
     match_date,
     mention_id,
+    parse_int,
     parse_period,
     tokenize,
 )
+from commands.refusals import check_amount, checked_date, checked_period
 from commands.render import Rich, esc, lines, table
 from storage.models import BotMessage, Room
 from storage.models.cobudget import (
@@ -519,6 +520,7 @@ def _amount(ctx: Context, tokens: list[str], i: int) -> tuple[Amount, int] | Non
     if found is None:
         return None
     amount, used = found
+    check_amount(ctx, amount, " ".join(tokens[i : i + used]))
     if amount.currency and amount.currency != ctx.room.currency:
         raise UserError(
             "buckets.error.currency", currency=amount.currency, room_currency=ctx.room.currency
@@ -550,10 +552,8 @@ def _deadline(ctx: Context, tokens: list[str], i: int) -> tuple[dt.date, int] | 
     found = match_date(tokens, i, ctx.today)
     if found is None:
         return None
-    day = found.day
-    said = " ".join(tokens[i : i + found.used])
-    explicit_year = re.search(r"\d{4}|\d{1,2}[/.]\d{1,2}[/.]\d{2}", said) is not None
-    if day < ctx.today and not explicit_year:
+    day = checked_date(found, " ".join(tokens[i : i + found.used]))
+    if day < ctx.today and not found.year_given:
         # "jusqu'au 31/01" said in December: next year's
         try:
             day = day.replace(year=day.year + 1)
@@ -808,9 +808,11 @@ def allocate_command(ctx: Context, args: str) -> None:
     first = fold(tokens[0])
     details: dict[str, Any] = {}
     if first in _HOURS_WORDS:
-        period = parse_period(" ".join(tokens[1:]), ctx.today) if len(tokens) > 1 else None
-        if period is None:
+        said = " ".join(tokens[1:])
+        asked = parse_period(said, ctx.today) if len(tokens) > 1 else None
+        if asked is None:
             raise UserError("buckets.usage.allocate_hours", prefix=p)
+        period = checked_period(asked, said)
         totals = contribution_totals(ctx.db, ctx.room.id, period.start, period.end)
         weights = {user: minutes for user, minutes, _ in totals.by_person if minutes > 0}
         if not weights:
@@ -920,8 +922,7 @@ def _plain(value: Any) -> Any:
 
 
 def _bucket_id(token: str) -> int | None:
-    raw = token.lstrip("#")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_int(token)
 
 
 def find_bucket(ctx: Context, token: str) -> Bucket:

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from commands.core import Context, Registry, UserError
 from commands.grammar import (
+    NEEDS_YEAR,
     Period,
     fold,
     is_mention,
@@ -18,10 +19,12 @@ from commands.grammar import (
     mention_id,
     month_period,
     parse_contrib,
+    parse_int,
     tokenize,
 )
 from commands.i18n import format_date
 from commands.projects import default_project, find_project, known_codes, resolve_project
+from commands.refusals import checked_period, date_refusal, needs_year
 from commands.render import Rich, esc, lines, table
 from storage.models import Contribution, Project
 from storage.queries import contribution_totals, list_contributions
@@ -53,13 +56,21 @@ def register(reg: Registry) -> None:
 
 def log_contribution(ctx: Context, args: str) -> None:
     parsed = parse_contrib(
-        args, today=ctx.today, known_codes=known_codes(ctx), day_minutes=ctx.room.day_minutes
+        args,
+        today=ctx.today,
+        known_codes=known_codes(ctx),
+        day_minutes=ctx.room.day_minutes,
+        max_past_days=ctx.room.max_past_days,
     )
     p = ctx.settings.prefix
     if parsed.error == "negative":
         raise UserError("contrib.error.negative", token=parsed.bad_token, prefix=p)
     if parsed.error == "missing_duration":
         raise UserError("contrib.error.missing_duration", prefix=p)
+    if parsed.error == NEEDS_YEAR and parsed.day is not None:
+        raise needs_year(ctx, parsed.bad_token or "", parsed.day)
+    if parsed.error is not None:
+        raise date_refusal(parsed.error, parsed.bad_token or "")
     assert parsed.minutes is not None and parsed.day is not None
     if parsed.minutes <= 0:
         raise UserError("contrib.error.zero", prefix=p)
@@ -184,9 +195,10 @@ def undo_command(ctx: Context, args: str) -> None:
         if contribution is None:
             raise UserError("contrib.error.nothing_to_undo", prefix=p)
     else:
-        if not arg.isdigit():
+        number = parse_int(arg)
+        if number is None:
             raise UserError("contrib.error.bad_id", token=args.strip(), prefix=p)
-        contribution = ctx.db.get(Contribution, int(arg))
+        contribution = ctx.db.get(Contribution, number)
         if contribution is None or contribution.room_id != ctx.room.id:
             raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
     ctx.reply(_remove(ctx, contribution, "contrib.removed"))
@@ -253,7 +265,7 @@ def parse_filters(ctx: Context, args: str) -> tuple[str | None, bool, Project | 
         if period is None:
             found = match_period(tokens, i, ctx.today)
             if found is not None:
-                period = found.period
+                period = checked_period(found, " ".join(tokens[i : i + found.used]))
                 i += found.used
                 continue
         if project is None and (tok.startswith("#") or find_project(ctx, tok) is not None):

@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from dateutil.parser import parse as parse_datetime
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 # --------------------------------------------------------------------------- text helpers
@@ -23,6 +22,26 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form: ``Février`` -> ``fevrier``."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def foreign_digits(text: str) -> bool:
+    """Whether ``text`` holds a digit other than 0-9 (``²``, ``٣``, ``３``, ``½``). Numbers are
+    written with 0-9 only: folding would turn ``²`` into ``2``, and ``int()`` reads ``٣``."""
+    return any(ch.isnumeric() and not "0" <= ch <= "9" for ch in text)
+
+
+_RE_INT = re.compile(r"#?([0-9]{1,18})")
+MAX_ID = 2**31 - 1  # numbers people type for a record (#12): what every database column holds
+
+
+def parse_int(text: str, *, maximum: int = MAX_ID, minimum: int = 0) -> int | None:
+    """A whole number written with 0-9 (``12``, ``#12``) between ``minimum`` and ``maximum``;
+    ``None`` for anything else (``²``, ``-1``, ``1.5``, 20 digits)."""
+    m = _RE_INT.fullmatch(text.strip())
+    if m is None:
+        return None
+    value = int(m.group(1))
+    return value if minimum <= value <= maximum else None
 
 
 _RE_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|«\s*([^»]*?)\s*»|(\S+)')
@@ -56,11 +75,11 @@ def join_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 # --------------------------------------------------------------------------- durations
 
-_NUM = r"\d{1,6}(?:[.,]\d{1,4})?"
+_NUM = r"[0-9]{1,6}(?:[.,][0-9]{1,4})?"
 _H_UNITS = r"h|hr|hrs|heure|heures|hour|hours"
 _M_UNITS = r"m|mn|min|mins|minute|minutes"
 _D_UNITS = r"j|d|jour|jours|day|days|jr|jrs"
-_RE_HM = re.compile(rf"^(\d{{1,4}})\s*(?:{_H_UNITS})\s*(\d{{1,2}})\s*(?:{_M_UNITS})?$")
+_RE_HM = re.compile(rf"^([0-9]{{1,4}})\s*(?:{_H_UNITS})\s*([0-9]{{1,2}})\s*(?:{_M_UNITS})?$")
 _RE_H = re.compile(rf"^({_NUM})\s*(?:{_H_UNITS})$")
 _RE_M = re.compile(rf"^({_NUM})\s*(?:{_M_UNITS})$")
 _RE_D = re.compile(rf"^({_NUM})\s*(?:{_D_UNITS})$")
@@ -87,6 +106,8 @@ def parse_duration(text: str, day_minutes: int = 7 * 60) -> Duration | None:
     Returns ``None`` when ``text`` is not a duration; a ``negative`` result for ``-2h`` so that
     the handler can say why it refuses it. Fractions are rounded to the nearest minute.
     """
+    if foreign_digits(text):
+        return None
     raw = fold(text.strip())
     negative = False
     if raw[:1] in "-−":
@@ -215,8 +236,19 @@ _RELATIVE_DAYS = {
     "tomorrow": -1,
     "apres-demain": -2,
 }
-_RE_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?$")
-_RE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# the days the bot reads: a year outside 1970-2999 is refused (dates, periods and deadlines stay
+# far from the limits of dates in Python and in the databases, and the totals start in 1970)
+EARLIEST_DAY = dt.date(1970, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+
+_RE_DMY = re.compile(r"^([0-9]{1,2})([/.])([0-9]{1,2})(?:[/.]([0-9]{2}|[0-9]{4}))?$")
+_RE_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_RE_DAY_NUMBER = re.compile(r"^([0-9]{1,2})(?:er|st|nd|rd|th)?$")
+_RE_YEAR = re.compile(r"[0-9]{4}")
+
+# what was wrong with something that looks like a date (``DateMatch.error``)
+IMPOSSIBLE = "impossible"  # 32/01, 29/02/2025, 31/04, 2026-13-01
+OUT_OF_RANGE = "out_of_range"  # a year before 1970 or after 2999
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -226,16 +258,31 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _dateutil_date(word: str) -> DateMatch | None:
-    """A full numeric date (``12/11/2026``, ``12.11.26``, ``2026-11-12``), day first."""
-    try:
-        return DateMatch(parse_datetime(word, dayfirst=not _RE_ISO.match(word)).date(), 1)
-    except (ValueError, OverflowError):
-        return None
+def _checked(year: int, month: int, day: int) -> tuple[dt.date | None, str | None]:
+    """The date, or why not: ``impossible`` (no such day in that month), ``out_of_range``."""
+    probe = _safe_date(year if 1 <= year <= 9999 else 2000, month, day)
+    if probe is None:
+        return None, IMPOSSIBLE
+    if not 1 <= year <= 9999 or not EARLIEST_DAY <= probe <= LATEST_DAY:
+        return None, OUT_OF_RANGE
+    return probe, None
+
+
+def _full_year(year: int, digits: int, today: dt.date) -> int:
+    """``26`` -> 2026: a two-digit year is the one closest to today's (50 years either way)."""
+    if digits == 4:
+        return year
+    full = today.year // 100 * 100 + year
+    if full > today.year + 49:
+        return full - 100
+    if full < today.year - 50:
+        return full + 100
+    return full
 
 
 def _latest_not_after(month: int, day: int, today: dt.date) -> dt.date | None:
-    """``12/11`` without a year: this year's, or last year's if this year's is still to come."""
+    """``12/11`` without a year: this year's, or last year's if this year's is still to come.
+    ``None`` if neither exists (``31/04``; ``29/02`` when neither year is a leap year)."""
     this_year = _safe_date(today.year, month, day)
     if this_year is not None and this_year <= today:
         return this_year
@@ -244,44 +291,92 @@ def _latest_not_after(month: int, day: int, today: dt.date) -> dt.date | None:
 
 @dataclass(frozen=True)
 class DateMatch:
-    day: dt.date
+    """A date read at some place in the tokens. ``day`` is ``None`` when what was written looks
+    like a date but is refused; ``error`` then says why (``IMPOSSIBLE``, ``OUT_OF_RANGE``)."""
+
+    day: dt.date | None
     used: int  # how many tokens it took
+    year_given: bool = False  # the year was written (``12/11/2025``, ``12 novembre 2025``)
+    error: str | None = None
+
+
+def _looks_like_a_date(sep: str, first: int, second: int, has_year: bool) -> bool:
+    """``32/01``, ``31/04``, ``12/13`` are dates written wrong; ``12.50`` or ``50/50`` are not
+    dates at all. A full date (with its year) always means a date; ``a/b`` when either number
+    could be a month (``12/13`` is a month first, which the bot does not read); ``a.b`` only when
+    the second could be the month."""
+    if has_year:
+        return True
+    if sep == "/":
+        return first <= 12 or second <= 12
+    return second <= 12
 
 
 def match_date(tokens: list[str], start: int, today: dt.date) -> DateMatch | None:
-    """A date starting at ``tokens[start]``: ``hier``, ``lundi``, ``12/11``, ``2026-11-12``,
-    ``12 novembre [2026]``, ``le 12/11``. Dates may be in the future; the caller decides."""
-    if start >= len(tokens):
+    """A date starting at ``tokens[start]``: ``hier``, ``lundi``, ``12/11``, ``12/11/2026``,
+    ``12.11.26``, ``2026-11-12``, ``12 novembre [2026]``, ``le 12/11``. Day first, always.
+
+    ``None`` when nothing there is a date; a match with an ``error`` when it looks like a date
+    that does not exist (``32/01``, ``29/02/2025``) or is out of range (year 1, year 9999).
+    Dates may be in the future; the caller decides."""
+    if start >= len(tokens) or foreign_digits(tokens[start]):
         return None
     word = fold(tokens[start]).strip(",;.")
-    offset = 0
     if word in ("le", "the", "on") and start + 1 < len(tokens):
         inner = match_date(tokens, start + 1, today)
-        return DateMatch(inner.day, inner.used + 1) if inner else None
+        if inner is None:
+            return None
+        return DateMatch(inner.day, inner.used + 1, inner.year_given, inner.error)
     if word in _RELATIVE_DAYS:
         return DateMatch(today - dt.timedelta(days=_RELATIVE_DAYS[word]), 1)
     if word in WEEKDAYS and len(word) > 3:
         # the most recent such weekday, today included
         return DateMatch(today + relativedelta(weekday=_WEEKDAY_OBJS[WEEKDAYS[word]](-1)), 1)
-    if _RE_ISO.match(word) or ((m := _RE_DMY.match(word)) and m.group(3)):
-        return _dateutil_date(word)
+    if m := _RE_ISO.match(word):
+        day, error = _checked(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return DateMatch(day, 1, True, error)
     if m := _RE_DMY.match(word):
-        day = _latest_not_after(int(m.group(2)), int(m.group(1)), today)
-        return DateMatch(day, 1) if day else None
+        d, sep, mo, year = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+        if not _looks_like_a_date(sep, d, mo, year is not None):
+            return None
+        if year is not None:
+            day, error = _checked(_full_year(int(year), len(year), today), mo, d)
+            return DateMatch(day, 1, True, error)
+        found = _latest_not_after(mo, d, today)
+        return DateMatch(found, 1, False, None if found else IMPOSSIBLE)
     # "12 novembre [2026]" / "1er mai"
-    num = re.match(r"^(\d{1,2})(?:er|st|nd|rd|th)?$", word)
+    num = _RE_DAY_NUMBER.match(word)
     if num and start + 1 < len(tokens):
         month_word = fold(tokens[start + 1]).strip(",;.")
         if month_word in MONTHS:
             mo = MONTHS[month_word]
             d = int(num.group(1))
-            if start + 2 < len(tokens) and re.fullmatch(r"\d{4}", tokens[start + 2]):
-                day = _safe_date(int(tokens[start + 2]), mo, d)
-                offset = 1
-            else:
-                day = _latest_not_after(mo, d, today)
-            return DateMatch(day, 2 + offset) if day else None
+            if start + 2 < len(tokens) and _RE_YEAR.fullmatch(tokens[start + 2]):
+                day, error = _checked(int(tokens[start + 2]), mo, d)
+                return DateMatch(day, 3, True, error)
+            found = _latest_not_after(mo, d, today)
+            return DateMatch(found, 2, False, None if found else IMPOSSIBLE)
     return None
+
+
+_DAY_UNITS = {
+    **dict.fromkeys(("j", "jr", "jrs", "jour", "jours", "d", "day", "days"), 1),
+    **dict.fromkeys(("sem", "semaine", "semaines", "w", "wk", "week", "weeks"), 7),
+    **dict.fromkeys(("mois", "month", "months"), 30),
+    **dict.fromkeys(("an", "ans", "annee", "annees", "y", "yr", "year", "years"), 365),
+}
+_RE_DAYS = re.compile(r"([0-9]{1,5})\s*([a-z]*)")
+
+
+def parse_days(text: str) -> int | None:
+    """A number of days: ``365``, ``90j``, ``730 jours``, ``2ans``, ``1 an``, ``6 mois`` (30 days
+    each), ``4 semaines``, ``2 years``. ``None`` for anything else."""
+    if foreign_digits(text):
+        return None
+    m = _RE_DAYS.fullmatch(fold(text.strip()))
+    if m is None or m.group(2) not in {"", *_DAY_UNITS}:
+        return None
+    return int(m.group(1)) * _DAY_UNITS.get(m.group(2), 1)
 
 
 # --------------------------------------------------------------------------- periods
@@ -303,7 +398,7 @@ class Period:
         return self.end - dt.timedelta(days=1)
 
 
-ALL_TIME = Period(dt.date(1970, 1, 1), dt.date(9999, 1, 1), "all")
+ALL_TIME = Period(EARLIEST_DAY, LATEST_DAY + dt.timedelta(days=1), "all")
 
 
 def month_period(year: int, month: int) -> Period:
@@ -348,15 +443,40 @@ _PERIOD_WORDS = {
 
 @dataclass(frozen=True)
 class PeriodMatch:
-    period: Period
+    """A period read at some place in the tokens. ``period`` is ``None`` when what was written
+    looks like a date or a month but is refused; ``error`` then says why (as for dates)."""
+
+    period: Period | None
     used: int
+    error: str | None = None
+
+
+def _year_period(year: int, used: int) -> PeriodMatch:
+    if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+        return PeriodMatch(None, used, OUT_OF_RANGE)
+    return PeriodMatch(Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), "year"), used)
+
+
+def _month_period(year: int, month: int, used: int) -> PeriodMatch:
+    if not 1 <= month <= 12:
+        return PeriodMatch(None, used, IMPOSSIBLE)
+    if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+        return PeriodMatch(None, used, OUT_OF_RANGE)
+    return PeriodMatch(month_period(year, month), used)
+
+
+def _refused(found: DateMatch, used: int) -> PeriodMatch:
+    return PeriodMatch(None, used, found.error)
 
 
 def match_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch | None:
     """A period starting at ``tokens[start]``: ``novembre [2026]``, ``ce mois``, ``semaine
     dernière``, ``2026``, ``2026-11``, ``11/2026``, ``du 01/11 au 15/11``, ``01/11-15/11``,
-    ``depuis 01/11``, or a single date (``hier``, ``12/11``)."""
-    if start >= len(tokens):
+    ``depuis 01/11``, or a single date (``hier``, ``12/11``).
+
+    ``None`` when nothing there is a period; a match with an ``error`` when it names a date or a
+    month that does not exist or is out of range (``32/01``, ``0000-01``, ``12/9999``)."""
+    if start >= len(tokens) or foreign_digits(tokens[start]):
         return None
     words = [fold(tok).strip(",;.") for tok in tokens[start:]]
     for size in (3, 2, 1):
@@ -366,25 +486,22 @@ def match_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch |
     word = words[0]
     if word in MONTHS and len(word) >= 3:
         month = MONTHS[word]
-        if len(words) > 1 and re.fullmatch(r"\d{4}", words[1]):
-            return PeriodMatch(month_period(int(words[1]), month), 2)
+        if len(words) > 1 and _RE_YEAR.fullmatch(words[1]):
+            return _month_period(int(words[1]), month, 2)
         year = today.year if month <= today.month else today.year - 1
         return PeriodMatch(month_period(year, month), 1)
-    if re.fullmatch(r"(19|20)\d{2}", word):
-        year = int(word)
-        return PeriodMatch(Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), "year"), 1)
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", word):
-        if 1 <= int(m.group(2)) <= 12:
-            return PeriodMatch(month_period(int(m.group(1)), int(m.group(2))), 1)
-        return None
-    if m := re.fullmatch(r"(\d{1,2})/(\d{4})", word):
-        if 1 <= int(m.group(1)) <= 12:
-            return PeriodMatch(month_period(int(m.group(2)), int(m.group(1))), 1)
-        return None
+    if re.fullmatch(r"(19|20)[0-9]{2}", word):
+        return _year_period(int(word), 1)
+    if m := re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", word):
+        return _month_period(int(m.group(1)), int(m.group(2)), 1)
+    if m := re.fullmatch(r"([0-9]{1,2})/([0-9]{4})", word):
+        return _month_period(int(m.group(2)), int(m.group(1)), 1)
     if word in ("du", "from", "depuis", "since", "entre", "between"):
         first = match_date(tokens, start + 1, today)
         if first is None:
             return None
+        if first.day is None:
+            return _refused(first, 1 + first.used)
         pos = start + 1 + first.used
         if pos < len(tokens) and fold(tokens[pos]) in (
             "au",
@@ -396,7 +513,9 @@ def match_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch |
             "and",
         ):
             second = match_date(tokens, pos + 1, today)
-            if second is None or second.day < first.day:
+            if second is not None and second.day is None:
+                return _refused(second, pos + 1 + second.used - start)
+            if second is None or second.day is None or second.day < first.day:
                 return None
             return PeriodMatch(
                 Period(first.day, second.day + dt.timedelta(days=1)), pos + 1 + second.used - start
@@ -406,10 +525,17 @@ def match_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch |
         left, _, right = tokens[start].partition("-")
         a = match_date([left], 0, today)
         b = match_date([right], 0, today)
-        if a and b and a.day <= b.day:
-            return PeriodMatch(Period(a.day, b.day + dt.timedelta(days=1)), 1)
+        if a and b:
+            if a.day is None:
+                return _refused(a, 1)
+            if b.day is None:
+                return _refused(b, 1)
+            if a.day <= b.day:
+                return PeriodMatch(Period(a.day, b.day + dt.timedelta(days=1)), 1)
     single = match_date(tokens, start, today)
-    if single:
+    if single is not None:
+        if single.day is None:
+            return _refused(single, single.used)
         return PeriodMatch(
             Period(single.day, single.day + dt.timedelta(days=1), "day"), single.used
         )
@@ -433,13 +559,16 @@ def _named_period(name: str, today: dt.date) -> Period:
     return ALL_TIME
 
 
-def parse_period(text: str, today: dt.date) -> Period | None:
-    """The whole of ``text`` as one period, or ``None``."""
+def parse_period(text: str, today: dt.date) -> PeriodMatch | None:
+    """The whole of ``text`` as one period: ``None`` if it is not one, a match with an ``error``
+    if it names a refused date or month (see ``match_period``)."""
     tokens = tokenize(text)
     if not tokens:
         return None
     found = match_period(tokens, 0, today)
-    return found.period if found and found.used == len(tokens) else None
+    if found is None or (found.error is None and found.used != len(tokens)):
+        return None
+    return found
 
 
 # --------------------------------------------------------------------------- amounts
@@ -455,48 +584,149 @@ _CURRENCY_SIGNS = {
     "£": "GBP",
     "gbp": "GBP",
 }
+_CUR = r"€|eur|euros?|\$|usd|chf|£|gbp"
 _RE_AMOUNT = re.compile(
-    r"^(?P<pre>€|eur|euros?|\$|usd|chf|£|gbp)?\s*"
+    rf"^(?P<pre>{_CUR})?\s*"
     r"(?P<sign>[-−+])?\s*"
-    r"(?P<int>\d{1,3}(?:[  \u202f.]\d{3})+|\d+)"
-    r"(?:(?P<sep>[.,€])(?P<frac>\d{1,2}))?\s*"
-    r"(?P<post>€|eur|euros?|\$|usd|chf|£|gbp)?$"
+    r"(?P<num>[0-9](?:[0-9]|[.,' ](?=[0-9]))*)"
+    r"(?:€(?P<cents>[0-9]{1,2}))?\s*"
+    rf"(?P<post>{_CUR})?$"
 )
+_RE_EXPONENT = re.compile(
+    rf"^(?:{_CUR})?\s*[-−+]?\s*[0-9]+(?:[.,][0-9]+)?e[-−+]?[0-9]+\s*(?:{_CUR})?$"
+)
+_GROUP_SEPARATORS = " '"  # only ever between thousands (folding makes no-break spaces spaces)
+
+# the largest amount the bot takes: ten million in any currency. Cents are 32-bit integer columns
+# on PostgreSQL (2 147 483 647 at most), and sums of many such amounts stay far within 64 bits.
+MAX_CENTS = 1_000_000_000
+
+# what was wrong with something written as an amount (``Amount.error``)
+AMBIGUOUS = "ambiguous"  # 1.500€: 1 500 € or 1,50 €?
+TOO_PRECISE = "too_precise"  # 0.001€: more than two decimals
+EXPONENT = "exponent"  # 1e3€
+TOO_BIG = "too_big"  # more than MAX_CENTS
 
 
 @dataclass(frozen=True)
 class Amount:
+    """An amount read from the text, in cents. When it is refused, ``error`` says why and
+    ``readings`` holds what it could mean (for ``AMBIGUOUS``: the thousands reading, then the
+    decimal one), so that every family asks the same question."""
+
     cents: int
     currency: str | None = None  # None when no currency was written
     negative: bool = False
+    error: str | None = None
+    readings: tuple[Decimal, ...] = ()
+
+
+def _grouped(groups: list[str]) -> bool:
+    """``1 500 000``: a first group of 1 to 3 digits, then groups of exactly 3 (or one group)."""
+    if len(groups) == 1:
+        return bool(groups[0])
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+
+
+def _read_number(num: str) -> tuple[int, str] | Amount | None:
+    """The whole part and the decimals written in ``num`` (digits and separators), or a refused
+    ``Amount`` (ambiguous, too precise), or ``None`` if it is no way of writing a number.
+
+    One ``.`` or ``,`` followed by three digits (``1.500``, ``2,000``) reads as thousands in one
+    language and as decimals in the other: refused, with both readings. Several separators say
+    which is which: ``1.500,50``, ``1,500.50``, ``1 000,50``, ``1.500.000``."""
+    groups = re.split(r"[.,' ]", num)
+    seps = re.findall(r"[.,' ]", num)
+    if not seps:
+        return int(num), ""
+    last = seps[-1]
+    if all(sep == last for sep in seps) and (last in _GROUP_SEPARATORS or len(seps) > 1):
+        # only thousands: 1 000, 1.500.000, 1,500,000
+        return (int("".join(groups)), "") if _grouped(groups) else None
+    if last in _GROUP_SEPARATORS:
+        return None  # a space after a decimal separator: 1,5 000
+    head, frac = groups[:-1], groups[-1]
+    if len(set(seps[:-1])) > 1 or (seps[:-1] and seps[0] == last) or not _grouped(head):
+        return None  # 1.500 000,5 · 12,5,0
+    whole = int("".join(head))
+    if len(frac) <= 2:
+        return whole, frac
+    if len(seps) == 1 and len(frac) == 3 and len(head[0]) <= 3 and head[0] != "0":
+        # 1.500 / 1,500: a thousand and a half, or one and a half?
+        readings = (Decimal(head[0] + frac), Decimal(f"{head[0]}.{frac}"))
+        return Amount(0, error=AMBIGUOUS, readings=readings)
+    return Amount(0, error=TOO_PRECISE, readings=(Decimal(f"{whole}.{frac}"),))
 
 
 def parse_amount(text: str) -> Amount | None:
-    """``12,50€``, ``12.50 €``, ``EUR 12``, ``12``, ``1 000 €``, ``12€50`` -> cents."""
-    raw = fold(text.strip()).replace("\u00a0", " ")
-    if not raw or len(raw) > 40:
+    """``12,50€``, ``12.50 €``, ``EUR 12``, ``12``, ``1 000 €``, ``1 000,50 €``, ``12€50``,
+    ``1.500,50 €`` -> cents.
+
+    ``None`` when ``text`` is not an amount; an ``Amount`` with an ``error`` when it is one that
+    could be misread: ``1.500€`` (``AMBIGUOUS``), ``0.001€`` (``TOO_PRECISE``), ``1e3€``
+    (``EXPONENT``), more than ten million (``TOO_BIG``). Never rounds, never guesses."""
+    if foreign_digits(text):
+        return None
+    raw = fold(text.strip()).replace("’", "'")
+    if not raw or len(raw) > 64:
         return None
     m = _RE_AMOUNT.match(raw)
-    if not m or (m.group("pre") and m.group("post")):
+    if not m:
+        if _RE_EXPONENT.match(raw):
+            return Amount(0, error=EXPONENT)
         return None
-    whole = int(re.sub(r"[  \u202f.]", "", m.group("int")))
-    frac = m.group("frac") or "0"
+    pre, post, cents_part = m.group("pre"), m.group("post"), m.group("cents")
+    if (pre and post) or (cents_part and (pre or post)):
+        return None  # €12€, 12€50€
+    unit = pre or post or ("€" if cents_part else None)
+    currency = _CURRENCY_SIGNS[unit] if unit else None
+    negative = m.group("sign") in ("-", "−")
+    read = _read_number(m.group("num"))
+    if read is None:
+        return None
+    if isinstance(read, Amount):
+        return Amount(0, currency, negative, read.error, read.readings)
+    whole, frac = read
+    if cents_part:
+        if frac:
+            return None  # 12,5€50
+        frac = cents_part
     cents = whole * 100 + int(frac.ljust(2, "0"))
-    if m.group("sep") == "€" and m.group("post"):
+    if cents > MAX_CENTS:
+        return Amount(0, currency, negative, TOO_BIG)
+    return Amount(cents, currency, negative)
+
+
+_RE_PERCENT = re.compile(r"([0-9]{1,3})(?:[.,]([0-9]{1,2}))?\s*%?")
+
+
+def parse_percent(text: str) -> int | None:
+    """A percentage in basis points: ``10%`` -> 1000, ``12,5 %`` -> 1250, ``0`` -> 0. At most
+    three digits and two decimals; ``None`` for anything else (``1e3%``, ``NaN``, ``٣%``)."""
+    m = _RE_PERCENT.fullmatch(text.strip())
+    if m is None:
         return None
-    unit = m.group("pre") or m.group("post") or ("€" if m.group("sep") == "€" else None)
-    return Amount(cents, _CURRENCY_SIGNS.get(unit) if unit else None, m.group("sign") in ("-", "−"))
+    return int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0"))
 
 
 def match_amount(tokens: list[str], start: int) -> tuple[Amount, int] | None:
-    """An amount at ``tokens[start]``, possibly split over two tokens (``12 €``, ``EUR 12``)."""
+    """An amount at ``tokens[start]``, possibly split over several tokens (``12 €``, ``EUR 12``,
+    ``1 000 €``, ``1 000 000,50 €``). A refused amount is still a match: the caller answers its
+    ``error``."""
     if start >= len(tokens):
         return None
     single = parse_amount(tokens[start])
-    for size in (3, 2):
+    for size in (5, 4, 3, 2):
         if start + size <= len(tokens):
             joined = parse_amount(" ".join(tokens[start : start + size]))
-            if joined and (single is None or joined.currency or joined.cents > single.cents):
+            if joined is None:
+                continue
+            if (
+                single is None
+                or joined.currency
+                or joined.error is not None
+                or joined.cents > single.cents
+            ):
                 return joined, size
     return (single, 1) if single else None
 
@@ -527,7 +757,9 @@ def is_tag(token: str) -> bool:
 
 @dataclass
 class ContribParse:
-    """What ``!contrib`` understood. ``error`` names the first problem (a message key suffix)."""
+    """What ``!contrib`` understood. ``error`` names the first problem (a message key suffix):
+    ``negative``, ``missing_duration``, a date's error (``IMPOSSIBLE``, ``OUT_OF_RANGE``), or
+    ``NEEDS_YEAR``; ``bad_token`` is what was written there."""
 
     minutes: int | None = None
     day: dt.date | None = None
@@ -540,17 +772,24 @@ class ContribParse:
     tokens: list[str] = field(default_factory=list)
 
 
+# a date without its year that is further back than the room allows (``Room.max_past_days``)
+NEEDS_YEAR = "needs_year"
+
+
 def parse_contrib(
     args: str,
     *,
     today: dt.date,
     known_codes: set[str] | frozenset[str] = frozenset(),
     day_minutes: int = 7 * 60,
+    max_past_days: int | None = None,
 ) -> ContribParse:
     """Read the arguments of ``!contrib``: ``[@user] <duration> [date] [#TAG|CODE] description``.
 
     The duration, date and project may be anywhere; the remaining words are the description.
-    ``known_codes`` are the room's project codes, folded. Never raises.
+    ``known_codes`` are the room's project codes, folded. A date that does not exist or is out of
+    range is an error, never a word of the description; so is a date without its year further
+    back than ``max_past_days``. Never raises.
     """
     spans = tokenize_spans(args)
     tokens = [tok for tok, _, _ in spans]
@@ -581,12 +820,20 @@ def parse_contrib(
                 result.minutes = dur.minutes
                 i += used
                 continue
-        if not result.day_given:
-            date = match_date(tokens, i, today)
-            if date is not None:
-                result.day, result.day_given = date.day, True
-                i += date.used
-                continue
+        date = match_date(tokens, i, today)
+        if date is not None and date.day is None:
+            # even after the date: a date that does not exist is never a word of the description
+            result.error, result.bad_token = date.error, " ".join(tokens[i : i + date.used])
+            return result
+        if not result.day_given and date is not None and date.day is not None:
+            too_old = max_past_days is not None and (today - date.day).days > max_past_days
+            if too_old and not date.year_given:
+                result.error, result.day = NEEDS_YEAR, date.day
+                result.bad_token = " ".join(tokens[i : i + date.used])
+                return result
+            result.day, result.day_given = date.day, True
+            i += date.used
+            continue
         if result.project_token is None:
             if is_tag(tok):
                 result.project_token = tok

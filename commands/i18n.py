@@ -87,6 +87,11 @@ def format_money(cents: int, currency: str = "EUR", lang: str = DEFAULT_LANGUAGE
     return format_currency(Decimal(cents) / 100, currency, locale=locale_of(lang))
 
 
+def format_amount(value: Decimal, currency: str = "EUR", lang: str = DEFAULT_LANGUAGE) -> str:
+    """An amount in units, never rounded: ``1.5`` -> ``1,50 €``, ``12.505`` -> ``12,505 €``."""
+    return format_currency(value, currency, locale=locale_of(lang), decimal_quantization=False)
+
+
 def format_date(day: dt.date, lang: str = DEFAULT_LANGUAGE, fmt: str = "medium") -> str:
     """A date for people: ``fmt`` is a Babel format (``short``, ``medium``, ``long`` or a pattern)."""
     return _babel_format_date(day, format=fmt, locale=locale_of(lang))

@@ -22,6 +22,7 @@ from commands import i18n
 from commands.core import Context, RecapScope, Registry, Settings, UserError
 from commands.grammar import Period, fold, month_period, parse_period, tokenize, week_period
 from commands.recap_chart import ChartData, render
+from commands.refusals import checked_period
 from commands.render import Rich, bold, esc, lines, plain, table
 from commands.schedules import (
     LAST_DAY,
@@ -66,7 +67,7 @@ def register(reg: Registry) -> None:
             found = parse_period(args, ctx.today)
             if found is None:
                 raise UserError("recap.error.period", text=args.strip(), prefix=ctx.settings.prefix)
-            period = found
+            period = checked_period(found, args.strip())
         out = build_recap(ctx.db, reg, ctx.room, period, ctx.settings, today=ctx.today)
         ctx.reply(out.rich)
         if out.chart is not None:

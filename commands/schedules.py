@@ -15,7 +15,15 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from commands.grammar import WEEKDAYS, Period, fold, month_period, week_period
+from commands.grammar import (
+    EARLIEST_DAY,
+    WEEKDAYS,
+    Period,
+    fold,
+    foreign_digits,
+    month_period,
+    week_period,
+)
 
 WEEKLY = "weekly"
 MONTHLY = "monthly"
@@ -42,7 +50,7 @@ FILLER_WORDS = (
 )
 
 _RE_TIME = re.compile(
-    r"^(?P<h>\d{1,2})(?:\s*(?:h|:|\.)\s*(?P<m>\d{2})?)?\s*(?P<ampm>am|pm)?$", re.IGNORECASE
+    r"^(?P<h>[0-9]{1,2})(?:\s*(?:h|:|\.)\s*(?P<m>[0-9]{2})?)?\s*(?P<ampm>am|pm)?$", re.IGNORECASE
 )
 
 
@@ -66,7 +74,7 @@ class Spec:
 
 def parse_time(text: str) -> tuple[int, int] | None:
     """``9h`` ``9h30`` ``09:00`` ``17h05`` ``9`` ``9am`` ``5pm`` ``5:30pm`` -> (hour, minute)."""
-    m = _RE_TIME.match(fold(text.strip()))
+    m = None if foreign_digits(text) else _RE_TIME.match(fold(text.strip()))
     if not m:
         return None
     hour, minute = int(m.group("h")), int(m.group("m") or 0)
@@ -91,8 +99,8 @@ def parse_month_day(text: str) -> int | None:
     word = fold(text.strip()).rstrip(".,")
     if word in LAST_WORDS:
         return LAST_DAY
-    m = re.fullmatch(r"(\d{1,2})(?:er|e|eme|st|nd|rd|th)?", word)
-    if not m:
+    m = re.fullmatch(r"([0-9]{1,2})(?:er|e|eme|st|nd|rd|th)?", word)
+    if not m or foreign_digits(text):
         return None
     day = int(m.group(1))
     return day if 1 <= day <= 28 else None
@@ -218,11 +226,14 @@ def covered_period(kind: str, local_day: dt.date) -> tuple[str, Period]:
 
 
 def previous_period(period: Period) -> Period:
-    """The period just before ``period``, of the same kind (or the same length)."""
+    """The period just before ``period``, of the same kind (or the same length); nothing comes
+    before the first day the bot reads (an empty period there)."""
+    if period.kind == "all" or period.start <= EARLIEST_DAY:
+        return Period(period.start, period.start, period.kind)
     if period.kind == "month":
         before = period.start - dt.timedelta(days=1)
         return month_period(before.year, before.month)
     if period.kind == "year":
         return Period(period.start.replace(year=period.start.year - 1), period.start, "year")
     length = period.end - period.start
-    return Period(period.start - length, period.start, period.kind)
+    return Period(max(period.start - length, EARLIEST_DAY), period.start, period.kind)
