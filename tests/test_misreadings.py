@@ -90,7 +90,7 @@ async def test_impossible_and_far_dates_are_refused_not_described(chat, engine):
         "!contrib 3h 32/01 atelier": "« 32/01 » n'est pas une date qui existe",
         "!contrib 3h 29/02/2025": "« 29/02/2025 » n'est pas une date qui existe",
         "!contrib 3h 31/04": "« 31/04 » n'est pas une date qui existe",
-        "!contrib 3h 12/13": "J'écris le jour avant le mois",
+        "!contrib 3h 12/13": "Le jour vient avant le mois",
         "!contrib 3h 01/01/0001": "je ne prends que les dates de 1970 à 2999",
         "!contribs 31/12/9999": "je ne prends que les dates de 1970 à 2999",
         "!recap 0000-01": "« 0000-01 » : je ne prends que les dates de 1970 à 2999",
