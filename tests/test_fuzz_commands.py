@@ -22,6 +22,7 @@ import importlib
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,9 @@ from commands import build_registry, i18n, recap
 from commands.core import OUTCOME_CRASH, OUTCOME_ERROR, Dispatcher, Queued, Settings
 from commands.events import Message, Role
 from storage import clock as process_clock
-from storage.db import make_engine, sqlite_url
+from storage.db import make_engine, open_database, sqlite_url
 from storage.models import ChatEvent
+from tests.postgres import PostgresServer
 from tests.test_catalogues import SAYS_WHAT_TO_TYPE
 
 NOW = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 in Paris
@@ -606,3 +608,30 @@ def test_every_command_and_family_is_fuzzed() -> None:
     families = {REGISTRY.by_name[name].family for name in COMMANDS}
     assert families == set(REGISTRY.families)
     assert {"ouvrir", "fermer", "je-donne", "planifier", "ajouter"} <= set(ALL_WORDS)
+
+
+@pytest.fixture(scope="module")
+def fuzz_pg(postgres_server: PostgresServer) -> Iterator[Engine]:
+    engine = open_database(postgres_server.new_database(f"fuzz{uuid.uuid4().hex[:12]}"))
+    with process_clock.using(lambda: NOW):
+        _build(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("room", "sender", "body"),
+    [
+        *KNOWN,
+        ("!fr", MEMBER, "!bucket Grand 10000000€"),
+        ("!fr", ADMIN, "!budget KPA 10 000 000,00 € octobre"),
+        ("!fr", MEMBER, "!contrib 2h \x00 \ud800 nul"),
+    ],
+)
+def test_inputs_that_once_crashed_are_answered_on_postgresql(
+    fuzz_pg: Engine, room: str, sender: str, body: str
+) -> None:
+    """The same on PostgreSQL, whose columns are narrower (32-bit cents) and stricter (no NUL)."""
+    out = check(fuzz_pg, Input(room, sender, body))
+    assert out.texts and out.command != OUTCOME_CRASH
