@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -18,8 +19,16 @@ from bot.app import build_runtime, setup_logging
 from bot.clock import install_default
 from bot.config import Config, ConfigError, check_database_url
 from bot.platforms import build_adapters, configured_platforms, load_checked, run_adapters
+from bot.private import (
+    OPEN_TO_OTHERS,
+    PRIVATE_UMASK,
+    private_dir,
+    report_tightened,
+    tighten_tree,
+)
+from bot.redact import redact
 from bot.scheduler import start_scheduler
-from storage.db import StorageError, open_database, safe_url
+from storage.db import StorageError, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
 
@@ -82,7 +91,7 @@ def _configuration_failed(problems: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        config, _ = load_checked(args.config)
+        config, platforms = load_checked(args.config)
     except ConfigError as err:
         return _configuration_failed(err.problems)
     db = getattr(args, "db", None)
@@ -97,22 +106,45 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"cagnotte: --now: {err}", file=sys.stderr)
         return EXIT_CONFIG
-    setup_logging(config.bot.log_level)
+    # whatever this process and the demo homeserver create is for their owner's eyes only
+    umask = os.umask(PRIVATE_UMASK)
+    handler = setup_logging(config.bot.log_level, secrets=config.secrets())
     try:
-        engine = _open_storage(config)
+        _warn_open_config(config)
+        engine = _open_storage(config, platforms)
         return _command(args, config, engine)
     except StorageError as err:
         log.debug("storage error", exc_info=err)
-        print(f"cagnotte: storage: {err}", file=sys.stderr)
+        print(f"cagnotte: storage: {redact(str(err))}", file=sys.stderr)
         return EXIT_STORAGE
+    finally:
+        handler.flush()
+        logging.getLogger().removeHandler(handler)
+        os.umask(umask)
 
 
-def _open_storage(config: Config) -> Engine:
-    """The data directory, then the database, migrated and checked writable. Raises
-    ``StorageError``."""
+def _warn_open_config(config: Config) -> None:
+    """A configuration file that holds secrets should be readable by its owner only."""
+    if config.path is None:
+        return
+    held = config.secrets_in_file()
+    with contextlib.suppress(OSError):
+        if held and config.path.stat().st_mode & OPEN_TO_OTHERS:
+            log.warning(
+                "%s holds %s and other users can read it: chmod 600 %s, or put them in "
+                "environment variables (CAGNOTTE_<SECTION>_<KEY>)",
+                config.path,
+                ", ".join(held),
+                config.path,
+            )
+
+
+def _open_storage(config: Config, platforms: dict[str, Any]) -> Engine:
+    """The data directory (0700, files in it tightened to their owner), then the database,
+    migrated and checked writable. Raises ``StorageError``."""
     data_dir = Path(config.bot.data_dir)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
     except OSError as err:
         reason = err.strerror or str(err)
         if isinstance(err, FileExistsError | NotADirectoryError):
@@ -122,6 +154,16 @@ def _open_storage(config: Config) -> Engine:
         ) from err
     if not os.access(data_dir, os.W_OK | os.X_OK):
         raise StorageError(f"cannot write in the data directory {data_dir} ([bot] data_dir)")
+    targets: list[Path] = [data_dir]
+    db_file = sqlite_file(config.database_url)
+    if db_file is not None:
+        targets += [
+            db_file.with_name(db_file.name + end) for end in ("", "-wal", "-shm", "-journal")
+        ]
+    matrix = platforms.get("matrix")
+    if matrix is not None and matrix.store_path:
+        targets.append(Path(matrix.store_path))
+    report_tightened(tighten_tree(targets))
     return open_database(config.database_url)
 
 
