@@ -6,23 +6,56 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
 from bot.clock import install_default
-from bot.config import Config, ConfigError, load_config
-from bot.scheduler import SchedulerSettings, start_scheduler
+from bot.config import Config, ConfigError, check_database_url
+from bot.platforms import build_adapters, configured_platforms, load_checked, run_adapters
+from bot.private import (
+    OPEN_TO_OTHERS,
+    PRIVATE_UMASK,
+    private_dir,
+    report_tightened,
+    tighten_tree,
+)
+from bot.redact import redact
+from bot.scheduler import start_scheduler
+from storage.db import StorageError, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # stopped by an error (the log says which)
+EXIT_CONFIG = 2  # a bad setting (the message names it), or a bad option
+EXIT_AUTH = 3  # a chat server refused the bot's credentials
+EXIT_STORAGE = 4  # the database or the data directory cannot be used
+
+EPILOG = """codes de sortie / exit codes:
+  0  arrêt normal / stopped normally
+  1  arrêté par une erreur (voir le journal) / stopped by an error (see the log)
+  2  configuration invalide : le message nomme le réglage / bad configuration: the message
+     names the setting, the value and what is expected
+  3  un serveur de chat a refusé les identifiants du bot / a chat server refused the bot's
+     credentials (token, password)
+  4  base de données ou dossier de données inutilisable / the database or the data directory
+     cannot be created, opened or written
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cagnotte",
         description="Bot de contributions et de cobudget pour les collectifs (Matrix, Mattermost, console).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "-c", "--config", help="fichier de configuration TOML (défaut : ./config.toml s'il existe)"
@@ -49,35 +82,105 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configuration_failed(problems: list[str]) -> int:
+    for problem in problems:
+        print(f"cagnotte: configuration: {problem}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        config = load_config(args.config)
-        SchedulerSettings.from_config(config)  # a bad [recap] section is said here, not later
+        config, platforms = load_checked(args.config)
     except ConfigError as err:
-        print(f"cagnotte: configuration: {err}", file=sys.stderr)
-        return 2
+        return _configuration_failed(err.problems)
+    db = getattr(args, "db", None)
+    if db:
+        try:
+            config.database.url = check_database_url(db)
+        except ValueError as err:
+            print(f"cagnotte: --db: {err.args[0].removeprefix('is ')}", file=sys.stderr)
+            return EXIT_CONFIG
     try:
         install_default(args.now)
     except ValueError as err:
         print(f"cagnotte: --now: {err}", file=sys.stderr)
-        return 2
-    setup_logging(config.bot.log_level)
+        return EXIT_CONFIG
+    # whatever this process and the demo homeserver create is for their owner's eyes only
+    umask = os.umask(PRIVATE_UMASK)
+    handler = setup_logging(config.bot.log_level, secrets=config.secrets())
+    try:
+        _warn_open_config(config)
+        engine = _open_storage(config, platforms)
+        return _command(args, config, engine)
+    except StorageError as err:
+        log.debug("storage error", exc_info=err)
+        print(f"cagnotte: storage: {redact(str(err))}", file=sys.stderr)
+        return EXIT_STORAGE
+    finally:
+        handler.flush()
+        logging.getLogger().removeHandler(handler)
+        os.umask(umask)
+
+
+def _warn_open_config(config: Config) -> None:
+    """A configuration file that holds secrets should be readable by its owner only."""
+    if config.path is None:
+        return
+    held = config.secrets_in_file()
+    with contextlib.suppress(OSError):
+        if held and config.path.stat().st_mode & OPEN_TO_OTHERS:
+            log.warning(
+                "%s holds %s and other users can read it: chmod 600 %s, or put them in "
+                "environment variables (CAGNOTTE_<SECTION>_<KEY>)",
+                config.path,
+                ", ".join(held),
+                config.path,
+            )
+
+
+def _open_storage(config: Config, platforms: dict[str, Any]) -> Engine:
+    """The data directory (0700, files in it tightened to their owner), then the database,
+    migrated and checked writable. Raises ``StorageError``."""
+    data_dir = Path(config.bot.data_dir)
+    try:
+        private_dir(data_dir)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        if isinstance(err, FileExistsError | NotADirectoryError):
+            reason = "a file is in the way"
+        raise StorageError(
+            f"cannot create the data directory {data_dir} ([bot] data_dir): {reason}"
+        ) from err
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise StorageError(f"cannot write in the data directory {data_dir} ([bot] data_dir)")
+    targets: list[Path] = [data_dir]
+    db_file = sqlite_file(config.database_url)
+    if db_file is not None:
+        targets += [
+            db_file.with_name(db_file.name + end) for end in ("", "-wal", "-shm", "-journal")
+        ]
+    matrix = platforms.get("matrix")
+    if matrix is not None and matrix.store_path:
+        targets.append(Path(matrix.store_path))
+    report_tightened(tighten_tree(targets))
+    return open_database(config.database_url)
+
+
+def _command(args: argparse.Namespace, config: Config, engine: Engine) -> int:
     command = args.command or "run"
     if command == "migrate":
-        build_runtime(config)
-        print(f"database ready: {config.database_url}")
-        return 0
+        engine.dispose()
+        print(f"database ready: {safe_url(config.database_url)}")
+        return EXIT_OK
     if command == "console":
-        if args.db:
-            config.database.url = args.db
-        return _run_console(config, args.user, args.room)
-    return _run(config)
+        return _run_console(config, engine, args.user, args.room)
+    return _run(config, engine)
 
 
-def _run_console(config: Config, user: str | None, room: str | None) -> int:
+def _run_console(config: Config, engine: Engine, user: str | None, room: str | None) -> int:
     async def go() -> None:
-        runtime = build_runtime(config)
+        runtime = build_runtime(config, engine)
         adapter = ConsoleAdapter(
             user=user or config.console.user,
             room=room or config.console.room,
@@ -97,33 +200,23 @@ def _run_console(config: Config, user: str | None, room: str | None) -> int:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(go())
-    return 0
+    return EXIT_OK
 
 
-EXIT_AUTH = 3  # a chat server refused the bot's credentials
-
-
-def _run(config: Config) -> int:
+def _run(config: Config, engine: Engine) -> int:
     """Run on the configured platforms; with none, the local Matrix demo (or the console when
     Synapse is not installed)."""
-    from bot.platforms import build_adapters, configured_platforms
-
     if not configured_platforms(config):
-        return _run_demo(config)
-    try:
-        adapters = build_adapters(config)
-    except (ValueError, ConfigError) as err:
-        print(f"cagnotte: configuration: {err}", file=sys.stderr)
-        return 2
-    return _serve(config, adapters)
+        return _run_demo(config, engine)
+    return _serve(config, build_adapters(config), engine)
 
 
-def _serve(config: Config, adapters: list[Adapter]) -> int:
+def _serve(config: Config, adapters: list[Adapter], engine: Engine) -> int:
+    from bot.adapters.matrix import MatrixFatal
     from bot.mattermost.client import MattermostAuthError
-    from bot.platforms import run_adapters
 
     try:
-        asyncio.run(run_adapters(config, adapters))
+        asyncio.run(run_adapters(config, adapters, engine))
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     except MattermostAuthError as err:
@@ -133,13 +226,24 @@ def _serve(config: Config, adapters: list[Adapter]) -> int:
             err,
         )
         return EXIT_AUTH
+    except MatrixFatal as err:
+        log.error(
+            "the Matrix homeserver refused the bot's credentials (%s): check [matrix] user_id "
+            "and password or access_token (or CAGNOTTE_MATRIX_PASSWORD / "
+            "CAGNOTTE_MATRIX_ACCESS_TOKEN)",
+            err,
+        )
+        return EXIT_AUTH
+    except StorageError:
+        raise
     except Exception as err:
         log.error("stopped: %s", err)
-        return 1
-    return 0
+        log.debug("what stopped the bot", exc_info=err)
+        return EXIT_ERROR
+    return EXIT_OK
 
 
-def _run_demo(config: Config) -> int:
+def _run_demo(config: Config, engine: Engine) -> int:
     from bot.adapters.matrix import MatrixAdapter
     from bot.matrix import demo
     from bot.matrix.synapse import synapse_python
@@ -150,12 +254,12 @@ def _run_demo(config: Config) -> int:
             "démarrage de la console.",
             file=sys.stderr,
         )
-        return _run_console(config, None, None)
+        return _run_console(config, engine, None, None)
     print("Démarrage d'un serveur Matrix local (Synapse) sur 127.0.0.1…", file=sys.stderr)
     server, settings, state = demo.prepare(config.bot.data_dir)
     try:
         print(demo.instructions(server, state), flush=True)
-        return _serve(config, [MatrixAdapter(settings)])
+        return _serve(config, [MatrixAdapter(settings)], engine)
     finally:
         server.stop()
         print("Synapse arrêté / stopped.", file=sys.stderr)

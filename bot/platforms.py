@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+from typing import Any
+
+from sqlalchemy.engine import Engine
 
 from bot.adapters.base import Adapter
 from bot.app import build_runtime
-from bot.config import Config
-from bot.scheduler import start_scheduler
+from bot.config import Config, ConfigError, read_config
+from bot.scheduler import SchedulerSettings, start_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -22,27 +26,80 @@ def configured_platforms(config: Config) -> list[str]:
     return [name for name in PLATFORMS if config.section(name)]
 
 
+def platform_settings(config: Config) -> dict[str, Any]:
+    """The checked settings of each configured platform. Raises ``ConfigError`` naming every bad
+    setting of every section."""
+    from bot.adapters.mattermost import MattermostSettings
+    from bot.matrix.settings import MatrixSettings
+
+    out: dict[str, Any] = {}
+    problems: list[str] = []
+    for name in configured_platforms(config):
+        try:
+            if name == "matrix":
+                out[name] = MatrixSettings.from_section(config.section(name), config.bot.data_dir)
+            else:
+                out[name] = MattermostSettings.from_section(config.section(name))
+        except ConfigError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ConfigError(*problems)
+    return out
+
+
+def check_configuration(config: Config) -> dict[str, Any]:
+    """Check the sections ``load_config`` leaves to their owners (``[recap]`` and the platforms);
+    returns the platforms' settings. Raises ``ConfigError`` with every problem found."""
+    problems: list[str] = []
+    try:
+        SchedulerSettings.from_config(config)
+    except ConfigError as err:
+        problems.extend(err.problems)
+    try:
+        settings = platform_settings(config)
+    except ConfigError as err:
+        problems.extend(err.problems)
+    if problems:
+        raise ConfigError(*problems)
+    return settings
+
+
+def load_checked(
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[Config, dict[str, Any]]:
+    """The configuration and the platforms' settings, every section checked: raises
+    ``ConfigError`` with every problem of every section."""
+    config, problems = read_config(path)
+    try:
+        platforms = check_configuration(config)
+    except ConfigError as err:
+        problems.extend(err.problems)
+    if problems:
+        raise ConfigError(*problems)
+    return config, platforms
+
+
 def build_adapters(config: Config) -> list[Adapter]:
-    """One adapter per configured platform. Raises ``ValueError`` for a bad section."""
+    """One adapter per configured platform. Raises ``ConfigError`` for a bad section."""
     adapters: list[Adapter] = []
-    if config.section("matrix"):
+    settings = platform_settings(config)
+    if "matrix" in settings:
         from bot.adapters.matrix import MatrixAdapter
-        from bot.matrix.settings import MatrixSettings
 
-        settings = MatrixSettings.from_section(config.section("matrix"), config.bot.data_dir)
-        adapters.append(MatrixAdapter(settings))
-    if config.section("mattermost"):
-        from bot.adapters.mattermost import MattermostAdapter, MattermostSettings
+        adapters.append(MatrixAdapter(settings["matrix"]))
+    if "mattermost" in settings:
+        from bot.adapters.mattermost import MattermostAdapter
 
-        adapters.append(
-            MattermostAdapter(MattermostSettings.from_section(config.section("mattermost")))
-        )
+        adapters.append(MattermostAdapter(settings["mattermost"]))
     return adapters
 
 
-async def run_adapters(config: Config, adapters: list[Adapter]) -> None:
-    """Run the adapters with one runtime until one of them stops, Ctrl-C or SIGTERM."""
-    runtime = build_runtime(config)
+async def run_adapters(
+    config: Config, adapters: list[Adapter], engine: Engine | None = None
+) -> None:
+    """Run the adapters with one runtime (on ``engine``, else on the configured database) until
+    one of them stops, Ctrl-C or SIGTERM."""
+    runtime = build_runtime(config, engine)
     for adapter in adapters:
         runtime.add_adapter(adapter)
     main = asyncio.current_task()

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 from sqlmodel import Session
 
+from bot.config import STRICT, build_section
 from commands.recap import check_due, enabled_schedules
 from commands.schedules import LAST_DAY, MONTHLY, Spec
 
@@ -35,29 +37,19 @@ log = logging.getLogger(__name__)
 Key = tuple[str, str]  # (room id, kind)
 
 
-@dataclass
+@dataclass(config=STRICT)
 class SchedulerSettings:
     """The ``[recap]`` section of the configuration."""
 
-    grace_hours: float = 12.0  # a recap missed while the bot was down is posted this late at most
-    poll_seconds: float = 30.0  # how often schedule changes are looked for
+    # a recap missed while the bot was down is posted this late at most (up to a year)
+    grace_hours: Annotated[float, Field(ge=0, le=366 * 24)] = 12.0
+    # how often schedule changes are looked for (up to a day)
+    poll_seconds: Annotated[float, Field(gt=0, le=24 * 3600)] = 30.0
 
     @classmethod
     def from_config(cls, config: Config) -> SchedulerSettings:
-        from bot.config import ConfigError
-
-        out = cls()
-        known = {f.name for f in fields(cls)}
-        for key, value in config.section("recap").items():
-            if key not in known:
-                raise ConfigError(f"[recap] {key}: unknown setting")
-            try:
-                setattr(out, key, float(value))
-            except (TypeError, ValueError) as err:
-                raise ConfigError(f"[recap] {key}: a number is expected") from err
-        if out.grace_hours < 0 or out.poll_seconds <= 0:
-            raise ConfigError("[recap] grace_hours must be >= 0 and poll_seconds > 0")
-        return out
+        """Raises ``bot.config.ConfigError`` for a bad ``[recap]`` section."""
+        return build_section(cls, "recap", config.section("recap"))
 
 
 def cron_trigger(spec: Spec, tz: str) -> CronTrigger:

@@ -7,6 +7,9 @@ PostgreSQL is used when the URL says so. The schema is created and upgraded by A
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +18,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from alembic.util import CommandError
+from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -28,20 +33,54 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).expanduser()}"
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Build an engine for ``url``; SQLite files get WAL, foreign keys and immediate writes."""
+class StorageError(Exception):
+    """The database cannot be opened or written; the message says which one and why (with no
+    password)."""
+
+
+def safe_url(url: str) -> str:
+    """``url`` with its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (``None``: in memory, or a ``file:`` URI left to SQLite)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file's folder (0700) and the empty file (0600) before SQLite opens
+    it: SQLite gives its ``-wal`` and ``-shm`` files the database file's mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(
+            errno.EISDIR, "a folder is where the database file should be", str(path)
+        )
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine for ``url``; SQLite files get WAL, foreign keys and immediate writes.
+    Statement parameters never appear in logs or error messages (they can hold tokens)."""
     if url.startswith("sqlite"):
-        if url not in ("sqlite://", "sqlite:///:memory:"):
-            db_path = url.split("///", 1)[1]
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(url)
+        if path is not None:
+            _create_private(path)
         engine = create_engine(
             url,
-            echo=echo,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
         )
         _configure_sqlite(engine)
         return engine
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": True}
     if url.startswith("postgresql") and "+psycopg" not in url.split("://", 1)[0]:
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     return create_engine(url, **kwargs)
@@ -87,11 +126,36 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "heads")
 
 
-def open_database(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine and run the migrations: the one way the program opens a database."""
-    engine = make_engine(url, echo=echo)
-    migrate(engine)
+def open_database(url: str) -> Engine:
+    """Create the engine, run the migrations and make sure the database can be written: the one
+    way the program opens a database. Raises ``StorageError`` when it cannot be used."""
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+        _check_writable(engine)
+    except (OSError, ImportError, SQLAlchemyError, CommandError) as err:
+        raise StorageError(f"cannot use the database {safe_url(url)}: {_reason(err)}") from err
     return engine
+
+
+def _check_writable(engine: Engine) -> None:
+    """A write that changes nothing: a read-only file or role fails here, not at the first
+    command. (Migrations write nothing on an up-to-date database.)"""
+    with transaction(engine) as session:
+        session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, DBAPIError) and err.orig is not None:
+        reason = " ".join(line.strip() for line in str(err.orig).splitlines() if line.strip())
+        if "readonly" in reason or "unable to open" in reason:
+            reason += " (the user running the bot must be able to write the file and its folder)"
+        return reason
+    if isinstance(err, OSError) and err.strerror:
+        return f"{err.strerror}: {err.filename}" if err.filename else err.strerror
+    if isinstance(err, ImportError) and "psycopg" in str(err):
+        return "PostgreSQL needs the postgres extra: pip install 'cagnotte[postgres]'"
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
 @contextmanager

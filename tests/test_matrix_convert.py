@@ -272,22 +272,26 @@ def test_settings_need_credentials_and_reject_unknown_keys():
     )
     assert ok.homeserver == "https://m.example.org" and ok.store_path.endswith("matrix-store")
     with pytest.raises(MatrixConfigError):
-        MatrixSettings.from_section({"homeserver": "h", "user_id": BOT}, "d")
+        MatrixSettings.from_section({"homeserver": "https://h", "user_id": BOT}, "d")
     with pytest.raises(MatrixConfigError):
-        MatrixSettings.from_section({"homeserver": "h", "user_id": BOT, "pasword": "x"}, "d")
+        MatrixSettings.from_section(
+            {"homeserver": "https://h", "user_id": BOT, "pasword": "x"}, "d"
+        )
 
 
-def test_settings_from_environment_text_get_their_types():
-    s = MatrixSettings.from_section(
-        {
-            "homeserver": "h",
-            "user_id": BOT,
-            "access_token": "t",
-            "encryption": "false",
-            "admin_level": "75",
-            "allowed_inviters": "@a:x, @b:x",
-        }
-    )
+def test_settings_from_environment_text_get_their_types(monkeypatch):
+    from bot.config import Config
+
+    for key, value in {
+        "HOMESERVER": "https://h.example.org",
+        "USER_ID": BOT,
+        "ACCESS_TOKEN": "t",
+        "ENCRYPTION": "false",
+        "ADMIN_LEVEL": "75",
+        "ALLOWED_INVITERS": "@a:x, @b:x",
+    }.items():
+        monkeypatch.setenv(f"CAGNOTTE_MATRIX_{key}", value)
+    s = MatrixSettings.from_section(Config().section("matrix"))
     assert (s.encryption, s.admin_level, s.allowed_inviters) == (False, 75, ["@a:x", "@b:x"])
 
 

@@ -42,10 +42,12 @@ from nio import (
 )
 from sqlmodel import Session
 
+from bot import redact
 from bot.adapters.base import DeliveryError, Outgoing
 from bot.matrix import convert
 from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
+from bot.private import private_dir
 from commands.events import Message
 from storage.clock import now as clock_now
 from storage.models import MatrixAccount, Room
@@ -73,10 +75,9 @@ class MatrixAdapter:
             # nio logs every state event at INFO and dumps schemas for odd events; this adapter
             # logs what matters (joins, skipped events, reconnections) itself
             logging.getLogger("nio").setLevel(logging.ERROR)
+        redact.register(settings.password, settings.access_token)
         if settings.encryption:
-            from pathlib import Path
-
-            Path(settings.store_path).mkdir(parents=True, exist_ok=True)
+            private_dir(settings.store_path)  # the encryption keys: for the owner only
         self.client = AsyncClient(
             settings.homeserver,
             settings.user_id,
@@ -149,6 +150,8 @@ class MatrixAdapter:
         """Log in (or restore the saved session); returns the saved sync position."""
         s = self.settings
         row = await self.runtime.run_db(self._load_account)
+        if row is not None:
+            redact.register(row.access_token)
         if row and row.access_token and row.device_id:
             self.client.restore_login(self.user_id, row.device_id, row.access_token)
             self.txn_prefix = row.txn_prefix
@@ -170,6 +173,7 @@ class MatrixAdapter:
             )
             if not isinstance(resp, LoginResponse):
                 raise MatrixFatal(f"login refused for {self.user_id}: {resp}")
+            redact.register(resp.access_token)
             log.info("logged in as %s (device %s)", self.user_id, resp.device_id)
         await self.runtime.run_db(
             lambda: self._store_account(
@@ -269,6 +273,7 @@ class MatrixAdapter:
             )
             if not isinstance(resp2, LoginResponse):
                 raise MatrixFatal(f"login refused for {self.user_id}: {resp2}")
+            redact.register(resp2.access_token)
             await self.runtime.run_db(
                 lambda: self._store_account(
                     device_id=self.client.device_id, access_token=self.client.access_token

@@ -21,12 +21,14 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from bot.adapters.base import DeliveryError, Outgoing
+from bot.config import STRICT, ConfigError, HttpUrl, Text, build_section
 from bot.mattermost.client import (
     Backoff,
     Event,
@@ -51,30 +53,27 @@ _MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
 _USER_REF = re.compile(r"@([a-z0-9]{26})(?![a-z0-9])")  # a user reference: "@" and a user id
 
 
-@dataclass
+@dataclass(config=STRICT)
 class MattermostSettings:
-    url: str
-    token: str
+    url: HttpUrl
+    token: Text
     team: str = ""  # team name: its channels are watched for missed posts after a restart
-    ping_interval: float = 30.0
-    min_backoff: float = 3.0
-    max_backoff: float = 300.0
-    jitter: float = 2.0
-    role_cache_seconds: float = 60.0
+    ping_interval: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    min_backoff: Annotated[float, Field(ge=0, le=3600)] = 3.0
+    max_backoff: Annotated[float, Field(gt=0, le=24 * 3600)] = 300.0
+    jitter: Annotated[float, Field(ge=0, le=3600)] = 2.0
+    role_cache_seconds: Annotated[float, Field(ge=0, le=24 * 3600)] = 60.0
 
     @classmethod
     def from_section(cls, data: dict[str, Any]) -> MattermostSettings:
-        known = set(cls.__dataclass_fields__)
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"[mattermost] {', '.join(sorted(unknown))}: unknown setting")
-        if not data.get("url") or not data.get("token"):
-            raise ValueError("[mattermost] needs url and token (CAGNOTTE_MATTERMOST_TOKEN)")
-        values = dict(data)
-        for key in ("ping_interval", "min_backoff", "max_backoff", "jitter", "role_cache_seconds"):
-            if key in values:
-                values[key] = float(values[key])
-        return cls(**values)
+        """Raises ``bot.config.ConfigError`` naming every bad setting."""
+        settings = build_section(cls, "mattermost", data)
+        if settings.max_backoff < settings.min_backoff:
+            raise ConfigError(
+                f"[mattermost] max_backoff: {settings.max_backoff} is too small (at least "
+                f"min_backoff, {settings.min_backoff}, is expected)"
+            )
+        return settings
 
 
 class _Lru(OrderedDict[str, Any]):

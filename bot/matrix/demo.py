@@ -8,8 +8,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from bot import redact
 from bot.matrix.settings import MatrixSettings
 from bot.matrix.synapse import Synapse
+from bot.private import write_private
 
 BOT_NAME = "cagnotte"
 DEMO_NAME = "demo"
@@ -28,8 +30,11 @@ def prepare(data_dir: str) -> tuple[Synapse, MatrixSettings, dict[str, Any]]:
     try:
         state_path = workdir / "demo.json"
         state: dict[str, Any] = json.loads(state_path.read_text()) if state_path.exists() else {}
-        if not state.get("bot_password"):
+        fresh = not state.get("bot_password")
+        if fresh:
             state = {"bot_password": _words(), "demo_password": _words()}
+        redact.register(state["bot_password"], state.get("demo_password"))
+        if fresh:
             server.register(BOT_NAME, state["bot_password"])
             demo = server.register(DEMO_NAME, state["demo_password"], admin=True)
             room = server._http(
@@ -44,8 +49,7 @@ def prepare(data_dir: str) -> tuple[Synapse, MatrixSettings, dict[str, Any]]:
                 token=demo["access_token"],
             )
             state["room_id"] = room["room_id"]
-            state_path.write_text(json.dumps(state))
-            state_path.chmod(0o600)
+            write_private(state_path, json.dumps(state))
     except BaseException:
         server.stop()
         raise

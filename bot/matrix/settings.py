@@ -1,64 +1,63 @@
-"""The ``[matrix]`` section of the configuration."""
+"""The ``[matrix]`` section of the configuration (checked as ``bot.config`` says)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
+
+from bot.config import STRICT, ConfigError, HttpUrl, MatrixUserId, Text, build_section
+
+# canonical JSON (what Matrix power levels are) only holds integers of this size
+MAX_POWER_LEVEL = 2**53 - 1
 
 
-class MatrixConfigError(ValueError):
+class MatrixConfigError(ConfigError, ValueError):
     pass
 
 
-@dataclass
+@dataclass(config=STRICT)
 class MatrixSettings:
-    homeserver: str = ""
-    user_id: str = ""
+    homeserver: HttpUrl = ""
+    user_id: MatrixUserId = ""
     password: str = ""
     access_token: str = ""
     device_id: str = ""
-    device_name: str = "cagnotte"
+    device_name: Text = "cagnotte"
     store_path: str = ""
-    allowed_inviters: list[str] = field(default_factory=list)
-    allowed_homeservers: list[str] = field(default_factory=list)
+    allowed_inviters: list[MatrixUserId] = field(default_factory=list)
+    allowed_homeservers: list[Text] = field(default_factory=list)
     encryption: bool = False
-    admin_level: int = 50
-    admins: list[str] = field(default_factory=list)
-    sync_timeout_ms: int = 30_000
-    timeline_limit: int = 50
-    reconnect_max_seconds: float = 30.0
-    send_retry_seconds: float = 300.0
+    admin_level: Annotated[int, Field(ge=0, le=MAX_POWER_LEVEL)] = 50
+    admins: list[MatrixUserId] = field(default_factory=list)
+    sync_timeout_ms: Annotated[int, Field(ge=0, le=600_000)] = 30_000
+    timeline_limit: Annotated[int, Field(ge=1, le=1000)] = 50
+    reconnect_max_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    send_retry_seconds: Annotated[float, Field(ge=0, le=7 * 24 * 3600)] = 300.0
 
     @classmethod
     def from_section(cls, data: dict[str, Any], data_dir: str = "data") -> MatrixSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise MatrixConfigError(f"[matrix] {', '.join(unknown)}: unknown setting")
-        defaults = cls()
-        values = {k: _coerce(v, getattr(defaults, k)) for k, v in data.items()}
-        settings = cls(**values)
-        if not settings.homeserver or not settings.user_id:
-            raise MatrixConfigError("[matrix] homeserver and user_id are required")
+        """Raises ``MatrixConfigError`` (a ``ConfigError``) naming every bad setting."""
+        try:
+            settings = build_section(cls, "matrix", data)
+        except ConfigError as err:
+            raise MatrixConfigError(*err.problems) from None
+        missing = [key for key in ("homeserver", "user_id") if not getattr(settings, key)]
+        if missing:
+            raise MatrixConfigError(
+                *(
+                    f"[matrix] {key}: missing (in the file, or in CAGNOTTE_MATRIX_{key.upper()})"
+                    for key in missing
+                )
+            )
         if not settings.password and not settings.access_token:
-            raise MatrixConfigError("[matrix] give a password or an access_token")
-        if not settings.user_id.startswith("@") or ":" not in settings.user_id:
-            raise MatrixConfigError("[matrix] user_id looks like @name:example.org")
+            raise MatrixConfigError(
+                "[matrix] password or access_token: missing (best in CAGNOTTE_MATRIX_PASSWORD "
+                "or CAGNOTTE_MATRIX_ACCESS_TOKEN)"
+            )
         if not settings.store_path:
             settings.store_path = str(Path(data_dir) / "matrix-store")
-        settings.homeserver = settings.homeserver.rstrip("/")
         return settings
-
-
-def _coerce(value: Any, like: Any) -> Any:
-    """Values from environment variables arrive as text: make them the setting's type."""
-    if not isinstance(value, str):
-        return value
-    if isinstance(like, bool):
-        return value.strip().lower() in ("1", "true", "yes", "on", "oui")
-    if isinstance(like, int | float):
-        return type(like)(value)
-    if isinstance(like, list):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return value

@@ -28,6 +28,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bot import redact
+from bot.private import PRIVATE_UMASK, private_dir, private_umask, write_private
+
 log = logging.getLogger(__name__)
 
 SYNAPSE_VERSION = "1.163.2"
@@ -101,8 +104,8 @@ class Synapse:
         preferred_port: int | None = None,
     ) -> None:
         self.temporary = workdir is None
-        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="cagnotte-synapse-")).resolve()
-        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir = private_dir(workdir or tempfile.mkdtemp(prefix="cagnotte-synapse-"))
+        self.workdir = self.workdir.resolve()
         found = python or synapse_python()
         if not found:
             raise RuntimeError(
@@ -123,6 +126,7 @@ class Synapse:
         path = self.workdir / "secrets.json"
         if path.exists():
             data: dict[str, str] = json.loads(path.read_text())
+            self._hide(data)
             return data
         seed = base64.b64encode(os.urandom(32)).decode().rstrip("=")
         data = {
@@ -131,9 +135,14 @@ class Synapse:
             "macaroon_secret_key": secrets.token_urlsafe(32),
             "form_secret": secrets.token_urlsafe(32),
         }
-        path.write_text(json.dumps(data))
-        path.chmod(0o600)
+        write_private(path, json.dumps(data))
+        self._hide(data)
         return data
+
+    @staticmethod
+    def _hide(data: dict[str, str]) -> None:
+        """Keep the homeserver's secrets out of every log of this process."""
+        redact.register(*data.values(), *(v.rsplit(" ", 1)[-1] for v in data.values()))
 
     @property
     def base_url(self) -> str:
@@ -185,10 +194,10 @@ class Synapse:
         for attempt in range(1 if same_port else 3):
             if not same_port:
                 self.port = free_port(self.preferred_port if attempt == 0 else None)
-            path = self.workdir / "homeserver.yaml"
-            path.write_text(json.dumps(self.config(), indent=1))
+            path = self.workdir / "homeserver.yaml"  # holds the secrets: 0600
+            write_private(path, json.dumps(self.config(), indent=1))
             t0 = time.monotonic()
-            with self.log_path.open("ab") as logfile:
+            with private_umask(), self.log_path.open("ab") as logfile:
                 self.proc = subprocess.Popen(
                     [self.python, "-m", "synapse.app.homeserver", "--config-path", str(path)],
                     cwd=self.workdir,
@@ -196,6 +205,8 @@ class Synapse:
                     stdout=logfile,
                     stderr=subprocess.STDOUT,
                     preexec_fn=_die_with_parent,
+                    # its database, signing keys, media and logs: for their owner only
+                    umask=PRIVATE_UMASK,
                 )
             if self._wait_up(timeout):
                 self.startup_seconds = time.monotonic() - t0

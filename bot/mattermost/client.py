@@ -34,6 +34,8 @@ from urllib.parse import quote, urlencode
 
 import aiohttp
 
+from bot import redact
+
 log = logging.getLogger(__name__)
 
 CLOSE_PING_TIMEOUT = 4000
@@ -105,6 +107,7 @@ class Rest:
     ) -> None:
         self.url = url.rstrip("/")
         self.token = token
+        redact.register(token)
         self._session = session
         self._own_session = session is None
         self.max_rate_limit_wait = max_rate_limit_wait
