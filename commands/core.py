@@ -843,11 +843,13 @@ class Dispatcher:
         # once, however many times it is removed again
         log.info("%s removed %s, sent by %s: not undone", ctx.sender, event.target_event_id, owner)
         said = ("removal_kept", _short_key(event.target_event_id))
-        if owner is not None and not _already_said(ctx, said):
-            ctx.say(
-                ctx.t("core.removal_kept", who=ctx.name(ctx.sender), author=ctx.name(owner)),
-                ref=said,
+        if target is not None and owner is not None and not _already_said(ctx, said):
+            key = (
+                "core.reaction_removal_kept"
+                if target.kind == "ReactionAdded"
+                else "core.removal_kept"
             )
+            ctx.say(ctx.t(key, who=ctx.name(ctx.sender), author=ctx.name(owner)), ref=said)
         return OUTCOME_FORGED
 
     def _would_undo(self, ctx: Context, target_event_id: str) -> bool:

@@ -395,6 +395,8 @@ def test_a_forged_edit_or_removal_changes_nothing(world, case):
         sent = world.remove(forger, event_id, role, room=case.room)
         assert len(sent) <= 1, bodies(sent)
         assert all("rien n'est annulé" in b for b in bodies(sent)), bodies(sent)
+        what = "une réaction" if case.body.startswith("react ") else "un message"
+        assert all(what in b for b in bodies(sent)), bodies(sent)
         assert snapshot(world.engine) == before, forger
     assert probe(world, case.probe) == shown
 
