@@ -42,6 +42,7 @@ from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
 from commands.split import Rules, give_back, scale, split
 from storage.models import (
+    Audit,
     BotMessage,
     BudgetEnvelope,
     BudgetGiveBack,
@@ -895,11 +896,15 @@ def request_command(ctx: Context, args: str) -> None:
 
 
 def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
+    """The sender's active request in ``env``: for an edit, the one its message created (an
+    edit stays in that request's envelope)."""
     if ctx.edit_of is not None:
         by_event = ctx.db.exec(
             select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
         ).first()
         if by_event is not None and by_event.state == "active":
+            if by_event.envelope_id != env.id:
+                raise UserError("core.edit_not_supported", prefix=ctx.settings.prefix)
             return by_event
     return ctx.db.exec(
         select(BudgetRequest).where(
@@ -960,7 +965,7 @@ def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) 
     if env.state != "open":
         raise UserError("budget.error.closed", envelope=_label(ctx, env))
     q = BudgetQuestion(
-        request_id=_id(req), user_id=ctx.sender, text=text, event_id=ctx.event.event_id
+        request_id=_id(req), user_id=ctx.sender, text=text, event_id=ctx.source_event_id
     )
     ctx.db.add(q)
     ctx.db.flush()
@@ -1009,7 +1014,7 @@ def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
             request_id=_id(req),
             user_id=ctx.sender,
             by_admin=ctx.is_admin,
-            event_id=ctx.event.event_id,
+            event_id=ctx.source_event_id,
         )
     )
     ctx.db.flush()
@@ -1094,7 +1099,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
                 request_id=_id(req),
                 user_id=ctx.sender,
                 by_admin=True,
-                event_id=ctx.event.event_id,
+                event_id=ctx.source_event_id,
             )
         )
     ctx.audit("agree", "budget_request", req.id, before=before, after=cents)
@@ -1258,8 +1263,18 @@ _ACTIONS = {
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """A message or reaction that changed a budget was redacted: undo that change."""
+    """A message or reaction that changed a budget was redacted: undo that change. What an
+    admin's command did (an envelope, an agreed amount) is undone by an admin only."""
     db = ctx.db
+    agreed = db.exec(
+        select(Audit).where(
+            Audit.event_id == target_event_id,
+            Audit.action == "agree",
+            Audit.object_kind == "budget_request",
+        )
+    ).first()
+    if agreed is not None:
+        return _undo_agreement(ctx, agreed)
     validation = db.exec(
         select(BudgetValidation).where(BudgetValidation.event_id == target_event_id)
     ).first()
@@ -1324,6 +1339,11 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         return True
     env = db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)).first()
     if env is not None:
+        if not ctx.is_admin:
+            code = _project(db, env).code
+            raise UserError(
+                "core.admin_only", command=f"{ctx.settings.prefix}budget {code} <montant>"
+            )
         if env.state != "open":
             ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
@@ -1333,6 +1353,48 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         ctx.say(ctx.t("budget.deleted", envelope=label))
         return True
     return False
+
+
+def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
+    """``!budget KPA accord 3 80€`` was deleted: the amount agreed before it comes back (unless a
+    later decision changed it since), and so does the admin's validation it gave."""
+    db = ctx.db
+    req = db.get(BudgetRequest, int(agreed.object_id)) if agreed.object_id.isdigit() else None
+    env = db.get(BudgetEnvelope, req.envelope_id) if req is not None else None
+    if req is None or env is None:
+        return False
+    given = db.exec(
+        select(BudgetValidation).where(BudgetValidation.event_id == agreed.event_id)
+    ).first()
+    after = agreed.details.get("after")
+    if given is None and (req.granted is None or req.granted != after):
+        return False  # undone already, or changed since
+    _require_admin(ctx, "accord")
+    if env.state != "open":
+        ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+        return True
+    if req.granted is not None and req.granted == after:
+        req.granted = agreed.details.get("before")
+        req.updated_at = ctx.now
+    if given is not None:
+        db.delete(given)
+    db.flush()
+    ctx.audit("unagree", "budget_request", req.id, restored=req.granted)
+    st = request_state(db, env, req)
+    ctx.say(
+        ctx.t(
+            "budget.unagreed",
+            id=req.id,
+            author=ctx.name(req.user_id),
+            amount=ctx.money(req.granted if req.granted is not None else req.amount),
+            votes=st.votes,
+            needed=env.validations_needed,
+            state=ctx.t(
+                "budget.req_state.validated" if st.validated else "budget.req_state.not_validated"
+            ),
+        )
+    )
+    return True
 
 
 def _delete_envelope(db: Session, env: BudgetEnvelope) -> None:

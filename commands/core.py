@@ -836,22 +836,27 @@ class Dispatcher:
 
     # -- redactions ----------------------------------------------------------------------------
     def _on_redaction(self, ctx: Context, event: Redacted) -> str:
+        """A message or a reaction was removed: undo what it did, if the remover is its sender
+        or an admin. The sender is the one recorded when it was handled; a removal of something
+        whose sender is not on record is trusted from an admin only."""
         target = ctx.db.get(ChatEvent, event.target_event_id)
-        if target is not None and target.sender != ctx.sender and not ctx.is_admin:
-            # a moderator removed someone else's command or reaction: what it did stays
-            if self._would_undo(ctx, target.event_id):
-                ctx.say(
-                    ctx.t(
-                        "core.removal_kept",
-                        who=ctx.name(ctx.sender),
-                        author=ctx.name(target.sender),
-                    )
-                )
-            log.info(
-                "%s removed %s, sent by %s: not undone", ctx.sender, target.event_id, target.sender
+        owner = target.sender if target is not None else None
+        if owner == ctx.sender or ctx.is_admin:
+            return "undo" if self._undo(ctx, event.target_event_id) else "ignored"
+        if not self._would_undo(ctx, event.target_event_id):
+            return "ignored"
+        # someone else (a moderator, say) removed it: what it did stays, and the room is told
+        # once, however many times it is removed again
+        log.info("%s removed %s, sent by %s: not undone", ctx.sender, event.target_event_id, owner)
+        said = ("removal_kept", _short_key(event.target_event_id))
+        if target is not None and owner is not None and not _already_said(ctx, said):
+            key = (
+                "core.reaction_removal_kept"
+                if target.kind == "ReactionAdded"
+                else "core.removal_kept"
             )
-            return OUTCOME_FORGED
-        return "undo" if self._undo(ctx, event.target_event_id) else "ignored"
+            ctx.say(ctx.t(key, who=ctx.name(ctx.sender), author=ctx.name(owner)), ref=said)
+        return OUTCOME_FORGED
 
     def _would_undo(self, ctx: Context, target_event_id: str) -> bool:
         """Whether removing ``target_event_id`` would undo something (tried in a savepoint that
@@ -873,6 +878,23 @@ class Dispatcher:
 
 def _process_now() -> dt.datetime:
     return clock.now()
+
+
+def _short_key(event_id: str) -> str:
+    """A fixed-length key for an event id (``BotMessage.ref_id`` holds 64 characters)."""
+    return hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _already_said(ctx: Context, ref: tuple[str, str]) -> bool:
+    """Whether the bot already queued a message tied to ``ref`` in the room."""
+    found = ctx.db.exec(
+        select(BotMessage.id).where(
+            BotMessage.ref_kind == ref[0],
+            BotMessage.ref_id == ref[1],
+            BotMessage.room_id == ctx.room.id,
+        )
+    ).first()
+    return found is not None
 
 
 def pending_messages(db: Session, room_id: str | None = None, limit: int = 100) -> list[BotMessage]:

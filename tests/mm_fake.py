@@ -14,6 +14,15 @@ dead queue of 128 events per connection, kept while the client is away, replayed
 Mentions are found as the server finds them (``explicit_mentions``), in every post and every edit
 of a post; ``mentions`` keeps them per post id, and ``posted`` events carry the mentioned users.
 
+Permissions, as the server's default scheme grants them (``grant`` adds one to a role, as a
+custom scheme would): anyone edits and deletes their own posts and removes their own reactions;
+editing someone else's post needs ``edit_others_posts`` (system admins), deleting it
+``delete_others_posts`` (team and system admins), removing someone else's reaction
+``remove_others_reactions`` (system admins). An edited post keeps its author's ``user_id`` and the
+``post_edited`` event does not say who edited it. A deletion is published twice, as the server
+does: without ``delete_by`` to the channel's members who are not system admins
+(``contains_sanitized_data``), with it to those who are (``contains_sensitive_data``).
+
 Every reply and every frame is checked against the contract (``tests/mm_contract.py``) when the
 API description is present; requests the bot sends are checked too. Violations are collected in
 ``violations`` (the tests' fixture fails on any).
@@ -40,6 +49,17 @@ from markdown_it.token import Token
 from tests.mm_contract import Contract, ContractViolation
 
 SERVER_VERSION = "10.11.0.10110.5d1c4b2e.false"
+# what the default permission scheme grants beyond acting on one's own posts and reactions
+DEFAULT_PERMISSIONS: dict[str, set[str]] = {
+    "system_admin": {
+        "manage_system",
+        "edit_others_posts",
+        "delete_others_posts",
+        "remove_others_reactions",
+    },
+    "team_admin": {"delete_others_posts"},
+    "channel_admin": set(),
+}
 EMOJI_RE = re.compile(r"^[a-zA-Z0-9\-+_]+$")
 DEAD_QUEUE = 128
 CHANNEL_WIDE = ("@channel", "@all", "@here")
@@ -161,6 +181,7 @@ class FakeMattermost:
         self.files: dict[str, dict[str, Any]] = {}
         self.file_data: dict[str, bytes] = {}
         self.conns: dict[str, Conn] = {}
+        self.permissions = {role: set(perms) for role, perms in DEFAULT_PERMISSIONS.items()}
         self.rate_limit_left = 0
         self.rate_limit_reset = 1
         self.ignore_pings = False
@@ -296,6 +317,30 @@ class FakeMattermost:
         member["scheme_admin"] = admin
         member["roles"] = "channel_user channel_admin" if admin else "channel_user"
 
+    def grant(self, role: str, permission: str) -> None:
+        """Give ``permission`` to everyone with ``role`` (a custom permission scheme)."""
+        self.permissions.setdefault(role, set()).add(permission)
+
+    def set_system_admin(self, user_id: str, admin: bool = True) -> None:
+        self.users[user_id]["roles"] = "system_user system_admin" if admin else "system_user"
+
+    def roles(self, user_id: str, channel_id: str = "") -> set[str]:
+        """The user's system roles, and their team and channel roles for ``channel_id``."""
+        found = set(str(self.users[user_id]["roles"]).split())
+        channel = self.channels.get(channel_id)
+        if channel is not None:
+            team = self.team_members.get((channel["team_id"], user_id))
+            member = self.channel_members.get((channel_id, user_id))
+            for row in (team, member):
+                if row is not None:
+                    found |= set(str(row["roles"]).split())
+        return found
+
+    def can(self, user_id: str, permission: str, channel_id: str = "") -> bool:
+        return any(
+            permission in self.permissions.get(role, ()) for role in self.roles(user_id, channel_id)
+        )
+
     async def add_member(self, channel_id: str, user_id: str) -> None:
         self._member(channel_id, user_id)
         team_id = self.channels[channel_id]["team_id"]
@@ -312,9 +357,11 @@ class FakeMattermost:
         )
 
     async def user_edit(self, user_id: str, post_id: str, message: str) -> dict[str, Any]:
+        """``user_id`` edits a post (theirs, or anyone's if they may)."""
         return await self._patch_post(user_id, post_id, {"message": message})
 
     async def user_delete(self, user_id: str, post_id: str) -> None:
+        """``user_id`` deletes a post (theirs, or anyone's if they may)."""
         await self._delete_post(user_id, post_id)
 
     async def user_react(self, user_id: str, post_id: str, emoji: str) -> dict[str, Any]:
@@ -322,8 +369,11 @@ class FakeMattermost:
             user_id, {"user_id": user_id, "post_id": post_id, "emoji_name": emoji}
         )
 
-    async def user_unreact(self, user_id: str, post_id: str, emoji: str) -> None:
-        await self._delete_reaction(user_id, user_id, post_id, emoji)
+    async def user_unreact(
+        self, user_id: str, post_id: str, emoji: str, of: str | None = None
+    ) -> None:
+        """``user_id`` removes their reaction (or ``of``'s, if they may)."""
+        await self._delete_reaction(user_id, of or user_id, post_id, emoji)
 
     def thread(self, root_id: str) -> list[dict[str, Any]]:
         return sorted(
@@ -455,11 +505,12 @@ class FakeMattermost:
         self.mentions.setdefault(post["id"], set()).update(found)
         return found
 
-    def _own_post(self, user_id: str, post_id: str) -> dict[str, Any]:
+    def _post_for(self, user_id: str, post_id: str, others: str) -> dict[str, Any]:
+        """A post ``user_id`` may act on: theirs, or someone else's with permission ``others``."""
         post = self.posts.get(post_id)
         if post is None or post["delete_at"]:
             raise ApiError(404, "app.post.get.app_error", "Unable to get the post.")
-        if post["user_id"] != user_id:
+        if post["user_id"] != user_id and not self.can(user_id, others, post["channel_id"]):
             raise ApiError(
                 403,
                 "api.context.permissions.app_error",
@@ -468,7 +519,7 @@ class FakeMattermost:
         return post
 
     async def _patch_post(self, user_id: str, post_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        post = self._own_post(user_id, post_id)
+        post = self._post_for(user_id, post_id, "edit_others_posts")
         if "message" in body:
             post["message"] = str(body["message"])
             self._mentions_of(post)
@@ -480,14 +531,14 @@ class FakeMattermost:
         return post
 
     async def _delete_post(self, user_id: str, post_id: str) -> None:
-        post = self._own_post(user_id, post_id)
+        post = self._post_for(user_id, post_id, "delete_others_posts")
         now = self.now_ms()
         post["delete_at"] = post["update_at"] = now
+        data = {"post": self._post_json(post)}
+        channel_id = post["channel_id"]
+        await self.broadcast("post_deleted", data, channel_id=channel_id, sanitized=True)
         await self.broadcast(
-            "post_deleted",
-            {"post": self._post_json(post)},
-            channel_id=post["channel_id"],
-            sanitized=True,
+            "post_deleted", {**data, "delete_by": user_id}, channel_id=channel_id, sensitive=True
         )
 
     async def _save_reaction(self, session_user: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -535,7 +586,11 @@ class FakeMattermost:
     async def _delete_reaction(
         self, session_user: str, user_id: str, post_id: str, emoji: str
     ) -> None:
-        if session_user != user_id:
+        post = self.posts.get(post_id)
+        channel_id = post["channel_id"] if post is not None else ""
+        if session_user != user_id and not self.can(
+            session_user, "remove_others_reactions", channel_id
+        ):
             raise ApiError(
                 403,
                 "api.context.permissions.app_error",
@@ -569,8 +624,11 @@ class FakeMattermost:
         channel_id: str = "",
         user_id: str = "",
         sanitized: bool = False,
+        sensitive: bool = False,
     ) -> None:
-        """Send ``event`` to every connection of the channel's members (or of ``user_id``)."""
+        """Send ``event`` to every connection of the channel's members (or of ``user_id``); a
+        ``sanitized`` event only to those who are not system admins, a ``sensitive`` one only to
+        those who are."""
         broadcast: dict[str, Any] = {
             "omit_users": None,
             "user_id": user_id,
@@ -581,12 +639,16 @@ class FakeMattermost:
         }
         if sanitized:
             broadcast["contains_sanitized_data"] = True
+        if sensitive:
+            broadcast["contains_sensitive_data"] = True
         skip = self._skip_seq
         self._skip_seq = 0
         for conn in list(self.conns.values()):
             if channel_id and (channel_id, conn.user_id) not in self.channel_members:
                 continue
             if user_id and conn.user_id != user_id:
+                continue
+            if (sanitized or sensitive) and self.can(conn.user_id, "manage_system") != sensitive:
                 continue
             conn.seq += skip
             frame = {"event": event, "data": data, "broadcast": broadcast, "seq": conn.seq}

@@ -211,7 +211,9 @@ class MattermostAdapter:
                 event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
                 body=body,
                 edit_of=post_id,
-                # Mattermost keeps a post's author when it is edited
+                # Mattermost keeps a post's author when it is edited and does not say who
+                # edited it: only the author, or someone allowed to edit others' posts (system
+                # admins by default), can
                 edit_of_sender=user_id,
                 thread_id=root_id or None,
                 **base,
@@ -225,6 +227,9 @@ class MattermostAdapter:
         channel_id = str(post.get("channel_id") or (event.channel_id if event else ""))
         if not post_id or not channel_id or post.get("user_id") == self.bot_id:
             return
+        # the server names the deleter (``delete_by``) only to system admins; others are told
+        # nothing, and the deletion reads as the author's: the server let only the author or
+        # someone allowed to delete others' posts (team and system admins by default) do it
         by = str((event.data.get("delete_by") if event else "") or post.get("user_id", ""))
         base = await self._base(channel_id, by, event, int(post.get("delete_at") or 0))
         stamp = int(post.get("update_at") or post.get("delete_at") or 0)
