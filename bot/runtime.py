@@ -29,7 +29,7 @@ from commands.core import (
     error_reference,
     pending_messages,
 )
-from commands.events import AnyEvent, Message
+from commands.events import AnyEvent, Message, ReactionAdded, Redacted
 from storage import clock as process_clock
 from storage.db import transaction
 from storage.models import BotMessage, ChatEvent, Room
@@ -45,6 +45,24 @@ MARK_EVERY = 10
 BATCH_SIZE = 200
 # ``BotMessage.ref_kind`` of the short answer that replaces a message that could not be delivered
 ERROR_ANSWER = "delivery_error"
+
+
+class NotHandled(Exception):
+    """``Runtime.handle`` could not commit the event (the database failed): nothing of it was
+    stored, and the adapter should hand it over again later (its sync position stays)."""
+
+    def __init__(self, event_id: str, cause: BaseException) -> None:
+        super().__init__(f"event {event_id} was not handled: {cause}")
+        self.event_id = event_id
+
+
+def _points_at(event: AnyEvent) -> str | None:
+    """The event that ``event`` acts on: the message an edit replaces, what a removal removes."""
+    if isinstance(event, Message):
+        return event.edit_of
+    if isinstance(event, Redacted | ReactionAdded):
+        return event.target_event_id
+    return None
 
 
 class _Pending(NamedTuple):
@@ -95,10 +113,12 @@ class Runtime:
 
     # -- events in --------------------------------------------------------------------------
     async def handle(self, event: AnyEvent) -> None:
-        """Handle one event (committed when this returns) and schedule its answers.
+        """Handle one event (committed when this returns) and schedule its answers; raises
+        ``NotHandled`` if it could not be committed.
 
         Events handed over while the database thread is busy are grouped and handled in one
-        transaction (group commit), in the order they arrived."""
+        transaction (group commit), in the order they arrived (senders taking turns when more
+        wait than one transaction takes)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._inbox.append((event, future))
         if not self._draining:
@@ -109,18 +129,14 @@ class Runtime:
     async def _drain_inbox(self) -> None:
         try:
             while self._inbox:
-                batch = self._inbox[:BATCH_SIZE]
-                del self._inbox[:BATCH_SIZE]
+                batch = self._next_batch()
                 try:
                     sent = await self.run_db(
                         self.dispatcher.handle_batch, [e for e, _ in batch], self.clock()
                     )
-                except Exception as exc:
+                except Exception:
                     log.exception("a batch of %d events could not be committed", len(batch))
-                    for _, fut in batch:
-                        if not fut.done():
-                            fut.set_exception(exc)
-                    continue
+                    sent = await self._one_by_one(batch)
                 for room_id in dict.fromkeys(m.room_id for m in sent):
                     self.kick(room_id)
                 for _, fut in batch:
@@ -128,6 +144,48 @@ class Runtime:
                         fut.set_result(None)
         finally:
             self._draining = False
+
+    def _next_batch(self) -> list[tuple[AnyEvent, asyncio.Future[None]]]:
+        """The next events to handle together. While more wait than one batch holds, senders
+        take turns (the first event of each sender, then the second of each...), so that one
+        person's flood does not hold up everyone else's commands; each sender's events stay in
+        their order, and an event that acts on another one still waiting (its edit, its
+        removal) stays behind it, in its turn."""
+        inbox = self._inbox
+        if len(inbox) <= BATCH_SIZE:
+            batch = inbox[:]
+            inbox.clear()
+            return batch
+        lane_of: dict[str, tuple[str, str]] = {}  # waiting event id -> its sender's lane
+        turns: dict[tuple[str, str], int] = {}
+        order: list[tuple[int, int]] = []
+        for index, (event, _) in enumerate(inbox):
+            pointed = _points_at(event)
+            lane = lane_of.get(pointed) if pointed else None
+            if lane is None:
+                lane = (event.room_id, event.sender)
+            lane_of.setdefault(event.event_id, lane)
+            turns[lane] = turns.get(lane, 0) + 1
+            order.append((turns[lane], index))
+        chosen = sorted(index for _, index in sorted(order)[:BATCH_SIZE])
+        batch = [inbox[i] for i in chosen]
+        taken = set(chosen)
+        inbox[:] = [item for i, item in enumerate(inbox) if i not in taken]
+        return batch
+
+    async def _one_by_one(self, batch: list[tuple[AnyEvent, asyncio.Future[None]]]) -> list[Queued]:
+        """A batch could not be committed: handle its events one at a time, so that whatever
+        made it fail holds up that event alone. An event that fails on its own is not handled:
+        its adapter is told (``NotHandled``) and hands it over again later."""
+        sent: list[Queued] = []
+        for event, fut in batch:
+            try:
+                sent.extend(await self.run_db(self.dispatcher.handle_batch, [event], self.clock()))
+            except Exception as exc:
+                log.exception("event %s could not be committed", event.event_id)
+                if not fut.done():
+                    fut.set_exception(NotHandled(event.event_id, exc))
+        return sent
 
     async def run_job(self, fn: Callable[[Session], Sequence[Queued | BotMessage]]) -> None:
         """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
