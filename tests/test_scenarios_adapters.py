@@ -696,6 +696,22 @@ async def test_a_command_that_raises_in_a_batch_stops_nothing_else(conv, engine,
     assert len(answers) == 1 and "Contribution #3" in answers[0]
 
 
+async def test_the_console_goes_on_after_a_line_that_raises(engine, clock, monkeypatch):
+    import bot.adapters.console as console_module
+
+    lines = iter(["!contrib 1h avant", "!panne", "!contrib 2h après", "/quit"])
+    monkeypatch.setattr(console_module, "_read_line", lambda _prompt: next(lines))
+    runtime = Runtime(engine, registry_with_probe(), Settings(), clock=clock)
+    shown: list[str] = []
+    try:
+        await ConsoleAdapter(out=shown.append).run(runtime)  # returns at /quit, raises nothing
+    finally:
+        await runtime.close()
+    text = "\n".join(shown)
+    assert "Contribution #1" in text and "Une erreur interne" in text
+    assert "Contribution #2 enregistrée pour Alice" in text
+
+
 async def test_an_admin_typo_in_the_language_is_refused_and_the_bot_goes_on(conv):
     answers = await conv.say("alice", "!langue xx")
     assert len(answers) == 1 and "xx" in answers[0] and "erreur interne" not in answers[0]
