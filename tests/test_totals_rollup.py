@@ -93,7 +93,7 @@ def apply(engine, ops, counter=[0]) -> None:  # noqa: B006 - a counter across ex
                 ids.remove(victim)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_engine(request):
     engine = request.getfixturevalue("engine" if request.param == "sqlite" else "postgres_engine")
     with transaction(engine) as db:
