@@ -340,11 +340,11 @@ class Runtime:
         target_cause = events.alias("target_cause")
         target_queued = and_(table.c.target_id.is_not(None), target.c.sent_at.is_(None))
         sender = case((target_queued, target_cause.c.sender), else_=cause.c.sender)
-        ranked = (
+        # the turns are worked out on ids alone; only the messages of this batch are read whole
+        # (files included)
+        turns = (
             select(
-                table,
-                target.c.platform_id.label("target_pid"),
-                target.c.sent_at.label("target_sent"),
+                table.c.id,
                 func.row_number().over(partition_by=sender, order_by=table.c.id).label("turn"),
             )
             .select_from(
@@ -355,7 +355,25 @@ class Runtime:
             .where(table.c.room_id == room_id, table.c.sent_at.is_(None))
             .subquery()
         )
-        query = select(ranked).order_by(ranked.c.turn, ranked.c.id).limit(LOAD_LIMIT)
+        first = (
+            select(turns.c.id, turns.c.turn)
+            .order_by(turns.c.turn, turns.c.id)
+            .limit(LOAD_LIMIT)
+            .subquery()
+        )
+        query = (
+            select(
+                table,
+                target.c.platform_id.label("target_pid"),
+                target.c.sent_at.label("target_sent"),
+            )
+            .select_from(
+                first.join(table, table.c.id == first.c.id).outerjoin(
+                    target, table.c.target_id == target.c.id
+                )
+            )
+            .order_by(first.c.turn, first.c.id)
+        )
         with self.engine.connect() as conn:
             platform = self._platforms.get(room_id)
             if platform is None:

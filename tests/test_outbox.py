@@ -196,7 +196,14 @@ def who_answers(adapter: Recorder) -> list[str]:
     return [i.body.split()[0] for i in adapter.delivered]
 
 
-async def test_a_flood_queued_at_once_does_not_hold_up_another_sender(engine, clock):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request):
+    """SQLite, and PostgreSQL (the turns are worked out in SQL)."""
+    return request.getfixturevalue("engine" if request.param == "sqlite" else "postgres_engine")
+
+
+async def test_a_flood_queued_at_once_does_not_hold_up_another_sender(any_engine, clock):
+    engine = any_engine
     adapter = Recorder()
     runtime = await start(engine, clock, adapter)
     flood = [msg(f"$a{i}", f"!dire alice {i}") for i in range(120)]
