@@ -6,23 +6,33 @@ room's adapter, one ordered queue per room, so a slow or rate-limited room never
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
 from bot.adapters.base import Adapter, DeliveryError, Outgoing
 from bot.clock import install_default
-from commands.core import Dispatcher, Queued, Registry, Settings, pending_messages
-from commands.events import AnyEvent
+from commands import i18n
+from commands.core import (
+    Dispatcher,
+    Queued,
+    Registry,
+    Settings,
+    error_reference,
+    pending_messages,
+)
+from commands.events import AnyEvent, Message, ReactionAdded, Redacted
 from storage import clock as process_clock
 from storage.db import transaction
-from storage.models import BotMessage, Room
+from storage.models import BotMessage, ChatEvent, Room
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,6 +43,35 @@ LOAD_LIMIT = 50  # outgoing messages read at once per room
 # (Matrix de-duplicates them by transaction id)
 MARK_EVERY = 10
 BATCH_SIZE = 200
+# ``BotMessage.ref_kind`` of the short answer that replaces a message that could not be delivered
+ERROR_ANSWER = "delivery_error"
+
+
+class NotHandled(Exception):
+    """``Runtime.handle`` could not commit the event (the database failed): nothing of it was
+    stored, and the adapter should hand it over again later (its sync position stays)."""
+
+    def __init__(self, event_id: str, cause: BaseException) -> None:
+        super().__init__(f"event {event_id} was not handled: {cause}")
+        self.event_id = event_id
+
+
+def _points_at(event: AnyEvent) -> str | None:
+    """The event that ``event`` acts on: the message an edit replaces, what a removal removes."""
+    if isinstance(event, Message):
+        return event.edit_of
+    if isinstance(event, Redacted | ReactionAdded):
+        return event.target_event_id
+    return None
+
+
+class _Pending(NamedTuple):
+    """A message to deliver, through which platform, and the queued message it acts on (an edit
+    of a card still queued ahead of it in the same batch), if any."""
+
+    outgoing: Outgoing
+    platform: str
+    waits_for: int | None
 
 
 class Runtime:
@@ -74,10 +113,12 @@ class Runtime:
 
     # -- events in --------------------------------------------------------------------------
     async def handle(self, event: AnyEvent) -> None:
-        """Handle one event (committed when this returns) and schedule its answers.
+        """Handle one event (committed when this returns) and schedule its answers; raises
+        ``NotHandled`` if it could not be committed.
 
         Events handed over while the database thread is busy are grouped and handled in one
-        transaction (group commit), in the order they arrived."""
+        transaction (group commit), in the order they arrived (senders taking turns when more
+        wait than one transaction takes)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._inbox.append((event, future))
         if not self._draining:
@@ -88,18 +129,14 @@ class Runtime:
     async def _drain_inbox(self) -> None:
         try:
             while self._inbox:
-                batch = self._inbox[:BATCH_SIZE]
-                del self._inbox[:BATCH_SIZE]
+                batch = self._next_batch()
                 try:
                     sent = await self.run_db(
                         self.dispatcher.handle_batch, [e for e, _ in batch], self.clock()
                     )
-                except Exception as exc:
+                except Exception:
                     log.exception("a batch of %d events could not be committed", len(batch))
-                    for _, fut in batch:
-                        if not fut.done():
-                            fut.set_exception(exc)
-                    continue
+                    sent = await self._one_by_one(batch)
                 for room_id in dict.fromkeys(m.room_id for m in sent):
                     self.kick(room_id)
                 for _, fut in batch:
@@ -107,6 +144,48 @@ class Runtime:
                         fut.set_result(None)
         finally:
             self._draining = False
+
+    def _next_batch(self) -> list[tuple[AnyEvent, asyncio.Future[None]]]:
+        """The next events to handle together. While more wait than one batch holds, senders
+        take turns (the first event of each sender, then the second of each...), so that one
+        person's flood does not hold up everyone else's commands; each sender's events stay in
+        their order, and an event that acts on another one still waiting (its edit, its
+        removal) stays behind it, in its turn."""
+        inbox = self._inbox
+        if len(inbox) <= BATCH_SIZE:
+            batch = inbox[:]
+            inbox.clear()
+            return batch
+        lane_of: dict[str, tuple[str, str]] = {}  # waiting event id -> its sender's lane
+        turns: dict[tuple[str, str], int] = {}
+        order: list[tuple[int, int]] = []
+        for index, (event, _) in enumerate(inbox):
+            pointed = _points_at(event)
+            lane = lane_of.get(pointed) if pointed else None
+            if lane is None:
+                lane = (event.room_id, event.sender)
+            lane_of.setdefault(event.event_id, lane)
+            turns[lane] = turns.get(lane, 0) + 1
+            order.append((turns[lane], index))
+        chosen = sorted(index for _, index in sorted(order)[:BATCH_SIZE])
+        batch = [inbox[i] for i in chosen]
+        taken = set(chosen)
+        inbox[:] = [item for i, item in enumerate(inbox) if i not in taken]
+        return batch
+
+    async def _one_by_one(self, batch: list[tuple[AnyEvent, asyncio.Future[None]]]) -> list[Queued]:
+        """A batch could not be committed: handle its events one at a time, so that whatever
+        made it fail holds up that event alone. An event that fails on its own is not handled:
+        its adapter is told (``NotHandled``) and hands it over again later."""
+        sent: list[Queued] = []
+        for event, fut in batch:
+            try:
+                sent.extend(await self.run_db(self.dispatcher.handle_batch, [event], self.clock()))
+            except Exception as exc:
+                log.exception("event %s could not be committed", event.event_id)
+                if not fut.done():
+                    fut.set_exception(NotHandled(event.event_id, exc))
+        return sent
 
     async def run_job(self, fn: Callable[[Session], Sequence[Queued | BotMessage]]) -> None:
         """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
@@ -148,69 +227,152 @@ class Runtime:
         backoff = 1.0
         while not self._closed:
             wake.clear()
-            batch, more = await self.run_db(self._load_pending, room_id)
-            if not batch and not more:
-                idle.set()
-                await wake.wait()
-                continue
-            marks: list[tuple[int, str | None]] = []
-            interrupted = False
             try:
-                for outgoing, platform in batch:
-                    adapter = self.adapters.get(platform)
-                    if adapter is None:
-                        log.error("no adapter for platform %s (room %s)", platform, room_id)
-                        await self.run_db(self._mark_failed, outgoing.id, True)
-                        continue
-                    try:
-                        platform_id = await adapter.deliver(outgoing)
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception as err:
-                        permanent = isinstance(err, DeliveryError) and err.permanent
-                        if isinstance(err, DeliveryError):
-                            log.warning(
-                                "delivery of message %s to %s failed: %s", outgoing.id, room_id, err
-                            )
-                        else:
-                            log.exception(
-                                "delivery of message %s to %s crashed", outgoing.id, room_id
-                            )
-                        if await self.run_db(self._mark_failed, outgoing.id, permanent):
-                            continue
-                        interrupted = True
-                        break
-                    backoff = 1.0
-                    marks.append((outgoing.id, platform_id))
-                    if len(marks) >= MARK_EVERY:
-                        await self.run_db(self._mark_sent, marks)
-                        marks = []
-            finally:
-                if marks:
-                    await self.run_db(self._mark_sent, marks)
+                batch, more = await self.run_db(self._load_pending, room_id)
+                if not batch and not more:
+                    idle.set()
+                    await wake.wait()
+                    continue
+                interrupted, more = await self._deliver_batch(room_id, batch, more, wake)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # the database failed us (the platform's failures are handled per message)
+                log.exception("delivering the queue of %s failed; trying again", room_id)
+                interrupted = True
             if interrupted:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
-            elif not more and not wake.is_set():
+                continue
+            backoff = 1.0
+            if not more and not wake.is_set():
                 # everything queued so far is out; wait for the next kick
                 idle.set()
                 await wake.wait()
 
-    def _load_pending(self, room_id: str) -> tuple[list[tuple[Outgoing, str]], bool]:
+    async def _deliver_batch(
+        self, room_id: str, batch: list[_Pending], more: bool, wake: asyncio.Event
+    ) -> tuple[bool, bool]:
+        """Deliver ``batch`` in order; returns (interrupted by a failure that may pass, more to
+        load). A message that cannot be delivered and will not be by retrying is given up and
+        replaced, right there, by a short error answer: it never holds up the room."""
+        queue = deque(batch)
+        marks: list[tuple[int, str | None]] = []
+        delivered: dict[int, str | None] = {}  # this pass: message id -> platform id (or None)
+        try:
+            while queue:
+                item = queue.popleft()
+                outgoing = item.outgoing
+                if item.waits_for is not None:
+                    if item.waits_for not in delivered:  # pragma: no cover - see _load_pending
+                        log.warning("message %s came before the one it edits", outgoing.id)
+                        return True, True
+                    target = delivered[item.waits_for]
+                    if target is None:  # the message to edit could never be delivered
+                        marks.append((outgoing.id, None))
+                        continue
+                    outgoing = dataclasses.replace(outgoing, target_platform_id=target)
+                adapter = self.adapters.get(item.platform)
+                if adapter is None:
+                    log.error("no adapter for platform %s (room %s)", item.platform, room_id)
+                    await self.run_db(self._give_up, outgoing.id, None)
+                    delivered[outgoing.id] = None
+                    continue
+                try:
+                    platform_id = await adapter.deliver(outgoing)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as err:
+                    retriable = isinstance(err, DeliveryError) and not err.permanent
+                    ref = error_reference(f"outbox:{outgoing.id}")
+                    if isinstance(err, DeliveryError):
+                        log.warning(
+                            "delivery of message %s to %s failed (reference %s): %s",
+                            outgoing.id,
+                            room_id,
+                            ref,
+                            err,
+                        )
+                    else:
+                        log.exception(
+                            "delivery of message %s to %s crashed (reference %s)",
+                            outgoing.id,
+                            room_id,
+                            ref,
+                        )
+                    if marks:
+                        await self.run_db(self._mark_sent, marks)
+                        marks = []
+                    gave_up, replacement = await self.run_db(
+                        self._failed, outgoing.id, retriable, ref
+                    )
+                    if not gave_up:
+                        return True, more
+                    delivered[outgoing.id] = None
+                    if replacement is not None:
+                        queue.appendleft(_Pending(replacement, item.platform, None))
+                    continue
+                delivered[outgoing.id] = platform_id
+                marks.append((outgoing.id, platform_id))
+                if len(marks) >= MARK_EVERY:
+                    await self.run_db(self._mark_sent, marks)
+                    marks = []
+                    if wake.is_set() and queue:
+                        # new messages were queued: load again, so that each sender gets a turn
+                        return False, True
+        finally:
+            if marks:
+                await self.run_db(self._mark_sent, marks)
+        return False, more
+
+    def _load_pending(self, room_id: str) -> tuple[list[_Pending], bool]:
         """The room's next messages to deliver, and whether more wait after them (a plain read;
-        an edit whose message could never be delivered is set aside)."""
+        an edit whose message could never be delivered is set aside).
+
+        Senders take turns: the first message of each sender's queue (the sender of the event
+        that caused it), then the second of each, and so on, each sender's messages in their
+        order. A message that acts on another one still queued (the edit of a card, say) waits
+        in that message's turn, behind it."""
         table = BotMessage.__table__  # type: ignore[attr-defined]
         target = table.alias("target")
+        events = ChatEvent.__table__  # type: ignore[attr-defined]
+        cause = events.alias("cause")
+        target_cause = events.alias("target_cause")
+        target_queued = and_(table.c.target_id.is_not(None), target.c.sent_at.is_(None))
+        sender = case((target_queued, target_cause.c.sender), else_=cause.c.sender)
+        # the turns are worked out on ids alone; only the messages of this batch are read whole
+        # (files included)
+        turns = (
+            select(
+                table.c.id,
+                func.row_number().over(partition_by=sender, order_by=table.c.id).label("turn"),
+            )
+            .select_from(
+                table.outerjoin(target, table.c.target_id == target.c.id)
+                .outerjoin(cause, table.c.cause_event_id == cause.c.event_id)
+                .outerjoin(target_cause, target.c.cause_event_id == target_cause.c.event_id)
+            )
+            .where(table.c.room_id == room_id, table.c.sent_at.is_(None))
+            .subquery()
+        )
+        first = (
+            select(turns.c.id, turns.c.turn)
+            .order_by(turns.c.turn, turns.c.id)
+            .limit(LOAD_LIMIT)
+            .subquery()
+        )
         query = (
             select(
                 table,
                 target.c.platform_id.label("target_pid"),
                 target.c.sent_at.label("target_sent"),
             )
-            .select_from(table.outerjoin(target, table.c.target_id == target.c.id))
-            .where(table.c.room_id == room_id, table.c.sent_at.is_(None))
-            .order_by(table.c.id)
-            .limit(LOAD_LIMIT)
+            .select_from(
+                first.join(table, table.c.id == first.c.id).outerjoin(
+                    target, table.c.target_id == target.c.id
+                )
+            )
+            .order_by(first.c.turn, first.c.id)
         )
         with self.engine.connect() as conn:
             platform = self._platforms.get(room_id)
@@ -220,20 +382,19 @@ class Runtime:
                 ).scalar()
                 platform = self._platforms[room_id] = found or "console"
             rows = conn.execute(query).all()
-        out: list[tuple[Outgoing, str]] = []
+        out: list[_Pending] = []
         skipped: list[int] = []
-        more = len(rows) == LOAD_LIMIT
         for m in rows:
-            if m.kind == "edit" and m.target_pid is None:
-                if m.target_id is not None and m.target_sent is None:
-                    # the message to edit is ahead in this queue: deliver it first, then come
-                    # back for the edit (which then knows the message's platform id)
-                    more = True
-                    break
-                skipped.append(m.id)  # the message to edit could never be delivered
-                continue
+            waits_for = None
+            if m.target_id is not None and m.target_pid is None:
+                if m.target_sent is not None:
+                    skipped.append(m.id)  # the message to edit could never be delivered
+                    continue
+                # the message to edit is ahead in this batch (same turn order, earlier):
+                # delivered first, it gives the edit its platform id
+                waits_for = m.target_id
             out.append(
-                (
+                _Pending(
                     Outgoing(
                         id=m.id,
                         room_id=m.room_id,
@@ -251,11 +412,12 @@ class Runtime:
                         mentions=list(m.mentions or []),
                     ),
                     platform,
+                    waits_for,
                 )
             )
         if skipped:
             self._mark_sent([(mid, None) for mid in skipped])
-        return out, more
+        return out, len(rows) == LOAD_LIMIT
 
     def _mark_sent(self, marks: list[tuple[int, str | None]]) -> None:
         """Record deliveries (message id, platform id), several in one transaction."""
@@ -270,19 +432,72 @@ class Runtime:
                 [{"message_id": mid, "pid": pid} for mid, pid in marks],
             )
 
-    def _mark_failed(self, message_id: int, permanent: bool) -> bool:
+    def _give_up(self, message_id: int, ref: str | None) -> None:
+        with transaction(self.engine) as db:
+            m = db.get(BotMessage, message_id)
+            if m is not None:
+                m.attempts += 1
+                m.sent_at = self.clock()
+                log.error(
+                    "giving up on message %s in %s after %s attempts (reference %s)",
+                    m.id,
+                    m.room_id,
+                    m.attempts,
+                    ref,
+                )
+
+    def _failed(self, message_id: int, retriable: bool, ref: str) -> tuple[bool, Outgoing | None]:
+        """A delivery failed: whether to give the message up (retrying cannot help, or it was
+        tried ``MAX_ATTEMPTS`` times), and the short error answer that replaces it (a reply to
+        the same command, in its thread, in the room's language; never for an error answer)."""
         with transaction(self.engine) as db:
             m = db.get(BotMessage, message_id)
             if m is None:
-                return True
+                return True, None
             m.attempts += 1
-            gave_up = permanent or m.attempts >= MAX_ATTEMPTS
-            if gave_up:
-                m.sent_at = self.clock()
-                log.error(
-                    "giving up on message %s in %s after %s attempts", m.id, m.room_id, m.attempts
-                )
-            return gave_up
+            if retriable and m.attempts < MAX_ATTEMPTS:
+                return False, None
+            now = self.clock()
+            m.sent_at = now
+            log.error(
+                "giving up on message %s in %s after %s attempts (reference %s)",
+                m.id,
+                m.room_id,
+                m.attempts,
+                ref,
+            )
+            if m.ref_kind == ERROR_ANSWER:
+                return True, None
+            room = db.get(Room, m.room_id)
+            lang = room.language if room is not None else self.settings.default_language
+            reply_to = m.reply_to or (m.target_event if m.kind == "react" else None)
+            if reply_to is None and m.cause_event_id:
+                cause = db.get(ChatEvent, m.cause_event_id)
+                if cause is not None and cause.kind == Message.__name__:
+                    reply_to = cause.event_id
+            key = "core.answer_failed" if reply_to else "core.message_failed"
+            answer = BotMessage(
+                room_id=m.room_id,
+                kind="text",
+                body=i18n.t(lang, key, ref=ref),
+                reply_to=reply_to,
+                thread_id=m.thread_id,
+                cause_event_id=m.cause_event_id,
+                ref_kind=ERROR_ANSWER,
+                ref_id=ref,
+                created_at=now,
+            )
+            db.add(answer)
+            db.flush()
+            assert answer.id is not None
+            return True, Outgoing(
+                id=answer.id,
+                room_id=answer.room_id,
+                kind=answer.kind,
+                body=answer.body,
+                reply_to=answer.reply_to,
+                thread_id=answer.thread_id,
+            )
 
     async def flush(self, timeout: float = 10.0) -> None:
         """Wait until every room's queue is empty (tests, clean shutdown)."""

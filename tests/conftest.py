@@ -26,6 +26,30 @@ if TYPE_CHECKING:
 
 PARIS_NOON = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 Paris
 
+# what a test needs, and the mark that keeps it out of the fast tier
+NEEDS_A_SERVER = {
+    "synapse": "synapse",
+    "stock_synapse": "synapse",
+    "postgres_server": "postgres",
+    "postgres_engine": "postgres",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts Synapse or PostgreSQL carries the mark that the fast tier leaves out."""
+    for item in items:
+        for fixture, mark in NEEDS_A_SERVER.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(mark):
+                raise pytest.UsageError(f"{item.nodeid} uses {fixture}: mark it {mark}")
+
+
+def not_in_the_fast_tier(what: str) -> None:
+    """Fixtures reached through ``request.getfixturevalue`` escape the check above: fail in the
+    fast tier's dated runs (``./dev test`` sets ``CAGNOTTE_FAST_TIER``) rather than start a server
+    there."""
+    if os.environ.get("CAGNOTTE_FAST_TIER"):
+        pytest.fail(f"this test starts {what} but is not marked for it (synapse or postgres)")
+
 
 @pytest.fixture(autouse=True)
 def process_clock() -> Iterator[None]:
@@ -40,6 +64,7 @@ def process_clock() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the session (Debian's server binaries, 127.0.0.1)."""
+    not_in_the_fast_tier("PostgreSQL")
     bindir = find_bindir()
     if bindir is None:
         if os.environ.get("CAGNOTTE_REQUIRE_POSTGRES"):
@@ -90,6 +115,7 @@ def engine(db_path: Path) -> Iterator[Engine]:
 def synapse() -> Iterator[Synapse]:
     """One Synapse on 127.0.0.1 (relaxed rate limits) for every end-to-end test of the session;
     tests keep apart by registering their own users and rooms."""
+    not_in_the_fast_tier("Synapse")
     from bot.matrix.synapse import Synapse, synapse_python
 
     if synapse_python() is None:

@@ -15,7 +15,7 @@ from storage.models import BotMessage, Funding
 from storage.models.cobudget import FUNDING_ACTIVE
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request):
     """The tests below run on both databases (this replaces the SQLite-only fixture)."""
     if request.param == "sqlite":

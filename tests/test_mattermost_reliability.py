@@ -237,3 +237,73 @@ async def test_fake_closes_a_socket_without_authentication(runtime):
 
 async def test_adapter_type_is_the_platform(runtime):
     assert MattermostAdapter.platform == "mattermost"
+
+
+# -- one event never stops the bot -------------------------------------------------------------------
+
+
+def break_on(adapter: MattermostAdapter, word: str) -> None:
+    """Make reading a post that holds ``word`` raise (a bug in the adapter, say)."""
+    rewrite = adapter._rewrite_mentions
+
+    async def broken(body: str) -> str:
+        if word in body:
+            raise KeyError("a bug while reading the post")
+        return await rewrite(body)
+
+    adapter._rewrite_mentions = broken  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("when", ["live", "caught-up"])
+async def test_a_post_that_cannot_be_read_is_skipped_and_the_bot_goes_on(runtime, caplog, when):
+    async with mattermost_world(runtime) as mm:
+        adapter = await mm.start()
+        if when == "caught-up":
+            await mm.stop_bot()
+            adapter = mm.make_adapter()
+            break_on(adapter, "💥")
+            posts = [
+                await mm.fake.user_post(mm.uid("bob"), mm.channel, text)
+                for text in ("!contrib 1h avant", "!contrib 💥", "!contrib 2h après")
+            ]
+            adapter.attach(runtime)
+            mm.adapter, mm.task = adapter, asyncio.create_task(adapter.run(runtime))
+        else:
+            break_on(adapter, "💥")
+            posts = await burst(mm, 0)
+            for text in ("!contrib 1h avant", "!contrib 💥", "!contrib 2h après"):
+                posts.append(await mm.fake.user_post(mm.uid("bob"), mm.channel, text))
+        with caplog.at_level(logging.ERROR):
+            await until(lambda: posts[2]["id"] in adapter.handled, what="the post after")
+            await runtime.flush()
+        assert len(replies_to(mm, posts[0]["id"])) == len(replies_to(mm, posts[2]["id"])) == 1
+        assert replies_to(mm, posts[1]["id"]) == []
+        assert "reference" in caplog.text and posts[1]["id"] in caplog.text
+        with Session(runtime.engine) as db:
+            cursor = db.get(MattermostCursor, mm.channel)
+        assert cursor is not None and cursor.last_post_at >= posts[2]["create_at"]
+        assert mm.task is not None and not mm.task.done()
+        answers = await mm.say("bob", "!contrib 3h encore")
+        assert "Contribution #3" in answers[0]
+
+
+async def test_an_event_that_could_not_be_stored_is_fetched_again(runtime):
+    from bot.runtime import NotHandled
+
+    async with mattermost_world(runtime) as mm:
+        adapter = await mm.start()
+        handle = runtime.handle
+        failed: list[str] = []
+
+        async def once_down(event):
+            if "panne" in getattr(event, "body", "") and not failed:
+                failed.append(event.event_id)
+                raise NotHandled(event.event_id, OSError("disk I/O error"))
+            await handle(event)
+
+        runtime.handle = once_down  # type: ignore[method-assign]
+        post = await mm.fake.user_post(mm.uid("bob"), mm.channel, "!contrib 1h panne")
+        await until(lambda: post["id"] in adapter.handled, what="the post, fetched again")
+        await runtime.flush()
+        assert failed == [post["id"]] and adapter.stream.resyncs == 2
+        assert len(replies_to(mm, post["id"])) == 1

@@ -199,3 +199,74 @@ async def test_membership_follows_joins_and_leaves(runtime, engine):
     await runtime.handle(Message(event_id="$m3", room_id="r", sender="@bob", body="!contribs"))
     with Session(engine) as db:
         assert room_members(db, "r") == ["@bob"]
+
+
+# -- the inbox: a flood does not hold up other people's commands ----------------------------------
+
+
+def spy_batches(runtime: Runtime) -> list[list[str]]:
+    """The event ids of each transaction the dispatcher is asked to commit, in order."""
+    batches: list[list[str]] = []
+    handle_batch = runtime.dispatcher.handle_batch
+
+    def spied(events, now=None):
+        batches.append([e.event_id for e in events])
+        return handle_batch(events, now)
+
+    runtime.dispatcher.handle_batch = spied  # type: ignore[method-assign]
+    return batches
+
+
+async def test_in_a_burst_senders_take_turns_and_a_removal_stays_behind_its_message(runtime):
+    import asyncio
+
+    from bot.runtime import BATCH_SIZE
+    from commands.events import Redacted, Role
+
+    batches = spy_batches(runtime)
+    flood = [
+        Message(event_id=f"$a{i}", room_id="r", sender="@alice", body=f"!contrib {i + 1}min")
+        for i in range(2 * BATCH_SIZE + 50)
+    ]
+    removal = Redacted(
+        event_id="$x", room_id="r", sender="@root", role=Role.ADMIN, target_event_id="$a300"
+    )
+    bob = Message(event_id="$b", room_id="r", sender="@bob", body="!contrib 1h")
+    await asyncio.gather(*(runtime.handle(e) for e in [*flood, removal, bob]))
+    assert "$b" in batches[0]  # Bob did not wait for the whole flood
+    handled = [e for batch in batches for e in batch]
+    assert [e for e in handled if e.startswith("$a")] == [e.event_id for e in flood]
+    assert handled.index("$x") > handled.index("$a300")  # the removal came after its message
+    with Session(runtime.engine) as db:
+        rows = db.exec(select(Contribution)).all()
+    minutes = {c.minutes for c in rows if c.user_id == "@alice"}
+    assert 301 not in minutes and 300 in minutes and len(minutes) == len(flood) - 1
+    assert [c.minutes for c in rows if c.user_id == "@bob"] == [60]
+
+
+async def test_a_batch_that_cannot_be_committed_fails_only_the_event_that_breaks_it(runtime):
+    import asyncio
+
+    import pytest
+
+    from bot.runtime import NotHandled
+
+    handle_batch = runtime.dispatcher.handle_batch
+
+    def failing(events, now=None):
+        if any(e.event_id == "$bad" for e in events):
+            raise OSError("disk I/O error")
+        return handle_batch(events, now)
+
+    runtime.dispatcher.handle_batch = failing  # type: ignore[method-assign]
+    events = [
+        Message(event_id=e, room_id="r", sender="@bob", body="!contrib 1h") for e in ("$1", "$bad")
+    ]
+    events.append(Message(event_id="$3", room_id="r", sender="@bob", body="!contrib 2h"))
+    results = await asyncio.gather(*(runtime.handle(e) for e in events), return_exceptions=True)
+    assert results[0] is None and results[2] is None
+    assert isinstance(results[1], NotHandled) and results[1].event_id == "$bad"
+    with Session(runtime.engine) as db:
+        assert sorted(c.minutes for c in db.exec(select(Contribution)).all()) == [60, 120]
+    with pytest.raises(NotHandled):
+        await runtime.handle(events[1])

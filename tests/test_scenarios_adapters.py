@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -31,11 +32,21 @@ from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Context, Registry, Settings
 from commands.render import plain
-from storage.models import Allocation, Audit, BotMessage, Bucket, ChatEvent, Contribution, Funding
+from storage.models import (
+    Allocation,
+    Audit,
+    BotMessage,
+    Bucket,
+    ChatEvent,
+    Contribution,
+    Funding,
+    MatrixAccount,
+    MattermostCursor,
+)
 from storage.models.cobudget import FUNDING_ACTIVE
 from tests.conftest import Chat
-from tests.matrix_helpers import PASSWORD, Person, relates, unique
-from tests.mm_harness import mattermost_world
+from tests.matrix_helpers import PASSWORD, Person, relates, reply_target, unique
+from tests.mm_harness import mattermost_world, until
 
 ADAPTERS = ["console", "mattermost", pytest.param("matrix", marks=pytest.mark.synapse)]
 PEOPLE = ("alice", "bob", "chloe", "carol")
@@ -43,13 +54,18 @@ PEOPLE = ("alice", "bob", "chloe", "carol")
 
 def registry_with_probe() -> Registry:
     """The real commands, plus a probe whose message counts the reactions it gets (so that a
-    test sees a reaction and its removal reach the handlers)."""
+    test sees a reaction and its removal reach the handlers), and a command that raises."""
     reg = build_registry()
     seen: set[str] = set()
 
     @reg.command("sonde", family="sonde", hidden=True)
     def sonde(ctx: Context, _args: str) -> None:
         ctx.reply(plain("sonde prête"), ref=("sonde", 1))
+
+    @reg.command("panne", family="sonde", hidden=True)
+    def panne(ctx: Context, _args: str) -> None:
+        ctx.reply(plain("à moitié"))
+        raise RuntimeError("une panne voulue")
 
     @reg.on_reaction("sonde")
     def on_reaction(ctx: Context, _target: Any, key: str) -> bool:
@@ -117,6 +133,20 @@ class ConsoleConversation:
     async def unreact(self, user: str, target: str, key: str) -> list[str]:
         return await self._new(self.chat.unreact(user, target, key))
 
+    async def batch(self, said: list[tuple[str, str]]) -> list[list[str]]:
+        """Messages that reach the bot together (handled in one transaction); the answers to
+        each."""
+        adapter = self.chat.adapter
+        before = len(adapter.transcript)
+        shorts = await asyncio.gather(*(adapter.say(text, user=u) for u, text in said))
+        await self.chat.runtime.flush()
+        new = adapter.transcript[before:]
+        return [[s.text for s in new if s.reply_to == short] for short in shorts]
+
+    async def moved_on(self, engine: Engine) -> None:
+        """The console has no sync position: its runtime goes on."""
+        assert not self.chat.runtime._closed
+
     def _messages(self) -> list[Any]:
         return [s for s in self.chat.bot_messages if s.kind in ("text", "file")]
 
@@ -172,6 +202,30 @@ class MattermostConversation:
     async def unreact(self, user: str, target: str, key: str) -> list[str]:
         return await self.world.unreact(user, target, EMOJI_NAMES[key])
 
+    async def batch(self, said: list[tuple[str, str]]) -> list[list[str]]:
+        """Messages posted while the bot is stopped; when it starts again it fetches them
+        together. The answers to each (the bot's replies in its thread)."""
+        world = self.world
+        await world.stop_bot()
+        self.posts = [
+            await world.fake.user_post(world.uid(user), world.channel, text) for user, text in said
+        ]
+        adapter = await world.start()
+        await until(lambda: all(p["id"] in adapter.handled for p in self.posts), what="batch")
+        await world.runtime.flush()
+        bot_posts = world.fake.posts_by(world.bot)
+        return [[b["message"] for b in bot_posts if b["root_id"] == p["id"]] for p in self.posts]
+
+    async def moved_on(self, engine: Engine) -> None:
+        """The channel's cursor is past the batch, and the adapter is still on its first
+        connection (no crash, no reconnection)."""
+        world = self.world
+        with Session(engine) as db:
+            cursor = db.get(MattermostCursor, world.channel)
+        assert cursor is not None and cursor.last_post_at >= self.posts[-1]["create_at"]
+        assert world.task is not None and not world.task.done()
+        assert world.adapter is not None and world.adapter.stream.connects == 1
+
     def bot_id(self, index: int) -> str:
         return [s for s in self.world.ids if s.startswith("b")][index]
 
@@ -218,6 +272,7 @@ class MatrixConversation:
         self.adapter: MatrixAdapter | None = None
         self.task: asyncio.Task[None] | None = None
         self.handled: set[str] = set()
+        self.handed: list[str] = []  # every event id handed to the runtime, repeats included
         self.progress = asyncio.Condition()
         self.delivered: list[tuple[str, str]] = []  # (kind, event id) the bot sent, in order
         self.ids: dict[str, str] = {}  # short id (u1, b2) -> event id
@@ -242,7 +297,15 @@ class MatrixConversation:
             joined = await p.client.join(self.room)
             assert getattr(joined, "room_id", None) == self.room, joined
         await asyncio.to_thread(self.synapse.register, self.bot_user[1:].split(":")[0], PASSWORD)
-        self.adapter = MatrixAdapter(
+        self.adapter = self._new_adapter()
+        self._spy()
+        self.task = asyncio.create_task(self.adapter.run(self.runtime))
+        await asyncio.wait_for(self.adapter.synced.wait(), 15)  # its first sync is done
+        await alice.client.room_invite(self.room, self.bot_user)
+        await alice.joined(self.room, self.bot_user)
+
+    def _new_adapter(self) -> MatrixAdapter:
+        return MatrixAdapter(
             MatrixSettings(
                 homeserver=self.synapse.base_url,
                 user_id=self.bot_user,
@@ -251,23 +314,26 @@ class MatrixConversation:
                 sync_timeout_ms=10_000,
             )
         )
-        self._spy()
-        self.task = asyncio.create_task(self.adapter.run(self.runtime))
-        await asyncio.wait_for(self.adapter.synced.wait(), 15)  # its first sync is done
-        await alice.client.room_invite(self.room, self.bot_user)
-        await alice.joined(self.room, self.bot_user)
 
     def _spy(self) -> None:
         """Note each event the runtime handled and each item the adapter delivered."""
-        runtime, adapter = self.runtime, self.adapter
-        assert adapter is not None
-        handle, deliver = runtime.handle, adapter.deliver
+        runtime = self.runtime
+        handle = runtime.handle
 
         async def handled(event: Any) -> None:
+            self.handed.append(event.event_id)
             await handle(event)
             async with self.progress:
                 self.handled.add(event.event_id)
                 self.progress.notify_all()
+
+        runtime.handle = handled  # type: ignore[method-assign]
+        self._spy_delivery()
+
+    def _spy_delivery(self) -> None:
+        adapter = self.adapter
+        assert adapter is not None
+        deliver = adapter.deliver
 
         async def delivered(item: Outgoing) -> str | None:
             platform_id = await deliver(item)
@@ -275,7 +341,6 @@ class MatrixConversation:
                 self.delivered.append((item.kind, platform_id))
             return platform_id
 
-        runtime.handle = handled  # type: ignore[method-assign]
         adapter.deliver = delivered  # type: ignore[method-assign]
 
     async def _until(self, check: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -375,6 +440,47 @@ class MatrixConversation:
     async def unreact(self, user: str, target: str, key: str) -> list[str]:
         reaction = self.reactions.pop((user, target, key))
         return await self._act(self.people[user].redact(self.room, reaction))
+
+    def _position(self) -> str | None:
+        with Session(self.runtime.engine) as db:
+            account = db.get(MatrixAccount, self.bot_user)
+            return account.next_batch if account else None
+
+    async def batch(self, said: list[tuple[str, str]]) -> list[list[str]]:
+        """Messages sent while the bot is stopped: when it starts again they come in one sync
+        batch. The answers to each (the bot's replies to it, as alice receives them)."""
+        assert self.adapter is not None and self.task is not None
+        await self.adapter.close()
+        self.task.cancel()
+        with contextlib.suppress(BaseException):
+            await self.task
+        self.before_batch = self._position()
+        sent = [await self.people[u].send_raw(self.room, self._typed(t)) for u, t in said]
+        self.batch_ids = sent
+        mark = len(self.delivered)
+        self.adapter = self._new_adapter()
+        self._spy_delivery()
+        self.task = asyncio.create_task(self.adapter.run(self.runtime))
+        await self._until(lambda: all(eid in self.handled for eid in sent))
+        await self.runtime.flush()
+        wanted = {eid for _, eid in self.delivered[mark:]}
+        alice = self.people["alice"]
+        seen = await alice.wait_all(lambda raw, _r: raw.get("event_id") in wanted, len(wanted))
+        return [
+            [str(raw["content"]["body"]) for raw in seen if reply_target(raw) == eid]
+            for eid in sent
+        ]
+
+    async def moved_on(self, engine: Engine) -> None:
+        """The sync position after the batch is saved, and the batch is never handed over
+        again (each of its events once, through later syncs)."""
+        assert self.adapter is not None
+        after = self._position()
+        assert after is not None and after != self.before_batch
+        synced = self.adapter.batches
+        await self.say("bob", "!solde")  # at least one more sync
+        assert self.adapter.batches > synced and self._position() != after
+        assert all(self.handed.count(eid) == 1 for eid in self.batch_ids), self.handed
 
     # -- looking ----------------------------------------------------------------------------------
     def _seen(self) -> list[dict[str, Any]]:
@@ -567,6 +673,50 @@ async def test_csv_export_reaches_the_room_as_a_file(conv, engine):
         "\ufeffdate;personne;identifiant;minutes;heures;projet;description;id de l'événement",
         f"2026-11-26;Bob;'{conv.uid('bob')};120;2;;atelier;{logged.event_id}",
     ]
+
+
+# -- one event never stops the bot ------------------------------------------------------------------
+
+
+async def test_a_command_that_raises_in_a_batch_stops_nothing_else(conv, engine, caplog):
+    with caplog.at_level(logging.ERROR):
+        before, failed, after = await conv.batch(
+            [("bob", "!contrib 1h avant"), ("chloe", "!panne"), ("bob", "!contrib 2h après")]
+        )
+    assert len(before) == 1 and "Contribution #1 enregistrée pour Bob" in before[0]
+    assert len(after) == 1 and "Contribution #2 enregistrée pour Bob" in after[0]
+    assert len(failed) == 1 and "Une erreur interne" in failed[0]  # its partial answer is gone
+    ref = re.search(r"référence (\w+)", failed[0])
+    assert ref is not None and ref[1] in caplog.text
+    with Session(engine) as db:
+        crashed = db.exec(select(ChatEvent).where(ChatEvent.command == "crash")).all()
+    assert len(crashed) == 1  # handled, with an error: never handed over again
+    await conv.moved_on(engine)
+    answers = await conv.say("bob", "!contrib 3h encore")
+    assert len(answers) == 1 and "Contribution #3" in answers[0]
+
+
+async def test_the_console_goes_on_after_a_line_that_raises(engine, clock, monkeypatch):
+    import bot.adapters.console as console_module
+
+    lines = iter(["!contrib 1h avant", "!panne", "!contrib 2h après", "/quit"])
+    monkeypatch.setattr(console_module, "_read_line", lambda _prompt: next(lines))
+    runtime = Runtime(engine, registry_with_probe(), Settings(), clock=clock)
+    shown: list[str] = []
+    try:
+        await ConsoleAdapter(out=shown.append).run(runtime)  # returns at /quit, raises nothing
+    finally:
+        await runtime.close()
+    text = "\n".join(shown)
+    assert "Contribution #1" in text and "Une erreur interne" in text
+    assert "Contribution #2 enregistrée pour Alice" in text
+
+
+async def test_an_admin_typo_in_the_language_is_refused_and_the_bot_goes_on(conv):
+    answers = await conv.say("alice", "!langue xx")
+    assert len(answers) == 1 and "xx" in answers[0] and "erreur interne" not in answers[0]
+    answers = await conv.say("bob", "!contrib 1h")
+    assert len(answers) == 1 and "Contribution #1 enregistrée pour Bob" in answers[0]
 
 
 # -- cobudget: the acceptance scenario --------------------------------------------------------------

@@ -65,7 +65,7 @@ def apply(engine, ops, counter=[0]) -> None:  # noqa: B006 - a counter across ex
             counter[0] += 1
             if op[0] == "add":
                 _, user, offset, project, minutes = op
-                now = dt.datetime.now(dt.UTC)
+                now = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
                 db.execute(
                     insert(table).values(
                         room_id="r",
@@ -93,7 +93,7 @@ def apply(engine, ops, counter=[0]) -> None:  # noqa: B006 - a counter across ex
                 ids.remove(victim)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_engine(request):
     engine = request.getfixturevalue("engine" if request.param == "sqlite" else "postgres_engine")
     with transaction(engine) as db:

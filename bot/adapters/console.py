@@ -8,6 +8,7 @@ Every message gets a short id that the other console commands take: ``u3`` for w
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import uuid
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from commands.events import Message, ReactionAdded, Redacted, Role
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 CONSOLE_HELP = """Commandes de la console (tout le reste est envoyé dans le salon) :
   /as <personne>              parler en tant que <personne> (ex. /as bob)
@@ -273,9 +276,14 @@ class ConsoleAdapter:
                 line = await loop.run_in_executor(None, _read_line, f"{self.user}@{self.room}> ")
             except EOFError:
                 break
-            if not await self.command_line(line):
-                break
-            await runtime.flush()
+            try:
+                if not await self.command_line(line):
+                    break
+                await runtime.flush()
+            except Exception:
+                # one line never ends the console: the error is in the log
+                log.exception("the console could not handle a line")
+                self.out("⚠️ Cette ligne n'a pas pu être traitée (voir le journal).")
 
     async def command_line(self, line: str) -> bool:
         """Handle one typed line; ``False`` means quit."""

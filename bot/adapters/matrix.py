@@ -1,8 +1,9 @@
 """The Matrix adapter, on matrix-nio's ``AsyncClient``.
 
-Exactly once, in this order, for every sync batch: the events of the batch are handed one by one
-to ``runtime.handle`` (each commits, with the event id, in one transaction); only then is the
-batch's ``next_batch`` saved in the database. A crash in between replays the batch, and the
+Exactly once, in this order, for every sync batch: the events of the batch are handed together, in
+order, to ``runtime.handle`` (each commits with its event id; the runtime groups them in few
+transactions); only then is the batch's ``next_batch`` saved in the database. An event that cannot
+be read is logged with a reference and skipped, so that no batch is fetched forever. A crash in between replays the batch, and the
 runtime ignores the event ids it already handled. Nothing the bot sends is lost either: answers
 are outbox rows, sent with a transaction id derived from the row, so the homeserver collapses a
 send repeated after a crash into the first one.
@@ -48,7 +49,8 @@ from bot.matrix import convert
 from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
 from bot.private import private_dir
-from commands.events import Message
+from commands.core import error_reference
+from commands.events import AnyEvent, Message
 from storage.clock import now as clock_now
 from storage.models import MatrixAccount, Room
 
@@ -333,6 +335,7 @@ class MatrixAdapter:
         runtime = self.runtime
         joined = list(resp.rooms.join.items())
         levels = await runtime.run_db(self._admin_levels, [r for r, _ in joined])
+        neutral: list[AnyEvent] = []
         for room_id, info in joined:
             room = self._room(room_id)
             events = [getattr(e, "source", None) for e in info.timeline.events]
@@ -351,14 +354,17 @@ class MatrixAdapter:
             else:
                 before = []
             for raw in before:
-                await self._one(room, raw, levels[room_id], apply_state=True)
+                neutral += await self._read(room, raw, levels[room_id])
             if own_join is None:
                 for ev in info.state:
                     raw = getattr(ev, "source", None)
                     if isinstance(raw, dict):
                         room.apply(raw)
             for raw in timeline:
-                await self._one(room, raw, levels[room_id], apply_state=True)
+                neutral += await self._read(room, raw, levels[room_id])
+        # the batch's events are handed over together, in order: the runtime handles them in few
+        # transactions, and one person's flood does not hold up the others' commands
+        await asyncio.gather(*(runtime.handle(event) for event in neutral))
         await self._join_invites(resp)
 
     async def _fetch_gap(self, room_id: str, start: str, since: str) -> list[dict[str, Any]]:
@@ -389,10 +395,31 @@ class MatrixAdapter:
             log.info("fetched %s events missed in %s", len(collected), room_id)
         return collected
 
-    async def _one(
-        self, room: convert.RoomState, raw: dict[str, Any], admin_level: int, apply_state: bool
-    ) -> None:
-        """Hand one raw event to the runtime; a malformed event is logged and skipped."""
+    async def _read(
+        self, room: convert.RoomState, raw: dict[str, Any], admin_level: int
+    ) -> list[AnyEvent]:
+        """The neutral event for one raw event (none for a malformed one, logged and skipped),
+        the room's state updated with it. Whatever reading one event raises skips that event
+        alone, with a reference in the log: the batch goes on and its position is saved."""
+        try:
+            return await self._convert(room, raw, admin_level)
+        except asyncio.CancelledError:
+            raise
+        except TRANSPORT_ERRORS:
+            raise
+        except Exception:
+            event_id = str(raw.get("event_id"))[:255]
+            log.exception(
+                "could not read event %s in %s (reference %s); skipped",
+                event_id[:80],
+                room.room_id,
+                error_reference(event_id),
+            )
+            return []
+
+    async def _convert(
+        self, room: convert.RoomState, raw: dict[str, Any], admin_level: int
+    ) -> list[AnyEvent]:
         try:
             event = convert.to_neutral(
                 raw,
@@ -411,14 +438,12 @@ class MatrixAdapter:
                 room.room_id,
                 err,
             )
-        if apply_state:
-            room.apply(raw)  # after conversion: the sender's level is the one before the change
+        room.apply(raw)  # after conversion: the sender's level is the one before the change
         if isinstance(event, Message) and event.edit_of and event.edit_of_sender is None:
             event = dataclasses.replace(
                 event, edit_of_sender=await self._sender_of(room.room_id, event.edit_of)
             )
-        if event is not None:
-            await self.runtime.handle(event)
+        return [event] if event is not None else []
 
     async def _sender_of(self, room_id: str, event_id: str) -> str | None:
         """Who sent ``event_id``, as the homeserver says (``None`` if it cannot say: the edit

@@ -35,10 +35,13 @@ from bot.mattermost.client import (
     EventStream,
     MattermostAuthError,
     MattermostError,
+    Refetch,
     Rest,
 )
 from bot.mattermost.emoji import emoji_name, emoji_text
 from bot.mattermost.markdown import safe_markdown, typed
+from bot.runtime import NotHandled
+from commands.core import error_reference
 from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
 from storage.clock import now as clock_now
 from storage.models import ChatEvent, MattermostCursor
@@ -162,8 +165,29 @@ class MattermostAdapter:
             await self._dispatch(event)
         except MattermostAuthError:
             raise
+        except NotHandled as err:
+            # nothing of it was stored: fetched again (from the cursor) on a new connection
+            raise Refetch(str(err)) from err
         except MattermostError as err:
             log.warning("mattermost: %s event skipped: %s", event.name, err)
+        except Exception:
+            post = event.data.get("post")
+            await self._skip(event.name, post if isinstance(post, dict) else {})
+
+    async def _skip(self, what: str, post: dict[str, Any]) -> None:
+        """An event that cannot be read is logged with a reference and skipped, the channel's
+        cursor moved past it: it never stops the bot, nor comes back at each reconnection."""
+        post_id = str(post.get("id", ""))
+        log.exception(
+            "mattermost: could not read a %s event (post %s, reference %s); skipped",
+            what,
+            post_id[:64],
+            error_reference(post_id or what),
+        )
+        channel_id = str(post.get("channel_id", ""))
+        stamp = int(post.get("update_at") or post.get("create_at") or 0)
+        if channel_id and stamp:
+            await self.runtime.run_db(self._save_cursor, channel_id, stamp)
 
     async def _dispatch(self, event: Event) -> None:
         name = event.name
@@ -411,15 +435,25 @@ class MattermostAdapter:
             key=lambda p: (int(p.get("create_at", 0)), str(p.get("id"))),
         )
         for post in posts:
-            created = int(post.get("create_at", 0))
-            if post.get("delete_at"):
-                if created <= since:
-                    await self._on_deleted(post, None)
-            elif created > since:
-                await self._on_post(post, None)
-            elif int(post.get("edit_at") or 0) > since:
-                await self._on_post(post, None, edited=True)
+            try:
+                await self._caught_up(post, since)
+            except (MattermostError, asyncio.CancelledError):
+                raise
+            except NotHandled as err:
+                raise Refetch(str(err)) from err
+            except Exception:
+                await self._skip("missed post", post)
         log.info("mattermost: caught up on %s (%s posts)", channel_id, len(posts))
+
+    async def _caught_up(self, post: dict[str, Any], since: int) -> None:
+        created = int(post.get("create_at", 0))
+        if post.get("delete_at"):
+            if created <= since:
+                await self._on_deleted(post, None)
+        elif created > since:
+            await self._on_post(post, None)
+        elif int(post.get("edit_at") or 0) > since:
+            await self._on_post(post, None, edited=True)
 
     def _load_cursors(self) -> dict[str, int]:
         with Session(self.runtime.engine) as db:

@@ -300,6 +300,11 @@ class _Reconnect(Exception):
         self.code = code
 
 
+class Refetch(Exception):
+    """Raised by the owner's handlers when it could not store an event: the stream reconnects
+    on a new connection, so that the owner fetches again, by REST, what it did not store."""
+
+
 class EventStream:
     """The WebSocket loop. ``on_event`` is awaited for each event in order (the next frame is
     read only after it returns); ``on_resync`` when the server has forgotten this client (first
@@ -360,6 +365,9 @@ class EventStream:
             except _Reconnect as err:
                 reason = str(err)
                 self.last_close_code = err.code
+            except Refetch as err:
+                reason = f"an event was not stored ({err})"
+                self.connection_id = ""  # a new connection: the owner catches up
             except MattermostAuthError:
                 raise
             except (aiohttp.ClientError, OSError, TimeoutError, MattermostError) as err:
