@@ -224,10 +224,11 @@ class Runtime:
         skipped: list[int] = []
         more = len(rows) == LOAD_LIMIT
         for m in rows:
-            if m.kind == "edit" and m.target_pid is None:
+            on_own = m.kind == "edit" or (m.kind == "react" and m.target_id is not None)
+            if on_own and m.target_pid is None:
                 if m.target_id is not None and m.target_sent is None:
-                    # the message to edit is ahead in this queue: deliver it first, then come
-                    # back for the edit (which then knows the message's platform id)
+                    # the message to edit (or react to) is ahead in this queue: deliver it
+                    # first, then come back (the message's platform id is then known)
                     more = True
                     break
                 skipped.append(m.id)  # the message to edit could never be delivered
@@ -243,7 +244,8 @@ class Runtime:
                         reply_to=m.reply_to,
                         thread_id=m.thread_id,
                         target_platform_id=m.target_pid,
-                        target_event=m.target_event,
+                        target_event=m.target_event
+                        or (m.target_pid if m.kind == "react" else None),
                         reaction_key=m.reaction_key,
                         file_name=m.file_name,
                         mime=m.mime,

@@ -315,14 +315,35 @@ class MatrixAdapter:
                 await self.client.room_leave(room_id)
 
     async def _first_batch(self, resp: SyncResponse) -> None:
-        """A fresh start: learn room state, join pending invites, act on no history."""
-        for room_id, info in resp.rooms.join.items():
+        """A fresh start: learn room state (and tell who is in each room), join pending
+        invites, act on no history."""
+        joined = list(resp.rooms.join.items())
+        levels = await self.runtime.run_db(self._admin_levels, [r for r, _ in joined])
+        for room_id, info in joined:
             room = self._room(room_id)
-            for ev in (*info.state, *info.timeline.events):
-                raw = getattr(ev, "source", None)
+            raws = [getattr(ev, "source", None) for ev in (*info.state, *info.timeline.events)]
+            for raw in raws:
                 if isinstance(raw, dict):
                     room.apply(raw)
+            await self._hand_members(room, raws, levels[room_id])
         await self._join_invites(resp)
+
+    async def _hand_members(
+        self, room: convert.RoomState, raws: list[Any], admin_level: int
+    ) -> None:
+        """Tell the runtime who is in the room, from membership state the bot did not see
+        happen (members who joined before the bot, or during a gap): commands that name
+        people only accept the room's members. Each is handed once (by its event id)."""
+        latest: dict[str, dict[str, Any]] = {}
+        for raw in raws:
+            if (
+                isinstance(raw, dict)
+                and raw.get("type") == "m.room.member"
+                and isinstance(raw.get("state_key"), str)
+            ):
+                latest[raw["state_key"]] = raw
+        for raw in latest.values():
+            await self._one(room, raw, admin_level, apply_state=False)
 
     async def _batch(self, resp: SyncResponse, since: str) -> None:
         runtime = self.runtime
@@ -339,6 +360,9 @@ class MatrixAdapter:
                 for raw in (*history, *timeline[: own_join + 1]):
                     if isinstance(raw, dict):
                         room.apply(raw)
+                await self._hand_members(
+                    room, [*history, *timeline[: own_join + 1]], levels[room_id]
+                )
                 timeline = timeline[own_join + 1 :]
                 before: list[dict[str, Any]] = []
             elif info.timeline.limited and info.timeline.prev_batch:
@@ -348,10 +372,11 @@ class MatrixAdapter:
             for raw in before:
                 await self._one(room, raw, levels[room_id], apply_state=True)
             if own_join is None:
-                for ev in info.state:
-                    raw = getattr(ev, "source", None)
+                state = [getattr(ev, "source", None) for ev in info.state]
+                for raw in state:
                     if isinstance(raw, dict):
                         room.apply(raw)
+                await self._hand_members(room, state, levels[room_id])
             for raw in timeline:
                 await self._one(room, raw, levels[room_id], apply_state=True)
         await self._join_invites(resp)
