@@ -170,15 +170,22 @@ def display_names(
     a display name is another person's id or the local part of it, or a display name holds an
     ``@`` (it could pass for an id). ``room_id`` None compares only ``user_ids`` among themselves."""
     wanted = set(user_ids)
-    people: dict[str, str] = {u: "" for u in wanted}
+    people: dict[str, str] = {}
     if room_id is not None:
-        for member in db.exec(select(Member.user_id).where(Member.room_id == room_id)).all():
-            people.setdefault(member, "")
-    ids = list(people)
-    for i in range(0, len(ids), 500):
+        # everyone of the room, with their names, in one query
+        for user_id, name in db.exec(
+            select(Member.user_id, Person.display_name)
+            .join(Person, col(Person.user_id) == col(Member.user_id), isouter=True)
+            .where(Member.room_id == room_id)
+        ).all():
+            people[user_id] = name or ""
+    others = [u for u in wanted if u not in people]
+    for u in others:
+        people[u] = ""
+    for i in range(0, len(others), 500):
         for user_id, name in db.exec(
             select(Person.user_id, Person.display_name).where(
-                col(Person.user_id).in_(ids[i : i + 500])
+                col(Person.user_id).in_(others[i : i + 500])
             )
         ).all():
             people[user_id] = name or ""
