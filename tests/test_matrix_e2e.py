@@ -144,7 +144,7 @@ async def test_admin_by_power_level_including_a_v12_creator(synapse, alice, bot)
         room = await room_with(alice, bot, bob.user_id)
         await bob.joined(room, bob.user_id)
         # alice created this (v12) room: unlimited power, though absent from power_levels.users
-        cmd = await alice.say(room, "!contrib @bob 1h rangement")
+        cmd = await alice.say(room, f"!contrib @{bob.name} 1h rangement")
         assert "Contribution #1" in (await alice.reply_to(cmd))["content"]["body"]
         cmd = await bob.say(room, f"!contrib {alice.user_id} 1h rangement")
         assert "admins" in (await bob.reply_to(cmd))["content"]["body"]
@@ -158,10 +158,15 @@ async def test_admin_by_power_level_including_a_v12_creator(synapse, alice, bot)
         await bob.stop()
 
 
-async def test_admin_in_an_older_room_version(alice, bot):
-    room = await room_with(alice, bot, room_version="10")
-    cmd = await alice.say(room, "!contrib @bob 1h rangement")
-    assert "Contribution #1" in (await alice.reply_to(cmd))["content"]["body"]
+async def test_admin_in_an_older_room_version(synapse, alice, bot):
+    bob = await Person(synapse).start()
+    try:
+        room = await room_with(alice, bot, bob.user_id, room_version="10")
+        await bob.joined(room, bob.user_id)
+        cmd = await alice.say(room, f"!contrib @{bob.name} 1h rangement")
+        assert "Contribution #1" in (await alice.reply_to(cmd))["content"]["body"]
+    finally:
+        await bob.stop()
 
 
 async def test_malformed_events_are_skipped(alice, bot):
