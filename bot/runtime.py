@@ -271,7 +271,13 @@ class Runtime:
                     if target is None:  # the message to edit could never be delivered
                         marks.append((outgoing.id, None))
                         continue
-                    outgoing = dataclasses.replace(outgoing, target_platform_id=target)
+                    outgoing = dataclasses.replace(
+                        outgoing,
+                        target_platform_id=target,
+                        # a reaction on the bot's own message, delivered just before
+                        target_event=outgoing.target_event
+                        or (target if outgoing.kind == "react" else None),
+                    )
                 adapter = self.adapters.get(item.platform)
                 if adapter is None:
                     log.error("no adapter for platform %s (room %s)", item.platform, room_id)
@@ -404,7 +410,8 @@ class Runtime:
                         reply_to=m.reply_to,
                         thread_id=m.thread_id,
                         target_platform_id=m.target_pid,
-                        target_event=m.target_event,
+                        target_event=m.target_event
+                        or (m.target_pid if m.kind == "react" else None),
                         reaction_key=m.reaction_key,
                         file_name=m.file_name,
                         mime=m.mime,

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
+from sqlmodel import col, select
+
 from commands import i18n
+from commands.contrib import period_label
 from commands.core import Context, Registry, UserError
-from commands.grammar import fold, parse_days, parse_duration, parse_int, tokenize
+from commands.grammar import Period, fold, parse_days, parse_duration, parse_int, tokenize
 from commands.render import lines, table
+from storage.models import BudgetEnvelope, Project
+from storage.models.cobudget import ROUND_OPEN, CobudgetRound
 
 FAMILY = "admin"
 # how far back a date without its year may go (``!reglages passé 2ans``), in days: a week at least,
@@ -110,10 +119,58 @@ def register(reg: Registry) -> None:
                     prefix=p,
                 )
             _set(ctx, "max_past_days", days, ctx.t("admin.days", days=days))
-        elif name in ("devise", "currency") and len(value) == 3 and value.isalpha():
-            _set(ctx, "currency", value.upper(), value.upper())
+        elif name in ("devise", "currency") and value:
+            code = value.strip().upper()
+            if code not in currencies_in_use(ctx.today):
+                raise UserError("admin.error.currency", value=value, prefix=p)
+            if code != ctx.room.currency:
+                _refuse_if_money_is_open(ctx)
+            _set(ctx, "currency", code, code)
         else:
             raise UserError("admin.error.setting", prefix=p)
+
+
+@lru_cache(maxsize=4)
+def currencies_in_use(day: dt.date) -> frozenset[str]:
+    """ISO 4217 codes that Babel knows as legal tender somewhere on ``day`` (``EUR``, ``CHF``,
+    ``XOF``...; not ``XXX``, ``XAU`` or ``FRF``)."""
+    codes: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, start_date=day, tender=True))
+    return frozenset(codes)
+
+
+def _refuse_if_money_is_open(ctx: Context) -> None:
+    """Balances and envelopes are amounts in the room's currency: it cannot change under an
+    open round or envelope."""
+    rnd = ctx.db.exec(
+        select(CobudgetRound).where(
+            CobudgetRound.room_id == ctx.room.id, CobudgetRound.state == ROUND_OPEN
+        )
+    ).first()
+    if rnd is not None:
+        raise UserError(
+            "admin.error.currency_round",
+            title=rnd.title,
+            currency=ctx.room.currency,
+            prefix=ctx.settings.prefix,
+        )
+    env = ctx.db.exec(
+        select(BudgetEnvelope)
+        .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.state == "open")
+        .order_by(col(BudgetEnvelope.id))
+    ).first()
+    if env is not None:
+        project = ctx.db.get(Project, env.project_id)
+        code = project.code if project is not None else "?"
+        period = Period(env.start, env.end, env.period_kind)
+        raise UserError(
+            "admin.error.currency_envelope",
+            envelope=f"{code} ({period_label(ctx, period)})",
+            code=code,
+            currency=ctx.room.currency,
+            prefix=ctx.settings.prefix,
+        )
 
 
 def _set(ctx: Context, field: str, value: object, shown: str) -> None:

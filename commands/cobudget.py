@@ -36,11 +36,11 @@ from commands.grammar import (
     is_mention,
     match_amount,
     match_date,
-    mention_id,
     parse_int,
     parse_period,
     tokenize,
 )
+from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
 from commands.render import Rich, esc, lines, table
 from storage.models import BotMessage, Room
@@ -814,7 +814,14 @@ def allocate_command(ctx: Context, args: str) -> None:
             raise UserError("buckets.usage.allocate_hours", prefix=p)
         period = checked_period(asked, said)
         totals = contribution_totals(ctx.db, ctx.room.id, period.start, period.end)
-        weights = {user: minutes for user, minutes, _ in totals.by_person if minutes > 0}
+        current = set(room_members(ctx.db, ctx.room.id))
+        weights = {
+            user: minutes
+            for user, minutes, _ in totals.by_person
+            if minutes > 0 and user in current
+        }
+        # allocations only go to members: who left (or was never one) is left out, and said
+        left_out = sorted(u for u, m, _ in totals.by_person if m > 0 and u not in current)
         if not weights:
             raise UserError("buckets.error.no_contributions", prefix=p)
         if left <= 0:
@@ -822,6 +829,8 @@ def allocate_command(ctx: Context, args: str) -> None:
         shares = split_proportional(left, weights)
         method = "hours"
         details = {"start": period.start, "end": period.end, "minutes": weights}
+        if left_out:
+            details["left_out"] = left_out
     elif first in _EVERYONE_WORDS:
         members = room_members(ctx.db, ctx.room.id)
         if not members:
@@ -843,7 +852,9 @@ def allocate_command(ctx: Context, args: str) -> None:
         i = 0
         while i < len(tokens):
             if is_mention(tokens[i]):
-                person = mention_id(tokens[i])
+                if is_group_mention(tokens[i]):
+                    raise UserError("buckets.error.group_mention", token=tokens[i], prefix=p)
+                person = resolve_person(ctx, tokens[i])
                 if person not in people:
                     people.append(person)
                 i += 1
@@ -905,6 +916,16 @@ def allocate_command(ctx: Context, args: str) -> None:
                 ],
                 rows,
                 align="lrr",
+            ),
+            *(
+                [
+                    ctx.t(
+                        "buckets.allocated_left_out",
+                        people=", ".join(sorted(ctx.names(details["left_out"]).values())),
+                    )
+                ]
+                if details.get("left_out")
+                else []
             ),
         )
     )
@@ -1264,7 +1285,10 @@ def balance_command(ctx: Context, args: str) -> None:
     if tokens:
         if not is_mention(tokens[0]) or len(tokens) > 1:
             raise UserError("buckets.usage.balance", prefix=ctx.settings.prefix)
-        user = mention_id(tokens[0])
+        if is_group_mention(tokens[0]):
+            _all_balances(ctx, rnd)
+            return
+        user = resolve_person(ctx, tokens[0], include_left=True)
     given = allocated(ctx.db, rnd.id, user)
     used = spent(ctx.db, rnd.id, user)
     key = "buckets.balance.mine" if user == ctx.sender else "buckets.balance.other"

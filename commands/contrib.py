@@ -15,23 +15,36 @@ from commands.grammar import (
     Period,
     fold,
     is_mention,
+    join_spans,
     match_period,
-    mention_id,
     month_period,
     parse_contrib,
     parse_int,
     tokenize,
+    tokenize_spans,
 )
 from commands.i18n import format_date
-from commands.projects import default_project, find_project, known_codes, resolve_project
+from commands.pending import offer
+from commands.people import is_group_mention, resolve_person
+from commands.projects import (
+    active_codes,
+    bare_word,
+    close_codes,
+    default_project,
+    find_project,
+    known_codes,
+    looks_like_code,
+    resolve_project,
+)
 from commands.refusals import checked_period, date_refusal, needs_year
 from commands.render import Rich, esc, lines, table
-from storage.models import Contribution, Project
+from storage.models import BotMessage, Contribution, PendingAction, Project
 from storage.queries import contribution_totals, list_contributions
 
 FAMILY = "contrib"
 _INSERT_CONTRIBUTION = insert(Contribution.__table__)  # type: ignore[attr-defined]
 EVERYONE = ("tous", "tout-le-monde", "all", "everyone", "salle", "room")
+KIND_WITHOUT_PROJECT = "contrib_no_project"  # a pending action: record with the words as text
 
 
 def _changed(ctx: Context, *touched: tuple[int | None, dt.date]) -> None:
@@ -49,6 +62,7 @@ def register(reg: Registry) -> None:
         show_contributions
     )
     reg.on_undo(undo_by_event)
+    reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
 
 
 # --------------------------------------------------------------------------- !contrib
@@ -83,45 +97,81 @@ def log_contribution(ctx: Context, args: str) -> None:
     if parsed.day > ctx.today:
         raise UserError("contrib.error.future", date=ctx.date(parsed.day))
     user = ctx.sender
-    if parsed.user is not None and parsed.user != ctx.sender:
-        if not ctx.is_admin:
-            raise UserError("contrib.error.not_admin_for_other", user=parsed.user, prefix=p)
-        user = parsed.user
+    if parsed.user is not None:
+        named = resolve_person(ctx, parsed.user)
+        if named != ctx.sender:
+            if not ctx.is_admin:
+                raise UserError("contrib.error.not_admin_for_other", user=parsed.user, prefix=p)
+            user = named
+    description = parsed.description
     project: Project | None
     if parsed.project_token is not None:
         project = resolve_project(ctx, parsed.project_token)
     else:
-        project = default_project(ctx)
-
+        project, description, doubtful = _project_in_words(ctx, description)
+        if doubtful:
+            _offer_without_project(ctx, user, parsed.minutes, parsed.day, description, doubtful)
+            return
+        if project is None:
+            project = default_project(ctx)
     existing = None
     if ctx.edit_of is not None:
-        existing = ctx.db.exec(
-            select(Contribution).where(Contribution.event_id == ctx.source_event_id)
-        ).first()
+        existing = _by_event(ctx, ctx.source_event_id)
+    contribution, key = _store(
+        ctx,
+        existing,
+        user=user,
+        minutes=parsed.minutes,
+        day=parsed.day,
+        project=project,
+        description=description,
+        event_id=ctx.source_event_id,
+        created_by=ctx.sender,
+    )
+    ctx.reply(_summary(ctx, key, contribution, project))
+
+
+def _by_event(ctx: Context, event_id: str) -> Contribution | None:
+    return ctx.db.exec(select(Contribution).where(Contribution.event_id == event_id)).first()
+
+
+def _store(
+    ctx: Context,
+    existing: Contribution | None,
+    *,
+    user: str,
+    minutes: int,
+    day: dt.date,
+    project: Project | None,
+    description: str,
+    event_id: str,
+    created_by: str,
+) -> tuple[Contribution, str]:
+    """Create the contribution of ``event_id``, or update ``existing``; audit it and tell the
+    other families. Returns it and the key of the text that says so."""
     if existing is not None:
         before = _snapshot(existing)
         touched_before = (existing.project_id, existing.day)
         existing.user_id = user
-        existing.minutes = parsed.minutes
-        existing.day = parsed.day
+        existing.minutes = minutes
+        existing.day = day
         existing.project_id = project.id if project else None
-        existing.description = parsed.description
+        existing.description = description
         existing.updated_at = ctx.now
         ctx.db.flush()
         ctx.audit("update", "contribution", existing.id, before=before, after=_snapshot(existing))
-        ctx.reply(_summary(ctx, "contrib.updated", existing, project))
         _changed(ctx, touched_before, (existing.project_id, existing.day))
-        return
+        return existing, "contrib.updated"
     now = ctx.now
     values: dict[str, Any] = {
         "room_id": ctx.room.id,
         "user_id": user,
-        "minutes": parsed.minutes,
-        "day": parsed.day,
+        "minutes": minutes,
+        "day": day,
         "project_id": project.id if project else None,
-        "description": parsed.description,
-        "event_id": ctx.source_event_id,
-        "created_by": ctx.sender,
+        "description": description,
+        "event_id": event_id,
+        "created_by": created_by,
         "created_at": now,
         "updated_at": now,
     }
@@ -131,8 +181,164 @@ def log_contribution(ctx: Context, args: str) -> None:
     assert key is not None
     contribution = Contribution.model_construct(id=int(key[0]), **values)  # to word the answer
     ctx.audit("create", "contribution", contribution.id, **_snapshot(contribution))
-    ctx.reply(_summary(ctx, "contrib.saved", contribution, project))
     _changed(ctx, (contribution.project_id, contribution.day))
+    return contribution, "contrib.saved"
+
+
+# --------------------------------------------------------------------------- doubtful codes
+
+_QUOTES = '"“«'
+
+
+def _project_in_words(ctx: Context, text: str) -> tuple[Project | None, str, list[str]]:
+    """Words of a description that look like project codes (``projects.looks_like_code``):
+    a known code written with punctuation (``KPA,``) is the project, and leaves the
+    description; an archived one is refused; the others are doubtful. Quoted words
+    (``"AG"``) are plain text. Returns (project, description, doubtful words)."""
+    known = known_codes(ctx)
+    spans = tokenize_spans(text)
+    project: Project | None = None
+    kept: list[tuple[int, int]] = []
+    doubtful: list[str] = []
+    for token, start, end in spans:
+        word = bare_word(token)
+        if text[start] in _QUOTES or not looks_like_code(word, known):
+            kept.append((start, end))
+            continue
+        found = find_project(ctx, word)
+        if found is not None and not found.archived:
+            if project is None:
+                project = found
+                continue
+        elif word not in doubtful:
+            doubtful.append(word)  # unknown, or archived
+        kept.append((start, end))
+    if project is None:
+        return None, text, doubtful
+    return project, join_spans(text, kept).strip(), []
+
+
+def _offer_without_project(
+    ctx: Context, user: str, minutes: int, day: dt.date, description: str, doubtful: list[str]
+) -> None:
+    """Words look like project codes that the room does not have: store nothing, say which
+    codes are close and how to fix it, and offer ✅ to record it with those words as text."""
+    p = ctx.settings.prefix
+    codes = active_codes(ctx)
+    parts: list[str] = []
+    suggested: list[str] = []
+    for word in doubtful:
+        known = find_project(ctx, word)
+        close = close_codes(word, codes)
+        suggested += [c for c in close if c not in suggested]
+        if known is not None:  # an archived project
+            parts.append(ctx.t("contrib.doubtful.archived", word=word))
+        elif close:
+            parts.append(ctx.t("contrib.doubtful.close", word=word, codes=", ".join(close)))
+        else:
+            parts.append(ctx.t("contrib.doubtful.unknown", word=word))
+    if not codes:
+        parts.append(ctx.t("contrib.doubtful.no_codes"))
+    elif not suggested:
+        parts.append(ctx.t("contrib.doubtful.room_codes", codes=", ".join(codes[:8])))
+    changed = ctx.edit_of is not None and _by_event(ctx, ctx.source_event_id) is not None
+    default = default_project(ctx)
+    text = "\n".join(
+        [
+            *parts,
+            ctx.t("contrib.doubtful.nothing_changed" if changed else "contrib.doubtful.nothing"),
+            ctx.t(
+                "contrib.doubtful.fix_close" if suggested else "contrib.doubtful.fix",
+                word=doubtful[0],
+                code=suggested[0] if suggested else "",
+                prefix=p,
+            ),
+            ctx.t(
+                "contrib.doubtful.confirm",
+                without=(
+                    ctx.t("contrib.doubtful.default_project", code=default.code)
+                    if default is not None
+                    else ctx.t("contrib.doubtful.no_project")
+                ),
+            ),
+        ]
+    )
+    offer(
+        ctx,
+        KIND_WITHOUT_PROJECT,
+        {
+            "user": user,
+            "minutes": minutes,
+            "day": day.isoformat(),
+            "description": description,
+            "project_id": default.id if default is not None else None,
+            "words": doubtful,
+        },
+        text,
+    )
+
+
+def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessage) -> None:
+    """The sender confirmed with ✅: record what was understood, tied to the command message."""
+    data = action.payload
+    project = None
+    if data.get("project_id") is not None:
+        project = ctx.db.get(Project, int(data["project_id"]))
+        if project is None or project.archived:
+            raise UserError("contrib.doubtful.default_gone")
+    existing = _by_event(ctx, action.source_event_id)
+    before = _snapshot(existing) if existing is not None else None
+    contribution, key = _store(
+        ctx,
+        existing,
+        user=str(data["user"]),
+        minutes=int(data["minutes"]),
+        day=dt.date.fromisoformat(str(data["day"])),
+        project=project,
+        description=str(data["description"]),
+        event_id=action.source_event_id,
+        created_by=action.sender,
+    )
+    action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
+    ctx.reply(_summary(ctx, key, contribution, project), to=target)
+
+
+def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
+    """The sender took their ✅ back: what it recorded is undone (created: removed; updated:
+    back as it was)."""
+    applied = action.payload.get("applied") or {}
+    action.payload = {k: v for k, v in action.payload.items() if k != "applied"}
+    contribution = _by_event(ctx, action.source_event_id)
+    if contribution is None:
+        return False
+    before = applied.get("before")
+    if not before:
+        _delete(ctx, contribution)
+        ctx.say(
+            ctx.t(
+                "contrib.removed_unconfirmed",
+                id=contribution.id,
+                duration=ctx.duration(contribution.minutes),
+                date=ctx.date(contribution.day),
+                who=ctx.name(contribution.user_id),
+            )
+        )
+        return True
+    project_id = before.get("project_id")
+    project = ctx.db.get(Project, int(project_id)) if project_id is not None else None
+    _store(
+        ctx,
+        contribution,
+        user=str(before["user"]),
+        minutes=int(before["minutes"]),
+        day=dt.date.fromisoformat(str(before["day"])),
+        project=project,
+        description=str(before["description"]),
+        event_id=action.source_event_id,
+        created_by=contribution.created_by,
+    )
+    ctx.say(_summary(ctx, "contrib.updated", contribution, project))
+    return True
 
 
 def _snapshot(c: Contribution) -> dict[str, object]:
@@ -255,7 +461,9 @@ def parse_filters(ctx: Context, args: str) -> tuple[str | None, bool, Project | 
     while i < len(tokens):
         tok = tokens[i]
         if is_mention(tok) and user is None:
-            user = mention_id(tok)
+            if is_group_mention(tok):
+                raise UserError("contrib.error.group_filter", token=tok, prefix=ctx.settings.prefix)
+            user = resolve_person(ctx, tok, include_left=True)
             i += 1
             continue
         if fold(tok) in EVERYONE:
@@ -276,6 +484,8 @@ def parse_filters(ctx: Context, args: str) -> tuple[str | None, bool, Project | 
             )
             i += 1
             continue
+        if looks_like_code(tok, known_codes(ctx)):
+            resolve_project(ctx, bare_word(tok))  # an unknown code: refused with close ones
         raise UserError("contrib.error.bad_filter", token=tok, prefix=ctx.settings.prefix)
     if period is None:
         period = month_period(ctx.today.year, ctx.today.month)

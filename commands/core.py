@@ -28,7 +28,7 @@ from commands.render import Rich, plain
 from storage import clock
 from storage.clock import Clock
 from storage.db import transaction
-from storage.models import Audit, BotMessage, ChatEvent, Member, Person, Room
+from storage.models import Audit, BotMessage, ChatEvent, Member, PendingAction, Person, Room
 from storage.queries import display_names
 
 log = logging.getLogger(__name__)
@@ -119,21 +119,20 @@ class RoomTexts:
         return i18n.format_day(day, self.lang)
 
     def name(self, user_id: str) -> str:
-        """A person's display name as last seen, else their id."""
-        known: dict[str, str] = self.db.info.setdefault("names", {})
-        if user_id not in known:
-            person = self.db.get(Person, user_id)
-            known[user_id] = person.display_name if person and person.display_name else user_id
-        return known[user_id]
+        """How the room's texts name a person: their display name as last seen, else their id;
+        ``Name (@id)`` when someone else of the room could be taken for them (the same display
+        name, or a display name that is another's id)."""
+        return self.names((user_id,))[user_id]
 
     def names(self, user_ids: Iterable[str]) -> dict[str, str]:
-        """Display names of many people at once (one query), falling back to their ids; later
-        ``name()`` calls in the same transaction reuse them."""
-        known: dict[str, str] = self.db.info.setdefault("names", {})
+        """``name`` of many people at once (a few queries); later calls in the same transaction
+        reuse them."""
+        rooms: dict[str, dict[str, str]] = self.db.info.setdefault("names", {})
+        known = rooms.setdefault(self.room.id, {})
         wanted = set(user_ids)
         missing = wanted - known.keys()
         if missing:
-            known.update(display_names(self.db, list(missing)))
+            known.update(display_names(self.db, missing, self.room.id))
         return {u: known[u] for u in wanted}
 
 
@@ -197,12 +196,6 @@ class Context(RoomTexts):
         return ev.edit_of if isinstance(ev, Message) else None
 
     # -- texts -----------------------------------------------------------------------
-    def name(self, user_id: str) -> str:
-        """A person's display name as last seen, else their id."""
-        if user_id == self.event.sender and self.event.sender_name:
-            return self.event.sender_name
-        return super().name(user_id)
-
     def refusal(self, err: UserError) -> str:
         """The text of a refusal; every refusal may say ``{prefix}`` (what to type instead)."""
         return self.t(err.key, **{"prefix": self.settings.prefix, **err.params})
@@ -218,16 +211,19 @@ class Context(RoomTexts):
         *,
         ref: tuple[str, object] | None = None,
         mentions: Iterable[str] = (),
+        to: BotMessage | None = None,
     ) -> Queued:
-        """Answer the event (as a reply to it, in its thread if it was in one)."""
+        """Answer the event (as a reply to it, in its thread if it was in one); ``to``: answer
+        the message that the bot's message ``to`` answered instead (a reaction to a bot message
+        is answered as a reply to the command the bot message was about)."""
         rich = content if isinstance(content, Rich) else plain(content)
         return self._add(
             room_id=self.room.id,
             kind="text",
             body=rich.text,
             html=rich.html,
-            reply_to=self.source_event_id,
-            thread_id=self._thread(),
+            reply_to=to.reply_to if to is not None else self.source_event_id,
+            thread_id=to.thread_id if to is not None else self._thread(),
             mentions=list(mentions),
             ref=ref,
         )
@@ -262,8 +258,13 @@ class Context(RoomTexts):
             target_id=message.id,
         )
 
-    def react(self, key: str, target_event: str | None = None) -> Queued:
-        """Put a reaction on the event (or on ``target_event``)."""
+    def react(
+        self, key: str, target_event: str | None = None, *, on: Queued | None = None
+    ) -> Queued:
+        """Put a reaction on the event (or on ``target_event``, or on the bot's own message
+        ``on``, once it is delivered)."""
+        if on is not None:
+            return self._add(room_id=on.room_id, kind="react", reaction_key=key, target_id=on.id)
         return self._add(
             room_id=self.room.id,
             kind="react",
@@ -377,6 +378,27 @@ class UndoHook(Protocol):
     def __call__(self, ctx: Context, target_event_id: str) -> bool: ...
 
 
+class EditHook(Protocol):
+    def __call__(self, ctx: Context, original_event_id: str) -> None: ...
+
+
+class PendingApply(Protocol):
+    def __call__(self, ctx: Context, action: PendingAction, target: BotMessage) -> None: ...
+
+
+class PendingUndo(Protocol):
+    def __call__(self, ctx: Context, action: PendingAction) -> bool: ...
+
+
+@dataclass(frozen=True)
+class PendingKind:
+    """What confirming a pending action of one kind does (``apply``), and how removing the
+    confirmation undoes it (``undo``, True if it undid something)."""
+
+    apply: PendingApply
+    undo: PendingUndo
+
+
 @dataclass
 class Command:
     name: str
@@ -406,6 +428,8 @@ class Registry:
     by_name: dict[str, Command] = field(default_factory=dict)
     reaction_handlers: dict[str, ReactionHandler] = field(default_factory=dict)
     undo_hooks: list[UndoHook] = field(default_factory=list)
+    edit_hooks: list[EditHook] = field(default_factory=list)
+    pending_kinds: dict[str, PendingKind] = field(default_factory=dict)
     recap_sections: list[tuple[int, str, RecapSection]] = field(default_factory=list)
     contribution_listeners: list[ContributionListener] = field(default_factory=list)
     tick_hooks: list[TickHook] = field(default_factory=list)
@@ -448,6 +472,19 @@ class Registry:
         """``fn(ctx, event_id)`` undoes what ``event_id`` created, returns True if it did."""
         self.undo_hooks.append(fn)
         return fn
+
+    def on_edit(self, fn: EditHook) -> EditHook:
+        """``fn(ctx, original_event_id)`` runs when the sender of a message edits it, before the
+        edited command is handled (and whether or not it is then refused)."""
+        self.edit_hooks.append(fn)
+        return fn
+
+    def on_pending(self, kind: str, apply: PendingApply, undo: PendingUndo) -> None:
+        """What confirming a pending action of ``kind`` does, and how it is undone (see
+        ``commands.pending``)."""
+        if kind in self.pending_kinds:
+            raise ValueError(f"pending action kind {kind!r} registered twice")
+        self.pending_kinds[kind] = PendingKind(apply, undo)
 
     def on_contribution_change(self, fn: ContributionListener) -> ContributionListener:
         """``fn(ctx, touched)`` runs after a contribution is logged, changed or removed, with the
@@ -518,6 +555,8 @@ def remember_member(
     db: Session, room_id: str, user_id: str, joined: bool = True, now: dt.datetime | None = None
 ) -> None:
     member = db.get(Member, (room_id, user_id))
+    if member is None or member.joined != joined:
+        db.info.pop("names", None)  # who is in the room changes how names are told apart
     if member is None:
         at = now or clock.now()
         db.add(
@@ -545,8 +584,9 @@ def remember_person(
 ) -> None:
     if not display_name:
         return
-    db.info.get("names", {}).pop(user_id, None)
     person = db.get(Person, user_id)
+    if person is None or person.display_name != display_name:
+        db.info.pop("names", None)  # one new name can change how others are told apart
     if person is None:
         db.add(Person(user_id=user_id, display_name=display_name, updated_at=now or clock.now()))
     elif person.display_name != display_name:
@@ -752,6 +792,15 @@ class Dispatcher:
         """Run the event's handler in a savepoint: bad input (``UserError``) rolls back what it
         did and answers why. Anything else propagates: the caller rolls the event back."""
         event = ctx.event
+        if (
+            isinstance(event, Message)
+            and event.edit_of is not None
+            and self._may_edit(event, original)
+        ):
+            # what waited on the message's earlier text no longer holds, even if the edited
+            # command is refused (outside the handler's savepoint)
+            for hook in self.registry.edit_hooks:
+                hook(ctx, event.edit_of)
         savepoint = ctx.db.begin_nested()
         sent_before = len(ctx.sent)
         try:
@@ -873,7 +922,9 @@ class Dispatcher:
             del ctx.sent[sent_before:]
 
     def _undo(self, ctx: Context, target_event_id: str) -> bool:
-        return any(hook(ctx, target_event_id) for hook in self.registry.undo_hooks)
+        # every hook runs: one message may have created things in more than one place
+        undone = [hook(ctx, target_event_id) for hook in self.registry.undo_hooks]
+        return any(undone)
 
 
 def _process_now() -> dt.datetime:

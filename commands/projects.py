@@ -6,14 +6,64 @@ from __future__ import annotations
 import difflib
 import re
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from commands.core import Context, Registry, UserError
-from commands.grammar import fold, tokenize
+from commands.grammar import fold, parse_duration, tokenize
 from commands.render import lines, table
 from storage.models import Project
 from storage.queries import room_projects
 
 FAMILY = "projects"
 _CODE = re.compile(r"^[A-Za-z0-9][\w\-]{0,31}$")
+_CODE_SHAPE = re.compile(r"[A-Z0-9]{2,10}")
+_WORD_EDGES = ",;:.!?()[]{}'’\"«»“”"
+
+
+# --------------------------------------------------------------------------- the rule (pure)
+
+
+def bare_word(token: str) -> str:
+    """``token`` without the punctuation around it (``KAP,`` -> ``KAP``)."""
+    return token.strip(_WORD_EDGES)
+
+
+def looks_like_code(word: str, known: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether ``word`` could be meant as a project code, so that it is never stored silently
+    as plain text: 2 to 10 capital letters or digits with at least one letter (``KAP``, ``AG``,
+    ``KPA2``), or, ignoring case and accents, a ``known`` code (folded) or a word within
+    Damerau-Levenshtein distance 1 of one (``kap`` for ``KPA``). The distance counts only when
+    the word and the code both have three characters or more, so that ``à`` or ``au`` are not
+    taken for a code ``AG``; a duration (``10H``) is not a code."""
+    w = bare_word(word)
+    if not w or parse_duration(w) is not None:
+        return False
+    if _CODE_SHAPE.fullmatch(w) and any(c.isalpha() for c in w):
+        return True
+    folded = fold(w)
+    if folded in known:
+        return True
+    if len(folded) < 3:
+        return False
+    return any(
+        len(code) >= 3 and DamerauLevenshtein.distance(folded, code, score_cutoff=1) <= 1
+        for code in known
+    )
+
+
+def close_codes(word: str, codes: list[str], limit: int = 3) -> list[str]:
+    """The ``codes`` closest to ``word`` ignoring case and accents, best first: within
+    Damerau-Levenshtein distance 1, or 2 for words of five characters or more."""
+    folded = fold(bare_word(word).lstrip("#"))
+    reach = 2 if len(folded) >= 5 else 1
+    scored = sorted(
+        (DamerauLevenshtein.distance(folded, fold(code), score_cutoff=reach), code)
+        for code in codes
+    )
+    return [code for dist, code in scored if dist <= reach][:limit]
+
+
+# --------------------------------------------------------------------------- the room's projects
 
 
 def _projects(ctx: Context) -> dict[str, Project]:
@@ -45,15 +95,29 @@ def resolve_project(ctx: Context, token: str) -> Project:
     project = find_project(ctx, token)
     code = token.lstrip("#")
     if project is None:
-        codes = [p.code for p in room_projects(ctx.db, ctx.room.id, include_archived=False)]
-        close = difflib.get_close_matches(code.upper(), [c.upper() for c in codes], n=3, cutoff=0.4)
-        names = [c for c in codes if c.upper() in close] or codes[:8]
+        names = suggest_codes(ctx, code)
         if names:
             raise UserError("projects.error.unknown_hint", code=code, codes=", ".join(names))
         raise UserError("projects.error.unknown_none", code=code, prefix=ctx.settings.prefix)
     if project.archived:
         raise UserError("projects.error.archived", code=project.code)
     return project
+
+
+def active_codes(ctx: Context) -> list[str]:
+    """The room's codes that accept contributions, sorted."""
+    return sorted(p.code for p in _projects(ctx).values() if not p.archived)
+
+
+def suggest_codes(ctx: Context, word: str) -> list[str]:
+    """Codes to offer for an unknown ``word``: the close ones, else a few of the room's."""
+    codes = active_codes(ctx)
+    close = close_codes(word, codes)
+    if not close:
+        wanted = fold(word).upper()
+        matches = difflib.get_close_matches(wanted, [c.upper() for c in codes], n=3, cutoff=0.4)
+        close = [c for c in codes if c.upper() in matches]
+    return close or codes[:8]
 
 
 def default_project(ctx: Context) -> Project | None:

@@ -385,7 +385,7 @@ def contributions_section(scope: RecapScope) -> Rich | None:
         compare = scope.t("recap.contrib.compare_none")
     out: list[Rich | str] = [bold(head), compare]
     new = newcomers(db, room.id, scope.start, scope.end)
-    names = display_names(db, [u for u, _, _ in cur.by_person])
+    names = scope.names(u for u, _, _ in cur.by_person)
     if new:
         out.append(scope.t("recap.contrib.newcomers", names=", ".join(names[u] for u in new)))
 
@@ -498,7 +498,7 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
             series.setdefault(pid, [0] * len(buckets))[index] += minutes
     codes = _project_codes(db, list(series))
     people = [(u, m) for u, m, _ in contribution_totals(db, room.id, start, end).by_person]
-    names = display_names(db, [u for u, _ in people])
+    names = display_names(db, [u for u, _ in people], room.id)
     fmt = "d/M" if unit == "week" else "MMM"
     labels = [i18n.format_date(b.start, lang, fmt) for b in buckets]
     span = i18n.t(lang, f"recap.chart.span_{unit}", n=len(buckets))

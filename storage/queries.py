@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Contribution, ContributionMonth, Person, Project
+from storage.models import Contribution, ContributionMonth, Member, Person, Project
 
 
 @dataclass(frozen=True)
@@ -160,14 +161,61 @@ def room_projects(db: Session, room_id: str, *, include_archived: bool = True) -
     return list(db.exec(query.order_by(Project.code)).all())
 
 
-def display_names(db: Session, user_ids: list[str]) -> dict[str, str]:
-    """Display names of many people at once (falling back to their ids)."""
-    names = {u: u for u in user_ids}
-    wanted = list(set(user_ids))
-    for i in range(0, len(wanted), 500):
-        for person in db.exec(
-            select(Person).where(col(Person.user_id).in_(wanted[i : i + 500]))
+def display_names(
+    db: Session, user_ids: Iterable[str], room_id: str | None = None
+) -> dict[str, str]:
+    """How to name many people at once: their display names (falling back to their ids), with
+    the id added (``Alice (@alice:server)``) wherever someone could be taken for someone else:
+    two people of the room (members, past members, or among ``user_ids``) share a display name,
+    a display name is another person's id or the local part of it, or a display name holds an
+    ``@`` (it could pass for an id). ``room_id`` None compares only ``user_ids`` among themselves."""
+    wanted = set(user_ids)
+    people: dict[str, str] = {}
+    if room_id is not None:
+        # everyone of the room, with their names, in one query
+        for user_id, name in db.exec(
+            select(Member.user_id, Person.display_name)
+            .join(Person, col(Person.user_id) == col(Member.user_id), isouter=True)
+            .where(Member.room_id == room_id)
         ).all():
-            if person.display_name:
-                names[person.user_id] = person.display_name
-    return names
+            people[user_id] = name or ""
+    others = [u for u in wanted if u not in people]
+    for u in others:
+        people[u] = ""
+    for i in range(0, len(others), 500):
+        for user_id, name in db.exec(
+            select(Person.user_id, Person.display_name).where(
+                col(Person.user_id).in_(others[i : i + 500])
+            )
+        ).all():
+            people[user_id] = name or ""
+    return label_people(people, wanted)
+
+
+def _name_key(text: str) -> str:
+    """Names compare without case, accents, spaces or invisible characters."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def label_people(people: dict[str, str], wanted: Iterable[str]) -> dict[str, str]:
+    """``people`` (id -> display name) are everyone one could be taken for; the label of each
+    id of ``wanted`` (see ``display_names``)."""
+    claims: dict[str, set[str]] = {}  # a name key -> the people it could designate
+    for user_id, name in people.items():
+        local = user_id.removeprefix("@").split(":", 1)[0]
+        for key in {_name_key(name), _name_key(local), _name_key(user_id)}:
+            if key:
+                claims.setdefault(key, set()).add(user_id)
+    out: dict[str, str] = {}
+    for user_id in wanted:
+        name = people.get(user_id, "").strip()
+        if not name:
+            out[user_id] = user_id
+            continue
+        key = _name_key(name)
+        doubtful = (
+            not key or claims.get(key, {user_id}) != {user_id} or ("@" in name and name != user_id)
+        )
+        out[user_id] = f"{name} ({user_id})" if doubtful and name != user_id else name
+    return out

@@ -195,6 +195,28 @@ class Chat:
         await self.adapter.delete(target, user=user, room=room)
         return [s.text for s in await self._collect(before)]
 
+    async def join(
+        self, user: str, name: str | None = None, room: str | None = None, joined: bool = True
+    ) -> None:
+        """``user`` joins the room (or leaves it: ``joined=False``), as the platform tells the
+        bot, with the display name ``name`` (default: the console's, ``Bob`` for ``bob``)."""
+        from commands.events import MemberChanged
+
+        uid = self.adapter.user_id(user)
+        await self.runtime.handle(
+            MemberChanged(
+                event_id=f"join-{uuid.uuid4().hex}",
+                room_id=room or self.adapter.room,
+                room_name=room or self.adapter.room,
+                sender=uid,
+                user_id=uid,
+                display_name=name if name is not None else uid.lstrip("@").capitalize(),
+                joined=joined,
+                platform="console",
+            )
+        )
+        await self.runtime.flush()
+
     def admin(self, user: str, room: str | None = None) -> None:
         from commands.events import Role
 

@@ -93,6 +93,8 @@ async def test_fifty_funders_race_for_the_last_ten_euros_of_a_bucket(chat, runti
     people = [f"@p{n}" for n in range(50)]
     for person in people[:3]:
         await chat.say(person.lstrip("@"), "!solde")
+    for person in people[3:]:
+        await chat.join(person)  # allocations go to members only
     await chat.say("alice", '!tour ouvrir "Course" 5000€')
     await chat.say("alice", "!allouer " + " ".join(people) + " 50€")
     await chat.say("alice", "!allouer @alice 90€")

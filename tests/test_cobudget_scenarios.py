@@ -49,6 +49,9 @@ class Room:
     async def delete(self, user, target):
         return [_n(a) for a in await self.chat.delete(user, target)]
 
+    async def join(self, user, name=None):
+        await self.chat.join(user, name)
+
 
 @pytest.fixture
 async def room(chat):
@@ -217,6 +220,7 @@ async def test_bad_input_says_what_to_type_and_stores_nothing(room, engine):
     answer = await room.one("alice", "!bucket Radio 90€")
     assert "Aucun tour de cobudget ouvert" in answer and '!tour ouvrir "Hiver 2026"' in answer
     await room.say("alice", '!tour ouvrir "Hiver" 100€')
+    await room.join("bob")
     cases = {
         "!tour ouvrir Autre 50€": "encore ouvert",
         "!financer 1": "Usage : !financer",

@@ -47,6 +47,7 @@ async def test_bad_input_changes_nothing(chat, engine):
     for text, expected in cases.items():
         answer = await chat.one("bob", text)
         assert expected in answer, (text, answer)
+    await chat.join("alice")
     answer = await chat.one("bob", "!contrib @alice 2h")
     assert "Seuls les admins" in answer
     with Session(engine) as db:

@@ -136,7 +136,7 @@ async def test_a_moderator_redacting_an_admins_envelope_does_not_delete_it(alice
     await command(alice, room, "!projet ajouter KPA")
     await command(alice, room, "!contrib 2h KPA")
     budget, _ = await command(alice, room, "!budget KPA 500€ ce mois")
-    _, answer = await command(bob, room, "!contrib @alice 1h")  # bob is no admin here
+    _, answer = await command(bob, room, f"!contrib {alice.user_id} 1h")  # bob is no admin
     assert "admins" in answer
     mark = len(alice.events)
     await bob.redact(room, budget)

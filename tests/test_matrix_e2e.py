@@ -144,7 +144,7 @@ async def test_admin_by_power_level_including_a_v12_creator(synapse, alice, bot)
         room = await room_with(alice, bot, bob.user_id)
         await bob.joined(room, bob.user_id)
         # alice created this (v12) room: unlimited power, though absent from power_levels.users
-        cmd = await alice.say(room, "!contrib @bob 1h rangement")
+        cmd = await alice.say(room, f"!contrib @{bob.name} 1h rangement")
         assert "Contribution #1" in (await alice.reply_to(cmd))["content"]["body"]
         cmd = await bob.say(room, f"!contrib {alice.user_id} 1h rangement")
         assert "admins" in (await bob.reply_to(cmd))["content"]["body"]
@@ -158,10 +158,15 @@ async def test_admin_by_power_level_including_a_v12_creator(synapse, alice, bot)
         await bob.stop()
 
 
-async def test_admin_in_an_older_room_version(alice, bot):
-    room = await room_with(alice, bot, room_version="10")
-    cmd = await alice.say(room, "!contrib @bob 1h rangement")
-    assert "Contribution #1" in (await alice.reply_to(cmd))["content"]["body"]
+async def test_admin_in_an_older_room_version(synapse, alice, bot):
+    bob = await Person(synapse).start()
+    try:
+        room = await room_with(alice, bot, bob.user_id, room_version="10")
+        await bob.joined(room, bob.user_id)
+        cmd = await alice.say(room, f"!contrib @{bob.name} 1h rangement")
+        assert "Contribution #1" in (await alice.reply_to(cmd))["content"]["body"]
+    finally:
+        await bob.stop()
 
 
 async def test_malformed_events_are_skipped(alice, bot):
@@ -271,3 +276,50 @@ async def test_a_repeated_send_of_one_outbox_row_posts_once(alice, bot):
         raw["content"].get("body") for _, _, raw in alice.events if raw.get("sender") == bot.user_id
     ]
     assert bodies.count("une seule fois") == 1
+
+
+async def test_a_member_who_joined_before_the_bot_can_be_named(synapse, alice, bot):
+    bob = await Person(synapse).start()
+    try:
+        room = await alice.create_room([bob.user_id])
+        await alice.joined(room, bob.user_id)  # bob is in the room before the bot is
+        await alice.client.room_invite(room, bot.user_id)
+        await alice.joined(room, bot.user_id)
+        cmd = await alice.say(room, f"!contrib @{bob.name} 2h rangement")
+        reply = await alice.reply_to(cmd)
+        assert "enregistrée pour" in reply["content"]["body"], reply["content"]["body"]
+        [c] = contributions(bot)
+        assert c.user_id == bob.user_id
+    finally:
+        await bob.stop()
+
+
+async def test_unknown_code_is_confirmed_by_reacting_to_the_check_mark(alice, bot):
+    room = await room_with(alice, bot)
+    await alice.reply_to(await alice.say(room, '!projet ajouter KPA "KPA-Cités"'))
+    cmd = await alice.say(room, "!contrib 3h atelier KAP")
+    offer = await alice.reply_to(cmd)
+    assert "Projets proches : KPA" in offer["content"]["body"]
+    # the bot puts ✅ on its own answer
+    await alice.wait_for(
+        lambda raw, rid: (
+            raw.get("type") == "m.reaction"
+            and raw.get("sender") == bot.user_id
+            and raw["content"]["m.relates_to"]
+            == {
+                "rel_type": "m.annotation",
+                "event_id": offer["event_id"],
+                "key": "✅",
+            }
+        )
+    )
+    assert contributions(bot) == []
+    await alice.react(room, offer["event_id"], "✅")
+    saved = await alice.wait_for(
+        lambda raw, rid: (
+            reply_target(raw) == cmd and "Contribution #" in raw["content"].get("body", "")
+        )
+    )
+    assert "atelier KAP" in saved["content"]["body"]
+    [c] = contributions(bot)
+    assert (c.minutes, c.project_id, c.event_id) == (180, None, cmd)

@@ -615,6 +615,7 @@ async def test_edit_updates_and_delete_undoes(conv, engine):
 async def test_bad_input_and_admin_rule(conv, engine):
     answers = await conv.say("bob", "!contrib atelier")
     assert len(answers) == 1 and "Il manque la durée" in answers[0]
+    await conv.say("alice", "!contribs")  # the bot knows Alice as a member of the room
     answers = await conv.say("bob", "!contrib @alice 2h")
     assert len(answers) == 1 and "Seuls les admins" in answers[0]
     with Session(engine) as db:

@@ -322,14 +322,38 @@ class MatrixAdapter:
                 await self.client.room_leave(room_id)
 
     async def _first_batch(self, resp: SyncResponse) -> None:
-        """A fresh start: learn room state, join pending invites, act on no history."""
-        for room_id, info in resp.rooms.join.items():
+        """A fresh start: learn room state (and tell who is in each room), join pending
+        invites, act on no history."""
+        joined = list(resp.rooms.join.items())
+        levels = await self.runtime.run_db(self._admin_levels, [r for r, _ in joined])
+        for room_id, info in joined:
             room = self._room(room_id)
-            for ev in (*info.state, *info.timeline.events):
-                raw = getattr(ev, "source", None)
+            raws = [getattr(ev, "source", None) for ev in (*info.state, *info.timeline.events)]
+            for raw in raws:
                 if isinstance(raw, dict):
                     room.apply(raw)
+            members = await self._members(room, raws, levels[room_id])
+            await asyncio.gather(*(self.runtime.handle(event) for event in members))
         await self._join_invites(resp)
+
+    async def _members(
+        self, room: convert.RoomState, raws: list[Any], admin_level: int
+    ) -> list[AnyEvent]:
+        """Who is in the room, to tell the runtime, from membership state the bot did not see
+        happen (members who joined before the bot, or during a gap): commands that name
+        people only accept the room's members. Each is handed once (by its event id)."""
+        latest: dict[str, dict[str, Any]] = {}
+        for raw in raws:
+            if (
+                isinstance(raw, dict)
+                and raw.get("type") == "m.room.member"
+                and isinstance(raw.get("state_key"), str)
+            ):
+                latest[raw["state_key"]] = raw
+        found: list[AnyEvent] = []
+        for raw in latest.values():
+            found += await self._read(room, raw, admin_level, apply_state=False)
+        return found
 
     async def _batch(self, resp: SyncResponse, since: str) -> None:
         runtime = self.runtime
@@ -347,6 +371,9 @@ class MatrixAdapter:
                 for raw in (*history, *timeline[: own_join + 1]):
                     if isinstance(raw, dict):
                         room.apply(raw)
+                neutral += await self._members(
+                    room, [*history, *timeline[: own_join + 1]], levels[room_id]
+                )
                 timeline = timeline[own_join + 1 :]
                 before: list[dict[str, Any]] = []
             elif info.timeline.limited and info.timeline.prev_batch:
@@ -356,10 +383,11 @@ class MatrixAdapter:
             for raw in before:
                 neutral += await self._read(room, raw, levels[room_id])
             if own_join is None:
-                for ev in info.state:
-                    raw = getattr(ev, "source", None)
+                state = [getattr(ev, "source", None) for ev in info.state]
+                for raw in state:
                     if isinstance(raw, dict):
                         room.apply(raw)
+                neutral += await self._members(room, state, levels[room_id])
             for raw in timeline:
                 neutral += await self._read(room, raw, levels[room_id])
         # the batch's events are handed over together, in order: the runtime handles them in few
@@ -396,13 +424,17 @@ class MatrixAdapter:
         return collected
 
     async def _read(
-        self, room: convert.RoomState, raw: dict[str, Any], admin_level: int
+        self,
+        room: convert.RoomState,
+        raw: dict[str, Any],
+        admin_level: int,
+        apply_state: bool = True,
     ) -> list[AnyEvent]:
         """The neutral event for one raw event (none for a malformed one, logged and skipped),
         the room's state updated with it. Whatever reading one event raises skips that event
         alone, with a reference in the log: the batch goes on and its position is saved."""
         try:
-            return await self._convert(room, raw, admin_level)
+            return await self._convert(room, raw, admin_level, apply_state)
         except asyncio.CancelledError:
             raise
         except TRANSPORT_ERRORS:
@@ -418,7 +450,11 @@ class MatrixAdapter:
             return []
 
     async def _convert(
-        self, room: convert.RoomState, raw: dict[str, Any], admin_level: int
+        self,
+        room: convert.RoomState,
+        raw: dict[str, Any],
+        admin_level: int,
+        apply_state: bool = True,
     ) -> list[AnyEvent]:
         try:
             event = convert.to_neutral(
@@ -438,7 +474,8 @@ class MatrixAdapter:
                 room.room_id,
                 err,
             )
-        room.apply(raw)  # after conversion: the sender's level is the one before the change
+        if apply_state:
+            room.apply(raw)  # after conversion: the sender's level is the one before the change
         if isinstance(event, Message) and event.edit_of and event.edit_of_sender is None:
             event = dataclasses.replace(
                 event, edit_of_sender=await self._sender_of(room.room_id, event.edit_of)

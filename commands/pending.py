@@ -1,0 +1,164 @@
+"""Actions awaiting their author's confirmation.
+
+When the bot is not sure of what a command meant (a word that looks like an unknown project
+code, say), it stores nothing and answers with what it understood; if one reading is plausible,
+``offer`` records it as a ``PendingAction`` and puts ✅ on the answer. The command's sender, and
+only them, confirms it by reacting ✅ there: the action's kind (registered with
+``Registry.on_pending``) applies it once, tied to the command message, so that editing or
+deleting that message later changes or undoes the result as for any command.
+
+The life of a pending action:
+
+- ``open`` -> ``done``: its sender reacts ✅ (anyone else's reaction changes nothing);
+- ``done`` -> ``open``: the sender removes their ✅; what it did is undone;
+- ``open`` or ``done`` -> ``dropped``: the command message is edited (the edited text is
+  handled on its own; what the ✅ did then belongs to the message) or deleted.
+
+Each step is an audit row.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import col, select
+
+from commands.core import Context, Registry
+from commands.events import Message, Redacted
+from commands.render import Rich
+from storage.models import BotMessage, PendingAction
+from storage.models.pending import PENDING_DONE, PENDING_DROPPED, PENDING_OPEN
+
+log = logging.getLogger(__name__)
+
+REF_KIND = "pending"
+CONFIRM = "✅"
+CONFIRM_KEYS = frozenset({"✅", "✔", "☑", "✓"})
+
+
+def _is_confirmation(key: str) -> bool:
+    return key.replace("\ufe0f", "").strip() in CONFIRM_KEYS
+
+
+def register(reg: Registry) -> None:
+    reg.on_reaction(REF_KIND)(on_reaction)
+    reg.on_undo(on_undo)
+    reg.on_edit(on_edit)
+
+
+def offer(ctx: Context, kind: str, payload: dict[str, Any], text: Rich | str) -> PendingAction:
+    """Store nothing yet: answer ``text`` (which says what ✅ would do) with ✅ on it, and
+    remember ``payload`` (what was understood, JSON) until the sender confirms."""
+    if kind not in ctx.registry.pending_kinds:
+        raise ValueError(f"no pending action kind {kind!r}")
+    for earlier in _actions(ctx, source=ctx.source_event_id, states=(PENDING_OPEN,)):
+        _drop(ctx, earlier, "replaced")
+    action = PendingAction(
+        room_id=ctx.room.id,
+        kind=kind,
+        source_event_id=ctx.source_event_id,
+        sender=ctx.sender,
+        payload=payload,
+        created_at=ctx.now,
+    )
+    ctx.db.add(action)
+    ctx.db.flush()
+    ctx.audit("offer", "pending_action", action.id, kind=kind, payload=payload)
+    answer = ctx.reply(text, ref=(REF_KIND, action.id))
+    ctx.react(CONFIRM, on=answer)
+    return action
+
+
+def _actions(
+    ctx: Context,
+    *,
+    source: str | None = None,
+    resolved_by: str | None = None,
+    states: tuple[str, ...],
+) -> list[PendingAction]:
+    query = select(PendingAction).where(
+        PendingAction.room_id == ctx.room.id, col(PendingAction.state).in_(states)
+    )
+    if source is not None:
+        query = query.where(PendingAction.source_event_id == source)
+    if resolved_by is not None:
+        query = query.where(PendingAction.resolved_event_id == resolved_by)
+    return list(ctx.db.exec(query.order_by(col(PendingAction.id))).all())
+
+
+def _drop(ctx: Context, action: PendingAction, reason: str) -> None:
+    before = action.state
+    action.state = PENDING_DROPPED
+    action.resolved_at = ctx.now
+    action.resolved_event_id = ctx.event.event_id
+    ctx.audit("drop", "pending_action", action.id, kind=action.kind, reason=reason, was=before)
+
+
+# --------------------------------------------------------------------------- ✅
+
+
+def on_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
+    """✅ on an offer: its sender confirms it (once)."""
+    if not _is_confirmation(key) or target.ref_id is None or not target.ref_id.isdigit():
+        return False
+    action = ctx.db.get(PendingAction, int(target.ref_id))
+    if action is None or action.room_id != ctx.room.id:
+        return False
+    if ctx.sender != action.sender:
+        log.info(
+            "%s reacted to %s's pending action %s: ignored", ctx.sender, action.sender, action.id
+        )
+        return False
+    if action.state == PENDING_DONE:
+        return False  # confirmed already: a second ✅ changes nothing
+    if action.state == PENDING_DROPPED:
+        ctx.reply(ctx.t("pending.gone"), to=target)
+        return True
+    kind = ctx.registry.pending_kinds.get(action.kind)
+    if kind is None:
+        log.warning("pending action %s has an unknown kind %r", action.id, action.kind)
+        return False
+    action.state = PENDING_DONE
+    action.resolved_at = ctx.now
+    action.resolved_event_id = ctx.event.event_id
+    ctx.audit("confirm", "pending_action", action.id, kind=action.kind)
+    kind.apply(ctx, action, target)
+    return True
+
+
+# --------------------------------------------------------------------------- undoing
+
+
+def on_undo(ctx: Context, target_event_id: str) -> bool:
+    """A ✅ was removed (what it did is undone, the offer is open again), or the command
+    message was deleted or edited into plain text (its offer no longer holds)."""
+    undone = False
+    for action in _actions(ctx, resolved_by=target_event_id, states=(PENDING_DONE,)):
+        kind = ctx.registry.pending_kinds.get(action.kind)
+        if kind is not None:
+            kind.undo(ctx, action)
+        action.state = PENDING_OPEN
+        action.resolved_at = None
+        action.resolved_event_id = None
+        ctx.audit("unconfirm", "pending_action", action.id, kind=action.kind)
+        undone = True
+    for action in _actions(ctx, source=target_event_id, states=(PENDING_OPEN, PENDING_DONE)):
+        was_open = action.state == PENDING_OPEN
+        _drop(ctx, action, "removed")
+        if was_open:
+            undone = True
+            if isinstance(ctx.event, Redacted):
+                ctx.say(ctx.t("pending.withdrawn"))
+    if isinstance(ctx.event, Message) and _actions(
+        ctx, source=target_event_id, resolved_by=ctx.event.event_id, states=(PENDING_DROPPED,)
+    ):
+        undone = True  # this very edit dropped an offer (``on_edit``)
+    return undone
+
+
+def on_edit(ctx: Context, original_event_id: str) -> None:
+    """The command message was edited: what its earlier text left waiting no longer holds,
+    and what a ✅ did is now the message's (the edited command updates or undoes it)."""
+    for action in _actions(ctx, source=original_event_id, states=(PENDING_OPEN, PENDING_DONE)):
+        _drop(ctx, action, "edited")
