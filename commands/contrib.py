@@ -21,9 +21,11 @@ from commands.grammar import (
     tokenize,
 )
 from commands.i18n import format_date
+from commands.numbers import read_number
 from commands.projects import default_project, find_project, known_codes, resolve_project
 from commands.render import Rich, esc, lines, table
 from storage.models import Contribution, Project
+from storage.numbers import CONTRIBUTION, by_number, next_number
 from storage.queries import contribution_totals, list_contributions
 
 FAMILY = "contrib"
@@ -104,6 +106,7 @@ def log_contribution(ctx: Context, args: str) -> None:
     now = ctx.now
     values: dict[str, Any] = {
         "room_id": ctx.room.id,
+        "number": next_number(ctx.db, ctx.room.id, CONTRIBUTION),
         "user_id": user,
         "minutes": parsed.minutes,
         "day": parsed.day,
@@ -126,6 +129,7 @@ def log_contribution(ctx: Context, args: str) -> None:
 
 def _snapshot(c: Contribution) -> dict[str, object]:
     return {
+        "number": c.number,
         "user": c.user_id,
         "minutes": c.minutes,
         "day": c.day.isoformat(),
@@ -140,7 +144,7 @@ def _summary(ctx: Context, key: str, c: Contribution, project: Project | None) -
     desc = c.description or ctx.t("contrib.no_description")
     text = ctx.t(
         key,
-        id=c.id,
+        id=c.number,
         who=who,
         duration=ctx.duration(c.minutes),
         date=ctx.date(c.day),
@@ -150,7 +154,7 @@ def _summary(ctx: Context, key: str, c: Contribution, project: Project | None) -
     )
     html = ctx.t(
         key,
-        id=c.id,
+        id=c.number,
         who=f"<b>{esc(who)}</b>",
         duration=f"<b>{esc(ctx.duration(c.minutes))}</b>",
         date=esc(ctx.date(c.day)),
@@ -184,10 +188,11 @@ def undo_command(ctx: Context, args: str) -> None:
         if contribution is None:
             raise UserError("contrib.error.nothing_to_undo", prefix=p)
     else:
-        if not arg.isdigit():
+        number = read_number(arg)
+        if number is None:
             raise UserError("contrib.error.bad_id", token=args.strip(), prefix=p)
-        contribution = ctx.db.get(Contribution, int(arg))
-        if contribution is None or contribution.room_id != ctx.room.id:
+        contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
+        if contribution is None:
             raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
     ctx.reply(_remove(ctx, contribution, "contrib.removed"))
 
@@ -196,11 +201,11 @@ def _remove(ctx: Context, c: Contribution, key: str) -> str:
     """Delete ``c`` if the sender may (its author, the person it counts for, or an admin); the
     text that says so."""
     if not _may_change(ctx, c):
-        raise UserError("contrib.error.not_yours", id=c.id)
+        raise UserError("contrib.error.not_yours", id=c.number)
     _delete(ctx, c)
     return ctx.t(
         key,
-        id=c.id,
+        id=c.number,
         duration=ctx.duration(c.minutes),
         date=ctx.date(c.day),
         who=ctx.name(c.user_id),
@@ -354,7 +359,7 @@ def show_contributions(ctx: Context, args: str) -> None:
         names = _project_names(ctx, [c.project_id for c in entries])
         rows = [
             [
-                f"#{c.id}",
+                f"#{c.number}",
                 ctx.date(c.day),
                 ctx.duration(c.minutes),
                 names.get(c.project_id, "—"),
