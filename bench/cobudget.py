@@ -25,7 +25,17 @@ from commands import build_registry
 from commands.core import Settings
 from commands.events import ReactionAdded
 from storage.db import make_engine, migrate, sqlite_url
-from storage.models import Allocation, BotMessage, Bucket, CobudgetRound, Funding, Member, Room
+from storage.models import (
+    Allocation,
+    BotMessage,
+    Bucket,
+    CobudgetRound,
+    Funding,
+    Member,
+    Room,
+    RoomCounter,
+)
+from storage.numbers import BUCKET, ROUND
 
 ROOM = "bench"
 BUCKETS = 1_000
@@ -41,6 +51,7 @@ def populate(engine) -> None:
         db.flush()
         rnd = CobudgetRound(
             room_id=ROOM,
+            number=1,
             title="Bench",
             pot_cents=PEOPLE * 100_000,
             reaction_values={"💶": 500, "💰": 2000},
@@ -97,6 +108,7 @@ def populate(engine) -> None:
                     "id": n + 1,
                     "round_id": rnd.id,
                     "room_id": ROOM,
+                    "number": n + 1,
                     "title": f"Bucket {n + 1}",
                     "description": "",
                     "author": people[n % PEOPLE],
@@ -127,6 +139,8 @@ def populate(engine) -> None:
                 for n in range(FUNDINGS)
             ],
         )
+        db.add(RoomCounter(room_id=ROOM, kind=ROUND, last=1))
+        db.add(RoomCounter(room_id=ROOM, kind=BUCKET, last=BUCKETS))
         db.commit()
 
 

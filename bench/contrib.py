@@ -28,7 +28,8 @@ from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Settings
 from storage.db import open_database, sqlite_url
-from storage.models import Contribution, Project, Room
+from storage.models import Contribution, Project, Room, RoomCounter
+from storage.numbers import CONTRIBUTION
 
 
 def peak_rss_mb() -> float:
@@ -104,6 +105,7 @@ async def totals_latency(workdir: Path, stored: int) -> None:
         rows = [
             {
                 "room_id": "big",
+                "number": i + 1,
                 "user_id": f"@user{rng.randrange(200)}",
                 "minutes": rng.choice([30, 45, 60, 90, 120, 180, 240]),
                 "day": day0 + dt.timedelta(days=rng.randrange(365)),
@@ -118,6 +120,9 @@ async def totals_latency(workdir: Path, stored: int) -> None:
         ]
         for k in range(0, stored, 20_000):
             conn.execute(insert(Contribution), rows[k : k + 20_000])
+        conn.execute(
+            insert(RoomCounter), [{"room_id": "big", "kind": CONTRIBUTION, "last": stored}]
+        )
     with engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
     runtime = Runtime(

@@ -24,7 +24,8 @@ from commands.recap import build_recap, chart_data, contributions_section
 from commands.recap_chart import render
 from commands.schedules import previous_period
 from storage.db import make_engine, migrate, sqlite_url
-from storage.models import Contribution, Member, Person, Project, Room
+from storage.models import Contribution, Member, Person, Project, Room, RoomCounter
+from storage.numbers import CONTRIBUTION
 from storage.queries import contribution_totals
 from storage.recap_queries import newcomers, people_per_project
 
@@ -76,12 +77,14 @@ def populate(path: Path, contributions: int, members: int) -> None:
                     "day": start + dt.timedelta(days=rng.randrange(366)),
                     "project_id": rng.choices(pids, weights_p)[0],
                     "description": "",
+                    "number": i + 1,
                     "event_id": f"$bench{i}",
                     "created_by": "@bench",
                 }
             )
         for i in range(0, len(rows), 10_000):
             db.execute(insert(Contribution), rows[i : i + 10_000])
+        db.add(RoomCounter(room_id=ROOM, kind=CONTRIBUTION, last=len(rows)))
         db.commit()
     engine.dispose()
 

@@ -37,6 +37,7 @@ from commands.grammar import (
     tokenize,
 )
 from commands.i18n import format_hours, format_money, locale_of, t
+from commands.numbers import read_number
 from commands.projects import find_project, resolve_project
 from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
@@ -53,6 +54,7 @@ from storage.models import (
     Project,
     Room,
 )
+from storage.numbers import ENVELOPE, REQUEST, by_number, next_number
 from storage.queries import contribution_totals
 
 FAMILY = "budget"
@@ -332,7 +334,7 @@ def create_envelope(
                 "budget.error.overlap",
                 project=project.code,
                 period=period_label(ctx, envelope_period(other)),
-                id=other.id,
+                id=other.number,
             )
     totals = contribution_totals(
         ctx.db, ctx.room.id, period.start, period.end, project_id=project.id
@@ -346,6 +348,7 @@ def create_envelope(
         )
     env = BudgetEnvelope(
         room_id=ctx.room.id,
+        number=next_number(ctx.db, ctx.room.id, ENVELOPE),
         project_id=_id(project),
         start=period.start,
         end=period.end,
@@ -383,6 +386,7 @@ def create_envelope(
         "create",
         "budget_envelope",
         env.id,
+        number=env.number,
         project=project.code,
         start=env.start,
         end=env.end,
@@ -396,7 +400,7 @@ def create_envelope(
     )
     head = ctx.t(
         f"budget.created.{mode}",
-        id=env.id,
+        id=env.number,
         project=project.code,
         period=period_label(ctx, period),
         amount=ctx.money(amount),
@@ -573,7 +577,7 @@ def show_envelope(ctx: Context, env: BudgetEnvelope) -> Rich:
     state = ctx.t(f"budget.state.{env.state}")
     head = ctx.t(
         "budget.show_title",
-        id=env.id,
+        id=env.number,
         envelope=_label(ctx, env),
         amount=ctx.money(env.amount),
         rules=rules_text(ctx.lang, env),
@@ -666,7 +670,7 @@ def _libre_body(ctx: Context, env: BudgetEnvelope) -> Rich:
             state += " " + ctx.t("budget.req_state.questions", n=st.questions)
         rows.append(
             [
-                f"#{req.id}",
+                f"#{req.number}",
                 ctx.name(req.user_id),
                 format_hours(minutes, ctx.lang),
                 ctx.money(req.amount),
@@ -693,7 +697,12 @@ def _libre_body(ctx: Context, env: BudgetEnvelope) -> Rich:
         scaled = scale(asked, env.amount)
         by_id = {r.id: r for r in requests}
         proposal = [
-            [f"#{rid}", ctx.name(by_id[rid].user_id), ctx.money(asked[rid]), ctx.money(cents)]
+            [
+                f"#{by_id[rid].number}",
+                ctx.name(by_id[rid].user_id),
+                ctx.money(asked[rid]),
+                ctx.money(cents),
+            ]
             for rid, cents in scaled.items()
         ]
         parts.append(
@@ -740,7 +749,7 @@ def list_envelopes(ctx: Context, args: str) -> None:
         return
     rows = [
         [
-            f"#{e.id}",
+            f"#{e.number}",
             _project(ctx.db, e).code,
             period_label(ctx, envelope_period(e)),
             ctx.t(f"budget.mode.{e.mode}"),
@@ -854,7 +863,7 @@ def request_command(ctx: Context, args: str) -> None:
         if existing is None:
             raise UserError("budget.error.no_request", project=project.code, prefix=p)
         _withdraw(ctx, existing)
-        ctx.reply(ctx.t("budget.withdrawn", id=existing.id, who=ctx.name(existing.user_id)))
+        ctx.reply(ctx.t("budget.withdrawn", id=existing.number, who=ctx.name(existing.user_id)))
         return
     found_amount = match_amount(tokens, i)
     if found_amount is None:
@@ -884,6 +893,8 @@ def request_command(ctx: Context, args: str) -> None:
         return
     req = BudgetRequest(
         envelope_id=_id(env),
+        room_id=ctx.room.id,
+        number=next_number(ctx.db, ctx.room.id, REQUEST),
         user_id=ctx.sender,
         amount=cents,
         message=message,
@@ -891,7 +902,15 @@ def request_command(ctx: Context, args: str) -> None:
     )
     ctx.db.add(req)
     ctx.db.flush()
-    ctx.audit("create", "budget_request", req.id, envelope=env.id, amount=cents, message=message)
+    ctx.audit(
+        "create",
+        "budget_request",
+        req.id,
+        number=req.number,
+        envelope=env.id,
+        amount=cents,
+        message=message,
+    )
     _post_request(ctx, env, req, "budget.request_saved")
 
 
@@ -926,7 +945,7 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
     ctx.reply(
         ctx.t(
             key,
-            id=req.id,
+            id=req.number,
             who=ctx.name(req.user_id),
             amount=ctx.money(req.amount),
             envelope=_label(ctx, env),
@@ -943,12 +962,12 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
 def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelope]:
     p = ctx.settings.prefix
     arg = token.strip().lstrip("#")
-    number = parse_int(arg)
+    number = read_number(arg)
     if number is None:
         raise UserError("budget.error.bad_request_id", token=token, prefix=p)
-    req = ctx.db.get(BudgetRequest, number)
+    req = by_number(ctx.db, BudgetRequest, ctx.room.id, number)
     env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req else None
-    if req is None or env is None or env.room_id != ctx.room.id or req.state != "active":
+    if req is None or env is None or req.state != "active":
         raise UserError("budget.error.no_such_request", id=arg, prefix=p)
     return req, env
 
@@ -975,7 +994,7 @@ def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) 
         ctx.t(
             "budget.questioned",
             who=ctx.name(ctx.sender),
-            id=req.id,
+            id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.amount),
             why=text or ctx.t("budget.no_reason"),
@@ -994,7 +1013,7 @@ def validate_command(ctx: Context, args: str) -> None:
     if req.user_id == ctx.sender:
         raise UserError("budget.error.own_request")
     if _validation(ctx, req) is not None:
-        raise UserError("budget.error.already_validated", id=req.id)
+        raise UserError("budget.error.already_validated", id=req.number)
     _validate(ctx, req, env)
 
 
@@ -1024,7 +1043,7 @@ def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
     ctx.say(
         ctx.t(
             key,
-            id=req.id,
+            id=req.number,
             who=ctx.name(ctx.sender),
             author=ctx.name(req.user_id),
             amount=ctx.money(req.amount),
@@ -1088,7 +1107,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         raise UserError("budget.error.agree_usage", project=project.code, prefix=p)
     req, env = _load_request(ctx, tokens[0])
     if env.project_id != project.id or env.state != "open":
-        raise UserError("budget.error.no_such_request", id=req.id, prefix=p)
+        raise UserError("budget.error.no_such_request", id=req.number, prefix=p)
     cents, _ = _amount(ctx, tokens, 1, "budget.error.agree_usage_short")
     before = req.granted
     req.granted = cents
@@ -1106,7 +1125,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     ctx.reply(
         ctx.t(
             "budget.agreed",
-            id=req.id,
+            id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(cents),
             asked=ctx.money(req.amount),
@@ -1151,10 +1170,10 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         for req in _requests(ctx.db, env):
             minutes = _request_minutes(ctx.db, env, req.user_id)
             if not request_state(ctx.db, env, req).validated:
-                unpaid.append(f"#{req.id} {ctx.name(req.user_id)}")
+                unpaid.append(f"#{req.number} {ctx.name(req.user_id)}")
                 continue
             paid = req.granted if req.granted is not None else req.amount
-            note = ctx.t("budget.note.request", id=req.id, asked=ctx.money(req.amount))
+            note = ctx.t("budget.note.request", id=req.number, asked=ctx.money(req.amount))
             rows.append(Row(req.user_id, minutes, paid, 0, paid, False, note))
         total = sum(r.amount for r in rows)
         if total > env.amount:
@@ -1293,7 +1312,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         ctx.say(
             ctx.t(
                 "budget.unvalidated",
-                id=req.id,
+                id=req.number,
                 who=ctx.name(validation.user_id),
                 votes=st.votes,
                 needed=env.validations_needed,
@@ -1312,9 +1331,9 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         db.delete(question)
         db.flush()
         ctx.audit("unquestion", "budget_request", question.request_id, user=question.user_id)
-        ctx.say(
-            ctx.t("budget.unquestioned", id=question.request_id, who=ctx.name(question.user_id))
-        )
+        questioned = db.get(BudgetRequest, question.request_id)
+        assert questioned is not None
+        ctx.say(ctx.t("budget.unquestioned", id=questioned.number, who=ctx.name(question.user_id)))
         return True
     req = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
     if req is not None:
@@ -1324,7 +1343,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             return True
         if req.state == "active":
             _withdraw(ctx, req)
-            ctx.say(ctx.t("budget.withdrawn", id=req.id, who=ctx.name(req.user_id)))
+            ctx.say(ctx.t("budget.withdrawn", id=req.number, who=ctx.name(req.user_id)))
         return True
     gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
     if gift is not None:

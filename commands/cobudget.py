@@ -36,10 +36,10 @@ from commands.grammar import (
     is_mention,
     match_amount,
     match_date,
-    parse_int,
     parse_period,
     tokenize,
 )
+from commands.numbers import read_number
 from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
 from commands.render import Rich, esc, lines, table
@@ -60,6 +60,7 @@ from storage.models.cobudget import (
     CobudgetRound,
     Funding,
 )
+from storage.numbers import BUCKET, ROUND, by_number, next_number
 from storage.queries import contribution_totals
 
 FAMILY = "buckets"
@@ -294,7 +295,7 @@ def fund(
         amount=cents,
     )
     if refusal is not None:
-        raise _refuse(ctx, refusal, id=bucket.id, title=bucket.title)
+        raise _refuse(ctx, refusal, id=bucket.number, title=bucket.title)
     funding = Funding(
         round_id=rnd.id,
         bucket_id=bucket.id,
@@ -323,7 +324,7 @@ def fund(
         ctx.say(
             ctx.t(
                 "buckets.funded_now",
-                id=bucket.id,
+                id=bucket.number,
                 title=bucket.title,
                 held=ctx.money(held + cents),
                 min=ctx.money(bucket.min_cents),
@@ -339,9 +340,9 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
     rnd = ctx.db.get(CobudgetRound, funding.round_id)
     assert bucket is not None and rnd is not None and bucket.id is not None
     if rnd.state != ROUND_OPEN:
-        raise UserError("buckets.error.withdraw_closed", id=bucket.id, title=bucket.title)
+        raise UserError("buckets.error.withdraw_closed", id=bucket.number, title=bucket.title)
     if bucket.state == BUCKET_COMPLETED:
-        raise UserError("buckets.error.withdraw_completed", id=bucket.id, title=bucket.title)
+        raise UserError("buckets.error.withdraw_completed", id=bucket.number, title=bucket.title)
     funding.state = FUNDING_WITHDRAWN
     funding.ended_at = ctx.now
     funding.ended_event_id = ctx.event.event_id
@@ -362,7 +363,7 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         ctx.say(
             ctx.t(
                 "buckets.unfunded",
-                id=bucket.id,
+                id=bucket.number,
                 title=bucket.title,
                 held=ctx.money(held),
                 min=ctx.money(bucket.min_cents),
@@ -456,7 +457,7 @@ def render_card(
         )
     author = s.name(bucket.author)
     params = {
-        "id": bucket.id,
+        "id": bucket.number,
         "prefix": prefix,
         "held": _money(s, held),
         "min": _money(s, bucket.min_cents),
@@ -472,7 +473,7 @@ def render_card(
         how = s.t("buckets.card.funded_full", **params)
     else:
         how = s.t(f"buckets.card.state_{bucket.state}", **params)
-    head = s.t("buckets.card.title", id=bucket.id, title=bucket.title)
+    head = s.t("buckets.card.title", id=bucket.number, title=bucket.title)
     byline = s.t("buckets.card.byline", author=author, goals=goals)
     progress = s.t(
         "buckets.card.progress",
@@ -597,6 +598,7 @@ def _open_round(ctx: Context, tokens: list[str]) -> None:
         raise UserError("buckets.error.round_already_open", title=current.title, prefix=p)
     rnd = CobudgetRound(
         room_id=ctx.room.id,
+        number=next_number(ctx.db, ctx.room.id, ROUND),
         title=title[:255],
         pot_cents=pot.cents,
         deadline=deadline,
@@ -610,6 +612,7 @@ def _open_round(ctx: Context, tokens: list[str]) -> None:
         "open",
         "round",
         rnd.id,
+        number=rnd.number,
         title=rnd.title,
         pot=rnd.pot_cents,
         deadline=deadline,
@@ -619,6 +622,7 @@ def _open_round(ctx: Context, tokens: list[str]) -> None:
     ctx.reply(
         ctx.t(
             "buckets.round.opened",
+            id=rnd.number,
             title=rnd.title,
             pot=ctx.money(rnd.pot_cents),
             until=until,
@@ -702,12 +706,12 @@ def _close_round(ctx: Context) -> None:
         allocated=given,
         in_buckets=in_buckets,
     )
-    parts: list[Rich | str] = [ctx.t("buckets.round.closed", title=rnd.title)]
+    parts: list[Rich | str] = [ctx.t("buckets.round.closed", id=rnd.number, title=rnd.title)]
     for bucket, cents in funded:
         parts.append(
             ctx.t(
                 "buckets.round.closed_funded",
-                id=bucket.id,
+                id=bucket.number,
                 title=bucket.title,
                 held=ctx.money(cents),
             )
@@ -716,7 +720,7 @@ def _close_round(ctx: Context) -> None:
         parts.append(
             ctx.t(
                 "buckets.round.closed_refunded",
-                id=bucket.id,
+                id=bucket.number,
                 title=bucket.title,
                 held=ctx.money(cents),
             )
@@ -780,6 +784,7 @@ def _show_round(ctx: Context) -> None:
     ) or ctx.t("buckets.round.no_buckets")
     text = ctx.t(
         "buckets.round.show",
+        id=rnd.number,
         title=rnd.title,
         state=state,
         until=until,
@@ -943,13 +948,15 @@ def _plain(value: Any) -> Any:
 
 
 def _bucket_id(token: str) -> int | None:
-    return parse_int(token)
+    number = read_number(token)
+    return number if number is not None and len(token.lstrip("#")) < 10 else None
 
 
 def find_bucket(ctx: Context, token: str) -> Bucket:
-    bucket_id = _bucket_id(token)
-    bucket = ctx.db.get(Bucket, bucket_id) if bucket_id is not None else None
-    if bucket is None or bucket.room_id != ctx.room.id:
+    """The bucket that ``token`` (``3`` or ``#3``) numbers in this room."""
+    number = _bucket_id(token)
+    bucket = by_number(ctx.db, Bucket, ctx.room.id, number) if number is not None else None
+    if bucket is None:
         raise UserError(
             "buckets.error.no_such_bucket", id=token.lstrip("#"), prefix=ctx.settings.prefix
         )
@@ -1013,6 +1020,7 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
     bucket = Bucket(
         round_id=rnd.id,  # type: ignore[arg-type]
         room_id=ctx.room.id,
+        number=next_number(ctx.db, ctx.room.id, BUCKET),
         title=title[:255],
         description=description[:2000],
         author=ctx.sender,
@@ -1028,6 +1036,7 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
         "create",
         "bucket",
         bucket.id,
+        number=bucket.number,
         title=bucket.title,
         min=bucket.min_cents,
         max=bucket.max_cents,
@@ -1042,34 +1051,36 @@ def _may_manage(ctx: Context, bucket: Bucket) -> bool:
 
 def _complete(ctx: Context, bucket: Bucket) -> None:
     if not _may_manage(ctx, bucket):
-        raise UserError("buckets.error.not_author", id=bucket.id)
+        raise UserError("buckets.error.not_author", id=bucket.number)
     if bucket.state != BUCKET_FUNDED:
         raise UserError(
             "buckets.error.cannot_complete",
-            id=bucket.id,
+            id=bucket.number,
             state=ctx.t(f"buckets.state.{bucket.state}"),
         )
     bucket.state = BUCKET_COMPLETED
     bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
     refresh_card(ctx, bucket)
-    ctx.say(ctx.t("buckets.completed", id=bucket.id, title=bucket.title, who=ctx.name(ctx.sender)))
+    ctx.say(
+        ctx.t("buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender))
+    )
 
 
 def _cancel(ctx: Context, bucket: Bucket) -> None:
     if not _may_manage(ctx, bucket):
-        raise UserError("buckets.error.not_author", id=bucket.id)
+        raise UserError("buckets.error.not_author", id=bucket.number)
     if bucket.state not in (BUCKET_OPEN, BUCKET_FUNDED):
         raise UserError(
             "buckets.error.cannot_cancel",
-            id=bucket.id,
+            id=bucket.number,
             state=ctx.t(f"buckets.state.{bucket.state}"),
         )
     cents, people = refund_bucket(ctx, bucket, BUCKET_CANCELLED)
     ctx.say(
         ctx.t(
             "buckets.cancelled",
-            id=bucket.id,
+            id=bucket.number,
             title=bucket.title,
             who=ctx.name(ctx.sender),
             held=ctx.money(cents),
@@ -1120,7 +1131,7 @@ def list_buckets(ctx: Context, args: str) -> None:
             goal += f" – {ctx.money(bucket.max_cents)}"
         rows.append(
             [
-                f"#{bucket.id}",
+                f"#{bucket.number}",
                 bucket.title,
                 ctx.t(f"buckets.state.{bucket.state}"),
                 ctx.money(held),
@@ -1165,7 +1176,7 @@ def fund_command(ctx: Context, args: str) -> None:
         ctx.t(
             "buckets.funded_by_command",
             cents=ctx.money(funding.cents),
-            id=bucket.id,
+            id=bucket.number,
             title=bucket.title,
             balance=ctx.money(balance(ctx.db, funding.round_id, ctx.sender)),
         )
@@ -1226,7 +1237,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
                     "buckets.withdrawn",
                     who=ctx.name(funding.funder),
                     cents=ctx.money(funding.cents),
-                    id=bucket.id,
+                    id=bucket.number,
                     title=bucket.title,
                 )
             )
@@ -1305,14 +1316,14 @@ def balance_command(ctx: Context, args: str) -> None:
     if given == 0:
         text += "\n" + ctx.t("buckets.balance.nothing")
     rows = ctx.db.exec(
-        select(Bucket.id, Bucket.title, func.sum(Funding.cents))
+        select(Bucket.number, Bucket.title, func.sum(Funding.cents))
         .join(Bucket, col(Bucket.id) == col(Funding.bucket_id))
         .where(
             Funding.round_id == rnd.id,
             Funding.funder == user,
             Funding.state == FUNDING_ACTIVE,
         )
-        .group_by(col(Bucket.id), col(Bucket.title))
+        .group_by(col(Bucket.id), col(Bucket.number), col(Bucket.title))
         .order_by(col(Bucket.id))
     ).all()
     if rows:
@@ -1428,7 +1439,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
         add(
             scope.t(
                 "buckets.recap.funded",
-                id=bucket.id,
+                id=bucket.number,
                 title=bucket.title,
                 held=scope.money(bucket_total(db, bucket.id)[0]),
             )
@@ -1437,7 +1448,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
         add(
             scope.t(
                 "buckets.recap.close",
-                id=bucket.id,
+                id=bucket.number,
                 title=bucket.title,
                 held=scope.money(held),
                 min=scope.money(bucket.min_cents),
@@ -1448,7 +1459,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
         add(
             scope.t(
                 "buckets.recap.new",
-                id=bucket.id,
+                id=bucket.number,
                 title=bucket.title,
                 who=scope.name(bucket.author),
                 min=scope.money(bucket.min_cents),

@@ -19,11 +19,11 @@ from commands.grammar import (
     match_period,
     month_period,
     parse_contrib,
-    parse_int,
     tokenize,
     tokenize_spans,
 )
 from commands.i18n import format_date
+from commands.numbers import read_number
 from commands.pending import offer
 from commands.people import is_group_mention, resolve_person
 from commands.projects import (
@@ -39,6 +39,7 @@ from commands.projects import (
 from commands.refusals import checked_period, date_refusal, needs_year
 from commands.render import Rich, esc, lines, table
 from storage.models import BotMessage, Contribution, PendingAction, Project
+from storage.numbers import CONTRIBUTION, by_number, next_number
 from storage.queries import contribution_totals, list_contributions
 
 FAMILY = "contrib"
@@ -165,6 +166,7 @@ def _store(
     now = ctx.now
     values: dict[str, Any] = {
         "room_id": ctx.room.id,
+        "number": next_number(ctx.db, ctx.room.id, CONTRIBUTION),
         "user_id": user,
         "minutes": minutes,
         "day": day,
@@ -343,6 +345,7 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
 
 def _snapshot(c: Contribution) -> dict[str, object]:
     return {
+        "number": c.number,
         "user": c.user_id,
         "minutes": c.minutes,
         "day": c.day.isoformat(),
@@ -357,7 +360,7 @@ def _summary(ctx: Context, key: str, c: Contribution, project: Project | None) -
     desc = c.description or ctx.t("contrib.no_description")
     text = ctx.t(
         key,
-        id=c.id,
+        id=c.number,
         who=who,
         duration=ctx.duration(c.minutes),
         date=ctx.date(c.day),
@@ -367,7 +370,7 @@ def _summary(ctx: Context, key: str, c: Contribution, project: Project | None) -
     )
     html = ctx.t(
         key,
-        id=c.id,
+        id=c.number,
         who=f"<b>{esc(who)}</b>",
         duration=f"<b>{esc(ctx.duration(c.minutes))}</b>",
         date=esc(ctx.date(c.day)),
@@ -401,11 +404,11 @@ def undo_command(ctx: Context, args: str) -> None:
         if contribution is None:
             raise UserError("contrib.error.nothing_to_undo", prefix=p)
     else:
-        number = parse_int(arg)
+        number = read_number(arg)
         if number is None:
             raise UserError("contrib.error.bad_id", token=args.strip(), prefix=p)
-        contribution = ctx.db.get(Contribution, number)
-        if contribution is None or contribution.room_id != ctx.room.id:
+        contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
+        if contribution is None:
             raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
     ctx.reply(_remove(ctx, contribution, "contrib.removed"))
 
@@ -414,11 +417,11 @@ def _remove(ctx: Context, c: Contribution, key: str) -> str:
     """Delete ``c`` if the sender may (its author, the person it counts for, or an admin); the
     text that says so."""
     if not _may_change(ctx, c):
-        raise UserError("contrib.error.not_yours", id=c.id)
+        raise UserError("contrib.error.not_yours", id=c.number)
     _delete(ctx, c)
     return ctx.t(
         key,
-        id=c.id,
+        id=c.number,
         duration=ctx.duration(c.minutes),
         date=ctx.date(c.day),
         who=ctx.name(c.user_id),
@@ -576,7 +579,7 @@ def show_contributions(ctx: Context, args: str) -> None:
         names = _project_names(ctx, [c.project_id for c in entries])
         rows = [
             [
-                f"#{c.id}",
+                f"#{c.number}",
                 ctx.date(c.day),
                 ctx.duration(c.minutes),
                 names.get(c.project_id, "—"),

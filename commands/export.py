@@ -105,6 +105,7 @@ def register(reg: Registry) -> None:
         header = [
             ctx.t(f"export.col.{c}")
             for c in (
+                "number",
                 "date",
                 "person",
                 "user",
@@ -117,6 +118,7 @@ def register(reg: Registry) -> None:
         ]
         rows: list[list[object]] = [
             [
+                c.number,
                 c.day.isoformat(),
                 names.get(c.user_id) or c.user_id,
                 c.user_id,

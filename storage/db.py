@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import event, make_url, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
@@ -118,12 +118,35 @@ def alembic_config(url: str) -> Config:
 _migrate_lock = threading.Lock()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema (every migration head)."""
-    with _migrate_lock, engine.begin() as conn:
-        cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "heads")
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Bring the database to ``revision`` (by default the newest schema), in one transaction.
+
+    On SQLite, foreign keys are off while migrating, as SQLite asks for rebuilding a table that
+    others refer to (Alembic's batch mode); the result is checked before it is committed."""
+    sqlite = engine.dialect.name == "sqlite"
+    with _migrate_lock, engine.connect() as conn:
+        if sqlite:
+            _sqlite_pragma(conn, "foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_pragma(conn, "foreign_keys=ON")
+
+
+def _sqlite_pragma(conn: Connection, pragma: str) -> None:
+    """A pragma that only works outside a transaction: sent to the driver's connection directly
+    (SQLAlchemy would begin one first)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA {pragma}")
 
 
 def open_database(url: str) -> Engine:

@@ -97,7 +97,7 @@ def _balances(engine):
 async def test_acceptance_round_of_300_two_buckets_one_funded_one_refunded(room, engine):
     await _members(room, "bob", "carol")
     answer = await room.one("alice", '!tour ouvrir "Hiver 2026" 300€ jusqu\'au 31/12')
-    assert "Tour « Hiver 2026 » ouvert jusqu'au jeu. 31 déc. 2026" in answer
+    assert "Tour #1 « Hiver 2026 » ouvert jusqu'au jeu. 31 déc. 2026" in answer
     assert "300,00 €" in answer
     answer = await room.one("alice", "!allouer @alice @bob @carol 100€")
     assert "300,00 € alloués à 3 personne(s)" in answer
@@ -131,7 +131,7 @@ async def test_acceptance_round_of_300_two_buckets_one_funded_one_refunded(room,
 
     closing = await room.say("alice", "!tour fermer")
     summary = closing[-1]
-    assert "🔒 Tour « Hiver 2026 » clos." in summary
+    assert "🔒 Tour #1 « Hiver 2026 » clos." in summary
     assert "#1 « Machine à café » : financé avec 150,00 €" in summary
     assert "#2 « Bibliothèque » : objectif non atteint, 100,00 € rendus" in summary
     assert "Enveloppe 300,00 € = 150,00 € dans les buckets financés + 150,00 € restés" in summary
@@ -314,7 +314,7 @@ async def test_deleting_commands_undoes_them(room, engine):
 async def test_reaction_values_per_round_and_english_aliases(room, engine):
     await room.say("alice", "!language en")
     answer = await room.one("alice", '!round open "Winter" 100€ until 2026-12-15')
-    assert "Round “Winter” open until Tue 15 Dec 2026" in answer
+    assert "Round #1 “Winter” open until Tue 15 Dec 2026" in answer
     answer = await room.one("alice", "!round reactions 🪙=1€ 🎁 10€")
     assert "🪙 = €1.00, 🎁 = €10.00" in answer
     await room.say("alice", "!allocate everyone 30€")
@@ -374,7 +374,7 @@ async def test_a_round_closes_on_its_own_once_its_deadline_is_over(
     said = [_n(s.text) for s in room.bot_messages[before:] if s.kind == "text"]
     assert len(said) == 2, said
     assert "arrive à échéance" in said[0]
-    assert "Tour « Hiver » clos" in said[1] and "20,00 € rendus" in said[1]
+    assert "Tour #1 « Hiver » clos" in said[1] and "20,00 € rendus" in said[1]
     assert _balances(engine) == {"@bob": 5000}
     with Session(engine) as db:
         rnd = db.exec(select(CobudgetRound)).one()

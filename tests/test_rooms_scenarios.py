@@ -82,6 +82,7 @@ async def test_csv_export_opens_in_a_french_spreadsheet(chat):
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
+        "n°",
         "date",
         "personne",
         "identifiant",
@@ -92,8 +93,8 @@ async def test_csv_export_opens_in_a_french_spreadsheet(chat):
         "id de l'événement",
     ]
     # the user id tells apart two people with the same name; a text starting with @ gets a '
-    assert rows[1][:6] == ["2026-11-25", "Alice", "'@alice", "90", "1,5", "KPA"]
-    assert rows[1][6] == "Épicerie « solidaire »; réunion"
+    assert rows[1][:7] == ["1", "2026-11-25", "Alice", "'@alice", "90", "1,5", "KPA"]
+    assert rows[1][7] == "Épicerie « solidaire »; réunion"
 
 
 async def test_csv_export_carries_no_formula(chat):
@@ -102,13 +103,13 @@ async def test_csv_export_carries_no_formula(chat):
     await chat.say("+33", "!contrib 1h hier accueil")
     said = await chat.said("bob", "!export csv novembre")
     rows = list(csv.reader(io.StringIO(said[0].data.decode("utf-8-sig")), delimiter=";"))
-    texts = [(r[1], r[2], r[6]) for r in rows[1:]]
+    texts = [(r[2], r[3], r[7]) for r in rows[1:]]
     assert texts == [
         ("Alice", "'@alice", '\'=HYPERLINK("http://x";"clic")'),
         ("'=1+1", "'@=1+1", "'-1+1"),
         ("'+33", "'@+33", "accueil"),
     ]
-    assert [r[3] for r in rows[1:]] == ["120", "60", "60"]
+    assert [r[4] for r in rows[1:]] == ["120", "60", "60"]
 
 
 async def test_help_lists_every_command_and_details_one(chat, runtime):

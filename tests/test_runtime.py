@@ -157,8 +157,9 @@ def test_console_entry_point(tmp_path: Path):
     out = result.stdout
     assert "Projet KPA créé" in out
     assert "[general]" in out and "Contribution #1 enregistrée pour Alice" in out
-    assert "[coroutine]" in out and "Contribution #2 enregistrée pour Bob" in out
-    assert "Contribution #2 mise à jour pour Bob : 2h le mer. 25 nov. 2026" in out
+    # each room counts its own contributions
+    assert "[coroutine]" in out and "Contribution #1 enregistrée pour Bob" in out
+    assert "Contribution #1 mise à jour pour Bob : 2h le mer. 25 nov. 2026" in out
     assert (tmp_path / "data" / "cagnotte.db").exists()
 
 

@@ -671,8 +671,8 @@ async def test_csv_export_reaches_the_room_as_a_file(conv, engine):
         [logged] = db.exec(select(Contribution)).all()
     assert sent.data == queued.data  # the very bytes the command made
     assert sent.data.decode("utf-8").splitlines() == [
-        "\ufeffdate;personne;identifiant;minutes;heures;projet;description;id de l'événement",
-        f"2026-11-26;Bob;'{conv.uid('bob')};120;2;;atelier;{logged.event_id}",
+        "\ufeffn°;date;personne;identifiant;minutes;heures;projet;description;id de l'événement",
+        f"1;2026-11-26;Bob;'{conv.uid('bob')};120;2;;atelier;{logged.event_id}",
     ]
 
 
@@ -752,7 +752,7 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     for name in ("bob", "carol"):
         await conv.say(name, "!solde")  # the bot has seen them in the room
     answers = await conv.say("alice", '!tour ouvrir "Hiver 2026" 300€')
-    assert "Tour « Hiver 2026 » ouvert" in n(answers[0]) and "300,00 €" in n(answers[0])
+    assert "Tour #1 « Hiver 2026 » ouvert" in n(answers[0]) and "300,00 €" in n(answers[0])
     answers = await conv.say("alice", "!allouer @alice @bob @carol 100€")
     assert "300,00 € alloués à 3 personne(s)" in n(answers[-1])
 
@@ -794,7 +794,7 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
 
     answers = await conv.say("alice", "!tour fermer")
     summary = n(answers[-1])
-    assert "🔒 Tour « Hiver 2026 » clos." in summary
+    assert "🔒 Tour #1 « Hiver 2026 » clos." in summary
     assert "#1 « Machine à café » : financé avec 150,00 €" in summary
     assert "#2 « Bibliothèque » : objectif non atteint, 100,00 € rendus" in summary
     assert "Enveloppe 300,00 € = 150,00 € dans les buckets financés + 150,00 € restés" in summary

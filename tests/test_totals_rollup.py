@@ -74,6 +74,7 @@ def apply(engine, ops, counter=[0]) -> None:  # noqa: B006 - a counter across ex
                         day=DAY0 + dt.timedelta(days=offset),
                         project_id=project,
                         description="",
+                        number=counter[0],
                         event_id=f"$e{counter[0]}",
                         created_by=user,
                         created_at=now,

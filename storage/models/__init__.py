@@ -23,6 +23,7 @@ from storage.models.core import (
 )
 from storage.models.matrix import MatrixAccount
 from storage.models.mattermost import MattermostCursor
+from storage.models.numbers import RoomCounter
 from storage.models.pending import PendingAction
 from storage.models.recap import RecapSchedule, RecapSent
 
@@ -51,4 +52,5 @@ __all__ = [
     "RecapSchedule",
     "RecapSent",
     "Room",
+    "RoomCounter",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.clock import now
+from storage.models.core import NO_REUSE
 
 
 class BudgetEnvelope(SQLModel, table=True):
@@ -17,10 +18,15 @@ class BudgetEnvelope(SQLModel, table=True):
     ``libre`` (people ask) or ``proportionnel`` (computed from hours, under the rules)."""
 
     __tablename__ = "budget_envelope"
-    __table_args__ = (Index("ix_budget_envelope_room_project", "room_id", "project_id"),)
+    __table_args__ = (
+        Index("ix_budget_envelope_room_project", "room_id", "project_id"),
+        UniqueConstraint("room_id", "number", name="uq_budget_envelope_number"),
+        NO_REUSE,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(foreign_key="room.id", max_length=255)
+    number: int  # per room, never reused
     project_id: int = Field(foreign_key="project.id")
     start: dt.date
     end: dt.date  # exclusive
@@ -48,7 +54,10 @@ class BudgetShare(SQLModel, table=True):
     """One person's part of a closed envelope, frozen when it was closed."""
 
     __tablename__ = "budget_share"
-    __table_args__ = (UniqueConstraint("envelope_id", "user_id", name="uq_budget_share_person"),)
+    __table_args__ = (
+        UniqueConstraint("envelope_id", "user_id", name="uq_budget_share_person"),
+        NO_REUSE,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
@@ -65,9 +74,15 @@ class BudgetRequest(SQLModel, table=True):
     """*Rétribution libre*: what someone asks for their contributions."""
 
     __tablename__ = "budget_request"
+    __table_args__ = (
+        UniqueConstraint("room_id", "number", name="uq_budget_request_number"),
+        NO_REUSE,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
+    room_id: str = Field(foreign_key="room.id", max_length=255)  # the envelope's
+    number: int  # per room, never reused (``!valider 3``)
     user_id: str = Field(max_length=255)
     amount: int  # cents asked
     message: str = Field(default="", max_length=2000)
@@ -82,6 +97,7 @@ class BudgetQuestion(SQLModel, table=True):
     """Someone questions a request (``!question`` or a ❓ reaction)."""
 
     __tablename__ = "budget_question"
+    __table_args__ = NO_REUSE
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="budget_request.id", index=True)
@@ -97,6 +113,7 @@ class BudgetValidation(SQLModel, table=True):
     __tablename__ = "budget_validation"
     __table_args__ = (
         UniqueConstraint("request_id", "user_id", name="uq_budget_validation_person"),
+        NO_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -111,6 +128,7 @@ class BudgetGiveBack(SQLModel, table=True):
     """A contributor gives back part of their share to the commons; their latest one counts."""
 
     __tablename__ = "budget_giveback"
+    __table_args__ = NO_REUSE
 
     id: int | None = Field(default=None, primary_key=True)
     envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)

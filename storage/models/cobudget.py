@@ -17,6 +17,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.clock import now
+from storage.models.core import NO_REUSE
 
 # round states
 ROUND_OPEN = "open"
@@ -39,10 +40,15 @@ class CobudgetRound(SQLModel, table=True):
     """A round of cobudget in a room: a pot shared among members, spent on buckets."""
 
     __tablename__ = "cobudget_round"
-    __table_args__ = (Index("ix_cobudget_round_room_state", "room_id", "state"),)
+    __table_args__ = (
+        Index("ix_cobudget_round_room_state", "room_id", "state"),
+        UniqueConstraint("room_id", "number", name="uq_cobudget_round_number"),
+        NO_REUSE,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(foreign_key="room.id", max_length=255)
+    number: int  # per room, never reused
     title: str = Field(max_length=255)
     pot_cents: int
     deadline: dt.date | None = Field(default=None)  # last day of funding, room's time zone
@@ -65,6 +71,7 @@ class Allocation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id", name="uq_cobudget_allocation_event_user"),
         Index("ix_cobudget_allocation_round_user", "round_id", "user_id"),
+        NO_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -83,11 +90,16 @@ class Bucket(SQLModel, table=True):
     """A proposal to fund, with a minimum goal (funded from there) and a maximum goal."""
 
     __tablename__ = "cobudget_bucket"
-    __table_args__ = (Index("ix_cobudget_bucket_round_state", "round_id", "state"),)
+    __table_args__ = (
+        Index("ix_cobudget_bucket_round_state", "round_id", "state"),
+        UniqueConstraint("room_id", "number", name="uq_cobudget_bucket_number"),
+        NO_REUSE,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="cobudget_round.id")
     room_id: str = Field(max_length=255, index=True)
+    number: int  # per room, never reused
     title: str = Field(max_length=255)
     description: str = Field(default="", max_length=2000)
     author: str = Field(max_length=255)
@@ -109,6 +121,7 @@ class Funding(SQLModel, table=True):
     __table_args__ = (
         Index("ix_cobudget_funding_bucket_state", "bucket_id", "state"),
         Index("ix_cobudget_funding_round_funder_state", "round_id", "funder", "state"),
+        NO_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,6 +11,10 @@ from sqlmodel import Field, SQLModel
 
 from storage.clock import now
 
+# Internal ids are never handed out again after a deletion (SQLite's AUTOINCREMENT; PostgreSQL's
+# sequences never go back): audit rows and bot messages name records by their id.
+NO_REUSE: dict[str, Any] = {"sqlite_autoincrement": True}
+
 
 class Room(SQLModel, table=True):
     """A chat room (Matrix room, Mattermost channel, console room) and its settings."""
@@ -50,7 +54,10 @@ class Member(SQLModel, table=True):
 
 
 class Project(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("room_id", "code", name="uq_project_room_code"),)
+    __table_args__ = (
+        UniqueConstraint("room_id", "code", name="uq_project_room_code"),
+        NO_REUSE,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(foreign_key="room.id", index=True, max_length=255)
@@ -70,10 +77,13 @@ class Contribution(SQLModel, table=True):
         Index("ix_contribution_totals", "room_id", "day", "user_id", "project_id", "minutes"),
         Index("ix_contribution_person", "room_id", "user_id", "day", "project_id", "minutes"),
         Index("ix_contribution_project", "room_id", "project_id", "day", "user_id", "minutes"),
+        UniqueConstraint("room_id", "number", name="uq_contribution_number"),
+        NO_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(foreign_key="room.id", max_length=255)
+    number: int  # what people read and type (#12): counts per room, never reused
     user_id: str = Field(max_length=255)
     minutes: int
     day: dt.date
@@ -114,6 +124,8 @@ class ChatEvent(SQLModel, table=True):
 class Audit(SQLModel, table=True):
     """Append-only trail of every change: who, what, when, from which event."""
 
+    __table_args__ = NO_REUSE
+
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=now, index=True)
     room_id: str = Field(max_length=255, index=True)
@@ -134,6 +146,7 @@ class BotMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_bot_message_pending", "sent_at", "id"),
         Index("ix_bot_message_ref", "ref_kind", "ref_id"),
+        NO_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from storage.clock import now
+from storage.models.core import NO_REUSE
 
 PENDING_OPEN = "open"
 PENDING_DONE = "done"  # confirmed and applied
@@ -19,7 +20,7 @@ PENDING_DROPPED = "dropped"  # superseded (the command was edited or deleted) or
 
 class PendingAction(SQLModel, table=True):
     __tablename__ = "pending_action"
-    __table_args__ = (Index("ix_pending_action_source", "source_event_id"),)
+    __table_args__ = (Index("ix_pending_action_source", "source_event_id"), NO_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(foreign_key="room.id", max_length=255)

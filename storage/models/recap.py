@@ -9,6 +9,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.clock import now
+from storage.models.core import NO_REUSE
 
 
 class RecapSchedule(SQLModel, table=True):
@@ -36,6 +37,7 @@ class RecapSent(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("room_id", "period_kind", "period_start", name="uq_recap_sent_period"),
+        NO_REUSE,
     )
 
     id: int | None = Field(default=None, primary_key=True)
