@@ -98,7 +98,7 @@ def test_with_uv_dev_syncs_from_the_lock(tmp_path: Path):
     assert not any("pip install" in c for c in calls)
     calls, _ = _dev(tmp_path / "again", "setup", "run", uv=True)
     sync = [c for c in calls if c.startswith("uv sync")]
-    assert len(sync) == 1 and "--extra" not in sync[0]
+    assert len(sync) == 1 and "--extra e2e" in sync[0] and "--extra test" not in sync[0]
 
 
 def test_the_lock_files_are_committed_beside_the_project():
