@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.clock import install_default
 from commands import build_registry
 from commands.core import Dispatcher, Settings
 from commands.events import Message, Role
@@ -86,5 +87,6 @@ def bench_command() -> None:
 
 
 if __name__ == "__main__":
+    install_default()  # the process clock: the system one, or $CAGNOTTE_NOW
     bench_pure()
     bench_command()

@@ -20,6 +20,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from bot.adapters.console import ConsoleAdapter
+from bot.clock import install_default
 from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Settings
@@ -206,4 +207,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    install_default()  # the process clock: the system one, or $CAGNOTTE_NOW
     main()

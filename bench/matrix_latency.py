@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from nio import AsyncClient, AsyncClientConfig, RoomMessageText, SyncResponse  # noqa: E402
 
+from bot.clock import install_default  # noqa: E402
 from bot.matrix.synapse import Synapse, process_rss_kib  # noqa: E402
 from tests.matrix_helpers import PASSWORD, Person, SubprocessBot, reply_target  # noqa: E402
 
@@ -136,6 +137,7 @@ async def main(n: int, rooms: int) -> None:
 
 
 if __name__ == "__main__":
+    install_default()  # the process clock: the system one, or $CAGNOTTE_NOW
     if len(sys.argv) == 4 and sys.argv[1] == "--echo":
         asyncio.run(echo_bot(sys.argv[2], sys.argv[3]))
         raise SystemExit(0)

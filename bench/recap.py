@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from bot.clock import install_default
 from commands import build_registry
 from commands.core import RecapScope, Settings
 from commands.grammar import week_period
@@ -161,4 +162,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    install_default()  # the process clock: the system one, or $CAGNOTTE_NOW
     main()
