@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import Engine
 
 from bot.adapters.console import ConsoleAdapter, Said
@@ -23,6 +24,13 @@ from tests.postgres import PostgresServer, find_bindir
 
 if TYPE_CHECKING:
     from bot.matrix.synapse import Synapse
+
+# Property tests are deterministic in the suite: the same examples on every run, so that a run
+# is never red by chance. HYPOTHESIS_PROFILE=explore searches at random (``./dev fuzz`` does so
+# for the fuzzer); what it finds becomes an explicit example.
+settings.register_profile("suite", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 PARIS_NOON = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 Paris
 

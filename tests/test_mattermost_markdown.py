@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -148,6 +148,7 @@ PIECES = st.sampled_from(
 
 
 @given(st.lists(PIECES, max_size=30).map("".join))
+@example("_www._")  # found at random: "_" before "www" is no word boundary for \\b
 def test_no_text_pings_or_links(text):
     assert_harmless(safe_markdown(text))
     assert_harmless(safe_markdown(f"**{text}**\n| a | b |\n|---|---|\n| {text} | 1 |"))

@@ -225,7 +225,7 @@ TRIGGERS = {
 }
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_a_new_database_has_the_monthly_totals_triggers(request, kind):
     engine = request.getfixturevalue("engine" if kind == "sqlite" else "postgres_engine")
     assert triggers(engine) == TRIGGERS[kind]
@@ -331,7 +331,7 @@ def fill_at_0008(engine: Engine) -> None:
                 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def old_engine(request, tmp_path):
     """An empty database brought to revision 0008 (before numbers per room)."""
     if request.param == "sqlite":

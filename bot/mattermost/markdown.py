@@ -31,7 +31,7 @@ WORD_JOINER = "\u2060"
 
 _ESCAPE = re.compile(r"(\\*)([\[<&])")  # an opener, and the backslashes right before it
 _SLASHES = re.compile(r"/(?=/)")
-_WWW = re.compile(r"(?i)\b(www)(\.)")
+_WWW = re.compile(r"(?i)(?<![a-z0-9])(www)(\.)")  # "_www." too: "_" is no letter
 _AT = WORD_JOINER + "@" + WORD_JOINER
 
 
