@@ -989,16 +989,19 @@ def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) 
     ctx.db.add(q)
     ctx.db.flush()
     ctx.audit("question", "budget_request", req.id, text=text)
-    told = [req.user_id] + ([env.created_by] if env.created_by != req.user_id else [])
-    ctx.say(
+    # the request's author and the envelope's creator are told (each named by their id: an
+    # adapter shows a mention), unless they asked the question themselves
+    told = [u for u in dict.fromkeys((req.user_id, env.created_by)) if u != ctx.sender]
+    ctx.reply(
         ctx.t(
-            "budget.questioned",
+            "budget.questioned" if told else "budget.questioned_quiet",
             who=ctx.name(ctx.sender),
             id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.amount),
             why=text or ctx.t("budget.no_reason"),
             told=", ".join(told),
+            project=_project(ctx.db, env).code,
             prefix=ctx.settings.prefix,
         ),
         mentions=told,
@@ -1040,7 +1043,7 @@ def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
     ctx.audit("validate", "budget_request", req.id, by_admin=ctx.is_admin)
     st = request_state(ctx.db, env, req)
     key = "budget.validated" if st.validated else "budget.vote"
-    ctx.say(
+    ctx.reply(
         ctx.t(
             key,
             id=req.number,
@@ -1188,7 +1191,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             raise UserError("budget.error.close_nothing", project=project.code, prefix=p)
         remainder = env.amount - total
         if unpaid:
-            ctx.say(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
+            ctx.reply(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
     for r in rows:
         ctx.db.add(
             BudgetShare(
@@ -1219,7 +1222,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         commons=commons,
         remainder=remainder,
     )
-    ctx.say(lines(ctx.t("budget.closed_now", envelope=_label(ctx, env)), show_envelope(ctx, env)))
+    ctx.reply(lines(ctx.t("budget.closed_now", envelope=_label(ctx, env)), show_envelope(ctx, env)))
     _send_csv(ctx, env)
 
 
@@ -1303,13 +1306,13 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         if req is None or env is None:
             return False
         if env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         db.delete(validation)
         db.flush()
         ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
         st = request_state(db, env, req)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "budget.unvalidated",
                 id=req.number,
@@ -1333,28 +1336,30 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         ctx.audit("unquestion", "budget_request", question.request_id, user=question.user_id)
         questioned = db.get(BudgetRequest, question.request_id)
         assert questioned is not None
-        ctx.say(ctx.t("budget.unquestioned", id=questioned.number, who=ctx.name(question.user_id)))
+        ctx.reply(
+            ctx.t("budget.unquestioned", id=questioned.number, who=ctx.name(question.user_id))
+        )
         return True
     req = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
     if req is not None:
         env = db.get(BudgetEnvelope, req.envelope_id)
         if env is not None and env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         if req.state == "active":
             _withdraw(ctx, req)
-            ctx.say(ctx.t("budget.withdrawn", id=req.number, who=ctx.name(req.user_id)))
+            ctx.reply(ctx.t("budget.withdrawn", id=req.number, who=ctx.name(req.user_id)))
         return True
     gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
     if gift is not None:
         env = db.get(BudgetEnvelope, gift.envelope_id)
         if env is not None and env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         db.delete(gift)
         db.flush()
         ctx.audit("undo_give_back", "budget_envelope", gift.envelope_id, user=gift.user_id)
-        ctx.say(ctx.t("budget.give_back_undone", who=ctx.name(gift.user_id)))
+        ctx.reply(ctx.t("budget.give_back_undone", cause=ctx.removal(), who=ctx.name(gift.user_id)))
         return True
     env = db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)).first()
     if env is not None:
@@ -1364,12 +1369,12 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
                 "core.admin_only", command=f"{ctx.settings.prefix}budget {code} <montant>"
             )
         if env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         label = _label(ctx, env)
         _delete_envelope(db, env)
         ctx.audit("delete", "budget_envelope", env.id, amount=env.amount, start=env.start)
-        ctx.say(ctx.t("budget.deleted", envelope=label))
+        ctx.reply(ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
         return True
     return False
 
@@ -1390,7 +1395,7 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
         return False  # undone already, or changed since
     _require_admin(ctx, "accord")
     if env.state != "open":
-        ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+        ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
         return True
     if req.granted is not None and req.granted == after:
         req.granted = agreed.details.get("before")
@@ -1400,10 +1405,10 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
     db.flush()
     ctx.audit("unagree", "budget_request", req.id, restored=req.granted)
     st = request_state(db, env, req)
-    ctx.say(
+    ctx.reply(
         ctx.t(
             "budget.unagreed",
-            id=req.id,
+            id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.granted if req.granted is not None else req.amount),
             votes=st.votes,

@@ -321,7 +321,7 @@ def fund(
         bucket.state = BUCKET_FUNDED
         bucket.funded_at = ctx.now
         ctx.audit("funded", "bucket", bucket.id, held=held + cents)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "buckets.funded_now",
                 id=bucket.number,
@@ -360,7 +360,7 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         bucket.state = BUCKET_OPEN
         bucket.funded_at = None
         ctx.audit("unfunded", "bucket", bucket.id, held=held)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "buckets.unfunded",
                 id=bucket.number,
@@ -666,8 +666,8 @@ def close_due_rounds(
             timestamp=now,
             body="",
         )
-        ctx = Context(db, event, room, settings, now, registry)
-        ctx.say(
+        ctx = Context(db, event, room, settings, now, registry, chat_event=False)
+        ctx.reply(
             ctx.t("buckets.round.deadline_reached", title=rnd.title, date=ctx.date(rnd.deadline))
         )
         _close_round(ctx)
@@ -734,7 +734,7 @@ def _close_round(ctx: Context) -> None:
             unallocated=ctx.money(rnd.pot_cents - given),
         )
     )
-    ctx.say(lines(*parts))
+    ctx.reply(lines(*parts))
 
 
 def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
@@ -1030,7 +1030,7 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
     )
     ctx.db.add(bucket)
     ctx.db.flush()
-    card = ctx.say(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
+    card = ctx.reply(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
     bucket.card_message_id = card.id
     ctx.audit(
         "create",
@@ -1062,7 +1062,7 @@ def _complete(ctx: Context, bucket: Bucket) -> None:
     bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
     refresh_card(ctx, bucket)
-    ctx.say(
+    ctx.reply(
         ctx.t("buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender))
     )
 
@@ -1077,7 +1077,7 @@ def _cancel(ctx: Context, bucket: Bucket) -> None:
             state=ctx.t(f"buckets.state.{bucket.state}"),
         )
     cents, people = refund_bucket(ctx, bucket, BUCKET_CANCELLED)
-    ctx.say(
+    ctx.reply(
         ctx.t(
             "buckets.cancelled",
             id=bucket.number,
@@ -1201,14 +1201,13 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
         fund(ctx, bucket, cents, source="reaction", reaction_key=key)
     except UserError as err:
         who = ctx.name(ctx.sender)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "buckets.reaction_refused",
                 who=who,
                 emoji=key,
                 reason=ctx.refusal(err),
-            ),
-            mentions=[ctx.sender],
+            )
         )
     return True
 
@@ -1222,7 +1221,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         try:
             bucket = withdraw(ctx, funding)
         except UserError as err:
-            ctx.say(
+            ctx.reply(
                 ctx.t(
                     "buckets.withdraw_refused",
                     who=ctx.name(funding.funder),
@@ -1232,7 +1231,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             )
             return True
         if funding.source == "command":
-            ctx.say(
+            ctx.reply(
                 ctx.t(
                     "buckets.withdrawn",
                     who=ctx.name(funding.funder),
@@ -1277,7 +1276,14 @@ def _undo_allocations(ctx: Context, allocations: list[Allocation]) -> None:
         total += a.cents
         ctx.db.delete(a)
     ctx.db.flush()
-    ctx.say(ctx.t("buckets.unallocated", total=ctx.money(total), people=len(allocations)))
+    ctx.reply(
+        ctx.t(
+            "buckets.unallocated",
+            cause=ctx.removal(),
+            total=ctx.money(total),
+            people=len(allocations),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- !solde

@@ -302,7 +302,7 @@ def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessa
         created_by=action.sender,
     )
     action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
-    ctx.reply(_summary(ctx, key, contribution, project), to=target)
+    ctx.reply(_summary(ctx, key, contribution, project))
 
 
 def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
@@ -316,10 +316,10 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
     before = applied.get("before")
     if not before:
         _delete(ctx, contribution)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "contrib.removed_unconfirmed",
-                id=contribution.id,
+                id=contribution.number,
                 duration=ctx.duration(contribution.minutes),
                 date=ctx.date(contribution.day),
                 who=ctx.name(contribution.user_id),
@@ -339,7 +339,7 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
         event_id=action.source_event_id,
         created_by=contribution.created_by,
     )
-    ctx.say(_summary(ctx, "contrib.updated", contribution, project))
+    ctx.reply(_summary(ctx, "contrib.updated", contribution, project))
     return True
 
 
@@ -425,6 +425,7 @@ def _remove(ctx: Context, c: Contribution, key: str) -> str:
         duration=ctx.duration(c.minutes),
         date=ctx.date(c.day),
         who=ctx.name(c.user_id),
+        cause=ctx.removal(),
     )
 
 
@@ -446,7 +447,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     ).first()
     if contribution is None:
         return False
-    ctx.say(_remove(ctx, contribution, "contrib.removed_by_redaction"))
+    ctx.reply(_remove(ctx, contribution, "contrib.removed_by_redaction"))
     return True
 
 

@@ -198,7 +198,7 @@ def undo_schedule(ctx: Context, target_event_id: str) -> bool:
         ctx.audit("undo", "recap_schedule", row.kind, restored=before)
     ctx.db.flush()
     kinds = tuple(row.kind for row in rows)
-    ctx.say(lines(ctx.t("recap.plan.undone"), _show_schedules(ctx, kinds)))
+    ctx.reply(lines(ctx.t("recap.plan.undone", cause=ctx.removal()), _show_schedules(ctx, kinds)))
     return True
 
 

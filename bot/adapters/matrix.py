@@ -97,6 +97,7 @@ class MatrixAdapter:
         )
         self.rooms: dict[str, convert.RoomState] = {}
         self.recent = convert.Recent()
+        self._profiles = convert.Lru(4096)  # user id -> display name from their profile
         self.admins = frozenset(settings.admins)
         self.txn_prefix = ""
         self.ready = asyncio.Event()
@@ -506,12 +507,36 @@ class MatrixAdapter:
             return await self._send(item.room_id, "m.room.message", content, txn)
         if item.kind == "redact":
             return await self._redact(item, txn)
+        names = await self._names_of(item.room_id, convert.mentioned(item))
         if item.kind == "file":
             mxc = await self._upload(item)
-            content = convert.file_content(item, mxc, self.recent)
+            content = convert.file_content(item, mxc, names)
             return await self._send(item.room_id, "m.room.message", content, txn)
-        content = convert.message_content(item, self.recent)
+        content = convert.message_content(item, names)
         return await self._send(item.room_id, "m.room.message", content, txn)
+
+    async def _names_of(self, room_id: str, users: list[str]) -> dict[str, str]:
+        """The display names of ``users``, as the platform gives them: the room's member state,
+        else their profile (asked once)."""
+        room = self.rooms.get(room_id)
+        found: dict[str, str] = {}
+        for user in users:
+            name = (room.names.get(user) if room else None) or await self.profile_name(user)
+            if name:
+                found[user] = name
+        return found
+
+    async def profile_name(self, user_id: str) -> str:
+        """``user_id``'s display name from their profile ("" when they have none, or when the
+        homeserver cannot say); remembered."""
+        if user_id not in self._profiles:
+            try:
+                resp = await self.client.get_displayname(user_id)
+            except TRANSPORT_ERRORS:
+                return ""
+            name = getattr(resp, "displayname", None)
+            self._profiles.put(user_id, name if isinstance(name, str) else "")
+        return str(self._profiles[user_id])
 
     async def _send(self, room_id: str, event_type: str, content: dict[str, Any], txn: str) -> str:
         async def call() -> Any:

@@ -117,6 +117,7 @@ class MattermostAdapter:
         self.team_id = ""
         self._runtime: Runtime | None = None
         self._roots: _Lru = _Lru()  # post id -> its thread root ("" for a root)
+        self._deleted: _Lru = _Lru()  # post ids deleted (a thread no answer can go into)
         self._channels: _Lru = _Lru()  # channel id -> channel dict
         self._users: _Lru = _Lru()  # user id -> user dict
         self._usernames: _Lru = _Lru()  # username -> user id ("" if none)
@@ -251,6 +252,9 @@ class MattermostAdapter:
         channel_id = str(post.get("channel_id") or (event.channel_id if event else ""))
         if not post_id or not channel_id or post.get("user_id") == self.bot_id:
             return
+        # a deleted post takes its thread with it if it was a root: no answer goes there
+        self._roots.pop(post_id, None)
+        self._deleted.put(post_id, True)
         # the server names the deleter (``delete_by``) only to system admins; others are told
         # nothing, and the deletion reads as the author's: the server let only the author or
         # someone allowed to delete others' posts (team and system admins by default) do it
@@ -536,11 +540,15 @@ class MattermostAdapter:
         return post_id
 
     async def _root_for(self, item: Outgoing) -> str:
-        """The thread to answer in: threads are flat, so a reply to a reply uses its root."""
+        """The thread to answer in: threads are flat, so a reply to a reply uses its root. The
+        answer to a deleted command goes into the command's thread, or, when the command was a
+        root (deleting a root deletes its thread), into the channel."""
         anchor = item.thread_id or item.reply_to
         if not anchor:
             return ""
         post_id = anchor.split(":")[0]
+        if post_id in self._deleted:
+            return ""
         if post_id not in self._roots:
             try:
                 post = await self.rest.post(post_id)
