@@ -186,6 +186,7 @@ def _run_console(config: Config, engine: Engine, user: str | None, room: str | N
             room=room or config.console.room,
             admins=config.console.admins,
             files_dir=Path(config.bot.data_dir) / "files",
+            language=config.bot.language,
         )
         adapter.attach(runtime)
         await runtime.resume_pending()

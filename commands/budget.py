@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 from sqlmodel import Session, col, select
 
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, UserError
-from commands.export import csv_bytes, hours_cell, money_cell
+from commands.csvfile import csv_bytes, hours_cell, money_cell
 from commands.grammar import (
     Amount,
     Period,
@@ -97,6 +97,7 @@ def register(reg: Registry) -> None:
     reg.command("valider", family=FAMILY, aliases=("validate", "approve"))(validate_command)
     reg.on_reaction("request")(on_request_reaction)
     reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
     reg.recap_section("budget", 30)(recap_section)
     reg.on_contribution_change(on_contribution_change)
 
@@ -126,9 +127,11 @@ def _money(cents: int, lang: str, currency: str) -> str:
 
 
 def _rate(cents: int, minutes: int, lang: str, currency: str) -> str:
+    """What an amount makes per hour, to the nearest cent (50 € for 3 h: 16,67 €/h)."""
     if minutes <= 0:
         return "—"
-    return t(lang, "budget.per_hour", amount=_money(cents * 60 // minutes, lang, currency))
+    per_hour = (Decimal(cents * 60) / minutes).quantize(Decimal(1), ROUND_HALF_UP)
+    return t(lang, "budget.per_hour", amount=_money(int(per_hour), lang, currency))
 
 
 def _project(db: Session, env: BudgetEnvelope) -> Project:
@@ -230,7 +233,6 @@ def _check_amount(ctx: Context, amount: Amount, token: str) -> None:
 
 def budget_command(ctx: Context, args: str) -> None:
     tokens = tokenize(args)
-    p = ctx.settings.prefix
     if not tokens:
         list_envelopes(ctx, "")
         return
@@ -251,7 +253,7 @@ def budget_command(ctx: Context, args: str) -> None:
         ctx.reply(show_envelope(ctx, env))
         return
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{p}budget {project.code} <montant>")
+        raise UserError("core.admin_only", command=ctx.typed_command())
     create_envelope(ctx, project, period, others)
 
 
@@ -763,7 +765,7 @@ def list_envelopes(ctx: Context, args: str) -> None:
         ctx.t(f"budget.col.{c}") for c in ("project", "period", "mode", "amount", "state", "left")
     ]
     ctx.reply(
-        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="lllrrlr"))
+        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="llllrlr"))
     )
 
 
@@ -951,7 +953,7 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
             envelope=_label(ctx, env),
             hours=format_hours(minutes, ctx.lang),
             rate=_rate(req.amount, minutes, ctx.lang, env.currency),
-            message=req.message or ctx.t("budget.no_message"),
+            message="\n" + ctx.t("budget.quoted", text=req.message) if req.message else "",
             n=env.validations_needed,
             prefix=ctx.settings.prefix,
         ),
@@ -999,7 +1001,7 @@ def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) 
             id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.amount),
-            why=text or ctx.t("budget.no_reason"),
+            why=ctx.t("budget.why", text=text) if text else ctx.t("budget.no_why"),
             told=", ".join(told),
             project=_project(ctx.db, env).code,
             prefix=ctx.settings.prefix,
@@ -1137,8 +1139,10 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 
 
 def _require_admin(ctx: Context, word: str) -> None:
+    """Admins only; ``word`` names the action when the event is no command (a deletion)."""
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}budget … {word}")
+        command = ctx.typed_command(2) or f"{ctx.settings.prefix}budget … {word}"
+        raise UserError("core.admin_only", command=command)
 
 
 # --------------------------------------------------------------------------- closing
@@ -1366,7 +1370,8 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         if not ctx.is_admin:
             code = _project(db, env).code
             raise UserError(
-                "core.admin_only", command=f"{ctx.settings.prefix}budget {code} <montant>"
+                "core.admin_only",
+                command=ctx.t("budget.create_command", prefix=ctx.settings.prefix, code=code),
             )
         if env.state != "open":
             ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
@@ -1377,6 +1382,18 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         ctx.reply(ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
         return True
     return False
+
+
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the message ``event_id`` created here, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    req = ctx.db.exec(select(BudgetRequest).where(BudgetRequest.event_id == event_id)).first()
+    if req is not None and req.state == "active":
+        return ctx.t("budget.kept_request", id=req.number, amount=ctx.money(req.amount))
+    env = ctx.db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == event_id)).first()
+    if env is not None:
+        return ctx.t("budget.kept_envelope", id=env.number, envelope=_label(ctx, env))
+    return None
 
 
 def _undo_agreement(ctx: Context, agreed: Audit) -> bool:

@@ -120,6 +120,11 @@ class RoomTexts:
     def date(self, day: dt.date) -> str:
         return i18n.format_day(day, self.lang)
 
+    def long_date(self, day: dt.date) -> str:
+        """A date in full words, as it reads at the start of a sentence: ``jeudi 3 décembre
+        2026`` (the French text writes ``Le`` before it)."""
+        return i18n.format_long_day(day, self.lang)
+
     def name(self, user_id: str) -> str:
         """How the room's texts name a person: their display name as last seen, else their id;
         ``Name (@id)`` when someone else of the room could be taken for them (the same display
@@ -208,6 +213,21 @@ class Context(RoomTexts):
         message was deleted, or edited into plain text."""
         edited = isinstance(self.event, Message) and self.event.edit_of is not None
         return self.t("core.cause.edited" if edited else "core.cause.deleted")
+
+    def typed_command(self, words: int | None = None) -> str:
+        """The command as it was typed, to name it in an answer: its prefix and word and its
+        first ``words`` arguments (all of them with ``None``): ``!round open``, in the words
+        of the room's language if that is what was typed. ``""`` for an event that is not a
+        command."""
+        ev = self.event
+        parts = split_command(ev.body, self.settings.prefix) if isinstance(ev, Message) else None
+        if parts is None:
+            return ""
+        args = parts[1].split()
+        shown = " ".join([parts[0], *(args if words is None else args[:words])])
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        return f"{self.settings.prefix}{shown}"
 
     def refusal(self, err: UserError) -> str:
         """The text of a refusal; every refusal may say ``{prefix}`` (what to type instead)."""
@@ -407,6 +427,10 @@ class UndoHook(Protocol):
     def __call__(self, ctx: Context, target_event_id: str) -> bool: ...
 
 
+class KeptHook(Protocol):
+    def __call__(self, ctx: Context, event_id: str) -> str | None: ...
+
+
 class EditHook(Protocol):
     def __call__(self, ctx: Context, original_event_id: str) -> None: ...
 
@@ -457,6 +481,7 @@ class Registry:
     by_name: dict[str, Command] = field(default_factory=dict)
     reaction_handlers: dict[str, ReactionHandler] = field(default_factory=dict)
     undo_hooks: list[UndoHook] = field(default_factory=list)
+    kept_hooks: list[KeptHook] = field(default_factory=list)
     edit_hooks: list[EditHook] = field(default_factory=list)
     pending_kinds: dict[str, PendingKind] = field(default_factory=dict)
     recap_sections: list[tuple[int, str, RecapSection]] = field(default_factory=list)
@@ -500,6 +525,13 @@ class Registry:
     def on_undo(self, fn: UndoHook) -> UndoHook:
         """``fn(ctx, event_id)`` undoes what ``event_id`` created, returns True if it did."""
         self.undo_hooks.append(fn)
+        return fn
+
+    def on_kept(self, fn: KeptHook) -> KeptHook:
+        """``fn(ctx, event_id)`` says in one sentence what the message ``event_id`` created and
+        still holds (``None``: nothing): an edit of it that is refused leaves that as it was,
+        and the refusal says so."""
+        self.kept_hooks.append(fn)
         return fn
 
     def on_edit(self, fn: EditHook) -> EditHook:
@@ -862,7 +894,12 @@ class Dispatcher:
             savepoint.rollback()
             ctx.db.info.clear()
             del ctx.sent[sent_before:]
-            ctx.reply(ctx.refusal(err))
+            text = ctx.refusal(err)
+            if isinstance(event, Message) and event.edit_of is not None:
+                # a refused edit changes nothing: say what the message still holds
+                kept = [hook(ctx, event.edit_of) for hook in self.registry.kept_hooks]
+                text = "\n".join([text, *(k for k in kept if k)])
+            ctx.reply(text)
             return OUTCOME_ERROR
 
     # -- messages ----------------------------------------------------------------------------

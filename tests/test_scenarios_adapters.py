@@ -770,7 +770,7 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     answers = await conv.say("bob", "!financer 1 30€")
     assert any("Le bucket #1 « Machine à café » est financé" in a for a in answers), answers
     await conv.react("bob", card_a, "💰")
-    assert "150,00 € sur 120,00 € · 2 financeur(s)" in n(conv.card(card_a))
+    assert "minimum atteint · 150,00 € sur 150,00 € max · 2 financeur(s)" in n(conv.card(card_a))
     assert "✅ Financé : 150,00 €." in n(conv.card(card_a))
     # a further 5 € is refused, naming Bob (who is not notified of his own reaction), and
     # counts for nothing
