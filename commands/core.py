@@ -762,6 +762,12 @@ class Dispatcher:
         else:
             # a join or leave changes what was recorded: look again next time they speak
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
+        if isinstance(event, Message):
+            # people named before they ever spoke: known as the platform names them
+            for user_id, display_name in event.named:
+                if (room.id, user_id, display_name) not in self._seen:
+                    remember_person(db, user_id, display_name, now)
+                    remember_member(db, room.id, user_id, now=now)
         ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx, original)
         answer_to, thread_id = ctx.anchor if not isinstance(event, MemberChanged) else (None, None)

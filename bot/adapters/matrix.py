@@ -481,7 +481,25 @@ class MatrixAdapter:
             event = dataclasses.replace(
                 event, edit_of_sender=await self._sender_of(room.room_id, event.edit_of)
             )
+        if isinstance(event, Message):
+            named = await self._members_named(room, event.body)
+            if named:
+                event = dataclasses.replace(event, named=named)
         return [event] if event is not None else []
+
+    async def _members_named(
+        self, room: convert.RoomState, body: str
+    ) -> tuple[tuple[str, str], ...]:
+        """Of the users a message names by id (a pill becomes one), those in the room, with
+        their display names: from the room's member state, else their profile."""
+        found: list[tuple[str, str]] = []
+        for user in convert.user_ids_in(body):
+            if user == self.user_id or user not in room.joined:
+                continue
+            name = room.names.get(user) or await self.profile_name(user)
+            if name:
+                found.append((user, name))
+        return tuple(found)
 
     async def _sender_of(self, room_id: str, event_id: str) -> str | None:
         """Who sent ``event_id``, as the homeserver says (``None`` if it cannot say: the edit

@@ -230,7 +230,8 @@ class MattermostAdapter:
             await self.runtime.run_db(self._save_cursor, channel_id, stamp)
             return
         base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
-        body = await self._rewrite_mentions(typed(str(post.get("message", ""))))
+        body, named = await self._rewrite_mentions(typed(str(post.get("message", ""))))
+        base["named"] = await self._members_named(channel_id, named)
         if edited:
             neutral = Message(
                 event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
@@ -378,11 +379,11 @@ class MattermostAdapter:
         )
         return role
 
-    async def _rewrite_mentions(self, body: str) -> str:
-        """``@alice`` -> ``@<alice's user id>``, for the users that exist."""
+    async def _rewrite_mentions(self, body: str) -> tuple[str, list[str]]:
+        """``@alice`` -> ``@<alice's user id>``, for the users that exist; and their ids."""
         names = {m.group(1).rstrip("._-") for m in _MENTION.finditer(body)}
         if not names:
-            return body
+            return body, []
         ids: dict[str, str] = {}
         for name in names:
             low = name.lower()
@@ -404,7 +405,23 @@ class MattermostAdapter:
             user_id = ids.get(stripped.lower())
             return f"@{user_id}{name[len(stripped) :]}" if user_id else match.group(0)
 
-        return _MENTION.sub(swap, body)
+        return _MENTION.sub(swap, body), sorted(set(ids.values()))
+
+    async def _members_named(
+        self, channel_id: str, user_ids: list[str]
+    ) -> tuple[tuple[str, str], ...]:
+        """Of the users a post names, those in the channel, with their display names (the bot
+        knows them before they speak)."""
+        wanted = [u for u in user_ids if u != self.bot_id]
+        if not wanted:
+            return ()
+        members = await self.rest.channel_members_by_ids(channel_id, wanted)
+        inside = {str(m.get("user_id")) for m in members}
+        found = []
+        for user_id in wanted:
+            if user_id in inside:
+                found.append((user_ref(user_id), _display_name(await self._user(user_id))))
+        return tuple(found)
 
     # -- catching up ------------------------------------------------------------------------------
     async def _resync(self) -> None:
@@ -521,7 +538,7 @@ class MattermostAdapter:
             name = emoji_name(item.reaction_key or "")
             if not post_id or not name:
                 raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
-            await self.rest.save_reaction(self.bot_id, post_id, name)
+            await self.rest.save_reaction(self.bot_id, post_id, name, item.room_id)
             return None
         message = await self._message(item)
         root = await self._root_for(item)

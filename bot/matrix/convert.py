@@ -193,6 +193,14 @@ def with_user_ids(body: str, content: dict[str, Any]) -> str:
     return "".join(out) + body[pos:]
 
 
+_USER_ID = re.compile(r"@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::[0-9]+)?(?<!\.)", re.IGNORECASE)
+
+
+def user_ids_in(body: str) -> list[str]:
+    """The Matrix user ids a message's body names, in order, each once."""
+    return list(dict.fromkeys(_USER_ID.findall(body)))
+
+
 def is_redacted(raw: dict[str, Any]) -> bool:
     unsigned = raw.get("unsigned")
     return isinstance(unsigned, dict) and "redacted_because" in unsigned
