@@ -22,7 +22,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from commands import i18n
-from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    AnyEvent,
+    MemberChanged,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+    Unreadable,
+)
 from commands.grammar import fold
 from commands.render import Rich, plain
 from storage import clock
@@ -269,6 +277,8 @@ class Context(RoomTexts):
             if removed is not None and removed.answer_to is not None:
                 return removed.answer_to, removed.thread_id
             return ev.target_event_id, None
+        if isinstance(ev, Unreadable):
+            return ev.event_id, ev.thread_id
         return None, None
 
     def reply(
@@ -892,6 +902,8 @@ class Dispatcher:
                 remember_person(ctx.db, event.user_id, event.display_name, ctx.now)
                 remember_member(ctx.db, event.room_id, event.user_id, event.joined, ctx.now)
                 name = "member"
+            elif isinstance(event, Unreadable):
+                name = self._on_unreadable(ctx, event)
             else:  # pragma: no cover - the union is closed
                 name = ""
             savepoint.commit()
@@ -956,6 +968,16 @@ class Dispatcher:
         else the one the adapter found; unknown, the edit is not trusted."""
         owner = original.sender if original is not None else event.edit_of_sender
         return owner is not None and owner == event.sender
+
+    # -- messages the bot cannot read ------------------------------------------------------
+    def _on_unreadable(self, ctx: Context, event: Unreadable) -> str:
+        """A message the bot cannot read gets no answer of its own: the room is told why, once
+        (for each reason), so that no room stays silent without a word."""
+        said = ("unreadable", _short_key(event.reason))
+        if _already_said(ctx, said):
+            return "ignored"
+        ctx.reply(ctx.t(f"core.unreadable.{event.reason}", prefix=self.settings.prefix), ref=said)
+        return "unreadable"
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_reaction(self, ctx: Context, event: ReactionAdded) -> str:

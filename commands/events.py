@@ -98,4 +98,14 @@ class MemberChanged(Event):
     joined: bool = True
 
 
-AnyEvent = Message | ReactionAdded | Redacted | MemberChanged
+@dataclass(frozen=True, kw_only=True)
+class Unreadable(Event):
+    """A message the bot cannot read: ``reason`` is ``encryption_off`` (an encrypted room, and
+    the bot runs without encryption) or ``no_key`` (it could not decrypt it). The room is told
+    once why it gets no answer."""
+
+    reason: str
+    thread_id: str | None = None
+
+
+AnyEvent = Message | ReactionAdded | Redacted | MemberChanged | Unreadable

@@ -465,6 +465,7 @@ class MatrixAdapter:
                 admin_level=admin_level,
                 admins=self.admins,
                 recent=self.recent,
+                encryption=self.settings.encryption,
             )
         except convert.Malformed as err:
             event = None

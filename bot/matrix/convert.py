@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.base import Outgoing
-from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    AnyEvent,
+    MemberChanged,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+    Unreadable,
+)
 from storage.clock import now as clock_now
 
 PLATFORM = "matrix"
@@ -214,6 +222,7 @@ def to_neutral(
     admin_level: int,
     admins: frozenset[str] = frozenset(),
     recent: Recent | None = None,
+    encryption: bool = False,
 ) -> AnyEvent | None:
     """The neutral event for a raw timeline event, ``None`` for events the bot does not act on
     (its own, notices, state it only tracks). Raises ``Malformed`` for a broken event."""
@@ -291,6 +300,17 @@ def to_neutral(
         if recent is not None:
             recent.add(event_id, sender, thread_id)
         return Message(body=body, reply_to=reply_to, thread_id=thread_id, **base)
+
+    if kind == "m.room.encrypted":
+        # what reaches the runtime encrypted could not be decrypted (a decrypted event comes as
+        # what it holds): without encryption, never; with it, its key is missing. Relations
+        # stay in clear, so the answer can go into the message's thread
+        thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        return Unreadable(
+            reason="no_key" if encryption else "encryption_off",
+            thread_id=thread if isinstance(thread, str) else None,
+            **base,
+        )
 
     if kind == "m.reaction":
         if relates.get("rel_type") != "m.annotation":
