@@ -84,7 +84,7 @@ async def test_removing_the_check_mark_undoes_and_it_can_be_given_again(kpa, eng
     _, offer = await offer_of(kpa, "alice", "!contrib 3h atelier KAP")
     await kpa.react("alice", offer, "✅")
     answers = [norm(a) for a in await kpa.unreact("alice", offer, "✅")]
-    assert len(answers) == 1 and "✅ retiré : la contribution #1 est annulée" in answers[0]
+    assert len(answers) == 1 and "Ton ✅ est retiré : la contribution #1 est annulée" in answers[0]
     assert contributions(engine) == []
     (action,) = pending(engine)
     assert action.state == PENDING_OPEN
