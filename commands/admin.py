@@ -14,7 +14,7 @@ from commands import i18n
 from commands.contrib import period_label
 from commands.core import Context, Registry, UserError
 from commands.grammar import Period, fold, parse_days, parse_duration, parse_int, tokenize
-from commands.render import lines, table
+from commands.render import lines
 from storage.models import BudgetEnvelope, Project
 from storage.models.cobudget import ROUND_OPEN, CobudgetRound
 
@@ -34,10 +34,20 @@ def register(reg: Registry) -> None:
         aliases = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
         wanted = aliases.get(wanted, wanted)
         if not wanted:
-            ctx.reply(ctx.t("admin.language_is", lang=ctx.lang, choices=", ".join(i18n.LANGUAGES)))
+            choices = ", ".join(
+                f"{code} ({i18n.language_name(code, ctx.lang)})" for code in i18n.LANGUAGES
+            )
+            ctx.reply(
+                ctx.t(
+                    "admin.language_is",
+                    lang=i18n.language_name(ctx.lang, ctx.lang),
+                    choices=choices,
+                    prefix=ctx.settings.prefix,
+                )
+            )
             return
         if not ctx.is_admin:
-            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}langue")
+            raise UserError("core.admin_only", command=ctx.typed_command(0))
         if wanted not in i18n.LANGUAGES:
             raise UserError(
                 "admin.error.language",
@@ -57,7 +67,7 @@ def register(reg: Registry) -> None:
             ctx.reply(ctx.t("admin.timezone_is", tz=ctx.room.timezone))
             return
         if not ctx.is_admin:
-            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}fuseau")
+            raise UserError("core.admin_only", command=ctx.typed_command(0))
         zones = {fold(z): z for z in available_timezones()}
         zone = zones.get(fold(wanted))
         if zone is None:
@@ -73,7 +83,7 @@ def register(reg: Registry) -> None:
         tokens = tokenize(args)
         if not tokens:
             rows = [
-                [ctx.t("admin.setting.language"), ctx.room.language],
+                [ctx.t("admin.setting.language"), i18n.language_name(ctx.lang, ctx.lang)],
                 [ctx.t("admin.setting.timezone"), ctx.room.timezone],
                 [ctx.t("admin.setting.currency"), ctx.room.currency],
                 [ctx.t("admin.setting.day"), ctx.duration(ctx.room.day_minutes)],
@@ -84,10 +94,18 @@ def register(reg: Registry) -> None:
                     ctx.t("admin.days", days=ctx.room.max_past_days),
                 ],
             ]
-            ctx.reply(lines(ctx.t("admin.settings_title"), table(["", ""], rows)))
+            ctx.reply(
+                lines(
+                    ctx.t("admin.settings_title"),
+                    *(
+                        ctx.t("admin.setting_line", setting=name, value=value)
+                        for name, value in rows
+                    ),
+                )
+            )
             return
         if not ctx.is_admin:
-            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}reglages")
+            raise UserError("core.admin_only", command=ctx.typed_command(0))
         name = fold(tokens[0])
         value = " ".join(tokens[1:])
         p = ctx.settings.prefix

@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 from sqlmodel import Session, col, select
 
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, UserError
-from commands.export import csv_bytes, hours_cell, money_cell
+from commands.csvfile import csv_bytes, hours_cell, money_cell
 from commands.grammar import (
     Amount,
     Period,
@@ -97,6 +97,7 @@ def register(reg: Registry) -> None:
     reg.command("valider", family=FAMILY, aliases=("validate", "approve"))(validate_command)
     reg.on_reaction("request")(on_request_reaction)
     reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
     reg.recap_section("budget", 30)(recap_section)
     reg.on_contribution_change(on_contribution_change)
 
@@ -126,9 +127,11 @@ def _money(cents: int, lang: str, currency: str) -> str:
 
 
 def _rate(cents: int, minutes: int, lang: str, currency: str) -> str:
+    """What an amount makes per hour, to the nearest cent (50 € for 3 h: 16,67 €/h)."""
     if minutes <= 0:
         return "—"
-    return t(lang, "budget.per_hour", amount=_money(cents * 60 // minutes, lang, currency))
+    per_hour = (Decimal(cents * 60) / minutes).quantize(Decimal(1), ROUND_HALF_UP)
+    return t(lang, "budget.per_hour", amount=_money(int(per_hour), lang, currency))
 
 
 def _project(db: Session, env: BudgetEnvelope) -> Project:
@@ -230,7 +233,6 @@ def _check_amount(ctx: Context, amount: Amount, token: str) -> None:
 
 def budget_command(ctx: Context, args: str) -> None:
     tokens = tokenize(args)
-    p = ctx.settings.prefix
     if not tokens:
         list_envelopes(ctx, "")
         return
@@ -251,7 +253,7 @@ def budget_command(ctx: Context, args: str) -> None:
         ctx.reply(show_envelope(ctx, env))
         return
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{p}budget {project.code} <montant>")
+        raise UserError("core.admin_only", command=ctx.typed_command())
     create_envelope(ctx, project, period, others)
 
 
@@ -763,7 +765,7 @@ def list_envelopes(ctx: Context, args: str) -> None:
         ctx.t(f"budget.col.{c}") for c in ("project", "period", "mode", "amount", "state", "left")
     ]
     ctx.reply(
-        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="lllrrlr"))
+        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="llllrlr"))
     )
 
 
@@ -951,7 +953,7 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
             envelope=_label(ctx, env),
             hours=format_hours(minutes, ctx.lang),
             rate=_rate(req.amount, minutes, ctx.lang, env.currency),
-            message=req.message or ctx.t("budget.no_message"),
+            message="\n" + ctx.t("budget.quoted", text=req.message) if req.message else "",
             n=env.validations_needed,
             prefix=ctx.settings.prefix,
         ),
@@ -989,16 +991,19 @@ def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) 
     ctx.db.add(q)
     ctx.db.flush()
     ctx.audit("question", "budget_request", req.id, text=text)
-    told = [req.user_id] + ([env.created_by] if env.created_by != req.user_id else [])
-    ctx.say(
+    # the request's author and the envelope's creator are told (each named by their id: an
+    # adapter shows a mention), unless they asked the question themselves
+    told = [u for u in dict.fromkeys((req.user_id, env.created_by)) if u != ctx.sender]
+    ctx.reply(
         ctx.t(
-            "budget.questioned",
+            "budget.questioned" if told else "budget.questioned_quiet",
             who=ctx.name(ctx.sender),
             id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.amount),
-            why=text or ctx.t("budget.no_reason"),
+            why=ctx.t("budget.why", text=text) if text else ctx.t("budget.no_why"),
             told=", ".join(told),
+            project=_project(ctx.db, env).code,
             prefix=ctx.settings.prefix,
         ),
         mentions=told,
@@ -1040,7 +1045,7 @@ def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
     ctx.audit("validate", "budget_request", req.id, by_admin=ctx.is_admin)
     st = request_state(ctx.db, env, req)
     key = "budget.validated" if st.validated else "budget.vote"
-    ctx.say(
+    ctx.reply(
         ctx.t(
             key,
             id=req.number,
@@ -1134,8 +1139,10 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 
 
 def _require_admin(ctx: Context, word: str) -> None:
+    """Admins only; ``word`` names the action when the event is no command (a deletion)."""
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}budget … {word}")
+        command = ctx.typed_command(2) or f"{ctx.settings.prefix}budget … {word}"
+        raise UserError("core.admin_only", command=command)
 
 
 # --------------------------------------------------------------------------- closing
@@ -1188,7 +1195,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             raise UserError("budget.error.close_nothing", project=project.code, prefix=p)
         remainder = env.amount - total
         if unpaid:
-            ctx.say(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
+            ctx.reply(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
     for r in rows:
         ctx.db.add(
             BudgetShare(
@@ -1219,7 +1226,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         commons=commons,
         remainder=remainder,
     )
-    ctx.say(lines(ctx.t("budget.closed_now", envelope=_label(ctx, env)), show_envelope(ctx, env)))
+    ctx.reply(lines(ctx.t("budget.closed_now", envelope=_label(ctx, env)), show_envelope(ctx, env)))
     _send_csv(ctx, env)
 
 
@@ -1303,13 +1310,13 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         if req is None or env is None:
             return False
         if env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         db.delete(validation)
         db.flush()
         ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
         st = request_state(db, env, req)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "budget.unvalidated",
                 id=req.number,
@@ -1333,45 +1340,60 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         ctx.audit("unquestion", "budget_request", question.request_id, user=question.user_id)
         questioned = db.get(BudgetRequest, question.request_id)
         assert questioned is not None
-        ctx.say(ctx.t("budget.unquestioned", id=questioned.number, who=ctx.name(question.user_id)))
+        ctx.reply(
+            ctx.t("budget.unquestioned", id=questioned.number, who=ctx.name(question.user_id))
+        )
         return True
     req = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
     if req is not None:
         env = db.get(BudgetEnvelope, req.envelope_id)
         if env is not None and env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         if req.state == "active":
             _withdraw(ctx, req)
-            ctx.say(ctx.t("budget.withdrawn", id=req.number, who=ctx.name(req.user_id)))
+            ctx.reply(ctx.t("budget.withdrawn", id=req.number, who=ctx.name(req.user_id)))
         return True
     gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
     if gift is not None:
         env = db.get(BudgetEnvelope, gift.envelope_id)
         if env is not None and env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         db.delete(gift)
         db.flush()
         ctx.audit("undo_give_back", "budget_envelope", gift.envelope_id, user=gift.user_id)
-        ctx.say(ctx.t("budget.give_back_undone", who=ctx.name(gift.user_id)))
+        ctx.reply(ctx.t("budget.give_back_undone", cause=ctx.removal(), who=ctx.name(gift.user_id)))
         return True
     env = db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)).first()
     if env is not None:
         if not ctx.is_admin:
             code = _project(db, env).code
             raise UserError(
-                "core.admin_only", command=f"{ctx.settings.prefix}budget {code} <montant>"
+                "core.admin_only",
+                command=ctx.t("budget.create_command", prefix=ctx.settings.prefix, code=code),
             )
         if env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
             return True
         label = _label(ctx, env)
         _delete_envelope(db, env)
         ctx.audit("delete", "budget_envelope", env.id, amount=env.amount, start=env.start)
-        ctx.say(ctx.t("budget.deleted", envelope=label))
+        ctx.reply(ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
         return True
     return False
+
+
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the message ``event_id`` created here, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    req = ctx.db.exec(select(BudgetRequest).where(BudgetRequest.event_id == event_id)).first()
+    if req is not None and req.state == "active":
+        return ctx.t("budget.kept_request", id=req.number, amount=ctx.money(req.amount))
+    env = ctx.db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == event_id)).first()
+    if env is not None:
+        return ctx.t("budget.kept_envelope", id=env.number, envelope=_label(ctx, env))
+    return None
 
 
 def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
@@ -1390,7 +1412,7 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
         return False  # undone already, or changed since
     _require_admin(ctx, "accord")
     if env.state != "open":
-        ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
+        ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
         return True
     if req.granted is not None and req.granted == after:
         req.granted = agreed.details.get("before")
@@ -1400,10 +1422,10 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
     db.flush()
     ctx.audit("unagree", "budget_request", req.id, restored=req.granted)
     st = request_state(db, env, req)
-    ctx.say(
+    ctx.reply(
         ctx.t(
             "budget.unagreed",
-            id=req.id,
+            id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.granted if req.granted is not None else req.amount),
             votes=st.votes,

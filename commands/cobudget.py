@@ -28,6 +28,7 @@ from commands.core import (
     UserError,
     room_members,
 )
+from commands.csvfile import long_table, money_cell
 from commands.distribution import split_equal, split_proportional
 from commands.events import Message, Role
 from commands.grammar import (
@@ -81,6 +82,9 @@ _COMPLETE_WORDS = ("termine", "terminer", "fini", "finir", "realise", "fait", "d
 _CANCEL_WORDS = ("annuler", "annule", "cancel", "supprimer", "delete")
 
 
+# the order in which a round's buckets are counted: from the living to the ended
+STATE_ORDER = (BUCKET_OPEN, BUCKET_FUNDED, BUCKET_COMPLETED, BUCKET_CANCELLED, BUCKET_REFUNDED)
+
 BOT_ACTOR = "bot"  # who the audit names for what the bot does on its own (a deadline)
 
 
@@ -97,6 +101,7 @@ def register(reg: Registry) -> None:
     reg.command("solde", family=FAMILY, aliases=("balance", "soldes", "balances"))(balance_command)
     reg.on_reaction("bucket")(on_card_reaction)
     reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
     reg.recap_section("buckets", 20)(recap_section)
     reg.on_tick(close_due_rounds)
 
@@ -321,7 +326,7 @@ def fund(
         bucket.state = BUCKET_FUNDED
         bucket.funded_at = ctx.now
         ctx.audit("funded", "bucket", bucket.id, held=held + cents)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "buckets.funded_now",
                 id=bucket.number,
@@ -360,7 +365,7 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         bucket.state = BUCKET_OPEN
         bucket.funded_at = None
         ctx.audit("unfunded", "bucket", bucket.id, held=held)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "buckets.unfunded",
                 id=bucket.number,
@@ -475,14 +480,24 @@ def render_card(
         how = s.t(f"buckets.card.state_{bucket.state}", **params)
     head = s.t("buckets.card.title", id=bucket.number, title=bucket.title)
     byline = s.t("buckets.card.byline", author=author, goals=goals)
-    progress = s.t(
-        "buckets.card.progress",
-        bar=progress_bar(held, bucket.min_cents),
-        percent=percent,
-        held=_money(s, held),
-        min=_money(s, bucket.min_cents),
-        people=people,
-    )
+    if held >= bucket.min_cents and bucket.max_cents > bucket.min_cents:
+        # past its minimum, a bucket fills up towards its maximum: no percentage above 100
+        progress = s.t(
+            "buckets.card.progress_past_min",
+            bar=progress_bar(held, bucket.max_cents),
+            held=_money(s, held),
+            max=_money(s, bucket.max_cents),
+            people=people,
+        )
+    else:
+        progress = s.t(
+            "buckets.card.progress",
+            bar=progress_bar(held, bucket.min_cents),
+            percent=percent,
+            held=_money(s, held),
+            min=_money(s, bucket.min_cents),
+            people=people,
+        )
     text_lines = [f"**{head}**", byline, progress]
     html_lines = [f"<b>{esc(head)}</b>", esc(byline), f"<code>{esc(progress)}</code>"]
     if bucket.description:
@@ -511,9 +526,9 @@ def refresh_card(ctx: Context, bucket: Bucket, totals: tuple[int, int] | None = 
 # --------------------------------------------------------------------------- !tour
 
 
-def _require_admin(ctx: Context, command: str) -> None:
+def _require_admin(ctx: Context) -> None:
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}{command}")
+        raise UserError("core.admin_only", command=ctx.typed_command(1))
 
 
 def _amount(ctx: Context, tokens: list[str], i: int) -> tuple[Amount, int] | None:
@@ -535,13 +550,13 @@ def round_command(ctx: Context, args: str) -> None:
     tokens = tokenize(args)
     action = fold(tokens[0]) if tokens else ""
     if action in _OPEN_WORDS:
-        _require_admin(ctx, "tour")
+        _require_admin(ctx)
         _open_round(ctx, tokens[1:])
     elif action in _CLOSE_WORDS:
-        _require_admin(ctx, "tour")
+        _require_admin(ctx)
         _close_round(ctx)
     elif action in _REACTION_WORDS:
-        _require_admin(ctx, "tour")
+        _require_admin(ctx)
         _set_reactions(ctx, tokens[1:])
     elif not tokens or action in _SHOW_WORDS:
         _show_round(ctx)
@@ -666,8 +681,8 @@ def close_due_rounds(
             timestamp=now,
             body="",
         )
-        ctx = Context(db, event, room, settings, now, registry)
-        ctx.say(
+        ctx = Context(db, event, room, settings, now, registry, chat_event=False)
+        ctx.reply(
             ctx.t("buckets.round.deadline_reached", title=rnd.title, date=ctx.date(rnd.deadline))
         )
         _close_round(ctx)
@@ -734,7 +749,7 @@ def _close_round(ctx: Context) -> None:
             unallocated=ctx.money(rnd.pot_cents - given),
         )
     )
-    ctx.say(lines(*parts))
+    ctx.reply(lines(*parts))
 
 
 def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
@@ -780,7 +795,8 @@ def _show_round(ctx: Context) -> None:
     state = ctx.t(f"buckets.round.state_{rnd.state}")
     until = ctx.t("buckets.round.until", date=ctx.date(rnd.deadline)) if rnd.deadline else ""
     states = ", ".join(
-        f"{ctx.t(f'buckets.state.{name}')} {n}" for name, n in sorted(counts.items())
+        ctx.t(f"buckets.counted.{i18n.plural_form(ctx.lang, n)}.{name}", n=n)
+        for name, n in sorted(counts.items(), key=lambda item: STATE_ORDER.index(item[0]))
     ) or ctx.t("buckets.round.no_buckets")
     text = ctx.t(
         "buckets.round.show",
@@ -899,10 +915,10 @@ def allocate_command(ctx: Context, args: str) -> None:
         )
         ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
     ctx.db.flush()
-    rows = [
-        [ctx.name(user), ctx.money(cents), ctx.money(balance(ctx.db, rnd.id, user))]
-        for user, cents in sorted(shares.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+    names = ctx.names(shares)
+    balances = {user: balance(ctx.db, rnd.id, user) for user in shares}
+    rows = [[names[u], ctx.money(cents), ctx.money(balances[u])] for u, cents in ordered]
     head = ctx.t(
         "buckets.allocated",
         total=ctx.money(total),
@@ -910,18 +926,21 @@ def allocate_command(ctx: Context, args: str) -> None:
         title=rnd.title,
         left=ctx.money(left - total),
     )
+    shown, full = long_table(
+        ctx,
+        [ctx.t("buckets.col.person"), ctx.t("buckets.col.given"), ctx.t("buckets.col.balance")],
+        rows,
+        align="lrr",
+        name=f"allocations-{rnd.number}.csv",
+        csv_header=[ctx.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "balance")],
+        csv_rows=[
+            [names[u], u, money_cell(cents), money_cell(balances[u])] for u, cents in ordered
+        ],
+    )
     ctx.reply(
         lines(
             head,
-            table(
-                [
-                    ctx.t("buckets.col.person"),
-                    ctx.t("buckets.col.given"),
-                    ctx.t("buckets.col.balance"),
-                ],
-                rows,
-                align="lrr",
-            ),
+            shown,
             *(
                 [
                     ctx.t(
@@ -934,6 +953,8 @@ def allocate_command(ctx: Context, args: str) -> None:
             ),
         )
     )
+    if full is not None:
+        full.post(ctx)
 
 
 def _plain(value: Any) -> Any:
@@ -1030,7 +1051,7 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
     )
     ctx.db.add(bucket)
     ctx.db.flush()
-    card = ctx.say(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
+    card = ctx.reply(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
     bucket.card_message_id = card.id
     ctx.audit(
         "create",
@@ -1062,12 +1083,14 @@ def _complete(ctx: Context, bucket: Bucket) -> None:
     bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
     refresh_card(ctx, bucket)
-    ctx.say(
+    ctx.reply(
         ctx.t("buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender))
     )
 
 
-def _cancel(ctx: Context, bucket: Bucket) -> None:
+def _cancel(ctx: Context, bucket: Bucket, *, removed: bool = False) -> None:
+    """Cancel ``bucket`` and refund its funders; ``removed``: because the message that
+    proposed it was deleted (or edited into plain text)."""
     if not _may_manage(ctx, bucket):
         raise UserError("buckets.error.not_author", id=bucket.number)
     if bucket.state not in (BUCKET_OPEN, BUCKET_FUNDED):
@@ -1077,14 +1100,16 @@ def _cancel(ctx: Context, bucket: Bucket) -> None:
             state=ctx.t(f"buckets.state.{bucket.state}"),
         )
     cents, people = refund_bucket(ctx, bucket, BUCKET_CANCELLED)
-    ctx.say(
+    key = "buckets.cancelled" + ("_removed" if removed else "") + ("" if people else "_unfunded")
+    ctx.reply(
         ctx.t(
-            "buckets.cancelled",
+            key,
             id=bucket.number,
             title=bucket.title,
             who=ctx.name(ctx.sender),
             held=ctx.money(cents),
             people=people,
+            cause=ctx.removal(),
         )
     )
 
@@ -1201,14 +1226,13 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
         fund(ctx, bucket, cents, source="reaction", reaction_key=key)
     except UserError as err:
         who = ctx.name(ctx.sender)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "buckets.reaction_refused",
                 who=who,
                 emoji=key,
                 reason=ctx.refusal(err),
-            ),
-            mentions=[ctx.sender],
+            )
         )
     return True
 
@@ -1222,7 +1246,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         try:
             bucket = withdraw(ctx, funding)
         except UserError as err:
-            ctx.say(
+            ctx.reply(
                 ctx.t(
                     "buckets.withdraw_refused",
                     who=ctx.name(funding.funder),
@@ -1232,7 +1256,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             )
             return True
         if funding.source == "command":
-            ctx.say(
+            ctx.reply(
                 ctx.t(
                     "buckets.withdrawn",
                     who=ctx.name(funding.funder),
@@ -1246,7 +1270,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     if proposed is not None:
         if proposed.state not in (BUCKET_OPEN, BUCKET_FUNDED):
             return False
-        _cancel(ctx, proposed)
+        _cancel(ctx, proposed, removed=True)
         return True
     allocations = list(
         ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all()
@@ -1257,13 +1281,45 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     return False
 
 
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the command message ``event_id`` did here, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    db = ctx.db
+    funding = db.exec(select(Funding).where(Funding.event_id == event_id)).first()
+    if funding is not None and funding.state == FUNDING_ACTIVE:
+        bucket = db.get(Bucket, funding.bucket_id)
+        if bucket is not None:
+            return ctx.t(
+                "buckets.kept_funding",
+                cents=ctx.money(funding.cents),
+                id=bucket.number,
+                title=bucket.title,
+            )
+    bucket = db.exec(select(Bucket).where(Bucket.event_id == event_id)).first()
+    if bucket is not None:
+        return ctx.t("buckets.kept_bucket", id=bucket.number, title=bucket.title)
+    given = db.exec(select(Allocation).where(Allocation.event_id == event_id)).all()
+    if given:
+        return ctx.t(
+            "buckets.kept_allocation",
+            total=ctx.money(sum(a.cents for a in given)),
+            people=len(given),
+        )
+    rnd = db.exec(select(CobudgetRound).where(CobudgetRound.event_id == event_id)).first()
+    if rnd is not None:
+        return ctx.t("buckets.kept_round", id=rnd.number, title=rnd.title)
+    return None
+
+
 def _undo_allocations(ctx: Context, allocations: list[Allocation]) -> None:
     rnd = ctx.db.get(CobudgetRound, allocations[0].round_id)
     assert rnd is not None and rnd.id is not None
     if rnd.state != ROUND_OPEN:
         raise UserError("buckets.error.allocation_closed", title=rnd.title)
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}allouer")
+        raise UserError(
+            "core.admin_only", command=ctx.t("buckets.allocate_command", prefix=ctx.settings.prefix)
+        )
     for a in allocations:
         if balance(ctx.db, rnd.id, a.user_id) < a.cents:
             raise UserError(
@@ -1277,7 +1333,14 @@ def _undo_allocations(ctx: Context, allocations: list[Allocation]) -> None:
         total += a.cents
         ctx.db.delete(a)
     ctx.db.flush()
-    ctx.say(ctx.t("buckets.unallocated", total=ctx.money(total), people=len(allocations)))
+    ctx.reply(
+        ctx.t(
+            "buckets.unallocated",
+            cause=ctx.removal(),
+            total=ctx.money(total),
+            people=len(allocations),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- !solde
@@ -1360,30 +1423,30 @@ def _all_balances(ctx: Context, rnd: CobudgetRound) -> None:
     if not given:
         ctx.reply(ctx.t("buckets.balance.none", title=rnd.title, prefix=ctx.settings.prefix))
         return
-    rows = [
+    names = ctx.names(given)
+    people = sorted(given, key=lambda u: (names[u].casefold(), u))
+    figures = {
+        u: (int(given[u]), int(used.get(u, 0)), int(given[u]) - int(used.get(u, 0))) for u in people
+    }
+    shown, full = long_table(
+        ctx,
         [
-            ctx.name(user),
-            ctx.money(int(cents)),
-            ctx.money(int(used.get(user, 0))),
-            ctx.money(int(cents) - int(used.get(user, 0))),
-        ]
-        for user, cents in sorted(given.items())
-    ]
-    ctx.reply(
-        lines(
-            ctx.t("buckets.balance.all", title=rnd.title),
-            table(
-                [
-                    ctx.t("buckets.col.person"),
-                    ctx.t("buckets.col.given"),
-                    ctx.t("buckets.col.spent"),
-                    ctx.t("buckets.col.balance"),
-                ],
-                rows,
-                align="lrrr",
-            ),
-        )
+            ctx.t("buckets.col.person"),
+            ctx.t("buckets.col.given"),
+            ctx.t("buckets.col.spent"),
+            ctx.t("buckets.col.balance"),
+        ],
+        [[names[u], *(ctx.money(c) for c in figures[u])] for u in people],
+        align="lrrr",
+        name=f"soldes-{rnd.number}.csv" if ctx.lang == "fr" else f"balances-{rnd.number}.csv",
+        csv_header=[
+            ctx.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "spent", "balance")
+        ],
+        csv_rows=[[names[u], u, *(money_cell(c) for c in figures[u])] for u in people],
     )
+    ctx.reply(lines(ctx.t("buckets.balance.all", title=rnd.title), shown))
+    if full is not None:
+        full.post(ctx)
 
 
 # --------------------------------------------------------------------------- recap

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlmodel import col, select
 
 from commands.core import Context, Registry, UserError
+from commands.csvfile import FullTable, hours_cell, long_table
 from commands.grammar import (
     NEEDS_YEAR,
     Period,
@@ -63,6 +64,7 @@ def register(reg: Registry) -> None:
         show_contributions
     )
     reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
     reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
 
 
@@ -96,7 +98,7 @@ def log_contribution(ctx: Context, args: str) -> None:
             limit=ctx.duration(ctx.room.max_entry_minutes),
         )
     if parsed.day > ctx.today:
-        raise UserError("contrib.error.future", date=ctx.date(parsed.day))
+        raise UserError("contrib.error.future", date=ctx.long_date(parsed.day))
     user = ctx.sender
     if parsed.user is not None:
         named = resolve_person(ctx, parsed.user)
@@ -245,12 +247,20 @@ def _offer_without_project(
         parts.append(ctx.t("contrib.doubtful.room_codes", codes=", ".join(codes[:8])))
     changed = ctx.edit_of is not None and _by_event(ctx, ctx.source_event_id) is not None
     default = default_project(ctx)
+    archived = not suggested and find_project(ctx, doubtful[0]) is not None
+    fix = (
+        "contrib.doubtful.fix_close"
+        if suggested
+        else "contrib.doubtful.fix_archived"
+        if archived
+        else "contrib.doubtful.fix"
+    )
     text = "\n".join(
         [
             *parts,
             ctx.t("contrib.doubtful.nothing_changed" if changed else "contrib.doubtful.nothing"),
             ctx.t(
-                "contrib.doubtful.fix_close" if suggested else "contrib.doubtful.fix",
+                fix,
                 word=doubtful[0],
                 code=suggested[0] if suggested else "",
                 prefix=p,
@@ -302,7 +312,7 @@ def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessa
         created_by=action.sender,
     )
     action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
-    ctx.reply(_summary(ctx, key, contribution, project), to=target)
+    ctx.reply(_summary(ctx, key, contribution, project))
 
 
 def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
@@ -316,10 +326,10 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
     before = applied.get("before")
     if not before:
         _delete(ctx, contribution)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "contrib.removed_unconfirmed",
-                id=contribution.id,
+                id=contribution.number,
                 duration=ctx.duration(contribution.minutes),
                 date=ctx.date(contribution.day),
                 who=ctx.name(contribution.user_id),
@@ -339,7 +349,7 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
         event_id=action.source_event_id,
         created_by=contribution.created_by,
     )
-    ctx.say(_summary(ctx, "contrib.updated", contribution, project))
+    ctx.reply(_summary(ctx, "contrib.updated", contribution, project))
     return True
 
 
@@ -381,12 +391,29 @@ def _summary(ctx: Context, key: str, c: Contribution, project: Project | None) -
     return Rich(text, html)
 
 
-def _project_label(ctx: Context, project: Project | None) -> str:
+def _project_label(ctx: Context, project: Project | None, *, short: bool = False) -> str:
+    """``projet KPA (KPA-Cités)`` (``short``: ``projet KPA``), or ``sans projet``."""
     if project is None:
-        return ctx.t("contrib.no_project")
-    if project.name and project.name != project.code:
-        return f"{project.code} ({project.name})"
-    return project.code
+        return ctx.t("contrib.without_project")
+    if project.name and project.name != project.code and not short:
+        return ctx.t("contrib.in_project", project=f"{project.code} ({project.name})")
+    return ctx.t("contrib.in_project", project=project.code)
+
+
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the command message ``event_id`` recorded, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    c = _by_event(ctx, event_id)
+    if c is None:
+        return None
+    project = ctx.db.get(Project, c.project_id) if c.project_id is not None else None
+    return ctx.t(
+        "contrib.kept",
+        id=c.number,
+        duration=ctx.duration(c.minutes),
+        date=ctx.date(c.day),
+        project=_project_label(ctx, project, short=True),
+    )
 
 
 # --------------------------------------------------------------------------- undo
@@ -425,6 +452,7 @@ def _remove(ctx: Context, c: Contribution, key: str) -> str:
         duration=ctx.duration(c.minutes),
         date=ctx.date(c.day),
         who=ctx.name(c.user_id),
+        cause=ctx.removal(),
     )
 
 
@@ -446,7 +474,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     ).first()
     if contribution is None:
         return False
-    ctx.say(_remove(ctx, contribution, "contrib.removed_by_redaction"))
+    ctx.reply(_remove(ctx, contribution, "contrib.removed_by_redaction"))
     return True
 
 
@@ -520,6 +548,7 @@ def show_contributions(ctx: Context, args: str) -> None:
         project_id=project.id if project else None,
     )
     label = period_label(ctx, period)
+    scope_is_room = user is None and project is None
     scope = ctx.name(user) if user else (project.code if project else ctx.t("contrib.scope_room"))
     if project and user:
         scope = f"{scope} · {project.code}"
@@ -528,27 +557,30 @@ def show_contributions(ctx: Context, args: str) -> None:
         return
     head = ctx.t(
         "contrib.list.headline",
-        scope=scope,
+        scope=ctx.t("contrib.scope_room_title") if scope_is_room else scope,
         period=label,
         total=ctx.duration(totals.minutes),
         count=totals.count,
         people=len(totals.by_person),
     )
     parts: list[Rich | str] = [Rich(head, f"<b>{esc(head)}</b>")]
+    full: FullTable | None = None
     if user is None:
         people = ctx.names(u for u, _, _ in totals.by_person)
         rows = [[people[u], ctx.duration(m), c] for u, m, c in totals.by_person]
-        parts.append(
-            table(
-                [
-                    ctx.t("contrib.col.person"),
-                    ctx.t("contrib.col.time"),
-                    ctx.t("contrib.col.count"),
-                ],
-                rows,
-                align="lrr",
-            )
+        shown, full = long_table(
+            ctx,
+            [ctx.t("contrib.col.person"), ctx.t("contrib.col.time"), ctx.t("contrib.col.count")],
+            rows,
+            align="lrr",
+            name=f"totaux-{period.start.isoformat()}.csv"
+            if ctx.lang == "fr"
+            else f"totals-{period.start.isoformat()}.csv",
+            csv_header=[ctx.t(f"export.col.{c}") for c in ("person", "user", "minutes", "hours")]
+            + [ctx.t("contrib.col.count")],
+            csv_rows=[[people[u], u, m, hours_cell(m), c] for u, m, c in totals.by_person],
         )
+        parts.append(shown)
     if project is None:
         names = _project_names(ctx, [pid for pid, _, _ in totals.by_project])
         rows = [
@@ -602,6 +634,8 @@ def show_contributions(ctx: Context, args: str) -> None:
             )
         )
     ctx.reply(lines(*parts))
+    if full is not None:
+        full.post(ctx)
 
 
 def _project_names(ctx: Context, ids: list[int | None]) -> dict[int | None, str]:

@@ -22,7 +22,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from commands import i18n
-from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    AnyEvent,
+    MemberChanged,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+    Unreadable,
+)
 from commands.grammar import fold
 from commands.render import Rich, plain
 from storage import clock
@@ -72,6 +80,8 @@ _OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
 _INSERT_OUTBOX = insert(_OUTBOX)
 _INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
 _INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
+# what answers an event (placed as a reply to it); edits and reactions act on their target
+ANSWERS = ("text", "file")
 _OUTBOX_DEFAULTS: dict[str, Any] = {
     "kind": "text",
     "body": "",
@@ -118,6 +128,11 @@ class RoomTexts:
     def date(self, day: dt.date) -> str:
         return i18n.format_day(day, self.lang)
 
+    def long_date(self, day: dt.date) -> str:
+        """A date in full words, as it reads at the start of a sentence: ``jeudi 3 décembre
+        2026`` (the French text writes ``Le`` before it)."""
+        return i18n.format_long_day(day, self.lang)
+
     def name(self, user_id: str) -> str:
         """How the room's texts name a person: their display name as last seen, else their id;
         ``Name (@id)`` when someone else of the room could be taken for them (the same display
@@ -150,6 +165,8 @@ class Context(RoomTexts):
         settings: Settings,
         now: dt.datetime | None = None,
         registry: Registry | None = None,
+        *,
+        chat_event: bool = True,
     ) -> None:
         self.db = db
         self.registry = registry or Registry()
@@ -158,6 +175,9 @@ class Context(RoomTexts):
         self.settings = settings
         self.now = now or clock.now()
         self.sent: list[Queued] = []
+        # False for what the bot does on its own (a deadline): its messages answer no one
+        self.chat_event = chat_event
+        self._anchor: tuple[str | None, str | None] | None = None
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -196,14 +216,70 @@ class Context(RoomTexts):
         return ev.edit_of if isinstance(ev, Message) else None
 
     # -- texts -----------------------------------------------------------------------
+    def removal(self) -> str:
+        """Why what a message did is being undone, as the notice that says so starts: the
+        message was deleted, or edited into plain text."""
+        edited = isinstance(self.event, Message) and self.event.edit_of is not None
+        return self.t("core.cause.edited" if edited else "core.cause.deleted")
+
+    def typed_command(self, words: int | None = None) -> str:
+        """The command as it was typed, to name it in an answer: its prefix and word and its
+        first ``words`` arguments (all of them with ``None``): ``!round open``, in the words
+        of the room's language if that is what was typed. ``""`` for an event that is not a
+        command."""
+        ev = self.event
+        parts = split_command(ev.body, self.settings.prefix) if isinstance(ev, Message) else None
+        if parts is None:
+            return ""
+        args = parts[1].split()
+        shown = " ".join([parts[0], *(args if words is None else args[:words])])
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        return f"{self.settings.prefix}{shown}"
+
     def refusal(self, err: UserError) -> str:
         """The text of a refusal; every refusal may say ``{prefix}`` (what to type instead)."""
         return self.t(err.key, **{"prefix": self.settings.prefix, **err.params})
 
     # -- answers ------------------------------------------------------------------------
-    def _thread(self) -> str | None:
+    @property
+    def anchor(self) -> tuple[str | None, str | None]:
+        """Where every answer to this event goes (the outbox rule, see ``_add``): the message it
+        replies to and that message's thread.
+
+        - a command: the command (for an edit, the original message), in its thread;
+        - a reaction: the message it was put on, in that message's thread;
+        - a removal: where the answers to what was removed went (the deleted command, the
+          message a removed reaction was on), as recorded when it was handled;
+        - a join or leave, or what the bot does on its own: nowhere (``None``, ``None``)."""
+        if self._anchor is None:
+            self._anchor = self._find_anchor()
+        return self._anchor
+
+    def _find_anchor(self) -> tuple[str | None, str | None]:
         ev = self.event
-        return ev.thread_id if isinstance(ev, Message) else None
+        if not self.chat_event:
+            return None, None
+        if isinstance(ev, Message):
+            thread = ev.thread_id
+            if ev.edit_of is not None:
+                original = self.db.get(ChatEvent, ev.edit_of)
+                if original is not None and original.answer_to is not None:
+                    thread = original.thread_id
+            return self.source_event_id, thread
+        if isinstance(ev, ReactionAdded):
+            target = self.db.exec(
+                select(BotMessage.thread_id).where(BotMessage.platform_id == ev.target_event_id)
+            ).first()
+            return ev.target_event_id, target
+        if isinstance(ev, Redacted):
+            removed = self.db.get(ChatEvent, ev.target_event_id)
+            if removed is not None and removed.answer_to is not None:
+                return removed.answer_to, removed.thread_id
+            return ev.target_event_id, None
+        if isinstance(ev, Unreadable):
+            return ev.event_id, ev.thread_id
+        return None, None
 
     def reply(
         self,
@@ -211,35 +287,13 @@ class Context(RoomTexts):
         *,
         ref: tuple[str, object] | None = None,
         mentions: Iterable[str] = (),
-        to: BotMessage | None = None,
     ) -> Queued:
-        """Answer the event (as a reply to it, in its thread if it was in one); ``to``: answer
-        the message that the bot's message ``to`` answered instead (a reaction to a bot message
-        is answered as a reply to the command the bot message was about)."""
+        """Answer the event: a reply to the message it concerns, in its thread (``anchor``).
+        ``mentions``: the people to notify, named in the text by their user id (an adapter
+        shows each as the platform does: a pill, an ``@username``)."""
         rich = content if isinstance(content, Rich) else plain(content)
         return self._add(
             room_id=self.room.id,
-            kind="text",
-            body=rich.text,
-            html=rich.html,
-            reply_to=to.reply_to if to is not None else self.source_event_id,
-            thread_id=to.thread_id if to is not None else self._thread(),
-            mentions=list(mentions),
-            ref=ref,
-        )
-
-    def say(
-        self,
-        content: Rich | str,
-        *,
-        ref: tuple[str, object] | None = None,
-        mentions: Iterable[str] = (),
-        room_id: str | None = None,
-    ) -> Queued:
-        """Post in the room (not as a reply)."""
-        rich = content if isinstance(content, Rich) else plain(content)
-        return self._add(
-            room_id=room_id or self.room.id,
             kind="text",
             body=rich.text,
             html=rich.html,
@@ -275,7 +329,7 @@ class Context(RoomTexts):
     def send_file(
         self, name: str, mime: str, data: bytes, caption: Rich | str | None = None
     ) -> Queued:
-        """Post a file (CSV export, PNG chart), as a reply to the event."""
+        """Post a file (CSV export, PNG chart), as an answer to the event."""
         rich = caption if isinstance(caption, Rich) else plain(caption or name)
         return self._add(
             room_id=self.room.id,
@@ -285,14 +339,19 @@ class Context(RoomTexts):
             file_name=name,
             mime=mime,
             data=data,
-            reply_to=self.source_event_id,
-            thread_id=self._thread(),
         )
 
     def _add(self, *, ref: tuple[str, object] | None = None, **values: Any) -> Queued:
         """Write one outgoing message to the outbox (a plain insert: the delivery reads it back;
-        a card tied to an object is found again by ``ref``)."""
+        a card tied to an object is found again by ``ref``). Every text and file is an answer
+        to the event, in its place (``anchor``), and notifies nobody of their own action."""
         row = {**_OUTBOX_DEFAULTS, **values}
+        if row["kind"] in ANSWERS:
+            # the outbox rule: whatever the bot says because of an event answers that event, in
+            # its place (edits of the bot's own messages and reactions keep their target)
+            row["reply_to"], row["thread_id"] = self.anchor
+            # nobody is notified about what they did themselves
+            row["mentions"] = [m for m in dict.fromkeys(row["mentions"]) if m != self.sender]
         if ref is not None:
             row["ref_kind"], row["ref_id"] = ref[0], str(ref[1])
         row["cause_event_id"] = self.event.event_id
@@ -378,6 +437,10 @@ class UndoHook(Protocol):
     def __call__(self, ctx: Context, target_event_id: str) -> bool: ...
 
 
+class KeptHook(Protocol):
+    def __call__(self, ctx: Context, event_id: str) -> str | None: ...
+
+
 class EditHook(Protocol):
     def __call__(self, ctx: Context, original_event_id: str) -> None: ...
 
@@ -428,6 +491,7 @@ class Registry:
     by_name: dict[str, Command] = field(default_factory=dict)
     reaction_handlers: dict[str, ReactionHandler] = field(default_factory=dict)
     undo_hooks: list[UndoHook] = field(default_factory=list)
+    kept_hooks: list[KeptHook] = field(default_factory=list)
     edit_hooks: list[EditHook] = field(default_factory=list)
     pending_kinds: dict[str, PendingKind] = field(default_factory=dict)
     recap_sections: list[tuple[int, str, RecapSection]] = field(default_factory=list)
@@ -471,6 +535,13 @@ class Registry:
     def on_undo(self, fn: UndoHook) -> UndoHook:
         """``fn(ctx, event_id)`` undoes what ``event_id`` created, returns True if it did."""
         self.undo_hooks.append(fn)
+        return fn
+
+    def on_kept(self, fn: KeptHook) -> KeptHook:
+        """``fn(ctx, event_id)`` says in one sentence what the message ``event_id`` created and
+        still holds (``None``: nothing): an edit of it that is refused leaves that as it was,
+        and the refusal says so."""
+        self.kept_hooks.append(fn)
         return fn
 
     def on_edit(self, fn: EditHook) -> EditHook:
@@ -701,8 +772,15 @@ class Dispatcher:
         else:
             # a join or leave changes what was recorded: look again next time they speak
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
+        if isinstance(event, Message):
+            # people named before they ever spoke: known as the platform names them
+            for user_id, display_name in event.named:
+                if (room.id, user_id, display_name) not in self._seen:
+                    remember_person(db, user_id, display_name, now)
+                    remember_member(db, room.id, user_id, now=now)
         ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx, original)
+        answer_to, thread_id = ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
         conn = db.connection()
         conn.execute(
             _INSERT_CHAT_EVENT,
@@ -713,10 +791,12 @@ class Dispatcher:
                 "kind": type(event).__name__,
                 "command": command,
                 "handled_at": now,
+                "answer_to": answer_to,
+                "thread_id": thread_id,
             },
         )
         if isinstance(event, Message) and event.edit_of is not None and command != OUTCOME_FORGED:
-            self._record_original(db, event, original, command, now)
+            self._record_original(db, event, original, command, now, thread_id)
         return ctx.sent, key
 
     def _record_original(
@@ -726,10 +806,11 @@ class Dispatcher:
         original: ChatEvent | None,
         command: str,
         now: dt.datetime,
+        thread_id: str | None,
     ) -> None:
         """What an edit created is tied to the original message: record that message (its
-        sender, the command it now holds), so that a later edit or removal is checked against
-        its sender like any command's."""
+        sender, the command it now holds, where its answers go), so that a later edit or
+        removal is checked against its sender like any command's, and answered in its place."""
         assert event.edit_of is not None
         if original is None and command != "ignored":
             db.connection().execute(
@@ -741,6 +822,8 @@ class Dispatcher:
                     "kind": Message.__name__,
                     "command": command,
                     "handled_at": now,
+                    "answer_to": event.edit_of,
+                    "thread_id": thread_id,
                 },
             )
         elif (
@@ -761,6 +844,9 @@ class Dispatcher:
             ctx = Context(db, event, room, self.settings, now, self.registry)
             if isinstance(event, Message):
                 ctx.reply(ctx.t("core.internal_error", ref=ref))
+            answer_to, thread_id = (
+                ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
+            )
             db.connection().execute(
                 _INSERT_CHAT_EVENT,
                 {
@@ -770,6 +856,8 @@ class Dispatcher:
                     "kind": type(event).__name__,
                     "command": OUTCOME_CRASH,
                     "handled_at": now,
+                    "answer_to": answer_to,
+                    "thread_id": thread_id,
                 },
             )
             savepoint.commit()
@@ -814,6 +902,8 @@ class Dispatcher:
                 remember_person(ctx.db, event.user_id, event.display_name, ctx.now)
                 remember_member(ctx.db, event.room_id, event.user_id, event.joined, ctx.now)
                 name = "member"
+            elif isinstance(event, Unreadable):
+                name = self._on_unreadable(ctx, event)
             else:  # pragma: no cover - the union is closed
                 name = ""
             savepoint.commit()
@@ -822,7 +912,12 @@ class Dispatcher:
             savepoint.rollback()
             ctx.db.info.clear()
             del ctx.sent[sent_before:]
-            ctx.reply(ctx.refusal(err))
+            text = ctx.refusal(err)
+            if isinstance(event, Message) and event.edit_of is not None:
+                # a refused edit changes nothing: say what the message still holds
+                kept = [hook(ctx, event.edit_of) for hook in self.registry.kept_hooks]
+                text = "\n".join([text, *(k for k in kept if k)])
+            ctx.reply(text)
             return OUTCOME_ERROR
 
     # -- messages ----------------------------------------------------------------------------
@@ -838,9 +933,12 @@ class Dispatcher:
         parts = split_command(body, self.settings.prefix)
         if event.edit_of:
             if parts is None:
-                # the command was edited into plain text: undo what it created
+                # the command was edited into plain text: undo what it created, and say so once
+                # (the families say what they undid; if none did, a word that it is undone)
+                said = len(ctx.sent)
                 if original is not None and self._undo(ctx, event.edit_of):
-                    ctx.reply(ctx.t("core.edit_undone"))
+                    if not any(q.kind == "text" for q in ctx.sent[said:]):
+                        ctx.reply(ctx.t("core.edit_undone", cause=ctx.removal()))
                     return "undo"
                 return "ignored"
             if original is not None and original.command not in NOT_A_COMMAND:
@@ -870,6 +968,16 @@ class Dispatcher:
         else the one the adapter found; unknown, the edit is not trusted."""
         owner = original.sender if original is not None else event.edit_of_sender
         return owner is not None and owner == event.sender
+
+    # -- messages the bot cannot read ------------------------------------------------------
+    def _on_unreadable(self, ctx: Context, event: Unreadable) -> str:
+        """A message the bot cannot read gets no answer of its own: the room is told why, once
+        (for each reason), so that no room stays silent without a word."""
+        said = ("unreadable", _short_key(event.reason))
+        if _already_said(ctx, said):
+            return "ignored"
+        ctx.reply(ctx.t(f"core.unreadable.{event.reason}", prefix=self.settings.prefix), ref=said)
+        return "unreadable"
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_reaction(self, ctx: Context, event: ReactionAdded) -> str:
@@ -904,7 +1012,7 @@ class Dispatcher:
                 if target.kind == "ReactionAdded"
                 else "core.removal_kept"
             )
-            ctx.say(ctx.t(key, who=ctx.name(ctx.sender), author=ctx.name(owner)), ref=said)
+            ctx.reply(ctx.t(key, who=ctx.name(ctx.sender), author=ctx.name(owner)), ref=said)
         return OUTCOME_FORGED
 
     def _would_undo(self, ctx: Context, target_event_id: str) -> bool:

@@ -60,13 +60,17 @@ class Event:
 class Message(Event):
     """A text message. ``edit_of`` is the id of the message this one replaces (an edit), and
     ``edit_of_sender`` who sent that message, as the adapter knows it (platforms let anyone send
-    an edit that points at any message: only the original's sender may change it)."""
+    an edit that points at any message: only the original's sender may change it). ``named``:
+    (user id, display name) of the room's members it names, as the platform tells."""
 
     body: str
     reply_to: str | None = None
     thread_id: str | None = None
     edit_of: str | None = None
     edit_of_sender: str | None = None
+    # the people the message names (``@bob``) that the platform says are members of the room,
+    # with the display name it gives them: named before they ever spoke, they are known by it
+    named: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,4 +98,14 @@ class MemberChanged(Event):
     joined: bool = True
 
 
-AnyEvent = Message | ReactionAdded | Redacted | MemberChanged
+@dataclass(frozen=True, kw_only=True)
+class Unreadable(Event):
+    """A message the bot cannot read: ``reason`` is ``encryption_off`` (an encrypted room, and
+    the bot runs without encryption) or ``no_key`` (it could not decrypt it). The room is told
+    once why it gets no answer."""
+
+    reason: str
+    thread_id: str | None = None
+
+
+AnyEvent = Message | ReactionAdded | Redacted | MemberChanged | Unreadable

@@ -4,77 +4,23 @@ comma, as French spreadsheets expect)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-from decimal import Decimal
-
 from sqlmodel import col, select
 
 from commands.contrib import parse_filters, period_label
 from commands.core import Context, Registry, UserError
+from commands.csvfile import (  # noqa: F401 - the CSV rules, named here too
+    FORMULA_STARTS,
+    NEUTRALISED,
+    csv_bytes,
+    hours_cell,
+    money_cell,
+    neutralise,
+)
 from commands.grammar import fold
 from storage.models import Person
 from storage.queries import list_contributions, room_projects
 
 FAMILY = "export"
-
-# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NEUTRALISED = "'"  # the mark put in front of such a text cell
-
-
-def neutralise(text: str) -> str:
-    """A text cell that no spreadsheet reads as a formula: one ``'`` in front of text that starts
-    with ``= + - @``, a tab, a carriage return, or ``'`` itself. To read the bot's own exports
-    back, drop one leading ``'`` from every text cell that has one (see ``csv_bytes``)."""
-    if text.startswith((*FORMULA_STARTS, NEUTRALISED)):
-        return NEUTRALISED + text
-    return text
-
-
-def _cell(value: object, lang: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.replace(".", ",") if lang == "fr" else text
-    return neutralise(str(value))
-
-
-def hours_cell(minutes: int) -> Decimal:
-    """Minutes as decimal hours for a CSV cell (``90`` -> ``1,5`` in French), to 1/100 h."""
-    return (Decimal(minutes) / 60).quantize(Decimal("0.01")).normalize()
-
-
-def money_cell(cents: int) -> Decimal:
-    """Cents as a CSV amount with its two decimals (``-150`` -> ``-1,50`` in French)."""
-    return Decimal(cents).scaleb(-2)
-
-
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]], lang: str) -> bytes:
-    """Rows as CSV for spreadsheets in ``lang``'s conventions: UTF-8 with a byte-order mark, CRLF
-    lines; in French ``;`` between fields and a decimal comma, else ``,`` and a decimal point.
-
-    Every CSV the bot writes goes through here, so that no cell starts a formula:
-
-    - ``int`` and ``Decimal`` cells are numbers the bot computed (minutes, hours, amounts):
-      written as they are, negative ones included (``-1,50``), so spreadsheets read numbers;
-      use ``hours_cell`` and ``money_cell`` for hours and money;
-    - every other cell is text (what people typed: descriptions, display names, titles, project
-      names; also user ids, dates, rules in words) and goes through ``neutralise``: a text
-      starting with ``= + - @``, a tab or a carriage return gets one ``'`` in front, and so does
-      a text starting with ``'``, so that the mark is unambiguous. Reading an export of the bot
-      back: a text cell that starts with ``'`` loses exactly that one ``'``, and nothing else
-      changes (a number never starts with ``'``).
-    """
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n")
-    writer.writerow([neutralise(str(h)) for h in header])
-    writer.writerows([_cell(v, lang) for v in row] for row in rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def register(reg: Registry) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from commands.core import Context, Registry
-from commands.events import Message, Redacted
+from commands.events import Message
 from commands.render import Rich
 from storage.models import BotMessage, PendingAction
 from storage.models.pending import PENDING_DONE, PENDING_DROPPED, PENDING_OPEN
@@ -113,7 +113,7 @@ def on_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     if action.state == PENDING_DONE:
         return False  # confirmed already: a second ✅ changes nothing
     if action.state == PENDING_DROPPED:
-        ctx.reply(ctx.t("pending.gone"), to=target)
+        ctx.reply(ctx.t("pending.gone"))
         return True
     kind = ctx.registry.pending_kinds.get(action.kind)
     if kind is None:
@@ -143,18 +143,21 @@ def on_undo(ctx: Context, target_event_id: str) -> bool:
         action.resolved_event_id = None
         ctx.audit("unconfirm", "pending_action", action.id, kind=action.kind)
         undone = True
+    withdrawn = False
     for action in _actions(ctx, source=target_event_id, states=(PENDING_OPEN, PENDING_DONE)):
         was_open = action.state == PENDING_OPEN
         _drop(ctx, action, "removed")
-        if was_open:
-            undone = True
-            if isinstance(ctx.event, Redacted):
-                ctx.say(ctx.t("pending.withdrawn"))
-    if isinstance(ctx.event, Message) and _actions(
-        ctx, source=target_event_id, resolved_by=ctx.event.event_id, states=(PENDING_DROPPED,)
-    ):
-        undone = True  # this very edit dropped an offer (``on_edit``)
-    return undone
+        withdrawn = withdrawn or was_open
+    if isinstance(ctx.event, Message):
+        # the message was edited into plain text: ``on_edit`` dropped its offers already
+        dropped = _actions(
+            ctx, source=target_event_id, resolved_by=ctx.event.event_id, states=(PENDING_DROPPED,)
+        )
+        withdrawn = withdrawn or any("applied" not in a.payload for a in dropped)
+        undone = undone or bool(dropped)
+    if withdrawn:
+        ctx.reply(ctx.t("pending.withdrawn", cause=ctx.removal()))
+    return undone or withdrawn
 
 
 def on_edit(ctx: Context, original_event_id: str) -> None:

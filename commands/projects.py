@@ -148,7 +148,12 @@ def register(reg: Registry) -> None:
             ctx.t("projects.col.name"),
             ctx.t("projects.col.state"),
         ]
-        ctx.reply(lines(ctx.t("projects.title", count=len(projects)), table(headers, rows)))
+        legend = (
+            [ctx.t("projects.default_legend")] if any(p.id == default_id for p in projects) else []
+        )
+        ctx.reply(
+            lines(ctx.t("projects.title", count=len(projects)), table(headers, rows), *legend)
+        )
 
     @reg.command("projet", family=FAMILY, aliases=("project",))
     def manage(ctx: Context, args: str) -> None:
@@ -180,7 +185,7 @@ def register(reg: Registry) -> None:
 
 def _require_admin(ctx: Context) -> None:
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}projet")
+        raise UserError("core.admin_only", command=ctx.typed_command(1))
 
 
 def _add(ctx: Context, tokens: list[str]) -> None:

@@ -91,8 +91,13 @@ def register(reg: Registry) -> None:
 
 
 def _require_admin(ctx: Context, word: str) -> None:
+    """Admins only; ``word`` (``rappel``, ``recap planifier``) says how many words of the
+    command name it, and names it when the event is no command (a deletion)."""
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}{word}")
+        command = ctx.typed_command(word.count(" ")) or ctx.t(
+            "recap.plan_command", prefix=ctx.settings.prefix
+        )
+        raise UserError("core.admin_only", command=command)
 
 
 def plan_recap(ctx: Context, tokens: list[str]) -> None:
@@ -198,7 +203,7 @@ def undo_schedule(ctx: Context, target_event_id: str) -> bool:
         ctx.audit("undo", "recap_schedule", row.kind, restored=before)
     ctx.db.flush()
     kinds = tuple(row.kind for row in rows)
-    ctx.say(lines(ctx.t("recap.plan.undone"), _show_schedules(ctx, kinds)))
+    ctx.reply(lines(ctx.t("recap.plan.undone", cause=ctx.removal()), _show_schedules(ctx, kinds)))
     return True
 
 
@@ -515,6 +520,7 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
         hours_label=i18n.t(lang, "recap.chart.hours"),
         others_label=i18n.t(lang, "recap.chart.others"),
         others_people=i18n.t(lang, "recap.chart.others_people"),
+        lang=lang,
     )
 
 

@@ -201,6 +201,13 @@ OVERLAY: dict[str, dict[str, Any]] = {
     "PostList": {"required": ["order", "posts", "next_post_id", "prev_post_id", "has_next"]},
 }
 
+# request bodies whose schema is a structure the server also sends back: the fields a client must
+# set are the ones the operation names, not the ones the server fills in (the overlay's)
+REQUEST_REQUIRED: dict[str, list[str]] = {
+    # "The user's reaction with its post_id, user_id, and emoji_name fields set"
+    "SaveReaction": ["user_id", "post_id", "emoji_name"],
+}
+
 _BROADCAST = {
     "type": "object",
     "required": [
@@ -391,6 +398,9 @@ class Contract:
         if schema is None:
             return
         if media == "application/json":
+            required = REQUEST_REQUIRED.get(str(op.get("operationId")))
+            if required is not None:
+                schema = {**self._resolve(schema), "required": required}
             self.validate(body, self._rebase(schema), what)
         elif form is not None:
             props = self._resolve(schema).get("properties", {})

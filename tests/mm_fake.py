@@ -896,6 +896,7 @@ class FakeMattermost:
         )
         r.add_get("/api/v4/teams/name/{name}", self._get_team_by_name)
         r.add_get("/api/v4/teams/{team_id}/members/{user_id}", self._get_team_member)
+        r.add_post("/api/v4/channels/{channel_id}/members/ids", self._get_channel_members_by_ids)
         r.add_get("/api/v4/channels/{channel_id}/members/{user_id}", self._get_channel_member)
         r.add_get("/api/v4/channels/{channel_id}/posts", self._get_posts_for_channel)
         r.add_get("/api/v4/channels/{channel_id}", self._get_channel)
@@ -986,6 +987,21 @@ class FakeMattermost:
             c
             for c in self.channels.values()
             if c["team_id"] == tid and (c["id"], uid) in self.channel_members
+        ]
+
+    async def _get_channel_members_by_ids(self, request: web.Request) -> tuple[int, Any]:
+        cid = request.match_info["channel_id"]
+        if cid not in self.channels:
+            raise ApiError(404, "app.channel.get.existing.app_error", "Unable to find the channel.")
+        if (cid, request[USER]) not in self.channel_members:
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
+        wanted = request[JSON] or []
+        return 200, [
+            self.channel_members[(cid, u)] for u in wanted if (cid, u) in self.channel_members
         ]
 
     async def _get_channel_member(self, request: web.Request) -> tuple[int, Any]:

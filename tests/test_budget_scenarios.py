@@ -126,7 +126,7 @@ async def test_commons_minimum_and_give_back(room, engine):
     assert "| Bob | 10 | 25 % | 225,00 € |" in answer
     assert "Pas inclus (moins de 2 h) : Carol." in answer
     answer = await room.one("bob", "!budget KPA je-donne 50%")
-    assert "Bob rend 112,50 € de sa part au commun" in answer
+    assert "Bob rend 112,50 € au commun sur sa part" in answer
     answer = await room.one("bob", "!budget KPA")
     assert "| Bob | 10 | 25 % | 112,50 € |" in answer
     assert "Rendu au commun : Bob 112,50 €" in answer
@@ -362,7 +362,7 @@ async def test_english_room(room):
     assert "Envelope #1 created" in answer
     assert "| Alice | 30 | 60% | €400.00 * | €13.33/h |" in answer
     answer = await room.one("bob", "!budget KPA give all")
-    assert "Bob gives €300.00 of their share back" in answer
+    assert "Bob gives €300.00 of their share of the envelope" in answer
 
 
 async def test_recap_section_shows_open_envelopes(room, engine, runtime):

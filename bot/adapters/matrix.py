@@ -97,6 +97,7 @@ class MatrixAdapter:
         )
         self.rooms: dict[str, convert.RoomState] = {}
         self.recent = convert.Recent()
+        self._profiles = convert.Lru(4096)  # user id -> display name from their profile
         self.admins = frozenset(settings.admins)
         self.txn_prefix = ""
         self.ready = asyncio.Event()
@@ -464,6 +465,7 @@ class MatrixAdapter:
                 admin_level=admin_level,
                 admins=self.admins,
                 recent=self.recent,
+                encryption=self.settings.encryption,
             )
         except convert.Malformed as err:
             event = None
@@ -480,7 +482,25 @@ class MatrixAdapter:
             event = dataclasses.replace(
                 event, edit_of_sender=await self._sender_of(room.room_id, event.edit_of)
             )
+        if isinstance(event, Message):
+            named = await self._members_named(room, event.body)
+            if named:
+                event = dataclasses.replace(event, named=named)
         return [event] if event is not None else []
+
+    async def _members_named(
+        self, room: convert.RoomState, body: str
+    ) -> tuple[tuple[str, str], ...]:
+        """Of the users a message names by id (a pill becomes one), those in the room, with
+        their display names: from the room's member state, else their profile."""
+        found: list[tuple[str, str]] = []
+        for user in convert.user_ids_in(body):
+            if user == self.user_id or user not in room.joined:
+                continue
+            name = room.names.get(user) or await self.profile_name(user)
+            if name:
+                found.append((user, name))
+        return tuple(found)
 
     async def _sender_of(self, room_id: str, event_id: str) -> str | None:
         """Who sent ``event_id``, as the homeserver says (``None`` if it cannot say: the edit
@@ -506,12 +526,36 @@ class MatrixAdapter:
             return await self._send(item.room_id, "m.room.message", content, txn)
         if item.kind == "redact":
             return await self._redact(item, txn)
+        names = await self._names_of(item.room_id, convert.mentioned(item))
         if item.kind == "file":
             mxc = await self._upload(item)
-            content = convert.file_content(item, mxc, self.recent)
+            content = convert.file_content(item, mxc, names)
             return await self._send(item.room_id, "m.room.message", content, txn)
-        content = convert.message_content(item, self.recent)
+        content = convert.message_content(item, names)
         return await self._send(item.room_id, "m.room.message", content, txn)
+
+    async def _names_of(self, room_id: str, users: list[str]) -> dict[str, str]:
+        """The display names of ``users``, as the platform gives them: the room's member state,
+        else their profile (asked once)."""
+        room = self.rooms.get(room_id)
+        found: dict[str, str] = {}
+        for user in users:
+            name = (room.names.get(user) if room else None) or await self.profile_name(user)
+            if name:
+                found[user] = name
+        return found
+
+    async def profile_name(self, user_id: str) -> str:
+        """``user_id``'s display name from their profile ("" when they have none, or when the
+        homeserver cannot say); remembered."""
+        if user_id not in self._profiles:
+            try:
+                resp = await self.client.get_displayname(user_id)
+            except TRANSPORT_ERRORS:
+                return ""
+            name = getattr(resp, "displayname", None)
+            self._profiles.put(user_id, name if isinstance(name, str) else "")
+        return str(self._profiles[user_id])
 
     async def _send(self, room_id: str, event_type: str, content: dict[str, Any], txn: str) -> str:
         async def call() -> Any:

@@ -117,6 +117,7 @@ class MattermostAdapter:
         self.team_id = ""
         self._runtime: Runtime | None = None
         self._roots: _Lru = _Lru()  # post id -> its thread root ("" for a root)
+        self._deleted: _Lru = _Lru()  # post ids deleted (a thread no answer can go into)
         self._channels: _Lru = _Lru()  # channel id -> channel dict
         self._users: _Lru = _Lru()  # user id -> user dict
         self._usernames: _Lru = _Lru()  # username -> user id ("" if none)
@@ -229,7 +230,8 @@ class MattermostAdapter:
             await self.runtime.run_db(self._save_cursor, channel_id, stamp)
             return
         base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
-        body = await self._rewrite_mentions(typed(str(post.get("message", ""))))
+        body, named = await self._rewrite_mentions(typed(str(post.get("message", ""))))
+        base["named"] = await self._members_named(channel_id, named)
         if edited:
             neutral = Message(
                 event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
@@ -251,6 +253,9 @@ class MattermostAdapter:
         channel_id = str(post.get("channel_id") or (event.channel_id if event else ""))
         if not post_id or not channel_id or post.get("user_id") == self.bot_id:
             return
+        # a deleted post takes its thread with it if it was a root: no answer goes there
+        self._roots.pop(post_id, None)
+        self._deleted.put(post_id, True)
         # the server names the deleter (``delete_by``) only to system admins; others are told
         # nothing, and the deletion reads as the author's: the server let only the author or
         # someone allowed to delete others' posts (team and system admins by default) do it
@@ -374,11 +379,11 @@ class MattermostAdapter:
         )
         return role
 
-    async def _rewrite_mentions(self, body: str) -> str:
-        """``@alice`` -> ``@<alice's user id>``, for the users that exist."""
+    async def _rewrite_mentions(self, body: str) -> tuple[str, list[str]]:
+        """``@alice`` -> ``@<alice's user id>``, for the users that exist; and their ids."""
         names = {m.group(1).rstrip("._-") for m in _MENTION.finditer(body)}
         if not names:
-            return body
+            return body, []
         ids: dict[str, str] = {}
         for name in names:
             low = name.lower()
@@ -400,7 +405,23 @@ class MattermostAdapter:
             user_id = ids.get(stripped.lower())
             return f"@{user_id}{name[len(stripped) :]}" if user_id else match.group(0)
 
-        return _MENTION.sub(swap, body)
+        return _MENTION.sub(swap, body), sorted(set(ids.values()))
+
+    async def _members_named(
+        self, channel_id: str, user_ids: list[str]
+    ) -> tuple[tuple[str, str], ...]:
+        """Of the users a post names, those in the channel, with their display names (the bot
+        knows them before they speak)."""
+        wanted = [u for u in user_ids if u != self.bot_id]
+        if not wanted:
+            return ()
+        members = await self.rest.channel_members_by_ids(channel_id, wanted)
+        inside = {str(m.get("user_id")) for m in members}
+        found = []
+        for user_id in wanted:
+            if user_id in inside:
+                found.append((user_ref(user_id), _display_name(await self._user(user_id))))
+        return tuple(found)
 
     # -- catching up ------------------------------------------------------------------------------
     async def _resync(self) -> None:
@@ -517,7 +538,7 @@ class MattermostAdapter:
             name = emoji_name(item.reaction_key or "")
             if not post_id or not name:
                 raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
-            await self.rest.save_reaction(self.bot_id, post_id, name)
+            await self.rest.save_reaction(self.bot_id, post_id, name, item.room_id)
             return None
         message = await self._message(item)
         root = await self._root_for(item)
@@ -536,11 +557,15 @@ class MattermostAdapter:
         return post_id
 
     async def _root_for(self, item: Outgoing) -> str:
-        """The thread to answer in: threads are flat, so a reply to a reply uses its root."""
+        """The thread to answer in: threads are flat, so a reply to a reply uses its root. The
+        answer to a deleted command goes into the command's thread, or, when the command was a
+        root (deleting a root deletes its thread), into the channel."""
         anchor = item.thread_id or item.reply_to
         if not anchor:
             return ""
         post_id = anchor.split(":")[0]
+        if post_id in self._deleted:
+            return ""
         if post_id not in self._roots:
             try:
                 post = await self.rest.post(post_id)

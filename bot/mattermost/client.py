@@ -189,6 +189,14 @@ class Rest:
             await self.request("GET", f"/channels/{quote(channel_id)}/members/{quote(user_id)}")
         )
 
+    async def channel_members_by_ids(
+        self, channel_id: str, user_ids: list[str]
+    ) -> list[dict[str, Any]]:  # GetChannelMembersByIds
+        found = await self.request(
+            "POST", f"/channels/{quote(channel_id)}/members/ids", json_body=user_ids
+        )
+        return [dict(m) for m in found]
+
     async def team_member(self, team_id: str, user_id: str) -> dict[str, Any]:  # GetTeamMember
         return dict(await self.request("GET", f"/teams/{quote(team_id)}/members/{quote(user_id)}"))
 
@@ -220,9 +228,13 @@ class Rest:
             )
         )
 
-    async def save_reaction(self, user_id: str, post_id: str, emoji_name: str) -> dict[str, Any]:
-        # SaveReaction
+    async def save_reaction(
+        self, user_id: str, post_id: str, emoji_name: str, channel_id: str = ""
+    ) -> dict[str, Any]:
+        # SaveReaction (the server's Reaction carries its post's channel)
         body = {"user_id": user_id, "post_id": post_id, "emoji_name": emoji_name}
+        if channel_id:
+            body["channel_id"] = channel_id
         return dict(await self.request("POST", "/reactions", json_body=body))
 
     async def upload_file(

@@ -119,6 +119,11 @@ class ChatEvent(SQLModel, table=True):
     kind: str = Field(max_length=32)
     command: str = Field(default="", max_length=64)
     handled_at: dt.datetime = Field(default_factory=now)
+    # where the bot's answers to this event go: the message they reply to (the command, the
+    # original of an edit, the message a reaction was put on) and its thread; a later removal
+    # of the event is answered there too
+    answer_to: str | None = Field(default=None, max_length=255)
+    thread_id: str | None = Field(default=None, max_length=255)
 
 
 class Audit(SQLModel, table=True):
