@@ -236,6 +236,11 @@ class ConsoleAdapter:
             target = self._long.get(item.target_platform_id or "", item.target_platform_id or "?")
             text = f"[{item.room_id}] 🤖 {target} (modifié) :\n{_indent(item.body)}"
             self._show(Said(item.room_id, target, "edit", item.body))
+        elif item.kind == "direct":
+            # the console has no private conversations: it shows who the message is for
+            who = item.recipient or "?"
+            text = f"[{item.room_id} → {who}, en privé / privately] 🤖 {short}\n{_indent(item.body)}"
+            self._show(Said(who, short, "direct", item.body))
         elif item.kind == "file":
             path = self._save_file(item)
             where = f" → {path}" if path else ""
