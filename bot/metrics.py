@@ -28,7 +28,9 @@ ANSWER_LATENCY = Histogram(
     registry=REGISTRY,
 )
 DELIVERED = Counter(
-    "cagnotte_messages_delivered", "Messages delivered to a chat platform", ["platform"],
+    "cagnotte_messages_delivered",
+    "Messages delivered to a chat platform",
+    ["platform"],
     registry=REGISTRY,
 )
 ERRORS = Counter(

@@ -253,7 +253,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     ).first()
     if not links and switched is None:
         return False
-    if links and any(link.kind == LINK_PUBLIC for link in links) or switched is not None:
+    if (links and any(link.kind == LINK_PUBLIC for link in links)) or switched is not None:
         _require_admin(ctx, "page")
     _revoke(ctx, links)
     if switched is not None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, select
+from sqlmodel import Session, col
+from sqlmodel import select as model_select
 
 from storage.models import Member, PageLink, PageRoom
 
@@ -28,33 +30,48 @@ class LinkRow:
 
 def link_by_hash(db: Session, digest: str) -> LinkRow | None:
     """The link whose token hashes to ``digest`` (hex SHA-256), looked up by that hash."""
-    row = db.exec(
-        select(
-            PageLink.id,
-            PageLink.room_id,
-            PageLink.kind,
-            PageLink.user_id,
-            PageLink.token_hash,
-            PageLink.revoked_at,
-            PageRoom.enabled,
-            Member.joined,
-            Member.is_bot,
-            PageLink.created_at,
-            Member.updated_at,
-        )
+    columns: list[Any] = [
+        PageLink.id,
+        PageLink.room_id,
+        PageLink.kind,
+        PageLink.user_id,
+        PageLink.token_hash,
+        PageLink.revoked_at,
+        PageRoom.enabled,
+        Member.joined,
+        Member.is_bot,
+        PageLink.created_at,
+        Member.updated_at,
+    ]
+    row = db.execute(
+        select(*columns)
+        .select_from(PageLink)
         .join(PageRoom, col(PageRoom.room_id) == col(PageLink.room_id), isouter=True)
         .join(
             Member,
-            and_(col(Member.room_id) == col(PageLink.room_id), col(Member.user_id) == col(PageLink.user_id)),
+            and_(
+                col(Member.room_id) == col(PageLink.room_id),
+                col(Member.user_id) == col(PageLink.user_id),
+            ),
             isouter=True,
         )
-        .where(PageLink.token_hash == digest)
+        .where(col(PageLink.token_hash) == digest)
     ).first()
     if row is None:
         return None
-    (link_id, room_id, kind, user_id, token_hash, revoked_at, enabled, joined, is_bot, at, since) = (
-        row
-    )
+    (
+        link_id,
+        room_id,
+        kind,
+        user_id,
+        token_hash,
+        revoked_at,
+        enabled,
+        joined,
+        is_bot,
+        at,
+        since,
+    ) = row
     return LinkRow(
         id=int(link_id),
         room_id=room_id,
@@ -82,7 +99,9 @@ def active_links(
     db: Session, room_id: str, *, kind: str | None = None, user_id: str | None = None
 ) -> list[PageLink]:
     """The room's links that still work (oldest first)."""
-    query = select(PageLink).where(PageLink.room_id == room_id, col(PageLink.revoked_at).is_(None))
+    query = model_select(PageLink).where(
+        PageLink.room_id == room_id, col(PageLink.revoked_at).is_(None)
+    )
     if kind is not None:
         query = query.where(PageLink.kind == kind)
     if user_id is not None:

@@ -28,7 +28,10 @@ LINK = re.compile(r"http://127\.0\.0\.1:8080/p/(cgp_[\w-]+)/")
 async def page_chat(engine: Engine, clock: Clock, tmp_path: Path) -> AsyncIterator[Chat]:
     runtime = Runtime(engine, build_registry(), Settings(page_url=BASE), clock=clock)
     adapter = ConsoleAdapter(
-        user="alice", room="coroutine", admins=("alice",), out=lambda _l: None,
+        user="alice",
+        room="coroutine",
+        admins=("alice",),
+        out=lambda _l: None,
         files_dir=tmp_path / "files",
     )
     adapter.attach(runtime)

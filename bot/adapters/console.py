@@ -239,7 +239,9 @@ class ConsoleAdapter:
         elif item.kind == "direct":
             # the console has no private conversations: it shows who the message is for
             who = item.recipient or "?"
-            text = f"[{item.room_id} → {who}, en privé / privately] 🤖 {short}\n{_indent(item.body)}"
+            text = (
+                f"[{item.room_id} → {who}, en privé / privately] 🤖 {short}\n{_indent(item.body)}"
+            )
             self._show(Said(who, short, "direct", item.body))
         elif item.kind == "file":
             path = self._save_file(item)
