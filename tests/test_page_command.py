@@ -133,3 +133,30 @@ async def test_deleting_the_command_takes_its_link_back(page_chat: Chat, engine:
 async def test_without_a_web_server_the_command_says_so(chat: Chat) -> None:
     answer = await chat.one("bob", "!page")
     assert "[web]" in answer and "!tour" in answer
+
+
+async def test_on_mattermost_the_link_comes_in_a_direct_channel(
+    engine: Engine, clock: Clock
+) -> None:
+    from tests.mm_harness import mattermost_world
+
+    runtime = Runtime(engine, build_registry(), Settings(page_url=BASE), clock=clock)
+    try:
+        async with mattermost_world(runtime) as mm:
+            await mm.start()
+            await mm.say("bob", "!page")
+            answers = [
+                p["message"] for p in mm.fake.posts_by(mm.bot) if p["channel_id"] == mm.channel
+            ]
+            assert len(answers) == 1 and "privé" in answers[0] and "cgp_" not in answers[0]
+            direct = mm.fake.direct_posts(mm.uid("bob"))
+            assert len(direct) == 1 and direct[0]["user_id"] == mm.bot
+            channel = mm.fake.channels[direct[0]["channel_id"]]
+            assert channel["type"] == "D"
+            token = LINK.search(direct[0]["message"])  # a link that works (no word joiner)
+            assert token is not None and opens(engine, token.group(1))
+            await mm.say("bob", "!page")  # the same direct channel again
+            assert len(mm.fake.direct_posts(mm.uid("bob"))) == 2
+            assert len([c for c in mm.fake.channels.values() if c["type"] == "D"]) == 1
+    finally:
+        await runtime.close()
