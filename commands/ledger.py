@@ -167,7 +167,9 @@ class Overview:
     envelopes: list[Link]
 
 
-def overview(r: Reader, key: str) -> Overview:
+def overview(r: Reader, key: str, chart: tuple[bool, str] | None = None) -> Overview:
+    """The period's hours by project and by person, newcomers, the chart's text alternative
+    (``chart``: already known), the current round and the envelopes."""
     key = key if key in PERIODS else PERIODS[0]
     period = period_of(key, r.today)
     room = r.room.id
@@ -204,7 +206,8 @@ def overview(r: Reader, key: str) -> Overview:
         )
     else:
         headline = r.w("nothing")
-    chart = chart_title(r, key)
+    if chart is None:
+        chart = chart_title(r, key)
     return Overview(
         period_key=key,
         periods=[Link(r.w(PERIOD_LABELS[k]), f"?periode={k}", k == key) for k in PERIODS],
