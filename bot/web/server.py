@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-STATIC = {"style.css": "text/css", "live.js": "text/javascript"}
+STATIC = {"style.css": "text/css", "live.js": "text/javascript", "icon.svg": "image/svg+xml"}
 MAX_NUMBER = 10**9
 CHARTS_KEPT = 64
 HEARTBEAT = 20.0  # seconds between two signs of life on a live connection
