@@ -182,3 +182,30 @@ async def test_health_and_metrics(site: Site) -> None:
         "cagnotte_messages_delivered_total",
     ):
         assert name in metrics, name
+
+
+async def test_the_pages_start_with_the_bot_and_say_where(
+    engine: Engine, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from bot.config import Config, WebSection
+    from bot.runtime import Runtime
+    from bot.web import start_pages
+    from commands import build_registry
+
+    runtime = Runtime(engine, build_registry(), clock=clock)
+    try:
+        assert await start_pages(runtime, Config()) is None  # no [web]: no page
+        server = await start_pages(runtime, Config(web=WebSection(listen="127.0.0.1:0")))
+        assert server is not None and server.port > 0
+        assert f"http://127.0.0.1:{server.port}" in capsys.readouterr().err
+        with socket.create_connection(("127.0.0.1", server.port)):
+            pass
+        busy = await start_pages(
+            runtime, Config(web=WebSection(listen=f"127.0.0.1:{server.port}"))
+        )
+        assert busy is None  # the address is taken: logged, and the bot goes on without
+        await server.stop()
+    finally:
+        await runtime.close()
