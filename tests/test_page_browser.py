@@ -136,9 +136,7 @@ async def test_every_page_on_a_phone_and_a_desktop(
                 shutil.copy(shots / f"{name}-{viewport}.png", Path(target))
 
 
-async def test_a_title_with_a_script_shows_as_text_in_the_browser(
-    site: Site, browser: Any
-) -> None:
+async def test_a_title_with_a_script_shows_as_text_in_the_browser(site: Site, browser: Any) -> None:
     root = await _room(site)
     page = await browser.new_page()
     dialogs: list[str] = []

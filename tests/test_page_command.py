@@ -160,3 +160,40 @@ async def test_on_mattermost_the_link_comes_in_a_direct_channel(
             assert len([c for c in mm.fake.channels.values() if c["type"] == "D"]) == 1
     finally:
         await runtime.close()
+
+
+@pytest.mark.synapse
+async def test_on_matrix_the_link_comes_in_a_direct_room(
+    synapse: object, tmp_path: Path, engine: Engine
+) -> None:
+    from bot.matrix.synapse import synapse_python
+    from tests.matrix_helpers import InProcessBot, Person
+
+    if synapse_python() is None:
+        pytest.skip("matrix-synapse not installed (./dev)")
+    alice = await Person(synapse).start()  # type: ignore[arg-type]
+    bot = await InProcessBot(synapse, tmp_path / "bot.db", page_url=BASE).register().start()  # type: ignore[arg-type]
+    try:
+        room = await alice.create_room([bot.user_id])
+        await alice.joined(room, bot.user_id)
+        command = await alice.say(room, "!page")
+        answer = await alice.reply_to(command)
+        assert "privé" in answer["content"]["body"] and "cgp_" not in answer["content"]["body"]
+
+        def is_link(raw: dict, rid: str) -> bool:
+            body = raw.get("content", {}).get("body", "")
+            return rid != room and raw.get("sender") == bot.user_id and "/p/cgp_" in body
+
+        first = await alice.wait_for(is_link)
+        found = LINK.search(first["content"]["body"])
+        assert found is not None and bot.engine is not None
+        with Session(bot.engine) as db:
+            assert open_link(db, found.group(1)) is not None
+        direct = [rid for _, rid, raw in alice.events if is_link(raw, rid)]
+        await alice.say(room, "!page")
+        links = await alice.wait_all(is_link, 2)
+        again = [rid for _, rid, raw in alice.events if is_link(raw, rid)]
+        assert len(links) == 2 and set(again) == set(direct)  # the same direct room, kept
+    finally:
+        await bot.stop()
+        await alice.stop()

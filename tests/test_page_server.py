@@ -78,9 +78,19 @@ async def test_overview_journal_envelopes_and_downloads(site: Site) -> None:
     await site.chat.say("bob", "!question 1 pourquoi ?")
     await site.chat.say("chloe", "!valider 1")
     root = await site.link("bob")
-    for path in ("", "?periode=mois", "tour", "enveloppes", "enveloppe/1", "enveloppe/2",
-                 "journal", "journal?personne=@bob", "journal?projet=KPA",
-                 "journal?type=bucket", "telechargements"):
+    for path in (
+        "",
+        "?periode=mois",
+        "tour",
+        "enveloppes",
+        "enveloppe/1",
+        "enveloppe/2",
+        "journal",
+        "journal?personne=@bob",
+        "journal?projet=KPA",
+        "journal?type=bucket",
+        "telechargements",
+    ):
         status, html = await site.get(root + path)
         assert status == 200, path
         strict(html)
@@ -111,9 +121,7 @@ async def test_overview_journal_envelopes_and_downloads(site: Site) -> None:
     assert chart.status == 200 and (await chart.read()).startswith(b"\x89PNG")
 
 
-async def test_unknown_revoked_and_departed_links_are_plain_404s(
-    site: Site, clock: Clock
-) -> None:
+async def test_unknown_revoked_and_departed_links_are_plain_404s(site: Site, clock: Clock) -> None:
     await seed(site.chat)
     bob = await site.link("bob")
     dan = await site.link("dan")
@@ -202,9 +210,7 @@ async def test_the_pages_start_with_the_bot_and_say_where(
         assert f"http://127.0.0.1:{server.port}" in capsys.readouterr().err
         with socket.create_connection(("127.0.0.1", server.port)):
             pass
-        busy = await start_pages(
-            runtime, Config(web=WebSection(listen=f"127.0.0.1:{server.port}"))
-        )
+        busy = await start_pages(runtime, Config(web=WebSection(listen=f"127.0.0.1:{server.port}")))
         assert busy is None  # the address is taken: logged, and the bot goes on without
         await server.stop()
     finally:

@@ -122,9 +122,11 @@ class PageServer:
         """Listen; returns the address the links point at."""
         self.runtime.committed.append(self.hub.touched)
         # no access log: every request's address holds a token
-        self._runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            self.app(), access_log=None, handle_signals=False, shutdown_timeout=1
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.web.host, self.web.port, shutdown_timeout=1)
+        site = web.TCPSite(self._runner, self.web.host, self.web.port)
         await site.start()
         server = getattr(site, "_server", None)
         sockets = getattr(server, "sockets", None) or []
