@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from commands.budget import (
     proportional_view,
     rules_text,
 )
-from commands.cobudget import latest_round, open_round, round_buckets
+from commands.cobudget import latest_round, open_round
 from commands.contrib import period_label
 from commands.core import RoomTexts, Settings
 from commands.export import contributions_csv, csv_bytes
@@ -39,6 +40,7 @@ from storage.ledger import (
     JournalFilter,
     balances,
     bucket_funders,
+    bucket_page,
     bucket_totals,
     journal,
     journal_kinds,
@@ -69,6 +71,7 @@ PERIOD_LABELS = {
     "annee": "period_year",
 }
 JOURNAL_PAGE = 50
+BUCKETS_PAGE = 100
 MONEY_KEYS = {
     "cents",
     "pot",
@@ -85,6 +88,9 @@ MONEY_KEYS = {
 PEOPLE_KEYS = {"user", "funder", "author"}
 
 
+_format_money = lru_cache(maxsize=16_384)(i18n.format_money)
+
+
 @dataclass
 class Reader(RoomTexts):
     """The room, read at ``now`` (``today`` in the room's time zone)."""
@@ -97,6 +103,10 @@ class Reader(RoomTexts):
     @property
     def today(self) -> dt.date:
         return self.now.astimezone(ZoneInfo(self.room.timezone)).date()
+
+    def money(self, cents: int) -> str:
+        # a page shows the same amounts again and again: formatting is its dearest part
+        return _format_money(cents, self.room.currency, self.lang)
 
     def w(self, key: str, /, **params: Any) -> str:
         """A text of the page itself (``page.web.*``)."""
@@ -295,6 +305,10 @@ class BucketView:
 
 @dataclass
 class RoundView:
+    count: int  # buckets in the round
+    shown: str  # which of them this page shows, when they do not fit on one
+    newer: str  # query string of the previous page of buckets, or ""
+    older: str
     number: int
     title: str
     state: str
@@ -305,9 +319,10 @@ class RoundView:
     others: list[Link] = field(default_factory=list)
 
 
-def round_view(r: Reader, number: int | None) -> RoundView | None:
-    """A round (the open one, else the latest, when ``number`` is None) with every bucket and
-    its funders, and the members' balances: five queries whatever the number of buckets."""
+def round_view(r: Reader, number: int | None, page: int = 1) -> RoundView | None:
+    """A round (the open one, else the latest, when ``number`` is None) with a page of its
+    buckets, each with its funders, and the members' balances: a few queries whatever the
+    number of buckets."""
     if number is None:
         rnd = open_round(r.db, r.room.id) or latest_round(r.db, r.room.id)
     else:
@@ -315,9 +330,12 @@ def round_view(r: Reader, number: int | None) -> RoundView | None:
     if rnd is None or rnd.id is None:
         return None
     given, held_total = round_money(r.db, rnd.id)
-    buckets = round_buckets(r.db, rnd.id)
-    totals = bucket_totals(r.db, rnd.id)
-    funders = bucket_funders(r.db, rnd.id)
+    page = max(1, page)
+    buckets, count = bucket_page(r.db, rnd.id, (page - 1) * BUCKETS_PAGE, BUCKETS_PAGE)
+    pages = max(1, -(-count // BUCKETS_PAGE))
+    ids = [b.id for b in buckets if b.id is not None]
+    totals = bucket_totals(r.db, rnd.id, ids)
+    funders = bucket_funders(r.db, rnd.id, ids)
     people = balances(r.db, rnd.id)
     r.names(
         {b.author for b in buckets}
@@ -367,7 +385,14 @@ def round_view(r: Reader, number: int | None) -> RoundView | None:
         .where(CobudgetRound.room_id == r.room.id, CobudgetRound.id != rnd.id)
         .order_by(col(CobudgetRound.id).desc())
     ).all()
+    first = (page - 1) * BUCKETS_PAGE + 1
     return RoundView(
+        count=count,
+        shown=r.w("shown", first=first, last=first + len(buckets) - 1, count=count)
+        if pages > 1 and buckets
+        else "",
+        newer=f"?page={page - 1}" if page > 1 else "",
+        older=f"?page={page + 1}" if page < pages else "",
         number=rnd.number,
         title=rnd.title,
         state=r.t(f"buckets.round.state_{rnd.state}"),

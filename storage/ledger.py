@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from storage.models import (
     Allocation,
     Audit,
+    Bucket,
     BudgetEnvelope,
     BudgetQuestion,
     BudgetRequest,
@@ -39,27 +40,32 @@ def round_money(db: Session, round_id: int) -> tuple[int, int]:
     return int(a), int(b)
 
 
-def bucket_totals(db: Session, round_id: int) -> dict[int, tuple[int, int]]:
-    """Bucket id -> (cents held, distinct funders), for the round's buckets with any funding."""
-    rows = db.exec(
-        select(
-            Funding.bucket_id,
-            func.sum(Funding.cents),
-            func.count(func.distinct(Funding.funder)),
-        )
-        .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
-        .group_by(col(Funding.bucket_id))
-    ).all()
+def bucket_totals(
+    db: Session, round_id: int, bucket_ids: list[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """Bucket id -> (cents held, distinct funders), for the round's buckets with any funding
+    (or those of ``bucket_ids``)."""
+    query = select(
+        Funding.bucket_id,
+        func.sum(Funding.cents),
+        func.count(func.distinct(Funding.funder)),
+    ).where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
+    if bucket_ids is not None:
+        query = query.where(col(Funding.bucket_id).in_(bucket_ids))
+    rows = db.exec(query.group_by(col(Funding.bucket_id))).all()
     return {int(b): (int(c or 0), int(n)) for b, c, n in rows}
 
 
-def bucket_funders(db: Session, round_id: int) -> dict[int, list[tuple[str, int]]]:
-    """Bucket id -> [(funder, cents)], most first, for the whole round."""
-    rows = db.exec(
-        select(Funding.bucket_id, Funding.funder, func.sum(Funding.cents))
-        .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
-        .group_by(col(Funding.bucket_id), col(Funding.funder))
-    ).all()
+def bucket_funders(
+    db: Session, round_id: int, bucket_ids: list[int] | None = None
+) -> dict[int, list[tuple[str, int]]]:
+    """Bucket id -> [(funder, cents)], most first, for the whole round (or ``bucket_ids``)."""
+    query = select(Funding.bucket_id, Funding.funder, func.sum(Funding.cents)).where(
+        Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE
+    )
+    if bucket_ids is not None:
+        query = query.where(col(Funding.bucket_id).in_(bucket_ids))
+    rows = db.exec(query.group_by(col(Funding.bucket_id), col(Funding.funder))).all()
     out: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for bucket_id, funder, cents in rows:
         out[int(bucket_id)].append((funder, int(cents or 0)))
@@ -121,6 +127,21 @@ def request_votes(db: Session, envelope_id: int) -> dict[int, RequestVotes]:
         rid: RequestVotes(validations.get(rid, []), questions.get(rid, []))
         for rid in set(validations) | set(questions)
     }
+
+
+def bucket_page(db: Session, round_id: int, offset: int, limit: int) -> tuple[list[Bucket], int]:
+    """A page of a round's buckets, by number, and how many the round has."""
+    total = db.exec(
+        select(func.count()).select_from(Bucket).where(Bucket.round_id == round_id)
+    ).one()
+    rows = db.exec(
+        select(Bucket)
+        .where(Bucket.round_id == round_id)
+        .order_by(col(Bucket.number))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), int(total)
 
 
 # -- the journal ---------------------------------------------------------------------------------

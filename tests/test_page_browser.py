@@ -104,8 +104,13 @@ async def test_every_page_on_a_phone_and_a_desktop(
         page = await context.new_page()
         axe_page = await checker.new_page()
         problems: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
+
+        def console(message: Any, problems: list[str] = problems) -> None:
+            if message.type == "error":
+                problems.append(message.text)
+
+        page.on("console", console)
+        page.on("pageerror", lambda e, problems=problems: problems.append(str(e)))
         for name, path in PAGES.items():
             url = str(site.client.make_url(root + path))
             response = await page.goto(url, wait_until="networkidle")

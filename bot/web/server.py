@@ -337,7 +337,7 @@ class PageServer:
         number: int | None,
         query: dict[str, str],
     ) -> Page:
-        view = ledger.round_view(r, number)
+        view = ledger.round_view(r, number, _int(query.get("page")) or 1)
         if view is None and number is not None:
             raise NotFound
         return self._html("round.html", r, access, token, "round", view=view)
