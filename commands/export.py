@@ -8,14 +8,16 @@ import csv
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from commands.contrib import parse_filters, period_label
 from commands.core import Context, Registry, RoomTexts, UserError
 from commands.grammar import Period, fold
-from storage.models import Person
-from storage.queries import list_contributions, room_projects
+from storage.models import Contribution, Person
+from storage.queries import room_projects
 
 FAMILY = "export"
 
@@ -106,9 +108,26 @@ def contributions_csv(
 ) -> tuple[bytes, int] | None:
     """The contributions of ``period`` (of one person, one project) as the CSV that
     ``!export csv`` sends, and how many rows it has; ``None`` when there are none."""
-    entries = list_contributions(
-        s.db, s.room.id, period.start, period.end, user_id=user_id, project_id=project_id
+    columns: list[Any] = [
+        Contribution.number,
+        Contribution.day,
+        Contribution.user_id,
+        Contribution.minutes,
+        Contribution.project_id,
+        Contribution.description,
+        Contribution.event_id,
+    ]
+    query = sa_select(*columns).where(
+        Contribution.room_id == s.room.id,
+        Contribution.day >= period.start,
+        Contribution.day < period.end,
     )
+    if user_id is not None:
+        query = query.where(Contribution.user_id == user_id)
+    if project_id is not None:
+        query = query.where(Contribution.project_id == project_id)
+    # plain rows, oldest first (a long period has thousands: no object per row)
+    entries = s.db.execute(query.order_by(col(Contribution.day), col(Contribution.id))).all()
     if not entries:
         return None
     people = {c.user_id for c in entries}
@@ -143,6 +162,6 @@ def contributions_csv(
             c.description,
             c.event_id,
         ]
-        for c in reversed(entries)
+        for c in entries
     ]
     return csv_bytes(header, rows, s.lang), len(rows)

@@ -618,10 +618,12 @@ def _libre(r: Reader, env: BudgetEnvelope, view: EnvelopeView, code: str, p: str
             ],
             "llrr",
         )
+        example = next(iter(scaled), "")
+        number = by_id[example].number if example else 1
         view.landing_hint = r.w(
             "landing_hint",
-            prorata=f"{p}budget {code} prorata",
-            agree=f"{p}budget {code} accord 3 80€",
+            prorata=f"{p}budget {code} {r.w('word_prorata')}",
+            agree=f"{p}budget {code} {r.w('word_agree')} {number} {r.money(env.amount // 2)}",
         )
 
 
@@ -940,7 +942,7 @@ def _details(r: Reader, a: Audit, labels: _Labels, names: dict[str, str]) -> str
             if before.get(key) != after.get(key):
                 old = _value(r, key, before.get(key), labels, names)
                 new = _value(r, key, after.get(key), labels, names)
-                parts.append(f"{_field(r, key)} : {old} → {new}")
+                parts.append(r.w("pair", key=_field(r, key), value=f"{old} → {new}"))
         rest = {k: v for k, v in details.items() if k not in ("before", "after")}
     elif "before" in details and "after" in details:
         old = _value(r, a.action, before, labels, names)
@@ -952,7 +954,7 @@ def _details(r: Reader, a: Audit, labels: _Labels, names: dict[str, str]) -> str
     for key, value in rest.items():
         if value in (None, "", [], {}) or (key.endswith("_id") and key != "project_id"):
             continue
-        parts.append(f"{_field(r, key)} : {_value(r, key, value, labels, names)}")
+        parts.append(r.w("pair", key=_field(r, key), value=_value(r, key, value, labels, names)))
     text = " · ".join(parts)
     return text if len(text) <= 400 else text[:399] + "…"
 

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -91,6 +92,7 @@ class PageServer:
         self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cagnotte-page")
         self.hub = Hub(self._version)
         self._charts: OrderedDict[tuple[Any, ...], tuple[bool, str, bytes | None]] = OrderedDict()
+        self._charts_lock = threading.Lock()
         self._runner: web.AppRunner | None = None
         self._streams: set[asyncio.Task[Any]] = set()
         self.url = ""
@@ -416,14 +418,16 @@ class PageServer:
         ledger changes (or the day does)."""
         key = key if key in ledger.PERIODS else ledger.PERIODS[0]
         cache_key = (r.room.id, key, r.lang, r.today, latest_change(r.db, r.room.id))
-        found = self._charts.get(cache_key)
+        with self._charts_lock:
+            found = self._charts.get(cache_key)
         if found is None or (image and found[0] and found[2] is None):
             has, alt = ledger.chart_title(r, key)
             png = ledger.chart_png(r, key) if has and image else None
             found = (has, alt, png)
-            self._charts[cache_key] = found
-            while len(self._charts) > CHARTS_KEPT:
-                self._charts.popitem(last=False)
+            with self._charts_lock:
+                self._charts[cache_key] = found
+                while len(self._charts) > CHARTS_KEPT:
+                    self._charts.popitem(last=False)
         return found
 
     def _build_contributions_csv(
