@@ -118,14 +118,14 @@ def contributions_csv(
         Contribution.event_id,
     ]
     query = sa_select(*columns).where(
-        Contribution.room_id == s.room.id,
-        Contribution.day >= period.start,
-        Contribution.day < period.end,
+        col(Contribution.room_id) == s.room.id,
+        col(Contribution.day) >= period.start,
+        col(Contribution.day) < period.end,
     )
     if user_id is not None:
-        query = query.where(Contribution.user_id == user_id)
+        query = query.where(col(Contribution.user_id) == user_id)
     if project_id is not None:
-        query = query.where(Contribution.project_id == project_id)
+        query = query.where(col(Contribution.project_id) == project_id)
     # plain rows, oldest first (a long period has thousands: no object per row)
     entries = s.db.execute(query.order_by(col(Contribution.day), col(Contribution.id))).all()
     if not entries:
