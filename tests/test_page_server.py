@@ -215,3 +215,37 @@ async def test_the_pages_start_with_the_bot_and_say_where(
         await server.stop()
     finally:
         await runtime.close()
+
+
+@pytest.mark.postgres
+async def test_every_page_on_postgresql(
+    postgres_engine: Engine, clock: Clock, tmp_path: Path
+) -> None:
+    async for site in page_site(postgres_engine, clock, tmp_path):
+        await seed(site.chat)
+        await site.chat.say("alice", "!budget KPA 300€ novembre proportionnel")
+        await site.chat.say("alice", "!budget ATE 100€ novembre")
+        await site.chat.say("dan", "!demande ATE 80€ rangement")
+        await site.chat.say("bob", "!question 1 pourquoi ?")
+        root = await site.link("bob")
+        for path in (
+            "",
+            "?periode=annee",
+            "tour",
+            "enveloppes",
+            "enveloppe/1",
+            "enveloppe/2",
+            "journal",
+            "journal?personne=@dan",
+            "journal?projet=KPA",
+            "journal?type=contribution",
+            "journal?avant=5",
+            "journal?apres=3",
+            "telechargements",
+            "contributions.csv?periode=mois",
+            "graphique.png",
+        ):
+            response = await site.client.get(root + path)
+            assert response.status == 200, path
+        _, journal = await site.get(root + "journal?personne=@dan")
+        assert "Dan" in text_of(journal)
