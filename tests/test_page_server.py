@@ -208,6 +208,7 @@ async def test_the_pages_start_with_the_bot_and_say_where(
         server = await start_pages(runtime, Config(web=WebSection(listen="127.0.0.1:0")))
         assert server is not None and server.port > 0
         assert f"http://127.0.0.1:{server.port}" in capsys.readouterr().err
+        assert runtime.settings.page_url == f"http://127.0.0.1:{server.port}"  # the links say it
         with socket.create_connection(("127.0.0.1", server.port)):
             pass
         busy = await start_pages(runtime, Config(web=WebSection(listen=f"127.0.0.1:{server.port}")))

@@ -30,6 +30,7 @@ async def start_pages(runtime: Runtime, config: Config) -> PageServer | None:
         log.error("the room pages cannot listen on %s ([web] listen): %s", config.web.listen, err)
         await server.stop()
         return None
+    runtime.settings.page_url = url  # the port listened on, when any free one was asked for
     print(
         f"Pages des salons / room pages: {url} — !page dans un salon donne son lien "
         "/ !page in a room gives its link",
