@@ -31,6 +31,7 @@ from bot.private import (
 )
 from bot.redact import redact
 from bot.scheduler import start_scheduler
+from bot.web import start_pages
 from storage.db import StorageError, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
@@ -218,10 +219,13 @@ def _run_console(config: Config, engine: Engine, user: str | None, room: str | N
         adapter.attach(runtime)
         await runtime.resume_pending()
         scheduler = await start_scheduler(runtime, config)
+        pages = await start_pages(runtime, config)
         try:
             await adapter.run(runtime)
         finally:
             scheduler.stop()
+            if pages is not None:
+                await pages.stop()
             with contextlib.suppress(Exception):
                 await runtime.flush(timeout=5)
             await runtime.close()

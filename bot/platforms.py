@@ -15,6 +15,7 @@ from bot.adapters.base import Adapter
 from bot.app import build_runtime
 from bot.config import Config, ConfigError, read_config
 from bot.scheduler import SchedulerSettings, start_scheduler
+from bot.web import start_pages
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ async def run_adapters(
             loop.add_signal_handler(signal.SIGTERM, main.cancel)
     tasks = [asyncio.create_task(a.run(runtime), name=f"adapter:{a.platform}") for a in adapters]
     scheduler = await start_scheduler(runtime, config)
+    pages = await start_pages(runtime, config)
     try:
         await runtime.resume_pending()
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -116,6 +118,8 @@ async def run_adapters(
             task.result()  # an adapter that stopped by itself: say why
     finally:
         scheduler.stop()
+        if pages is not None:
+            await pages.stop()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

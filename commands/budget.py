@@ -23,7 +23,7 @@ from babel.numbers import format_decimal
 from sqlmodel import Session, col, select
 
 from commands.contrib import period_label
-from commands.core import Context, RecapScope, Registry, UserError
+from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
 from commands.grammar import (
     Amount,
@@ -42,6 +42,7 @@ from commands.projects import find_project, resolve_project
 from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
 from commands.split import Rules, give_back, scale, split
+from storage.ledger import RequestVotes, request_votes
 from storage.models import (
     Audit,
     BotMessage,
@@ -126,12 +127,16 @@ def _money(cents: int, lang: str, currency: str) -> str:
     return format_money(cents, currency, lang)
 
 
+def per_hour_cents(cents: int, minutes: int) -> int:
+    """What an amount makes per hour, in cents, to the nearest cent (50 € for 3 h: 1667)."""
+    return int((Decimal(cents * 60) / minutes).quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def _rate(cents: int, minutes: int, lang: str, currency: str) -> str:
     """What an amount makes per hour, to the nearest cent (50 € for 3 h: 16,67 €/h)."""
     if minutes <= 0:
         return "—"
-    per_hour = (Decimal(cents * 60) / minutes).quantize(Decimal(1), ROUND_HALF_UP)
-    return t(lang, "budget.per_hour", amount=_money(int(per_hour), lang, currency))
+    return t(lang, "budget.per_hour", amount=_money(per_hour_cents(cents, minutes), lang, currency))
 
 
 def _project(db: Session, env: BudgetEnvelope) -> Project:
@@ -140,7 +145,7 @@ def _project(db: Session, env: BudgetEnvelope) -> Project:
     return project
 
 
-def _label(ctx: Context, env: BudgetEnvelope) -> str:
+def _label(ctx: RoomTexts, env: BudgetEnvelope) -> str:
     return f"{_project(ctx.db, env).code} ({period_label(ctx, envelope_period(env))})"
 
 
@@ -628,6 +633,39 @@ def _request_minutes(db: Session, env: BudgetEnvelope, user_id: str) -> int:
     return totals.minutes
 
 
+@dataclass
+class RequestRow:
+    """A request of an envelope in mode libre, with what decides it."""
+
+    request: BudgetRequest
+    minutes: int  # the person's hours in the envelope's project and period
+    votes: RequestVotes
+    validated: bool
+
+    @property
+    def planned(self) -> int:
+        """What it would receive once validated: the agreed amount, else what was asked."""
+        req = self.request
+        return req.granted if req.granted is not None else req.amount
+
+
+def libre_view(db: Session, env: BudgetEnvelope) -> list[RequestRow]:
+    """Every active request of an envelope with its hours, validations and questions (a few
+    queries, whatever the number of requests)."""
+    requests = _requests(db, env)
+    if not requests:
+        return []
+    minutes = minutes_by_person(db, env)
+    votes = request_votes(db, _id(env))
+    empty = RequestVotes([], [])
+    rows = []
+    for req in requests:
+        v = votes.get(_id(req), empty)
+        validated = v.by_admin or len(v.validations) >= env.validations_needed
+        rows.append(RequestRow(req, minutes.get(req.user_id, 0), v, validated))
+    return rows
+
+
 def _libre_body(ctx: Context, env: BudgetEnvelope) -> Rich:
     p = ctx.settings.prefix
     if env.state == "closed":
@@ -655,21 +693,26 @@ def _libre_body(ctx: Context, env: BudgetEnvelope) -> Rich:
                 amount=ctx.money(env.amount),
             ),
         )
-    requests = _requests(ctx.db, env)
-    if not requests:
+    view_rows = libre_view(ctx.db, env)
+    if not view_rows:
         return lines(ctx.t("budget.no_requests", project=_project(ctx.db, env).code, prefix=p))
+    requests = [r.request for r in view_rows]
+    ctx.names(r.user_id for r in requests)
     rows = []
     validated: dict[int, int] = {}
-    for req in requests:
-        st = request_state(ctx.db, env, req)
-        minutes = _request_minutes(ctx.db, env, req.user_id)
-        if st.validated:
+    for row in view_rows:
+        req, minutes = row.request, row.minutes
+        if row.validated:
             state = ctx.t("budget.req_state.validated")
-            validated[_id(req)] = req.granted if req.granted is not None else req.amount
+            validated[_id(req)] = row.planned
         else:
-            state = ctx.t("budget.req_state.pending", votes=st.votes, needed=env.validations_needed)
-        if st.questions:
-            state += " " + ctx.t("budget.req_state.questions", n=st.questions)
+            state = ctx.t(
+                "budget.req_state.pending",
+                votes=len(row.votes.validations),
+                needed=env.validations_needed,
+            )
+        if row.votes.questions:
+            state += " " + ctx.t("budget.req_state.questions", n=len(row.votes.questions))
         rows.append(
             [
                 f"#{req.number}",
@@ -733,11 +776,7 @@ def envelope_left(db: Session, env: BudgetEnvelope) -> int:
         return env.remainder or 0
     if env.mode == PROPORTIONAL:
         return proportional_view(db, env).remainder
-    planned = 0
-    for req in _requests(db, env):
-        if request_state(db, env, req).validated:
-            planned += req.granted if req.granted is not None else req.amount
-    return env.amount - planned
+    return env.amount - sum(r.planned for r in libre_view(db, env) if r.validated)
 
 
 def list_envelopes(ctx: Context, args: str) -> None:
@@ -1240,7 +1279,7 @@ def csv_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     _send_csv(ctx, env)
 
 
-def csv_rows(ctx: Context, env: BudgetEnvelope) -> tuple[list[str], list[list[object]]]:
+def csv_rows(ctx: RoomTexts, env: BudgetEnvelope) -> tuple[list[str], list[list[object]]]:
     header = [
         ctx.t(f"budget.csv.{c}") for c in ("person", "user", "hours", "amount", "currency", "rules")
     ]

@@ -44,6 +44,7 @@ from commands.numbers import read_number
 from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
 from commands.render import Rich, esc, lines, table
+from storage.ledger import balances, bucket_totals, round_money
 from storage.models import BotMessage, Room
 from storage.models.cobudget import (
     BUCKET_CANCELLED,
@@ -787,8 +788,7 @@ def _show_round(ctx: Context) -> None:
     if rnd is None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
     assert rnd.id is not None
-    given = allocated(ctx.db, rnd.id)
-    in_buckets = spent(ctx.db, rnd.id)
+    given, in_buckets = round_money(ctx.db, rnd.id)
     counts: dict[str, int] = {}
     for bucket in round_buckets(ctx.db, rnd.id):
         counts[bucket.state] = counts.get(bucket.state, 0) + 1
@@ -1148,9 +1148,10 @@ def list_buckets(ctx: Context, args: str) -> None:
         ctx.reply(ctx.t("buckets.list.empty", title=rnd.title, prefix=ctx.settings.prefix))
         return
     rows = []
+    totals = bucket_totals(ctx.db, rnd.id)
     for bucket in buckets:
         assert bucket.id is not None
-        held, people = bucket_total(ctx.db, bucket.id)
+        held, people = totals.get(bucket.id, (0, 0))
         goal = ctx.money(bucket.min_cents)
         if bucket.max_cents > bucket.min_cents:
             goal += f" – {ctx.money(bucket.max_cents)}"
@@ -1406,28 +1407,14 @@ def balance_command(ctx: Context, args: str) -> None:
 
 def _all_balances(ctx: Context, rnd: CobudgetRound) -> None:
     assert rnd.id is not None
-    given = dict(
-        ctx.db.exec(
-            select(Allocation.user_id, func.sum(Allocation.cents))
-            .where(Allocation.round_id == rnd.id)
-            .group_by(col(Allocation.user_id))
-        ).all()
-    )
-    used = dict(
-        ctx.db.exec(
-            select(Funding.funder, func.sum(Funding.cents))
-            .where(Funding.round_id == rnd.id, Funding.state == FUNDING_ACTIVE)
-            .group_by(col(Funding.funder))
-        ).all()
-    )
-    if not given:
+    people = balances(ctx.db, rnd.id)
+    if not people:
         ctx.reply(ctx.t("buckets.balance.none", title=rnd.title, prefix=ctx.settings.prefix))
         return
+    given = {user: cents for user, cents, _ in people}
     names = ctx.names(given)
-    people = sorted(given, key=lambda u: (names[u].casefold(), u))
-    figures = {
-        u: (int(given[u]), int(used.get(u, 0)), int(given[u]) - int(used.get(u, 0))) for u in people
-    }
+    order = sorted(people, key=lambda p: (names[p[0]].casefold(), p[0]))
+    figures = {user: (cents, used, cents - used) for user, cents, used in people}
     shown, full = long_table(
         ctx,
         [
@@ -1436,13 +1423,13 @@ def _all_balances(ctx: Context, rnd: CobudgetRound) -> None:
             ctx.t("buckets.col.spent"),
             ctx.t("buckets.col.balance"),
         ],
-        [[names[u], *(ctx.money(c) for c in figures[u])] for u in people],
+        [[names[u], *(ctx.money(c) for c in figures[u])] for u, _, _ in order],
         align="lrrr",
         name=f"soldes-{rnd.number}.csv" if ctx.lang == "fr" else f"balances-{rnd.number}.csv",
         csv_header=[
             ctx.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "spent", "balance")
         ],
-        csv_rows=[[names[u], u, *(money_cell(c) for c in figures[u])] for u in people],
+        csv_rows=[[names[u], u, *(money_cell(c) for c in figures[u])] for u, _, _ in order],
     )
     ctx.reply(lines(ctx.t("buckets.balance.all", title=rnd.title), shown))
     if full is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import col, select
 
-from commands.core import Context, Registry, UserError
+from commands.core import Context, Registry, RoomTexts, UserError
 from commands.csvfile import FullTable, hours_cell, long_table
 from commands.grammar import (
     NEEDS_YEAR,
@@ -523,7 +523,7 @@ def parse_filters(ctx: Context, args: str) -> tuple[str | None, bool, Project | 
     return user, everyone, project, period
 
 
-def period_label(ctx: Context, period: Period) -> str:
+def period_label(ctx: RoomTexts, period: Period) -> str:
     if period.kind == "all":
         return ctx.t("core.period.all")
     if period.kind == "month":

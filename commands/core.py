@@ -62,6 +62,7 @@ class Settings:
     default_timezone: str = "Europe/Paris"
     default_currency: str = "EUR"
     max_body_chars: int = 4000
+    page_url: str = ""  # where the room pages are served (empty: no page)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Queued:
     room_id: str
     kind: str
     body: str
+    cause: str = ""  # the id of the event it answers
 
 
 # plain inserts of rows that are written once and never changed by the code that writes them
@@ -100,6 +102,7 @@ _OUTBOX_DEFAULTS: dict[str, Any] = {
     "sent_at": None,
     "platform_id": None,
     "attempts": 0,
+    "recipient": None,
 }
 
 
@@ -326,6 +329,21 @@ class Context(RoomTexts):
             target_event=target_event or self.event.event_id,
         )
 
+    def direct(
+        self, user_id: str, content: Rich | str, *, ref: tuple[str, object] | None = None
+    ) -> Queued:
+        """Write to ``user_id`` alone, in a direct conversation with the bot (the adapter opens
+        one if needed; the console shows it as such)."""
+        rich = content if isinstance(content, Rich) else plain(content)
+        return self._add(
+            room_id=self.room.id,
+            kind="direct",
+            body=rich.text,
+            html=rich.html,
+            recipient=user_id,
+            ref=ref,
+        )
+
     def send_file(
         self, name: str, mime: str, data: bytes, caption: Rich | str | None = None
     ) -> Queued:
@@ -364,6 +382,7 @@ class Context(RoomTexts):
             room_id=row["room_id"],
             kind=row["kind"],
             body=row["body"],
+            cause=row["cause_event_id"],
         )
         self.sent.append(queued)
         return queued
@@ -700,6 +719,7 @@ class Dispatcher:
         # who was already recorded as a person / a room member with these values (committed):
         # spares two lookups per event for people who speak often
         self._seen: set[tuple[str, str, str]] = set()
+        self.failures = 0  # events that raised (rolled back, answered with a reference)
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[Queued]:
         """Handle one event exactly once; return the bot messages it queued."""
@@ -742,6 +762,7 @@ class Dispatcher:
         except Exception:
             savepoint.rollback()
             db.info.clear()  # caches may hold what was rolled back
+            self.failures += 1
             ref = error_reference(event.event_id)
             log.exception(
                 "event %s in room %s failed (reference %s); it is recorded as handled",

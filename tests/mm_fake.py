@@ -900,6 +900,7 @@ class FakeMattermost:
         r.add_get("/api/v4/channels/{channel_id}/members/{user_id}", self._get_channel_member)
         r.add_get("/api/v4/channels/{channel_id}/posts", self._get_posts_for_channel)
         r.add_get("/api/v4/channels/{channel_id}", self._get_channel)
+        r.add_post("/api/v4/channels/direct", self._create_direct_channel)
         r.add_post("/api/v4/posts", self._create_post_h)
         r.add_get("/api/v4/posts/{post_id}", self._get_post)
         r.add_delete("/api/v4/posts/{post_id}", self._delete_post_h)
@@ -978,6 +979,31 @@ class FakeMattermost:
                 "You do not have the appropriate permissions.",
             )
         return 200, self.channels[cid]
+
+    async def _create_direct_channel(self, request: web.Request) -> tuple[int, Any]:
+        ids = request[JSON] or []
+        if len(ids) != 2 or request[USER] not in ids:
+            raise ApiError(
+                400, "api.context.invalid_body_param.app_error", "Invalid or missing user_ids."
+            )
+        for uid in ids:
+            self._user_or_404(uid)
+        name = "__".join(sorted(ids))
+        for channel in self.channels.values():
+            if channel["type"] == "D" and channel["name"] == name:
+                return 201, channel
+        cid = self.add_channel("", name, list(ids), type="D")
+        return 201, self.channels[cid]
+
+    def direct_posts(self, user_id: str) -> list[dict[str, Any]]:
+        """Posts in the direct channels of ``user_id``."""
+        channels = {
+            c["id"] for c in self.channels.values() if c["type"] == "D" and user_id in c["name"]
+        }
+        return sorted(
+            (p for p in self.posts.values() if p["channel_id"] in channels),
+            key=lambda p: p["create_at"],
+        )
 
     async def _get_channels_for_user(self, request: web.Request) -> tuple[int, Any]:
         uid = request.match_info["user_id"]

@@ -39,6 +39,8 @@ from storage.models import (
     CobudgetRound,
     Contribution,
     Funding,
+    PageLink,
+    PageRoom,
     Project,
     RecapSchedule,
     Room,
@@ -55,7 +57,8 @@ class World:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.dispatcher = Dispatcher(engine, build_registry(), Settings(), clock=lambda: NOW)
+        settings = Settings(page_url="http://127.0.0.1:8080")
+        self.dispatcher = Dispatcher(engine, build_registry(), settings, clock=lambda: NOW)
         self._ids = itertools.count(1)
 
     def _id(self, prefix: str) -> str:
@@ -285,6 +288,21 @@ def projects(db: Session) -> object:
     ]
 
 
+def page_links(db: Session) -> object:
+    """The room's links that still open its page."""
+    return [
+        (link.id, link.kind, link.user_id)
+        for link in db.exec(
+            select(PageLink).where(col(PageLink.revoked_at).is_(None)).order_by(col(PageLink.id))
+        )
+    ]
+
+
+def page_state(db: Session) -> object:
+    row = db.get(PageRoom, ROOM)
+    return (row is None or row.enabled, page_links(db))
+
+
 def room_settings(db: Session) -> object:
     room = db.get(Room, ROOM)
     assert room is not None
@@ -376,6 +394,13 @@ CASES = [
     Case("recap planifier", "@root", ADMIN, "!recap planifier lundi 9h", "!recap planifier off",
          schedules),
     Case("rappel", "@root", ADMIN, "!rappel vendredi 17h", "!rappel off", schedules),
+    Case("page", "@bob", MEMBER, "!page", "!page nouveau-lien", page_links),
+    Case("page public", "@root", ADMIN, "!page public", "!page public off", page_links),
+    Case("page nouveau-lien", "@bob", MEMBER, "!page nouveau-lien", "!page", page_links,
+         undo=False, before=(("@bob", MEMBER, "!page"),)),
+    Case("page off", "@root", ADMIN, "!page off", "!page on", page_state),
+    Case("page on", "@root", ADMIN, "!page on", "!page off", page_state,
+         before=(("@root", ADMIN, "!page off"),)),
     Case("langue", "@root", ADMIN, "!langue en", "!langue fr", room_settings, undo=False),
     Case("fuseau", "@root", ADMIN, "!fuseau America/Montreal", "!fuseau Asia/Tokyo",
          room_settings, undo=False),

@@ -255,6 +255,13 @@ class ConsoleAdapter:
             edited = self.t("console.edited")
             text = f"[{item.room_id}] 🤖 {target} ({edited}) :\n{_indent(item.body)}"
             self._show(Said(item.room_id, target, "edit", item.body))
+        elif item.kind == "direct":
+            # the console has no private conversations: it shows who the message is for
+            who = item.recipient or "?"
+            text = (
+                f"[{item.room_id} → {who}, en privé / privately] 🤖 {short}\n{_indent(item.body)}"
+            )
+            self._show(Said(who, short, "direct", item.body))
         elif item.kind == "file":
             path = self._save_file(item)
             where = f" → {path}" if path else ""

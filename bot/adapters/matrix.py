@@ -33,8 +33,10 @@ from nio import (
     JoinResponse,
     LoginResponse,
     MessageDirection,
+    RoomCreateResponse,
     RoomGetEventResponse,
     RoomMessagesResponse,
+    RoomPreset,
     RoomRedactResponse,
     RoomSendResponse,
     SyncResponse,
@@ -52,7 +54,7 @@ from bot.private import private_dir
 from commands.core import error_reference
 from commands.events import AnyEvent, Message
 from storage.clock import now as clock_now
-from storage.models import MatrixAccount, Room
+from storage.models import DirectRoom, MatrixAccount, Room
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -104,6 +106,7 @@ class MatrixAdapter:
         self.synced = asyncio.Event()  # set after each saved batch (tests and benchmarks)
         self.batches = 0
         self.rate_limited = 0  # sends that had to wait for the homeserver's rate limit
+        self.last_heard: float | None = None  # loop time of the latest sync answer
         self._runtime: Runtime | None = None
         self._closing = False
         self._backoff = Backoff(cap=settings.reconnect_max_seconds)
@@ -212,6 +215,7 @@ class MatrixAdapter:
         await asyncio.sleep(delay)
 
     def _reconnected(self) -> None:
+        self.last_heard = asyncio.get_running_loop().time()
         if self._backoff.failures:
             log.info("homeserver reachable again after %s failed tries", self._backoff.failures)
         self._backoff.reset()
@@ -526,6 +530,11 @@ class MatrixAdapter:
             return await self._send(item.room_id, "m.room.message", content, txn)
         if item.kind == "redact":
             return await self._redact(item, txn)
+        if item.kind == "direct":
+            room_id = await self._direct_room(item.recipient or "")
+            names = await self._names_of(item.room_id, convert.mentioned(item))
+            content = convert.message_content(dataclasses.replace(item, room_id=room_id), names)
+            return await self._send(room_id, "m.room.message", content, txn)
         names = await self._names_of(item.room_id, convert.mentioned(item))
         if item.kind == "file":
             mxc = await self._upload(item)
@@ -556,6 +565,63 @@ class MatrixAdapter:
             name = getattr(resp, "displayname", None)
             self._profiles.put(user_id, name if isinstance(name, str) else "")
         return str(self._profiles[user_id])
+
+    async def _direct_room(self, user_id: str) -> str:
+        """The bot's direct room with ``user_id``: the one it opened before while they are still
+        in it (or invited), else a new one (a private chat they are invited to, marked direct)."""
+        if not user_id.startswith("@"):
+            raise DeliveryError(f"no direct room for {user_id!r}", permanent=True)
+        known = await self.runtime.run_db(self._load_direct, user_id)
+        room = self.client.rooms.get(known) if known else None
+        if room is not None and (user_id in room.users or user_id in room.invited_users):
+            return known or ""
+        initial_state: list[dict[str, Any]] = []
+        if self.settings.encryption:
+            initial_state.append(
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            )
+
+        async def call() -> Any:
+            return await self.client.room_create(
+                is_direct=True,
+                preset=RoomPreset.trusted_private_chat,
+                invite=[user_id],
+                initial_state=initial_state,
+            )
+
+        resp = await self._with_retries(call)
+        if not isinstance(resp, RoomCreateResponse):
+            raise self._delivery_error(resp)
+        room_id = str(resp.room_id)
+        await self.runtime.run_db(self._store_direct, user_id, room_id)
+        log.info("opened a direct room with %s", user_id)
+        return room_id
+
+    def _load_direct(self, user_id: str) -> str | None:
+        with Session(self.runtime.engine) as db:
+            row = db.get(DirectRoom, (self.platform, user_id))
+            return row.room_id if row is not None else None
+
+    def _store_direct(self, user_id: str, room_id: str) -> None:
+        with Session(self.runtime.engine) as db:
+            row = db.get(DirectRoom, (self.platform, user_id))
+            if row is None:
+                row = DirectRoom(platform=self.platform, user_id=user_id, room_id=room_id)
+            row.room_id = room_id
+            row.created_at = clock_now()
+            db.add(row)
+            db.commit()
+
+    def health(self) -> tuple[bool, float | None]:
+        """Whether syncs come back, and how many seconds ago the latest one did."""
+        if self.last_heard is None:
+            return False, None
+        ago = asyncio.get_running_loop().time() - self.last_heard
+        return ago <= self.settings.sync_timeout_ms / 1000 + 60, ago
 
     async def _send(self, room_id: str, event_type: str, content: dict[str, Any], txn: str) -> str:
         async def call() -> Any:

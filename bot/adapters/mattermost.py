@@ -119,6 +119,7 @@ class MattermostAdapter:
         self._roots: _Lru = _Lru()  # post id -> its thread root ("" for a root)
         self._deleted: _Lru = _Lru()  # post ids deleted (a thread no answer can go into)
         self._channels: _Lru = _Lru()  # channel id -> channel dict
+        self._directs: _Lru = _Lru()  # user id -> the bot's direct channel with them
         self._users: _Lru = _Lru()  # user id -> user dict
         self._usernames: _Lru = _Lru()  # username -> user id ("" if none)
         self._roles: _Lru = _Lru()  # "channel:user" -> (Role, expiry)
@@ -525,7 +526,16 @@ class MattermostAdapter:
                     continue  # a user the server no longer knows: nobody to notify
                 raise
             usernames[ref] = str(user.get("username") or "")
-        return safe_markdown(item.body, usernames, notify=item.mentions)
+        return self._page_links(safe_markdown(item.body, usernames, notify=item.mentions))
+
+    def _page_links(self, text: str) -> str:
+        """The links to the room's page that the bot itself wrote (this bot's page address, a
+        page token) stay links; any other address stays broken (``safe_markdown``)."""
+        base = self.runtime.settings.page_url if self._runtime is not None else ""
+        if not base:
+            return text
+        broken = safe_markdown(f"{base}/p/cgp_")
+        return text.replace(broken, f"{base}/p/cgp_")
 
     async def _deliver(self, item: Outgoing) -> str | None:
         if item.kind == "edit":
@@ -540,6 +550,10 @@ class MattermostAdapter:
                 raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
             await self.rest.save_reaction(self.bot_id, post_id, name, item.room_id)
             return None
+        if item.kind == "direct":
+            channel = await self._direct_channel((item.recipient or "").removeprefix("@"))
+            post = await self.rest.create_post(channel, await self._message(item))
+            return str(post["id"])
         message = await self._message(item)
         root = await self._root_for(item)
         file_ids: list[str] = []
@@ -555,6 +569,23 @@ class MattermostAdapter:
         post_id = str(post["id"])
         self._roots.put(post_id, str(post.get("root_id") or ""))
         return post_id
+
+    async def _direct_channel(self, user_id: str) -> str:
+        """The bot's direct channel with ``user_id`` (created by the server if need be)."""
+        if not user_id:
+            raise DeliveryError("a direct message without a recipient", permanent=True)
+        if user_id not in self._directs:
+            channel = await self.rest.create_direct_channel(self.bot_id, user_id)
+            self._directs.put(user_id, str(channel["id"]))
+        return str(self._directs[user_id])
+
+    def health(self) -> tuple[bool, float | None]:
+        """Whether the WebSocket is heard from, and how many seconds ago it last was."""
+        heard = self.stream.last_heard
+        if heard is None:
+            return False, None
+        ago = asyncio.get_running_loop().time() - heard
+        return ago <= 2 * self.settings.ping_interval + 10, ago
 
     async def _root_for(self, item: Outgoing) -> str:
         """The thread to answer in: threads are flat, so a reply to a reply uses its root. The

@@ -221,6 +221,10 @@ class Rest:
             body["file_ids"] = file_ids
         return dict(await self.request("POST", "/posts", json_body=body))
 
+    async def create_direct_channel(self, user_a: str, user_b: str) -> dict[str, Any]:
+        # CreateDirectChannel: the two users' direct channel (the existing one if there is one)
+        return dict(await self.request("POST", "/channels/direct", json_body=[user_a, user_b]))
+
     async def patch_post(self, post_id: str, message: str) -> dict[str, Any]:  # PatchPost
         return dict(
             await self.request(
@@ -342,6 +346,7 @@ class EventStream:
         self.expected_seq = 0
         self.last_close_code: int | None = None
         self.connects = 0  # successful handshakes (for logs and tests)
+        self.last_heard: float | None = None  # loop time of the latest frame from the server
         self.resyncs = 0
         self.resynced = 0  # resyncs completed
         self._stop = asyncio.Event()
@@ -433,7 +438,7 @@ class EventStream:
                     return
                 if msg.type != aiohttp.WSMsgType.TEXT:
                     continue
-                last_frame = loop.time()
+                last_frame = self.last_heard = loop.time()
                 frame = json.loads(msg.data)
                 if "seq_reply" in frame:
                     if frame["seq_reply"] == 1:

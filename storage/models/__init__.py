@@ -24,6 +24,7 @@ from storage.models.core import (
 from storage.models.matrix import MatrixAccount
 from storage.models.mattermost import MattermostCursor
 from storage.models.numbers import RoomCounter
+from storage.models.page import DirectRoom, PageLink, PageRoom
 from storage.models.pending import PendingAction
 from storage.models.recap import RecapSchedule, RecapSent
 
@@ -42,10 +43,13 @@ __all__ = [
     "CobudgetRound",
     "Contribution",
     "ContributionMonth",
+    "DirectRoom",
     "Funding",
     "MatrixAccount",
     "MattermostCursor",
     "Member",
+    "PageLink",
+    "PageRoom",
     "PendingAction",
     "Person",
     "Project",

@@ -156,7 +156,7 @@ class BotMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(max_length=255, index=True)
-    kind: str = Field(default="text", max_length=16)  # text | edit | react | file | redact
+    kind: str = Field(default="text", max_length=16)  # text | edit | react | file | redact | direct
     body: str = Field(default="")
     html: str | None = Field(default=None)
     reply_to: str | None = Field(default=None, max_length=255)
@@ -175,3 +175,5 @@ class BotMessage(SQLModel, table=True):
     sent_at: dt.datetime | None = Field(default=None)
     platform_id: str | None = Field(default=None, max_length=255, unique=True)
     attempts: int = Field(default=0)
+    # kind "direct": who the message goes to, in a direct conversation with the bot
+    recipient: str | None = Field(default=None, max_length=255)
