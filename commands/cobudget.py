@@ -38,7 +38,7 @@ from commands.grammar import (
     parse_period,
     tokenize,
 )
-from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, require, tell_undo, undo
+from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
 from commands.lifecycle import cobudget as life
 from commands.lifecycle.settings import Setting, setting_step
 from commands.numbers import read_number
@@ -267,17 +267,6 @@ def funding_life(
 
 def actor(ctx: Context) -> Actor:
     return Actor(ctx.sender, ctx.is_admin)
-
-
-def check_funding(**facts: Any) -> Refusal | None:
-    """The funding rules (``commands.lifecycle.cobudget.check_funding``)."""
-    return life.check_funding(**facts)
-
-
-def past_deadline(ctx: Context, rnd: CobudgetRound) -> bool:
-    return life.ended(
-        life.Round(rnd.state, deadline=rnd.deadline, timezone=ctx.room.timezone), ctx.now
-    )
 
 
 def _apply_bucket(ctx: Context, bucket: Bucket, after: life.Bucket) -> None:

@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from commands.cobudget import check_funding, progress_bar, recap_section
+from commands.cobudget import progress_bar, recap_section
 from commands.core import RecapScope, Settings
+from commands.lifecycle.cobudget import check_funding
 from storage.models import Room
 
 cents = st.integers(min_value=0, max_value=1_000_000)
