@@ -158,7 +158,7 @@ class Context(RoomTexts):
         self.settings = settings
         self.now = now or clock.now()
         self.sent: list[Queued] = []
-        self.undoing = False  # an edit into plain text is undoing its message
+        self.undoing = False  # an edit into plain text undoing its message
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -185,10 +185,9 @@ class Context(RoomTexts):
     @property
     def source_event_id(self) -> str:
         """The id that objects created by this command are tied to: for an edit, the id of the
-        original message, so that every later edit and a redaction find them. An edit into
-        plain text undoes the message: what the undo does is its own (its own id)."""
+        original message, so that every later edit and a redaction find them."""
         ev = self.event
-        if isinstance(ev, Message) and ev.edit_of and not self.undoing:
+        if isinstance(ev, Message) and ev.edit_of:
             return ev.edit_of
         return ev.event_id
 
@@ -316,9 +315,12 @@ class Context(RoomTexts):
         """Append one audit row for a change made by this event (a plain insert: the code that
         writes audit rows never changes them). The row is keyed by the source message (for an
         edit, the message it edits; the edit's own id is in ``details["edit"]``), so that
-        deleting that message finds everything it did, whichever edit did it."""
+        deleting that message finds everything it did, whichever edit did it; an undo (even by
+        an edit into plain text) is keyed by its own event."""
         self.db.flush()  # the rows the audit speaks of are written first
-        if self.source_event_id != self.event.event_id:
+        # an edit into plain text undoes its message: what the undo does is its own
+        key = self.event.event_id if self.undoing else self.source_event_id
+        if key != self.event.event_id:
             details = {**details, "edit": self.event.event_id}
         self.db.connection().execute(
             _INSERT_AUDIT,
@@ -329,7 +331,7 @@ class Context(RoomTexts):
                 "action": action,
                 "object_kind": object_kind,
                 "object_id": str(object_id),
-                "event_id": self.source_event_id,
+                "event_id": key,
                 "details": _jsonable(details),
             },
         )
