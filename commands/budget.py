@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from commands.contrib import period_label
@@ -37,6 +38,19 @@ from commands.grammar import (
     tokenize,
 )
 from commands.i18n import format_hours, format_money, locale_of, t
+from commands.lifecycle import (
+    ABSENT,
+    Act,
+    Actor,
+    act,
+    instant,
+    keep_scope,
+    refuse,
+    require,
+    tell_undo,
+    undo,
+)
+from commands.lifecycle import budget as life
 from commands.numbers import read_number
 from commands.projects import find_project, resolve_project
 from commands.refusals import check_amount, checked_period
@@ -233,6 +247,65 @@ def _check_amount(ctx: Context, amount: Amount, token: str) -> None:
         raise UserError("budget.error.currency", token=token, currency=ctx.room.currency)
 
 
+def actor(ctx: Context) -> Actor:
+    return Actor(ctx.sender, ctx.is_admin)
+
+
+def envelope_life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
+    """The envelope as its rules see it (``commands.lifecycle.budget``)."""
+    requests = ctx.db.exec(
+        select(func.count(col(BudgetRequest.id))).where(BudgetRequest.envelope_id == env.id)
+    ).one()
+    gifts = ctx.db.exec(
+        select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
+    ).one()
+    return life.Envelope(
+        env.state, _label(ctx, env), _project(ctx.db, env).code, int(requests), int(gifts)
+    )
+
+
+def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
+    """Whether another message's ``!demande`` changed ``req`` (and was not undone since)."""
+    changes = ctx.db.exec(
+        select(Audit).where(
+            Audit.object_kind == "budget_request",
+            Audit.object_id == str(req.id),
+            col(Audit.action).in_(("update", "unupdate")),
+        )
+    ).all()
+    undone = {str(a.details.get("undid")) for a in changes if a.action == "unupdate"}
+    return any(
+        a.action == "update" and a.event_id != req.event_id and a.event_id not in undone
+        for a in changes
+    )
+
+
+def request_life(
+    ctx: Context, req: BudgetRequest, env: BudgetEnvelope, *, unchanged: bool = True
+) -> life.Request:
+    answers = len(
+        ctx.db.exec(select(BudgetValidation.id).where(BudgetValidation.request_id == req.id)).all()
+    ) + len(ctx.db.exec(select(BudgetQuestion.id).where(BudgetQuestion.request_id == req.id)).all())
+    other = ctx.db.exec(
+        select(BudgetRequest.id).where(
+            BudgetRequest.envelope_id == env.id,
+            BudgetRequest.user_id == req.user_id,
+            BudgetRequest.state == "active",
+            BudgetRequest.id != req.id,
+        )
+    ).first()
+    return life.Request(
+        req.state,
+        envelope_life(ctx, env),
+        req.number,
+        req.user_id,
+        answers,
+        req.granted is not None,
+        other is not None,
+        unchanged,
+    )
+
+
 # --------------------------------------------------------------------------- !budget
 
 
@@ -370,6 +443,7 @@ def create_envelope(
         validations_needed=validations,
         created_by=ctx.sender,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     if mode == PROPORTIONAL:
         minutes = {u: m for u, m, _ in totals.by_person}
@@ -387,6 +461,12 @@ def create_envelope(
                 most=ctx.money(cap * len(eligible)),
                 amount=ctx.money(to_share),
             )
+    require(
+        ctx,
+        life.envelope_step(
+            life.Envelope(ABSENT, code=project.code), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     ctx.db.add(env)
     ctx.db.flush()
     ctx.audit(
@@ -852,12 +932,19 @@ def _record_give_back(
 ) -> None:
     if ctx.sender not in {r.user_id for r in proportional_view(ctx.db, env).rows}:
         raise UserError("budget.error.no_share", envelope=_label(ctx, env))
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     gift = BudgetGiveBack(
         envelope_id=_id(env),
         user_id=ctx.sender,
         percent_bp=percent_bp,
         cents=cents,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(gift)
     ctx.db.flush()
@@ -896,14 +983,28 @@ def request_command(ctx: Context, args: str) -> None:
         if found is not None:
             period = checked_period(found, " ".join(tokens[i : i + found.used]))
             i += found.used
-    env = pick_envelope(ctx, project, period, open_only=True)
+    original = _edited_request(ctx)
+    if original is not None:
+        # an edit re-runs the command on the request its message made, in that envelope
+        env = ctx.db.get(BudgetEnvelope, original.envelope_id)
+        assert env is not None
+        same = project.id == env.project_id and (
+            period is None or (env.start < period.end and period.start < env.end)
+        )
+        refuse(ctx, keep_scope(True, same, "envelope"))
+        require(
+            ctx,
+            life.request_step(request_life(ctx, original, env), act(Act.EDIT), actor(ctx), ctx.now),
+        )
+    else:
+        env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != LIBRE:
         raise UserError("budget.error.request_proportional", project=project.code, prefix=p)
-    existing = _own_request(ctx, env)
+    existing = original or _own_request(ctx, env)
     if i < len(tokens) and fold(tokens[i]) in WITHDRAW_WORDS:
         if existing is None:
             raise UserError("budget.error.no_request", project=project.code, prefix=p)
-        _withdraw(ctx, existing)
+        _withdraw(ctx, existing, env)
         ctx.reply(ctx.t("budget.withdrawn", id=existing.number, who=ctx.name(existing.user_id)))
         return
     found_amount = match_amount(tokens, i)
@@ -913,12 +1014,24 @@ def request_command(ctx: Context, args: str) -> None:
     cents = found_amount[0].cents
     message = " ".join(tokens[i + found_amount[1] :]).strip()
     if existing is not None:
-        before = {"amount": existing.amount, "message": existing.message}
+        require(
+            ctx,
+            life.request_step(request_life(ctx, existing, env), act(Act.EDIT), actor(ctx), ctx.now),
+        )
+        before = {
+            "amount": existing.amount,
+            "message": existing.message,
+            "granted": existing.granted,
+            "updated_at": instant(existing.updated_at),
+        }
         existing.amount, existing.message, existing.granted = cents, message, None
         existing.updated_at = ctx.now
         dropped = ctx.db.exec(
-            select(BudgetValidation).where(BudgetValidation.request_id == existing.id)
+            select(BudgetValidation)
+            .where(BudgetValidation.request_id == existing.id)
+            .order_by(col(BudgetValidation.id))
         ).all()
+        kept = [_validation_row(v) for v in dropped]
         for v in dropped:
             ctx.db.delete(v)
         ctx.db.flush()
@@ -929,9 +1042,16 @@ def request_command(ctx: Context, args: str) -> None:
             before=before,
             after={"amount": cents, "message": message},
             validations_dropped=len(dropped),
+            dropped=kept,
         )
         _post_request(ctx, env, existing, "budget.request_updated")
         return
+    require(
+        ctx,
+        life.request_step(
+            life.Request(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     req = BudgetRequest(
         envelope_id=_id(env),
         room_id=ctx.room.id,
@@ -940,6 +1060,8 @@ def request_command(ctx: Context, args: str) -> None:
         amount=cents,
         message=message,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
     )
     ctx.db.add(req)
     ctx.db.flush()
@@ -955,17 +1077,40 @@ def request_command(ctx: Context, args: str) -> None:
     _post_request(ctx, env, req, "budget.request_saved")
 
 
+def _validation_row(v: BudgetValidation) -> dict[str, object]:
+    return {
+        "id": v.id,
+        "user_id": v.user_id,
+        "by_admin": v.by_admin,
+        "event_id": v.event_id,
+        "created_at": instant(v.created_at),
+    }
+
+
+def _edited_request(ctx: Context) -> BudgetRequest | None:
+    """For an edit: the request its message made, changed or withdrew (whatever its state now),
+    if it acted on one: the edit stays on that request."""
+    if ctx.edit_of is None:
+        return None
+    made = ctx.db.exec(
+        select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
+    ).first()
+    if made is not None:
+        return made
+    acted = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == ctx.source_event_id,
+            Audit.object_kind == "budget_request",
+            col(Audit.action).in_(("update", "withdraw")),
+        )
+        .order_by(col(Audit.id).desc())
+    ).first()
+    return ctx.db.get(BudgetRequest, int(acted.object_id)) if acted is not None else None
+
+
 def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
-    """The sender's active request in ``env``: for an edit, the one its message created (an
-    edit stays in that request's envelope)."""
-    if ctx.edit_of is not None:
-        by_event = ctx.db.exec(
-            select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
-        ).first()
-        if by_event is not None and by_event.state == "active":
-            if by_event.envelope_id != env.id:
-                raise UserError("core.edit_not_supported", prefix=ctx.settings.prefix)
-            return by_event
+    """The sender's active request in ``env`` (a new ``!demande`` changes it)."""
     return ctx.db.exec(
         select(BudgetRequest).where(
             BudgetRequest.envelope_id == env.id,
@@ -975,10 +1120,14 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
     ).first()
 
 
-def _withdraw(ctx: Context, req: BudgetRequest) -> None:
+def _withdraw(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
+    require(
+        ctx, life.request_step(request_life(ctx, req, env), act(Act.WITHDRAW), actor(ctx), ctx.now)
+    )
+    before = instant(req.updated_at)
     req.state = "withdrawn"
     req.updated_at = ctx.now
-    ctx.audit("withdraw", "budget_request", req.id, amount=req.amount)
+    ctx.audit("withdraw", "budget_request", req.id, amount=req.amount, updated_at=before)
 
 
 def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: str) -> None:
@@ -1022,10 +1171,18 @@ def question_command(ctx: Context, args: str) -> None:
 
 
 def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) -> None:
-    if env.state != "open":
-        raise UserError("budget.error.closed", envelope=_label(ctx, env))
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     q = BudgetQuestion(
-        request_id=_id(req), user_id=ctx.sender, text=text, event_id=ctx.source_event_id
+        request_id=_id(req),
+        user_id=ctx.sender,
+        text=text,
+        event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(q)
     ctx.db.flush()
@@ -1070,14 +1227,19 @@ def _validation(ctx: Context, req: BudgetRequest) -> BudgetValidation | None:
 
 
 def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
-    if env.state != "open":
-        raise UserError("budget.error.closed", envelope=_label(ctx, env))
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     ctx.db.add(
         BudgetValidation(
             request_id=_id(req),
             user_id=ctx.sender,
             by_admin=ctx.is_admin,
             event_id=ctx.source_event_id,
+            created_at=ctx.now,
         )
     )
     ctx.db.flush()
@@ -1134,11 +1296,33 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             amount=ctx.money(env.amount),
             project=project.code,
         )
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(ABSENT, envelope_life(ctx, env), "prorata"),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     scaled = scale(asked, env.amount)
+    before = {
+        str(rid): {
+            "granted": validated[rid].granted,
+            "updated_at": instant(validated[rid].updated_at),
+        }
+        for rid in scaled
+    }
     for rid, cents in scaled.items():
         validated[rid].granted = cents
         validated[rid].updated_at = ctx.now
-    ctx.audit("prorata", "budget_envelope", env.id, granted={str(k): v for k, v in scaled.items()})
+    ctx.audit(
+        "prorata",
+        "budget_envelope",
+        env.id,
+        granted={str(k): v for k, v in scaled.items()},
+        before=before,
+    )
     ctx.reply(
         lines(ctx.t("budget.prorata_applied", envelope=_label(ctx, env)), show_envelope(ctx, env))
     )
@@ -1153,7 +1337,13 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     if env.project_id != project.id or env.state != "open":
         raise UserError("budget.error.no_such_request", id=req.number, prefix=p)
     cents, _ = _amount(ctx, tokens, 1, "budget.error.agree_usage_short")
-    before = req.granted
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
+    before, updated = req.granted, req.updated_at
     req.granted = cents
     req.updated_at = ctx.now
     if _validation(ctx, req) is None and req.user_id != ctx.sender:
@@ -1163,9 +1353,17 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
                 user_id=ctx.sender,
                 by_admin=True,
                 event_id=ctx.source_event_id,
+                created_at=ctx.now,
             )
         )
-    ctx.audit("agree", "budget_request", req.id, before=before, after=cents)
+    ctx.audit(
+        "agree",
+        "budget_request",
+        req.id,
+        before=before,
+        after=cents,
+        updated_at=instant(updated),
+    )
     ctx.reply(
         ctx.t(
             "budget.agreed",
@@ -1192,6 +1390,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     p = ctx.settings.prefix
     period, _ = _take_period(ctx, tokens)
     env = pick_envelope(ctx, project, period, open_only=True)
+    require(ctx, life.envelope_step(envelope_life(ctx, env), act(Act.CLOSE), actor(ctx), ctx.now))
     rows: list[Row]
     commons = 0
     if env.mode == PROPORTIONAL:
@@ -1254,7 +1453,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     env.remainder = remainder
     env.closed_at = ctx.now
     env.closed_by = ctx.sender
-    env.close_event_id = ctx.event.event_id
+    env.close_event_id = ctx.source_event_id
     ctx.db.flush()
     assert sum(r.amount for r in rows) + commons + remainder == env.amount
     ctx.audit(
@@ -1328,34 +1527,42 @@ _ACTIONS = {
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """A message or reaction that changed a budget was redacted: undo that change. What an
-    admin's command did (an envelope, an agreed amount) is undone by an admin only."""
+    """A message or reaction that changed a budget was removed (or the message edited into plain
+    text): undo exactly that change, or say why it cannot be undone. What an admin's command did
+    (an envelope, an agreed amount) is undone by an admin only."""
     db = ctx.db
-    agreed = db.exec(
-        select(Audit).where(
+    changes = db.exec(
+        select(Audit)
+        .where(
             Audit.event_id == target_event_id,
-            Audit.action == "agree",
-            Audit.object_kind == "budget_request",
+            Audit.room_id == ctx.room.id,
+            col(Audit.object_kind).in_(("budget_request", "budget_envelope")),
+            col(Audit.action).in_(("agree", "prorata", "update", "withdraw")),
         )
-    ).first()
-    if agreed is not None:
-        return _undo_agreement(ctx, agreed)
+        .order_by(col(Audit.id))
+    ).all()
+    made = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
+    for change in changes:
+        if change.action == "agree":
+            return _undo_agreement(ctx, change)
+        if change.action == "prorata":
+            return _undo_prorata(ctx, change)
+        if made is None and change.action == "update":
+            return _undo_update(ctx, [c for c in changes if c.action == "update"])
+        if made is None and change.action == "withdraw":
+            return _undo_withdrawal(ctx, change)
     validation = db.exec(
         select(BudgetValidation).where(BudgetValidation.event_id == target_event_id)
     ).first()
     if validation is not None:
-        req = db.get(BudgetRequest, validation.request_id)
-        env = db.get(BudgetEnvelope, req.envelope_id) if req else None
-        if req is None or env is None:
-            return False
-        if env.state != "open":
-            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
+        req, env = _request_of(ctx, validation.request_id)
+        _undo_answer(ctx, env)
         db.delete(validation)
         db.flush()
         ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
         st = request_state(db, env, req)
-        ctx.reply(
+        tell_undo(
+            ctx,
             ctx.t(
                 "budget.unvalidated",
                 id=req.number,
@@ -1367,59 +1574,67 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
                     if st.validated
                     else "budget.req_state.not_validated"
                 ),
-            )
+            ),
         )
         return True
     question = db.exec(
         select(BudgetQuestion).where(BudgetQuestion.event_id == target_event_id)
     ).first()
     if question is not None:
+        req, env = _request_of(ctx, question.request_id)
+        _undo_answer(ctx, env)
         db.delete(question)
         db.flush()
-        ctx.audit("unquestion", "budget_request", question.request_id, user=question.user_id)
-        questioned = db.get(BudgetRequest, question.request_id)
-        assert questioned is not None
-        ctx.reply(
-            ctx.t("budget.unquestioned", id=questioned.number, who=ctx.name(question.user_id))
-        )
+        ctx.audit("unquestion", "budget_request", req.id, user=question.user_id)
+        tell_undo(ctx, ctx.t("budget.unquestioned", id=req.number, who=ctx.name(question.user_id)))
         return True
-    req = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
-    if req is not None:
-        env = db.get(BudgetEnvelope, req.envelope_id)
-        if env is not None and env.state != "open":
-            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
-        if req.state == "active":
-            _withdraw(ctx, req)
-            ctx.reply(ctx.t("budget.withdrawn", id=req.number, who=ctx.name(req.user_id)))
+    if made is not None:
+        _, env = _request_of(ctx, _id(made))
+        state = request_life(ctx, made, env, unchanged=not _changed_by_others(ctx, made))
+        require(ctx, life.request_step(state, undo(Act.CREATE), actor(ctx), ctx.now))
+        ctx.audit("delete", "budget_request", made.id, number=made.number, amount=made.amount)
+        db.delete(made)
+        db.flush()
+        tell_undo(
+            ctx, ctx.t("lifecycle.request.removed", id=made.number, who=ctx.name(made.user_id))
+        )
         return True
     gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
     if gift is not None:
-        env = db.get(BudgetEnvelope, gift.envelope_id)
-        if env is not None and env.state != "open":
-            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
+        given_in = db.get(BudgetEnvelope, gift.envelope_id)
+        assert given_in is not None
+        _undo_answer(ctx, given_in)
         db.delete(gift)
         db.flush()
         ctx.audit("undo_give_back", "budget_envelope", gift.envelope_id, user=gift.user_id)
-        ctx.reply(ctx.t("budget.give_back_undone", cause=ctx.removal(), who=ctx.name(gift.user_id)))
+        tell_undo(
+            ctx, ctx.t("budget.give_back_undone", cause=ctx.removal(), who=ctx.name(gift.user_id))
+        )
         return True
-    env = db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)).first()
-    if env is not None:
-        if not ctx.is_admin:
-            code = _project(db, env).code
-            raise UserError(
-                "core.admin_only",
-                command=ctx.t("budget.create_command", prefix=ctx.settings.prefix, code=code),
-            )
-        if env.state != "open":
-            ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
-        label = _label(ctx, env)
-        _delete_envelope(db, env)
-        ctx.audit("delete", "budget_envelope", env.id, amount=env.amount, start=env.start)
-        ctx.reply(ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
+    created = db.exec(
+        select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)
+    ).first()
+    if created is not None:
+        require(
+            ctx,
+            life.envelope_step(envelope_life(ctx, created), undo(Act.CREATE), actor(ctx), ctx.now),
+        )
+        label = _label(ctx, created)
+        ctx.audit(
+            "delete", "budget_envelope", created.id, amount=created.amount, start=created.start
+        )
+        db.delete(created)
+        db.flush()
+        tell_undo(ctx, ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
         return True
+    closed = db.exec(
+        select(BudgetEnvelope).where(BudgetEnvelope.close_event_id == target_event_id)
+    ).first()
+    if closed is not None:
+        require(
+            ctx,
+            life.envelope_step(envelope_life(ctx, closed), undo(Act.CLOSE), actor(ctx), ctx.now),
+        )
     return False
 
 
@@ -1435,33 +1650,66 @@ def kept_by_event(ctx: Context, event_id: str) -> str | None:
     return None
 
 
+def _request_of(ctx: Context, request_id: int) -> tuple[BudgetRequest, BudgetEnvelope]:
+    req = ctx.db.get(BudgetRequest, request_id)
+    env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req is not None else None
+    if req is None or env is None:  # gone since
+        raise UserError("lifecycle.changed_since", prefix=ctx.settings.prefix)
+    return req, env
+
+
+def _undo_answer(ctx: Context, env: BudgetEnvelope) -> None:
+    """A validation, question or give-back is withdrawn: not in a closed envelope."""
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(life.GIVEN, envelope_life(ctx, env)), undo(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
+
+
+def _later_change(ctx: Context, change: Audit, req: BudgetRequest) -> bool:
+    """Whether another event did something to ``req`` after ``change`` (a validation, a
+    question, an agreement, another update...)."""
+    later = ctx.db.exec(
+        select(Audit.id).where(
+            Audit.object_kind == "budget_request",
+            Audit.object_id == str(req.id),
+            col(Audit.id) > change.id,
+            Audit.event_id != change.event_id,
+        )
+    ).first()
+    return later is not None
+
+
 def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
-    """``!budget KPA accord 3 80€`` was deleted: the amount agreed before it comes back (unless a
-    later decision changed it since), and so does the admin's validation it gave."""
+    """``!budget KPA accord 3 80€`` was deleted: the amount agreed before it comes back, and so
+    does the admin's validation it gave (unless a later decision changed the amount since)."""
     db = ctx.db
-    req = db.get(BudgetRequest, int(agreed.object_id)) if agreed.object_id.isdigit() else None
-    env = db.get(BudgetEnvelope, req.envelope_id) if req is not None else None
-    if req is None or env is None:
-        return False
+    req, env = _request_of(ctx, int(agreed.object_id))
+    after = agreed.details.get("after")
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(life.GIVEN, envelope_life(ctx, env), unchanged=req.granted == after),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     given = db.exec(
         select(BudgetValidation).where(BudgetValidation.event_id == agreed.event_id)
     ).first()
-    after = agreed.details.get("after")
-    if given is None and (req.granted is None or req.granted != after):
-        return False  # undone already, or changed since
-    _require_admin(ctx, "accord")
-    if env.state != "open":
-        ctx.reply(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-        return True
-    if req.granted is not None and req.granted == after:
-        req.granted = agreed.details.get("before")
-        req.updated_at = ctx.now
+    req.granted = agreed.details.get("before")
+    if agreed.details.get("updated_at"):
+        req.updated_at = dt.datetime.fromisoformat(str(agreed.details["updated_at"]))
     if given is not None:
         db.delete(given)
     db.flush()
     ctx.audit("unagree", "budget_request", req.id, restored=req.granted)
     st = request_state(db, env, req)
-    ctx.reply(
+    tell_undo(
+        ctx,
         ctx.t(
             "budget.unagreed",
             id=req.number,
@@ -1472,26 +1720,113 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
             state=ctx.t(
                 "budget.req_state.validated" if st.validated else "budget.req_state.not_validated"
             ),
-        )
+        ),
     )
     return True
 
 
-def _delete_envelope(db: Session, env: BudgetEnvelope) -> None:
-    requests = db.exec(select(BudgetRequest).where(BudgetRequest.envelope_id == env.id)).all()
-    ids = [r.id for r in requests]
-    if ids:
-        for model in (BudgetQuestion, BudgetValidation):
-            for row in db.exec(select(model).where(col(model.request_id).in_(ids))).all():
-                db.delete(row)
-        db.flush()
-    for row in requests:
-        db.delete(row)
-    for gift in db.exec(select(BudgetGiveBack).where(BudgetGiveBack.envelope_id == env.id)).all():
-        db.delete(gift)
-    db.flush()
-    db.delete(env)
-    db.flush()
+def _undo_prorata(ctx: Context, change: Audit) -> bool:
+    """``!budget KPA prorata`` was deleted: every amount it set is as before it, unless one of
+    them changed since."""
+    env = ctx.db.get(BudgetEnvelope, int(change.object_id))
+    assert env is not None
+    granted: dict[str, int] = change.details.get("granted") or {}
+    before: dict[str, dict[str, object]] = change.details.get("before") or {}
+    requests = {rid: ctx.db.get(BudgetRequest, int(rid)) for rid in granted}
+    unchanged = all(
+        r is not None and r.granted == granted[rid] and rid in before for rid, r in requests.items()
+    )
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(life.GIVEN, envelope_life(ctx, env), "prorata", unchanged),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
+    for rid, req in requests.items():
+        assert req is not None
+        old = before[rid]
+        req.granted = None if old["granted"] is None else int(str(old["granted"]))
+        req.updated_at = dt.datetime.fromisoformat(str(old["updated_at"]))
+    ctx.db.flush()
+    ctx.audit("unprorata", "budget_envelope", env.id, restored=before)
+    tell_undo(ctx, ctx.t("lifecycle.envelope.prorata_undone", envelope=_label(ctx, env)))
+    return True
+
+
+def _undo_update(ctx: Context, changes: list[Audit]) -> bool:
+    """A second ``!demande`` changed a request (and its edits, again); that message was deleted:
+    the request is as it was before it (amount, message, agreed amount, the validations it
+    dropped), unless something else changed it since."""
+    change, last = changes[0], changes[-1]
+    req, env = _request_of(ctx, int(change.object_id))
+    after = last.details.get("after") or {}
+    unchanged = (
+        req.amount == after.get("amount")
+        and req.message == after.get("message")
+        and req.granted is None
+        and not _later_change(ctx, change, req)
+    )
+    require(
+        ctx,
+        life.request_step(
+            request_life(ctx, req, env, unchanged=unchanged), undo(Act.EDIT), actor(ctx), ctx.now
+        ),
+    )
+    before = change.details.get("before") or {}
+    req.amount, req.message = int(before["amount"]), str(before["message"])
+    granted = before.get("granted")
+    req.granted = None if granted is None else int(granted)
+    req.updated_at = dt.datetime.fromisoformat(str(before["updated_at"]))
+    for v in [v for c in changes for v in c.details.get("dropped") or []]:
+        ctx.db.add(
+            BudgetValidation(
+                id=int(v["id"]),
+                request_id=_id(req),
+                user_id=str(v["user_id"]),
+                by_admin=bool(v["by_admin"]),
+                event_id=str(v["event_id"]),
+                created_at=dt.datetime.fromisoformat(str(v["created_at"])),
+            )
+        )
+    ctx.db.flush()
+    ctx.audit("unupdate", "budget_request", req.id, restored=before, undid=change.event_id)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.request.restored",
+            id=req.number,
+            who=ctx.name(req.user_id),
+            amount=ctx.money(req.amount),
+        ),
+    )
+    return True
+
+
+def _undo_withdrawal(ctx: Context, change: Audit) -> bool:
+    """``!demande KPA retirer`` was deleted: the request is active again, unless its author
+    made another one since."""
+    req, env = _request_of(ctx, int(change.object_id))
+    require(
+        ctx, life.request_step(request_life(ctx, req, env), undo(Act.WITHDRAW), actor(ctx), ctx.now)
+    )
+    req.state = "active"
+    if change.details.get("updated_at"):
+        req.updated_at = dt.datetime.fromisoformat(str(change.details["updated_at"]))
+    ctx.db.flush()
+    ctx.audit("unwithdraw", "budget_request", req.id)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.request.restored",
+            id=req.number,
+            who=ctx.name(req.user_id),
+            amount=ctx.money(req.amount),
+        ),
+    )
+    return True
 
 
 # --------------------------------------------------------------------------- contributions

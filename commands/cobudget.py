@@ -10,7 +10,6 @@ never overspend a balance or overfill a bucket.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -40,12 +39,15 @@ from commands.grammar import (
     parse_period,
     tokenize,
 )
+from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
+from commands.lifecycle import cobudget as life
+from commands.lifecycle.settings import Setting, setting_step
 from commands.numbers import read_number
 from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
 from commands.render import Rich, esc, lines, table
 from storage.ledger import balances, bucket_totals, round_money
-from storage.models import BotMessage, Room
+from storage.models import Audit, BotMessage, Room
 from storage.models.cobudget import (
     BUCKET_CANCELLED,
     BUCKET_COMPLETED,
@@ -54,7 +56,6 @@ from storage.models.cobudget import (
     BUCKET_REFUNDED,
     FUNDING_ACTIVE,
     FUNDING_REFUNDED,
-    FUNDING_WITHDRAWN,
     ROUND_CLOSED,
     ROUND_OPEN,
     Allocation,
@@ -223,57 +224,87 @@ def round_buckets(db: Session, round_id: int) -> list[Bucket]:
     )
 
 
-# --------------------------------------------------------------------------- funding rules
+# --------------------------------------------------------------------------- lives
+#
+# The rules of each record are the pure functions of ``commands.lifecycle.cobudget``; what follows
+# builds their states from the rows and applies what they return.
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why a funding is refused: a message key of the ``buckets`` catalogue and its figures."""
-
-    key: str
-    cents: dict[str, int]
-
-
-def check_funding(
-    *,
-    round_state: str,
-    past_deadline: bool,
-    bucket_state: str,
-    held: int,
-    max_cents: int,
-    allocated_cents: int,
-    balance_cents: int,
-    amount: int,
-) -> Refusal | None:
-    """The funding rules, as a pure function: ``None`` when ``amount`` may go into the bucket."""
-    if amount <= 0:
-        return Refusal("buckets.error.zero_amount", {})
-    if round_state != ROUND_OPEN:
-        return Refusal("buckets.error.round_closed", {})
-    if past_deadline:
-        return Refusal("buckets.error.round_ended", {})
-    if bucket_state in (BUCKET_CANCELLED, BUCKET_REFUNDED):
-        return Refusal("buckets.error.bucket_cancelled", {})
-    if bucket_state == BUCKET_COMPLETED:
-        return Refusal("buckets.error.bucket_completed", {})
-    if held >= max_cents:
-        return Refusal("buckets.error.bucket_full", {"max": max_cents})
-    if held + amount > max_cents:
-        return Refusal("buckets.error.beyond_max", {"room": max_cents - held, "max": max_cents})
-    if allocated_cents <= 0:
-        return Refusal("buckets.error.no_allocation", {})
-    if amount > balance_cents:
-        return Refusal("buckets.error.over_balance", {"balance": balance_cents})
-    return None
+def round_life(ctx: Context, rnd: CobudgetRound) -> life.Round:
+    assert rnd.id is not None
+    allocations = ctx.db.exec(
+        select(func.count(col(Allocation.id))).where(Allocation.round_id == rnd.id)
+    ).one()
+    buckets = ctx.db.exec(select(func.count(col(Bucket.id))).where(Bucket.round_id == rnd.id)).one()
+    return life.Round(
+        rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, int(allocations), int(buckets)
+    )
 
 
-def _refuse(ctx: Context, refusal: Refusal, **extra: Any) -> UserError:
-    money = {k: ctx.money(v) for k, v in refusal.cents.items()}
-    return UserError(refusal.key, prefix=ctx.settings.prefix, **money, **extra)
+def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> life.Bucket:
+    assert bucket.id is not None
+    if rnd is None:
+        row = ctx.db.get(CobudgetRound, bucket.round_id)
+        assert row is not None
+        rnd = round_life(ctx, row)
+    held, _ = bucket_total(ctx.db, bucket.id)
+    fundings = ctx.db.exec(
+        select(func.count(col(Funding.id))).where(Funding.bucket_id == bucket.id)
+    ).one()
+    return life.Bucket(
+        bucket.state,
+        rnd,
+        bucket.number,
+        bucket.title,
+        bucket.author,
+        bucket.min_cents,
+        bucket.max_cents,
+        held,
+        int(fundings),
+    )
 
 
-def past_deadline(ctx: Context, rnd: CobudgetRound) -> bool:
-    return rnd.deadline is not None and ctx.today > rnd.deadline
+def funding_life(
+    ctx: Context, bucket: life.Bucket, round_id: int, funder: str, cents: int, status: str
+) -> life.Funding:
+    given, used = allocated_and_spent(ctx.db, round_id, funder)
+    return life.Funding(status, bucket, cents, funder, given, given - used)
+
+
+def actor(ctx: Context) -> Actor:
+    return Actor(ctx.sender, ctx.is_admin)
+
+
+def _apply_bucket(ctx: Context, bucket: Bucket, after: life.Bucket) -> None:
+    """The bucket's state as a step left it: funded from its minimum on, open below it."""
+    if after.status == bucket.state:
+        return
+    if after.status == BUCKET_FUNDED and bucket.state == BUCKET_OPEN:
+        bucket.state, bucket.funded_at = BUCKET_FUNDED, ctx.now
+        ctx.audit("funded", "bucket", bucket.id, held=after.held)
+        ctx.reply(
+            ctx.t(
+                "buckets.funded_now",
+                id=bucket.number,
+                title=bucket.title,
+                held=ctx.money(after.held),
+                min=ctx.money(bucket.min_cents),
+            )
+        )
+    elif after.status == BUCKET_OPEN and bucket.state == BUCKET_FUNDED:
+        bucket.state, bucket.funded_at = BUCKET_OPEN, None
+        ctx.audit("unfunded", "bucket", bucket.id, held=after.held)
+        ctx.reply(
+            ctx.t(
+                "buckets.unfunded",
+                id=bucket.number,
+                title=bucket.title,
+                held=ctx.money(after.held),
+                min=ctx.money(bucket.min_cents),
+            )
+        )
+    else:  # pragma: no cover - a funding moves a bucket between open and funded only
+        raise AssertionError((bucket.state, after.status))
 
 
 def fund(
@@ -289,19 +320,25 @@ def fund(
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None and rnd.id is not None and bucket.id is not None
     held, people, already = bucket_state_for(ctx.db, bucket.id, ctx.sender)
-    given, used = allocated_and_spent(ctx.db, rnd.id, ctx.sender)
-    refusal = check_funding(
-        round_state=rnd.state,
-        past_deadline=past_deadline(ctx, rnd),
-        bucket_state=bucket.state,
-        held=held,
-        max_cents=bucket.max_cents,
-        allocated_cents=given,
-        balance_cents=given - used,
-        amount=cents,
+    before = life.Bucket(
+        bucket.state,
+        life.Round(rnd.state, rnd.title, rnd.deadline, ctx.room.timezone),
+        bucket.number,
+        bucket.title,
+        bucket.author,
+        bucket.min_cents,
+        bucket.max_cents,
+        held,
     )
-    if refusal is not None:
-        raise _refuse(ctx, refusal, id=bucket.number, title=bucket.title)
+    after = require(
+        ctx,
+        life.funding_step(
+            funding_life(ctx, before, rnd.id, ctx.sender, cents, ABSENT),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     funding = Funding(
         round_id=rnd.id,
         bucket_id=bucket.id,
@@ -310,6 +347,7 @@ def fund(
         source=source,
         reaction_key=reaction_key,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(funding)
     ctx.db.flush()
@@ -323,36 +361,29 @@ def fund(
         source=source,
         reaction_key=reaction_key,
     )
-    if bucket.state == BUCKET_OPEN and held + cents >= bucket.min_cents:
-        bucket.state = BUCKET_FUNDED
-        bucket.funded_at = ctx.now
-        ctx.audit("funded", "bucket", bucket.id, held=held + cents)
-        ctx.reply(
-            ctx.t(
-                "buckets.funded_now",
-                id=bucket.number,
-                title=bucket.title,
-                held=ctx.money(held + cents),
-                min=ctx.money(bucket.min_cents),
-            )
-        )
+    _apply_bucket(ctx, bucket, after.bucket)
     refresh_card(ctx, bucket, totals=(held + cents, people + (0 if already else 1)))
     return funding
 
 
 def withdraw(ctx: Context, funding: Funding) -> Bucket:
-    """Give a funding back to its funder (its reaction was removed or its command deleted)."""
+    """Undo a funding (its reaction was removed, its command deleted or edited into text): the
+    row goes, the bucket is as it would be without it. Refused (``UserError``) once the round is
+    closed or past its deadline, or the bucket done or the funding given back already."""
     bucket = ctx.db.get(Bucket, funding.bucket_id)
-    rnd = ctx.db.get(CobudgetRound, funding.round_id)
-    assert bucket is not None and rnd is not None and bucket.id is not None
-    if rnd.state != ROUND_OPEN:
-        raise UserError("buckets.error.withdraw_closed", id=bucket.number, title=bucket.title)
-    if bucket.state == BUCKET_COMPLETED:
-        raise UserError("buckets.error.withdraw_completed", id=bucket.number, title=bucket.title)
-    funding.state = FUNDING_WITHDRAWN
-    funding.ended_at = ctx.now
-    funding.ended_event_id = ctx.event.event_id
-    ctx.db.flush()
+    assert bucket is not None and bucket.id is not None
+    before = bucket_life(ctx, bucket)
+    after = require(
+        ctx,
+        life.funding_step(
+            funding_life(
+                ctx, before, funding.round_id, funding.funder, funding.cents, funding.state
+            ),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     ctx.audit(
         "withdraw",
         "bucket",
@@ -361,34 +392,24 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         funder=funding.funder,
         cents=funding.cents,
     )
-    held, _ = bucket_total(ctx.db, bucket.id)
-    if bucket.state == BUCKET_FUNDED and held < bucket.min_cents:
-        bucket.state = BUCKET_OPEN
-        bucket.funded_at = None
-        ctx.audit("unfunded", "bucket", bucket.id, held=held)
-        ctx.reply(
-            ctx.t(
-                "buckets.unfunded",
-                id=bucket.number,
-                title=bucket.title,
-                held=ctx.money(held),
-                min=ctx.money(bucket.min_cents),
-            )
-        )
+    ctx.db.delete(funding)
+    ctx.db.flush()
+    _apply_bucket(ctx, bucket, after.bucket)
     refresh_card(ctx, bucket)
     return bucket
 
 
 def refund_bucket(ctx: Context, bucket: Bucket, state: str) -> tuple[int, int]:
     """Give every active funding of ``bucket`` back; the bucket ends in ``state``. Returns
-    (cents refunded, funders refunded)."""
+    (cents refunded, funders refunded). The fundings record the message that gave them back,
+    so that deleting it brings them back."""
     assert bucket.id is not None
     now = ctx.now
     total, people = 0, set()
     for funding in active_fundings(ctx.db, bucket.id):
         funding.state = FUNDING_REFUNDED
         funding.ended_at = now
-        funding.ended_event_id = ctx.event.event_id
+        funding.ended_event_id = ctx.source_event_id
         total += funding.cents
         people.add(funding.funder)
         ctx.audit(
@@ -612,6 +633,15 @@ def _open_round(ctx: Context, tokens: list[str]) -> None:
     current = open_round(ctx.db, ctx.room.id)
     if current is not None:
         raise UserError("buckets.error.round_already_open", title=current.title, prefix=p)
+    require(
+        ctx,
+        life.round_step(
+            life.Round(ABSENT, title, deadline, ctx.room.timezone),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     rnd = CobudgetRound(
         room_id=ctx.room.id,
         number=next_number(ctx.db, ctx.room.id, ROUND),
@@ -621,6 +651,7 @@ def _open_round(ctx: Context, tokens: list[str]) -> None:
         reaction_values=dict(DEFAULT_REACTIONS),
         created_by=ctx.sender,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(rnd)
     ctx.db.flush()
@@ -686,24 +717,34 @@ def close_due_rounds(
         ctx.reply(
             ctx.t("buckets.round.deadline_reached", title=rnd.title, date=ctx.date(rnd.deadline))
         )
-        _close_round(ctx)
+        _close_round(ctx, Act.DEADLINE)
         sent.extend(ctx.sent)
     return sent
 
 
-def _close_round(ctx: Context) -> None:
+def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
+    """Close the open round (``!tour fermer``, or its deadline passed): buckets below their goal
+    are refunded; funded ones keep what they hold. Nothing in it changes afterwards."""
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
+    state = round_life(ctx, rnd)
+    require(ctx, life.round_step(state, act(how), actor(ctx), ctx.now))
     funded: list[tuple[Bucket, int]] = []
     refunded: list[tuple[Bucket, int]] = []
     for bucket in round_buckets(ctx.db, rnd.id):
         assert bucket.id is not None
         if bucket.state == BUCKET_OPEN:
+            require(
+                ctx,
+                life.bucket_step(
+                    bucket_life(ctx, bucket, state), act(Act.REFUND), actor(ctx), ctx.now
+                ),
+            )
             cents, _ = refund_bucket(ctx, bucket, BUCKET_REFUNDED)
             refunded.append((bucket, cents))
     rnd.state = ROUND_CLOSED
     rnd.closed_at = ctx.now
-    rnd.closed_event_id = ctx.event.event_id
+    rnd.closed_event_id = ctx.source_event_id
     ctx.db.flush()
     for bucket in round_buckets(ctx.db, rnd.id):
         assert bucket.id is not None
@@ -777,6 +818,7 @@ def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
 def _set_reactions(ctx: Context, tokens: list[str]) -> None:
     rnd = _need_open_round(ctx)
     values = _parse_reactions(ctx, tokens)
+    require(ctx, life.round_step(round_life(ctx, rnd), act(Act.SET), actor(ctx), ctx.now))
     before = reaction_values(rnd)
     rnd.reaction_values = values
     ctx.audit("reactions", "round", rnd.id, before=before, after=values)
@@ -822,6 +864,12 @@ def allocate_command(ctx: Context, args: str) -> None:
     p = ctx.settings.prefix
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
+    require(
+        ctx,
+        life.allocation_step(
+            life.Allocation(ABSENT, round_life(ctx, rnd)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     tokens = tokenize(args)
     if not tokens:
         raise UserError("buckets.usage.allocate", prefix=p)
@@ -911,6 +959,7 @@ def allocate_command(ctx: Context, args: str) -> None:
                 details=_plain(details),
                 created_by=ctx.sender,
                 event_id=ctx.source_event_id,
+                created_at=ctx.now,
             )
         )
         ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
@@ -1036,8 +1085,12 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
             "buckets.error.max_below_min", min=ctx.money(goal.cents), max=ctx.money(maximum.cents)
         )
     rnd = _need_open_round(ctx)
-    if past_deadline(ctx, rnd):
-        raise UserError("buckets.error.round_ended", prefix=p)
+    require(
+        ctx,
+        life.bucket_step(
+            life.Bucket(ABSENT, round_life(ctx, rnd)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     bucket = Bucket(
         round_id=rnd.id,  # type: ignore[arg-type]
         room_id=ctx.room.id,
@@ -1048,6 +1101,7 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
         min_cents=goal.cents,
         max_cents=maximum.cents if maximum else goal.cents,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(bucket)
     ctx.db.flush()
@@ -1066,19 +1120,8 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
     )
 
 
-def _may_manage(ctx: Context, bucket: Bucket) -> bool:
-    return ctx.is_admin or ctx.sender == bucket.author
-
-
 def _complete(ctx: Context, bucket: Bucket) -> None:
-    if not _may_manage(ctx, bucket):
-        raise UserError("buckets.error.not_author", id=bucket.number)
-    if bucket.state != BUCKET_FUNDED:
-        raise UserError(
-            "buckets.error.cannot_complete",
-            id=bucket.number,
-            state=ctx.t(f"buckets.state.{bucket.state}"),
-        )
+    require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.COMPLETE), actor(ctx), ctx.now))
     bucket.state = BUCKET_COMPLETED
     bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
@@ -1091,14 +1134,7 @@ def _complete(ctx: Context, bucket: Bucket) -> None:
 def _cancel(ctx: Context, bucket: Bucket, *, removed: bool = False) -> None:
     """Cancel ``bucket`` and refund its funders; ``removed``: because the message that
     proposed it was deleted (or edited into plain text)."""
-    if not _may_manage(ctx, bucket):
-        raise UserError("buckets.error.not_author", id=bucket.number)
-    if bucket.state not in (BUCKET_OPEN, BUCKET_FUNDED):
-        raise UserError(
-            "buckets.error.cannot_cancel",
-            id=bucket.number,
-            state=ctx.t(f"buckets.state.{bucket.state}"),
-        )
+    require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.CANCEL), actor(ctx), ctx.now))
     cents, people = refund_bucket(ctx, bucket, BUCKET_CANCELLED)
     key = "buckets.cancelled" + ("_removed" if removed else "") + ("" if people else "_unfunded")
     ctx.reply(
@@ -1239,39 +1275,14 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """A reaction was removed or a command message deleted: undo what it created here."""
+    """The message or reaction ``target_event_id`` was removed (or the message edited into plain
+    text): undo exactly what it did here, or say why it cannot be undone."""
     funding = ctx.db.exec(select(Funding).where(Funding.event_id == target_event_id)).first()
     if funding is not None:
-        if funding.state != FUNDING_ACTIVE:
-            return False
-        try:
-            bucket = withdraw(ctx, funding)
-        except UserError as err:
-            ctx.reply(
-                ctx.t(
-                    "buckets.withdraw_refused",
-                    who=ctx.name(funding.funder),
-                    reason=ctx.refusal(err),
-                ),
-                mentions=[funding.funder],
-            )
-            return True
-        if funding.source == "command":
-            ctx.reply(
-                ctx.t(
-                    "buckets.withdrawn",
-                    who=ctx.name(funding.funder),
-                    cents=ctx.money(funding.cents),
-                    id=bucket.number,
-                    title=bucket.title,
-                )
-            )
-        return True
+        return _undo_funding(ctx, funding)
     proposed = ctx.db.exec(select(Bucket).where(Bucket.event_id == target_event_id)).first()
     if proposed is not None:
-        if proposed.state not in (BUCKET_OPEN, BUCKET_FUNDED):
-            return False
-        _cancel(ctx, proposed, removed=True)
+        _undo_bucket(ctx, proposed)
         return True
     allocations = list(
         ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all()
@@ -1279,7 +1290,191 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     if allocations:
         _undo_allocations(ctx, allocations)
         return True
-    return False
+    opened = ctx.db.exec(
+        select(CobudgetRound).where(CobudgetRound.event_id == target_event_id)
+    ).first()
+    if opened is not None:
+        _undo_round(ctx, opened)
+        return True
+    closed = ctx.db.exec(
+        select(CobudgetRound).where(CobudgetRound.closed_event_id == target_event_id)
+    ).first()
+    if closed is not None:
+        require(ctx, life.round_step(round_life(ctx, closed), undo(Act.CLOSE), actor(ctx), ctx.now))
+    done = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            col(Audit.action).in_((BUCKET_CANCELLED, "complete", "reactions")),
+        )
+        .order_by(col(Audit.id))
+    ).first()
+    if done is None:
+        return False
+    if done.action == "reactions":
+        _undo_reactions(ctx, done)
+        return True
+    bucket = ctx.db.get(Bucket, int(done.object_id)) if done.object_id.isdigit() else None
+    if bucket is None:
+        return False
+    if done.action == "complete":
+        _undo_complete(ctx, bucket)
+    else:
+        _undo_cancel(ctx, bucket, target_event_id)
+    return True
+
+
+def _undo_funding(ctx: Context, funding: Funding) -> bool:
+    """A funding's reaction was removed or its command deleted: it is withdrawn, or the funder
+    is told why it stays."""
+    try:
+        bucket = withdraw(ctx, funding)
+    except UserError as err:
+        ctx.reply(
+            ctx.t(
+                "buckets.withdraw_refused", who=ctx.name(funding.funder), reason=ctx.refusal(err)
+            ),
+            mentions=[funding.funder],
+        )
+        return True
+    if funding.source == "command":
+        tell_undo(
+            ctx,
+            ctx.t(
+                "buckets.withdrawn",
+                who=ctx.name(funding.funder),
+                cents=ctx.money(funding.cents),
+                id=bucket.number,
+                title=bucket.title,
+            ),
+        )
+    return True
+
+
+def _undo_bucket(ctx: Context, bucket: Bucket) -> None:
+    """A ``!bucket`` proposal was deleted: the bucket goes, as long as nobody funded it (else
+    the answer says how to cancel it)."""
+    require(ctx, life.bucket_step(bucket_life(ctx, bucket), undo(Act.CREATE), actor(ctx), ctx.now))
+    card = ctx.db.get(BotMessage, bucket.card_message_id) if bucket.card_message_id else None
+    ctx.audit(
+        "delete",
+        "bucket",
+        bucket.id,
+        number=bucket.number,
+        title=bucket.title,
+        min=bucket.min_cents,
+        max=bucket.max_cents,
+    )
+    ctx.db.delete(bucket)
+    ctx.db.flush()
+    removed = ctx.t("lifecycle.bucket.removed", id=bucket.number, title=bucket.title)
+    if card is not None:
+        if card.sent_at is None:
+            card.body, card.html = removed, None
+        ctx.edit(card, removed)
+    tell_undo(ctx, removed)
+
+
+def _undo_cancel(ctx: Context, bucket: Bucket, cancel_event_id: str) -> None:
+    """``!bucket N annuler`` was deleted: the bucket and every funding it gave back are as they
+    were, as long as the round is open and each funder still has what was given back."""
+    state = require(
+        ctx, life.bucket_step(bucket_life(ctx, bucket), undo(Act.CANCEL), actor(ctx), ctx.now)
+    )
+    refunded = ctx.db.exec(
+        select(Funding)
+        .where(
+            Funding.bucket_id == bucket.id,
+            Funding.ended_event_id == cancel_event_id,
+            Funding.state == FUNDING_REFUNDED,
+        )
+        .order_by(col(Funding.id))
+    ).all()
+    for funding in refunded:
+        step = require(
+            ctx,
+            life.funding_step(
+                funding_life(
+                    ctx, state, funding.round_id, funding.funder, funding.cents, funding.state
+                ),
+                undo(Act.REFUND),
+                actor(ctx),
+                ctx.now,
+            ),
+        )
+        state = step.bucket
+        funding.state, funding.ended_at, funding.ended_event_id = FUNDING_ACTIVE, None, None
+        ctx.audit(
+            "unrefund",
+            "bucket",
+            bucket.id,
+            funding_id=funding.id,
+            funder=funding.funder,
+            cents=funding.cents,
+        )
+    bucket.state, bucket.closed_at = state.status, None
+    ctx.db.flush()
+    ctx.audit("uncancel", "bucket", bucket.id, state=bucket.state, held=state.held)
+    refresh_card(ctx, bucket)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.bucket.uncancelled",
+            id=bucket.number,
+            title=bucket.title,
+            held=ctx.money(state.held),
+            people=len({f.funder for f in refunded}),
+            state=ctx.t(f"buckets.state.{bucket.state}"),
+        ),
+    )
+
+
+def _undo_complete(ctx: Context, bucket: Bucket) -> None:
+    require(
+        ctx, life.bucket_step(bucket_life(ctx, bucket), undo(Act.COMPLETE), actor(ctx), ctx.now)
+    )
+    bucket.state, bucket.closed_at = BUCKET_FUNDED, None
+    ctx.audit("uncomplete", "bucket", bucket.id)
+    refresh_card(ctx, bucket)
+    tell_undo(ctx, ctx.t("lifecycle.bucket.uncompleted", id=bucket.number, title=bucket.title))
+
+
+def _undo_round(ctx: Context, rnd: CobudgetRound) -> None:
+    """``!tour ouvrir`` was deleted: the round goes, as long as nothing was allocated or
+    proposed in it (else the answer says how to close it)."""
+    require(ctx, life.round_step(round_life(ctx, rnd), undo(Act.CREATE), actor(ctx), ctx.now))
+    ctx.audit("delete", "round", rnd.id, number=rnd.number, title=rnd.title, pot=rnd.pot_cents)
+    ctx.db.delete(rnd)
+    ctx.db.flush()
+    tell_undo(ctx, ctx.t("lifecycle.round.removed", id=rnd.number, title=rnd.title))
+
+
+def _undo_reactions(ctx: Context, change: Audit) -> None:
+    """``!tour réactions`` was deleted: the values before it come back, unless they changed
+    since."""
+    rnd = ctx.db.get(CobudgetRound, int(change.object_id)) if change.object_id.isdigit() else None
+    if rnd is None:
+        raise UserError("lifecycle.changed_since", prefix=ctx.settings.prefix)
+    require(ctx, life.round_step(round_life(ctx, rnd), undo(Act.SET), actor(ctx), ctx.now))
+    values = require(
+        ctx,
+        setting_step(
+            Setting(
+                "tour réactions",
+                reaction_values(rnd),
+                change.details.get("before"),
+                change.details.get("after"),
+            ),
+            undo(Act.SET),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
+    before = reaction_values(rnd)
+    rnd.reaction_values = dict(values.current)
+    ctx.audit("reactions", "round", rnd.id, before=before, after=rnd.reaction_values, undo=True)
+    tell_undo(ctx, ctx.t("lifecycle.round.reactions_back", reactions=reactions_text(ctx, rnd)))
 
 
 def kept_by_event(ctx: Context, event_id: str) -> str | None:
@@ -1315,32 +1510,30 @@ def kept_by_event(ctx: Context, event_id: str) -> str | None:
 def _undo_allocations(ctx: Context, allocations: list[Allocation]) -> None:
     rnd = ctx.db.get(CobudgetRound, allocations[0].round_id)
     assert rnd is not None and rnd.id is not None
-    if rnd.state != ROUND_OPEN:
-        raise UserError("buckets.error.allocation_closed", title=rnd.title)
-    if not ctx.is_admin:
-        raise UserError(
-            "core.admin_only", command=ctx.t("buckets.allocate_command", prefix=ctx.settings.prefix)
-        )
-    for a in allocations:
-        if balance(ctx.db, rnd.id, a.user_id) < a.cents:
-            raise UserError(
-                "buckets.error.allocation_spent",
-                who=ctx.name(a.user_id),
-                cents=ctx.money(a.cents),
-            )
+    shares = tuple((a.user_id, a.cents, balance(ctx.db, rnd.id, a.user_id)) for a in allocations)
+    require(
+        ctx,
+        life.allocation_step(
+            life.Allocation(life.ALLOCATED, round_life(ctx, rnd), shares),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     total = 0
     for a in allocations:
         ctx.audit("unallocate", "round", rnd.id, user=a.user_id, cents=a.cents, allocation_id=a.id)
         total += a.cents
         ctx.db.delete(a)
     ctx.db.flush()
-    ctx.reply(
+    tell_undo(
+        ctx,
         ctx.t(
             "buckets.unallocated",
             cause=ctx.removal(),
             total=ctx.money(total),
             people=len(allocations),
-        )
+        ),
     )
 
 

@@ -24,6 +24,9 @@ from commands.grammar import (
     tokenize_spans,
 )
 from commands.i18n import format_date
+from commands.lifecycle import ABSENT, Act, Actor, act, instant, require, tell_undo, undo
+from commands.lifecycle.contrib import LOGGED, contribution_step
+from commands.lifecycle.contrib import Contribution as Life
 from commands.numbers import read_number
 from commands.pending import offer
 from commands.people import is_group_mention, resolve_person
@@ -39,7 +42,7 @@ from commands.projects import (
 )
 from commands.refusals import checked_period, date_refusal, needs_year
 from commands.render import Rich, esc, lines, table
-from storage.models import BotMessage, Contribution, PendingAction, Project
+from storage.models import Audit, BotMessage, Contribution, PendingAction, Project
 from storage.numbers import CONTRIBUTION, by_number, next_number
 from storage.queries import contribution_totals, list_contributions
 
@@ -437,14 +440,17 @@ def undo_command(ctx: Context, args: str) -> None:
         contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
         if contribution is None:
             raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
-    ctx.reply(_remove(ctx, contribution, "contrib.removed"))
+    ctx.reply(_remove(ctx, contribution, "contrib.removed", Act.WITHDRAW))
 
 
-def _remove(ctx: Context, c: Contribution, key: str) -> str:
-    """Delete ``c`` if the sender may (its author, the person it counts for, or an admin); the
-    text that says so."""
-    if not _may_change(ctx, c):
-        raise UserError("contrib.error.not_yours", id=c.number)
+def _life(c: Contribution, status: str = LOGGED, source_taken: bool = False) -> Life:
+    return Life(status, c.number, c.user_id, c.created_by, source_taken)
+
+
+def _remove(ctx: Context, c: Contribution, key: str, how: Act) -> str:
+    """Delete ``c`` (``how``: ``!annuler``, or its message removed); the text that says so."""
+    action = act(how) if how is Act.WITHDRAW else undo(how)
+    require(ctx, contribution_step(_life(c), action, Actor(ctx.sender, ctx.is_admin), ctx.now))
     _delete(ctx, c)
     return ctx.t(
         key,
@@ -456,26 +462,91 @@ def _remove(ctx: Context, c: Contribution, key: str) -> str:
     )
 
 
-def _may_change(ctx: Context, c: Contribution) -> bool:
-    return ctx.is_admin or ctx.sender in (c.user_id, c.created_by)
+_COLUMNS = (
+    "id",
+    "room_id",
+    "number",
+    "user_id",
+    "minutes",
+    "day",
+    "project_id",
+    "description",
+    "event_id",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
 
 
 def _delete(ctx: Context, c: Contribution) -> None:
-    ctx.audit("delete", "contribution", c.id, **_snapshot(c))
+    """Remove ``c``; the audit row keeps the whole row, so that undoing the removal (deleting
+    ``!annuler``) puts it back exactly as it was."""
+    row = {name: getattr(c, name) for name in _COLUMNS}
+    row["created_at"], row["updated_at"] = instant(c.created_at), instant(c.updated_at)
+    ctx.audit("delete", "contribution", c.id, **_snapshot(c), row=row)
     ctx.db.delete(c)
     ctx.db.flush()
     _changed(ctx, (c.project_id, c.day))
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """The command message that created a contribution was redacted or deleted."""
+    """The command message that logged a contribution was removed (the contribution goes), or
+    the ``!annuler`` that removed one (it comes back, as it was)."""
     contribution = ctx.db.exec(
         select(Contribution).where(Contribution.event_id == target_event_id)
     ).first()
-    if contribution is None:
+    if contribution is not None:
+        tell_undo(ctx, _remove(ctx, contribution, "contrib.removed_by_redaction", Act.CREATE))
+        return True
+    removed = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            Audit.object_kind == "contribution",
+            Audit.action == "delete",
+        )
+        .order_by(col(Audit.id))
+    ).first()
+    if removed is None or not removed.details.get("row"):
         return False
-    ctx.reply(_remove(ctx, contribution, "contrib.removed_by_redaction"))
+    _restore(ctx, removed.details["row"])
     return True
+
+
+def _restore(ctx: Context, row: dict[str, Any]) -> None:
+    values = {
+        **row,
+        "day": dt.date.fromisoformat(str(row["day"])),
+        "created_at": dt.datetime.fromisoformat(str(row["created_at"])),
+        "updated_at": dt.datetime.fromisoformat(str(row["updated_at"])),
+    }
+    taken = _by_event(ctx, str(values["event_id"])) is not None
+    gone = values["project_id"] is not None and ctx.db.get(Project, values["project_id"]) is None
+    back = Contribution.model_construct(**values)
+    require(
+        ctx,
+        contribution_step(
+            _life(back, ABSENT, taken or gone),
+            undo(Act.WITHDRAW),
+            Actor(ctx.sender, ctx.is_admin),
+            ctx.now,
+        ),
+    )
+    ctx.db.flush()
+    ctx.db.connection().execute(_INSERT_CONTRIBUTION, values)
+    ctx.audit("restore", "contribution", back.id, **_snapshot(back))
+    _changed(ctx, (back.project_id, back.day))
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.contribution.restored",
+            id=back.number,
+            duration=ctx.duration(back.minutes),
+            date=ctx.date(back.day),
+            who=ctx.name(back.user_id),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- !contribs

@@ -181,6 +181,7 @@ class Context(RoomTexts):
         # False for what the bot does on its own (a deadline): its messages answer no one
         self.chat_event = chat_event
         self._anchor: tuple[str | None, str | None] | None = None
+        self.undoing = False  # an edit into plain text undoing its message
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -389,9 +390,16 @@ class Context(RoomTexts):
 
     # -- audit ---------------------------------------------------------------------------
     def audit(self, action: str, object_kind: str, object_id: object = "", **details: Any) -> None:
-        """Append one audit row for a change made by this event (a plain insert: audit rows are
-        never read back or changed by the code that writes them)."""
+        """Append one audit row for a change made by this event (a plain insert: the code that
+        writes audit rows never changes them). The row is keyed by the source message (for an
+        edit, the message it edits; the edit's own id is in ``details["edit"]``), so that
+        deleting that message finds everything it did, whichever edit did it; an undo (even by
+        an edit into plain text) is keyed by its own event."""
         self.db.flush()  # the rows the audit speaks of are written first
+        # an edit into plain text undoes its message: what the undo does is its own
+        key = self.event.event_id if self.undoing else self.source_event_id
+        if key != self.event.event_id:
+            details = {**details, "edit": self.event.event_id}
         self.db.connection().execute(
             _INSERT_AUDIT,
             {
@@ -401,7 +409,7 @@ class Context(RoomTexts):
                 "action": action,
                 "object_kind": object_kind,
                 "object_id": str(object_id),
-                "event_id": self.event.event_id,
+                "event_id": key,
                 "details": _jsonable(details),
             },
         )
@@ -957,11 +965,12 @@ class Dispatcher:
                 # the command was edited into plain text: undo what it created, and say so once
                 # (the families say what they undid; if none did, a word that it is undone)
                 said = len(ctx.sent)
+                ctx.undoing = True
                 if original is not None and self._undo(ctx, event.edit_of):
                     if not any(q.kind == "text" for q in ctx.sent[said:]):
                         ctx.reply(ctx.t("core.edit_undone", cause=ctx.removal()))
                     return "undo"
-                return "ignored"
+                return "undo" if self._nothing_left(ctx, event.edit_of) else "ignored"
             if original is not None and original.command not in NOT_A_COMMAND:
                 cmd = self.registry.find(parts[0])
                 if cmd is None or cmd.name != original.command or not cmd.editable:
@@ -1020,7 +1029,9 @@ class Dispatcher:
         target = ctx.db.get(ChatEvent, event.target_event_id)
         owner = target.sender if target is not None else None
         if owner == ctx.sender or ctx.is_admin:
-            return "undo" if self._undo(ctx, event.target_event_id) else "ignored"
+            if self._undo(ctx, event.target_event_id):
+                return "undo"
+            return "undo" if self._nothing_left(ctx, event.target_event_id) else "ignored"
         if not self._would_undo(ctx, event.target_event_id):
             return "ignored"
         # someone else (a moderator, say) removed it: what it did stays, and the room is told
@@ -1049,6 +1060,23 @@ class Dispatcher:
             savepoint.rollback()
             ctx.db.info.clear()
             del ctx.sent[sent_before:]
+
+    @staticmethod
+    def _nothing_left(ctx: Context, target_event_id: str) -> bool:
+        """Every removal of a message that changed something is answered: when no family undid
+        anything (what it did was undone or replaced since), say so. True if it was said. (A
+        reaction that no longer counts is removed silently: its card shows where things are.)"""
+        target = ctx.db.get(ChatEvent, target_event_id)
+        if target is not None and target.kind != Message.__name__:
+            return False
+        changed = ctx.db.exec(
+            select(Audit.id).where(Audit.event_id == target_event_id, Audit.room_id == ctx.room.id)
+        ).first()
+        if changed is None:
+            return False
+        text = ctx.t("lifecycle.nothing_left", prefix=ctx.settings.prefix)
+        ctx.reply(text)
+        return True
 
     def _undo(self, ctx: Context, target_event_id: str) -> bool:
         # every hook runs: one message may have created things in more than one place
