@@ -6,11 +6,22 @@
 
 from __future__ import annotations
 
-from commands import admin, budget, cobudget, contrib, export, help, pending, projects, recap
+from commands import (
+    admin,
+    budget,
+    cobudget,
+    contrib,
+    data,
+    export,
+    help,
+    pending,
+    projects,
+    recap,
+)
 from commands.core import Registry
 
 # pending first: its undo hook marks an offer dropped before a family undoes what the offer did
-FAMILIES = [pending, contrib, projects, cobudget, budget, export, recap, admin, help]
+FAMILIES = [pending, contrib, projects, cobudget, budget, export, recap, admin, data, help]
 
 
 def build_registry() -> Registry:

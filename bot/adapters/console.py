@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from bot.adapters.base import Outgoing
-from commands.events import Message, ReactionAdded, Redacted, Role
+from commands.events import MAX_FILE_BYTES, Attachment, Message, ReactionAdded, Redacted, Role
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -32,6 +32,8 @@ CONSOLE_HELP = """Commandes de la console (tout le reste est envoyé dans le sal
   /edit <id> <texte>          modifier un de ses messages (ex. /edit u3 !contrib 2h atelier)
   /delete <id>                supprimer un de ses messages (annule ce qu'il a créé)
   /thread <id> <texte>        répondre dans le fil d'un message
+  /dm                         passer en message privé avec le bot (salon dm-<personne>)
+  /fichier <chemin> [texte]   envoyer un fichier avec un message (ex. /fichier heures.csv !importer)
   /role <personne> admin|membre   changer le rôle de quelqu'un dans ce salon
   /who                        qui je suis, où je suis
   /quit                       quitter (Ctrl-D aussi)"""
@@ -57,6 +59,10 @@ class _Base(TypedDict):
     sender_name: str
     role: Role
     platform: str
+    is_direct: bool
+
+
+DIRECT = "dm-"  # a room whose name starts with this is a direct message with the bot (``/dm``)
 
 
 class ConsoleAdapter:
@@ -126,6 +132,7 @@ class ConsoleAdapter:
             "sender_name": name.capitalize(),
             "role": self.role_of(name, room_id),
             "platform": self.platform,
+            "is_direct": room_id.startswith(DIRECT),
         }
 
     # -- what users do ------------------------------------------------------------------------------
@@ -152,6 +159,25 @@ class ConsoleAdapter:
         thread_id = self.resolve(thread) if thread else None
         await self.runtime.handle(
             Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))
+        )
+        return short
+
+    async def send_file(
+        self, path: Path, text: str = "", *, user: str | None = None, room: str | None = None
+    ) -> str:
+        """Send the file at ``path`` with ``text`` (``/fichier heures.csv !importer``)."""
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        mime = "text/csv" if path.suffix.lower() == ".csv" else "application/octet-stream"
+        short, full = self._new_id("u")
+        self._authors[short] = self.user_id(user or self.user)
+        await self.runtime.handle(
+            Message(
+                event_id=full,
+                body=text,
+                files=(Attachment(name=path.name, mime=mime, data=data, size=size),),
+                **self._base(user, room),
+            )
         )
         return short
 
@@ -313,6 +339,14 @@ class ConsoleAdapter:
         elif word in ("room", "salon") and args:
             self.room = args[0].lstrip("#")
             self.out(f"Salon : {self.room}.")
+        elif word in ("dm", "mp", "prive"):
+            self.room = f"{DIRECT}{self.user}"
+            self.out(f"Message privé avec le bot : {self.room}.")
+        elif word in ("fichier", "file") and args:
+            short = await self.send_file(
+                Path(args[0]), rest.split(" ", 1)[1] if len(args) > 1 else ""
+            )
+            self.out(f"   ({short})")
         elif word == "react" and len(args) >= 2:
             await self.react(args[0], args[1])
         elif word == "unreact" and len(args) >= 2:

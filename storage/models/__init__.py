@@ -25,6 +25,7 @@ from storage.models.matrix import MatrixAccount
 from storage.models.mattermost import MattermostCursor
 from storage.models.numbers import RoomCounter
 from storage.models.pending import PendingAction
+from storage.models.people import ForgottenPerson
 from storage.models.recap import RecapSchedule, RecapSent
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "CobudgetRound",
     "Contribution",
     "ContributionMonth",
+    "ForgottenPerson",
     "Funding",
     "MatrixAccount",
     "MattermostCursor",
