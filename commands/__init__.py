@@ -14,6 +14,7 @@ from commands import (
     data,
     export,
     help,
+    importing,
     pending,
     projects,
     recap,
@@ -21,7 +22,19 @@ from commands import (
 from commands.core import Registry
 
 # pending first: its undo hook marks an offer dropped before a family undoes what the offer did
-FAMILIES = [pending, contrib, projects, cobudget, budget, export, recap, admin, data, help]
+FAMILIES = [
+    pending,
+    contrib,
+    projects,
+    cobudget,
+    budget,
+    export,
+    recap,
+    admin,
+    data,
+    importing,
+    help,
+]
 
 
 def build_registry() -> Registry:
