@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from bot import data_cli
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
@@ -28,6 +29,7 @@ from bot.private import (
 )
 from bot.redact import redact
 from bot.scheduler import start_scheduler
+from storage import running
 from storage.db import StorageError, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         "aucune, un serveur Matrix local de démonstration (Synapse sur 127.0.0.1)",
     )
     sub.add_parser("migrate", help="créer ou mettre à jour le schéma de la base de données")
+    data_cli.add_parsers(sub)
     return parser
 
 
@@ -111,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = setup_logging(config.bot.log_level, secrets=config.secrets())
     try:
         _warn_open_config(config)
+        if args.command in data_cli.VERBS:
+            return data_cli.run(args, config, lambda: _open_storage(config, platforms))
         engine = _open_storage(config, platforms)
         return _command(args, config, engine)
     except StorageError as err:
@@ -173,9 +178,10 @@ def _command(args: argparse.Namespace, config: Config, engine: Engine) -> int:
         engine.dispose()
         print(f"database ready: {safe_url(config.database_url)}")
         return EXIT_OK
-    if command == "console":
-        return _run_console(config, engine, args.user, args.room)
-    return _run(config, engine)
+    with running.held(engine):  # ``cagnotte restore`` does not overwrite a running bot's data
+        if command == "console":
+            return _run_console(config, engine, args.user, args.room)
+        return _run(config, engine)
 
 
 def _run_console(config: Config, engine: Engine, user: str | None, room: str | None) -> int:
