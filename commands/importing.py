@@ -841,6 +841,7 @@ def import_command(ctx: Context, args: str) -> None:
         KIND_IMPORT,
         {"file": name, "kind": result.kind, "data": decode(data)},
         lines(text, ctx.t("data.import.confirm", rows=len(result.new))),
+        audited={"file": name, "kind": result.kind, "rows": len(result.new)},
     )
 
 

@@ -82,6 +82,7 @@ USER_COLUMNS: tuple[tuple[Any, str], ...] = (
     (Contribution, "created_by"),
     (ChatEvent, "sender"),
     (Audit, "actor"),
+    (Audit, "object_id"),
     (CobudgetRound, "created_by"),
     (Allocation, "user_id"),
     (Allocation, "created_by"),
