@@ -564,7 +564,7 @@ class MattermostAdapter:
             name = emoji_name(item.reaction_key or "")
             if not post_id or not name:
                 raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
-            await self.rest.save_reaction(self.bot_id, post_id, name, item.room_id)
+            await self.rest.save_reaction(self.bot_id, post_id, name)
             return None
         message = await self._message(item)
         root = await self._root_for(item)

@@ -224,13 +224,9 @@ class Rest:
             )
         )
 
-    async def save_reaction(
-        self, user_id: str, post_id: str, emoji_name: str, channel_id: str = ""
-    ) -> dict[str, Any]:
-        # SaveReaction (the server's Reaction holds the post's channel: it is sent too)
+    async def save_reaction(self, user_id: str, post_id: str, emoji_name: str) -> dict[str, Any]:
+        # SaveReaction
         body = {"user_id": user_id, "post_id": post_id, "emoji_name": emoji_name}
-        if channel_id:
-            body["channel_id"] = channel_id
         return dict(await self.request("POST", "/reactions", json_body=body))
 
     async def upload_file(
