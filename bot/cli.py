@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from bot import data_cli
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
@@ -32,6 +33,7 @@ from bot.private import (
 from bot.redact import redact
 from bot.scheduler import start_scheduler
 from bot.web import start_pages
+from storage import running
 from storage.db import StorageError, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
@@ -97,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         help="faire tourner le serveur de démonstration seul, jusqu'à Ctrl-C : un bot lancé "
         "pendant ce temps s'en sert et le laisse tourner quand il s'arrête",
     )
+    data_cli.add_parsers(sub)
     return parser
 
 
@@ -136,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = setup_logging(config.bot.log_level, secrets=config.secrets())
     try:
         _warn_open_config(config)
+        if args.command in data_cli.VERBS:
+            return data_cli.run(args, config, lambda: _open_storage(config, platforms))
         engine = _open_storage(config, platforms)
         return _command(args, config, engine)
     except StorageError as err:
@@ -198,12 +203,13 @@ def _command(args: argparse.Namespace, config: Config, engine: Engine) -> int:
         engine.dispose()
         print(f"database ready: {safe_url(config.database_url)}")
         return EXIT_OK
-    if command == "console":
-        return _run_console(config, engine, args.user, args.room)
     if command == "demo":
         engine.dispose()
         return _demo_command(config, args)
-    return _run(config, engine)
+    with running.held(engine):  # ``cagnotte restore`` does not overwrite a running bot's data
+        if command == "console":
+            return _run_console(config, engine, args.user, args.room)
+        return _run(config, engine)
 
 
 def _run_console(config: Config, engine: Engine, user: str | None, room: str | None) -> int:

@@ -39,7 +39,7 @@ from commands.core import Settings
 T = TypeVar("T")
 
 ENV_PREFIX = "CAGNOTTE_"
-SECTIONS = ("bot", "database", "console", "recap", "matrix", "mattermost", "web")
+SECTIONS = ("bot", "database", "console", "recap", "backup", "matrix", "mattermost", "web")
 # the settings that hold secrets: never shown in a message, hidden from every log
 SECRET_SETTINGS: dict[str, tuple[str, ...]] = {
     "database": ("url",),

@@ -49,13 +49,17 @@ def platform_settings(config: Config) -> dict[str, Any]:
 
 
 def check_configuration(config: Config) -> dict[str, Any]:
-    """Check the sections ``load_config`` leaves to their owners (``[recap]`` and the platforms);
-    returns the platforms' settings. Raises ``ConfigError`` with every problem found."""
+    """Check the sections ``load_config`` leaves to their owners (``[recap]``, ``[backup]`` and
+    the platforms); returns the platforms' settings. Raises ``ConfigError`` with every problem
+    found."""
+    from bot.backups import BackupSettings
+
     problems: list[str] = []
-    try:
-        SchedulerSettings.from_config(config)
-    except ConfigError as err:
-        problems.extend(err.problems)
+    for section in (SchedulerSettings, BackupSettings):
+        try:
+            section.from_config(config)
+        except ConfigError as err:
+            problems.extend(err.problems)
     try:
         settings = platform_settings(config)
     except ConfigError as err:

@@ -11,8 +11,10 @@ from commands import (
     budget,
     cobudget,
     contrib,
+    data,
     export,
     help,
+    importing,
     page,
     pending,
     projects,
@@ -21,7 +23,20 @@ from commands import (
 from commands.core import Registry
 
 # pending first: its undo hook marks an offer dropped before a family undoes what the offer did
-FAMILIES = [pending, contrib, projects, cobudget, budget, export, recap, page, admin, help]
+FAMILIES = [
+    pending,
+    contrib,
+    projects,
+    cobudget,
+    budget,
+    export,
+    recap,
+    page,
+    admin,
+    data,
+    importing,
+    help,
+]
 
 
 def build_registry() -> Registry:

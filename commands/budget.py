@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
@@ -66,6 +65,7 @@ from storage.models import (
     BudgetRequest,
     BudgetShare,
     BudgetValidation,
+    Contribution,
     Project,
     Room,
 )
@@ -181,6 +181,23 @@ def rules_text(lang: str, env: BudgetEnvelope) -> str:
 def minutes_by_person(db: Session, env: BudgetEnvelope) -> dict[str, int]:
     totals = contribution_totals(db, env.room_id, env.start, env.end, project_id=env.project_id)
     return {u: m for u, m, _ in totals.by_person}
+
+
+def first_logged(db: Session, env: BudgetEnvelope) -> dict[str, int]:
+    """Each contributor's first contribution in the envelope (its internal id): between two
+    people with the same hours, the cent that cannot be split goes to who logged first (a rule
+    that no id decides, so that forgetting someone changes no share)."""
+    rows = db.exec(
+        select(Contribution.user_id, func.min(Contribution.id))
+        .where(
+            Contribution.room_id == env.room_id,
+            Contribution.project_id == env.project_id,
+            Contribution.day >= env.start,
+            Contribution.day < env.end,
+        )
+        .group_by(col(Contribution.user_id))
+    ).all()
+    return {user: int(first or 0) for user, first in rows}
 
 
 def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
@@ -542,7 +559,7 @@ def proportional_view(db: Session, env: BudgetEnvelope) -> View:
     if env.state == "closed":
         return _frozen_view(db, env)
     minutes = minutes_by_person(db, env)
-    result = split(minutes, env.amount, rules_of(env))
+    result = split(minutes, env.amount, rules_of(env), first_logged(db, env))
     gifts = _latest_givebacks(db, env)
     rows: list[Row] = []
     commons = result.commons

@@ -33,9 +33,10 @@ from commands.events import (
 )
 from commands.grammar import fold
 from commands.render import Rich, plain
-from storage import clock
+from storage import clock, forget
 from storage.clock import Clock
 from storage.db import transaction
+from storage.forget import pseudonym_number
 from storage.models import Audit, BotMessage, ChatEvent, Member, PendingAction, Person, Room
 from storage.queries import display_names
 
@@ -151,6 +152,10 @@ class RoomTexts:
         missing = wanted - known.keys()
         if missing:
             known.update(display_names(self.db, missing, self.room.id))
+            for user_id in missing:
+                number = pseudonym_number(user_id)
+                if number is not None:
+                    known[user_id] = self.t("people.forgotten", number=number)
         return {u: known[u] for u in wanted}
 
 
@@ -728,6 +733,7 @@ class Dispatcher:
         # spares two lookups per event for people who speak often
         self._seen: set[tuple[str, str, str]] = set()
         self.failures = 0  # events that raised (rolled back, answered with a reference)
+        self._forgotten = forget.generation()
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[Queued]:
         """Handle one event exactly once; return the bot messages it queued."""
@@ -739,6 +745,10 @@ class Dispatcher:
         at = now or self.clock()
         sent: list[Queued] = []
         seen: set[tuple[str, str, str]] = set()
+        if self._forgotten != forget.generation():
+            # someone was forgotten: who was recorded as a person or member may no longer be
+            self._seen.clear()
+            self._forgotten = forget.generation()
         with transaction(self.engine) as db:
             ids = list({e.event_id for e in events})
             handled = set(
@@ -1028,6 +1038,10 @@ class Dispatcher:
         whose sender is not on record is trusted from an admin only."""
         target = ctx.db.get(ChatEvent, event.target_event_id)
         owner = target.sender if target is not None else None
+        if owner is not None and pseudonym_number(owner) is not None and not ctx.is_admin:
+            # someone the collective forgot: what they did stays (an admin may still undo it),
+            # and nothing links the pseudonym to whoever removes it now
+            return "ignored"
         if owner == ctx.sender or ctx.is_admin:
             if self._undo(ctx, event.target_event_id):
                 return "undo"

@@ -47,9 +47,17 @@ def register(reg: Registry) -> None:
     reg.on_edit(on_edit)
 
 
-def offer(ctx: Context, kind: str, payload: dict[str, Any], text: Rich | str) -> PendingAction:
+def offer(
+    ctx: Context,
+    kind: str,
+    payload: dict[str, Any],
+    text: Rich | str,
+    *,
+    audited: dict[str, Any] | None = None,
+) -> PendingAction:
     """Store nothing yet: answer ``text`` (which says what ✅ would do) with ✅ on it, and
-    remember ``payload`` (what was understood, JSON) until the sender confirms."""
+    remember ``payload`` (what was understood, JSON) until the sender confirms. The audit row
+    records ``payload``, or ``audited`` when given (what it says of a large payload)."""
     if kind not in ctx.registry.pending_kinds:
         raise ValueError(f"no pending action kind {kind!r}")
     for earlier in _actions(ctx, source=ctx.source_event_id, states=(PENDING_OPEN,)):
@@ -64,7 +72,13 @@ def offer(ctx: Context, kind: str, payload: dict[str, Any], text: Rich | str) ->
     )
     ctx.db.add(action)
     ctx.db.flush()
-    ctx.audit("offer", "pending_action", action.id, kind=kind, payload=payload)
+    ctx.audit(
+        "offer",
+        "pending_action",
+        action.id,
+        kind=kind,
+        payload=payload if audited is None else audited,
+    )
     answer = ctx.reply(text, ref=(REF_KIND, action.id))
     ctx.react(CONFIRM, on=answer)
     return action

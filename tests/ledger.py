@@ -1,149 +1,119 @@
-"""The ledger's invariants, checked over the whole database: what must hold after any sequence
-of events, whatever was undone, refused or replayed.
-
-``violations(engine)`` returns what is wrong (empty when everything holds). The same checks
-belong in the operators' consistency command (``cagnotte check``); when it exists, this module
-only calls it.
-"""
+"""What tests compare before and after moving data (forgetting a person, a backup restored, an
+upgrade): every figure the ledger shows, per room and per person, and every text the database
+holds."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from commands.budget import PROPORTIONAL, envelope_left, proportional_view
+from commands.cobudget import allocated, allocated_and_spent, bucket_total, spent
 from storage.models import (
     Allocation,
     Bucket,
     BudgetEnvelope,
-    BudgetQuestion,
-    BudgetRequest,
     BudgetShare,
-    BudgetValidation,
     CobudgetRound,
     Contribution,
-    ContributionMonth,
     Funding,
+    Project,
+    RoomCounter,
 )
+from storage.queries import contribution_totals
+
+EVER = (dt.date(1970, 1, 1), dt.date(3000, 1, 1))
 
 
-def violations(engine: Engine) -> list[str]:
+def figures(engine: Engine, rename: Callable[[str], str] = lambda u: u) -> dict[str, Any]:
+    """Every total, split, balance and number of the database, people named through ``rename``
+    (so that figures before forgetting someone compare with figures after)."""
+    out: dict[str, Any] = {}
     with Session(engine) as db:
-        return _cobudget(db) + _budget(db) + _contributions(db)
-
-
-def _cobudget(db: Session) -> list[str]:
-    out: list[str] = []
-    rounds = {r.id: r for r in db.exec(select(CobudgetRound)).all()}
-    buckets = {b.id: b for b in db.exec(select(Bucket)).all()}
-    fundings = list(db.exec(select(Funding)).all())
-    given: Counter[tuple[int, str]] = Counter()
-    for a in db.exec(select(Allocation)).all():
-        given[(a.round_id, a.user_id)] += a.cents
-        if a.round_id not in rounds:
-            out.append(f"allocation {a.id} of a round that does not exist")
-        if a.cents <= 0:
-            out.append(f"allocation {a.id} of {a.cents} cents")
-    spent: Counter[tuple[int, str]] = Counter()
-    held: Counter[int] = Counter()
-    for f in fundings:
-        bucket = buckets.get(f.bucket_id)
-        if bucket is None or bucket.round_id != f.round_id:
-            out.append(f"funding {f.id} of a bucket not in its round")
-            continue
-        if f.state not in ("active", "refunded"):
-            out.append(f"funding {f.id} is {f.state}")
-        if f.state == "active":
-            spent[(f.round_id, f.funder)] += f.cents
-            held[f.bucket_id] += f.cents
-        elif f.ended_event_id is None:
-            out.append(f"funding {f.id} given back by no event")
-    for rid, rnd in rounds.items():
-        allocated = sum(c for (r, _), c in given.items() if r == rid)
-        if allocated > rnd.pot_cents:
-            out.append(f"round {rid}: {allocated} allocated from a pot of {rnd.pot_cents}")
-        if rnd.state == "closed" and rnd.closed_event_id is None:
-            out.append(f"round {rid} closed by no event")
-    for key in given.keys() | spent.keys():
-        balance = given[key] - spent[key]
-        if balance < 0:
-            out.append(f"round {key[0]}: {key[1]} spent {spent[key]} of {given[key]}")
-    open_rounds = Counter(r.room_id for r in rounds.values() if r.state == "open")
-    out += [f"room {room} has {n} open rounds" for room, n in open_rounds.items() if n > 1]
-    for bid, b in buckets.items():
-        cents = held[bid]
-        if b.round_id not in rounds:
-            out.append(f"bucket {bid} of a round that does not exist")
-            continue
-        if cents > b.max_cents:
-            out.append(f"bucket {bid} holds {cents} over its maximum {b.max_cents}")
-        if b.state == "open" and cents >= b.min_cents:
-            out.append(f"bucket {bid} is open with {cents} of {b.min_cents}")
-        if b.state == "funded" and cents < b.min_cents:
-            out.append(f"bucket {bid} is funded with {cents} of {b.min_cents}")
-        if b.state in ("cancelled", "refunded") and cents:
-            out.append(f"bucket {bid} is {b.state} and holds {cents}")
-        if b.state == "refunded" and rounds[b.round_id].state != "closed":
-            out.append(f"bucket {bid} refunded in an open round")
-        if rounds[b.round_id].state == "closed" and b.state == "open":
-            out.append(f"bucket {bid} still open in a closed round")
-    return out
-
-
-def _budget(db: Session) -> list[str]:
-    out: list[str] = []
-    envelopes = {e.id: e for e in db.exec(select(BudgetEnvelope)).all()}
-    shares: defaultdict[int, int] = defaultdict(int)
-    for s in db.exec(select(BudgetShare)).all():
-        shares[s.envelope_id] += s.amount
-        if s.envelope_id not in envelopes or envelopes[s.envelope_id].state != "closed":
-            out.append(f"share {s.id} of an envelope that is not closed")
-    for eid, env in envelopes.items():
-        if env.state == "closed":
-            total = shares[eid] + (env.commons_amount or 0) + (env.remainder or 0)
-            if total != env.amount:
-                out.append(
-                    f"envelope {eid}: shares + commons + remainder = {total} != {env.amount}"
-                )
-    requests = {r.id: r for r in db.exec(select(BudgetRequest)).all()}
-    active = Counter((r.envelope_id, r.user_id) for r in requests.values() if r.state == "active")
-    out += [
-        f"{k[1]} has {n} active requests in envelope {k[0]}" for k, n in active.items() if n > 1
-    ]
-    for r in requests.values():
-        if r.envelope_id not in envelopes:
-            out.append(f"request {r.id} of an envelope that does not exist")
-        if r.granted is not None and r.granted < 0:
-            out.append(f"request {r.id} granted {r.granted}")
-    for model in (BudgetValidation, BudgetQuestion):
-        for row in db.exec(select(model)).all():
-            if row.request_id not in requests:
-                out.append(f"{model.__name__} {row.id} of a request that does not exist")
-    pairs = Counter((v.request_id, v.user_id) for v in db.exec(select(BudgetValidation)).all())
-    out += [f"{k[1]} validated request {k[0]} {n} times" for k, n in pairs.items() if n > 1]
-    return out
-
-
-def _contributions(db: Session) -> list[str]:
-    """The monthly totals (kept by triggers) are the sums of the contributions."""
-    expected: Counter[tuple[str, str, str, int]] = Counter()
-    counts: Counter[tuple[str, str, str, int]] = Counter()
-    for c in db.exec(select(Contribution)).all():
-        key = (c.room_id, c.day.replace(day=1).isoformat(), c.user_id, c.project_id or 0)
-        expected[key] += c.minutes
-        counts[key] += 1
-    found: Counter[tuple[str, str, str, int]] = Counter()
-    found_counts: Counter[tuple[str, str, str, int]] = Counter()
-    for m in db.exec(select(ContributionMonth)).all():
-        key = (m.room_id, m.month.isoformat(), m.user_id, m.project_key)
-        found[key] += m.minutes
-        found_counts[key] += m.count
-    out = []
-    for key in expected.keys() | found.keys():
-        if (expected[key], counts[key]) != (found[key], found_counts[key]):
-            out.append(
-                f"monthly total {key}: {found[key]} min in {found_counts[key]} rows, "
-                f"contributions say {expected[key]} in {counts[key]}"
+        rooms = sorted({r for r in db.exec(select(Contribution.room_id)).all()})
+        rooms += sorted(
+            {r for r in db.exec(select(CobudgetRound.room_id)).all()}
+            | {r for r in db.exec(select(BudgetEnvelope.room_id)).all()}
+        )
+        for room_id in sorted(set(rooms)):
+            totals = contribution_totals(db, room_id, *EVER)
+            out[f"{room_id} minutes"] = (totals.minutes, totals.count)
+            out[f"{room_id} by person"] = sorted((rename(u), m, c) for u, m, c in totals.by_person)
+            out[f"{room_id} by project"] = sorted((p or 0, m, c) for p, m, c in totals.by_project)
+            for year in range(2025, 2028):
+                for month in range(1, 13):
+                    start = dt.date(year, month, 1)
+                    end = (start + dt.timedelta(days=32)).replace(day=1)
+                    t = contribution_totals(db, room_id, start, end)
+                    if t.count:
+                        out[f"{room_id} {start:%Y-%m}"] = sorted(
+                            (rename(u), m) for u, m, _ in t.by_person
+                        )
+        for rnd in db.exec(select(CobudgetRound).order_by(col(CobudgetRound.id))).all():
+            assert rnd.id is not None
+            key = f"round {rnd.room_id} #{rnd.number}"
+            out[key] = (rnd.state, rnd.pot_cents, allocated(db, rnd.id), spent(db, rnd.id))
+            people = set(
+                db.exec(select(Allocation.user_id).where(Allocation.round_id == rnd.id)).all()
+            ) | set(db.exec(select(Funding.funder).where(Funding.round_id == rnd.id)).all())
+            out[f"{key} balances"] = sorted(
+                (rename(u), *allocated_and_spent(db, rnd.id, u)) for u in people
             )
+        for bucket in db.exec(select(Bucket).order_by(col(Bucket.id))).all():
+            assert bucket.id is not None
+            out[f"bucket {bucket.room_id} #{bucket.number}"] = (
+                bucket.state,
+                bucket_total(db, bucket.id),
+                bucket.min_cents,
+                bucket.max_cents,
+            )
+        for env in db.exec(select(BudgetEnvelope).order_by(col(BudgetEnvelope.id))).all():
+            key = f"envelope {env.room_id} #{env.number}"
+            out[key] = (env.state, env.amount, envelope_left(db, env))
+            if env.mode == PROPORTIONAL:
+                view = proportional_view(db, env)
+                out[f"{key} split"] = (
+                    sorted(
+                        (rename(r.user_id), r.minutes, r.gross, r.given_back, r.amount)
+                        for r in view.rows
+                    ),
+                    view.commons,
+                    view.remainder,
+                )
+            shares = db.exec(select(BudgetShare).where(BudgetShare.envelope_id == env.id)).all()
+            out[f"{key} shares"] = sorted(
+                (rename(s.user_id), s.minutes, s.gross, s.given_back, s.amount) for s in shares
+            )
+        out["numbers"] = sorted(
+            (c.room_id, c.kind, c.last) for c in db.exec(select(RoomCounter)).all()
+        )
+        out["contribution numbers"] = sorted(
+            (c.room_id, c.number, rename(c.user_id), c.minutes, c.day.isoformat())
+            for c in db.exec(select(Contribution)).all()
+        )
+        out["projects"] = sorted((p.room_id, p.code) for p in db.exec(select(Project)).all())
     return out
+
+
+def all_text(engine: Engine) -> str:
+    """Every value of every row of every table, as text (to look for what must be gone)."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    parts: list[str] = []
+    with engine.connect() as conn:
+        for table in meta.sorted_tables:
+            for row in conn.execute(sa.select(table)).all():
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        parts.append(bytes(value).decode("utf-8", "replace"))
+                    elif isinstance(value, dict | list):
+                        parts.append(json.dumps(value, ensure_ascii=False))
+                    elif value is not None:
+                        parts.append(str(value))
+    return "\n".join(parts)

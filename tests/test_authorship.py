@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from commands import build_registry
 from commands.core import Dispatcher, Queued, Settings
-from commands.events import Message, ReactionAdded, Redacted, Role
+from commands.events import Attachment, Message, ReactionAdded, Redacted, Role
 from storage import clock as process_clock
 from storage.db import make_engine, sqlite_url
 from storage.models import (
@@ -41,6 +41,7 @@ from storage.models import (
     Funding,
     PageLink,
     PageRoom,
+    PendingAction,
     Project,
     RecapSchedule,
     Room,
@@ -65,11 +66,23 @@ class World:
         return f"${prefix}{next(self._ids)}"
 
     def send(
-        self, sender: str, body: str, role: Role = MEMBER, room: str = ROOM, event_id: str = ""
+        self,
+        sender: str,
+        body: str,
+        role: Role = MEMBER,
+        room: str = ROOM,
+        event_id: str = "",
+        files: tuple[Attachment, ...] = (),
     ) -> tuple[str, list[Queued]]:
         event_id = event_id or self._id("m")
         event = Message(
-            event_id=event_id, room_id=room, sender=sender, role=role, body=body, timestamp=NOW
+            event_id=event_id,
+            room_id=room,
+            sender=sender,
+            role=role,
+            body=body,
+            timestamp=NOW,
+            files=files,
         )
         return event_id, self.dispatcher.handle(event)
 
@@ -317,6 +330,28 @@ def room_settings(db: Session) -> object:
     )
 
 
+def offers(db: Session) -> object:
+    """What waits for a ✅ (``!oubliemoi``, ``!importer``: nothing changes before it)."""
+    return [
+        (a.kind, a.sender)
+        for a in db.exec(
+            select(PendingAction)
+            .where(PendingAction.state == "open")
+            .order_by(col(PendingAction.id))
+        )
+    ]
+
+
+# the file an admin sends with !importer
+IMPORT_FILE = (
+    Attachment(
+        name="heures.csv",
+        mime="text/csv",
+        data=b"date;personne;heures;projet\n12/11/2026;@alice;2;KPA\n",
+    ),
+)
+
+
 def probe(world: World, fn: Probe) -> object:
     with Session(world.engine) as db:
         return fn(db)
@@ -404,10 +439,22 @@ CASES = [
     Case("reglages", "@root", ADMIN, "!reglages journee 8h", "!reglages journee 2h",
          room_settings),
     Case("reglages admin", "@root", ADMIN, "!reglages admin 75", "!reglages admin 0",
-         room_settings),
+        room_settings),
+    Case("oubliemoi", "@carol", MEMBER, "!oubliemoi", "!contribs", offers),
+    Case("importer", "@root", ADMIN, "!importer", "!importer allocations", offers),
 ]  # fmt: skip
 # commands that change no record (they only show or export)
-READ_ONLY = {"contribs", "projets", "buckets", "solde", "budgets", "export", "recap", "aide"}
+READ_ONLY = {
+    "contribs",
+    "projets",
+    "buckets",
+    "solde",
+    "budgets",
+    "export",
+    "recap",
+    "aide",
+    "mesdonnees",
+}
 
 
 def prepare(world: World, case: Case) -> None:
@@ -423,7 +470,8 @@ def run(world: World, case: Case, role: Role | None = None) -> str:
         _, target, key = case.body.split()
         event_id, sent = world.react(case.sender, target, key, role, room=case.room)
     else:
-        event_id, sent = world.send(case.sender, case.body, role, room=case.room)
+        files = IMPORT_FILE if case.body.startswith("!importer") else ()
+        event_id, sent = world.send(case.sender, case.body, role, room=case.room, files=files)
     assert sent, case
     assert not any(refused(m.body) for m in sent), bodies(sent)
     return event_id
@@ -500,7 +548,8 @@ def test_a_removal_by_its_sender_or_an_admin_undoes_it(world, case, by):
         assert probe(world, case.probe) != shown
 
 
-ADMIN_UNDONE = [c for c in CASES if c.admin_only and c.undo]
+# (an offer its sender withdraws changed nothing yet: anyone who sent it may withdraw it)
+ADMIN_UNDONE = [c for c in CASES if c.admin_only and c.undo and c.probe is not offers]
 
 
 @pytest.mark.parametrize("how", ["removal", "edit into text"])

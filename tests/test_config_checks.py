@@ -288,6 +288,7 @@ def test_the_example_configuration_documents_every_setting_and_is_valid(tmp_path
     from dataclasses import fields
 
     from bot.adapters.mattermost import MattermostSettings
+    from bot.backups import BackupSettings
     from bot.config import BotSection, ConsoleSection, DatabaseSection, WebSection
     from bot.matrix.settings import MatrixSettings
     from bot.scheduler import SchedulerSettings
@@ -303,6 +304,7 @@ def test_the_example_configuration_documents_every_setting_and_is_valid(tmp_path
         "database": DatabaseSection,
         "console": ConsoleSection,
         "recap": SchedulerSettings,
+        "backup": BackupSettings,
         "matrix": MatrixSettings,
         "mattermost": MattermostSettings,
         "web": WebSection,

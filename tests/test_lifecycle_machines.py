@@ -64,7 +64,7 @@ from storage.models import (
     Contribution,
     Funding,
 )
-from tests.ledger import violations
+from tests.invariants import violations
 from tests.lifecycle_room import Room, Sent, changed, ledger
 
 LONG_RUN = int(os.environ.get("CAGNOTTE_LIFE_EXAMPLES", "0") or 0)

@@ -17,7 +17,7 @@ from storage.models import (
     Funding,
     Project,
 )
-from tests.ledger import violations
+from tests.invariants import violations
 from tests.lifecycle_room import Room, changed, ledger
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from bot.adapters.base import Outgoing
 from commands import i18n
-from commands.events import Message, ReactionAdded, Redacted, Role
+from commands.events import MAX_FILE_BYTES, Attachment, Message, ReactionAdded, Redacted, Role
 from storage.models import Room
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ class _Base(TypedDict):
     sender_name: str
     role: Role
     platform: str
+    is_direct: bool
+
+
+DIRECT = "dm-"  # a room whose name starts with this is a direct message with the bot (``/dm``)
 
 
 class ConsoleAdapter:
@@ -138,6 +142,7 @@ class ConsoleAdapter:
             "sender_name": name.capitalize(),
             "role": self.role_of(name, room_id),
             "platform": self.platform,
+            "is_direct": room_id.startswith(DIRECT),
         }
 
     # -- what users do ------------------------------------------------------------------------------
@@ -164,6 +169,25 @@ class ConsoleAdapter:
         thread_id = self.resolve(thread) if thread else None
         await self.runtime.handle(
             Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))
+        )
+        return short
+
+    async def send_file(
+        self, path: Path, text: str = "", *, user: str | None = None, room: str | None = None
+    ) -> str:
+        """Send the file at ``path`` with ``text`` (``/fichier heures.csv !importer``)."""
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        mime = "text/csv" if path.suffix.lower() == ".csv" else "application/octet-stream"
+        short, full = self._new_id("u")
+        self._authors[short] = self.user_id(user or self.user)
+        await self.runtime.handle(
+            Message(
+                event_id=full,
+                body=text,
+                files=(Attachment(name=path.name, mime=mime, data=data, size=size),),
+                **self._base(user, room),
+            )
         )
         return short
 
@@ -358,6 +382,14 @@ class ConsoleAdapter:
         elif word in ("room", "salon") and args:
             self.room = args[0].lstrip("#")
             self.out(self.t("console.room_now", room=self.room))
+        elif word in ("dm", "mp", "prive"):
+            self.room = f"{DIRECT}{self.user}"
+            self.out(self.t("console.direct_now", room=self.room))
+        elif word in ("fichier", "file") and args:
+            short = await self.send_file(
+                Path(args[0]), rest.split(" ", 1)[1] if len(args) > 1 else ""
+            )
+            self.out(f"   ({short})")
         elif word == "react" and len(args) >= 2:
             await self.react(args[0], args[1])
         elif word == "unreact" and len(args) >= 2:

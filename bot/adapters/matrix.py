@@ -24,6 +24,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import aiohttp
 from nio import (
@@ -52,7 +53,7 @@ from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
 from bot.private import private_dir
 from commands.core import error_reference
-from commands.events import AnyEvent, Message
+from commands.events import MAX_FILE_BYTES, AnyEvent, Attachment, Message
 from storage.clock import now as clock_now
 from storage.models import DirectRoom, MatrixAccount, Room
 
@@ -490,6 +491,16 @@ class MatrixAdapter:
             named = await self._members_named(room, event.body)
             if named:
                 event = dataclasses.replace(event, named=named)
+        if (
+            isinstance(event, Message)
+            and event.files
+            and event.body.lstrip().startswith(self.runtime.settings.prefix)
+        ):
+            # a command sent with a file (``!importer``): the file comes with it
+            data = await self._file_bytes(raw.get("content") or {}, event.files[0])
+            event = dataclasses.replace(
+                event, files=(dataclasses.replace(event.files[0], data=data),)
+            )
         return [event] if event is not None else []
 
     async def _members_named(
@@ -505,6 +516,57 @@ class MatrixAdapter:
             if name:
                 found.append((user, name))
         return tuple(found)
+
+    async def _file_bytes(self, content: dict[str, Any], file: Attachment) -> bytes | None:
+        """The bytes of an ``m.file`` (decrypted in an encrypted room), or ``None`` when it is
+        larger than ``MAX_FILE_BYTES`` or cannot be fetched (the command then says so)."""
+        source = convert.file_source(content)
+        if source is None or (file.size is not None and file.size > MAX_FILE_BYTES):
+            return None
+        url, keys = source
+        server, _, media_id = url.removeprefix("mxc://").partition("/")
+        if not server or not media_id or "/" in media_id:
+            return None
+        data = await self._download(server, media_id)
+        if data is None or keys is None:
+            return data
+        try:
+            from nio.crypto.attachments import decrypt_attachment
+
+            return bytes(
+                decrypt_attachment(data, keys["key"]["k"], keys["hashes"]["sha256"], keys["iv"])
+            )
+        except Exception as err:  # a key or a hash that does not fit: the file stays unread
+            log.warning("could not decrypt the file %s: %s", url, err)
+            return None
+
+    async def _download(self, server: str, media_id: str) -> bytes | None:
+        """A file from the homeserver's authenticated media API (Matrix 1.11), else from the
+        legacy one; ``None`` if neither gives it within ``MAX_FILE_BYTES``."""
+        path = f"{quote(server)}/{quote(media_id)}"
+        url = f"{self.settings.homeserver.rstrip('/')}/_matrix/client/v1/media/download/{path}"
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session,
+                session.get(url, headers=headers) as resp,
+            ):
+                if resp.status == 200:
+                    data = await resp.content.read(MAX_FILE_BYTES + 1)
+                    return data if len(data) <= MAX_FILE_BYTES else None
+                if resp.status not in (400, 404):
+                    log.warning(
+                        "could not fetch mxc://%s/%s: HTTP %s", server, media_id, resp.status
+                    )
+                    return None
+            legacy = await self.client.download(server_name=server, media_id=media_id)
+        except TRANSPORT_ERRORS as err:
+            log.warning("could not fetch mxc://%s/%s: %s", server, media_id, err)
+            return None
+        body = getattr(legacy, "body", None)
+        if isinstance(body, bytes) and len(body) <= MAX_FILE_BYTES:
+            return body
+        return None
 
     async def _sender_of(self, room_id: str, event_id: str) -> str | None:
         """Who sent ``event_id``, as the homeserver says (``None`` if it cannot say: the edit

@@ -42,7 +42,16 @@ from bot.mattermost.emoji import emoji_name, emoji_text
 from bot.mattermost.markdown import safe_markdown, typed
 from bot.runtime import NotHandled
 from commands.core import error_reference
-from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    MAX_FILE_BYTES,
+    AnyEvent,
+    Attachment,
+    MemberChanged,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+)
 from storage.clock import now as clock_now
 from storage.models import ChatEvent, MattermostCursor
 
@@ -233,6 +242,13 @@ class MattermostAdapter:
         base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
         body, named = await self._rewrite_mentions(typed(str(post.get("message", ""))))
         base["named"] = await self._members_named(channel_id, named)
+        files: tuple[Attachment, ...] = ()
+        if (
+            not edited
+            and post.get("file_ids")
+            and body.lstrip().startswith(self.runtime.settings.prefix)
+        ):
+            files = await self._files(post)  # a command sent with a file (``!importer``)
         if edited:
             neutral = Message(
                 event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
@@ -246,8 +262,39 @@ class MattermostAdapter:
                 **base,
             )
         else:
-            neutral = Message(event_id=post_id, body=body, thread_id=root_id or None, **base)
+            neutral = Message(
+                event_id=post_id, body=body, thread_id=root_id or None, files=files, **base
+            )
         await self._hand(neutral, channel_id, stamp)
+
+    async def _files(self, post: dict[str, Any]) -> tuple[Attachment, ...]:
+        """The files of a post, with their bytes (up to ``MAX_FILE_BYTES`` each; ``data`` is
+        ``None`` for a larger one, or one the server does not give)."""
+        metadata = post.get("metadata")
+        infos = metadata.get("files") if isinstance(metadata, dict) else None
+        by_id = {str(i.get("id")): i for i in infos or [] if isinstance(i, dict)}
+        found: list[Attachment] = []
+        for file_id in [str(f) for f in post.get("file_ids") or []][:5]:
+            info = by_id.get(file_id, {})
+            size = info.get("size")
+            known = int(size) if isinstance(size, int) and not isinstance(size, bool) else None
+            data: bytes | None = None
+            if known is None or known <= MAX_FILE_BYTES:
+                try:
+                    data = await self.rest.file(file_id, MAX_FILE_BYTES)
+                except MattermostError as err:
+                    if err.status in (401,):
+                        raise
+                    log.warning("mattermost: could not fetch the file %s: %s", file_id, err)
+            found.append(
+                Attachment(
+                    name=str(info.get("name") or file_id),
+                    mime=str(info.get("mime_type") or "application/octet-stream"),
+                    data=data,
+                    size=known,
+                )
+            )
+        return tuple(found)
 
     async def _on_deleted(self, post: dict[str, Any], event: Event | None) -> None:
         post_id = str(post.get("id", ""))

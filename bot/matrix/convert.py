@@ -17,6 +17,7 @@ from typing import Any
 from bot.adapters.base import Outgoing
 from commands.events import (
     AnyEvent,
+    Attachment,
     MemberChanged,
     Message,
     ReactionAdded,
@@ -209,6 +210,35 @@ def user_ids_in(body: str) -> list[str]:
     return list(dict.fromkeys(_USER_ID.findall(body)))
 
 
+def _file_and_caption(content: dict[str, Any], body: str) -> tuple[tuple[Attachment, ...], str]:
+    """An ``m.file``'s file (its bytes are fetched by the adapter, for a command only) and its
+    caption: with ``filename`` set, ``body`` is a caption (Matrix 1.10); without, ``body`` is
+    the file's name and there is no caption."""
+    filename = content.get("filename")
+    has_caption = isinstance(filename, str) and bool(filename) and filename != body
+    name = filename if isinstance(filename, str) and filename else body
+    info = content.get("info")
+    info = info if isinstance(info, dict) else {}
+    mime = info.get("mimetype")
+    size = info.get("size")
+    attachment = Attachment(
+        name=name or "file",
+        mime=mime if isinstance(mime, str) and mime else "application/octet-stream",
+        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+    )
+    return (attachment,), body if has_caption else ""
+
+
+def file_source(content: dict[str, Any]) -> tuple[str, dict[str, Any] | None] | None:
+    """Where an ``m.file``'s bytes are: its ``mxc://`` URL, and the keys that decrypt it in an
+    encrypted room (``None`` in a clear one)."""
+    encrypted = content.get("file")
+    if isinstance(encrypted, dict) and isinstance(encrypted.get("url"), str):
+        return str(encrypted["url"]), encrypted
+    url = content.get("url")
+    return (url, None) if isinstance(url, str) and url.startswith("mxc://") else None
+
+
 def is_redacted(raw: dict[str, Any]) -> bool:
     unsigned = raw.get("unsigned")
     return isinstance(unsigned, dict) and "redacted_because" in unsigned
@@ -283,11 +313,14 @@ def to_neutral(
             return Message(
                 body=body, edit_of=target, edit_of_sender=author, thread_id=thread, **base
             )
-        if msgtype != "m.text":
+        if msgtype not in ("m.text", "m.file"):
             return None
         body = content.get("body")
         if not isinstance(body, str):
             raise Malformed("body is not a string")
+        files: tuple[Attachment, ...] = ()
+        if msgtype == "m.file":
+            files, body = _file_and_caption(content, body)
         body = with_user_ids(body, content)
         thread_id: str | None = None
         reply_to: str | None = None
@@ -299,7 +332,7 @@ def to_neutral(
             reply_to = None if falling_back else in_reply["event_id"]
         if recent is not None:
             recent.add(event_id, sender, thread_id)
-        return Message(body=body, reply_to=reply_to, thread_id=thread_id, **base)
+        return Message(body=body, reply_to=reply_to, thread_id=thread_id, files=files, **base)
 
     if kind == "m.room.encrypted":
         # what reaches the runtime encrypted could not be decrypted (a decrypted event comes as

@@ -137,8 +137,10 @@ class Rest:
         json_body: Any = None,
         params: dict[str, str] | None = None,
         form: Callable[[], aiohttp.FormData] | None = None,
+        raw_limit: int | None = None,
     ) -> Any:
-        """One call, e.g. ``request("GET", "/users/me")``; returns the decoded JSON answer."""
+        """One call, e.g. ``request("GET", "/users/me")``; returns the decoded JSON answer (with
+        ``raw_limit``: the answer's bytes, at most that many and one)."""
         url = f"{self.url}/api/v4{path}"
         for attempt in range(self.max_retries + 1):
             kwargs: dict[str, Any] = {"headers": self.headers, "params": params}
@@ -159,6 +161,8 @@ class Rest:
                         )
                         await asyncio.sleep(min(wait, self.max_rate_limit_wait))
                         continue
+                    if raw_limit is not None and resp.status < 400:
+                        return await resp.content.read(raw_limit + 1)
                     text = await resp.text()
                     if resp.status >= 400:
                         raise _error(resp.status, text, method, path)
@@ -251,6 +255,11 @@ class Rest:
             return fd
 
         return dict(await self.request("POST", "/files", form=form))
+
+    async def file(self, file_id: str, limit: int) -> bytes | None:  # GetFile
+        """A file's bytes; ``None`` if it is larger than ``limit``."""
+        data = await self.request("GET", f"/files/{quote(file_id)}", raw_limit=limit)
+        return bytes(data) if len(data) <= limit else None
 
     async def posts_since(self, channel_id: str, since_ms: int) -> dict[str, Any]:
         # GetPostsForChannel

@@ -26,6 +26,7 @@ from storage.models.mattermost import MattermostCursor
 from storage.models.numbers import RoomCounter
 from storage.models.page import DirectRoom, PageLink, PageRoom
 from storage.models.pending import PendingAction
+from storage.models.people import ForgottenPerson
 from storage.models.recap import RecapSchedule, RecapSent
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Contribution",
     "ContributionMonth",
     "DirectRoom",
+    "ForgottenPerson",
     "Funding",
     "MatrixAccount",
     "MattermostCursor",

@@ -7,7 +7,7 @@ notice, a reaction taken back) replies to the same message, in the same thread, 
 platform still remembers of it.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | Sequence[str] | None = "0011"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
