@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from storage.checks import check_ledger
 from storage.models import (
     Allocation,
     Bucket,
@@ -29,8 +30,10 @@ from storage.models import (
 
 
 def violations(engine: Engine) -> list[str]:
+    """The operators' ledger check (``cagnotte check``), then the finer checks of this module."""
     with Session(engine) as db:
-        return _cobudget(db) + _budget(db) + _contributions(db)
+        found = [str(v) for v in check_ledger(db)]
+        return found + _cobudget(db) + _budget(db) + _contributions(db)
 
 
 def _cobudget(db: Session) -> list[str]:
