@@ -12,8 +12,14 @@ from sqlmodel import col, select
 
 from commands.core import Context, Registry, UserError
 from commands.grammar import fold, parse_duration, tokenize
-from commands.lifecycle import Act, Actor, require, tell_undo, undo
-from commands.lifecycle.settings import EXISTS, Setting, project_step, setting_step
+from commands.lifecycle import ABSENT, Act, Actor, refuse, require, tell_undo, undo
+from commands.lifecycle.settings import (
+    EXISTS,
+    Setting,
+    default_back,
+    project_step,
+    setting_step,
+)
 from commands.lifecycle.settings import Project as Life
 from commands.render import lines, table
 from storage.models import Audit, BudgetEnvelope, Contribution, Project
@@ -286,8 +292,11 @@ def _undo_default(ctx: Context, change: Audit, who: Actor) -> None:
             ctx.now,
         ),
     ).current
-    ctx.room.default_project_id = back
     project = ctx.db.get(Project, back) if back is not None else None
+    if back is not None:
+        state = Life(EXISTS, project.code, archived=project.archived) if project else Life(ABSENT)
+        refuse(ctx, default_back(state))
+    ctx.room.default_project_id = back
     ctx.audit("default_project", "room", ctx.room.id, before=now, after=back, undo=True)
     if project is None:
         tell_undo(ctx, ctx.t("projects.default_none"))

@@ -17,6 +17,7 @@ from storage.models import (
     Funding,
     Project,
 )
+from storage.models import Room as RoomRow
 from tests.invariants import violations
 from tests.lifecycle_room import Room, changed, ledger
 
@@ -370,3 +371,33 @@ def test_a_reaction_that_no_longer_counts_is_taken_back_in_silence(room):
     answer = plain(room.remove("@bob", tip.event_id).text)
     assert "ce que tu y avais mis t'a déjà été rendu" in answer
     same(room, before)
+
+
+def test_the_default_project_comes_back_only_if_it_still_can_be_one(room):
+    """Found by the settings machine: undoing ``!projet defaut aucun`` made the default a
+    project removed since (the room pointed at nothing, and the answer said there was no
+    default), or one archived since (an archived project cannot be the default)."""
+    added = room.say("@root", "!projet ajouter JARDIN")
+    room.say("@root", "!projet defaut JARDIN")
+    none = room.say("@root", "!projet defaut aucun")
+    assert "n'existe plus" in plain(room.remove("@root", added.event_id).text)
+    before = ledger(room.engine)
+    answer = plain(room.remove("@root", none.event_id).text)
+    assert "le projet par défaut avant ce message n'existe plus" in answer
+    assert "!projet defaut" in answer
+    same(room, before)
+
+    room.say("@root", "!projet ajouter POTAGER")
+    room.say("@root", "!projet defaut POTAGER")
+    none = room.say("@root", "!projet defaut aucun")
+    room.say("@root", "!projet archiver POTAGER")
+    before = ledger(room.engine)
+    answer = plain(room.remove("@root", none.event_id).text)
+    assert "Le projet POTAGER est archivé" in answer and "!projet rouvrir POTAGER" in answer
+    same(room, before)
+
+    # reopened, it can be the default again: the undo goes through
+    room.say("@root", "!projet rouvrir POTAGER")
+    answer = plain(room.remove("@root", none.event_id).text)
+    assert "Projet par défaut du salon : POTAGER" in answer
+    assert room.rows(Project)[-1].id == room.rows(RoomRow)[0].default_project_id

@@ -14,7 +14,14 @@ from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, undo
 from commands.lifecycle import budget as b
 from commands.lifecycle import cobudget as c
 from commands.lifecycle.contrib import LOGGED, Contribution, contribution_step
-from commands.lifecycle.settings import EXISTS, Project, Setting, project_step, setting_step
+from commands.lifecycle.settings import (
+    EXISTS,
+    Project,
+    Setting,
+    default_back,
+    project_step,
+    setting_step,
+)
 
 NOON = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)  # Thursday 26 Nov 2026 in Paris
 LATE = dt.datetime(2026, 11, 30, 23, 5, tzinfo=dt.UTC)  # already 1 December in Paris
@@ -288,6 +295,11 @@ def test_settings_and_projects():
     assert key(project_step(Project(EXISTS, "KPA"), undo(Act.CREATE), ADMIN, NOON)) == ABSENT
     used = Project(EXISTS, "KPA", 3)
     assert key(project_step(used, undo(Act.CREATE), ADMIN, NOON)) == "lifecycle.project.in_use"
+    # the default project before a change comes back only if it still can be the default
+    assert default_back(Project(EXISTS, "KPA")) is None
+    assert key(default_back(Project(ABSENT))) == "lifecycle.project.default_gone"
+    archived = Project(EXISTS, "KPA", archived=True)
+    assert key(default_back(archived)) == "lifecycle.project.default_archived"
 
 
 # --------------------------------------------------------------------------- properties

@@ -39,6 +39,7 @@ class Project:
     status: str  # ABSENT | exists
     code: str = ""
     uses: int = 0  # contributions, envelopes and offers that name it; the room's default
+    archived: bool = False
 
 
 def project_step(p: Project, action: Action, actor: Actor, now: dt.datetime) -> Project | Refusal:
@@ -54,3 +55,13 @@ def project_step(p: Project, action: Action, actor: Actor, now: dt.datetime) -> 
             return Refusal("lifecycle.project.in_use", {"code": p.code, "uses": p.uses})
         return replace(p, status=ABSENT)
     return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+def default_back(p: Project) -> Refusal | None:
+    """Undoing a change of the room's default project gives back the default before it: only a
+    project that still exists and is not archived can be it again."""
+    if p.status != EXISTS:
+        return Refusal("lifecycle.project.default_gone")
+    if p.archived:
+        return Refusal("lifecycle.project.default_archived", {"code": p.code})
+    return None
