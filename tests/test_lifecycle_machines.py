@@ -63,7 +63,10 @@ from storage.models import (
     CobudgetRound,
     Contribution,
     Funding,
+    RecapSchedule,
 )
+from storage.models import Project as ProjectRow
+from storage.models import Room as RoomRow
 from tests.invariants import violations
 from tests.lifecycle_room import Room, Sent, changed, ledger
 
@@ -770,7 +773,18 @@ def _round_rows(db: Session, number: int) -> Any:
 # =========================================================================== contributive budget
 
 PERIODS = ("10/2026", "11/2026")
-BUDGET = ("envelope", "request", "withdraw", "validate", "question", "agree", "prorata", "settle")
+BUDGET = (
+    "envelope",
+    "request",
+    "withdraw",
+    "validate",
+    "question",
+    "agree",
+    "prorata",
+    "settle",
+    "give",
+)
+GIFTS = ("10%", "50%", "tout", "rien", "5€", "30€")
 
 
 @dataclass
@@ -779,6 +793,8 @@ class MEnvelope:
     amount: int
     status: str = "open"
     requests: int = 0  # made in it, active or withdrawn
+    mode: str = "libre"  # or "proportionnel" (shares by hours; give-backs, no requests)
+    gifts: int = 0  # give-backs in it
 
 
 @dataclass
@@ -796,8 +812,8 @@ class MRequest:
 
 
 class BudgetRules(Machine):
-    """Envelopes (rétribution libre, one validation enough), requests, validations, questions,
-    agreed amounts, the pro rata and the close."""
+    """Envelopes (rétribution libre, one validation enough; or proportional to the hours),
+    requests, validations, questions, agreed amounts, the pro rata, give-backs and the close."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -806,6 +822,7 @@ class BudgetRules(Machine):
         self.agreed: dict[str, tuple[int, int | None, int, bool]] = {}  # (n, before, after, vote)
         self.scaled: dict[str, dict[int, tuple[int | None, int]]] = {}  # n -> (before, after)
         self.updates: dict[str, tuple[int, int, int | None, dict[str, str]]] = {}
+        self.gifts: dict[str, tuple[str, str]] = {}  # source -> (period, who)
         self.next_request = 1
 
     # -- the model ----------------------------------------------------------------------------------
@@ -823,6 +840,10 @@ class BudgetRules(Machine):
         env = self.envelopes.get(period)
         return env if env is not None and env.status == "open" else None
 
+    def libre(self, period: str) -> bool:
+        env = self.open_envelope(period)
+        return env is not None and env.mode == "libre"
+
     def request_open(self, n: int) -> MRequest | None:
         r = self.requests.get(n)
         if r is None or r.status != "active" or self.open_envelope(r.period) is None:
@@ -836,18 +857,21 @@ class BudgetRules(Machine):
         if msg.kind == "envelope":
             return admin and p["period"] not in self.envelopes and self.hours_in(p["period"])
         if msg.kind == "request":
-            if self.open_envelope(p["period"]) is None:
+            if not self.libre(p["period"]):
                 return False
             mine = self.active(p["period"], who)
             return None if mine and self.same(mine[0], p["cents"]) else True
         if msg.kind == "withdraw":
-            return self.open_envelope(p["period"]) is not None and bool(
-                self.active(p["period"], who)
-            )
+            return self.libre(p["period"]) and bool(self.active(p["period"], who))
+        if msg.kind == "give":
+            env = self.open_envelope(p["period"])
+            return env is not None and env.mode != "libre" and self.hours_in(p["period"], who)
         if msg.kind in ("prorata", "settle"):
             env = self.open_envelope(p["period"])
             if not admin or env is None:
                 return False
+            if env.mode != "libre":  # shares by hours: closed if anyone has some
+                return msg.kind == "settle" and self.hours_in(p["period"])
             valid = [r for r in self.active(p["period"]) if self.validated(r)]
             if msg.kind == "prorata":
                 return sum(r.amount for r in valid) > env.amount
@@ -862,18 +886,19 @@ class BudgetRules(Machine):
             return True
         return admin  # agree
 
-    def hours_in(self, period: str) -> bool:
-        """Whether KPA has hours in ``period`` (an envelope shares something)."""
+    def hours_in(self, period: str, who: str | None = None) -> bool:
+        """Whether KPA has hours in ``period`` (an envelope shares something), of ``who``."""
         month, year = (int(x) for x in period.split("/"))
         start = dt.date(year, month, 1)
+        query = select(Contribution.id).where(
+            col(Contribution.day) >= start,
+            col(Contribution.day) < (start + dt.timedelta(days=32)).replace(day=1),
+            col(Contribution.project_id).is_not(None),
+        )
+        if who is not None:
+            query = query.where(Contribution.user_id == who)
         with Session(self.engine) as db:
-            found = db.exec(
-                select(Contribution.id).where(
-                    col(Contribution.day) >= start,
-                    col(Contribution.day) < (start + dt.timedelta(days=32)).replace(day=1),
-                    col(Contribution.project_id).is_not(None),
-                )
-            ).first()
+            found = db.exec(query).first()
         return found is not None
 
     def apply(self, msg: Msg, source: str, sent: Sent) -> None:
@@ -881,8 +906,12 @@ class BudgetRules(Machine):
             return super().apply(msg, source, sent)
         p, who = msg.params, msg.sender
         if msg.kind == "envelope":
-            self.envelopes[p["period"]] = MEnvelope(p["period"], p["cents"])
+            mode = p.get("mode", "libre")
+            self.envelopes[p["period"]] = MEnvelope(p["period"], p["cents"], mode=mode)
             msg.made = p["period"]
+        elif msg.kind == "give":
+            self.envelopes[p["period"]].gifts += 1
+            self.gifts[source] = (p["period"], who)
         elif msg.kind == "request":
             mine = self.active(p["period"], who)
             if mine:
@@ -970,7 +999,9 @@ class BudgetRules(Machine):
         p, admin = msg.params, remover in ADMINS
         if msg.kind == "envelope":
             env = self.open_envelope(msg.made)
-            return admin and env is not None and env.requests == 0
+            return admin and env is not None and env.requests == 0 and env.gifts == 0
+        if msg.kind == "give":
+            return source in self.gifts and self.open_envelope(p["period"]) is not None
         if msg.kind == "settle":
             return False
         if msg.kind == "request":
@@ -1024,6 +1055,9 @@ class BudgetRules(Machine):
         p = msg.params
         if msg.kind == "envelope":
             del self.envelopes[msg.made]
+        elif msg.kind == "give":
+            period, _ = self.gifts.pop(source)
+            self.envelopes[period].gifts -= 1
         elif msg.kind == "request":
             how, n = msg.made
             if how == "create":
@@ -1071,6 +1105,14 @@ class BudgetRules(Machine):
                 (ids[v.request_id], v.user_id) for v in db.exec(select(BudgetValidation)).all()
             }
             asked = sorted(ids[q.request_id] for q in db.exec(select(BudgetQuestion)).all())
+            starts = {e.id: f"{e.start:%m/%Y}" for e in envs}
+            gifts = {
+                g.event_id: (starts[g.envelope_id], g.user_id)
+                for g in db.exec(select(BudgetGiveBack)).all()
+            }
+            modes = {f"{e.start:%m/%Y}": e.mode for e in envs}
+        assert gifts == self.gifts
+        assert modes == {k: e.mode for k, e in self.envelopes.items()}
         assert found == {
             n: (r.who, r.status, r.amount, r.granted) for n, r in self.requests.items()
         }
@@ -1090,7 +1132,11 @@ class BudgetRules(Machine):
             return super().render(kind, p)
         eur = "1O€" if p.get("typo") else f"{p.get('cents', 0) // 100}€"
         return {
-            "envelope": lambda: f"!budget KPA {eur} {p.get('period')} validations 1",
+            "envelope": lambda: (
+                f"!budget KPA {eur} {p.get('period')} validations 1"
+                if p.get("mode", "libre") == "libre"
+                else f"!budget KPA {eur} {p.get('period')} proportionnel"
+            ),
             "request": lambda: f"!demande KPA {p.get('period')} {eur} pour l'atelier",
             "withdraw": lambda: f"!demande KPA {p.get('period')} retirer",
             "validate": lambda: f"!valider {p.get('n')}",
@@ -1098,6 +1144,10 @@ class BudgetRules(Machine):
             "agree": lambda: f"!budget KPA accord {p.get('n')} {eur}",
             "prorata": lambda: f"!budget KPA {p.get('period')} prorata",
             "settle": lambda: f"!budget KPA {p.get('period')} clore",
+            "give": lambda: (
+                f"!budget KPA je-donne {'1O%' if p.get('typo') else p.get('gift')} "
+                f"{p.get('period')}"
+            ),
         }[kind]()
 
     def draw_params(self, data: st.DataObject, kind: str) -> dict[str, Any]:
@@ -1108,6 +1158,11 @@ class BudgetRules(Machine):
         if kind in ("envelope", "request", "agree"):
             p["cents"] = draw(st.integers(1, 120), label="euros") * 100
             p["typo"] = draw(st.integers(0, 5), label="typo") == 0
+        if kind == "envelope":
+            p["mode"] = draw(st.sampled_from(["libre", "proportionnel"]), label="mode")
+        if kind == "give":
+            p["gift"] = draw(st.sampled_from(GIFTS), label="gift")
+            p["typo"] = draw(st.integers(0, 5), label="typo") == 0
         if kind in ("validate", "question", "agree"):
             known = sorted(self.requests) or [1]
             p["n"] = draw(
@@ -1116,17 +1171,23 @@ class BudgetRules(Machine):
             )
         return p
 
-    @initialize(requests=st.integers(0, 3))
-    def an_envelope_is_open(self, requests: int) -> None:
-        """November's envelope of 100 €, and a few requests."""
+    @initialize(requests=st.integers(0, 3), gifts=st.integers(0, 2))
+    def an_envelope_is_open(self, requests: int, gifts: int) -> None:
+        """November's envelope of 100 €, and a few requests; October's, shared by the hours,
+        and a few give-backs in it."""
         self.command("@root", "envelope", {"period": "11/2026", "cents": 10000})
         for who in PEOPLE[1 : 1 + requests]:
             self.command(who, "request", {"period": "11/2026", "cents": 6000})
+        if gifts:
+            october = {"period": "10/2026", "cents": 20000, "mode": "proportionnel"}
+            self.command("@root", "envelope", october)
+        for who in PEOPLE[2 : 2 + gifts]:
+            self.command(who, "give", {"period": "10/2026", "gift": "50%"})
 
     @rule(
         who=people,
         data=st.data(),
-        kind=st.sampled_from(["envelope", "envelope", "request", "request", "request", "withdraw", "validate", "validate", "question", "agree", "prorata", "settle"]),
+        kind=st.sampled_from(["envelope", "envelope", "request", "request", "request", "withdraw", "validate", "validate", "question", "agree", "prorata", "settle", "give", "give"]),
     )  # fmt: skip
     def budget_command(self, who: str, data: st.DataObject, kind: str) -> None:
         if kind in ("envelope", "agree", "prorata", "settle") and data.draw(
@@ -1338,6 +1399,296 @@ class ContribRules(Machine):
         self.command(who, kind, self.draw_params(data, kind))
 
 
+# =========================================================================== settings, projects, schedules
+
+SETTINGS = ("setting", "project", "schedule")
+ROOM_FIELDS = (
+    "language",
+    "timezone",
+    "currency",
+    "day_minutes",
+    "max_entry_minutes",
+    "max_past_days",
+    "default_project_id",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+SCHEDULES = ("weekly", "monthly", "reminder")
+
+
+@dataclass
+class MProject:
+    code: str
+    name: str
+    archived: bool = False
+
+
+@dataclass
+class Change:
+    """What a message set: a room's field, a project (``{code, name}``, ``(archived,
+    default)``), a project it added, or a schedule (the whole row, ``None``: none)."""
+
+    what: str  # room | name | state | add | schedule
+    key: Any  # the field, the project's id, the schedule's kind
+    before: Any
+    after: Any
+
+
+class SettingsRules(Machine):
+    """A room's settings (``!langue``, ``!fuseau``, ``!reglages``), its projects (``!projet
+    ajouter / renommer / archiver / rouvrir / defaut``) and its schedules (``!recap planifier``,
+    ``!rappel``): admins set them, members' attempts change nothing; deleting the message (or
+    editing it into text) puts back exactly what was there before, unless a later message
+    changed it since."""
+
+    # what the family may touch (the machine with every family leaves out what the others rely
+    # on: the language of the answers, the currency, the time zone's offset, the KPA project)
+    values: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "language": ("fr", "en"),
+        "timezone": ("Europe/Paris", "Europe/Brussels", "America/Montreal"),
+        "currency": ("EUR", "CHF"),
+        "day_minutes": (420, 480),
+        "max_entry_minutes": (600, 1440),
+        "max_past_days": (60, 365),
+    }
+    codes: ClassVar[tuple[str, ...]] = ("KPA", "JARDIN", "POTAGER")
+    project_acts: ClassVar[tuple[str, ...]] = ("add", "rename", "archive", "reopen", "default")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes: dict[str, list[Change]] = {}
+        with Session(self.engine) as db:
+            room = db.get(RoomRow, self.room.room_id)
+            assert room is not None
+            self.settings = {f: getattr(room, f) for f in ROOM_FIELDS}
+            self.projects = {
+                p.id: MProject(p.code, p.name, p.archived) for p in db.exec(select(ProjectRow))
+            }
+        self.schedules: dict[str, tuple[Any, ...] | None] = dict.fromkeys(SCHEDULES)
+
+    # -- the model ----------------------------------------------------------------------------------
+    def project(self, code: str) -> int | None:
+        return next((i for i, p in self.projects.items() if p.code.lower() == code.lower()), None)
+
+    def current(self, c: Change) -> Any:
+        if c.what == "room":
+            return self.settings[c.key]
+        if c.what == "schedule":
+            return self.schedules[c.key]
+        p = self.projects.get(c.key)
+        if p is None:
+            return None
+        if c.what == "name":
+            return {"code": p.code, "name": p.name}
+        if c.what == "state":
+            return (p.archived, self.settings["default_project_id"])
+        return "exists"
+
+    def put(self, c: Change, value: Any) -> None:
+        if c.what == "room":
+            self.settings[c.key] = value
+        elif c.what == "schedule":
+            self.schedules[c.key] = value
+        elif c.what == "name":
+            self.projects[c.key].code, self.projects[c.key].name = value["code"], value["name"]
+        elif c.what == "state":
+            self.projects[c.key].archived, self.settings["default_project_id"] = value
+        elif value is None:  # a project added, removed again
+            del self.projects[c.key]
+
+    def proposed(self, msg: Msg, source: str) -> list[Change] | None:
+        """What ``msg`` changes if it runs (``None``: it is refused)."""
+        p = msg.params
+        if msg.sender not in ADMINS or p.get("typo"):
+            return None
+        if msg.kind == "setting":
+            return [Change("room", p["field"], self.settings[p["field"]], p["value"])]
+        if msg.kind == "schedule":
+            return self.scheduled(msg, source)
+        act, found = p["act"], self.project(p["code"])
+        if act == "add":
+            return None if found is not None else [Change("add", None, None, "exists")]
+        if act == "default" and p["code"] == "aucun":
+            return [Change("room", "default_project_id", self.settings["default_project_id"], None)]
+        if found is None:
+            return None
+        project, default = self.projects[found], self.settings["default_project_id"]
+        if act in ("archive", "reopen"):
+            archived = act == "archive"
+            after = (archived, None if archived and default == found else default)
+            return [Change("state", found, (project.archived, default), after)]
+        if project.archived:
+            return None
+        if act == "default":
+            return [Change("room", "default_project_id", default, found)]
+        # rename: into another code (capitals), or another name
+        to = p["to"]
+        if to.isupper():
+            if self.project(to) not in (None, found):
+                return None
+            name = project.name if project.name != project.code else to
+            after = {"code": to, "name": name}
+        else:
+            after = {"code": project.code, "name": to}
+        return [Change("name", found, {"code": project.code, "name": project.name}, after)]
+
+    def scheduled(self, msg: Msg, source: str) -> list[Change]:
+        p = msg.params
+        if not p["off"]:
+            kind = p["kind"]
+            month_day = p["day"] + 1 if kind == "monthly" else None
+            weekday = None if kind == "monthly" else p["day"]
+            row = (True, weekday, month_day, p["hour"], 0, source, msg.sender)
+            return [Change("schedule", kind, self.schedules[kind], row)]
+        kinds = ("weekly", "monthly") if p["kind"] == "both" else (p["kind"],)
+        out = []
+        for kind in kinds:
+            row = self.schedules[kind]
+            if row is not None and row[0]:
+                after = (False, *row[1:5], source, msg.sender)
+                out.append(Change("schedule", kind, row, after))
+        return out
+
+    def predict(self, msg: Msg, source: str) -> bool | None:
+        if msg.kind not in SETTINGS:
+            return super().predict(msg, source)
+        changes = self.proposed(msg, source)
+        if changes is None:
+            return False
+        return True if any(c.before != c.after for c in changes) else None
+
+    def apply(self, msg: Msg, source: str, sent: Sent) -> None:
+        if msg.kind not in SETTINGS:
+            return super().apply(msg, source, sent)
+        changes = self.proposed(msg, source)
+        assert changes is not None, ("the model refuses it, the bot accepted", sent.texts)
+        for c in changes:
+            if c.what == "add":
+                with Session(self.engine) as db:
+                    made = db.exec(select(ProjectRow).where(ProjectRow.event_id == source)).one()
+                c.key = made.id
+                self.projects[c.key] = MProject(made.code, made.name)
+            else:
+                self.put(c, c.after)
+        self.changes[source] = changes
+        # turning off what is off already changes nothing: its deletion has nothing to tell
+        msg.changed = bool(changes)
+
+    def predict_undo(self, msg: Msg, source: str, remover: str) -> bool | None:
+        if msg.kind not in SETTINGS:
+            return super().predict_undo(msg, source, remover)
+        changes = self.changes.get(source)
+        if remover not in ADMINS or not changes:
+            return False
+        for c in changes:
+            if c.what == "add":
+                if c.key not in self.projects or self.settings["default_project_id"] == c.key:
+                    return False
+                continue
+            if self.current(c) != c.after:
+                return False  # changed since
+            if c.what == "name" and self.project(c.before["code"]) not in (None, c.key):
+                return False  # another project has that code now
+            if c.key == "default_project_id" and c.before is not None:
+                back = self.projects.get(c.before)
+                if back is None or back.archived:
+                    return False  # that project is gone, or archived, since
+        return True if any(c.before != c.after for c in changes) else None
+
+    def apply_undo(self, msg: Msg, source: str, by: str) -> None:
+        if msg.kind not in SETTINGS:
+            return super().apply_undo(msg, source, by)
+        for c in reversed(self.changes.pop(source)):
+            self.put(c, c.before)
+
+    def check_model(self) -> None:
+        super().check_model()
+        with Session(self.engine) as db:
+            room = db.get(RoomRow, self.room.room_id)
+            assert room is not None
+            assert {f: getattr(room, f) for f in ROOM_FIELDS} == self.settings
+            found = {p.id: (p.code, p.name, p.archived) for p in db.exec(select(ProjectRow))}
+            schedules = {
+                s.kind: (
+                    s.enabled,
+                    s.weekday,
+                    s.month_day,
+                    s.hour,
+                    s.minute,
+                    s.event_id,
+                    s.changed_by,
+                )
+                for s in db.exec(select(RecapSchedule))
+            }
+        assert found == {i: (p.code, p.name, p.archived) for i, p in self.projects.items()}
+        assert schedules == {k: row for k, row in self.schedules.items() if row is not None}
+
+    # -- the commands -------------------------------------------------------------------------------
+    def render(self, kind: str, p: dict[str, Any]) -> str:
+        if kind not in SETTINGS:
+            return super().render(kind, p)
+        if kind == "setting":
+            field, value = p["field"], p["value"]
+            if field == "language":
+                return f"!langue {'klingon' if p['typo'] else value}"
+            if field == "timezone":
+                return f"!fuseau {'Europe/Parus' if p['typo'] else value}"
+            if field == "currency":
+                return f"!reglages devise {'EUX' if p['typo'] else value}"
+            word = {"day_minutes": "journee", "max_entry_minutes": "max"}.get(field, "passe")
+            shown = f"{value // 60}h" if field != "max_past_days" else f"{value} jours"
+            return f"!reglages {word} {'8x' if p['typo'] else shown}"
+        if kind == "project":
+            code = "J@RDIN" if p["typo"] else p["code"]
+            word = {
+                "add": "ajouter",
+                "rename": "renommer",
+                "archive": "archiver",
+                "reopen": "rouvrir",
+                "default": "defaut",
+            }[p["act"]]
+            return f"!projet {word} {code}" + (f" {p['to']}" if p["act"] == "rename" else "")
+        hour = "9x" if p["typo"] else f"{p['hour']}h"
+        if p["kind"] == "reminder":
+            return "!rappel off" if p["off"] else f"!rappel {WEEKDAYS[p['day']]} {hour}"
+        if p["off"]:
+            head = {"weekly": "hebdo ", "monthly": "mensuel ", "both": ""}[p["kind"]]
+            return f"!recap planifier {head}off"
+        if p["kind"] == "monthly":
+            return f"!recap planifier mensuel {p['day'] + 1} {hour}"
+        return f"!recap planifier {WEEKDAYS[p['day']]} {hour}"
+
+    def draw_params(self, data: st.DataObject, kind: str) -> dict[str, Any]:
+        if kind not in SETTINGS:
+            return super().draw_params(data, kind)
+        draw = data.draw
+        typo = draw(st.integers(0, 6), label="typo") == 0
+        if kind == "setting":
+            field = draw(st.sampled_from(sorted(self.values)), label="setting")
+            value = draw(st.sampled_from(self.values[field]), label="value")
+            return {"field": field, "value": value, "typo": typo}
+        if kind == "project":
+            act = draw(st.sampled_from(self.project_acts), label="act")
+            codes = self.codes + (("aucun",) if act == "default" else ())
+            code = draw(st.sampled_from(codes), label="code")
+            to = draw(st.sampled_from([*self.codes, "Le jardin partagé", "Atelier"]), label="to")
+            return {"act": act, "code": code, "to": to, "typo": typo}
+        off = draw(st.integers(0, 3), label="off") == 0
+        kinds = ["weekly", "monthly", "reminder"] + (["both"] if off else [])
+        return {
+            "kind": draw(st.sampled_from(kinds), label="schedule"),
+            "off": off,
+            "day": draw(st.integers(0, 6), label="day"),
+            "hour": draw(st.sampled_from([8, 9, 18]), label="hour"),
+            "typo": typo and not off,
+        }
+
+    @rule(who=people, data=st.data(), kind=st.sampled_from(SETTINGS))
+    def settings_command(self, who: str, data: st.DataObject, kind: str) -> None:
+        if data.draw(st.integers(0, 3), label="an admin"):
+            who = ADMINS[data.draw(st.integers(0, 1), label="which admin")]
+        self.command(who, kind, self.draw_params(data, kind))
+
+
 # =========================================================================== the machines
 
 
@@ -1353,13 +1704,28 @@ class ContribMachine(ContribRules):
     pass
 
 
-class EveryFamily(ContribRules, BudgetRules, CobudgetRules):
-    """Every family in the same room: their records live side by side."""
+class SettingsMachine(SettingsRules):
+    pass
+
+
+class EveryFamily(SettingsRules, ContribRules, BudgetRules, CobudgetRules):
+    """Every family in the same room: their records live side by side. The settings it changes
+    are those the others' models do not read (the answers stay in French, amounts in euros,
+    days in Paris time, KPA as it is, no default project)."""
+
+    values: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "timezone": ("Europe/Paris", "Europe/Brussels"),
+        "day_minutes": (420, 480),
+        "max_entry_minutes": (600, 1440),
+        "max_past_days": (60, 365),
+    }
+    codes = ("JARDIN", "POTAGER")
+    project_acts = ("add", "rename", "archive", "reopen")
 
 
 @pytest.mark.parametrize(
     "machine",
-    [CobudgetMachine, BudgetMachine, ContribMachine, EveryFamily],
+    [CobudgetMachine, BudgetMachine, ContribMachine, SettingsMachine, EveryFamily],
     ids=lambda m: m.__name__,
 )
 def test_each_record_lives_by_its_rules(machine: type[Machine], template_db: Path) -> None:
