@@ -3,7 +3,8 @@
 Hypothesis drives a room through the dispatcher: people (two admins, two members) send commands,
 edit them (into another command or into plain text), delete them, react to the bot's cards and
 take reactions back, while the clock moves and the timed jobs run. One machine per family
-(cobudget, contributive budget, contributions) and one with every family in the same room.
+(cobudget, contributive budget, contributions, a room's settings, projects and schedules) and
+one with every family in the same room.
 
 After every step:
 
@@ -232,7 +233,7 @@ class Machine(RuleBasedStateMachine):
     def accepted(self, event_id: str) -> bool:
         return self.room.outcome(event_id) not in ("error", "ignored", "forged", None)
 
-    def undo_message(self, source: str, remover: str, how: str) -> None:
+    def undo_message(self, source: str, remover: str, how: str) -> Sent:
         msg = self.msgs[source]
         allowed = remover in ADMINS or remover == msg.sender
         expect = self.predict_undo(msg, source, remover) if allowed and msg.live else False
@@ -249,6 +250,7 @@ class Machine(RuleBasedStateMachine):
         if allowed and msg.changed and source.startswith("$s"):
             # (a reaction that no longer counts is taken back in silence)
             assert sent.texts, "undoing what changed something is answered (done, or why not)"
+        return sent
 
     def check_exact(self, source: str, before: dict[str, Any]) -> None:
         """Undoing the latest changes gives back the ledger before them, row for row."""
@@ -1413,6 +1415,7 @@ ROOM_FIELDS = (
 )
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 SCHEDULES = ("weekly", "monthly", "reminder")
+CHANGED_SINCE = re.compile("a changé depuis|has changed since")
 
 
 @dataclass
@@ -1464,6 +1467,7 @@ class SettingsRules(Machine):
                 p.id: MProject(p.code, p.name, p.archived) for p in db.exec(select(ProjectRow))
             }
         self.schedules: dict[str, tuple[Any, ...] | None] = dict.fromkeys(SCHEDULES)
+        self.why_not = ""  # why the model refuses the undo being tried
 
     # -- the model ----------------------------------------------------------------------------------
     def project(self, code: str) -> int | None:
@@ -1579,6 +1583,8 @@ class SettingsRules(Machine):
         changes = self.changes.get(source)
         if remover not in ADMINS or not changes:
             return False
+        if any(c.what != "add" and self.current(c) != c.after for c in changes):
+            self.why_not = "changed since"
         for c in changes:
             if c.what == "add":
                 if c.key not in self.projects or self.settings["default_project_id"] == c.key:
@@ -1593,6 +1599,13 @@ class SettingsRules(Machine):
                 if back is None or back.archived:
                     return False  # that project is gone, or archived, since
         return True if any(c.before != c.after for c in changes) else None
+
+    def undo_message(self, source: str, remover: str, how: str) -> Sent:
+        self.why_not = ""
+        sent = super().undo_message(source, remover, how)
+        if self.why_not == "changed since":  # the refusal says so
+            assert CHANGED_SINCE.search(sent.text), sent.texts
+        return sent
 
     def apply_undo(self, msg: Msg, source: str, by: str) -> None:
         if msg.kind not in SETTINGS:
