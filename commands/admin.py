@@ -14,7 +14,7 @@ from commands import i18n
 from commands.contrib import period_label
 from commands.core import Context, Registry, UserError
 from commands.grammar import Period, fold, parse_days, parse_duration, parse_int, tokenize
-from commands.lifecycle import Act, Actor, require, tell_undo, undo
+from commands.lifecycle import Act, Actor, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import Setting, setting_step
 from commands.render import lines
 from storage.models import Audit, BudgetEnvelope, Project
@@ -210,7 +210,7 @@ def undo_setting(ctx: Context, target_event_id: str) -> bool:
             Audit.action == "set",
         )
     ).first()
-    if change is None:
+    if change is None or undone_before(ctx, change):
         return False
     field = str(change.details.get("setting"))
     now = getattr(ctx.room, field)
@@ -231,7 +231,16 @@ def undo_setting(ctx: Context, target_event_id: str) -> bool:
     if field == "currency" and back != now:
         _refuse_if_money_is_open(ctx)
     setattr(ctx.room, field, back)
-    ctx.audit("set", "room", ctx.room.id, setting=field, before=now, after=back, undo=True)
+    ctx.audit(
+        "set",
+        "room",
+        ctx.room.id,
+        setting=field,
+        before=now,
+        after=back,
+        undo=True,
+        undoes=target_event_id,
+    )
     tell_undo(
         ctx,
         ctx.t(

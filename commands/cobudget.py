@@ -39,7 +39,7 @@ from commands.grammar import (
     parse_period,
     tokenize,
 )
-from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
+from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo, undone_before
 from commands.lifecycle import cobudget as life
 from commands.lifecycle.settings import Setting, setting_step
 from commands.numbers import read_number
@@ -1313,6 +1313,8 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     if done is None:
         return False
     if done.action == "reactions":
+        if undone_before(ctx, done):
+            return False
         _undo_reactions(ctx, done)
         return True
     bucket = ctx.db.get(Bucket, int(done.object_id)) if done.object_id.isdigit() else None
@@ -1473,7 +1475,15 @@ def _undo_reactions(ctx: Context, change: Audit) -> None:
     )
     before = reaction_values(rnd)
     rnd.reaction_values = dict(values.current)
-    ctx.audit("reactions", "round", rnd.id, before=before, after=rnd.reaction_values, undo=True)
+    ctx.audit(
+        "reactions",
+        "round",
+        rnd.id,
+        before=before,
+        after=rnd.reaction_values,
+        undo=True,
+        undoes=change.event_id,
+    )
     tell_undo(ctx, ctx.t("lifecycle.round.reactions_back", reactions=reactions_text(ctx, rnd)))
 
 

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from commands.core import Context, Registry, UserError
 from commands.grammar import fold, parse_duration, tokenize
-from commands.lifecycle import ABSENT, Act, Actor, refuse, require, tell_undo, undo
+from commands.lifecycle import ABSENT, Act, Actor, refuse, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import (
     EXISTS,
     Setting,
@@ -210,7 +210,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         )
         .order_by(col(Audit.id))
     ).first()
-    if change is None:
+    if change is None or undone_before(ctx, change):
         return False
     who = Actor(ctx.sender, ctx.is_admin)
     if change.action == "default_project":
@@ -242,7 +242,15 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             str(back["name"]),
         )
         _forget_projects(ctx)
-        ctx.audit("rename", "project", project.id, before=now, after=back, undo=True)
+        ctx.audit(
+            "rename",
+            "project",
+            project.id,
+            before=now,
+            after=back,
+            undo=True,
+            undoes=target_event_id,
+        )
         tell_undo(
             ctx, ctx.t("lifecycle.project.renamed_back", code=project.code, name=project.name)
         )
@@ -255,7 +263,15 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         ).current
         project.archived, ctx.room.default_project_id = bool(back[0]), back[1]
         _forget_projects(ctx)
-        ctx.audit(change.action, "project", project.id, before=now_state, after=back, undo=True)
+        ctx.audit(
+            change.action,
+            "project",
+            project.id,
+            before=now_state,
+            after=back,
+            undo=True,
+            undoes=target_event_id,
+        )
         key = (
             "lifecycle.project.archived_back"
             if project.archived
@@ -297,7 +313,15 @@ def _undo_default(ctx: Context, change: Audit, who: Actor) -> None:
         state = Life(EXISTS, project.code, archived=project.archived) if project else Life(ABSENT)
         refuse(ctx, default_back(state))
     ctx.room.default_project_id = back
-    ctx.audit("default_project", "room", ctx.room.id, before=now, after=back, undo=True)
+    ctx.audit(
+        "default_project",
+        "room",
+        ctx.room.id,
+        before=now,
+        after=back,
+        undo=True,
+        undoes=change.event_id,
+    )
     if project is None:
         tell_undo(ctx, ctx.t("projects.default_none"))
     else:

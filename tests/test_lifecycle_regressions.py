@@ -401,3 +401,23 @@ def test_the_default_project_comes_back_only_if_it_still_can_be_one(room):
     answer = plain(room.remove("@root", none.event_id).text)
     assert "Projet par défaut du salon : POTAGER" in answer
     assert room.rows(Project)[-1].id == room.rows(RoomRow)[0].default_project_id
+
+
+def test_a_setting_undone_once_is_not_undone_again(room):
+    """Found by the settings machine: a setting message edited into text (undone), then deleted,
+    was undone a second time once a later message had set the same value again: the later
+    change was lost."""
+    first = room.say("@root", "!fuseau America/Montreal")
+    assert "Europe/Paris" in room.edit("@root", first.event_id, "oups").text
+    room.say("@root", "!fuseau America/Montreal")  # set again, by another message
+    before = ledger(room.engine)
+    assert "Rien à annuler" in plain(room.remove("@root", first.event_id).text)
+    same(room, before)
+
+    room.say("@root", "!projet ajouter JARDIN")
+    archived = room.say("@root", "!projet archiver JARDIN")
+    assert "n'est plus archivé" in room.remove("@root", archived.event_id).text
+    room.say("@root", "!projet archiver JARDIN")
+    before = ledger(room.engine)
+    assert "Rien à annuler" in plain(room.remove("@root", archived.event_id).text)
+    same(room, before)

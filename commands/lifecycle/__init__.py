@@ -28,6 +28,7 @@ from commands.lifecycle.base import (
     require,
     tell_undo,
     undo,
+    undone_before,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "require",
     "tell_undo",
     "undo",
+    "undone_before",
 ]

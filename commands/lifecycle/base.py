@@ -8,8 +8,11 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlmodel import col, select
+
 from commands.core import Context, Queued, UserError
 from commands.render import Rich
+from storage.models import Audit
 
 ABSENT = "absent"  # a record that does not exist (yet, or any more: its creation was undone)
 
@@ -136,3 +139,17 @@ def tell_undo(ctx: Context, content: Rich | str) -> Queued:
     """Answer an undo, in the place of the message whose effect is undone (the outbox rule: a
     reply to it, or to what it answered once it is deleted)."""
     return ctx.reply(content)
+
+
+def undone_before(ctx: Context, change: Audit) -> bool:
+    """Whether the change recorded by ``change`` was undone already (its message edited into
+    plain text, then deleted; or deleted twice): a value is not put back twice, since a later
+    message may have set the same value again. An undo of a setting records what it undoes
+    (``undoes``: the message's id)."""
+    found = ctx.db.exec(
+        select(Audit.id).where(
+            Audit.room_id == ctx.room.id,
+            col(Audit.details)["undoes"].as_string() == change.event_id,
+        )
+    ).first()
+    return found is not None
