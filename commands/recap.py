@@ -44,6 +44,7 @@ from storage.models import Audit, BotMessage, Project, RecapSchedule, RecapSent,
 from storage.queries import contribution_totals, display_names
 from storage.recap_queries import (
     minutes_by_project_day,
+    minutes_by_project_month,
     newcomers,
     people_per_project,
 )
@@ -526,7 +527,9 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
     lang = room.language
     unit, buckets = _chart_buckets(period, today)
     start, end = buckets[0].start, buckets[-1].end
-    per_day = minutes_by_project_day(db, room.id, start, end)
+    # months are whole: their minutes come from the monthly totals
+    by_span = minutes_by_project_month if unit == "month" else minutes_by_project_day
+    per_day = by_span(db, room.id, start, end)
     if not per_day:
         return None
     series: dict[int | None, list[int]] = {}

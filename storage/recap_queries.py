@@ -79,3 +79,24 @@ def minutes_by_project_day(
         .group_by(col(Contribution.project_id), col(Contribution.day))
     ).all()
     return [(pid, day, int(m or 0)) for pid, day, m in rows]
+
+
+def minutes_by_project_month(
+    db: Session, room_id: str, start: dt.date, end: dt.date
+) -> list[tuple[int | None, dt.date, int]]:
+    """Minutes per (project, month) of the months ``start <= month < end`` (the first days of
+    whole months) that have contributions, from ``contribution_month``: a few rows per person
+    and month instead of every contribution."""
+    key, month = col(ContributionMonth.project_key), col(ContributionMonth.month)
+    rows = db.exec(
+        select(key, month, func.sum(ContributionMonth.minutes))
+        .where(
+            ContributionMonth.room_id == room_id,
+            month >= start,
+            month < end,
+            col(ContributionMonth.count) > 0,
+        )
+        .group_by(key, month)
+        .order_by(key, month)
+    ).all()
+    return [(k or None, m, int(minutes or 0)) for k, m, minutes in rows]
