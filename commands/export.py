@@ -104,13 +104,33 @@ def contributions_csv(
         )
     if not entries:
         return None
+    names, codes = entry_labels(s, entries)
+    return entries_csv(s, entries, names, codes), len(entries)
+
+
+def entry_labels(
+    s: RoomTexts, entries: list[Entry]
+) -> tuple[dict[str, str | None], dict[int | None, str]]:
+    """The display names of the people of ``entries`` and the codes of the room's projects:
+    with the entries, all that their CSV depends on."""
     people = {entry[2] for entry in entries}
-    names = dict(
+    names: dict[str, str | None] = dict(
         s.db.exec(
             select(Person.user_id, Person.display_name).where(col(Person.user_id).in_(people))
         ).all()
     )
-    codes = {p.id: p.code for p in room_projects(s.db, s.room.id)}
+    return names, {p.id: p.code for p in room_projects(s.db, s.room.id)}
+
+
+def entries_csv(
+    s: RoomTexts,
+    entries: list[Entry],
+    names: dict[str, str | None],
+    codes: dict[int | None, str],
+) -> bytes:
+    """The CSV of ``entries`` (``contributions_csv``), people and projects named by
+    ``names`` and ``codes`` (``entry_labels``)."""
+    people = {entry[2] for entry in entries}
     header = [
         s.t(f"export.col.{c}")
         for c in (
@@ -154,4 +174,4 @@ def contributions_csv(
                 neutralise(event_id),
             ]
         )
-    return csv_of_cells(header, rows, lang), len(rows)
+    return csv_of_cells(header, rows, lang)

@@ -35,7 +35,7 @@ from commands.budget import (
 from commands.cobudget import latest_round, open_round
 from commands.contrib import period_label
 from commands.core import RoomTexts, Settings
-from commands.export import contribution_entries, contributions_csv, csv_bytes
+from commands.export import contribution_entries, csv_bytes, entries_csv, entry_labels
 from commands.grammar import Period, month_period, week_period
 from commands.recap import chart_data, period_title
 from commands.recap_chart import render
@@ -98,13 +98,14 @@ T = TypeVar("T")
 
 
 class Kept:
-    """Figures derived from rooms' ledgers (totals, lists of ids, rows: never names, which change
-    without the ledger), each kept under the version of its room's ledger it was read at
+    """Figures derived from rooms' ledgers (totals, lists of ids, rows; names change without
+    the ledger: what shows them is kept under the names it shows), each kept under the version
+    of its room's ledger it was read at
     (``storage.ledger.latest_change``, which every change moves): once the ledger changes, the
     next page reads a new version and computes them again. At most ``size`` of them, and
     ``large`` of the large ones (a file's rows)."""
 
-    def __init__(self, size: int = 256, large: int = 8) -> None:
+    def __init__(self, size: int = 256, large: int = 16) -> None:
         self._bounds = (size, large)
         self._kept: tuple[OrderedDict[Hashable, Any], ...] = (OrderedDict(), OrderedDict())
         self._lock = threading.Lock()
@@ -825,8 +826,18 @@ def contributions_file(
         lambda: contribution_entries(r.db, r.room.id, period, project_id=project_id),
         large=True,
     )
-    found = contributions_csv(r, period, project_id=project_id, entries=entries)
-    data = found[0] if found is not None else csv_bytes(*_empty_csv(r), r.lang)
+    if entries:
+        # the file again when neither the ledger nor a name or a project code changed
+        names, codes = entry_labels(r, entries)
+        labels = (r.lang, tuple(sorted(names.items())), tuple(sorted(codes.items(), key=str)))
+        data = r.derived(
+            "contributions.csv",
+            (span, labels),
+            lambda: entries_csv(r, entries, names, codes),
+            large=True,
+        )
+    else:
+        data = csv_bytes(*_empty_csv(r), r.lang)
     return f"contributions-{period.start.isoformat()}.csv", data
 
 

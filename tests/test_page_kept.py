@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
+from storage.models import Person
 from tests.conftest import Clock
 from tests.page_helpers import Site, page_site, seed
 from tests.test_page_server import text_of
@@ -57,3 +59,20 @@ async def test_the_journal_offers_a_kind_as_soon_as_it_appears(site: Site) -> No
     await site.chat.say("alice", "!budget KPA 300€ novembre proportionnel")
     _, html = await site.get(root + "journal")
     assert 'value="budget_envelope"' in html
+
+
+async def test_the_contributions_file_shows_a_new_display_name_at_once(site: Site) -> None:
+    await seed(site.chat)
+    root = await site.link("bob")
+    first = await (await site.client.get(root + "contributions.csv?periode=mois")).read()
+    assert b";Chloe;" in first
+    # a new display name is no change of the ledger (no audit row)
+    with Session(site.server.engine) as db:
+        person = db.exec(select(Person).where(col(Person.display_name) == "Chloe")).one()
+        person.display_name = "Chloé M."
+        db.add(person)
+        db.commit()
+    again = await (await site.client.get(root + "contributions.csv?periode=mois")).read()
+    assert ";Chloé M.;".encode() in again and b";Chloe;" not in again
+    said = await site.chat.said("alice", "!export csv novembre")
+    assert [s.data for s in said if s.kind == "file"] == [again]
