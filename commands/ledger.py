@@ -64,7 +64,7 @@ from storage.models import (
     Room,
 )
 from storage.numbers import by_number
-from storage.queries import contribution_totals, room_projects
+from storage.queries import Totals, contribution_totals, room_projects
 from storage.recap_queries import newcomers
 
 PERIODS = ("semaine", "semaine-derniere", "mois", "mois-dernier", "annee")
@@ -237,7 +237,7 @@ def overview(r: Reader, key: str, chart: tuple[bool, str] | None = None) -> Over
     period = period_of(key, r.today)
     room = r.room.id
     span = (period.start, period.end)
-    totals = r.derived("totals", span, lambda: contribution_totals(r.db, room, *span))
+    totals = _totals(r)(*span)
     names = r.names(u for u, _, _ in totals.by_person)
     new = r.derived("newcomers", span, lambda: newcomers(r.db, room, *span)) if totals.count else []
     codes = {p.id: p for p in room_projects(r.db, room)}
@@ -299,7 +299,7 @@ def _project_label(r: Reader, project: Project | None) -> str:
 def chart_title(r: Reader, key: str) -> tuple[bool, str]:
     """Whether the period has a chart, and its text alternative."""
     period = period_of(key, r.today)
-    data = chart_data(r.db, r.room, period, r.today)
+    data = chart_data(r.db, r.room, period, r.today, _totals(r))
     if data is None:
         return False, ""
     unit = r.w("unit_month" if period.kind in ("month", "year", "all") else "unit_week")
@@ -309,8 +309,19 @@ def chart_title(r: Reader, key: str) -> tuple[bool, str]:
 def chart_png(r: Reader, key: str) -> bytes | None:
     """The recap's chart for the period (PNG), as ``!recap`` sends it."""
     period = period_of(key if key in PERIODS else PERIODS[0], r.today)
-    data = chart_data(r.db, r.room, period, r.today)
+    data = chart_data(r.db, r.room, period, r.today, _totals(r))
     return render(data) if data is not None else None
+
+
+def _totals(r: Reader) -> Callable[[dt.date, dt.date], Totals]:
+    """The room's contribution totals of a span, kept until the ledger changes."""
+
+    def totals(start: dt.date, end: dt.date) -> Totals:
+        return r.derived(
+            "totals", (start, end), lambda: contribution_totals(r.db, r.room.id, start, end)
+        )
+
+    return totals
 
 
 def _round_summary(r: Reader) -> RoundSummary | None:
