@@ -6,7 +6,12 @@ median and 95th percentile of the time to answer (client side) and the SQL state
 handled by the runtime and the live event a watching page receives.
 
     .venv/bin/python bench/page.py [--contributions 100000] [--members 200] [--buckets 1000]
-        [--runs 40]
+        [--runs 40] [--pages year,project,csv] [--cold]
+
+``--pages``: only the pages whose name holds one of these words. ``--cold``: the room's ledger
+changes before every request (an audit row more), so that nothing the server keeps until the
+ledger changes (totals, the journal's kinds, a file's rows, the chart) is of use: the first
+view after a change.
 """
 
 from __future__ import annotations
@@ -301,7 +306,7 @@ PAGES = {
 }
 
 
-async def measure(path: Path, token: str, runs: int) -> None:
+async def measure(path: Path, token: str, runs: int, pages: list[str], cold: bool) -> None:
     engine = make_engine(sqlite_url(path))
     statements = [0]
 
@@ -319,9 +324,23 @@ async def measure(path: Path, token: str, runs: int) -> None:
     print(f"{'page':28} {'median':>8} {'p95':>8} {'queries':>8} {'bytes':>9}")
     async with aiohttp.ClientSession() as http:
         for name, path_ in PAGES.items():
+            if pages and not any(word in name for word in pages):
+                continue
             times: list[float] = []
             size = 0
             for i in range(runs + 2):
+                if cold:
+                    with engine.begin() as conn:
+                        conn.execute(
+                            insert(Audit).values(
+                                at=NOW,
+                                room_id=ROOM,
+                                actor="bench",
+                                action="touch",
+                                object_kind="bench",
+                                details={},
+                            )
+                        )
                 before = statements[0]
                 t0 = time.perf_counter()
                 async with http.get(root + path_) as response:
@@ -374,6 +393,8 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--buckets", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--pages", default="", help="words, by commas")
+    parser.add_argument("--cold", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
@@ -383,7 +404,8 @@ def main() -> None:
             f"populated {args.contributions} contributions (and audit rows), {args.members} "
             f"people, {args.buckets} buckets in {time.perf_counter() - t0:.1f} s"
         )
-        asyncio.run(measure(path, token, args.runs))
+        pages = [word for word in args.pages.split(",") if word]
+        asyncio.run(measure(path, token, args.runs, pages, args.cold))
 
 
 if __name__ == "__main__":

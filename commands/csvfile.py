@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,7 +32,8 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _cell(value: object, lang: str) -> str:
+def cell(value: object, lang: str) -> str:
+    """The text ``csv_bytes`` writes for ``value`` (see there)."""
     if value is None:
         return ""
     if isinstance(value, int):
@@ -69,10 +70,16 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]], lang: str
       back: a text cell that starts with ``'`` loses exactly that one ``'``, and nothing else
       changes (a number never starts with ``'``).
     """
+    return csv_of_cells(header, ([cell(v, lang) for v in row] for row in rows), lang)
+
+
+def csv_of_cells(header: Sequence[str], cells: Iterable[Sequence[str]], lang: str) -> bytes:
+    """``csv_bytes`` of rows whose every cell is already the text ``cell`` gives for its value
+    (a long file whose columns repeat a few values converts each of them once)."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n")
     writer.writerow([neutralise(str(h)) for h in header])
-    writer.writerows([_cell(v, lang) for v in row] for row in rows)
+    writer.writerows(cells)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

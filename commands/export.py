@@ -4,17 +4,20 @@ comma, as French spreadsheets expect)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from commands.contrib import parse_filters, period_label
 from commands.core import Context, Registry, RoomTexts, UserError
 from commands.csvfile import (  # noqa: F401 - the CSV rules, named here too
     FORMULA_STARTS,
     NEUTRALISED,
+    cell,
     csv_bytes,
+    csv_of_cells,
     hours_cell,
     money_cell,
     neutralise,
@@ -46,15 +49,19 @@ def register(reg: Registry) -> None:
         ctx.send_file(name, "text/csv", data, ctx.t("export.caption", count=count, period=label))
 
 
-def contributions_csv(
-    s: RoomTexts,
+Entry = tuple[int, dt.date, str, int, int | None, str, str]
+
+
+def contribution_entries(
+    db: Session,
+    room_id: str,
     period: Period,
     *,
     user_id: str | None = None,
     project_id: int | None = None,
-) -> tuple[bytes, int] | None:
-    """The contributions of ``period`` (of one person, one project) as the CSV that
-    ``!export csv`` sends, and how many rows it has; ``None`` when there are none."""
+) -> list[Entry]:
+    """(number, day, person, minutes, project id, description, event id) of each contribution
+    of ``period`` (of one person, one project), oldest first: what ``contributions_csv`` writes."""
     columns: list[Any] = [
         Contribution.number,
         Contribution.day,
@@ -65,7 +72,7 @@ def contributions_csv(
         Contribution.event_id,
     ]
     query = sa_select(*columns).where(
-        col(Contribution.room_id) == s.room.id,
+        col(Contribution.room_id) == room_id,
         col(Contribution.day) >= period.start,
         col(Contribution.day) < period.end,
     )
@@ -73,16 +80,57 @@ def contributions_csv(
         query = query.where(col(Contribution.user_id) == user_id)
     if project_id is not None:
         query = query.where(col(Contribution.project_id) == project_id)
-    # plain rows, oldest first (a long period has thousands: no object per row)
-    entries = s.db.execute(query.order_by(col(Contribution.day), col(Contribution.id))).all()
+    # plain rows (a long period has thousands: no object per row)
+    return [
+        tuple(row)
+        for row in db.execute(query.order_by(col(Contribution.day), col(Contribution.id)))
+    ]
+
+
+def contributions_csv(
+    s: RoomTexts,
+    period: Period,
+    *,
+    user_id: str | None = None,
+    project_id: int | None = None,
+    entries: list[Entry] | None = None,
+) -> tuple[bytes, int] | None:
+    """The contributions of ``period`` (of one person, one project) as the CSV that
+    ``!export csv`` sends, and how many rows it has; ``None`` when there are none.
+    ``entries``: their ``contribution_entries``, when already read."""
+    if entries is None:
+        entries = contribution_entries(
+            s.db, s.room.id, period, user_id=user_id, project_id=project_id
+        )
     if not entries:
         return None
-    people = {c.user_id for c in entries}
-    names = {
-        p.user_id: p.display_name
-        for p in s.db.exec(select(Person).where(col(Person.user_id).in_(people))).all()
-    }
-    codes = {p.id: p.code for p in room_projects(s.db, s.room.id)}
+    names, codes = entry_labels(s, entries)
+    return entries_csv(s, entries, names, codes), len(entries)
+
+
+def entry_labels(
+    s: RoomTexts, entries: list[Entry]
+) -> tuple[dict[str, str | None], dict[int | None, str]]:
+    """The display names of the people of ``entries`` and the codes of the room's projects:
+    with the entries, all that their CSV depends on."""
+    people = {entry[2] for entry in entries}
+    names: dict[str, str | None] = dict(
+        s.db.exec(
+            select(Person.user_id, Person.display_name).where(col(Person.user_id).in_(people))
+        ).all()
+    )
+    return names, {p.id: p.code for p in room_projects(s.db, s.room.id)}
+
+
+def entries_csv(
+    s: RoomTexts,
+    entries: list[Entry],
+    names: dict[str, str | None],
+    codes: dict[int | None, str],
+) -> bytes:
+    """The CSV of ``entries`` (``contributions_csv``), people and projects named by
+    ``names`` and ``codes`` (``entry_labels``)."""
+    people = {entry[2] for entry in entries}
     header = [
         s.t(f"export.col.{c}")
         for c in (
@@ -97,18 +145,33 @@ def contributions_csv(
             "event",
         )
     ]
-    rows: list[list[object]] = [
-        [
-            c.number,
-            c.day.isoformat(),
-            names.get(c.user_id) or c.user_id,
-            c.user_id,
-            c.minutes,
-            hours_cell(c.minutes),
-            codes.get(c.project_id, "") if c.project_id else "",
-            c.description,
-            c.event_id,
-        ]
-        for c in entries
-    ]
-    return csv_bytes(header, rows, s.lang), len(rows)
+    # each cell as csv_bytes writes it; the values a column repeats (people, projects, days,
+    # durations) converted once, not once per row
+    lang = s.lang
+    people_cells = {u: (cell(names.get(u) or u, lang), cell(u, lang)) for u in people}
+    project_cells = {pid: cell(code, lang) for pid, code in codes.items()}
+    days: dict[object, str] = {}
+    hours: dict[int, str] = {}
+    rows: list[list[str]] = []
+    for number, day, user, minutes, pid, description, event_id in entries:
+        day_cell = days.get(day)
+        if day_cell is None:
+            day_cell = days[day] = cell(day.isoformat(), lang)
+        hours_text = hours.get(minutes)
+        if hours_text is None:
+            hours_text = hours[minutes] = cell(hours_cell(minutes), lang)
+        person, user_text = people_cells[user]
+        rows.append(
+            [
+                str(number),
+                day_cell,
+                person,
+                user_text,
+                str(minutes),
+                hours_text,
+                project_cells.get(pid, "") if pid else "",
+                neutralise(description),
+                neutralise(event_id),
+            ]
+        )
+    return csv_of_cells(header, rows, lang)

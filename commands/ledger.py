@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -32,7 +35,7 @@ from commands.budget import (
 from commands.cobudget import latest_round, open_round
 from commands.contrib import period_label
 from commands.core import RoomTexts, Settings
-from commands.export import contributions_csv, csv_bytes
+from commands.export import contribution_entries, csv_bytes, entries_csv, entry_labels
 from commands.grammar import Period, month_period, week_period
 from commands.recap import chart_data, period_title
 from commands.recap_chart import render
@@ -45,6 +48,7 @@ from storage.ledger import (
     bucket_totals,
     journal,
     journal_kinds,
+    latest_change,
     round_money,
     utc,
 )
@@ -60,8 +64,8 @@ from storage.models import (
     Room,
 )
 from storage.numbers import by_number
-from storage.queries import contribution_totals, room_projects
-from storage.recap_queries import newcomers, people_per_project
+from storage.queries import Totals, contribution_totals, room_projects
+from storage.recap_queries import newcomers
 
 PERIODS = ("semaine", "semaine-derniere", "mois", "mois-dernier", "annee")
 PERIOD_LABELS = {
@@ -90,16 +94,64 @@ PEOPLE_KEYS = {"user", "funder", "author"}
 
 
 _format_money = lru_cache(maxsize=16_384)(i18n.format_money)
+T = TypeVar("T")
+
+
+class Kept:
+    """Figures derived from rooms' ledgers (totals, lists of ids, rows; names change without
+    the ledger: what shows them is kept under the names it shows), each kept under the version
+    of its room's ledger it was read at
+    (``storage.ledger.latest_change``, which every change moves): once the ledger changes, the
+    next page reads a new version and computes them again. At most ``size`` of them, and
+    ``large`` of the large ones (a file's rows)."""
+
+    def __init__(self, size: int = 256, large: int = 16) -> None:
+        self._bounds = (size, large)
+        self._kept: tuple[OrderedDict[Hashable, Any], ...] = (OrderedDict(), OrderedDict())
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T], *, large: bool = False) -> T:
+        kept, bound = self._kept[large], self._bounds[large]
+        with self._lock:
+            if key in kept:
+                kept.move_to_end(key)
+                found: T = kept[key]
+                return found
+        value = make()
+        with self._lock:
+            kept[key] = value
+            while len(kept) > bound:
+                kept.popitem(last=False)
+        return value
 
 
 @dataclass
 class Reader(RoomTexts):
-    """The room, read at ``now`` (``today`` in the room's time zone)."""
+    """The room, read at ``now`` (``today`` in the room's time zone); ``kept`` keeps what it
+    derives from the ledger until the ledger changes."""
 
     db: Session
     room: Room
     settings: Settings
     now: dt.datetime
+    kept: Kept | None = None
+    _version: int | None = field(default=None, init=False, repr=False)
+
+    @property
+    def version(self) -> int:
+        """The version of the room's ledger, read once (before anything derived from it)."""
+        if self._version is None:
+            self._version = latest_change(self.db, self.room.id)
+        return self._version
+
+    def derived(
+        self, name: str, args: tuple[Hashable, ...], make: Callable[[], T], *, large: bool = False
+    ) -> T:
+        """``make()``, or what it gave for the same ``name`` and ``args`` at this version of
+        the room's ledger."""
+        if self.kept is None:
+            return make()
+        return self.kept.get((self.room.id, self.version, name, args), make, large=large)
 
     @property
     def today(self) -> dt.date:
@@ -184,11 +236,12 @@ def overview(r: Reader, key: str, chart: tuple[bool, str] | None = None) -> Over
     key = key if key in PERIODS else PERIODS[0]
     period = period_of(key, r.today)
     room = r.room.id
-    totals = contribution_totals(r.db, room, period.start, period.end)
+    span = (period.start, period.end)
+    totals = _totals(r)(*span)
     names = r.names(u for u, _, _ in totals.by_person)
-    new = newcomers(r.db, room, period.start, period.end) if totals.count else []
+    new = r.derived("newcomers", span, lambda: newcomers(r.db, room, *span)) if totals.count else []
     codes = {p.id: p for p in room_projects(r.db, room)}
-    people = people_per_project(r.db, room, period.start, period.end) if totals.count else {}
+    people = totals.people_by_project
     by_project = by_person = None
     if totals.count:
         by_project = Table(
@@ -246,7 +299,7 @@ def _project_label(r: Reader, project: Project | None) -> str:
 def chart_title(r: Reader, key: str) -> tuple[bool, str]:
     """Whether the period has a chart, and its text alternative."""
     period = period_of(key, r.today)
-    data = chart_data(r.db, r.room, period, r.today)
+    data = chart_data(r.db, r.room, period, r.today, _totals(r))
     if data is None:
         return False, ""
     unit = r.w("unit_month" if period.kind in ("month", "year", "all") else "unit_week")
@@ -256,8 +309,19 @@ def chart_title(r: Reader, key: str) -> tuple[bool, str]:
 def chart_png(r: Reader, key: str) -> bytes | None:
     """The recap's chart for the period (PNG), as ``!recap`` sends it."""
     period = period_of(key if key in PERIODS else PERIODS[0], r.today)
-    data = chart_data(r.db, r.room, period, r.today)
+    data = chart_data(r.db, r.room, period, r.today, _totals(r))
     return render(data) if data is not None else None
+
+
+def _totals(r: Reader) -> Callable[[dt.date, dt.date], Totals]:
+    """The room's contribution totals of a span, kept until the ledger changes."""
+
+    def totals(start: dt.date, end: dt.date) -> Totals:
+        return r.derived(
+            "totals", (start, end), lambda: contribution_totals(r.db, r.room.id, start, end)
+        )
+
+    return totals
 
 
 def _round_summary(r: Reader) -> RoundSummary | None:
@@ -766,8 +830,25 @@ def contributions_file(
         period = Period(start, end)
     else:
         period = period_of(key or PERIODS[0], r.today)
-    found = contributions_csv(r, period, project_id=project_id)
-    data = found[0] if found is not None else csv_bytes(*_empty_csv(r), r.lang)
+    span = (period.start, period.end, project_id)
+    entries = r.derived(
+        "contributions",
+        span,
+        lambda: contribution_entries(r.db, r.room.id, period, project_id=project_id),
+        large=True,
+    )
+    if entries:
+        # the file again when neither the ledger nor a name or a project code changed
+        names, codes = entry_labels(r, entries)
+        labels = (r.lang, tuple(sorted(names.items())), tuple(sorted(codes.items(), key=str)))
+        data = r.derived(
+            "contributions.csv",
+            (span, labels),
+            lambda: entries_csv(r, entries, names, codes),
+            large=True,
+        )
+    else:
+        data = csv_bytes(*_empty_csv(r), r.lang)
     return f"contributions-{period.start.isoformat()}.csv", data
 
 
@@ -817,7 +898,7 @@ def journal_view(
     projects = room_projects(r.db, r.room.id)
     by_code = {p.code: p for p in projects}
     members = list(r.db.exec(select(Member.user_id).where(Member.room_id == r.room.id)).all())
-    kinds = journal_kinds(r.db, r.room.id)
+    kinds = r.derived("kinds", (), lambda: journal_kinds(r.db, r.room.id))
     where = JournalFilter(
         person=person if person in members else None,
         project_id=by_code[project].id if project in by_code else None,

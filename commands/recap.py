@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -41,9 +42,10 @@ from commands.schedules import (
     previous_period,
 )
 from storage.models import Audit, BotMessage, Project, RecapSchedule, RecapSent, Room
-from storage.queries import contribution_totals, display_names
+from storage.queries import Totals, contribution_totals, display_names
 from storage.recap_queries import (
     minutes_by_project_day,
+    minutes_by_project_month,
     newcomers,
     people_per_project,
 )
@@ -521,12 +523,21 @@ def _chart_buckets(period: Period, today: dt.date) -> tuple[str, list[Period]]:
     return "week", weeks[::-1]
 
 
-def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> ChartData | None:
-    """What the chart shows; ``None`` when nothing was given over its span."""
+def chart_data(
+    db: Session,
+    room: Room,
+    period: Period,
+    today: dt.date,
+    totals: Callable[[dt.date, dt.date], Totals] | None = None,
+) -> ChartData | None:
+    """What the chart shows; ``None`` when nothing was given over its span. ``totals``: how
+    to get ``contribution_totals`` of the room (already known ones, say)."""
     lang = room.language
     unit, buckets = _chart_buckets(period, today)
     start, end = buckets[0].start, buckets[-1].end
-    per_day = minutes_by_project_day(db, room.id, start, end)
+    # months are whole: their minutes come from the monthly totals
+    by_span = minutes_by_project_month if unit == "month" else minutes_by_project_day
+    per_day = by_span(db, room.id, start, end)
     if not per_day:
         return None
     series: dict[int | None, list[int]] = {}
@@ -535,7 +546,8 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
         if index is not None:
             series.setdefault(pid, [0] * len(buckets))[index] += minutes
     codes = _project_codes(db, list(series))
-    people = [(u, m) for u, m, _ in contribution_totals(db, room.id, start, end).by_person]
+    spent = totals(start, end) if totals else contribution_totals(db, room.id, start, end)
+    people = [(u, m) for u, m, _ in spent.by_person]
     names = display_names(db, [u for u, _ in people], room.id)
     fmt = "d/M" if unit == "week" else "MMM"
     labels = [i18n.format_date(b.start, lang, fmt) for b in buckets]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
@@ -20,6 +20,8 @@ class Totals:
     count: int
     by_person: list[tuple[str, int, int]]  # user_id, minutes, count
     by_project: list[tuple[int | None, int, int]]  # project_id, minutes, count
+    # project_id -> how many different people contributed to it
+    people_by_project: dict[int | None, int] = field(default_factory=dict)
 
 
 def contribution_totals(
@@ -47,12 +49,14 @@ def contribution_totals(
         _add_rows(cells, _day_rows(db, room_id, start, end, user_id, project_id))
     people: dict[str, list[int]] = {}
     projects: dict[int | None, list[int]] = {}
+    people_by_project: dict[int | None, int] = {}
     for (user, key), (minutes, count) in cells.items():
         if count == 0:
             continue
         for slot in (people.setdefault(user, [0, 0]), projects.setdefault(key or None, [0, 0])):
             slot[0] += minutes
             slot[1] += count
+        people_by_project[key or None] = people_by_project.get(key or None, 0) + 1
     by_person = sorted(((u, m, c) for u, (m, c) in people.items()), key=lambda r: (-r[1], r[0]))
     by_project = sorted(
         ((p, m, c) for p, (m, c) in projects.items()),
@@ -63,6 +67,7 @@ def contribution_totals(
         count=sum(c for _, _, c in by_person),
         by_person=by_person,
         by_project=by_project,
+        people_by_project=people_by_project,
     )
 
 

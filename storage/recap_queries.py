@@ -12,29 +12,19 @@ from storage.models import Contribution, ContributionMonth
 
 def newcomers(db: Session, room_id: str, start: dt.date, end: dt.date) -> list[str]:
     """People whose first contribution in the room falls in ``start <= day < end``, by that
-    day. Each person's first month comes from ``contribution_month`` (a few rows per person);
-    only those whose first month meets the period are looked up day by day."""
-    first_months = db.exec(
-        select(ContributionMonth.user_id, func.min(ContributionMonth.month))
-        .where(ContributionMonth.room_id == room_id, col(ContributionMonth.count) > 0)
-        .group_by(col(ContributionMonth.user_id))
-    ).all()
-    candidates = [u for u, month in first_months if start.replace(day=1) <= month < end]
-    if not candidates:
-        return []
-    firsts: list[tuple[dt.date, str]] = []
-    for i in range(0, len(candidates), 500):
-        for user, day in db.exec(
-            select(Contribution.user_id, func.min(Contribution.day))
-            .where(
-                Contribution.room_id == room_id,
-                col(Contribution.user_id).in_(candidates[i : i + 500]),
-            )
-            .group_by(col(Contribution.user_id))
-        ).all():
-            if start <= day < end:
-                firsts.append((day, user))
-    return [user for _, user in sorted(firsts)]
+    day. One query that reads the person index by jumps, a few entries per person, whatever the
+    number of contributions: the room's people one after the other (the next id after the last),
+    and the first day of each."""
+    user, day = col(Contribution.user_id), col(Contribution.day)
+    in_room = col(Contribution.room_id) == room_id
+    people = select(select(func.min(user)).where(in_room).scalar_subquery().label("user_id")).cte(
+        "people", recursive=True
+    )
+    following = select(func.min(user)).where(in_room, user > people.c.user_id).scalar_subquery()
+    people = people.union_all(select(following).where(people.c.user_id.is_not(None)))
+    first_day = select(func.min(day)).where(in_room, user == people.c.user_id).scalar_subquery()
+    firsts = db.exec(select(people.c.user_id, first_day).where(people.c.user_id.is_not(None))).all()
+    return [u for first, u in sorted((d, u) for u, d in firsts if start <= d < end)]
 
 
 def people_per_project(
@@ -89,3 +79,24 @@ def minutes_by_project_day(
         .group_by(col(Contribution.project_id), col(Contribution.day))
     ).all()
     return [(pid, day, int(m or 0)) for pid, day, m in rows]
+
+
+def minutes_by_project_month(
+    db: Session, room_id: str, start: dt.date, end: dt.date
+) -> list[tuple[int | None, dt.date, int]]:
+    """Minutes per (project, month) of the months ``start <= month < end`` (the first days of
+    whole months) that have contributions, from ``contribution_month``: a few rows per person
+    and month instead of every contribution."""
+    key, month = col(ContributionMonth.project_key), col(ContributionMonth.month)
+    rows = db.exec(
+        select(key, month, func.sum(ContributionMonth.minutes))
+        .where(
+            ContributionMonth.room_id == room_id,
+            month >= start,
+            month < end,
+            col(ContributionMonth.count) > 0,
+        )
+        .group_by(key, month)
+        .order_by(key, month)
+    ).all()
+    return [(k or None, m, int(minutes or 0)) for k, m, minutes in rows]

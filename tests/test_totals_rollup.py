@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from storage.db import transaction
 from storage.models import Contribution, Project, Room
 from storage.queries import contribution_totals
+from storage.recap_queries import minutes_by_project_month, newcomers
 
 DAY0 = dt.date(2026, 1, 1)
 USERS = ["@a", "@b", "@c"]
@@ -123,3 +124,40 @@ def test_rollup_totals_equal_the_raw_totals(db_engine, ops, periods):
                 assert sorted(got.by_person) == people
                 assert sorted((p or 0, m, n) for p, m, n in got.by_project) == projects
                 assert got.minutes == sum(m for _, m, _ in people)
+
+
+@pytest.mark.unchecked_ledger  # rows inserted without the room's counters
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=st.lists(operation, min_size=1, max_size=25),
+    periods=st.lists(period, min_size=1, max_size=3),
+)
+def test_people_newcomers_and_monthly_minutes_equal_the_raw_ones(db_engine, ops, periods):
+    apply(db_engine, ops)
+    with Session(db_engine) as db:
+        rows = db.exec(select(Contribution).where(Contribution.room_id == "r")).all()
+        firsts: dict[str, dt.date] = {}
+        for c in rows:
+            firsts[c.user_id] = min(c.day, firsts.get(c.user_id, c.day))
+        for start, end in periods:
+            pairs = {(c.user_id, c.project_id) for c in rows if start <= c.day < end}
+            people: dict[int | None, int] = defaultdict(int)
+            for _, project in pairs:
+                people[project] += 1
+            totals = contribution_totals(db, "r", start, end)
+            assert totals.people_by_project == dict(people)
+            assert newcomers(db, "r", start, end) == [
+                u for d, u in sorted((d, u) for u, d in firsts.items() if start <= d < end)
+            ]
+            first = start if start.day == 1 else (start.replace(day=1) + dt.timedelta(days=32))
+            first, last = first.replace(day=1), end.replace(day=1)
+            months: dict[tuple[int | None, dt.date], int] = defaultdict(int)
+            for c in rows:
+                if first <= c.day < last:
+                    months[(c.project_id, c.day.replace(day=1))] += c.minutes
+            got = minutes_by_project_month(db, "r", first, last) if first < last else []
+            assert sorted(got, key=lambda r: (r[0] or 0, r[1])) == sorted(
+                ((p, m, n) for (p, m), n in months.items()), key=lambda r: (r[0] or 0, r[1])
+            )

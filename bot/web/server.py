@@ -93,6 +93,7 @@ class PageServer:
         self.hub = Hub(self._version)
         self._charts: OrderedDict[tuple[Any, ...], tuple[bool, str, bytes | None]] = OrderedDict()
         self._charts_lock = threading.Lock()
+        self._kept = ledger.Kept()
         self._runner: web.AppRunner | None = None
         self._streams: set[asyncio.Task[Any]] = set()
         self.url = ""
@@ -289,7 +290,7 @@ class PageServer:
             room = db.get(Room, access.room_id)
             if room is None:
                 raise NotFound
-            reader = ledger.Reader(db, room, self.settings, self.runtime.clock())
+            reader = ledger.Reader(db, room, self.settings, self.runtime.clock(), kept=self._kept)
             builder = getattr(self, f"_build_{name}")
             page: Page = builder(reader, access, token, number, query)
             return page
@@ -417,7 +418,7 @@ class PageServer:
         """(has a chart, its text alternative, the PNG when ``image``), kept until the room's
         ledger changes (or the day does)."""
         key = key if key in ledger.PERIODS else ledger.PERIODS[0]
-        cache_key = (r.room.id, key, r.lang, r.today, latest_change(r.db, r.room.id))
+        cache_key = (r.room.id, key, r.lang, r.today, r.version)
         with self._charts_lock:
             found = self._charts.get(cache_key)
         if found is None or (image and found[0] and found[2] is None):
