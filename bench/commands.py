@@ -488,6 +488,12 @@ def unconfirm_offer(w: World, i: int) -> AnyEvent:
     return w.redact(p(5), tick.event_id)
 
 
+def reopen_side_round(w: World, _i: int) -> AnyEvent:
+    """``!tour ouvrir`` in a room of its own, whose round is closed first (untimed)."""
+    w.handle(w.msg(ADMIN, "!tour fermer", admin=True, room=SIDE))
+    return w.msg(ADMIN, '!tour ouvrir "Été" 5000€', admin=True, room=SIDE)
+
+
 def unreact_card(w: World, i: int) -> AnyEvent:
     reaction = w.react(p(13), f"card-{i % 20 + 1}", "💶")
     w.handle(reaction)
@@ -578,15 +584,7 @@ def cases() -> list[Case]:
         # -- cobudget
         Case("!tour", say(p(8), "!tour")),
         Case("!tour reactions", say(ADMIN, "!tour reactions 💶=5€ 💰=20€", **admin)),
-        Case(
-            "!tour ouvrir",
-            prepared(
-                ADMIN,
-                "!tour fermer",
-                lambda w, _o: w.msg(ADMIN, '!tour ouvrir "Été" 5000€', admin=True, room=SIDE),
-                admin=True,
-            ),
-        ),
+        Case("!tour ouvrir", reopen_side_round),
         Case("!tour fermer (1,000 buckets)", say(ADMIN, "!tour fermer", **admin), fresh=True),
         Case("!allouer @p010 10€", say(ADMIN, "!allouer @p010 10€", **admin)),
         Case("!allouer tous 1€ (201 people)", say(ADMIN, "!allouer tous 1€", **admin)),
