@@ -26,6 +26,7 @@ from storage.models.mattermost import MattermostCursor
 from storage.models.numbers import RoomCounter
 from storage.models.pending import PendingAction
 from storage.models.recap import RecapSchedule, RecapSent
+from storage.models.render import RenderJob
 
 __all__ = [
     "Allocation",
@@ -51,6 +52,7 @@ __all__ = [
     "Project",
     "RecapSchedule",
     "RecapSent",
+    "RenderJob",
     "Room",
     "RoomCounter",
 ]
