@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func, insert, update
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -43,7 +43,8 @@ from commands.numbers import read_number
 from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
 from commands.render import Rich, esc, lines, table
-from storage.models import BotMessage, Room
+from storage.db import lock_rooms
+from storage.models import BotMessage, ChatEvent, Room
 from storage.models.cobudget import (
     BUCKET_CANCELLED,
     BUCKET_COMPLETED,
@@ -60,7 +61,7 @@ from storage.models.cobudget import (
     CobudgetRound,
     Funding,
 )
-from storage.numbers import BUCKET, ROUND, by_number, next_number
+from storage.numbers import BUCKET, LARGEST, ROUND, next_number
 from storage.queries import contribution_totals
 
 FAMILY = "buckets"
@@ -133,6 +134,7 @@ def latest_round(db: Session, room_id: str) -> CobudgetRound | None:
         select(CobudgetRound)
         .where(CobudgetRound.room_id == room_id)
         .order_by(col(CobudgetRound.id).desc())
+        .limit(1)
     ).first()
 
 
@@ -189,6 +191,42 @@ def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
     return int(cents), int(people)
 
 
+def funding_state(
+    db: Session, round_id: int, bucket_id: int, user_id: str
+) -> tuple[int, int, bool, int, int]:
+    """What a funding is checked against, in one query: (cents the bucket holds, its distinct
+    funders, whether ``user_id`` is one of them, what ``user_id`` was allocated in the round,
+    what of it sits in buckets)."""
+    in_bucket = (Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
+    held = select(func.coalesce(func.sum(Funding.cents), 0)).where(*in_bucket)
+    funders = select(func.count(func.distinct(Funding.funder))).where(*in_bucket)
+    mine = select(func.count()).where(*in_bucket, Funding.funder == user_id)
+    given = select(func.coalesce(func.sum(Allocation.cents), 0)).where(
+        Allocation.round_id == round_id, Allocation.user_id == user_id
+    )
+    used = select(func.coalesce(func.sum(Funding.cents), 0)).where(
+        Funding.round_id == round_id, Funding.funder == user_id, Funding.state == FUNDING_ACTIVE
+    )
+    row = db.exec(select(*(q.scalar_subquery() for q in (held, funders, mine, given, used)))).one()
+    a, b, c, d, e = (int(v) for v in row)
+    return a, b, c > 0, d, e
+
+
+def load_bucket(db: Session, *where: Any) -> Bucket | None:
+    """The bucket that ``where`` finds, with its round and its card, in one query (the round and
+    the card are then in the session: ``db.get`` finds them without asking the database)."""
+    row = db.exec(
+        select(Bucket, CobudgetRound, BotMessage)
+        .join(CobudgetRound, col(CobudgetRound.id) == col(Bucket.round_id))
+        .outerjoin(BotMessage, col(BotMessage.id) == col(Bucket.card_message_id))
+        .where(*where)
+    ).first()
+    if row is None:
+        return None
+    db.info.setdefault("keep", []).extend(row)  # the session only holds them weakly
+    return row[0]
+
+
 def bucket_state_for(db: Session, bucket_id: int, user_id: str) -> tuple[int, int, bool]:
     """(cents held, distinct funders, whether ``user_id`` is one of them), in one query."""
     cents, people, mine = db.exec(
@@ -199,6 +237,60 @@ def bucket_state_for(db: Session, bucket_id: int, user_id: str) -> tuple[int, in
         ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
     ).one()
     return int(cents), int(people), bool(mine)
+
+
+def bucket_totals(db: Session, round_id: int) -> dict[int, tuple[int, int]]:
+    """(cents held, distinct funders) of every bucket of a round that holds something, in one
+    query."""
+    rows = db.exec(
+        select(
+            Funding.bucket_id,
+            func.sum(Funding.cents),
+            func.count(func.distinct(Funding.funder)),
+        )
+        .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
+        .group_by(col(Funding.bucket_id))
+    ).all()
+    return {int(b): (int(c), int(n)) for b, c, n in rows}
+
+
+def round_money(db: Session, round_id: int) -> tuple[int, int]:
+    """(allocated, in buckets) of a round, in one query."""
+    given = (
+        select(func.coalesce(func.sum(Allocation.cents), 0))
+        .where(Allocation.round_id == round_id)
+        .scalar_subquery()
+    )
+    used = (
+        select(func.coalesce(func.sum(Funding.cents), 0))
+        .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
+        .scalar_subquery()
+    )
+    a, b = db.exec(select(given, used)).one()
+    return int(a), int(b)
+
+
+def balances(db: Session, round_id: int, users: list[str]) -> dict[str, int]:
+    """The balances of ``users`` in a round, in one query."""
+    if not users:
+        return {}
+    used = (
+        select(func.coalesce(func.sum(Funding.cents), 0))
+        .where(
+            Funding.round_id == round_id,
+            Funding.state == FUNDING_ACTIVE,
+            col(Funding.funder) == col(Allocation.user_id),
+        )
+        .correlate(Allocation)
+        .scalar_subquery()
+    )
+    rows = db.exec(
+        select(Allocation.user_id, func.sum(Allocation.cents) - used)
+        .where(Allocation.round_id == round_id, col(Allocation.user_id).in_(users))
+        .group_by(col(Allocation.user_id))
+    ).all()
+    found = {u: int(b) for u, b in rows}
+    return {u: found.get(u, 0) for u in users}
 
 
 def active_fundings(db: Session, bucket_id: int) -> list[Funding]:
@@ -277,13 +369,13 @@ def fund(
     *,
     source: str,
     reaction_key: str | None = None,
-) -> Funding:
+) -> tuple[Funding, int]:
     """Put ``cents`` of the sender's balance into ``bucket`` (or raise ``UserError``): one funding
-    row tied to this event, the bucket's state moved on, the card edited, an audit row."""
+    row tied to this event, the bucket's state moved on, the card edited, an audit row. Returns
+    the funding and the sender's balance after it."""
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None and rnd.id is not None and bucket.id is not None
-    held, people, already = bucket_state_for(ctx.db, bucket.id, ctx.sender)
-    given, used = allocated_and_spent(ctx.db, rnd.id, ctx.sender)
+    held, people, already, given, used = funding_state(ctx.db, rnd.id, bucket.id, ctx.sender)
     refusal = check_funding(
         round_state=rnd.state,
         past_deadline=past_deadline(ctx, rnd),
@@ -331,12 +423,12 @@ def fund(
             )
         )
     refresh_card(ctx, bucket, totals=(held + cents, people + (0 if already else 1)))
-    return funding
+    return funding, given - used - cents
 
 
 def withdraw(ctx: Context, funding: Funding) -> Bucket:
     """Give a funding back to its funder (its reaction was removed or its command deleted)."""
-    bucket = ctx.db.get(Bucket, funding.bucket_id)
+    bucket = load_bucket(ctx.db, Bucket.id == funding.bucket_id)
     rnd = ctx.db.get(CobudgetRound, funding.round_id)
     assert bucket is not None and rnd is not None and bucket.id is not None
     if rnd.state != ROUND_OPEN:
@@ -355,7 +447,7 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         funder=funding.funder,
         cents=funding.cents,
     )
-    held, _ = bucket_total(ctx.db, bucket.id)
+    held, people = bucket_total(ctx.db, bucket.id)
     if bucket.state == BUCKET_FUNDED and held < bucket.min_cents:
         bucket.state = BUCKET_OPEN
         bucket.funded_at = None
@@ -369,37 +461,58 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
                 min=ctx.money(bucket.min_cents),
             )
         )
-    refresh_card(ctx, bucket)
+    refresh_card(ctx, bucket, totals=(held, people))
     return bucket
 
 
 def refund_bucket(ctx: Context, bucket: Bucket, state: str) -> tuple[int, int]:
     """Give every active funding of ``bucket`` back; the bucket ends in ``state``. Returns
     (cents refunded, funders refunded)."""
-    assert bucket.id is not None
+    rnd = ctx.db.get(CobudgetRound, bucket.round_id)
+    assert rnd is not None and bucket.id is not None
+    refunded = refund_buckets(ctx, [bucket], state)
+    refresh_card(ctx, bucket, totals=(0, 0))
+    return refunded.get(bucket.id, (0, 0))
+
+
+def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int, tuple[int, int]]:
+    """Give every active funding of ``buckets`` back (one update for all of them); the buckets
+    end in ``state``. Each bucket gets two audit rows: the fundings it gave back (id, funder,
+    cents of each), then its new state. Returns (cents refunded, funders refunded) per bucket
+    that held something. Their cards are left to the caller."""
     now = ctx.now
-    total, people = 0, set()
-    for funding in active_fundings(ctx.db, bucket.id):
-        funding.state = FUNDING_REFUNDED
-        funding.ended_at = now
-        funding.ended_event_id = ctx.event.event_id
-        total += funding.cents
-        people.add(funding.funder)
-        ctx.audit(
-            "refund",
-            "bucket",
-            bucket.id,
-            funding_id=funding.id,
-            funder=funding.funder,
-            cents=funding.cents,
-        )
-    before = bucket.state
-    bucket.state = state
-    bucket.closed_at = now
+    ids = [b.id for b in buckets if b.id is not None]
+    back: dict[int, list[int]] = {}
+    people: dict[int, set[str]] = {}
+    given: dict[int, list[dict[str, Any]]] = {}
+    for i in range(0, len(ids), 5000):
+        rows = ctx.db.execute(
+            update(Funding)
+            .where(
+                col(Funding.bucket_id).in_(ids[i : i + 5000]), col(Funding.state) == FUNDING_ACTIVE
+            )
+            .values(state=FUNDING_REFUNDED, ended_at=now, ended_event_id=ctx.event.event_id)
+            .returning(
+                col(Funding.id), col(Funding.bucket_id), col(Funding.funder), col(Funding.cents)
+            )
+        ).all()
+        for funding_id, bucket_id, funder, cents in sorted(rows):
+            back.setdefault(bucket_id, []).append(cents)
+            people.setdefault(bucket_id, set()).add(funder)
+            given.setdefault(bucket_id, []).append(
+                {"funding_id": funding_id, "funder": funder, "cents": cents}
+            )
+    for bucket in buckets:
+        assert bucket.id is not None
+        if bucket.id in given:
+            ctx.audit("refund", "bucket", bucket.id, fundings=given[bucket.id])
+        before = bucket.state
+        bucket.state = state
+        bucket.closed_at = now
+        total, funders = sum(back.get(bucket.id, ())), len(people.get(bucket.id, ()))
+        ctx.audit(state, "bucket", bucket.id, before=before, refunded=total, funders=funders)
     ctx.db.flush()
-    ctx.audit(state, "bucket", bucket.id, before=before, refunded=total, funders=len(people))
-    refresh_card(ctx, bucket)
-    return total, len(people)
+    return {b: (sum(c), len(people[b])) for b, c in back.items()}
 
 
 # --------------------------------------------------------------------------- the card
@@ -506,6 +619,52 @@ def refresh_card(ctx: Context, bucket: Bucket, totals: tuple[int, int] | None = 
     if card.sent_at is None:
         card.body, card.html = content.text, content.html
     ctx.edit(card, content)
+
+
+def refresh_cards(
+    ctx: Context,
+    rnd: CobudgetRound,
+    buckets: list[Bucket],
+    totals: dict[int, tuple[int, int]],
+    *,
+    sent: dict[int, bool] | None = None,
+    then: Rich | None = None,
+) -> None:
+    """``refresh_card`` of many buckets of ``rnd`` (``totals``: what each holds), then ``then``
+    said in the room, in a few statements whatever their number: the cards' state in one query
+    (none when ``sent`` says, per card, whether it was delivered), the edits in one insert."""
+    cards = {b.card_message_id: b for b in buckets if b.card_message_id is not None}
+    outbox = BotMessage.__table__  # type: ignore[attr-defined]
+    found: list[Any] = []
+    ids = list(cards)
+    if sent is not None:
+        found = [(i, ctx.room.id, sent[i]) for i in ids if i in sent]
+    else:
+        for i in range(0, len(ids), 5000):
+            found += ctx.db.exec(
+                select(outbox.c.id, outbox.c.room_id, outbox.c.sent_at.is_not(None)).where(
+                    outbox.c.id.in_(ids[i : i + 5000])
+                )
+            ).all()
+    if cards:
+        ctx.names(b.author for b in cards.values())
+    edits: list[tuple[Queued | BotMessage, Rich]] = []
+    unsent: list[dict[str, Any]] = []
+    for card_id, room_id, delivered in sorted(found):
+        bucket = cards[card_id]
+        assert bucket.id is not None
+        content = render_card(ctx, bucket, rnd, ctx.settings.prefix, totals.get(bucket.id, (0, 0)))
+        if not delivered:
+            unsent.append({"card": card_id, "body": content.text, "html": content.html})
+        edits.append((Queued(id=card_id, room_id=room_id, kind="text", body=""), content))
+    if unsent:
+        ctx.db.connection().execute(
+            outbox.update()
+            .where(outbox.c.id == bindparam("card"))
+            .values(body=bindparam("body"), html=bindparam("html")),
+            unsent,
+        )
+    ctx.edit_many(edits, then=then)
 
 
 # --------------------------------------------------------------------------- !tour
@@ -651,11 +810,19 @@ def close_due_rounds(
             CobudgetRound.state == ROUND_OPEN, col(CobudgetRound.deadline).is_not(None)
         )
     ).all()
+    due: list[tuple[CobudgetRound, Room]] = []
     for rnd in rounds:
         room = db.get(Room, rnd.room_id)
         if room is None or rnd.deadline is None:
             continue
-        if now.astimezone(ZoneInfo(room.timezone)).date() <= rnd.deadline:
+        if now.astimezone(ZoneInfo(room.timezone)).date() > rnd.deadline:
+            due.append((rnd, room))
+    if due:
+        # the rooms are this unit of work's from here: their rounds are read again
+        lock_rooms(db, {room.id for _, room in due})
+    for rnd, room in due:
+        db.refresh(rnd)
+        if rnd.state != ROUND_OPEN or rnd.deadline is None:
             continue
         event = Message(
             event_id=f"deadline:round:{rnd.id}",
@@ -671,32 +838,66 @@ def close_due_rounds(
             ctx.t("buckets.round.deadline_reached", title=rnd.title, date=ctx.date(rnd.deadline))
         )
         _close_round(ctx)
+        ctx.flush_audits()
         sent.extend(ctx.sent)
     return sent
 
 
 def _close_round(ctx: Context) -> None:
-    rnd = _need_open_round(ctx)
+    """Close the room's open round: refund what open buckets hold, tell every card, sum it up.
+    A dozen statements whatever the number of buckets and fundings."""
+    given_q = select(func.coalesce(func.sum(Allocation.cents), 0)).where(
+        col(Allocation.round_id) == col(CobudgetRound.id)
+    )
+    used_q = select(func.coalesce(func.sum(Funding.cents), 0)).where(
+        col(Funding.round_id) == col(CobudgetRound.id), Funding.state == FUNDING_ACTIVE
+    )
+    found = ctx.db.exec(
+        select(
+            CobudgetRound,
+            given_q.correlate(CobudgetRound).scalar_subquery(),
+            used_q.correlate(CobudgetRound).scalar_subquery(),
+        )
+        .where(CobudgetRound.room_id == ctx.room.id, CobudgetRound.state == ROUND_OPEN)
+        .limit(1)
+    ).first()
+    if found is None:
+        raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
+    rnd, given, in_buckets = found[0], int(found[1]), int(found[2])
     assert rnd.id is not None
-    funded: list[tuple[Bucket, int]] = []
-    refunded: list[tuple[Bucket, int]] = []
-    for bucket in round_buckets(ctx.db, rnd.id):
-        assert bucket.id is not None
-        if bucket.state == BUCKET_OPEN:
-            cents, _ = refund_bucket(ctx, bucket, BUCKET_REFUNDED)
-            refunded.append((bucket, cents))
+    # the buckets, what each holds and whether its card was delivered, in one query
+    held = (
+        select(
+            Funding.bucket_id,
+            func.sum(Funding.cents).label("cents"),
+            func.count(func.distinct(Funding.funder)).label("people"),
+        )
+        .where(Funding.round_id == rnd.id, Funding.state == FUNDING_ACTIVE)
+        .group_by(col(Funding.bucket_id))
+        .subquery()
+    )
+    rows = ctx.db.exec(
+        select(Bucket, held.c.cents, held.c.people, col(BotMessage.sent_at).is_not(None))
+        .outerjoin(held, held.c.bucket_id == col(Bucket.id))
+        .outerjoin(BotMessage, col(BotMessage.id) == col(Bucket.card_message_id))
+        .where(Bucket.round_id == rnd.id)
+        .order_by(col(Bucket.id))
+    ).all()
+    buckets = [b for b, _, _, _ in rows]
+    totals = {b.id: (int(c or 0), int(n or 0)) for b, c, n, _ in rows if b.id is not None}
+    sent = {b.card_message_id: bool(d) for b, _, _, d in rows if b.card_message_id is not None}
+    still_open = [b for b in buckets if b.state == BUCKET_OPEN]
+    refunds = refund_buckets(ctx, still_open, BUCKET_REFUNDED)
+    refunded = [(b, refunds.get(b.id, (0, 0))[0]) for b in still_open if b.id is not None]
+    in_buckets -= sum(cents for _, cents in refunded)
     rnd.state = ROUND_CLOSED
     rnd.closed_at = ctx.now
     rnd.closed_event_id = ctx.event.event_id
-    ctx.db.flush()
-    for bucket in round_buckets(ctx.db, rnd.id):
-        assert bucket.id is not None
-        if bucket.state in (BUCKET_FUNDED, BUCKET_COMPLETED):
-            funded.append((bucket, bucket_total(ctx.db, bucket.id)[0]))
-            if bucket.state == BUCKET_FUNDED:
-                refresh_card(ctx, bucket)  # no more funding: say so on the card
-    given = allocated(ctx.db, rnd.id)
-    in_buckets = spent(ctx.db, rnd.id)
+    funded = [
+        (b, totals.get(b.id, (0, 0))[0])
+        for b in buckets
+        if b.id is not None and b.state in (BUCKET_FUNDED, BUCKET_COMPLETED)
+    ]
     ctx.audit(
         "close",
         "round",
@@ -734,7 +935,16 @@ def _close_round(ctx: Context) -> None:
             unallocated=ctx.money(rnd.pot_cents - given),
         )
     )
-    ctx.say(lines(*parts))
+    # the cards say so (refunded, or no more funding), then the room is told
+    after = {b.id: totals.get(b.id, (0, 0)) for b, _ in funded if b.id is not None}
+    refresh_cards(
+        ctx,
+        rnd,
+        [*still_open, *(b for b, _ in funded if b.state == BUCKET_FUNDED)],
+        after,
+        sent=sent,
+        then=lines(*parts),
+    )
 
 
 def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
@@ -772,11 +982,14 @@ def _show_round(ctx: Context) -> None:
     if rnd is None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
     assert rnd.id is not None
-    given = allocated(ctx.db, rnd.id)
-    in_buckets = spent(ctx.db, rnd.id)
-    counts: dict[str, int] = {}
-    for bucket in round_buckets(ctx.db, rnd.id):
-        counts[bucket.state] = counts.get(bucket.state, 0) + 1
+    given, in_buckets = round_money(ctx.db, rnd.id)
+    counts: dict[str, int] = dict(
+        ctx.db.exec(
+            select(Bucket.state, func.count())
+            .where(Bucket.round_id == rnd.id)
+            .group_by(col(Bucket.state))
+        ).all()
+    )
     state = ctx.t(f"buckets.round.state_{rnd.state}")
     until = ctx.t("buckets.round.until", date=ctx.date(rnd.deadline)) if rnd.deadline else ""
     states = ", ".join(
@@ -804,12 +1017,22 @@ def _show_round(ctx: Context) -> None:
 
 def allocate_command(ctx: Context, args: str) -> None:
     p = ctx.settings.prefix
-    rnd = _need_open_round(ctx)
+    given_q = select(func.coalesce(func.sum(Allocation.cents), 0)).where(
+        col(Allocation.round_id) == col(CobudgetRound.id)
+    )
+    opened = ctx.db.exec(
+        select(CobudgetRound, given_q.correlate(CobudgetRound).scalar_subquery())
+        .where(CobudgetRound.room_id == ctx.room.id, CobudgetRound.state == ROUND_OPEN)
+        .limit(1)
+    ).first()
+    if opened is None:
+        raise UserError("buckets.error.no_round", prefix=p)
+    rnd = opened[0]
     assert rnd.id is not None
     tokens = tokenize(args)
     if not tokens:
         raise UserError("buckets.usage.allocate", prefix=p)
-    left = rnd.pot_cents - allocated(ctx.db, rnd.id)
+    left = rnd.pot_cents - int(opened[1])
     first = fold(tokens[0])
     details: dict[str, Any] = {}
     if first in _HOURS_WORDS:
@@ -884,23 +1107,31 @@ def allocate_command(ctx: Context, args: str) -> None:
             left=ctx.money(left),
             pot=ctx.money(rnd.pot_cents),
         )
+    plain_details = _plain(details)
+    ctx.db.connection().execute(
+        insert(Allocation.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "round_id": rnd.id,
+                "room_id": ctx.room.id,
+                "user_id": user,
+                "cents": cents,
+                "method": method,
+                "details": plain_details,
+                "created_by": ctx.sender,
+                "event_id": ctx.source_event_id,
+                "created_at": ctx.now,
+            }
+            for user, cents in sorted(shares.items())
+        ],
+    )
     for user, cents in sorted(shares.items()):
-        ctx.db.add(
-            Allocation(
-                round_id=rnd.id,
-                room_id=ctx.room.id,
-                user_id=user,
-                cents=cents,
-                method=method,
-                details=_plain(details),
-                created_by=ctx.sender,
-                event_id=ctx.source_event_id,
-            )
-        )
         ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
     ctx.db.flush()
+    now = balances(ctx.db, rnd.id, list(shares))
+    names = ctx.names(shares)
     rows = [
-        [ctx.name(user), ctx.money(cents), ctx.money(balance(ctx.db, rnd.id, user))]
+        [names[user], ctx.money(cents), ctx.money(now[user])]
         for user, cents in sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     ]
     head = ctx.t(
@@ -955,7 +1186,11 @@ def _bucket_id(token: str) -> int | None:
 def find_bucket(ctx: Context, token: str) -> Bucket:
     """The bucket that ``token`` (``3`` or ``#3``) numbers in this room."""
     number = _bucket_id(token)
-    bucket = by_number(ctx.db, Bucket, ctx.room.id, number) if number is not None else None
+    bucket = (
+        load_bucket(ctx.db, Bucket.room_id == ctx.room.id, Bucket.number == number)
+        if number is not None and 0 < number < LARGEST
+        else None
+    )
     if bucket is None:
         raise UserError(
             "buckets.error.no_such_bucket", id=token.lstrip("#"), prefix=ctx.settings.prefix
@@ -1093,15 +1328,23 @@ def _show_bucket(ctx: Context, bucket: Bucket) -> None:
     assert bucket.id is not None
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None
-    card = render_card(ctx, bucket, rnd, ctx.settings.prefix)
-    per_person: dict[str, int] = {}
-    for funding in active_fundings(ctx.db, bucket.id):
-        per_person[funding.funder] = per_person.get(funding.funder, 0) + funding.cents
+    per_person: dict[str, int] = {
+        funder: int(cents)
+        for funder, cents in ctx.db.exec(
+            select(Funding.funder, func.sum(Funding.cents))
+            .where(Funding.bucket_id == bucket.id, Funding.state == FUNDING_ACTIVE)
+            .group_by(col(Funding.funder))
+        ).all()
+    }
+    card = render_card(
+        ctx, bucket, rnd, ctx.settings.prefix, (sum(per_person.values()), len(per_person))
+    )
     if not per_person:
         ctx.reply(lines(card, ctx.t("buckets.no_funders")))
         return
+    names = ctx.names(per_person)
     rows = [
-        [ctx.name(user), ctx.money(cents)]
+        [names[user], ctx.money(cents)]
         for user, cents in sorted(per_person.items(), key=lambda item: (-item[1], item[0]))
     ]
     ctx.reply(
@@ -1123,9 +1366,10 @@ def list_buckets(ctx: Context, args: str) -> None:
         ctx.reply(ctx.t("buckets.list.empty", title=rnd.title, prefix=ctx.settings.prefix))
         return
     rows = []
+    totals = bucket_totals(ctx.db, rnd.id)
     for bucket in buckets:
         assert bucket.id is not None
-        held, people = bucket_total(ctx.db, bucket.id)
+        held, people = totals.get(bucket.id, (0, 0))
         goal = ctx.money(bucket.min_cents)
         if bucket.max_cents > bucket.min_cents:
             goal += f" – {ctx.money(bucket.max_cents)}"
@@ -1171,14 +1415,14 @@ def fund_command(ctx: Context, args: str) -> None:
     found = _amount(ctx, tokens, 1)
     if found is None or 1 + found[1] != len(tokens):
         raise UserError("buckets.usage.fund", prefix=p)
-    funding = fund(ctx, bucket, found[0].cents, source="command")
+    funding, left = fund(ctx, bucket, found[0].cents, source="command")
     ctx.reply(
         ctx.t(
             "buckets.funded_by_command",
             cents=ctx.money(funding.cents),
             id=bucket.number,
             title=bucket.title,
-            balance=ctx.money(balance(ctx.db, funding.round_id, ctx.sender)),
+            balance=ctx.money(left),
         )
     )
 
@@ -1186,9 +1430,9 @@ def fund_command(ctx: Context, args: str) -> None:
 def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     """A reaction on a bucket card: fund the bucket with what the key is worth in the round.
     Other keys are ignored; a refused funding gets a short answer naming the person."""
-    if target.ref_id is None or not target.ref_id.isdigit():
+    if target.ref_id is None or not target.ref_id.isdigit() or len(target.ref_id) > 18:
         return False
-    bucket = ctx.db.get(Bucket, int(target.ref_id))
+    bucket = load_bucket(ctx.db, Bucket.id == int(target.ref_id))
     if bucket is None:
         return False
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
@@ -1214,8 +1458,15 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """A reaction was removed or a command message deleted: undo what it created here."""
-    funding = ctx.db.exec(select(Funding).where(Funding.event_id == target_event_id)).first()
+    """A reaction was removed or a command message deleted: undo what it created here (what the
+    event was handled as says where to look; not on record, everywhere)."""
+    record = ctx.db.get(ChatEvent, target_event_id)
+    made = record.command if record is not None else None
+    funding = (
+        ctx.db.exec(select(Funding).where(Funding.event_id == target_event_id)).first()
+        if made in (None, "financer", "reaction:bucket")
+        else None
+    )
     if funding is not None:
         if funding.state != FUNDING_ACTIVE:
             return False
@@ -1242,14 +1493,20 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
                 )
             )
         return True
-    proposed = ctx.db.exec(select(Bucket).where(Bucket.event_id == target_event_id)).first()
+    if made not in (None, "bucket", "allouer"):
+        return False
+    proposed = (
+        load_bucket(ctx.db, Bucket.event_id == target_event_id) if made != "allouer" else None
+    )
     if proposed is not None:
         if proposed.state not in (BUCKET_OPEN, BUCKET_FUNDED):
             return False
         _cancel(ctx, proposed)
         return True
-    allocations = list(
-        ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all()
+    allocations = (
+        list(ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all())
+        if made != "bucket"
+        else []
     )
     if allocations:
         _undo_allocations(ctx, allocations)
@@ -1360,9 +1617,10 @@ def _all_balances(ctx: Context, rnd: CobudgetRound) -> None:
     if not given:
         ctx.reply(ctx.t("buckets.balance.none", title=rnd.title, prefix=ctx.settings.prefix))
         return
+    names = ctx.names(given)
     rows = [
         [
-            ctx.name(user),
+            names[user],
             ctx.money(int(cents)),
             ctx.money(int(used.get(user, 0))),
             ctx.money(int(cents) - int(used.get(user, 0))),
@@ -1419,10 +1677,14 @@ def recap_section(scope: RecapScope) -> Rich | None:
     rnd = open_round(db, room)
     close: list[tuple[Bucket, int]] = []
     if rnd is not None and rnd.id is not None:
-        for bucket in round_buckets(db, rnd.id):
-            if bucket.state != BUCKET_OPEN or bucket.id is None:
-                continue
-            held, _ = bucket_total(db, bucket.id)
+        totals = bucket_totals(db, rnd.id)
+        for bucket in db.exec(
+            select(Bucket)
+            .where(Bucket.round_id == rnd.id, Bucket.state == BUCKET_OPEN)
+            .order_by(col(Bucket.id))
+        ).all():
+            assert bucket.id is not None
+            held = totals.get(bucket.id, (0, 0))[0]
             if held * 100 >= bucket.min_cents * CLOSE_TO_GOAL_PERCENT:
                 close.append((bucket, held))
     if not funded and not new and not close:
@@ -1434,6 +1696,23 @@ def recap_section(scope: RecapScope) -> Rich | None:
         text.append(line)
         html.append(esc(line))
 
+    held_by = (
+        {
+            int(b): int(c)
+            for b, c in db.exec(
+                select(Funding.bucket_id, func.sum(Funding.cents))
+                .where(
+                    col(Funding.bucket_id).in_([b.id for b in funded]),
+                    Funding.state == FUNDING_ACTIVE,
+                )
+                .group_by(col(Funding.bucket_id))
+            ).all()
+        }
+        if funded
+        else {}
+    )
+    if new:
+        scope.names(b.author for b in new)
     for bucket in funded:
         assert bucket.id is not None
         add(
@@ -1441,7 +1720,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
                 "buckets.recap.funded",
                 id=bucket.number,
                 title=bucket.title,
-                held=scope.money(bucket_total(db, bucket.id)[0]),
+                held=scope.money(held_by.get(bucket.id, 0)),
             )
         )
     for bucket, held in close:

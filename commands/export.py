@@ -5,17 +5,20 @@ comma, as French spreadsheets expect)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from commands.contrib import parse_filters, period_label
 from commands.core import Context, Registry, UserError
-from commands.grammar import fold
-from storage.models import Person
-from storage.queries import list_contributions, room_projects
+from commands.deferred import Rendered, RenderScope, defer
+from commands.grammar import Period, fold
+from storage.models import Contribution, Person
+from storage.queries import room_projects
 
 FAMILY = "export"
 
@@ -77,6 +80,9 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]], lang: str
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+EXPORT_CSV = "export:csv"
+
+
 def register(reg: Registry) -> None:
     @reg.command("export", family=FAMILY, aliases=("exporter",))
     def export(ctx: Context, args: str) -> None:
@@ -84,55 +90,82 @@ def register(reg: Registry) -> None:
         if not words or fold(words[0]) != "csv":
             raise UserError("export.usage", prefix=ctx.settings.prefix)
         user, _everyone, project, period = parse_filters(ctx, words[1] if len(words) > 1 else "")
-        entries = list_contributions(
-            ctx.db,
-            ctx.room.id,
-            period.start,
-            period.end,
-            user_id=user,
-            project_id=project.id if project else None,
-        )
-        label = period_label(ctx, period)
-        if not entries:
-            ctx.reply(ctx.t("export.empty", period=label))
-            return
-        people = {c.user_id for c in entries}
-        names = {
-            p.user_id: p.display_name
-            for p in ctx.db.exec(select(Person).where(col(Person.user_id).in_(people))).all()
+        # the rows are read and written out after this transaction (commands.deferred)
+        params = {
+            "user": user,
+            "project": project.id if project else None,
+            "code": project.code if project else None,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "kind": period.kind,
         }
-        codes = {p.id: p.code for p in room_projects(ctx.db, ctx.room.id)}
-        header = [
-            ctx.t(f"export.col.{c}")
-            for c in (
-                "number",
-                "date",
-                "person",
-                "user",
-                "minutes",
-                "hours",
-                "project",
-                "description",
-                "event",
-            )
-        ]
-        rows: list[list[object]] = [
-            [
-                c.number,
-                c.day.isoformat(),
-                names.get(c.user_id) or c.user_id,
-                c.user_id,
-                c.minutes,
-                hours_cell(c.minutes),
-                codes.get(c.project_id, "") if c.project_id else "",
-                c.description,
-                c.event_id,
-            ]
-            for c in reversed(entries)
-        ]
-        data = csv_bytes(header, rows, ctx.lang)
-        suffix = f"-{project.code}" if project else ""
-        name = f"contributions-{period.start.isoformat()}{suffix}.csv"
-        ctx.send_file(
-            name, "text/csv", data, ctx.t("export.caption", count=len(rows), period=label)
+        defer(ctx, EXPORT_CSV, params, file=True)
+
+    reg.renderer(EXPORT_CSV)(contributions_csv)
+
+
+def contributions_csv(scope: RenderScope) -> Rendered:
+    """The CSV file of the contributions ``scope.params`` asks for (or a line saying there are
+    none), read in one query."""
+    params = scope.params
+    period = Period(
+        dt.date.fromisoformat(params["start"]), dt.date.fromisoformat(params["end"]), params["kind"]
+    )
+    c = Contribution.__table__  # type: ignore[attr-defined]
+    query = sa_select(
+        c.c.number, c.c.day, c.c.user_id, c.c.minutes, c.c.project_id, c.c.description, c.c.event_id
+    ).where(c.c.room_id == scope.room.id, c.c.day >= period.start, c.c.day < period.end)
+    if params.get("user") is not None:
+        query = query.where(c.c.user_id == params["user"])
+    if params.get("project") is not None:
+        query = query.where(c.c.project_id == params["project"])
+    entries = scope.db.execute(query.order_by(c.c.day, c.c.id)).all()
+    label = period_label(scope, period)
+    if not entries:
+        return Rendered(text=scope.t("export.empty", period=label))
+    people = list({e.user_id for e in entries})
+    names: dict[str, str] = {}
+    for i in range(0, len(people), 500):
+        names.update(
+            scope.db.exec(
+                select(Person.user_id, Person.display_name).where(
+                    col(Person.user_id).in_(people[i : i + 500])
+                )
+            ).all()
         )
+    codes = {p.id: p.code for p in room_projects(scope.db, scope.room.id)}
+    header = [
+        scope.t(f"export.col.{c}")
+        for c in (
+            "number",
+            "date",
+            "person",
+            "user",
+            "minutes",
+            "hours",
+            "project",
+            "description",
+            "event",
+        )
+    ]
+    rows: list[list[object]] = [
+        [
+            e.number,
+            e.day.isoformat(),
+            names.get(e.user_id) or e.user_id,
+            e.user_id,
+            e.minutes,
+            hours_cell(e.minutes),
+            codes.get(e.project_id, "") if e.project_id else "",
+            e.description,
+            e.event_id,
+        ]
+        for e in entries
+    ]
+    suffix = f"-{params['code']}" if params.get("code") else ""
+    return Rendered(
+        text=scope.t("export.caption", count=len(rows), period=label),
+        file_name=f"contributions-{period.start.isoformat()}{suffix}.csv",
+        mime="text/csv",
+        data=csv_bytes(header, rows, scope.lang),
+    )
