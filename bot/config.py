@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from babel.numbers import list_currencies
-from pydantic import AfterValidator, ConfigDict, TypeAdapter, ValidationError
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
@@ -179,6 +179,8 @@ class BotSection:
 @dataclass(config=STRICT)
 class DatabaseSection:
     url: DatabaseUrl = ""  # empty: a SQLite file in data_dir
+    # database threads (PostgreSQL: rooms are shared among them; SQLite always uses one)
+    workers: Annotated[int, Field(ge=1, le=32)] = 1
 
     def resolved(self, data_dir: str) -> str:
         return self.url or f"sqlite:///{Path(data_dir) / 'cagnotte.db'}"
