@@ -18,7 +18,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
 from bot.clock import install_default
 from bot.config import Config, ConfigError, check_database_url
-from bot.platforms import build_adapters, configured_platforms, load_checked, run_adapters
+from bot.platforms import build_adapters, configured_platforms, load_checked, run_leading
 from bot.private import (
     OPEN_TO_OTHERS,
     PRIVATE_UMASK,
@@ -215,8 +215,13 @@ def _serve(config: Config, adapters: list[Adapter], engine: Engine) -> int:
     from bot.adapters.matrix import MatrixFatal
     from bot.mattermost.client import MattermostAuthError
 
+    first = [adapters]  # the adapters checked at start; each later leadership gets new ones
+
+    def make_adapters() -> list[Adapter]:
+        return first.pop() if first else build_adapters(config)
+
     try:
-        asyncio.run(run_adapters(config, adapters, engine))
+        asyncio.run(run_leading(config, engine, make_adapters))
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     except MattermostAuthError as err:
