@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
@@ -28,7 +30,7 @@ from bot.private import (
 )
 from bot.redact import redact
 from bot.scheduler import start_scheduler
-from storage.db import StorageError, open_database, safe_url, sqlite_file
+from storage.db import StorageError, make_engine, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
 
@@ -46,7 +48,8 @@ EPILOG = """codes de sortie / exit codes:
   3  un serveur de chat a refusé les identifiants du bot / a chat server refused the bot's
      credentials (token, password)
   4  base de données ou dossier de données inutilisable / the database or the data directory
-     cannot be created, opened or written
+     cannot be created, opened or written (copy: the target is not an empty PostgreSQL
+     database, or the copy failed; nothing is kept of it)
 """
 
 
@@ -79,7 +82,28 @@ def _parser() -> argparse.ArgumentParser:
         "aucune, un serveur Matrix local de démonstration (Synapse sur 127.0.0.1)",
     )
     sub.add_parser("migrate", help="créer ou mettre à jour le schéma de la base de données")
+    _add_copy_parser(sub)
     return parser
+
+
+def _add_copy_parser(sub: Any) -> None:
+    copy = sub.add_parser(
+        "copy",
+        help="copier toute la base (SQLite) dans une base PostgreSQL vide, pour passer à "
+        "PostgreSQL (arrêter le bot avant)",
+    )
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="la base PostgreSQL vide qui reçoit la copie (postgresql://user:password@host/base)",
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        help="la base à copier (défaut : celle de la configuration)",
+    )
 
 
 def _configuration_failed(problems: list[str]) -> int:
@@ -94,7 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         config, platforms = load_checked(args.config)
     except ConfigError as err:
         return _configuration_failed(err.problems)
-    db = getattr(args, "db", None)
+    if args.command == "copy":
+        problem = _check_copy_arguments(args)
+        if problem is not None:
+            print(f"cagnotte: copy: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
+    db = getattr(args, "db", None) or getattr(args, "source", None)
     if db:
         try:
             config.database.url = check_database_url(db)
@@ -175,7 +204,51 @@ def _command(args: argparse.Namespace, config: Config, engine: Engine) -> int:
         return EXIT_OK
     if command == "console":
         return _run_console(config, engine, args.user, args.room)
+    if command == "copy":
+        return _copy(config, engine, args.to)
     return _run(config, engine)
+
+
+def _check_copy_arguments(args: argparse.Namespace) -> str | None:
+    """What is wrong with ``copy``'s arguments (``None``: nothing)."""
+    for option, value in (("--to", args.to), ("--from", args.source)):
+        if value is None:
+            continue
+        try:
+            check_database_url(value)
+        except ValueError as err:
+            return f"{option}: {err.args[0].removeprefix('is ')}"
+    if make_url(args.to).get_backend_name() != "postgresql":
+        return (
+            "--to: the copy goes into a PostgreSQL database "
+            "(for example postgresql://user:password@127.0.0.1:5432/cagnotte)"
+        )
+    if args.source and make_url(args.source) == make_url(args.to):
+        return "--to: the target is the database to copy"
+    return None
+
+
+def _copy(config: Config, source: Engine, to: str) -> int:
+    """Copy the database into an empty PostgreSQL one (``storage.copy``)."""
+    from storage.copy import copy_database
+
+    target = make_engine(check_database_url(to))
+    print(f"copying {safe_url(str(source.url))} into {safe_url(to)}")
+    try:
+        copied = copy_database(
+            source, target, progress=lambda c: print(f"  {c.table}: {c.rows} rows", flush=True)
+        )
+    except (SQLAlchemyError, OSError, ImportError) as err:
+        raise StorageError(f"cannot copy into {safe_url(to)}: {err}") from err
+    finally:
+        target.dispose()
+        source.dispose()
+    total = sum(c.rows for c in copied)
+    print(
+        f"copied {total} rows in {len(copied)} tables. To use it: [database] url = "
+        f'"{safe_url(to)}" (or CAGNOTTE_DATABASE_URL), then cagnotte run'
+    )
+    return EXIT_OK
 
 
 def _run_console(config: Config, engine: Engine, user: str | None, room: str | None) -> int:
