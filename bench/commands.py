@@ -757,6 +757,10 @@ def run_case(case: Case, world: World, template: Path, runs: int) -> Figures:
             if rendered:
                 out.outside.append((time.perf_counter() - t2) * 1000)
         world.deliver_all()
+    if case.fresh:  # the commands after it see the seeded database
+        world.close()
+        restore(template, world.path)
+        world.open()
     return out
 
 
