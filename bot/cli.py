@@ -7,7 +7,10 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
+import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from sqlalchemy import make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import data_cli
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
@@ -30,6 +34,8 @@ from bot.private import (
 )
 from bot.redact import redact
 from bot.scheduler import start_scheduler
+from bot.web import start_pages
+from storage import running
 from storage.db import StorageError, make_engine, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
@@ -82,8 +88,30 @@ def _parser() -> argparse.ArgumentParser:
         "aucune, un serveur Matrix local de démonstration (Synapse sur 127.0.0.1)",
     )
     sub.add_parser("migrate", help="créer ou mettre à jour le schéma de la base de données")
+    demo = sub.add_parser(
+        "demo", help="le serveur Matrix local de démonstration (celui de « run » sans plateforme)"
+    )
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    add_user = demo_sub.add_parser(
+        "add-user",
+        help="ajouter une personne au serveur de démonstration et au salon de démo (ex. bob)",
+    )
+    add_user.add_argument("name", type=_user_name, help="son nom (lettres, chiffres, . _ -)")
+    demo_sub.add_parser(
+        "server",
+        help="faire tourner le serveur de démonstration seul, jusqu'à Ctrl-C : un bot lancé "
+        "pendant ce temps s'en sert et le laisse tourner quand il s'arrête",
+    )
+    data_cli.add_parsers(sub)
     _add_copy_parser(sub)
     return parser
+
+
+def _user_name(value: str) -> str:
+    name = value.strip().lstrip("@").split(":", 1)[0].lower()
+    if not re.fullmatch(r"[a-z0-9._=-]{1,64}", name):
+        raise argparse.ArgumentTypeError(f"{value!r} : lettres, chiffres, . _ = - seulement")
+    return name
 
 
 def _add_copy_parser(sub: Any) -> None:
@@ -140,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = setup_logging(config.bot.log_level, secrets=config.secrets())
     try:
         _warn_open_config(config)
+        if args.command in data_cli.VERBS:
+            return data_cli.run(args, config, lambda: _open_storage(config, platforms))
         engine = _open_storage(config, platforms)
         return _command(args, config, engine)
     except StorageError as err:
@@ -202,11 +232,15 @@ def _command(args: argparse.Namespace, config: Config, engine: Engine) -> int:
         engine.dispose()
         print(f"database ready: {safe_url(config.database_url)}")
         return EXIT_OK
-    if command == "console":
-        return _run_console(config, engine, args.user, args.room)
+    if command == "demo":
+        engine.dispose()
+        return _demo_command(config, args)
     if command == "copy":
         return _copy(config, engine, args.to)
-    return _run(config, engine)
+    with running.held(engine):  # ``cagnotte restore`` does not overwrite a running bot's data
+        if command == "console":
+            return _run_console(config, engine, args.user, args.room)
+        return _run(config, engine)
 
 
 def _check_copy_arguments(args: argparse.Namespace) -> str | None:
@@ -259,14 +293,18 @@ def _run_console(config: Config, engine: Engine, user: str | None, room: str | N
             room=room or config.console.room,
             admins=config.console.admins,
             files_dir=Path(config.bot.data_dir) / "files",
+            language=config.bot.language,
         )
         adapter.attach(runtime)
         await runtime.resume_pending()
         scheduler = await start_scheduler(runtime, config)
+        pages = await start_pages(runtime, config)
         try:
             await adapter.run(runtime)
         finally:
             scheduler.stop()
+            if pages is not None:
+                await pages.stop()
             with contextlib.suppress(Exception):
                 await runtime.flush(timeout=5)
             await runtime.close()
@@ -334,13 +372,65 @@ def _run_demo(config: Config, engine: Engine) -> int:
         )
         return _run_console(config, engine, None, None)
     print("Démarrage d'un serveur Matrix local (Synapse) sur 127.0.0.1…", file=sys.stderr)
-    server, settings, state = demo.prepare(config.bot.data_dir)
+    running, settings = demo.prepare(config.bot.data_dir)
     try:
-        print(demo.instructions(server, state), flush=True)
+        print(demo.instructions(running), flush=True)
         return _serve(config, [MatrixAdapter(settings)], engine)
     finally:
-        server.stop()
-        print("Synapse arrêté / stopped.", file=sys.stderr)
+        if running.owned:
+            running.stop()
+            print("Synapse arrêté / stopped.", file=sys.stderr)
+
+
+def _interrupted(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _demo_command(config: Config, args: argparse.Namespace) -> int:
+    """``cagnotte demo add-user NAME`` and ``cagnotte demo server``."""
+    from bot.matrix import demo
+    from bot.matrix.synapse import synapse_python
+
+    if synapse_python() is None:
+        print("cagnotte: Synapse n'est pas installé (./dev run l'installe)", file=sys.stderr)
+        return EXIT_ERROR
+    if args.demo_command == "server":
+        running, _settings = demo.prepare(config.bot.data_dir)
+        if not running.owned:
+            print(f"Le serveur de démonstration tourne déjà : {running.server.base_url}")
+            return EXIT_OK
+        print(demo.instructions(running), flush=True)
+        print(
+            "Serveur seul : lancez le bot dans un autre terminal (./dev run) ; Ctrl-C arrête le "
+            "serveur. / The server alone: start the bot in another terminal; Ctrl-C stops it.",
+            flush=True,
+        )
+        signal.signal(signal.SIGTERM, _interrupted)
+        proc = running.server.proc
+        try:
+            while proc is not None and proc.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            running.stop()
+            print("Synapse arrêté / stopped.", file=sys.stderr)
+        return EXIT_OK
+    running = demo.open_demo(config.bot.data_dir)
+    try:
+        user_id, password = demo.add_user(running, args.name)
+    except (ValueError, RuntimeError) as err:
+        print(f"cagnotte: demo add-user: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        running.stop()
+    print(
+        f"{user_id} : mot de passe / password {password}\n"
+        f"Dans le salon « {demo.ROOM_NAME} » / in the demo room. Connectez-vous avec un autre "
+        "client (ou une fenêtre privée) / log in from another client (or a private window): "
+        f"{running.server.base_url}"
+    )
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from commands.core import Settings
 T = TypeVar("T")
 
 ENV_PREFIX = "CAGNOTTE_"
-SECTIONS = ("bot", "database", "console", "recap", "matrix", "mattermost")
+SECTIONS = ("bot", "database", "console", "recap", "backup", "matrix", "mattermost", "web")
 # the settings that hold secrets: never shown in a message, hidden from every log
 SECRET_SETTINGS: dict[str, tuple[str, ...]] = {
     "database": ("url",),
@@ -154,6 +154,22 @@ def check_text(value: str) -> str:
     return value
 
 
+def check_listen(value: str) -> str:
+    """``host:port`` (``[::1]:8080`` for IPv6), the port from 0 (any free one) to 65535."""
+    problem = "is not an address to listen on (host:port, for example 127.0.0.1:8080)"
+    host, sep, port = value.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535 or " " in host:
+        raise ValueError(problem)
+    return value.strip()
+
+
+def check_public_url(value: str) -> str:
+    """Empty (``http://`` and the address listened on), or an http(s) URL."""
+    return check_http_url(value) if value.strip() else ""
+
+
 TimeZone = Annotated[str, AfterValidator(check_time_zone)]
 Language = Annotated[str, AfterValidator(check_language)]
 Currency = Annotated[str, AfterValidator(check_currency)]
@@ -163,6 +179,8 @@ HttpUrl = Annotated[str, AfterValidator(check_http_url)]
 DatabaseUrl = Annotated[str, AfterValidator(check_database_url)]
 MatrixUserId = Annotated[str, AfterValidator(check_matrix_user_id)]
 Text = Annotated[str, AfterValidator(check_text)]
+Listen = Annotated[str, AfterValidator(check_listen)]
+PublicUrl = Annotated[str, AfterValidator(check_public_url)]
 
 
 # -- the sections of this module (the platforms and [recap] have theirs beside their code) --------
@@ -193,11 +211,37 @@ class ConsoleSection:
     admins: list[Text] = field(default_factory=lambda: ["alice"])
 
 
+@dataclass(config=STRICT)
+class WebSection:
+    """The room pages (``bot.web``): on only when the section is there."""
+
+    listen: Listen = "127.0.0.1:8080"
+    public_url: PublicUrl = ""  # empty: http://<listen>
+    requests_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 120
+    trust_forwarded: bool = False
+
+    @property
+    def host(self) -> str:
+        return self.listen.rpartition(":")[0].strip("[]")
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+    def base_url(self, port: int | None = None) -> str:
+        """The address the links point at (``port``: the one actually listened on)."""
+        if self.public_url:
+            return self.public_url
+        host = self.host if ":" not in self.host else f"[{self.host}]"
+        return f"http://{host}:{self.port if port is None else port}"
+
+
 @std_dataclass
 class Config:
     bot: BotSection = field(default_factory=BotSection)
     database: DatabaseSection = field(default_factory=DatabaseSection)
     console: ConsoleSection = field(default_factory=ConsoleSection)
+    web: WebSection | None = None  # None: no [web] section, no page
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for adapters' own settings
     path: Path | None = None
 
@@ -211,6 +255,7 @@ class Config:
             default_language=self.bot.language,
             default_timezone=self.bot.timezone,
             default_currency=self.bot.currency,
+            page_url=self.web.base_url() if self.web is not None else "",
         )
 
     def section(self, name: str) -> dict[str, Any]:
@@ -427,4 +472,10 @@ def read_config(path: str | os.PathLike[str] | None = None) -> tuple[Config, lis
         config.console = build_section(ConsoleSection, "console", config.section("console"))
     except ConfigError as err:
         problems.extend(err.problems)
+    web = config.section("web")
+    if web:
+        try:
+            config.web = build_section(WebSection, "web", web)
+        except ConfigError as err:
+            problems.extend(err.problems)
     return config, problems

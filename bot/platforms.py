@@ -17,6 +17,7 @@ from bot.app import build_runtime
 from bot.config import Config, ConfigError, read_config
 from bot.leader import Leadership
 from bot.scheduler import SchedulerSettings, start_scheduler
+from bot.web import start_pages
 from storage.db import set_fence
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,17 @@ def platform_settings(config: Config) -> dict[str, Any]:
 
 
 def check_configuration(config: Config) -> dict[str, Any]:
-    """Check the sections ``load_config`` leaves to their owners (``[recap]`` and the platforms);
-    returns the platforms' settings. Raises ``ConfigError`` with every problem found."""
+    """Check the sections ``load_config`` leaves to their owners (``[recap]``, ``[backup]`` and
+    the platforms); returns the platforms' settings. Raises ``ConfigError`` with every problem
+    found."""
+    from bot.backups import BackupSettings
+
     problems: list[str] = []
-    try:
-        SchedulerSettings.from_config(config)
-    except ConfigError as err:
-        problems.extend(err.problems)
+    for section in (SchedulerSettings, BackupSettings):
+        try:
+            section.from_config(config)
+        except ConfigError as err:
+            problems.extend(err.problems)
     try:
         settings = platform_settings(config)
     except ConfigError as err:
@@ -153,6 +158,7 @@ async def run_adapters(
             loop.add_signal_handler(signal.SIGTERM, main.cancel)
     tasks = [asyncio.create_task(a.run(runtime), name=f"adapter:{a.platform}") for a in adapters]
     scheduler = await start_scheduler(runtime, config)
+    pages = await start_pages(runtime, config)
     try:
         await runtime.resume_pending()
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -160,6 +166,8 @@ async def run_adapters(
             task.result()  # an adapter that stopped by itself: say why
     finally:
         scheduler.stop()
+        if pages is not None:
+            await pages.stop()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

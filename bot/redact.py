@@ -8,7 +8,8 @@ Two kinds of things are hidden, in the message, its arguments, the traceback and
   their URL-encoded and JSON-escaped forms;
 - what looks like a secret whatever its value: ``access_token=…`` in a URL, ``"password": …``
   in a JSON body or a dict, ``Authorization: Bearer …``, the password of a URL
-  (``postgresql://user:…@host``), Synapse's token shape (``syt_…``).
+  (``postgresql://user:…@host``), Synapse's token shape (``syt_…``), the room pages' tokens
+  (``cgp_…``).
 
 ``bot.app.setup_logging`` puts the filter on the handlers (not on loggers: a filter on a logger
 does not see the records of its children, such as ``nio.client``), so every library's records go
@@ -57,6 +58,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     # Synapse access and refresh tokens
     (re.compile(r"\bsy[tr]_[\w-]{1,4096}"), MASK),
+    # the tokens of the room pages' links (``commands.page``)
+    (re.compile(r"\bcgp_[\w-]{1,4096}"), MASK),
 ]
 
 

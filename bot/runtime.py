@@ -19,8 +19,10 @@ from sqlalchemy import and_, bindparam, case, exists, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
+from bot import metrics
 from bot.adapters.base import Adapter, DeliveryError, Outgoing
 from bot.clock import install_default
+from bot.redact import redact
 from bot.render import Drawer, LocalDrawer, Renders
 from commands import i18n
 from commands.core import (
@@ -47,6 +49,9 @@ MARK_EVERY = 10
 BATCH_SIZE = 200
 # ``BotMessage.ref_kind`` of the short answer that replaces a message that could not be delivered
 ERROR_ANSWER = "delivery_error"
+# ``BotMessage.ref_kind`` of a message that carries a secret (a page link): once delivered or
+# given up, its text is kept with the secret hidden (``bot.redact``)
+SECRET = "secret"
 
 
 class NotHandled(Exception):
@@ -74,6 +79,23 @@ class _Pending(NamedTuple):
     outgoing: Outgoing
     platform: str
     waits_for: int | None
+
+
+def _forget_secrets(conn: Any, message_ids: list[int]) -> None:
+    """The messages among ``message_ids`` that carry a secret keep their text with the secret
+    hidden: the outbox holds it only until it is delivered (or given up)."""
+    table = BotMessage.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        select(table.c.id, table.c.body, table.c.html).where(
+            table.c.id.in_(message_ids), table.c.ref_kind == SECRET
+        )
+    ).all()
+    for mid, body, html in rows:
+        conn.execute(
+            update(BotMessage)
+            .where(col(BotMessage.id) == mid)
+            .values(body=redact(body or ""), html=redact(html) if html else html)
+        )
 
 
 class Runtime:
@@ -119,6 +141,8 @@ class Runtime:
         self._drainers: list[asyncio.Task[None] | None] = [None] * self.workers
         # answers rendered after their transaction (commands.deferred)
         self.renders = Renders(engine, registry, self.settings, write=self.run_db, done=self.kick)
+        # told the rooms whose events were just committed (the page's live updates)
+        self.committed: list[Callable[[set[str]], None]] = []
 
     # -- adapters -------------------------------------------------------------------------
     def add_adapter(self, adapter: Adapter) -> None:
@@ -144,6 +168,7 @@ class Runtime:
         transaction (group commit), in the order they arrived (senders taking turns when more
         wait than one transaction takes)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        metrics.arrived(event.event_id)
         worker = self.worker_of(event.room_id)
         self._inboxes[worker].append((event, future))
         if not self._draining[worker]:
@@ -159,6 +184,7 @@ class Runtime:
         try:
             while inbox:
                 batch = self._next_batch(inbox)
+                failures = self.dispatcher.failures
                 try:
                     sent = await loop.run_in_executor(
                         self._dbs[worker],
@@ -168,7 +194,9 @@ class Runtime:
                     )
                 except Exception:
                     log.exception("a batch of %d events could not be committed", len(batch))
+                    metrics.ERRORS.labels("batch").inc()
                     sent = await self._one_by_one(batch)
+                self._count(batch, sent, self.dispatcher.failures - failures)
                 for room_id in dict.fromkeys(m.room_id for m in sent):
                     self.kick(room_id)
                 if any(m.rendering for m in sent):
@@ -178,6 +206,26 @@ class Runtime:
                         fut.set_result(None)
         finally:
             self._draining[worker] = False
+
+    def _count(
+        self, batch: list[tuple[AnyEvent, asyncio.Future[None]]], sent: list[Queued], failed: int
+    ) -> None:
+        """Figures of a handled batch, and the rooms it changed told to whoever listens."""
+        for event, _ in batch:
+            metrics.EVENTS.labels(event.platform).inc()
+        if failed > 0:
+            metrics.ERRORS.labels("event").inc(failed)
+        metrics.queued((m.id, m.cause) for m in sent)
+        metrics.handled(e.event_id for e, _ in batch)
+        self.changed({e.room_id for e, _ in batch})
+
+    def changed(self, rooms: set[str]) -> None:
+        """Tell the listeners that what is stored about ``rooms`` may have changed."""
+        for listener in self.committed:
+            try:
+                listener(rooms)
+            except Exception:
+                log.exception("a listener of committed rooms failed")
 
     def _next_batch(
         self, inbox: list[tuple[AnyEvent, asyncio.Future[None]]]
@@ -240,8 +288,10 @@ class Runtime:
                 return fn(db)
 
         sent = await self.run_db(work, room=rooms[0] if rooms else None)
-        for room_id in {m.room_id for m in sent}:
+        changed = {m.room_id for m in sent}
+        for room_id in changed:
             self.kick(room_id)
+        self.changed(changed)
         if sent:
             await self.renders.start_waiting()  # a scheduled recap is rendered afterwards
 
@@ -338,6 +388,7 @@ class Runtime:
                     raise
                 except Exception as err:
                     retriable = isinstance(err, DeliveryError) and not err.permanent
+                    metrics.ERRORS.labels("delivery").inc()
                     ref = error_reference(f"outbox:{outgoing.id}")
                     if isinstance(err, DeliveryError):
                         log.warning(
@@ -367,6 +418,7 @@ class Runtime:
                         queue.appendleft(_Pending(replacement, item.platform, None))
                     continue
                 delivered[outgoing.id] = platform_id
+                metrics.delivered(outgoing.id, item.platform)
                 marks.append((outgoing.id, platform_id))
                 if len(marks) >= MARK_EVERY:
                     await self.run_db(self._mark_sent, marks, room=room_id)
@@ -472,6 +524,7 @@ class Runtime:
                         mime=m.mime,
                         data=m.data,
                         mentions=list(m.mentions or []),
+                        recipient=m.recipient,
                     ),
                     platform,
                     waits_for,
@@ -493,6 +546,7 @@ class Runtime:
                 ),
                 [{"message_id": mid, "pid": pid} for mid, pid in marks],
             )
+            _forget_secrets(conn, [mid for mid, _ in marks])
 
     def _give_up(self, message_id: int, ref: str | None) -> None:
         with transaction(self.engine, rooms=()) as db:  # the message's row alone
@@ -500,6 +554,7 @@ class Runtime:
             if m is not None:
                 m.attempts += 1
                 m.sent_at = self.clock()
+                _forget_secrets(db.connection(), [message_id])
                 log.error(
                     "giving up on message %s in %s after %s attempts (reference %s)",
                     m.id,
@@ -521,6 +576,7 @@ class Runtime:
                 return False, None
             now = self.clock()
             m.sent_at = now
+            _forget_secrets(db.connection(), [message_id])
             log.error(
                 "giving up on message %s in %s after %s attempts (reference %s)",
                 m.id,

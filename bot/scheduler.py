@@ -175,6 +175,9 @@ class RecapScheduler:
 
 async def start_scheduler(runtime: Runtime, config: Config) -> RecapScheduler:
     """Start the recap scheduler of a running bot (call it inside the event loop)."""
+    from bot.backups import schedule_backups
+
     scheduler = RecapScheduler(runtime, SchedulerSettings.from_config(config))
     await scheduler.start()
+    schedule_backups(scheduler.aps, runtime, config)
     return scheduler

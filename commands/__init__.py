@@ -15,10 +15,36 @@ if TYPE_CHECKING:
 
 
 def _families() -> list[ModuleType]:
-    from commands import admin, budget, cobudget, contrib, export, help, pending, projects, recap
+    from commands import (
+        admin,
+        budget,
+        cobudget,
+        contrib,
+        data,
+        export,
+        help,
+        importing,
+        page,
+        pending,
+        projects,
+        recap,
+    )
 
     # pending first: its undo hook marks an offer dropped before a family undoes what the offer did
-    return [pending, contrib, projects, cobudget, budget, export, recap, admin, help]
+    return [
+        pending,
+        contrib,
+        projects,
+        cobudget,
+        budget,
+        export,
+        recap,
+        page,
+        admin,
+        data,
+        importing,
+        help,
+    ]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,10 @@ from commands import i18n
 from commands.contrib import period_label
 from commands.core import Context, Registry, UserError
 from commands.grammar import Period, fold, parse_days, parse_duration, parse_int, tokenize
-from commands.render import lines, table
-from storage.models import BudgetEnvelope, Project
+from commands.lifecycle import Act, Actor, require, tell_undo, undo
+from commands.lifecycle.settings import Setting, setting_step
+from commands.render import lines
+from storage.models import Audit, BudgetEnvelope, Project
 from storage.models.cobudget import ROUND_OPEN, CobudgetRound
 
 FAMILY = "admin"
@@ -27,17 +29,33 @@ MAX_PAST_DAYS = 3650
 MAX_ADMIN_LEVEL = 1_000_000  # Matrix power levels are usually 0-100
 
 
+# the command that sets each setting (what an undo refused to a member names)
+COMMAND_OF = {"language": "langue", "timezone": "fuseau"}
+
+
 def register(reg: Registry) -> None:
+    reg.on_undo(undo_setting)
+
     @reg.command("langue", family=FAMILY, aliases=("language", "lang"))
     def language(ctx: Context, args: str) -> None:
         wanted = fold(args.strip())
         aliases = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
         wanted = aliases.get(wanted, wanted)
         if not wanted:
-            ctx.reply(ctx.t("admin.language_is", lang=ctx.lang, choices=", ".join(i18n.LANGUAGES)))
+            choices = ", ".join(
+                f"{code} ({i18n.language_name(code, ctx.lang)})" for code in i18n.LANGUAGES
+            )
+            ctx.reply(
+                ctx.t(
+                    "admin.language_is",
+                    lang=i18n.language_name(ctx.lang, ctx.lang),
+                    choices=choices,
+                    prefix=ctx.settings.prefix,
+                )
+            )
             return
         if not ctx.is_admin:
-            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}langue")
+            raise UserError("core.admin_only", command=ctx.typed_command(0))
         if wanted not in i18n.LANGUAGES:
             raise UserError(
                 "admin.error.language",
@@ -57,7 +75,7 @@ def register(reg: Registry) -> None:
             ctx.reply(ctx.t("admin.timezone_is", tz=ctx.room.timezone))
             return
         if not ctx.is_admin:
-            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}fuseau")
+            raise UserError("core.admin_only", command=ctx.typed_command(0))
         zones = {fold(z): z for z in available_timezones()}
         zone = zones.get(fold(wanted))
         if zone is None:
@@ -73,7 +91,7 @@ def register(reg: Registry) -> None:
         tokens = tokenize(args)
         if not tokens:
             rows = [
-                [ctx.t("admin.setting.language"), ctx.room.language],
+                [ctx.t("admin.setting.language"), i18n.language_name(ctx.lang, ctx.lang)],
                 [ctx.t("admin.setting.timezone"), ctx.room.timezone],
                 [ctx.t("admin.setting.currency"), ctx.room.currency],
                 [ctx.t("admin.setting.day"), ctx.duration(ctx.room.day_minutes)],
@@ -84,10 +102,18 @@ def register(reg: Registry) -> None:
                     ctx.t("admin.days", days=ctx.room.max_past_days),
                 ],
             ]
-            ctx.reply(lines(ctx.t("admin.settings_title"), table(["", ""], rows)))
+            ctx.reply(
+                lines(
+                    ctx.t("admin.settings_title"),
+                    *(
+                        ctx.t("admin.setting_line", setting=name, value=value)
+                        for name, value in rows
+                    ),
+                )
+            )
             return
         if not ctx.is_admin:
-            raise UserError("core.admin_only", command=f"{ctx.settings.prefix}reglages")
+            raise UserError("core.admin_only", command=ctx.typed_command(0))
         name = fold(tokens[0])
         value = " ".join(tokens[1:])
         p = ctx.settings.prefix
@@ -171,6 +197,64 @@ def _refuse_if_money_is_open(ctx: Context) -> None:
             currency=ctx.room.currency,
             prefix=ctx.settings.prefix,
         )
+
+
+def undo_setting(ctx: Context, target_event_id: str) -> bool:
+    """A message that changed a room setting was removed: the setting is as before it, unless
+    it changed since."""
+    change = ctx.db.exec(
+        select(Audit).where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            Audit.object_kind == "room",
+            Audit.action == "set",
+        )
+    ).first()
+    if change is None:
+        return False
+    field = str(change.details.get("setting"))
+    now = getattr(ctx.room, field)
+    back = require(
+        ctx,
+        setting_step(
+            Setting(
+                COMMAND_OF.get(field, "reglages"),
+                now,
+                change.details.get("before"),
+                change.details.get("after"),
+            ),
+            undo(Act.SET),
+            Actor(ctx.sender, ctx.is_admin),
+            ctx.now,
+        ),
+    ).current
+    if field == "currency" and back != now:
+        _refuse_if_money_is_open(ctx)
+    setattr(ctx.room, field, back)
+    ctx.audit("set", "room", ctx.room.id, setting=field, before=now, after=back, undo=True)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.setting_back",
+            setting=_field_name(ctx, field),
+            value=_shown(ctx, field, back),
+        ),
+    )
+    return True
+
+
+def _field_name(ctx: Context, field: str) -> str:
+    if field in ("language", "timezone"):
+        return ctx.t(f"admin.setting.{field}")
+    return ctx.t(f"admin.field.{field}")
+
+
+def _shown(ctx: Context, field: str, value: object) -> str:
+    if field in ("day_minutes", "max_entry_minutes") and isinstance(value, int):
+        return ctx.duration(value)
+    if field == "max_past_days":
+        return ctx.t("admin.days", days=value)
+    return str(value)
 
 
 def _set(ctx: Context, field: str, value: object, shown: str) -> None:

@@ -17,17 +17,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
-from sqlalchemy import and_, func, insert
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, insert
+from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
+from commands.csvfile import csv_bytes, hours_cell, money_cell
 from commands.deferred import Rendered, RenderScope, defer
-from commands.export import csv_bytes, hours_cell, money_cell
 from commands.grammar import (
     Amount,
     Period,
@@ -40,11 +40,25 @@ from commands.grammar import (
     tokenize,
 )
 from commands.i18n import format_hours, format_money, locale_of, t
+from commands.lifecycle import (
+    ABSENT,
+    Act,
+    Actor,
+    act,
+    instant,
+    keep_scope,
+    refuse,
+    require,
+    tell_undo,
+    undo,
+)
+from commands.lifecycle import budget as life
 from commands.numbers import read_number
 from commands.projects import find_project, resolve_project
 from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
 from commands.split import Rules, give_back, scale, split
+from storage.ledger import RequestVotes, request_votes
 from storage.models import (
     Audit,
     BotMessage,
@@ -54,7 +68,6 @@ from storage.models import (
     BudgetRequest,
     BudgetShare,
     BudgetValidation,
-    ChatEvent,
     Contribution,
     Project,
     Room,
@@ -102,6 +115,7 @@ def register(reg: Registry) -> None:
     reg.command("valider", family=FAMILY, aliases=("validate", "approve"))(validate_command)
     reg.on_reaction("request")(on_request_reaction)
     reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
     reg.recap_section("budget", 30)(recap_section)
     reg.on_contribution_change(on_contribution_change)
     reg.renderer(BUDGET_CSV)(budget_csv)
@@ -131,10 +145,16 @@ def _money(cents: int, lang: str, currency: str) -> str:
     return format_money(cents, currency, lang)
 
 
+def per_hour_cents(cents: int, minutes: int) -> int:
+    """What an amount makes per hour, in cents, to the nearest cent (50 € for 3 h: 1667)."""
+    return int((Decimal(cents * 60) / minutes).quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def _rate(cents: int, minutes: int, lang: str, currency: str) -> str:
+    """What an amount makes per hour, to the nearest cent (50 € for 3 h: 16,67 €/h)."""
     if minutes <= 0:
         return "—"
-    return t(lang, "budget.per_hour", amount=_money(cents * 60 // minutes, lang, currency))
+    return t(lang, "budget.per_hour", amount=_money(per_hour_cents(cents, minutes), lang, currency))
 
 
 def _project(db: Session, env: BudgetEnvelope) -> Project:
@@ -165,6 +185,23 @@ def rules_text(lang: str, env: BudgetEnvelope) -> str:
 def minutes_by_person(db: Session, env: BudgetEnvelope) -> dict[str, int]:
     totals = contribution_totals(db, env.room_id, env.start, env.end, project_id=env.project_id)
     return {u: m for u, m, _ in totals.by_person}
+
+
+def first_logged(db: Session, env: BudgetEnvelope) -> dict[str, int]:
+    """Each contributor's first contribution in the envelope (its internal id): between two
+    people with the same hours, the cent that cannot be split goes to who logged first (a rule
+    that no id decides, so that forgetting someone changes no share)."""
+    rows = db.exec(
+        select(Contribution.user_id, func.min(Contribution.id))
+        .where(
+            Contribution.room_id == env.room_id,
+            Contribution.project_id == env.project_id,
+            Contribution.day >= env.start,
+            Contribution.day < env.end,
+        )
+        .group_by(col(Contribution.user_id))
+    ).all()
+    return {user: int(first or 0) for user, first in rows}
 
 
 def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
@@ -231,12 +268,70 @@ def _check_amount(ctx: Context, amount: Amount, token: str) -> None:
         raise UserError("budget.error.currency", token=token, currency=ctx.room.currency)
 
 
+def actor(ctx: Context) -> Actor:
+    return Actor(ctx.sender, ctx.is_admin)
+
+
+def envelope_life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
+    """The envelope as its rules see it (``commands.lifecycle.budget``)."""
+    requests = ctx.db.exec(
+        select(func.count(col(BudgetRequest.id))).where(BudgetRequest.envelope_id == env.id)
+    ).one()
+    gifts = ctx.db.exec(
+        select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
+    ).one()
+    return life.Envelope(
+        env.state, _label(ctx, env), _project(ctx.db, env).code, int(requests), int(gifts)
+    )
+
+
+def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
+    """Whether another message's ``!demande`` changed ``req`` (and was not undone since)."""
+    changes = ctx.db.exec(
+        select(Audit).where(
+            Audit.object_kind == "budget_request",
+            Audit.object_id == str(req.id),
+            col(Audit.action).in_(("update", "unupdate")),
+        )
+    ).all()
+    undone = {str(a.details.get("undid")) for a in changes if a.action == "unupdate"}
+    return any(
+        a.action == "update" and a.event_id != req.event_id and a.event_id not in undone
+        for a in changes
+    )
+
+
+def request_life(
+    ctx: Context, req: BudgetRequest, env: BudgetEnvelope, *, unchanged: bool = True
+) -> life.Request:
+    answers = len(
+        ctx.db.exec(select(BudgetValidation.id).where(BudgetValidation.request_id == req.id)).all()
+    ) + len(ctx.db.exec(select(BudgetQuestion.id).where(BudgetQuestion.request_id == req.id)).all())
+    other = ctx.db.exec(
+        select(BudgetRequest.id).where(
+            BudgetRequest.envelope_id == env.id,
+            BudgetRequest.user_id == req.user_id,
+            BudgetRequest.state == "active",
+            BudgetRequest.id != req.id,
+        )
+    ).first()
+    return life.Request(
+        req.state,
+        envelope_life(ctx, env),
+        req.number,
+        req.user_id,
+        answers,
+        req.granted is not None,
+        other is not None,
+        unchanged,
+    )
+
+
 # --------------------------------------------------------------------------- !budget
 
 
 def budget_command(ctx: Context, args: str) -> None:
     tokens = tokenize(args)
-    p = ctx.settings.prefix
     if not tokens:
         list_envelopes(ctx, "")
         return
@@ -257,7 +352,7 @@ def budget_command(ctx: Context, args: str) -> None:
         ctx.reply(show_envelope(ctx, env))
         return
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{p}budget {project.code} <montant>")
+        raise UserError("core.admin_only", command=ctx.typed_command())
     create_envelope(ctx, project, period, others)
 
 
@@ -369,6 +464,7 @@ def create_envelope(
         validations_needed=validations,
         created_by=ctx.sender,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     if mode == PROPORTIONAL:
         minutes = {u: m for u, m, _ in totals.by_person}
@@ -386,6 +482,12 @@ def create_envelope(
                 most=ctx.money(cap * len(eligible)),
                 amount=ctx.money(to_share),
             )
+    require(
+        ctx,
+        life.envelope_step(
+            life.Envelope(ABSENT, code=project.code), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     ctx.db.add(env)
     ctx.db.flush()
     ctx.audit(
@@ -417,7 +519,8 @@ def create_envelope(
     if mode == PROPORTIONAL:
         # a new envelope: the minutes were just read, and nobody gave anything back yet
         minutes = {u: m for u, m, _ in totals.by_person}
-        ctx.reply(lines(head, _proportional_body(ctx, env, _view(env, minutes, {}))))
+        view = _view(env, minutes, {}, first_logged(ctx.db, env))
+        ctx.reply(lines(head, _proportional_body(ctx, env, view)))
     else:
         ctx.reply(head)
 
@@ -462,13 +565,18 @@ class View:
 def proportional_view(db: Session, env: BudgetEnvelope) -> View:
     if env.state == "closed":
         return _frozen_view(db, env)
-    return _view(env, minutes_by_person(db, env), _latest_givebacks(db, env))
+    return _view(env, minutes_by_person(db, env), _latest_givebacks(db, env), first_logged(db, env))
 
 
-def _view(env: BudgetEnvelope, minutes: dict[str, int], gifts: dict[str, BudgetGiveBack]) -> View:
-    """The split of an open proportional envelope, from its minutes per person and the latest
-    give-back of each."""
-    result = split(minutes, env.amount, rules_of(env))
+def _view(
+    env: BudgetEnvelope,
+    minutes: dict[str, int],
+    gifts: dict[str, BudgetGiveBack],
+    first: dict[str, int],
+) -> View:
+    """The split of an open proportional envelope, from its minutes per person, the latest
+    give-back of each and each one's first contribution in it (``first_logged``)."""
+    result = split(minutes, env.amount, rules_of(env), first)
     rows: list[Row] = []
     commons = result.commons
     for user, gross in result.amounts.items():
@@ -604,10 +712,8 @@ def show_envelope(
     env: BudgetEnvelope,
     *,
     view: View | None = None,
-    found: list[tuple[BudgetRequest, RequestState]] | None = None,
 ) -> Rich:
-    """The envelope and its split; ``view`` (its split) or ``found`` (its requests) when the
-    caller has them already."""
+    """The envelope and its split; ``view`` (its split) when the caller has it already."""
     state = ctx.t(f"budget.state.{env.state}")
     head = ctx.t(
         "budget.show_title",
@@ -620,7 +726,7 @@ def show_envelope(
     if env.mode == PROPORTIONAL:
         note = ctx.t("budget.frozen" if env.state == "closed" else "budget.provisional")
         return lines(bold(head), note, _proportional_body(ctx, env, view))
-    return lines(bold(head), _libre_body(ctx, env, view, found))
+    return lines(bold(head), _libre_body(ctx, env, view))
 
 
 def _requests(db: Session, env: BudgetEnvelope) -> list[BudgetRequest]:
@@ -711,12 +817,23 @@ def _request_minutes(db: Session, env: BudgetEnvelope, user_id: str) -> int:
 def envelope_minutes(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[str, int]]:
     """Minutes per person in each envelope's project and period, in one query whatever the
     number of envelopes (the project index reads each period's days in order)."""
+    return _per_envelope(db, envs, func.sum(Contribution.minutes))
+
+
+def envelopes_first_logged(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[str, int]]:
+    """``first_logged`` of each envelope, in one query whatever the number of envelopes."""
+    return _per_envelope(db, envs, func.min(Contribution.id))
+
+
+def _per_envelope(db: Session, envs: list[BudgetEnvelope], value: Any) -> dict[int, dict[str, int]]:
+    """``value`` (an aggregate of contributions) per person in each envelope's project and
+    period."""
     if not envs:
         return {}
     env_table = BudgetEnvelope.__table__  # type: ignore[attr-defined]
     c = Contribution.__table__  # type: ignore[attr-defined]
     rows = db.exec(
-        select(env_table.c.id, c.c.user_id, func.sum(c.c.minutes))
+        select(env_table.c.id, c.c.user_id, value)
         .select_from(
             env_table.join(
                 c,
@@ -732,16 +849,48 @@ def envelope_minutes(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[
         .group_by(env_table.c.id, c.c.user_id)
     ).all()
     out: dict[int, dict[str, int]] = {_id(e): {} for e in envs}
-    for env_id, user, minutes in rows:
-        out[env_id][user] = int(minutes or 0)
+    for env_id, user, found in rows:
+        out[env_id][user] = int(found or 0)
     return out
+
+
+@dataclass
+class RequestRow:
+    """A request of an envelope in mode libre, with what decides it."""
+
+    request: BudgetRequest
+    minutes: int  # the person's hours in the envelope's project and period
+    votes: RequestVotes
+    validated: bool
+
+    @property
+    def planned(self) -> int:
+        """What it would receive once validated: the agreed amount, else what was asked."""
+        req = self.request
+        return req.granted if req.granted is not None else req.amount
+
+
+def libre_view(db: Session, env: BudgetEnvelope) -> list[RequestRow]:
+    """Every active request of an envelope with its hours, validations and questions (a few
+    queries, whatever the number of requests)."""
+    requests = _requests(db, env)
+    if not requests:
+        return []
+    minutes = minutes_by_person(db, env)
+    votes = request_votes(db, _id(env))
+    empty = RequestVotes([], [])
+    rows = []
+    for req in requests:
+        v = votes.get(_id(req), empty)
+        validated = v.by_admin or len(v.validations) >= env.validations_needed
+        rows.append(RequestRow(req, minutes.get(req.user_id, 0), v, validated))
+    return rows
 
 
 def _libre_body(
     ctx: Context,
     env: BudgetEnvelope,
     frozen: View | None = None,
-    known: list[tuple[BudgetRequest, RequestState]] | None = None,
 ) -> Rich:
     p = ctx.settings.prefix
     if env.state == "closed":
@@ -769,23 +918,26 @@ def _libre_body(
                 amount=ctx.money(env.amount),
             ),
         )
-    found = known if known is not None else requests_with_states(ctx.db, [env])
-    requests = [req for req, _ in found]
-    if not requests:
+    view_rows = libre_view(ctx.db, env)
+    if not view_rows:
         return lines(ctx.t("budget.no_requests", project=_project(ctx.db, env).code, prefix=p))
+    requests = [r.request for r in view_rows]
+    ctx.names(r.user_id for r in requests)
     rows = []
     validated: dict[int, int] = {}
-    hours = minutes_by_person(ctx.db, env)
-    ctx.names(req.user_id for req in requests)
-    for req, st in found:
-        minutes = hours.get(req.user_id, 0)
-        if st.validated:
+    for row in view_rows:
+        req, minutes = row.request, row.minutes
+        if row.validated:
             state = ctx.t("budget.req_state.validated")
-            validated[_id(req)] = req.granted if req.granted is not None else req.amount
+            validated[_id(req)] = row.planned
         else:
-            state = ctx.t("budget.req_state.pending", votes=st.votes, needed=env.validations_needed)
-        if st.questions:
-            state += " " + ctx.t("budget.req_state.questions", n=st.questions)
+            state = ctx.t(
+                "budget.req_state.pending",
+                votes=len(row.votes.validations),
+                needed=env.validations_needed,
+            )
+        if row.votes.questions:
+            state += " " + ctx.t("budget.req_state.questions", n=len(row.votes.questions))
         rows.append(
             [
                 f"#{req.number}",
@@ -849,11 +1001,7 @@ def envelope_left(db: Session, env: BudgetEnvelope) -> int:
         return env.remainder or 0
     if env.mode == PROPORTIONAL:
         return proportional_view(db, env).remainder
-    planned = 0
-    for req, st in requests_with_states(db, [env]):
-        if st.validated:
-            planned += req.granted if req.granted is not None else req.amount
-    return env.amount - planned
+    return env.amount - sum(r.planned for r in libre_view(db, env) if r.validated)
 
 
 def envelopes_left(db: Session, envs: list[BudgetEnvelope]) -> dict[int, int]:
@@ -866,12 +1014,15 @@ def envelopes_left(db: Session, envs: list[BudgetEnvelope]) -> dict[int, int]:
         if st.validated:
             planned[req.envelope_id] += req.granted if req.granted is not None else req.amount
     minutes = envelope_minutes(db, shared)
+    first = envelopes_first_logged(db, shared)
     gifts = _givebacks(db, shared)
     for env in envs:
         if env.state == "closed":
             out[_id(env)] = env.remainder or 0
         elif env.mode == PROPORTIONAL:
-            out[_id(env)] = _view(env, minutes[_id(env)], gifts.get(_id(env), {})).remainder
+            out[_id(env)] = _view(
+                env, minutes[_id(env)], gifts.get(_id(env), {}), first[_id(env)]
+            ).remainder
         else:
             out[_id(env)] = env.amount - planned[_id(env)]
     return out
@@ -904,7 +1055,7 @@ def list_envelopes(ctx: Context, args: str) -> None:
         ctx.t(f"budget.col.{c}") for c in ("project", "period", "mode", "amount", "state", "left")
     ]
     ctx.reply(
-        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="lllrrlr"))
+        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="llllrlr"))
     )
 
 
@@ -953,12 +1104,19 @@ def _record_give_back(
     share = next((r for r in proportional_view(ctx.db, env).rows if r.user_id == ctx.sender), None)
     if share is None:
         raise UserError("budget.error.no_share", envelope=_label(ctx, env))
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     gift = BudgetGiveBack(
         envelope_id=_id(env),
         user_id=ctx.sender,
         percent_bp=percent_bp,
         cents=cents,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(gift)
     ctx.db.flush()
@@ -998,14 +1156,28 @@ def request_command(ctx: Context, args: str) -> None:
         if found is not None:
             period = checked_period(found, " ".join(tokens[i : i + found.used]))
             i += found.used
-    env = pick_envelope(ctx, project, period, open_only=True)
+    original = _edited_request(ctx)
+    if original is not None:
+        # an edit re-runs the command on the request its message made, in that envelope
+        env = ctx.db.get(BudgetEnvelope, original.envelope_id)
+        assert env is not None
+        same = project.id == env.project_id and (
+            period is None or (env.start < period.end and period.start < env.end)
+        )
+        refuse(ctx, keep_scope(True, same, "envelope"))
+        require(
+            ctx,
+            life.request_step(request_life(ctx, original, env), act(Act.EDIT), actor(ctx), ctx.now),
+        )
+    else:
+        env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != LIBRE:
         raise UserError("budget.error.request_proportional", project=project.code, prefix=p)
-    existing = _own_request(ctx, env)
+    existing = original or _own_request(ctx, env)
     if i < len(tokens) and fold(tokens[i]) in WITHDRAW_WORDS:
         if existing is None:
             raise UserError("budget.error.no_request", project=project.code, prefix=p)
-        _withdraw(ctx, existing)
+        _withdraw(ctx, existing, env)
         ctx.reply(ctx.t("budget.withdrawn", id=existing.number, who=ctx.name(existing.user_id)))
         return
     found_amount = match_amount(tokens, i)
@@ -1015,12 +1187,24 @@ def request_command(ctx: Context, args: str) -> None:
     cents = found_amount[0].cents
     message = " ".join(tokens[i + found_amount[1] :]).strip()
     if existing is not None:
-        before = {"amount": existing.amount, "message": existing.message}
+        require(
+            ctx,
+            life.request_step(request_life(ctx, existing, env), act(Act.EDIT), actor(ctx), ctx.now),
+        )
+        before = {
+            "amount": existing.amount,
+            "message": existing.message,
+            "granted": existing.granted,
+            "updated_at": instant(existing.updated_at),
+        }
         existing.amount, existing.message, existing.granted = cents, message, None
         existing.updated_at = ctx.now
         dropped = ctx.db.exec(
-            select(BudgetValidation).where(BudgetValidation.request_id == existing.id)
+            select(BudgetValidation)
+            .where(BudgetValidation.request_id == existing.id)
+            .order_by(col(BudgetValidation.id))
         ).all()
+        kept = [_validation_row(v) for v in dropped]
         for v in dropped:
             ctx.db.delete(v)
         ctx.db.flush()
@@ -1031,9 +1215,16 @@ def request_command(ctx: Context, args: str) -> None:
             before=before,
             after={"amount": cents, "message": message},
             validations_dropped=len(dropped),
+            dropped=kept,
         )
         _post_request(ctx, env, existing, "budget.request_updated")
         return
+    require(
+        ctx,
+        life.request_step(
+            life.Request(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     req = BudgetRequest(
         envelope_id=_id(env),
         room_id=ctx.room.id,
@@ -1042,6 +1233,8 @@ def request_command(ctx: Context, args: str) -> None:
         amount=cents,
         message=message,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
     )
     ctx.db.add(req)
     ctx.db.flush()
@@ -1057,17 +1250,40 @@ def request_command(ctx: Context, args: str) -> None:
     _post_request(ctx, env, req, "budget.request_saved")
 
 
+def _validation_row(v: BudgetValidation) -> dict[str, object]:
+    return {
+        "id": v.id,
+        "user_id": v.user_id,
+        "by_admin": v.by_admin,
+        "event_id": v.event_id,
+        "created_at": instant(v.created_at),
+    }
+
+
+def _edited_request(ctx: Context) -> BudgetRequest | None:
+    """For an edit: the request its message made, changed or withdrew (whatever its state now),
+    if it acted on one: the edit stays on that request."""
+    if ctx.edit_of is None:
+        return None
+    made = ctx.db.exec(
+        select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
+    ).first()
+    if made is not None:
+        return made
+    acted = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == ctx.source_event_id,
+            Audit.object_kind == "budget_request",
+            col(Audit.action).in_(("update", "withdraw")),
+        )
+        .order_by(col(Audit.id).desc())
+    ).first()
+    return ctx.db.get(BudgetRequest, int(acted.object_id)) if acted is not None else None
+
+
 def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
-    """The sender's active request in ``env``: for an edit, the one its message created (an
-    edit stays in that request's envelope)."""
-    if ctx.edit_of is not None:
-        by_event = ctx.db.exec(
-            select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
-        ).first()
-        if by_event is not None and by_event.state == "active":
-            if by_event.envelope_id != env.id:
-                raise UserError("core.edit_not_supported", prefix=ctx.settings.prefix)
-            return by_event
+    """The sender's active request in ``env`` (a new ``!demande`` changes it)."""
     return ctx.db.exec(
         select(BudgetRequest).where(
             BudgetRequest.envelope_id == env.id,
@@ -1077,10 +1293,14 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
     ).first()
 
 
-def _withdraw(ctx: Context, req: BudgetRequest) -> None:
+def _withdraw(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
+    require(
+        ctx, life.request_step(request_life(ctx, req, env), act(Act.WITHDRAW), actor(ctx), ctx.now)
+    )
+    before = instant(req.updated_at)
     req.state = "withdrawn"
     req.updated_at = ctx.now
-    ctx.audit("withdraw", "budget_request", req.id, amount=req.amount)
+    ctx.audit("withdraw", "budget_request", req.id, amount=req.amount, updated_at=before)
 
 
 def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: str) -> None:
@@ -1094,7 +1314,7 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
             envelope=_label(ctx, env),
             hours=format_hours(minutes, ctx.lang),
             rate=_rate(req.amount, minutes, ctx.lang, env.currency),
-            message=req.message or ctx.t("budget.no_message"),
+            message="\n" + ctx.t("budget.quoted", text=req.message) if req.message else "",
             n=env.validations_needed,
             prefix=ctx.settings.prefix,
         ),
@@ -1142,24 +1362,35 @@ def question_command(ctx: Context, args: str) -> None:
 
 
 def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) -> None:
-    if env.state != "open":
-        raise UserError("budget.error.closed", envelope=_label(ctx, env))
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     q = BudgetQuestion(
-        request_id=_id(req), user_id=ctx.sender, text=text, event_id=ctx.source_event_id
+        request_id=_id(req),
+        user_id=ctx.sender,
+        text=text,
+        event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(q)
     ctx.db.flush()
     ctx.audit("question", "budget_request", req.id, text=text)
-    told = [req.user_id] + ([env.created_by] if env.created_by != req.user_id else [])
-    ctx.say(
+    # the request's author and the envelope's creator are told (each named by their id: an
+    # adapter shows a mention), unless they asked the question themselves
+    told = [u for u in dict.fromkeys((req.user_id, env.created_by)) if u != ctx.sender]
+    ctx.reply(
         ctx.t(
-            "budget.questioned",
+            "budget.questioned" if told else "budget.questioned_quiet",
             who=ctx.name(ctx.sender),
             id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.amount),
-            why=text or ctx.t("budget.no_reason"),
+            why=ctx.t("budget.why", text=text) if text else ctx.t("budget.no_why"),
             told=", ".join(told),
+            project=_project(ctx.db, env).code,
             prefix=ctx.settings.prefix,
         ),
         mentions=told,
@@ -1189,21 +1420,26 @@ def _validation(ctx: Context, req: BudgetRequest) -> BudgetValidation | None:
 
 def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, before: RequestState) -> None:
     """The sender validates ``req`` (``before``: where it stood)."""
-    if env.state != "open":
-        raise UserError("budget.error.closed", envelope=_label(ctx, env))
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     ctx.db.add(
         BudgetValidation(
             request_id=_id(req),
             user_id=ctx.sender,
             by_admin=ctx.is_admin,
             event_id=ctx.source_event_id,
+            created_at=ctx.now,
         )
     )
     ctx.db.flush()
     ctx.audit("validate", "budget_request", req.id, by_admin=ctx.is_admin)
     st = _one_more(env, before, ctx.is_admin)
     key = "budget.validated" if st.validated else "budget.vote"
-    ctx.say(
+    ctx.reply(
         ctx.t(
             key,
             id=req.number,
@@ -1259,15 +1495,37 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             amount=ctx.money(env.amount),
             project=project.code,
         )
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(ABSENT, envelope_life(ctx, env), "prorata"),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     scaled = scale(asked, env.amount)
+    before = {
+        str(rid): {
+            "granted": validated[rid].granted,
+            "updated_at": instant(validated[rid].updated_at),
+        }
+        for rid in scaled
+    }
     for rid, cents in scaled.items():
         validated[rid].granted = cents
         validated[rid].updated_at = ctx.now
-    ctx.audit("prorata", "budget_envelope", env.id, granted={str(k): v for k, v in scaled.items()})
+    ctx.audit(
+        "prorata",
+        "budget_envelope",
+        env.id,
+        granted={str(k): v for k, v in scaled.items()},
+        before=before,
+    )
     ctx.reply(
         lines(
             ctx.t("budget.prorata_applied", envelope=_label(ctx, env)),
-            show_envelope(ctx, env, found=found),
+            show_envelope(ctx, env),
         )
     )
 
@@ -1281,7 +1539,13 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     if env.project_id != project.id or env.state != "open":
         raise UserError("budget.error.no_such_request", id=req.number, prefix=p)
     cents, _ = _amount(ctx, tokens, 1, "budget.error.agree_usage_short")
-    before = req.granted
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
+    before, updated = req.granted, req.updated_at
     req.granted = cents
     req.updated_at = ctx.now
     if _validation(ctx, req) is None and req.user_id != ctx.sender:
@@ -1291,9 +1555,17 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
                 user_id=ctx.sender,
                 by_admin=True,
                 event_id=ctx.source_event_id,
+                created_at=ctx.now,
             )
         )
-    ctx.audit("agree", "budget_request", req.id, before=before, after=cents)
+    ctx.audit(
+        "agree",
+        "budget_request",
+        req.id,
+        before=before,
+        after=cents,
+        updated_at=instant(updated),
+    )
     ctx.reply(
         ctx.t(
             "budget.agreed",
@@ -1306,8 +1578,10 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 
 
 def _require_admin(ctx: Context, word: str) -> None:
+    """Admins only; ``word`` names the action when the event is no command (a deletion)."""
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}budget … {word}")
+        command = ctx.typed_command(2) or f"{ctx.settings.prefix}budget … {word}"
+        raise UserError("core.admin_only", command=command)
 
 
 # --------------------------------------------------------------------------- closing
@@ -1318,6 +1592,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     p = ctx.settings.prefix
     period, _ = _take_period(ctx, tokens)
     env = pick_envelope(ctx, project, period, open_only=True)
+    require(ctx, life.envelope_step(envelope_life(ctx, env), act(Act.CLOSE), actor(ctx), ctx.now))
     rows: list[Row]
     commons = 0
     if env.mode == PROPORTIONAL:
@@ -1363,7 +1638,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             raise UserError("budget.error.close_nothing", project=project.code, prefix=p)
         remainder = env.amount - total
         if unpaid:
-            ctx.say(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
+            ctx.reply(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
     ctx.db.connection().execute(
         insert(BudgetShare.__table__),  # type: ignore[attr-defined]
         [
@@ -1386,7 +1661,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     env.remainder = remainder
     env.closed_at = ctx.now
     env.closed_by = ctx.sender
-    env.close_event_id = ctx.event.event_id
+    env.close_event_id = ctx.source_event_id
     ctx.db.flush()
     assert sum(r.amount for r in rows) + commons + remainder == env.amount
     ctx.audit(
@@ -1406,7 +1681,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         [],
         sum(r.minutes for r in rows),
     )
-    ctx.say(
+    ctx.reply(
         lines(
             ctx.t("budget.closed_now", envelope=_label(ctx, env)),
             show_envelope(ctx, env, view=frozen),
@@ -1484,49 +1759,42 @@ _ACTIONS = {
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """A message or reaction that changed a budget was redacted: undo that change. What an
-    admin's command did (an envelope, an agreed amount) is undone by an admin only."""
+    """A message or reaction that changed a budget was removed (or the message edited into plain
+    text): undo exactly that change, or say why it cannot be undone. What an admin's command did
+    (an envelope, an agreed amount) is undone by an admin only."""
     db = ctx.db
-    # what the event was handled as says where to look (not on record: everywhere)
-    record = db.get(ChatEvent, target_event_id)
-    made = record.command if record is not None else None
-
-    def made_by(*commands: str) -> bool:
-        return made is None or made in commands
-
-    agreed = (
-        db.exec(
-            select(Audit).where(
-                Audit.event_id == target_event_id,
-                Audit.action == "agree",
-                Audit.object_kind == "budget_request",
-            )
-        ).first()
-        if made_by("budget")
-        else None
-    )
-    if agreed is not None:
-        return _undo_agreement(ctx, agreed)
-    validation = (
-        db.exec(
-            select(BudgetValidation).where(BudgetValidation.event_id == target_event_id)
-        ).first()
-        if made_by("valider", "reaction:request")
-        else None
-    )
+    changes = db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            col(Audit.object_kind).in_(("budget_request", "budget_envelope")),
+            col(Audit.action).in_(("agree", "prorata", "update", "withdraw")),
+        )
+        .order_by(col(Audit.id))
+    ).all()
+    made = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
+    for change in changes:
+        if change.action == "agree":
+            return _undo_agreement(ctx, change)
+        if change.action == "prorata":
+            return _undo_prorata(ctx, change)
+        if made is None and change.action == "update":
+            return _undo_update(ctx, [c for c in changes if c.action == "update"])
+        if made is None and change.action == "withdraw":
+            return _undo_withdrawal(ctx, change)
+    validation = db.exec(
+        select(BudgetValidation).where(BudgetValidation.event_id == target_event_id)
+    ).first()
     if validation is not None:
-        req = db.get(BudgetRequest, validation.request_id)
-        env = db.get(BudgetEnvelope, req.envelope_id) if req else None
-        if req is None or env is None:
-            return False
-        if env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
+        req, env = _request_of(ctx, validation.request_id)
+        _undo_answer(ctx, env)
         db.delete(validation)
         db.flush()
         ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
         st = request_state(db, env, req)
-        ctx.say(
+        tell_undo(
+            ctx,
             ctx.t(
                 "budget.unvalidated",
                 id=req.number,
@@ -1538,97 +1806,145 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
                     if st.validated
                     else "budget.req_state.not_validated"
                 ),
-            )
+            ),
         )
         return True
-    question = (
-        db.exec(select(BudgetQuestion).where(BudgetQuestion.event_id == target_event_id)).first()
-        if made_by("question", "reaction:request")
-        else None
-    )
+    question = db.exec(
+        select(BudgetQuestion).where(BudgetQuestion.event_id == target_event_id)
+    ).first()
     if question is not None:
+        req, env = _request_of(ctx, question.request_id)
+        _undo_answer(ctx, env)
         db.delete(question)
         db.flush()
-        ctx.audit("unquestion", "budget_request", question.request_id, user=question.user_id)
-        questioned = db.get(BudgetRequest, question.request_id)
-        assert questioned is not None
-        ctx.say(ctx.t("budget.unquestioned", id=questioned.number, who=ctx.name(question.user_id)))
+        ctx.audit("unquestion", "budget_request", req.id, user=question.user_id)
+        tell_undo(ctx, ctx.t("budget.unquestioned", id=req.number, who=ctx.name(question.user_id)))
         return True
-    req = (
-        db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
-        if made_by("demande")
-        else None
-    )
-    if req is not None:
-        env = db.get(BudgetEnvelope, req.envelope_id)
-        if env is not None and env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
-        if req.state == "active":
-            _withdraw(ctx, req)
-            ctx.say(ctx.t("budget.withdrawn", id=req.number, who=ctx.name(req.user_id)))
+    if made is not None:
+        _, env = _request_of(ctx, _id(made))
+        state = request_life(ctx, made, env, unchanged=not _changed_by_others(ctx, made))
+        require(ctx, life.request_step(state, undo(Act.CREATE), actor(ctx), ctx.now))
+        ctx.audit("delete", "budget_request", made.id, number=made.number, amount=made.amount)
+        db.delete(made)
+        db.flush()
+        tell_undo(
+            ctx, ctx.t("lifecycle.request.removed", id=made.number, who=ctx.name(made.user_id))
+        )
         return True
-    if not made_by("budget"):
-        return False
     gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
     if gift is not None:
-        env = db.get(BudgetEnvelope, gift.envelope_id)
-        if env is not None and env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
+        given_in = db.get(BudgetEnvelope, gift.envelope_id)
+        assert given_in is not None
+        _undo_answer(ctx, given_in)
         db.delete(gift)
         db.flush()
         ctx.audit("undo_give_back", "budget_envelope", gift.envelope_id, user=gift.user_id)
-        ctx.say(ctx.t("budget.give_back_undone", who=ctx.name(gift.user_id)))
+        tell_undo(
+            ctx, ctx.t("budget.give_back_undone", cause=ctx.removal(), who=ctx.name(gift.user_id))
+        )
         return True
-    env = db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)).first()
-    if env is not None:
-        if not ctx.is_admin:
-            code = _project(db, env).code
-            raise UserError(
-                "core.admin_only", command=f"{ctx.settings.prefix}budget {code} <montant>"
-            )
-        if env.state != "open":
-            ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-            return True
-        label = _label(ctx, env)
-        _delete_envelope(db, env)
-        ctx.audit("delete", "budget_envelope", env.id, amount=env.amount, start=env.start)
-        ctx.say(ctx.t("budget.deleted", envelope=label))
+    created = db.exec(
+        select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)
+    ).first()
+    if created is not None:
+        require(
+            ctx,
+            life.envelope_step(envelope_life(ctx, created), undo(Act.CREATE), actor(ctx), ctx.now),
+        )
+        label = _label(ctx, created)
+        ctx.audit(
+            "delete", "budget_envelope", created.id, amount=created.amount, start=created.start
+        )
+        db.delete(created)
+        db.flush()
+        tell_undo(ctx, ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
         return True
+    closed = db.exec(
+        select(BudgetEnvelope).where(BudgetEnvelope.close_event_id == target_event_id)
+    ).first()
+    if closed is not None:
+        require(
+            ctx,
+            life.envelope_step(envelope_life(ctx, closed), undo(Act.CLOSE), actor(ctx), ctx.now),
+        )
     return False
 
 
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the message ``event_id`` created here, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    req = ctx.db.exec(select(BudgetRequest).where(BudgetRequest.event_id == event_id)).first()
+    if req is not None and req.state == "active":
+        return ctx.t("budget.kept_request", id=req.number, amount=ctx.money(req.amount))
+    env = ctx.db.exec(select(BudgetEnvelope).where(BudgetEnvelope.event_id == event_id)).first()
+    if env is not None:
+        return ctx.t("budget.kept_envelope", id=env.number, envelope=_label(ctx, env))
+    return None
+
+
+def _request_of(ctx: Context, request_id: int) -> tuple[BudgetRequest, BudgetEnvelope]:
+    req = ctx.db.get(BudgetRequest, request_id)
+    env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req is not None else None
+    if req is None or env is None:  # gone since
+        raise UserError("lifecycle.changed_since", prefix=ctx.settings.prefix)
+    return req, env
+
+
+def _undo_answer(ctx: Context, env: BudgetEnvelope) -> None:
+    """A validation, question or give-back is withdrawn: not in a closed envelope."""
+    require(
+        ctx,
+        life.answer_step(
+            life.Answer(life.GIVEN, envelope_life(ctx, env)), undo(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
+
+
+def _later_change(ctx: Context, change: Audit, req: BudgetRequest) -> bool:
+    """Whether another event did something to ``req`` after ``change`` (a validation, a
+    question, an agreement, another update...)."""
+    later = ctx.db.exec(
+        select(Audit.id).where(
+            Audit.object_kind == "budget_request",
+            Audit.object_id == str(req.id),
+            col(Audit.id) > change.id,
+            Audit.event_id != change.event_id,
+        )
+    ).first()
+    return later is not None
+
+
 def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
-    """``!budget KPA accord 3 80€`` was deleted: the amount agreed before it comes back (unless a
-    later decision changed it since), and so does the admin's validation it gave."""
+    """``!budget KPA accord 3 80€`` was deleted: the amount agreed before it comes back, and so
+    does the admin's validation it gave (unless a later decision changed the amount since)."""
     db = ctx.db
-    req = db.get(BudgetRequest, int(agreed.object_id)) if agreed.object_id.isdigit() else None
-    env = db.get(BudgetEnvelope, req.envelope_id) if req is not None else None
-    if req is None or env is None:
-        return False
+    req, env = _request_of(ctx, int(agreed.object_id))
+    after = agreed.details.get("after")
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(life.GIVEN, envelope_life(ctx, env), unchanged=req.granted == after),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     given = db.exec(
         select(BudgetValidation).where(BudgetValidation.event_id == agreed.event_id)
     ).first()
-    after = agreed.details.get("after")
-    if given is None and (req.granted is None or req.granted != after):
-        return False  # undone already, or changed since
-    _require_admin(ctx, "accord")
-    if env.state != "open":
-        ctx.say(ctx.t("budget.closed_notice", envelope=_label(ctx, env)))
-        return True
-    if req.granted is not None and req.granted == after:
-        req.granted = agreed.details.get("before")
-        req.updated_at = ctx.now
+    req.granted = agreed.details.get("before")
+    if agreed.details.get("updated_at"):
+        req.updated_at = dt.datetime.fromisoformat(str(agreed.details["updated_at"]))
     if given is not None:
         db.delete(given)
     db.flush()
     ctx.audit("unagree", "budget_request", req.id, restored=req.granted)
     st = request_state(db, env, req)
-    ctx.say(
+    tell_undo(
+        ctx,
         ctx.t(
             "budget.unagreed",
-            id=req.id,
+            id=req.number,
             author=ctx.name(req.user_id),
             amount=ctx.money(req.granted if req.granted is not None else req.amount),
             votes=st.votes,
@@ -1636,26 +1952,113 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
             state=ctx.t(
                 "budget.req_state.validated" if st.validated else "budget.req_state.not_validated"
             ),
-        )
+        ),
     )
     return True
 
 
-def _delete_envelope(db: Session, env: BudgetEnvelope) -> None:
-    requests = db.exec(select(BudgetRequest).where(BudgetRequest.envelope_id == env.id)).all()
-    ids = [r.id for r in requests]
-    if ids:
-        for model in (BudgetQuestion, BudgetValidation):
-            for row in db.exec(select(model).where(col(model.request_id).in_(ids))).all():
-                db.delete(row)
-        db.flush()
-    for row in requests:
-        db.delete(row)
-    for gift in db.exec(select(BudgetGiveBack).where(BudgetGiveBack.envelope_id == env.id)).all():
-        db.delete(gift)
-    db.flush()
-    db.delete(env)
-    db.flush()
+def _undo_prorata(ctx: Context, change: Audit) -> bool:
+    """``!budget KPA prorata`` was deleted: every amount it set is as before it, unless one of
+    them changed since."""
+    env = ctx.db.get(BudgetEnvelope, int(change.object_id))
+    assert env is not None
+    granted: dict[str, int] = change.details.get("granted") or {}
+    before: dict[str, dict[str, object]] = change.details.get("before") or {}
+    requests = {rid: ctx.db.get(BudgetRequest, int(rid)) for rid in granted}
+    unchanged = all(
+        r is not None and r.granted == granted[rid] and rid in before for rid, r in requests.items()
+    )
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(life.GIVEN, envelope_life(ctx, env), "prorata", unchanged),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
+    for rid, req in requests.items():
+        assert req is not None
+        old = before[rid]
+        req.granted = None if old["granted"] is None else int(str(old["granted"]))
+        req.updated_at = dt.datetime.fromisoformat(str(old["updated_at"]))
+    ctx.db.flush()
+    ctx.audit("unprorata", "budget_envelope", env.id, restored=before)
+    tell_undo(ctx, ctx.t("lifecycle.envelope.prorata_undone", envelope=_label(ctx, env)))
+    return True
+
+
+def _undo_update(ctx: Context, changes: list[Audit]) -> bool:
+    """A second ``!demande`` changed a request (and its edits, again); that message was deleted:
+    the request is as it was before it (amount, message, agreed amount, the validations it
+    dropped), unless something else changed it since."""
+    change, last = changes[0], changes[-1]
+    req, env = _request_of(ctx, int(change.object_id))
+    after = last.details.get("after") or {}
+    unchanged = (
+        req.amount == after.get("amount")
+        and req.message == after.get("message")
+        and req.granted is None
+        and not _later_change(ctx, change, req)
+    )
+    require(
+        ctx,
+        life.request_step(
+            request_life(ctx, req, env, unchanged=unchanged), undo(Act.EDIT), actor(ctx), ctx.now
+        ),
+    )
+    before = change.details.get("before") or {}
+    req.amount, req.message = int(before["amount"]), str(before["message"])
+    granted = before.get("granted")
+    req.granted = None if granted is None else int(granted)
+    req.updated_at = dt.datetime.fromisoformat(str(before["updated_at"]))
+    for v in [v for c in changes for v in c.details.get("dropped") or []]:
+        ctx.db.add(
+            BudgetValidation(
+                id=int(v["id"]),
+                request_id=_id(req),
+                user_id=str(v["user_id"]),
+                by_admin=bool(v["by_admin"]),
+                event_id=str(v["event_id"]),
+                created_at=dt.datetime.fromisoformat(str(v["created_at"])),
+            )
+        )
+    ctx.db.flush()
+    ctx.audit("unupdate", "budget_request", req.id, restored=before, undid=change.event_id)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.request.restored",
+            id=req.number,
+            who=ctx.name(req.user_id),
+            amount=ctx.money(req.amount),
+        ),
+    )
+    return True
+
+
+def _undo_withdrawal(ctx: Context, change: Audit) -> bool:
+    """``!demande KPA retirer`` was deleted: the request is active again, unless its author
+    made another one since."""
+    req, env = _request_of(ctx, int(change.object_id))
+    require(
+        ctx, life.request_step(request_life(ctx, req, env), undo(Act.WITHDRAW), actor(ctx), ctx.now)
+    )
+    req.state = "active"
+    if change.details.get("updated_at"):
+        req.updated_at = dt.datetime.fromisoformat(str(change.details["updated_at"]))
+    ctx.db.flush()
+    ctx.audit("unwithdraw", "budget_request", req.id)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.request.restored",
+            id=req.number,
+            who=ctx.name(req.user_id),
+            amount=ctx.money(req.amount),
+        ),
+    )
+    return True
 
 
 # --------------------------------------------------------------------------- contributions

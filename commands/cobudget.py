@@ -10,12 +10,11 @@ never overspend a balance or overfill a bucket.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, func, insert, update
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -28,6 +27,7 @@ from commands.core import (
     UserError,
     room_members,
 )
+from commands.csvfile import long_table, money_cell
 from commands.distribution import split_equal, split_proportional
 from commands.events import Message, Role
 from commands.grammar import (
@@ -39,12 +39,16 @@ from commands.grammar import (
     parse_period,
     tokenize,
 )
+from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
+from commands.lifecycle import cobudget as life
+from commands.lifecycle.settings import Setting, setting_step
 from commands.numbers import read_number
 from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
 from commands.render import Rich, esc, lines, table
 from storage.db import lock_rooms
-from storage.models import BotMessage, ChatEvent, Room
+from storage.ledger import balances, bucket_totals, round_money
+from storage.models import Audit, BotMessage, Room
 from storage.models.cobudget import (
     BUCKET_CANCELLED,
     BUCKET_COMPLETED,
@@ -53,7 +57,6 @@ from storage.models.cobudget import (
     BUCKET_REFUNDED,
     FUNDING_ACTIVE,
     FUNDING_REFUNDED,
-    FUNDING_WITHDRAWN,
     ROUND_CLOSED,
     ROUND_OPEN,
     Allocation,
@@ -61,7 +64,7 @@ from storage.models.cobudget import (
     CobudgetRound,
     Funding,
 )
-from storage.numbers import BUCKET, LARGEST, ROUND, next_number
+from storage.numbers import BUCKET, ROUND, by_number, next_number
 from storage.queries import contribution_totals
 
 FAMILY = "buckets"
@@ -82,6 +85,9 @@ _COMPLETE_WORDS = ("termine", "terminer", "fini", "finir", "realise", "fait", "d
 _CANCEL_WORDS = ("annuler", "annule", "cancel", "supprimer", "delete")
 
 
+# the order in which a round's buckets are counted: from the living to the ended
+STATE_ORDER = (BUCKET_OPEN, BUCKET_FUNDED, BUCKET_COMPLETED, BUCKET_CANCELLED, BUCKET_REFUNDED)
+
 BOT_ACTOR = "bot"  # who the audit names for what the bot does on its own (a deadline)
 
 
@@ -98,6 +104,7 @@ def register(reg: Registry) -> None:
     reg.command("solde", family=FAMILY, aliases=("balance", "soldes", "balances"))(balance_command)
     reg.on_reaction("bucket")(on_card_reaction)
     reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
     reg.recap_section("buckets", 20)(recap_section)
     reg.on_tick(close_due_rounds)
 
@@ -134,7 +141,6 @@ def latest_round(db: Session, room_id: str) -> CobudgetRound | None:
         select(CobudgetRound)
         .where(CobudgetRound.room_id == room_id)
         .order_by(col(CobudgetRound.id).desc())
-        .limit(1)
     ).first()
 
 
@@ -191,42 +197,6 @@ def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
     return int(cents), int(people)
 
 
-def funding_state(
-    db: Session, round_id: int, bucket_id: int, user_id: str
-) -> tuple[int, int, bool, int, int]:
-    """What a funding is checked against, in one query: (cents the bucket holds, its distinct
-    funders, whether ``user_id`` is one of them, what ``user_id`` was allocated in the round,
-    what of it sits in buckets)."""
-    in_bucket = (Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
-    held = select(func.coalesce(func.sum(Funding.cents), 0)).where(*in_bucket)
-    funders = select(func.count(func.distinct(Funding.funder))).where(*in_bucket)
-    mine = select(func.count()).where(*in_bucket, Funding.funder == user_id)
-    given = select(func.coalesce(func.sum(Allocation.cents), 0)).where(
-        Allocation.round_id == round_id, Allocation.user_id == user_id
-    )
-    used = select(func.coalesce(func.sum(Funding.cents), 0)).where(
-        Funding.round_id == round_id, Funding.funder == user_id, Funding.state == FUNDING_ACTIVE
-    )
-    row = db.exec(select(*(q.scalar_subquery() for q in (held, funders, mine, given, used)))).one()
-    a, b, c, d, e = (int(v) for v in row)
-    return a, b, c > 0, d, e
-
-
-def load_bucket(db: Session, *where: Any) -> Bucket | None:
-    """The bucket that ``where`` finds, with its round and its card, in one query (the round and
-    the card are then in the session: ``db.get`` finds them without asking the database)."""
-    row = db.exec(
-        select(Bucket, CobudgetRound, BotMessage)
-        .join(CobudgetRound, col(CobudgetRound.id) == col(Bucket.round_id))
-        .outerjoin(BotMessage, col(BotMessage.id) == col(Bucket.card_message_id))
-        .where(*where)
-    ).first()
-    if row is None:
-        return None
-    db.info.setdefault("keep", []).extend(row)  # the session only holds them weakly
-    return row[0]
-
-
 def bucket_state_for(db: Session, bucket_id: int, user_id: str) -> tuple[int, int, bool]:
     """(cents held, distinct funders, whether ``user_id`` is one of them), in one query."""
     cents, people, mine = db.exec(
@@ -237,60 +207,6 @@ def bucket_state_for(db: Session, bucket_id: int, user_id: str) -> tuple[int, in
         ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
     ).one()
     return int(cents), int(people), bool(mine)
-
-
-def bucket_totals(db: Session, round_id: int) -> dict[int, tuple[int, int]]:
-    """(cents held, distinct funders) of every bucket of a round that holds something, in one
-    query."""
-    rows = db.exec(
-        select(
-            Funding.bucket_id,
-            func.sum(Funding.cents),
-            func.count(func.distinct(Funding.funder)),
-        )
-        .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
-        .group_by(col(Funding.bucket_id))
-    ).all()
-    return {int(b): (int(c), int(n)) for b, c, n in rows}
-
-
-def round_money(db: Session, round_id: int) -> tuple[int, int]:
-    """(allocated, in buckets) of a round, in one query."""
-    given = (
-        select(func.coalesce(func.sum(Allocation.cents), 0))
-        .where(Allocation.round_id == round_id)
-        .scalar_subquery()
-    )
-    used = (
-        select(func.coalesce(func.sum(Funding.cents), 0))
-        .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
-        .scalar_subquery()
-    )
-    a, b = db.exec(select(given, used)).one()
-    return int(a), int(b)
-
-
-def balances(db: Session, round_id: int, users: list[str]) -> dict[str, int]:
-    """The balances of ``users`` in a round, in one query."""
-    if not users:
-        return {}
-    used = (
-        select(func.coalesce(func.sum(Funding.cents), 0))
-        .where(
-            Funding.round_id == round_id,
-            Funding.state == FUNDING_ACTIVE,
-            col(Funding.funder) == col(Allocation.user_id),
-        )
-        .correlate(Allocation)
-        .scalar_subquery()
-    )
-    rows = db.exec(
-        select(Allocation.user_id, func.sum(Allocation.cents) - used)
-        .where(Allocation.round_id == round_id, col(Allocation.user_id).in_(users))
-        .group_by(col(Allocation.user_id))
-    ).all()
-    found = {u: int(b) for u, b in rows}
-    return {u: found.get(u, 0) for u in users}
 
 
 def active_fundings(db: Session, bucket_id: int) -> list[Funding]:
@@ -309,57 +225,87 @@ def round_buckets(db: Session, round_id: int) -> list[Bucket]:
     )
 
 
-# --------------------------------------------------------------------------- funding rules
+# --------------------------------------------------------------------------- lives
+#
+# The rules of each record are the pure functions of ``commands.lifecycle.cobudget``; what follows
+# builds their states from the rows and applies what they return.
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why a funding is refused: a message key of the ``buckets`` catalogue and its figures."""
-
-    key: str
-    cents: dict[str, int]
-
-
-def check_funding(
-    *,
-    round_state: str,
-    past_deadline: bool,
-    bucket_state: str,
-    held: int,
-    max_cents: int,
-    allocated_cents: int,
-    balance_cents: int,
-    amount: int,
-) -> Refusal | None:
-    """The funding rules, as a pure function: ``None`` when ``amount`` may go into the bucket."""
-    if amount <= 0:
-        return Refusal("buckets.error.zero_amount", {})
-    if round_state != ROUND_OPEN:
-        return Refusal("buckets.error.round_closed", {})
-    if past_deadline:
-        return Refusal("buckets.error.round_ended", {})
-    if bucket_state in (BUCKET_CANCELLED, BUCKET_REFUNDED):
-        return Refusal("buckets.error.bucket_cancelled", {})
-    if bucket_state == BUCKET_COMPLETED:
-        return Refusal("buckets.error.bucket_completed", {})
-    if held >= max_cents:
-        return Refusal("buckets.error.bucket_full", {"max": max_cents})
-    if held + amount > max_cents:
-        return Refusal("buckets.error.beyond_max", {"room": max_cents - held, "max": max_cents})
-    if allocated_cents <= 0:
-        return Refusal("buckets.error.no_allocation", {})
-    if amount > balance_cents:
-        return Refusal("buckets.error.over_balance", {"balance": balance_cents})
-    return None
+def round_life(ctx: Context, rnd: CobudgetRound) -> life.Round:
+    assert rnd.id is not None
+    allocations = ctx.db.exec(
+        select(func.count(col(Allocation.id))).where(Allocation.round_id == rnd.id)
+    ).one()
+    buckets = ctx.db.exec(select(func.count(col(Bucket.id))).where(Bucket.round_id == rnd.id)).one()
+    return life.Round(
+        rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, int(allocations), int(buckets)
+    )
 
 
-def _refuse(ctx: Context, refusal: Refusal, **extra: Any) -> UserError:
-    money = {k: ctx.money(v) for k, v in refusal.cents.items()}
-    return UserError(refusal.key, prefix=ctx.settings.prefix, **money, **extra)
+def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> life.Bucket:
+    assert bucket.id is not None
+    if rnd is None:
+        row = ctx.db.get(CobudgetRound, bucket.round_id)
+        assert row is not None
+        rnd = round_life(ctx, row)
+    held, _ = bucket_total(ctx.db, bucket.id)
+    fundings = ctx.db.exec(
+        select(func.count(col(Funding.id))).where(Funding.bucket_id == bucket.id)
+    ).one()
+    return life.Bucket(
+        bucket.state,
+        rnd,
+        bucket.number,
+        bucket.title,
+        bucket.author,
+        bucket.min_cents,
+        bucket.max_cents,
+        held,
+        int(fundings),
+    )
 
 
-def past_deadline(ctx: Context, rnd: CobudgetRound) -> bool:
-    return rnd.deadline is not None and ctx.today > rnd.deadline
+def funding_life(
+    ctx: Context, bucket: life.Bucket, round_id: int, funder: str, cents: int, status: str
+) -> life.Funding:
+    given, used = allocated_and_spent(ctx.db, round_id, funder)
+    return life.Funding(status, bucket, cents, funder, given, given - used)
+
+
+def actor(ctx: Context) -> Actor:
+    return Actor(ctx.sender, ctx.is_admin)
+
+
+def _apply_bucket(ctx: Context, bucket: Bucket, after: life.Bucket) -> None:
+    """The bucket's state as a step left it: funded from its minimum on, open below it."""
+    if after.status == bucket.state:
+        return
+    if after.status == BUCKET_FUNDED and bucket.state == BUCKET_OPEN:
+        bucket.state, bucket.funded_at = BUCKET_FUNDED, ctx.now
+        ctx.audit("funded", "bucket", bucket.id, held=after.held)
+        ctx.reply(
+            ctx.t(
+                "buckets.funded_now",
+                id=bucket.number,
+                title=bucket.title,
+                held=ctx.money(after.held),
+                min=ctx.money(bucket.min_cents),
+            )
+        )
+    elif after.status == BUCKET_OPEN and bucket.state == BUCKET_FUNDED:
+        bucket.state, bucket.funded_at = BUCKET_OPEN, None
+        ctx.audit("unfunded", "bucket", bucket.id, held=after.held)
+        ctx.reply(
+            ctx.t(
+                "buckets.unfunded",
+                id=bucket.number,
+                title=bucket.title,
+                held=ctx.money(after.held),
+                min=ctx.money(bucket.min_cents),
+            )
+        )
+    else:  # pragma: no cover - a funding moves a bucket between open and funded only
+        raise AssertionError((bucket.state, after.status))
 
 
 def fund(
@@ -369,25 +315,31 @@ def fund(
     *,
     source: str,
     reaction_key: str | None = None,
-) -> tuple[Funding, int]:
+) -> Funding:
     """Put ``cents`` of the sender's balance into ``bucket`` (or raise ``UserError``): one funding
-    row tied to this event, the bucket's state moved on, the card edited, an audit row. Returns
-    the funding and the sender's balance after it."""
+    row tied to this event, the bucket's state moved on, the card edited, an audit row."""
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None and rnd.id is not None and bucket.id is not None
-    held, people, already, given, used = funding_state(ctx.db, rnd.id, bucket.id, ctx.sender)
-    refusal = check_funding(
-        round_state=rnd.state,
-        past_deadline=past_deadline(ctx, rnd),
-        bucket_state=bucket.state,
-        held=held,
-        max_cents=bucket.max_cents,
-        allocated_cents=given,
-        balance_cents=given - used,
-        amount=cents,
+    held, people, already = bucket_state_for(ctx.db, bucket.id, ctx.sender)
+    before = life.Bucket(
+        bucket.state,
+        life.Round(rnd.state, rnd.title, rnd.deadline, ctx.room.timezone),
+        bucket.number,
+        bucket.title,
+        bucket.author,
+        bucket.min_cents,
+        bucket.max_cents,
+        held,
     )
-    if refusal is not None:
-        raise _refuse(ctx, refusal, id=bucket.number, title=bucket.title)
+    after = require(
+        ctx,
+        life.funding_step(
+            funding_life(ctx, before, rnd.id, ctx.sender, cents, ABSENT),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     funding = Funding(
         round_id=rnd.id,
         bucket_id=bucket.id,
@@ -396,6 +348,7 @@ def fund(
         source=source,
         reaction_key=reaction_key,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(funding)
     ctx.db.flush()
@@ -409,36 +362,29 @@ def fund(
         source=source,
         reaction_key=reaction_key,
     )
-    if bucket.state == BUCKET_OPEN and held + cents >= bucket.min_cents:
-        bucket.state = BUCKET_FUNDED
-        bucket.funded_at = ctx.now
-        ctx.audit("funded", "bucket", bucket.id, held=held + cents)
-        ctx.say(
-            ctx.t(
-                "buckets.funded_now",
-                id=bucket.number,
-                title=bucket.title,
-                held=ctx.money(held + cents),
-                min=ctx.money(bucket.min_cents),
-            )
-        )
+    _apply_bucket(ctx, bucket, after.bucket)
     refresh_card(ctx, bucket, totals=(held + cents, people + (0 if already else 1)))
-    return funding, given - used - cents
+    return funding
 
 
 def withdraw(ctx: Context, funding: Funding) -> Bucket:
-    """Give a funding back to its funder (its reaction was removed or its command deleted)."""
-    bucket = load_bucket(ctx.db, Bucket.id == funding.bucket_id)
-    rnd = ctx.db.get(CobudgetRound, funding.round_id)
-    assert bucket is not None and rnd is not None and bucket.id is not None
-    if rnd.state != ROUND_OPEN:
-        raise UserError("buckets.error.withdraw_closed", id=bucket.number, title=bucket.title)
-    if bucket.state == BUCKET_COMPLETED:
-        raise UserError("buckets.error.withdraw_completed", id=bucket.number, title=bucket.title)
-    funding.state = FUNDING_WITHDRAWN
-    funding.ended_at = ctx.now
-    funding.ended_event_id = ctx.event.event_id
-    ctx.db.flush()
+    """Undo a funding (its reaction was removed, its command deleted or edited into text): the
+    row goes, the bucket is as it would be without it. Refused (``UserError``) once the round is
+    closed or past its deadline, or the bucket done or the funding given back already."""
+    bucket = ctx.db.get(Bucket, funding.bucket_id)
+    assert bucket is not None and bucket.id is not None
+    before = bucket_life(ctx, bucket)
+    after = require(
+        ctx,
+        life.funding_step(
+            funding_life(
+                ctx, before, funding.round_id, funding.funder, funding.cents, funding.state
+            ),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     ctx.audit(
         "withdraw",
         "bucket",
@@ -447,72 +393,41 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         funder=funding.funder,
         cents=funding.cents,
     )
-    held, people = bucket_total(ctx.db, bucket.id)
-    if bucket.state == BUCKET_FUNDED and held < bucket.min_cents:
-        bucket.state = BUCKET_OPEN
-        bucket.funded_at = None
-        ctx.audit("unfunded", "bucket", bucket.id, held=held)
-        ctx.say(
-            ctx.t(
-                "buckets.unfunded",
-                id=bucket.number,
-                title=bucket.title,
-                held=ctx.money(held),
-                min=ctx.money(bucket.min_cents),
-            )
-        )
-    refresh_card(ctx, bucket, totals=(held, people))
+    ctx.db.delete(funding)
+    ctx.db.flush()
+    _apply_bucket(ctx, bucket, after.bucket)
+    refresh_card(ctx, bucket)
     return bucket
 
 
 def refund_bucket(ctx: Context, bucket: Bucket, state: str) -> tuple[int, int]:
     """Give every active funding of ``bucket`` back; the bucket ends in ``state``. Returns
-    (cents refunded, funders refunded)."""
-    rnd = ctx.db.get(CobudgetRound, bucket.round_id)
-    assert rnd is not None and bucket.id is not None
-    refunded = refund_buckets(ctx, [bucket], state)
-    refresh_card(ctx, bucket, totals=(0, 0))
-    return refunded.get(bucket.id, (0, 0))
-
-
-def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int, tuple[int, int]]:
-    """Give every active funding of ``buckets`` back (one update for all of them); the buckets
-    end in ``state``. Each bucket gets two audit rows: the fundings it gave back (id, funder,
-    cents of each), then its new state. Returns (cents refunded, funders refunded) per bucket
-    that held something. Their cards are left to the caller."""
+    (cents refunded, funders refunded). The fundings record the message that gave them back,
+    so that deleting it brings them back."""
+    assert bucket.id is not None
     now = ctx.now
-    ids = [b.id for b in buckets if b.id is not None]
-    back: dict[int, list[int]] = {}
-    people: dict[int, set[str]] = {}
-    given: dict[int, list[dict[str, Any]]] = {}
-    for i in range(0, len(ids), 5000):
-        rows = ctx.db.execute(
-            update(Funding)
-            .where(
-                col(Funding.bucket_id).in_(ids[i : i + 5000]), col(Funding.state) == FUNDING_ACTIVE
-            )
-            .values(state=FUNDING_REFUNDED, ended_at=now, ended_event_id=ctx.event.event_id)
-            .returning(
-                col(Funding.id), col(Funding.bucket_id), col(Funding.funder), col(Funding.cents)
-            )
-        ).all()
-        for funding_id, bucket_id, funder, cents in sorted(rows):
-            back.setdefault(bucket_id, []).append(cents)
-            people.setdefault(bucket_id, set()).add(funder)
-            given.setdefault(bucket_id, []).append(
-                {"funding_id": funding_id, "funder": funder, "cents": cents}
-            )
-    for bucket in buckets:
-        assert bucket.id is not None
-        if bucket.id in given:
-            ctx.audit("refund", "bucket", bucket.id, fundings=given[bucket.id])
-        before = bucket.state
-        bucket.state = state
-        bucket.closed_at = now
-        total, funders = sum(back.get(bucket.id, ())), len(people.get(bucket.id, ()))
-        ctx.audit(state, "bucket", bucket.id, before=before, refunded=total, funders=funders)
+    total, people = 0, set()
+    for funding in active_fundings(ctx.db, bucket.id):
+        funding.state = FUNDING_REFUNDED
+        funding.ended_at = now
+        funding.ended_event_id = ctx.source_event_id
+        total += funding.cents
+        people.add(funding.funder)
+        ctx.audit(
+            "refund",
+            "bucket",
+            bucket.id,
+            funding_id=funding.id,
+            funder=funding.funder,
+            cents=funding.cents,
+        )
+    before = bucket.state
+    bucket.state = state
+    bucket.closed_at = now
     ctx.db.flush()
-    return {b: (sum(c), len(people[b])) for b, c in back.items()}
+    ctx.audit(state, "bucket", bucket.id, before=before, refunded=total, funders=len(people))
+    refresh_card(ctx, bucket)
+    return total, len(people)
 
 
 # --------------------------------------------------------------------------- the card
@@ -588,14 +503,24 @@ def render_card(
         how = s.t(f"buckets.card.state_{bucket.state}", **params)
     head = s.t("buckets.card.title", id=bucket.number, title=bucket.title)
     byline = s.t("buckets.card.byline", author=author, goals=goals)
-    progress = s.t(
-        "buckets.card.progress",
-        bar=progress_bar(held, bucket.min_cents),
-        percent=percent,
-        held=_money(s, held),
-        min=_money(s, bucket.min_cents),
-        people=people,
-    )
+    if held >= bucket.min_cents and bucket.max_cents > bucket.min_cents:
+        # past its minimum, a bucket fills up towards its maximum: no percentage above 100
+        progress = s.t(
+            "buckets.card.progress_past_min",
+            bar=progress_bar(held, bucket.max_cents),
+            held=_money(s, held),
+            max=_money(s, bucket.max_cents),
+            people=people,
+        )
+    else:
+        progress = s.t(
+            "buckets.card.progress",
+            bar=progress_bar(held, bucket.min_cents),
+            percent=percent,
+            held=_money(s, held),
+            min=_money(s, bucket.min_cents),
+            people=people,
+        )
     text_lines = [f"**{head}**", byline, progress]
     html_lines = [f"<b>{esc(head)}</b>", esc(byline), f"<code>{esc(progress)}</code>"]
     if bucket.description:
@@ -621,58 +546,12 @@ def refresh_card(ctx: Context, bucket: Bucket, totals: tuple[int, int] | None = 
     ctx.edit(card, content)
 
 
-def refresh_cards(
-    ctx: Context,
-    rnd: CobudgetRound,
-    buckets: list[Bucket],
-    totals: dict[int, tuple[int, int]],
-    *,
-    sent: dict[int, bool] | None = None,
-    then: Rich | None = None,
-) -> None:
-    """``refresh_card`` of many buckets of ``rnd`` (``totals``: what each holds), then ``then``
-    said in the room, in a few statements whatever their number: the cards' state in one query
-    (none when ``sent`` says, per card, whether it was delivered), the edits in one insert."""
-    cards = {b.card_message_id: b for b in buckets if b.card_message_id is not None}
-    outbox = BotMessage.__table__  # type: ignore[attr-defined]
-    found: list[Any] = []
-    ids = list(cards)
-    if sent is not None:
-        found = [(i, ctx.room.id, sent[i]) for i in ids if i in sent]
-    else:
-        for i in range(0, len(ids), 5000):
-            found += ctx.db.exec(
-                select(outbox.c.id, outbox.c.room_id, outbox.c.sent_at.is_not(None)).where(
-                    outbox.c.id.in_(ids[i : i + 5000])
-                )
-            ).all()
-    if cards:
-        ctx.names(b.author for b in cards.values())
-    edits: list[tuple[Queued | BotMessage, Rich]] = []
-    unsent: list[dict[str, Any]] = []
-    for card_id, room_id, delivered in sorted(found):
-        bucket = cards[card_id]
-        assert bucket.id is not None
-        content = render_card(ctx, bucket, rnd, ctx.settings.prefix, totals.get(bucket.id, (0, 0)))
-        if not delivered:
-            unsent.append({"card": card_id, "body": content.text, "html": content.html})
-        edits.append((Queued(id=card_id, room_id=room_id, kind="text", body=""), content))
-    if unsent:
-        ctx.db.connection().execute(
-            outbox.update()
-            .where(outbox.c.id == bindparam("card"))
-            .values(body=bindparam("body"), html=bindparam("html")),
-            unsent,
-        )
-    ctx.edit_many(edits, then=then)
-
-
 # --------------------------------------------------------------------------- !tour
 
 
-def _require_admin(ctx: Context, command: str) -> None:
+def _require_admin(ctx: Context) -> None:
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}{command}")
+        raise UserError("core.admin_only", command=ctx.typed_command(1))
 
 
 def _amount(ctx: Context, tokens: list[str], i: int) -> tuple[Amount, int] | None:
@@ -694,13 +573,13 @@ def round_command(ctx: Context, args: str) -> None:
     tokens = tokenize(args)
     action = fold(tokens[0]) if tokens else ""
     if action in _OPEN_WORDS:
-        _require_admin(ctx, "tour")
+        _require_admin(ctx)
         _open_round(ctx, tokens[1:])
     elif action in _CLOSE_WORDS:
-        _require_admin(ctx, "tour")
+        _require_admin(ctx)
         _close_round(ctx)
     elif action in _REACTION_WORDS:
-        _require_admin(ctx, "tour")
+        _require_admin(ctx)
         _set_reactions(ctx, tokens[1:])
     elif not tokens or action in _SHOW_WORDS:
         _show_round(ctx)
@@ -755,6 +634,15 @@ def _open_round(ctx: Context, tokens: list[str]) -> None:
     current = open_round(ctx.db, ctx.room.id)
     if current is not None:
         raise UserError("buckets.error.round_already_open", title=current.title, prefix=p)
+    require(
+        ctx,
+        life.round_step(
+            life.Round(ABSENT, title, deadline, ctx.room.timezone),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     rnd = CobudgetRound(
         room_id=ctx.room.id,
         number=next_number(ctx.db, ctx.room.id, ROUND),
@@ -764,6 +652,7 @@ def _open_round(ctx: Context, tokens: list[str]) -> None:
         reaction_values=dict(DEFAULT_REACTIONS),
         created_by=ctx.sender,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(rnd)
     ctx.db.flush()
@@ -833,71 +722,48 @@ def close_due_rounds(
             timestamp=now,
             body="",
         )
-        ctx = Context(db, event, room, settings, now, registry)
-        ctx.say(
+        ctx = Context(db, event, room, settings, now, registry, chat_event=False)
+        ctx.reply(
             ctx.t("buckets.round.deadline_reached", title=rnd.title, date=ctx.date(rnd.deadline))
         )
-        _close_round(ctx)
+        _close_round(ctx, Act.DEADLINE)
         ctx.flush_audits()
         sent.extend(ctx.sent)
     return sent
 
 
-def _close_round(ctx: Context) -> None:
-    """Close the room's open round: refund what open buckets hold, tell every card, sum it up.
-    A dozen statements whatever the number of buckets and fundings."""
-    given_q = select(func.coalesce(func.sum(Allocation.cents), 0)).where(
-        col(Allocation.round_id) == col(CobudgetRound.id)
-    )
-    used_q = select(func.coalesce(func.sum(Funding.cents), 0)).where(
-        col(Funding.round_id) == col(CobudgetRound.id), Funding.state == FUNDING_ACTIVE
-    )
-    found = ctx.db.exec(
-        select(
-            CobudgetRound,
-            given_q.correlate(CobudgetRound).scalar_subquery(),
-            used_q.correlate(CobudgetRound).scalar_subquery(),
-        )
-        .where(CobudgetRound.room_id == ctx.room.id, CobudgetRound.state == ROUND_OPEN)
-        .limit(1)
-    ).first()
-    if found is None:
-        raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
-    rnd, given, in_buckets = found[0], int(found[1]), int(found[2])
+def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
+    """Close the open round (``!tour fermer``, or its deadline passed): buckets below their goal
+    are refunded; funded ones keep what they hold. Nothing in it changes afterwards."""
+    rnd = _need_open_round(ctx)
     assert rnd.id is not None
-    # the buckets, what each holds and whether its card was delivered, in one query
-    held = (
-        select(
-            Funding.bucket_id,
-            func.sum(Funding.cents).label("cents"),
-            func.count(func.distinct(Funding.funder)).label("people"),
-        )
-        .where(Funding.round_id == rnd.id, Funding.state == FUNDING_ACTIVE)
-        .group_by(col(Funding.bucket_id))
-        .subquery()
-    )
-    rows = ctx.db.exec(
-        select(Bucket, held.c.cents, held.c.people, col(BotMessage.sent_at).is_not(None))
-        .outerjoin(held, held.c.bucket_id == col(Bucket.id))
-        .outerjoin(BotMessage, col(BotMessage.id) == col(Bucket.card_message_id))
-        .where(Bucket.round_id == rnd.id)
-        .order_by(col(Bucket.id))
-    ).all()
-    buckets = [b for b, _, _, _ in rows]
-    totals = {b.id: (int(c or 0), int(n or 0)) for b, c, n, _ in rows if b.id is not None}
-    sent = {b.card_message_id: bool(d) for b, _, _, d in rows if b.card_message_id is not None}
-    still_open = [b for b in buckets if b.state == BUCKET_OPEN]
-    refunds = refund_buckets(ctx, still_open, BUCKET_REFUNDED)
-    refunded = [(b, refunds.get(b.id, (0, 0))[0]) for b in still_open if b.id is not None]
-    in_buckets -= sum(cents for _, cents in refunded)
+    state = round_life(ctx, rnd)
+    require(ctx, life.round_step(state, act(how), actor(ctx), ctx.now))
+    funded: list[tuple[Bucket, int]] = []
+    refunded: list[tuple[Bucket, int]] = []
+    for bucket in round_buckets(ctx.db, rnd.id):
+        assert bucket.id is not None
+        if bucket.state == BUCKET_OPEN:
+            require(
+                ctx,
+                life.bucket_step(
+                    bucket_life(ctx, bucket, state), act(Act.REFUND), actor(ctx), ctx.now
+                ),
+            )
+            cents, _ = refund_bucket(ctx, bucket, BUCKET_REFUNDED)
+            refunded.append((bucket, cents))
     rnd.state = ROUND_CLOSED
     rnd.closed_at = ctx.now
-    rnd.closed_event_id = ctx.event.event_id
-    funded = [
-        (b, totals.get(b.id, (0, 0))[0])
-        for b in buckets
-        if b.id is not None and b.state in (BUCKET_FUNDED, BUCKET_COMPLETED)
-    ]
+    rnd.closed_event_id = ctx.source_event_id
+    ctx.db.flush()
+    for bucket in round_buckets(ctx.db, rnd.id):
+        assert bucket.id is not None
+        if bucket.state in (BUCKET_FUNDED, BUCKET_COMPLETED):
+            funded.append((bucket, bucket_total(ctx.db, bucket.id)[0]))
+            if bucket.state == BUCKET_FUNDED:
+                refresh_card(ctx, bucket)  # no more funding: say so on the card
+    given = allocated(ctx.db, rnd.id)
+    in_buckets = spent(ctx.db, rnd.id)
     ctx.audit(
         "close",
         "round",
@@ -935,16 +801,7 @@ def _close_round(ctx: Context) -> None:
             unallocated=ctx.money(rnd.pot_cents - given),
         )
     )
-    # the cards say so (refunded, or no more funding), then the room is told
-    after = {b.id: totals.get(b.id, (0, 0)) for b, _ in funded if b.id is not None}
-    refresh_cards(
-        ctx,
-        rnd,
-        [*still_open, *(b for b, _ in funded if b.state == BUCKET_FUNDED)],
-        after,
-        sent=sent,
-        then=lines(*parts),
-    )
+    ctx.reply(lines(*parts))
 
 
 def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
@@ -971,6 +828,7 @@ def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
 def _set_reactions(ctx: Context, tokens: list[str]) -> None:
     rnd = _need_open_round(ctx)
     values = _parse_reactions(ctx, tokens)
+    require(ctx, life.round_step(round_life(ctx, rnd), act(Act.SET), actor(ctx), ctx.now))
     before = reaction_values(rnd)
     rnd.reaction_values = values
     ctx.audit("reactions", "round", rnd.id, before=before, after=values)
@@ -983,17 +841,14 @@ def _show_round(ctx: Context) -> None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
     assert rnd.id is not None
     given, in_buckets = round_money(ctx.db, rnd.id)
-    counts: dict[str, int] = dict(
-        ctx.db.exec(
-            select(Bucket.state, func.count())
-            .where(Bucket.round_id == rnd.id)
-            .group_by(col(Bucket.state))
-        ).all()
-    )
+    counts: dict[str, int] = {}
+    for bucket in round_buckets(ctx.db, rnd.id):
+        counts[bucket.state] = counts.get(bucket.state, 0) + 1
     state = ctx.t(f"buckets.round.state_{rnd.state}")
     until = ctx.t("buckets.round.until", date=ctx.date(rnd.deadline)) if rnd.deadline else ""
     states = ", ".join(
-        f"{ctx.t(f'buckets.state.{name}')} {n}" for name, n in sorted(counts.items())
+        ctx.t(f"buckets.counted.{i18n.plural_form(ctx.lang, n)}.{name}", n=n)
+        for name, n in sorted(counts.items(), key=lambda item: STATE_ORDER.index(item[0]))
     ) or ctx.t("buckets.round.no_buckets")
     text = ctx.t(
         "buckets.round.show",
@@ -1017,22 +872,18 @@ def _show_round(ctx: Context) -> None:
 
 def allocate_command(ctx: Context, args: str) -> None:
     p = ctx.settings.prefix
-    given_q = select(func.coalesce(func.sum(Allocation.cents), 0)).where(
-        col(Allocation.round_id) == col(CobudgetRound.id)
-    )
-    opened = ctx.db.exec(
-        select(CobudgetRound, given_q.correlate(CobudgetRound).scalar_subquery())
-        .where(CobudgetRound.room_id == ctx.room.id, CobudgetRound.state == ROUND_OPEN)
-        .limit(1)
-    ).first()
-    if opened is None:
-        raise UserError("buckets.error.no_round", prefix=p)
-    rnd = opened[0]
+    rnd = _need_open_round(ctx)
     assert rnd.id is not None
+    require(
+        ctx,
+        life.allocation_step(
+            life.Allocation(ABSENT, round_life(ctx, rnd)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     tokens = tokenize(args)
     if not tokens:
         raise UserError("buckets.usage.allocate", prefix=p)
-    left = rnd.pot_cents - int(opened[1])
+    left = rnd.pot_cents - allocated(ctx.db, rnd.id)
     first = fold(tokens[0])
     details: dict[str, Any] = {}
     if first in _HOURS_WORDS:
@@ -1107,33 +958,26 @@ def allocate_command(ctx: Context, args: str) -> None:
             left=ctx.money(left),
             pot=ctx.money(rnd.pot_cents),
         )
-    plain_details = _plain(details)
-    ctx.db.connection().execute(
-        insert(Allocation.__table__),  # type: ignore[attr-defined]
-        [
-            {
-                "round_id": rnd.id,
-                "room_id": ctx.room.id,
-                "user_id": user,
-                "cents": cents,
-                "method": method,
-                "details": plain_details,
-                "created_by": ctx.sender,
-                "event_id": ctx.source_event_id,
-                "created_at": ctx.now,
-            }
-            for user, cents in sorted(shares.items())
-        ],
-    )
     for user, cents in sorted(shares.items()):
+        ctx.db.add(
+            Allocation(
+                round_id=rnd.id,
+                room_id=ctx.room.id,
+                user_id=user,
+                cents=cents,
+                method=method,
+                details=_plain(details),
+                created_by=ctx.sender,
+                event_id=ctx.source_event_id,
+                created_at=ctx.now,
+            )
+        )
         ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
     ctx.db.flush()
-    now = balances(ctx.db, rnd.id, list(shares))
+    ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     names = ctx.names(shares)
-    rows = [
-        [names[user], ctx.money(cents), ctx.money(now[user])]
-        for user, cents in sorted(shares.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    balances = {user: balance(ctx.db, rnd.id, user) for user in shares}
+    rows = [[names[u], ctx.money(cents), ctx.money(balances[u])] for u, cents in ordered]
     head = ctx.t(
         "buckets.allocated",
         total=ctx.money(total),
@@ -1141,18 +985,21 @@ def allocate_command(ctx: Context, args: str) -> None:
         title=rnd.title,
         left=ctx.money(left - total),
     )
+    shown, full = long_table(
+        ctx,
+        [ctx.t("buckets.col.person"), ctx.t("buckets.col.given"), ctx.t("buckets.col.balance")],
+        rows,
+        align="lrr",
+        name=f"allocations-{rnd.number}.csv",
+        csv_header=[ctx.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "balance")],
+        csv_rows=[
+            [names[u], u, money_cell(cents), money_cell(balances[u])] for u, cents in ordered
+        ],
+    )
     ctx.reply(
         lines(
             head,
-            table(
-                [
-                    ctx.t("buckets.col.person"),
-                    ctx.t("buckets.col.given"),
-                    ctx.t("buckets.col.balance"),
-                ],
-                rows,
-                align="lrr",
-            ),
+            shown,
             *(
                 [
                     ctx.t(
@@ -1165,6 +1012,8 @@ def allocate_command(ctx: Context, args: str) -> None:
             ),
         )
     )
+    if full is not None:
+        full.post(ctx)
 
 
 def _plain(value: Any) -> Any:
@@ -1186,11 +1035,7 @@ def _bucket_id(token: str) -> int | None:
 def find_bucket(ctx: Context, token: str) -> Bucket:
     """The bucket that ``token`` (``3`` or ``#3``) numbers in this room."""
     number = _bucket_id(token)
-    bucket = (
-        load_bucket(ctx.db, Bucket.room_id == ctx.room.id, Bucket.number == number)
-        if number is not None and 0 < number < LARGEST
-        else None
-    )
+    bucket = by_number(ctx.db, Bucket, ctx.room.id, number) if number is not None else None
     if bucket is None:
         raise UserError(
             "buckets.error.no_such_bucket", id=token.lstrip("#"), prefix=ctx.settings.prefix
@@ -1250,8 +1095,12 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
             "buckets.error.max_below_min", min=ctx.money(goal.cents), max=ctx.money(maximum.cents)
         )
     rnd = _need_open_round(ctx)
-    if past_deadline(ctx, rnd):
-        raise UserError("buckets.error.round_ended", prefix=p)
+    require(
+        ctx,
+        life.bucket_step(
+            life.Bucket(ABSENT, round_life(ctx, rnd)), act(Act.CREATE), actor(ctx), ctx.now
+        ),
+    )
     bucket = Bucket(
         round_id=rnd.id,  # type: ignore[arg-type]
         room_id=ctx.room.id,
@@ -1262,10 +1111,11 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
         min_cents=goal.cents,
         max_cents=maximum.cents if maximum else goal.cents,
         event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(bucket)
     ctx.db.flush()
-    card = ctx.say(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
+    card = ctx.reply(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
     bucket.card_message_id = card.id
     ctx.audit(
         "create",
@@ -1280,46 +1130,32 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
     )
 
 
-def _may_manage(ctx: Context, bucket: Bucket) -> bool:
-    return ctx.is_admin or ctx.sender == bucket.author
-
-
 def _complete(ctx: Context, bucket: Bucket) -> None:
-    if not _may_manage(ctx, bucket):
-        raise UserError("buckets.error.not_author", id=bucket.number)
-    if bucket.state != BUCKET_FUNDED:
-        raise UserError(
-            "buckets.error.cannot_complete",
-            id=bucket.number,
-            state=ctx.t(f"buckets.state.{bucket.state}"),
-        )
+    require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.COMPLETE), actor(ctx), ctx.now))
     bucket.state = BUCKET_COMPLETED
     bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
     refresh_card(ctx, bucket)
-    ctx.say(
+    ctx.reply(
         ctx.t("buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender))
     )
 
 
-def _cancel(ctx: Context, bucket: Bucket) -> None:
-    if not _may_manage(ctx, bucket):
-        raise UserError("buckets.error.not_author", id=bucket.number)
-    if bucket.state not in (BUCKET_OPEN, BUCKET_FUNDED):
-        raise UserError(
-            "buckets.error.cannot_cancel",
-            id=bucket.number,
-            state=ctx.t(f"buckets.state.{bucket.state}"),
-        )
+def _cancel(ctx: Context, bucket: Bucket, *, removed: bool = False) -> None:
+    """Cancel ``bucket`` and refund its funders; ``removed``: because the message that
+    proposed it was deleted (or edited into plain text)."""
+    require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.CANCEL), actor(ctx), ctx.now))
     cents, people = refund_bucket(ctx, bucket, BUCKET_CANCELLED)
-    ctx.say(
+    key = "buckets.cancelled" + ("_removed" if removed else "") + ("" if people else "_unfunded")
+    ctx.reply(
         ctx.t(
-            "buckets.cancelled",
+            key,
             id=bucket.number,
             title=bucket.title,
             who=ctx.name(ctx.sender),
             held=ctx.money(cents),
             people=people,
+            cause=ctx.removal(),
         )
     )
 
@@ -1328,23 +1164,15 @@ def _show_bucket(ctx: Context, bucket: Bucket) -> None:
     assert bucket.id is not None
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None
-    per_person: dict[str, int] = {
-        funder: int(cents)
-        for funder, cents in ctx.db.exec(
-            select(Funding.funder, func.sum(Funding.cents))
-            .where(Funding.bucket_id == bucket.id, Funding.state == FUNDING_ACTIVE)
-            .group_by(col(Funding.funder))
-        ).all()
-    }
-    card = render_card(
-        ctx, bucket, rnd, ctx.settings.prefix, (sum(per_person.values()), len(per_person))
-    )
+    card = render_card(ctx, bucket, rnd, ctx.settings.prefix)
+    per_person: dict[str, int] = {}
+    for funding in active_fundings(ctx.db, bucket.id):
+        per_person[funding.funder] = per_person.get(funding.funder, 0) + funding.cents
     if not per_person:
         ctx.reply(lines(card, ctx.t("buckets.no_funders")))
         return
-    names = ctx.names(per_person)
     rows = [
-        [names[user], ctx.money(cents)]
+        [ctx.name(user), ctx.money(cents)]
         for user, cents in sorted(per_person.items(), key=lambda item: (-item[1], item[0]))
     ]
     ctx.reply(
@@ -1415,14 +1243,14 @@ def fund_command(ctx: Context, args: str) -> None:
     found = _amount(ctx, tokens, 1)
     if found is None or 1 + found[1] != len(tokens):
         raise UserError("buckets.usage.fund", prefix=p)
-    funding, left = fund(ctx, bucket, found[0].cents, source="command")
+    funding = fund(ctx, bucket, found[0].cents, source="command")
     ctx.reply(
         ctx.t(
             "buckets.funded_by_command",
             cents=ctx.money(funding.cents),
             id=bucket.number,
             title=bucket.title,
-            balance=ctx.money(left),
+            balance=ctx.money(balance(ctx.db, funding.round_id, ctx.sender)),
         )
     )
 
@@ -1430,9 +1258,9 @@ def fund_command(ctx: Context, args: str) -> None:
 def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     """A reaction on a bucket card: fund the bucket with what the key is worth in the round.
     Other keys are ignored; a refused funding gets a short answer naming the person."""
-    if target.ref_id is None or not target.ref_id.isdigit() or len(target.ref_id) > 18:
+    if target.ref_id is None or not target.ref_id.isdigit():
         return False
-    bucket = load_bucket(ctx.db, Bucket.id == int(target.ref_id))
+    bucket = ctx.db.get(Bucket, int(target.ref_id))
     if bucket is None:
         return False
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
@@ -1445,96 +1273,278 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
         fund(ctx, bucket, cents, source="reaction", reaction_key=key)
     except UserError as err:
         who = ctx.name(ctx.sender)
-        ctx.say(
+        ctx.reply(
             ctx.t(
                 "buckets.reaction_refused",
                 who=who,
                 emoji=key,
                 reason=ctx.refusal(err),
-            ),
-            mentions=[ctx.sender],
+            )
         )
     return True
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """A reaction was removed or a command message deleted: undo what it created here (what the
-    event was handled as says where to look; not on record, everywhere)."""
-    record = ctx.db.get(ChatEvent, target_event_id)
-    made = record.command if record is not None else None
-    funding = (
-        ctx.db.exec(select(Funding).where(Funding.event_id == target_event_id)).first()
-        if made in (None, "financer", "reaction:bucket")
-        else None
-    )
+    """The message or reaction ``target_event_id`` was removed (or the message edited into plain
+    text): undo exactly what it did here, or say why it cannot be undone."""
+    funding = ctx.db.exec(select(Funding).where(Funding.event_id == target_event_id)).first()
     if funding is not None:
-        if funding.state != FUNDING_ACTIVE:
-            return False
-        try:
-            bucket = withdraw(ctx, funding)
-        except UserError as err:
-            ctx.say(
-                ctx.t(
-                    "buckets.withdraw_refused",
-                    who=ctx.name(funding.funder),
-                    reason=ctx.refusal(err),
-                ),
-                mentions=[funding.funder],
-            )
-            return True
-        if funding.source == "command":
-            ctx.say(
-                ctx.t(
-                    "buckets.withdrawn",
-                    who=ctx.name(funding.funder),
-                    cents=ctx.money(funding.cents),
-                    id=bucket.number,
-                    title=bucket.title,
-                )
-            )
-        return True
-    if made not in (None, "bucket", "allouer"):
-        return False
-    proposed = (
-        load_bucket(ctx.db, Bucket.event_id == target_event_id) if made != "allouer" else None
-    )
+        return _undo_funding(ctx, funding)
+    proposed = ctx.db.exec(select(Bucket).where(Bucket.event_id == target_event_id)).first()
     if proposed is not None:
-        if proposed.state not in (BUCKET_OPEN, BUCKET_FUNDED):
-            return False
-        _cancel(ctx, proposed)
+        _undo_bucket(ctx, proposed)
         return True
-    allocations = (
-        list(ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all())
-        if made != "bucket"
-        else []
+    allocations = list(
+        ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all()
     )
     if allocations:
         _undo_allocations(ctx, allocations)
         return True
-    return False
+    opened = ctx.db.exec(
+        select(CobudgetRound).where(CobudgetRound.event_id == target_event_id)
+    ).first()
+    if opened is not None:
+        _undo_round(ctx, opened)
+        return True
+    closed = ctx.db.exec(
+        select(CobudgetRound).where(CobudgetRound.closed_event_id == target_event_id)
+    ).first()
+    if closed is not None:
+        require(ctx, life.round_step(round_life(ctx, closed), undo(Act.CLOSE), actor(ctx), ctx.now))
+    done = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            col(Audit.action).in_((BUCKET_CANCELLED, "complete", "reactions")),
+        )
+        .order_by(col(Audit.id))
+    ).first()
+    if done is None:
+        return False
+    if done.action == "reactions":
+        _undo_reactions(ctx, done)
+        return True
+    bucket = ctx.db.get(Bucket, int(done.object_id)) if done.object_id.isdigit() else None
+    if bucket is None:
+        return False
+    if done.action == "complete":
+        _undo_complete(ctx, bucket)
+    else:
+        _undo_cancel(ctx, bucket, target_event_id)
+    return True
+
+
+def _undo_funding(ctx: Context, funding: Funding) -> bool:
+    """A funding's reaction was removed or its command deleted: it is withdrawn, or the funder
+    is told why it stays."""
+    try:
+        bucket = withdraw(ctx, funding)
+    except UserError as err:
+        ctx.reply(
+            ctx.t(
+                "buckets.withdraw_refused", who=ctx.name(funding.funder), reason=ctx.refusal(err)
+            ),
+            mentions=[funding.funder],
+        )
+        return True
+    if funding.source == "command":
+        tell_undo(
+            ctx,
+            ctx.t(
+                "buckets.withdrawn",
+                who=ctx.name(funding.funder),
+                cents=ctx.money(funding.cents),
+                id=bucket.number,
+                title=bucket.title,
+            ),
+        )
+    return True
+
+
+def _undo_bucket(ctx: Context, bucket: Bucket) -> None:
+    """A ``!bucket`` proposal was deleted: the bucket goes, as long as nobody funded it (else
+    the answer says how to cancel it)."""
+    require(ctx, life.bucket_step(bucket_life(ctx, bucket), undo(Act.CREATE), actor(ctx), ctx.now))
+    card = ctx.db.get(BotMessage, bucket.card_message_id) if bucket.card_message_id else None
+    ctx.audit(
+        "delete",
+        "bucket",
+        bucket.id,
+        number=bucket.number,
+        title=bucket.title,
+        min=bucket.min_cents,
+        max=bucket.max_cents,
+    )
+    ctx.db.delete(bucket)
+    ctx.db.flush()
+    removed = ctx.t("lifecycle.bucket.removed", id=bucket.number, title=bucket.title)
+    if card is not None:
+        if card.sent_at is None:
+            card.body, card.html = removed, None
+        ctx.edit(card, removed)
+    tell_undo(ctx, removed)
+
+
+def _undo_cancel(ctx: Context, bucket: Bucket, cancel_event_id: str) -> None:
+    """``!bucket N annuler`` was deleted: the bucket and every funding it gave back are as they
+    were, as long as the round is open and each funder still has what was given back."""
+    state = require(
+        ctx, life.bucket_step(bucket_life(ctx, bucket), undo(Act.CANCEL), actor(ctx), ctx.now)
+    )
+    refunded = ctx.db.exec(
+        select(Funding)
+        .where(
+            Funding.bucket_id == bucket.id,
+            Funding.ended_event_id == cancel_event_id,
+            Funding.state == FUNDING_REFUNDED,
+        )
+        .order_by(col(Funding.id))
+    ).all()
+    for funding in refunded:
+        step = require(
+            ctx,
+            life.funding_step(
+                funding_life(
+                    ctx, state, funding.round_id, funding.funder, funding.cents, funding.state
+                ),
+                undo(Act.REFUND),
+                actor(ctx),
+                ctx.now,
+            ),
+        )
+        state = step.bucket
+        funding.state, funding.ended_at, funding.ended_event_id = FUNDING_ACTIVE, None, None
+        ctx.audit(
+            "unrefund",
+            "bucket",
+            bucket.id,
+            funding_id=funding.id,
+            funder=funding.funder,
+            cents=funding.cents,
+        )
+    bucket.state, bucket.closed_at = state.status, None
+    ctx.db.flush()
+    ctx.audit("uncancel", "bucket", bucket.id, state=bucket.state, held=state.held)
+    refresh_card(ctx, bucket)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.bucket.uncancelled",
+            id=bucket.number,
+            title=bucket.title,
+            held=ctx.money(state.held),
+            people=len({f.funder for f in refunded}),
+            state=ctx.t(f"buckets.state.{bucket.state}"),
+        ),
+    )
+
+
+def _undo_complete(ctx: Context, bucket: Bucket) -> None:
+    require(
+        ctx, life.bucket_step(bucket_life(ctx, bucket), undo(Act.COMPLETE), actor(ctx), ctx.now)
+    )
+    bucket.state, bucket.closed_at = BUCKET_FUNDED, None
+    ctx.audit("uncomplete", "bucket", bucket.id)
+    refresh_card(ctx, bucket)
+    tell_undo(ctx, ctx.t("lifecycle.bucket.uncompleted", id=bucket.number, title=bucket.title))
+
+
+def _undo_round(ctx: Context, rnd: CobudgetRound) -> None:
+    """``!tour ouvrir`` was deleted: the round goes, as long as nothing was allocated or
+    proposed in it (else the answer says how to close it)."""
+    require(ctx, life.round_step(round_life(ctx, rnd), undo(Act.CREATE), actor(ctx), ctx.now))
+    ctx.audit("delete", "round", rnd.id, number=rnd.number, title=rnd.title, pot=rnd.pot_cents)
+    ctx.db.delete(rnd)
+    ctx.db.flush()
+    tell_undo(ctx, ctx.t("lifecycle.round.removed", id=rnd.number, title=rnd.title))
+
+
+def _undo_reactions(ctx: Context, change: Audit) -> None:
+    """``!tour réactions`` was deleted: the values before it come back, unless they changed
+    since."""
+    rnd = ctx.db.get(CobudgetRound, int(change.object_id)) if change.object_id.isdigit() else None
+    if rnd is None:
+        raise UserError("lifecycle.changed_since", prefix=ctx.settings.prefix)
+    require(ctx, life.round_step(round_life(ctx, rnd), undo(Act.SET), actor(ctx), ctx.now))
+    values = require(
+        ctx,
+        setting_step(
+            Setting(
+                "tour réactions",
+                reaction_values(rnd),
+                change.details.get("before"),
+                change.details.get("after"),
+            ),
+            undo(Act.SET),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
+    before = reaction_values(rnd)
+    rnd.reaction_values = dict(values.current)
+    ctx.audit("reactions", "round", rnd.id, before=before, after=rnd.reaction_values, undo=True)
+    tell_undo(ctx, ctx.t("lifecycle.round.reactions_back", reactions=reactions_text(ctx, rnd)))
+
+
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the command message ``event_id`` did here, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    db = ctx.db
+    funding = db.exec(select(Funding).where(Funding.event_id == event_id)).first()
+    if funding is not None and funding.state == FUNDING_ACTIVE:
+        bucket = db.get(Bucket, funding.bucket_id)
+        if bucket is not None:
+            return ctx.t(
+                "buckets.kept_funding",
+                cents=ctx.money(funding.cents),
+                id=bucket.number,
+                title=bucket.title,
+            )
+    bucket = db.exec(select(Bucket).where(Bucket.event_id == event_id)).first()
+    if bucket is not None:
+        return ctx.t("buckets.kept_bucket", id=bucket.number, title=bucket.title)
+    given = db.exec(select(Allocation).where(Allocation.event_id == event_id)).all()
+    if given:
+        return ctx.t(
+            "buckets.kept_allocation",
+            total=ctx.money(sum(a.cents for a in given)),
+            people=len(given),
+        )
+    rnd = db.exec(select(CobudgetRound).where(CobudgetRound.event_id == event_id)).first()
+    if rnd is not None:
+        return ctx.t("buckets.kept_round", id=rnd.number, title=rnd.title)
+    return None
 
 
 def _undo_allocations(ctx: Context, allocations: list[Allocation]) -> None:
     rnd = ctx.db.get(CobudgetRound, allocations[0].round_id)
     assert rnd is not None and rnd.id is not None
-    if rnd.state != ROUND_OPEN:
-        raise UserError("buckets.error.allocation_closed", title=rnd.title)
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}allouer")
-    for a in allocations:
-        if balance(ctx.db, rnd.id, a.user_id) < a.cents:
-            raise UserError(
-                "buckets.error.allocation_spent",
-                who=ctx.name(a.user_id),
-                cents=ctx.money(a.cents),
-            )
+    shares = tuple((a.user_id, a.cents, balance(ctx.db, rnd.id, a.user_id)) for a in allocations)
+    require(
+        ctx,
+        life.allocation_step(
+            life.Allocation(life.ALLOCATED, round_life(ctx, rnd), shares),
+            undo(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
+    )
     total = 0
     for a in allocations:
         ctx.audit("unallocate", "round", rnd.id, user=a.user_id, cents=a.cents, allocation_id=a.id)
         total += a.cents
         ctx.db.delete(a)
     ctx.db.flush()
-    ctx.say(ctx.t("buckets.unallocated", total=ctx.money(total), people=len(allocations)))
+    tell_undo(
+        ctx,
+        ctx.t(
+            "buckets.unallocated",
+            cause=ctx.removal(),
+            total=ctx.money(total),
+            people=len(allocations),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- !solde
@@ -1600,48 +1610,33 @@ def balance_command(ctx: Context, args: str) -> None:
 
 def _all_balances(ctx: Context, rnd: CobudgetRound) -> None:
     assert rnd.id is not None
-    given = dict(
-        ctx.db.exec(
-            select(Allocation.user_id, func.sum(Allocation.cents))
-            .where(Allocation.round_id == rnd.id)
-            .group_by(col(Allocation.user_id))
-        ).all()
-    )
-    used = dict(
-        ctx.db.exec(
-            select(Funding.funder, func.sum(Funding.cents))
-            .where(Funding.round_id == rnd.id, Funding.state == FUNDING_ACTIVE)
-            .group_by(col(Funding.funder))
-        ).all()
-    )
-    if not given:
+    people = balances(ctx.db, rnd.id)
+    if not people:
         ctx.reply(ctx.t("buckets.balance.none", title=rnd.title, prefix=ctx.settings.prefix))
         return
+    given = {user: cents for user, cents, _ in people}
     names = ctx.names(given)
-    rows = [
+    order = sorted(people, key=lambda p: (names[p[0]].casefold(), p[0]))
+    figures = {user: (cents, used, cents - used) for user, cents, used in people}
+    shown, full = long_table(
+        ctx,
         [
-            names[user],
-            ctx.money(int(cents)),
-            ctx.money(int(used.get(user, 0))),
-            ctx.money(int(cents) - int(used.get(user, 0))),
-        ]
-        for user, cents in sorted(given.items())
-    ]
-    ctx.reply(
-        lines(
-            ctx.t("buckets.balance.all", title=rnd.title),
-            table(
-                [
-                    ctx.t("buckets.col.person"),
-                    ctx.t("buckets.col.given"),
-                    ctx.t("buckets.col.spent"),
-                    ctx.t("buckets.col.balance"),
-                ],
-                rows,
-                align="lrrr",
-            ),
-        )
+            ctx.t("buckets.col.person"),
+            ctx.t("buckets.col.given"),
+            ctx.t("buckets.col.spent"),
+            ctx.t("buckets.col.balance"),
+        ],
+        [[names[u], *(ctx.money(c) for c in figures[u])] for u, _, _ in order],
+        align="lrrr",
+        name=f"soldes-{rnd.number}.csv" if ctx.lang == "fr" else f"balances-{rnd.number}.csv",
+        csv_header=[
+            ctx.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "spent", "balance")
+        ],
+        csv_rows=[[names[u], u, *(money_cell(c) for c in figures[u])] for u, _, _ in order],
     )
+    ctx.reply(lines(ctx.t("buckets.balance.all", title=rnd.title), shown))
+    if full is not None:
+        full.post(ctx)
 
 
 # --------------------------------------------------------------------------- recap
@@ -1677,14 +1672,10 @@ def recap_section(scope: RecapScope) -> Rich | None:
     rnd = open_round(db, room)
     close: list[tuple[Bucket, int]] = []
     if rnd is not None and rnd.id is not None:
-        totals = bucket_totals(db, rnd.id)
-        for bucket in db.exec(
-            select(Bucket)
-            .where(Bucket.round_id == rnd.id, Bucket.state == BUCKET_OPEN)
-            .order_by(col(Bucket.id))
-        ).all():
-            assert bucket.id is not None
-            held = totals.get(bucket.id, (0, 0))[0]
+        for bucket in round_buckets(db, rnd.id):
+            if bucket.state != BUCKET_OPEN or bucket.id is None:
+                continue
+            held, _ = bucket_total(db, bucket.id)
             if held * 100 >= bucket.min_cents * CLOSE_TO_GOAL_PERCENT:
                 close.append((bucket, held))
     if not funded and not new and not close:
@@ -1696,23 +1687,6 @@ def recap_section(scope: RecapScope) -> Rich | None:
         text.append(line)
         html.append(esc(line))
 
-    held_by = (
-        {
-            int(b): int(c)
-            for b, c in db.exec(
-                select(Funding.bucket_id, func.sum(Funding.cents))
-                .where(
-                    col(Funding.bucket_id).in_([b.id for b in funded]),
-                    Funding.state == FUNDING_ACTIVE,
-                )
-                .group_by(col(Funding.bucket_id))
-            ).all()
-        }
-        if funded
-        else {}
-    )
-    if new:
-        scope.names(b.author for b in new)
     for bucket in funded:
         assert bucket.id is not None
         add(
@@ -1720,7 +1694,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
                 "buckets.recap.funded",
                 id=bucket.number,
                 title=bucket.title,
-                held=scope.money(held_by.get(bucket.id, 0)),
+                held=scope.money(bucket_total(db, bucket.id)[0]),
             )
         )
     for bucket, held in close:

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlmodel import col, select
 
 from commands.core import Context, Registry, RoomTexts, UserError
+from commands.csvfile import FullTable, hours_cell, long_table
 from commands.grammar import (
     NEEDS_YEAR,
     Period,
@@ -23,6 +24,9 @@ from commands.grammar import (
     tokenize_spans,
 )
 from commands.i18n import format_date
+from commands.lifecycle import ABSENT, Act, Actor, act, instant, require, tell_undo, undo
+from commands.lifecycle.contrib import LOGGED, contribution_step
+from commands.lifecycle.contrib import Contribution as Life
 from commands.numbers import read_number
 from commands.pending import offer
 from commands.people import is_group_mention, resolve_person
@@ -39,7 +43,7 @@ from commands.projects import (
 from commands.refusals import checked_period, date_refusal, needs_year
 from commands.render import Rich, esc, lines, table
 from storage.db import connection_of
-from storage.models import BotMessage, Contribution, PendingAction, Project
+from storage.models import Audit, BotMessage, Contribution, PendingAction, Project
 from storage.numbers import CONTRIBUTION, by_number, next_number
 from storage.queries import contribution_totals, list_contributions
 
@@ -64,6 +68,7 @@ def register(reg: Registry) -> None:
         show_contributions
     )
     reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
     reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
 
 
@@ -97,7 +102,7 @@ def log_contribution(ctx: Context, args: str) -> None:
             limit=ctx.duration(ctx.room.max_entry_minutes),
         )
     if parsed.day > ctx.today:
-        raise UserError("contrib.error.future", date=ctx.date(parsed.day))
+        raise UserError("contrib.error.future", date=ctx.long_date(parsed.day))
     user = ctx.sender
     if parsed.user is not None:
         named = resolve_person(ctx, parsed.user)
@@ -246,12 +251,20 @@ def _offer_without_project(
         parts.append(ctx.t("contrib.doubtful.room_codes", codes=", ".join(codes[:8])))
     changed = ctx.edit_of is not None and _by_event(ctx, ctx.source_event_id) is not None
     default = default_project(ctx)
+    archived = not suggested and find_project(ctx, doubtful[0]) is not None
+    fix = (
+        "contrib.doubtful.fix_close"
+        if suggested
+        else "contrib.doubtful.fix_archived"
+        if archived
+        else "contrib.doubtful.fix"
+    )
     text = "\n".join(
         [
             *parts,
             ctx.t("contrib.doubtful.nothing_changed" if changed else "contrib.doubtful.nothing"),
             ctx.t(
-                "contrib.doubtful.fix_close" if suggested else "contrib.doubtful.fix",
+                fix,
                 word=doubtful[0],
                 code=suggested[0] if suggested else "",
                 prefix=p,
@@ -302,8 +315,8 @@ def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessa
         event_id=action.source_event_id,
         created_by=action.sender,
     )
-    ctx.reply(_summary(ctx, key, contribution, project), to=target)
     action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
+    ctx.reply(_summary(ctx, key, contribution, project))
 
 
 def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
@@ -317,10 +330,10 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
         before = applied.get("before")
         if not before:
             _delete(ctx, contribution)
-            ctx.say(
+            ctx.reply(
                 ctx.t(
                     "contrib.removed_unconfirmed",
-                    id=contribution.id,
+                    id=contribution.number,
                     duration=ctx.duration(contribution.minutes),
                     date=ctx.date(contribution.day),
                     who=ctx.name(contribution.user_id),
@@ -340,7 +353,7 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
             event_id=action.source_event_id,
             created_by=contribution.created_by,
         )
-        ctx.say(_summary(ctx, "contrib.updated", contribution, project))
+        ctx.reply(_summary(ctx, "contrib.updated", contribution, project))
         return True
     finally:
         # once the rest is written: the action's row is written once
@@ -385,12 +398,29 @@ def _summary(ctx: Context, key: str, c: Contribution, project: Project | None) -
     return Rich(text, html)
 
 
-def _project_label(ctx: Context, project: Project | None) -> str:
+def _project_label(ctx: Context, project: Project | None, *, short: bool = False) -> str:
+    """``projet KPA (KPA-Cités)`` (``short``: ``projet KPA``), or ``sans projet``."""
     if project is None:
-        return ctx.t("contrib.no_project")
-    if project.name and project.name != project.code:
-        return f"{project.code} ({project.name})"
-    return project.code
+        return ctx.t("contrib.without_project")
+    if project.name and project.name != project.code and not short:
+        return ctx.t("contrib.in_project", project=f"{project.code} ({project.name})")
+    return ctx.t("contrib.in_project", project=project.code)
+
+
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the command message ``event_id`` recorded, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    c = _by_event(ctx, event_id)
+    if c is None:
+        return None
+    project = ctx.db.get(Project, c.project_id) if c.project_id is not None else None
+    return ctx.t(
+        "contrib.kept",
+        id=c.number,
+        duration=ctx.duration(c.minutes),
+        date=ctx.date(c.day),
+        project=_project_label(ctx, project, short=True),
+    )
 
 
 # --------------------------------------------------------------------------- undo
@@ -415,14 +445,17 @@ def undo_command(ctx: Context, args: str) -> None:
         contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
         if contribution is None:
             raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
-    ctx.reply(_remove(ctx, contribution, "contrib.removed"))
+    ctx.reply(_remove(ctx, contribution, "contrib.removed", Act.WITHDRAW))
 
 
-def _remove(ctx: Context, c: Contribution, key: str) -> str:
-    """Delete ``c`` if the sender may (its author, the person it counts for, or an admin); the
-    text that says so."""
-    if not _may_change(ctx, c):
-        raise UserError("contrib.error.not_yours", id=c.number)
+def _life(c: Contribution, status: str = LOGGED, source_taken: bool = False) -> Life:
+    return Life(status, c.number, c.user_id, c.created_by, source_taken)
+
+
+def _remove(ctx: Context, c: Contribution, key: str, how: Act) -> str:
+    """Delete ``c`` (``how``: ``!annuler``, or its message removed); the text that says so."""
+    action = act(how) if how is Act.WITHDRAW else undo(how)
+    require(ctx, contribution_step(_life(c), action, Actor(ctx.sender, ctx.is_admin), ctx.now))
     _delete(ctx, c)
     return ctx.t(
         key,
@@ -430,29 +463,95 @@ def _remove(ctx: Context, c: Contribution, key: str) -> str:
         duration=ctx.duration(c.minutes),
         date=ctx.date(c.day),
         who=ctx.name(c.user_id),
+        cause=ctx.removal(),
     )
 
 
-def _may_change(ctx: Context, c: Contribution) -> bool:
-    return ctx.is_admin or ctx.sender in (c.user_id, c.created_by)
+_COLUMNS = (
+    "id",
+    "room_id",
+    "number",
+    "user_id",
+    "minutes",
+    "day",
+    "project_id",
+    "description",
+    "event_id",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
 
 
 def _delete(ctx: Context, c: Contribution) -> None:
-    ctx.audit("delete", "contribution", c.id, **_snapshot(c))
+    """Remove ``c``; the audit row keeps the whole row, so that undoing the removal (deleting
+    ``!annuler``) puts it back exactly as it was."""
+    row = {name: getattr(c, name) for name in _COLUMNS}
+    row["created_at"], row["updated_at"] = instant(c.created_at), instant(c.updated_at)
+    ctx.audit("delete", "contribution", c.id, **_snapshot(c), row=row)
     ctx.db.delete(c)
     ctx.db.flush()
     _changed(ctx, (c.project_id, c.day))
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """The command message that created a contribution was redacted or deleted."""
+    """The command message that logged a contribution was removed (the contribution goes), or
+    the ``!annuler`` that removed one (it comes back, as it was)."""
     contribution = ctx.db.exec(
         select(Contribution).where(Contribution.event_id == target_event_id)
     ).first()
-    if contribution is None:
+    if contribution is not None:
+        tell_undo(ctx, _remove(ctx, contribution, "contrib.removed_by_redaction", Act.CREATE))
+        return True
+    removed = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            Audit.object_kind == "contribution",
+            Audit.action == "delete",
+        )
+        .order_by(col(Audit.id))
+    ).first()
+    if removed is None or not removed.details.get("row"):
         return False
-    ctx.say(_remove(ctx, contribution, "contrib.removed_by_redaction"))
+    _restore(ctx, removed.details["row"])
     return True
+
+
+def _restore(ctx: Context, row: dict[str, Any]) -> None:
+    values = {
+        **row,
+        "day": dt.date.fromisoformat(str(row["day"])),
+        "created_at": dt.datetime.fromisoformat(str(row["created_at"])),
+        "updated_at": dt.datetime.fromisoformat(str(row["updated_at"])),
+    }
+    taken = _by_event(ctx, str(values["event_id"])) is not None
+    gone = values["project_id"] is not None and ctx.db.get(Project, values["project_id"]) is None
+    back = Contribution.model_construct(**values)
+    require(
+        ctx,
+        contribution_step(
+            _life(back, ABSENT, taken or gone),
+            undo(Act.WITHDRAW),
+            Actor(ctx.sender, ctx.is_admin),
+            ctx.now,
+        ),
+    )
+    ctx.db.flush()
+    ctx.db.connection().execute(_INSERT_CONTRIBUTION, values)
+    ctx.audit("restore", "contribution", back.id, **_snapshot(back))
+    _changed(ctx, (back.project_id, back.day))
+    tell_undo(
+        ctx,
+        ctx.t(
+            "lifecycle.contribution.restored",
+            id=back.number,
+            duration=ctx.duration(back.minutes),
+            date=ctx.date(back.day),
+            who=ctx.name(back.user_id),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- !contribs
@@ -525,6 +624,7 @@ def show_contributions(ctx: Context, args: str) -> None:
         project_id=project.id if project else None,
     )
     label = period_label(ctx, period)
+    scope_is_room = user is None and project is None
     scope = ctx.name(user) if user else (project.code if project else ctx.t("contrib.scope_room"))
     if project and user:
         scope = f"{scope} · {project.code}"
@@ -533,27 +633,30 @@ def show_contributions(ctx: Context, args: str) -> None:
         return
     head = ctx.t(
         "contrib.list.headline",
-        scope=scope,
+        scope=ctx.t("contrib.scope_room_title") if scope_is_room else scope,
         period=label,
         total=ctx.duration(totals.minutes),
         count=totals.count,
         people=len(totals.by_person),
     )
     parts: list[Rich | str] = [Rich(head, f"<b>{esc(head)}</b>")]
+    full: FullTable | None = None
     if user is None:
         people = ctx.names(u for u, _, _ in totals.by_person)
         rows = [[people[u], ctx.duration(m), c] for u, m, c in totals.by_person]
-        parts.append(
-            table(
-                [
-                    ctx.t("contrib.col.person"),
-                    ctx.t("contrib.col.time"),
-                    ctx.t("contrib.col.count"),
-                ],
-                rows,
-                align="lrr",
-            )
+        shown, full = long_table(
+            ctx,
+            [ctx.t("contrib.col.person"), ctx.t("contrib.col.time"), ctx.t("contrib.col.count")],
+            rows,
+            align="lrr",
+            name=f"totaux-{period.start.isoformat()}.csv"
+            if ctx.lang == "fr"
+            else f"totals-{period.start.isoformat()}.csv",
+            csv_header=[ctx.t(f"export.col.{c}") for c in ("person", "user", "minutes", "hours")]
+            + [ctx.t("contrib.col.count")],
+            csv_rows=[[people[u], u, m, hours_cell(m), c] for u, m, c in totals.by_person],
         )
+        parts.append(shown)
     if project is None:
         names = _project_names(ctx, [pid for pid, _, _ in totals.by_project])
         rows = [
@@ -607,6 +710,8 @@ def show_contributions(ctx: Context, args: str) -> None:
             )
         )
     ctx.reply(lines(*parts))
+    if full is not None:
+        full.post(ctx)
 
 
 def _project_names(ctx: Context, ids: list[int | None]) -> dict[int | None, str]:

@@ -26,12 +26,21 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from commands import i18n
-from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    AnyEvent,
+    MemberChanged,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+    Unreadable,
+)
 from commands.grammar import fold
 from commands.render import Rich, plain
-from storage import clock
+from storage import clock, forget
 from storage.clock import Clock
 from storage.db import connection_of, transaction
+from storage.forget import pseudonym_number
 from storage.models import Audit, BotMessage, ChatEvent, Member, PendingAction, Person, Room
 from storage.queries import room_names
 
@@ -58,6 +67,7 @@ class Settings:
     default_timezone: str = "Europe/Paris"
     default_currency: str = "EUR"
     max_body_chars: int = 4000
+    page_url: str = ""  # where the room pages are served (empty: no page)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class Queued:
     kind: str
     body: str
     rendering: bool = False  # a placeholder: rendered after the transaction (commands.deferred)
+    cause: str = ""  # the id of the event it answers
 
 
 # plain inserts of rows that are written once and never changed by the code that writes them
@@ -78,6 +89,8 @@ _INSERT_OUTBOX = insert(_OUTBOX)
 _INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
 _INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
 _ROOM_COLUMNS = tuple(Room.__table__.columns.keys())  # type: ignore[attr-defined]
+# what answers an event (placed as a reply to it); edits and reactions act on their target
+ANSWERS = ("text", "file")
 _OUTBOX_DEFAULTS: dict[str, Any] = {
     "kind": "text",
     "body": "",
@@ -96,6 +109,7 @@ _OUTBOX_DEFAULTS: dict[str, Any] = {
     "sent_at": None,
     "platform_id": None,
     "attempts": 0,
+    "recipient": None,
 }
 
 
@@ -124,6 +138,11 @@ class RoomTexts:
     def date(self, day: dt.date) -> str:
         return i18n.format_day(day, self.lang)
 
+    def long_date(self, day: dt.date) -> str:
+        """A date in full words, as it reads at the start of a sentence: ``jeudi 3 décembre
+        2026`` (the French text writes ``Le`` before it)."""
+        return i18n.format_long_day(day, self.lang)
+
     def name(self, user_id: str) -> str:
         """How the room's texts name a person: their display name as last seen, else their id;
         ``Name (@id)`` when someone else of the room could be taken for them (the same display
@@ -141,6 +160,10 @@ class RoomTexts:
             # everyone asked so far is named again with the newcomers: who else is named can
             # change how a name is told apart
             known = room_names(self.db, self.room.id, wanted | set(known or ()))
+            for user_id in known:
+                number = pseudonym_number(user_id)
+                if number is not None:
+                    known[user_id] = self.t("people.forgotten", number=number)
             rooms[self.room.id] = known
         return {u: known[u] for u in wanted}
 
@@ -159,6 +182,8 @@ class Context(RoomTexts):
         settings: Settings,
         now: dt.datetime | None = None,
         registry: Registry | None = None,
+        *,
+        chat_event: bool = True,
     ) -> None:
         self.db = db
         self.registry = registry or Registry()
@@ -168,6 +193,10 @@ class Context(RoomTexts):
         self.now = now or clock.now()
         self.sent: list[Queued] = []
         self.audits: list[dict[str, Any]] = []  # not written yet (``flush_audits``)
+        # False for what the bot does on its own (a deadline): its messages answer no one
+        self.chat_event = chat_event
+        self._anchor: tuple[str | None, str | None] | None = None
+        self.undoing = False  # an edit into plain text undoing its message
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -206,14 +235,70 @@ class Context(RoomTexts):
         return ev.edit_of if isinstance(ev, Message) else None
 
     # -- texts -----------------------------------------------------------------------
+    def removal(self) -> str:
+        """Why what a message did is being undone, as the notice that says so starts: the
+        message was deleted, or edited into plain text."""
+        edited = isinstance(self.event, Message) and self.event.edit_of is not None
+        return self.t("core.cause.edited" if edited else "core.cause.deleted")
+
+    def typed_command(self, words: int | None = None) -> str:
+        """The command as it was typed, to name it in an answer: its prefix and word and its
+        first ``words`` arguments (all of them with ``None``): ``!round open``, in the words
+        of the room's language if that is what was typed. ``""`` for an event that is not a
+        command."""
+        ev = self.event
+        parts = split_command(ev.body, self.settings.prefix) if isinstance(ev, Message) else None
+        if parts is None:
+            return ""
+        args = parts[1].split()
+        shown = " ".join([parts[0], *(args if words is None else args[:words])])
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        return f"{self.settings.prefix}{shown}"
+
     def refusal(self, err: UserError) -> str:
         """The text of a refusal; every refusal may say ``{prefix}`` (what to type instead)."""
         return self.t(err.key, **{"prefix": self.settings.prefix, **err.params})
 
     # -- answers ------------------------------------------------------------------------
-    def _thread(self) -> str | None:
+    @property
+    def anchor(self) -> tuple[str | None, str | None]:
+        """Where every answer to this event goes (the outbox rule, see ``_add``): the message it
+        replies to and that message's thread.
+
+        - a command: the command (for an edit, the original message), in its thread;
+        - a reaction: the message it was put on, in that message's thread;
+        - a removal: where the answers to what was removed went (the deleted command, the
+          message a removed reaction was on), as recorded when it was handled;
+        - a join or leave, or what the bot does on its own: nowhere (``None``, ``None``)."""
+        if self._anchor is None:
+            self._anchor = self._find_anchor()
+        return self._anchor
+
+    def _find_anchor(self) -> tuple[str | None, str | None]:
         ev = self.event
-        return ev.thread_id if isinstance(ev, Message) else None
+        if not self.chat_event:
+            return None, None
+        if isinstance(ev, Message):
+            thread = ev.thread_id
+            if ev.edit_of is not None:
+                original = self.db.get(ChatEvent, ev.edit_of)
+                if original is not None and original.answer_to is not None:
+                    thread = original.thread_id
+            return self.source_event_id, thread
+        if isinstance(ev, ReactionAdded):
+            target = self.db.exec(
+                select(BotMessage.thread_id).where(BotMessage.platform_id == ev.target_event_id)
+            ).first()
+            return ev.target_event_id, target
+        if isinstance(ev, Redacted):
+            removed = self.db.get(ChatEvent, ev.target_event_id)
+            if removed is not None and removed.answer_to is not None:
+                return removed.answer_to, removed.thread_id
+            return ev.target_event_id, None
+        if isinstance(ev, Unreadable):
+            return ev.event_id, ev.thread_id
+        return None, None
 
     def reply(
         self,
@@ -221,35 +306,13 @@ class Context(RoomTexts):
         *,
         ref: tuple[str, object] | None = None,
         mentions: Iterable[str] = (),
-        to: BotMessage | None = None,
     ) -> Queued:
-        """Answer the event (as a reply to it, in its thread if it was in one); ``to``: answer
-        the message that the bot's message ``to`` answered instead (a reaction to a bot message
-        is answered as a reply to the command the bot message was about)."""
+        """Answer the event: a reply to the message it concerns, in its thread (``anchor``).
+        ``mentions``: the people to notify, named in the text by their user id (an adapter
+        shows each as the platform does: a pill, an ``@username``)."""
         rich = content if isinstance(content, Rich) else plain(content)
         return self._add(
             room_id=self.room.id,
-            kind="text",
-            body=rich.text,
-            html=rich.html,
-            reply_to=to.reply_to if to is not None else self.source_event_id,
-            thread_id=to.thread_id if to is not None else self._thread(),
-            mentions=list(mentions),
-            ref=ref,
-        )
-
-    def say(
-        self,
-        content: Rich | str,
-        *,
-        ref: tuple[str, object] | None = None,
-        mentions: Iterable[str] = (),
-        room_id: str | None = None,
-    ) -> Queued:
-        """Post in the room (not as a reply)."""
-        rich = content if isinstance(content, Rich) else plain(content)
-        return self._add(
-            room_id=room_id or self.room.id,
             kind="text",
             body=rich.text,
             html=rich.html,
@@ -282,10 +345,25 @@ class Context(RoomTexts):
             target_event=target_event or self.event.event_id,
         )
 
+    def direct(
+        self, user_id: str, content: Rich | str, *, ref: tuple[str, object] | None = None
+    ) -> Queued:
+        """Write to ``user_id`` alone, in a direct conversation with the bot (the adapter opens
+        one if needed; the console shows it as such)."""
+        rich = content if isinstance(content, Rich) else plain(content)
+        return self._add(
+            room_id=self.room.id,
+            kind="direct",
+            body=rich.text,
+            html=rich.html,
+            recipient=user_id,
+            ref=ref,
+        )
+
     def send_file(
         self, name: str, mime: str, data: bytes, caption: Rich | str | None = None
     ) -> Queued:
-        """Post a file (CSV export, PNG chart), as a reply to the event."""
+        """Post a file (CSV export, PNG chart), as an answer to the event."""
         rich = caption if isinstance(caption, Rich) else plain(caption or name)
         return self._add(
             room_id=self.room.id,
@@ -295,14 +373,19 @@ class Context(RoomTexts):
             file_name=name,
             mime=mime,
             data=data,
-            reply_to=self.source_event_id,
-            thread_id=self._thread(),
         )
 
     def _add(self, *, ref: tuple[str, object] | None = None, **values: Any) -> Queued:
         """Write one outgoing message to the outbox (a plain insert: the delivery reads it back;
-        a card tied to an object is found again by ``ref``)."""
+        a card tied to an object is found again by ``ref``). Every text and file is an answer
+        to the event, in its place (``anchor``), and notifies nobody of their own action."""
         row = {**_OUTBOX_DEFAULTS, **values}
+        if row["kind"] in ANSWERS:
+            # the outbox rule: whatever the bot says because of an event answers that event, in
+            # its place (edits of the bot's own messages and reactions keep their target)
+            row["reply_to"], row["thread_id"] = self.anchor
+            # nobody is notified about what they did themselves
+            row["mentions"] = [m for m in dict.fromkeys(row["mentions"]) if m != self.sender]
         if ref is not None:
             row["ref_kind"], row["ref_id"] = ref[0], str(ref[1])
         row["cause_event_id"] = self.event.event_id
@@ -315,15 +398,23 @@ class Context(RoomTexts):
             room_id=row["room_id"],
             kind=row["kind"],
             body=row["body"],
+            cause=row["cause_event_id"],
         )
         self.sent.append(queued)
         return queued
 
     # -- audit ---------------------------------------------------------------------------
     def audit(self, action: str, object_kind: str, object_id: object = "", **details: Any) -> None:
-        """Append one audit row for a change made by this event. The rows of one event are
-        written together (``flush_audits``, which the dispatcher calls once the handler is
-        done): audit rows are never read back or changed by the code that writes them."""
+        """Append one audit row for a change made by this event (audit rows are never changed
+        by the code that writes them). The rows of one event are written together
+        (``flush_audits``, which the dispatcher calls once the handler is done). The row is keyed by the source message (for an edit, the
+        message it edits; the edit's own id is in ``details["edit"]``), so that deleting that
+        message finds everything it did, whichever edit did it; an undo (even by an edit into
+        plain text) is keyed by its own event."""
+        # an edit into plain text undoes its message: what the undo does is its own
+        key = self.event.event_id if self.undoing else self.source_event_id
+        if key != self.event.event_id:
+            details = {**details, "edit": self.event.event_id}
         self.audits.append(
             {
                 "at": self.now,
@@ -332,7 +423,7 @@ class Context(RoomTexts):
                 "action": action,
                 "object_kind": object_kind,
                 "object_id": str(object_id),
-                "event_id": self.event.event_id,
+                "event_id": key,
                 "details": _jsonable(details),
             }
         )
@@ -347,7 +438,8 @@ class Context(RoomTexts):
         self, edits: list[tuple[Queued | BotMessage, Rich]], *, then: Rich | None = None
     ) -> list[Queued]:
         """``edit`` of many of the bot's earlier messages (bucket cards, say), and ``then`` said
-        in the room after them (``say``), written in one statement."""
+        after them (``reply``: an answer to the event, in its place), written in one
+        statement."""
         if not edits and then is None:
             return []
         assert len({message.id for message, _ in edits}) == len(edits), "one edit per message"
@@ -365,7 +457,17 @@ class Context(RoomTexts):
             for message, content in edits
         ]
         if then is not None:
-            rows.append({**base, "room_id": self.room.id, "body": then.text, "html": then.html})
+            reply_to, thread_id = self.anchor
+            rows.append(
+                {
+                    **base,
+                    "room_id": self.room.id,
+                    "body": then.text,
+                    "html": then.html,
+                    "reply_to": reply_to,
+                    "thread_id": thread_id,
+                }
+            )
         found = self.db.connection().execute(
             _INSERT_OUTBOX.returning(_OUTBOX.c.id, _OUTBOX.c.target_id), rows
         )
@@ -373,7 +475,11 @@ class Context(RoomTexts):
         ids = {target: new for new, target in found}
         queued = [
             Queued(
-                id=ids[row["target_id"]], room_id=row["room_id"], kind=row["kind"], body=row["body"]
+                id=ids[row["target_id"]],
+                room_id=row["room_id"],
+                kind=row["kind"],
+                body=row["body"],
+                cause=row["cause_event_id"],
             )
             for row in rows
         ]
@@ -432,6 +538,10 @@ class UndoHook(Protocol):
     def __call__(self, ctx: Context, target_event_id: str) -> bool: ...
 
 
+class KeptHook(Protocol):
+    def __call__(self, ctx: Context, event_id: str) -> str | None: ...
+
+
 class EditHook(Protocol):
     def __call__(self, ctx: Context, original_event_id: str) -> None: ...
 
@@ -483,6 +593,7 @@ class Registry:
     reaction_handlers: dict[str, ReactionHandler] = field(default_factory=dict)
     undo_hooks: list[UndoHook] = field(default_factory=list)
     undo_always: set[UndoHook] = field(default_factory=set)
+    kept_hooks: list[KeptHook] = field(default_factory=list)
     edit_hooks: list[EditHook] = field(default_factory=list)
     pending_kinds: dict[str, PendingKind] = field(default_factory=dict)
     recap_sections: list[tuple[int, str, RecapSection]] = field(default_factory=list)
@@ -550,6 +661,13 @@ class Registry:
             return handler.__module__ if handler is not None else None
         found = self.by_name.get(command)
         return found.handler.__module__ if found is not None else None
+
+    def on_kept(self, fn: KeptHook) -> KeptHook:
+        """``fn(ctx, event_id)`` says in one sentence what the message ``event_id`` created and
+        still holds (``None``: nothing): an edit of it that is refused leaves that as it was,
+        and the refusal says so."""
+        self.kept_hooks.append(fn)
+        return fn
 
     def on_edit(self, fn: EditHook) -> EditHook:
         """``fn(ctx, original_event_id)`` runs when the sender of a message edits it, before the
@@ -738,12 +856,18 @@ class Dispatcher:
         # statements per event for people who speak often; the rooms' rows as last committed
         # (``_attach_rooms``)
         self._local = threading.local()
+        self.failures = 0  # events that raised (rolled back, answered with a reference)
 
     @property
     def _seen(self) -> set[tuple[str, str, str]]:
         local = self._local
         if not hasattr(local, "seen"):
             local.seen = set()
+            local.forgotten = forget.generation()
+        elif local.forgotten != forget.generation():
+            # someone was forgotten: who was recorded as a person or member may no longer be
+            local.seen = set()
+            local.forgotten = forget.generation()
         return local.seen
 
     @_seen.setter
@@ -845,6 +969,7 @@ class Dispatcher:
         except Exception:
             savepoint.rollback()
             db.info.clear()  # caches may hold what was rolled back
+            self.failures += 1
             ref = error_reference(event.event_id)
             log.exception(
                 "event %s in room %s failed (reference %s); it is recorded as handled",
@@ -876,9 +1001,16 @@ class Dispatcher:
         else:
             # a join or leave changes what was recorded: look again next time they speak
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
+        if isinstance(event, Message):
+            # people named before they ever spoke: known as the platform names them
+            for user_id, display_name in event.named:
+                if (room.id, user_id, display_name) not in self._seen:
+                    remember_person(db, user_id, display_name, now)
+                    remember_member(db, room.id, user_id, now=now)
         ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx, original, refused)
         ctx.flush_audits()
+        answer_to, thread_id = ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
         connection_of(db).execute(
             _INSERT_CHAT_EVENT,
             {
@@ -888,10 +1020,12 @@ class Dispatcher:
                 "kind": type(event).__name__,
                 "command": command,
                 "handled_at": now,
+                "answer_to": answer_to,
+                "thread_id": thread_id,
             },
         )
         if isinstance(event, Message) and event.edit_of is not None and command != OUTCOME_FORGED:
-            self._record_original(db, event, original, command, now)
+            self._record_original(db, event, original, command, now, thread_id)
         return ctx.sent, key
 
     def _record_original(
@@ -901,10 +1035,11 @@ class Dispatcher:
         original: ChatEvent | None,
         command: str,
         now: dt.datetime,
+        thread_id: str | None,
     ) -> None:
         """What an edit created is tied to the original message: record that message (its
-        sender, the command it now holds), so that a later edit or removal is checked against
-        its sender like any command's."""
+        sender, the command it now holds, where its answers go), so that a later edit or
+        removal is checked against its sender like any command's, and answered in its place."""
         assert event.edit_of is not None
         if original is None and command != "ignored":
             db.connection().execute(
@@ -916,6 +1051,8 @@ class Dispatcher:
                     "kind": Message.__name__,
                     "command": command,
                     "handled_at": now,
+                    "answer_to": event.edit_of,
+                    "thread_id": thread_id,
                 },
             )
         elif (
@@ -936,6 +1073,9 @@ class Dispatcher:
             ctx = Context(db, event, room, self.settings, now, self.registry)
             if isinstance(event, Message):
                 ctx.reply(ctx.t("core.internal_error", ref=ref))
+            answer_to, thread_id = (
+                ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
+            )
             db.connection().execute(
                 _INSERT_CHAT_EVENT,
                 {
@@ -945,6 +1085,8 @@ class Dispatcher:
                     "kind": type(event).__name__,
                     "command": OUTCOME_CRASH,
                     "handled_at": now,
+                    "answer_to": answer_to,
+                    "thread_id": thread_id,
                 },
             )
             savepoint.commit()
@@ -980,7 +1122,12 @@ class Dispatcher:
             for hook in self.registry.edit_hooks:
                 hook(ctx, event.edit_of)
         if refused is not None:
-            ctx.reply(ctx.refusal(refused))
+            text = ctx.refusal(refused)
+            if isinstance(event, Message) and event.edit_of is not None:
+                # a refused edit changes nothing: say what the message still holds
+                kept = [hook(ctx, event.edit_of) for hook in self.registry.kept_hooks]
+                text = "\n".join([text, *(k for k in kept if k)])
+            ctx.reply(text)
             return OUTCOME_ERROR
         if isinstance(event, Message):
             return self._on_message(ctx, event, original)
@@ -992,6 +1139,8 @@ class Dispatcher:
             remember_person(ctx.db, event.user_id, event.display_name, ctx.now)
             remember_member(ctx.db, event.room_id, event.user_id, event.joined, ctx.now)
             return "member"
+        if isinstance(event, Unreadable):
+            return self._on_unreadable(ctx, event)
         return ""  # pragma: no cover - the union is closed
 
     # -- messages ----------------------------------------------------------------------------
@@ -1007,11 +1156,15 @@ class Dispatcher:
         parts = split_command(body, self.settings.prefix)
         if event.edit_of:
             if parts is None:
-                # the command was edited into plain text: undo what it created
+                # the command was edited into plain text: undo what it created, and say so once
+                # (the families say what they undid; if none did, a word that it is undone)
+                said = len(ctx.sent)
+                ctx.undoing = True
                 if original is not None and self._undo(ctx, event.edit_of):
-                    ctx.reply(ctx.t("core.edit_undone"))
+                    if not any(q.kind == "text" for q in ctx.sent[said:]):
+                        ctx.reply(ctx.t("core.edit_undone", cause=ctx.removal()))
                     return "undo"
-                return "ignored"
+                return "undo" if self._nothing_left(ctx, event.edit_of) else "ignored"
             if original is not None and original.command not in NOT_A_COMMAND:
                 cmd = self.registry.find(parts[0])
                 if cmd is None or cmd.name != original.command or not cmd.editable:
@@ -1040,6 +1193,16 @@ class Dispatcher:
         owner = original.sender if original is not None else event.edit_of_sender
         return owner is not None and owner == event.sender
 
+    # -- messages the bot cannot read ------------------------------------------------------
+    def _on_unreadable(self, ctx: Context, event: Unreadable) -> str:
+        """A message the bot cannot read gets no answer of its own: the room is told why, once
+        (for each reason), so that no room stays silent without a word."""
+        said = ("unreadable", _short_key(event.reason))
+        if _already_said(ctx, said):
+            return "ignored"
+        ctx.reply(ctx.t(f"core.unreadable.{event.reason}", prefix=self.settings.prefix), ref=said)
+        return "unreadable"
+
     # -- reactions ---------------------------------------------------------------------------
     def _on_reaction(self, ctx: Context, event: ReactionAdded) -> str:
         target = ctx.db.exec(
@@ -1059,8 +1222,14 @@ class Dispatcher:
         whose sender is not on record is trusted from an admin only."""
         target = ctx.db.get(ChatEvent, event.target_event_id)
         owner = target.sender if target is not None else None
+        if owner is not None and pseudonym_number(owner) is not None and not ctx.is_admin:
+            # someone the collective forgot: what they did stays (an admin may still undo it),
+            # and nothing links the pseudonym to whoever removes it now
+            return "ignored"
         if owner == ctx.sender or ctx.is_admin:
-            return "undo" if self._undo(ctx, event.target_event_id) else "ignored"
+            if self._undo(ctx, event.target_event_id):
+                return "undo"
+            return "undo" if self._nothing_left(ctx, event.target_event_id) else "ignored"
         if not self._would_undo(ctx, event.target_event_id):
             return "ignored"
         # someone else (a moderator, say) removed it: what it did stays, and the room is told
@@ -1073,7 +1242,7 @@ class Dispatcher:
                 if target.kind == "ReactionAdded"
                 else "core.removal_kept"
             )
-            ctx.say(ctx.t(key, who=ctx.name(ctx.sender), author=ctx.name(owner)), ref=said)
+            ctx.reply(ctx.t(key, who=ctx.name(ctx.sender), author=ctx.name(owner)), ref=said)
         return OUTCOME_FORGED
 
     def _would_undo(self, ctx: Context, target_event_id: str) -> bool:
@@ -1090,6 +1259,23 @@ class Dispatcher:
             ctx.db.info.clear()
             del ctx.sent[sent_before:]
             del ctx.audits[audits_before:]
+
+    @staticmethod
+    def _nothing_left(ctx: Context, target_event_id: str) -> bool:
+        """Every removal of a message that changed something is answered: when no family undid
+        anything (what it did was undone or replaced since), say so. True if it was said. (A
+        reaction that no longer counts is removed silently: its card shows where things are.)"""
+        target = ctx.db.get(ChatEvent, target_event_id)
+        if target is not None and target.kind != Message.__name__:
+            return False
+        changed = ctx.db.exec(
+            select(Audit.id).where(Audit.event_id == target_event_id, Audit.room_id == ctx.room.id)
+        ).first()
+        if changed is None:
+            return False
+        text = ctx.t("lifecycle.nothing_left", prefix=ctx.settings.prefix)
+        ctx.reply(text)
+        return True
 
     def _undo(self, ctx: Context, target_event_id: str) -> bool:
         # every hook that may have something runs: one message may have created things in more

@@ -67,19 +67,12 @@ class Renderer(Protocol):
     def __call__(self, scope: RenderScope) -> Rendered: ...
 
 
-def defer(
-    ctx: Context, job: str, params: dict[str, Any], *, file: bool = False, say: bool = False
-) -> Queued:
+def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False) -> Queued:
     """Answer the event with what the renderer ``job`` will make of ``params`` once this
-    transaction is committed: a reply (``say``: a message in the room), or a file."""
+    transaction is committed: a reply, or a file (in the event's place, as every answer)."""
     if job not in ctx.registry.renderers:
         raise ValueError(f"no renderer {job!r}")
-    if file:
-        queued = ctx.send_file("", "application/octet-stream", b"", "")
-    elif say:
-        queued = ctx.say("")
-    else:
-        queued = ctx.reply("")
+    queued = ctx.send_file("", "application/octet-stream", b"", "") if file else ctx.reply("")
     ctx.db.connection().execute(
         insert(_JOBS),
         {

@@ -56,17 +56,42 @@ class Event:
                 object.__setattr__(self, f.name, clean)
 
 
+# the largest file an adapter fetches for a command (``!importer``): bigger ones come without data
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attachment:
+    """A file sent with a message. Adapters fetch its bytes (``data``) only for a message that
+    is a command, and only up to ``MAX_FILE_BYTES``; ``size`` is what the platform said."""
+
+    name: str
+    mime: str = "application/octet-stream"
+    data: bytes | None = None
+    size: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", valid_text(self.name))
+        object.__setattr__(self, "mime", valid_text(self.mime))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Message(Event):
     """A text message. ``edit_of`` is the id of the message this one replaces (an edit), and
     ``edit_of_sender`` who sent that message, as the adapter knows it (platforms let anyone send
-    an edit that points at any message: only the original's sender may change it)."""
+    an edit that points at any message: only the original's sender may change it). ``named``:
+    (user id, display name) of the room's members it names, as the platform tells. ``files``:
+    the files sent with it (a caption is the message's body)."""
 
     body: str
     reply_to: str | None = None
     thread_id: str | None = None
     edit_of: str | None = None
     edit_of_sender: str | None = None
+    # the people the message names (``@bob``) that the platform says are members of the room,
+    # with the display name it gives them: named before they ever spoke, they are known by it
+    named: tuple[tuple[str, str], ...] = ()
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,4 +119,14 @@ class MemberChanged(Event):
     joined: bool = True
 
 
-AnyEvent = Message | ReactionAdded | Redacted | MemberChanged
+@dataclass(frozen=True, kw_only=True)
+class Unreadable(Event):
+    """A message the bot cannot read: ``reason`` is ``encryption_off`` (an encrypted room, and
+    the bot runs without encryption) or ``no_key`` (it could not decrypt it). The room is told
+    once why it gets no answer."""
+
+    reason: str
+    thread_id: str | None = None
+
+
+AnyEvent = Message | ReactionAdded | Redacted | MemberChanged | Unreadable

@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -54,6 +55,18 @@ def t(lang: str, key: str, /, **params: Any) -> str:
     if template is None:
         raise KeyError(f"no message {key!r} in the catalogues")
     return template.format(**params) if params else template
+
+
+def plural_form(lang: str, n: int) -> str:
+    """``one`` or ``other``: which of a text's two forms fits ``n`` things in ``lang`` (French:
+    0 and 1 are singular; English: 1 only)."""
+    form = Locale.parse(locale_of(lang)).plural_form(n)
+    return "one" if form == "one" else "other"
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of the language ``code`` in ``lang``: ``français``, ``anglais`` / ``French``."""
+    return str(Locale.parse(code).get_display_name(locale_of(lang)))
 
 
 def has(lang: str, key: str) -> bool:
@@ -105,3 +118,9 @@ def format_date(day: dt.date, lang: str = DEFAULT_LANGUAGE, fmt: str = "medium")
 def format_day(day: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
     """``jeu. 12 nov. 2026`` / ``Thu 12 Nov 2026``."""
     return format_date(day, lang, "EEE d MMM y")
+
+
+def format_long_day(day: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``jeudi 12 novembre 2026`` / ``Thursday 12 November 2026``: a date that starts a
+    sentence is written out in full."""
+    return format_date(day, lang, "EEEE d MMMM y")

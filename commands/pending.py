@@ -26,7 +26,7 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from commands.core import Context, Registry
-from commands.events import Message, ReactionAdded, Redacted
+from commands.events import Message, ReactionAdded
 from commands.render import Rich
 from storage.models import BotMessage, ChatEvent, PendingAction
 from storage.models.pending import PENDING_DONE, PENDING_DROPPED, PENDING_OPEN
@@ -48,9 +48,17 @@ def register(reg: Registry) -> None:
     reg.on_edit(on_edit)
 
 
-def offer(ctx: Context, kind: str, payload: dict[str, Any], text: Rich | str) -> PendingAction:
+def offer(
+    ctx: Context,
+    kind: str,
+    payload: dict[str, Any],
+    text: Rich | str,
+    *,
+    audited: dict[str, Any] | None = None,
+) -> PendingAction:
     """Store nothing yet: answer ``text`` (which says what ✅ would do) with ✅ on it, and
-    remember ``payload`` (what was understood, JSON) until the sender confirms."""
+    remember ``payload`` (what was understood, JSON) until the sender confirms. The audit row
+    records ``payload``, or ``audited`` when given (what it says of a large payload)."""
     if kind not in ctx.registry.pending_kinds:
         raise ValueError(f"no pending action kind {kind!r}")
     for earlier in _actions(ctx, source=ctx.source_event_id, states=(PENDING_OPEN,)):
@@ -65,7 +73,13 @@ def offer(ctx: Context, kind: str, payload: dict[str, Any], text: Rich | str) ->
     )
     ctx.db.add(action)
     ctx.db.flush()
-    ctx.audit("offer", "pending_action", action.id, kind=kind, payload=payload)
+    ctx.audit(
+        "offer",
+        "pending_action",
+        action.id,
+        kind=kind,
+        payload=payload if audited is None else audited,
+    )
     answer = ctx.reply(text, ref=(REF_KIND, action.id))
     ctx.react(CONFIRM, on=answer)
     return action
@@ -114,7 +128,7 @@ def on_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     if action.state == PENDING_DONE:
         return False  # confirmed already: a second ✅ changes nothing
     if action.state == PENDING_DROPPED:
-        ctx.reply(ctx.t("pending.gone"), to=target)
+        ctx.reply(ctx.t("pending.gone"))
         return True
     kind = ctx.registry.pending_kinds.get(action.kind)
     if kind is None:
@@ -164,23 +178,30 @@ def on_undo(ctx: Context, target_event_id: str) -> bool:
         action.resolved_event_id = None
         ctx.audit("unconfirm", "pending_action", action.id, kind=action.kind)
         undone = True
+    withdrawn = False
     for action in actions:
-        if action.source_event_id != target_event_id or action.state == PENDING_DROPPED:
+        if action.source_event_id != target_event_id or action.state not in (
+            PENDING_OPEN,
+            PENDING_DONE,
+        ):
             continue
         was_open = action.state == PENDING_OPEN
         _drop(ctx, action, "removed")
-        if was_open:
-            undone = True
-            if isinstance(ctx.event, Redacted):
-                ctx.say(ctx.t("pending.withdrawn"))
-    if isinstance(ctx.event, Message) and any(
-        a.source_event_id == target_event_id
-        and a.resolved_event_id == ctx.event.event_id
-        and a.state == PENDING_DROPPED
-        for a in actions
-    ):
-        undone = True  # this very edit dropped an offer (``on_edit``)
-    return undone
+        withdrawn = withdrawn or was_open
+    if isinstance(ctx.event, Message):
+        # the message was edited into plain text: ``on_edit`` dropped its offers already
+        dropped = [
+            a
+            for a in actions
+            if a.source_event_id == target_event_id
+            and a.resolved_event_id == ctx.event.event_id
+            and a.state == PENDING_DROPPED
+        ]
+        withdrawn = withdrawn or any("applied" not in a.payload for a in dropped)
+        undone = undone or bool(dropped)
+    if withdrawn:
+        ctx.reply(ctx.t("pending.withdrawn", cause=ctx.removal()))
+    return undone or withdrawn
 
 
 def _may_hold_actions(ctx: Context, record: ChatEvent) -> bool:

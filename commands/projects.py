@@ -7,11 +7,16 @@ import difflib
 import re
 
 from rapidfuzz.distance import DamerauLevenshtein
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from commands.core import Context, Registry, UserError
 from commands.grammar import fold, parse_duration, tokenize
+from commands.lifecycle import Act, Actor, require, tell_undo, undo
+from commands.lifecycle.settings import EXISTS, Setting, project_step, setting_step
+from commands.lifecycle.settings import Project as Life
 from commands.render import lines, table
-from storage.models import Project
+from storage.models import Audit, BudgetEnvelope, Contribution, Project
 from storage.queries import room_projects
 
 FAMILY = "projects"
@@ -128,6 +133,8 @@ def default_project(ctx: Context) -> Project | None:
 
 
 def register(reg: Registry) -> None:
+    reg.on_undo(undo_by_event)
+
     @reg.command("projets", family=FAMILY, aliases=("projects",))
     def list_projects(ctx: Context, args: str) -> None:
         projects = room_projects(ctx.db, ctx.room.id, include_archived="archiv" in fold(args))
@@ -148,7 +155,12 @@ def register(reg: Registry) -> None:
             ctx.t("projects.col.name"),
             ctx.t("projects.col.state"),
         ]
-        ctx.reply(lines(ctx.t("projects.title", count=len(projects)), table(headers, rows)))
+        legend = (
+            [ctx.t("projects.default_legend")] if any(p.id == default_id for p in projects) else []
+        )
+        ctx.reply(
+            lines(ctx.t("projects.title", count=len(projects)), table(headers, rows), *legend)
+        )
 
     @reg.command("projet", family=FAMILY, aliases=("project",))
     def manage(ctx: Context, args: str) -> None:
@@ -178,9 +190,114 @@ def register(reg: Registry) -> None:
             ctx.reply(ctx.t("projects.show", code=project.code, name=project.name or project.code))
 
 
+def undo_by_event(ctx: Context, target_event_id: str) -> bool:
+    """A ``!projet`` message was removed: what it did is undone (a project it added goes, if
+    nothing uses it yet; a name, a state or the default project is as before), unless it
+    changed since."""
+    change = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            col(Audit.action).in_(("create", "rename", "archive", "reopen", "default_project")),
+            col(Audit.object_kind).in_(("project", "room")),
+        )
+        .order_by(col(Audit.id))
+    ).first()
+    if change is None:
+        return False
+    who = Actor(ctx.sender, ctx.is_admin)
+    if change.action == "default_project":
+        _undo_default(ctx, change, who)
+        return True
+    project = ctx.db.get(Project, int(change.object_id)) if change.object_id.isdigit() else None
+    if project is None:
+        require(ctx, project_step(Life("absent"), undo(Act.CREATE), who, ctx.now))
+        return False
+    if change.action == "create":
+        _undo_add(ctx, project, who)
+    elif change.action == "rename":
+        now = {"code": project.code, "name": project.name}
+        back = require(
+            ctx,
+            setting_step(
+                Setting("projet", now, change.details.get("before"), change.details.get("after")),
+                undo(Act.SET),
+                who,
+                ctx.now,
+            ),
+        ).current
+        other = find_project(ctx, str(back["code"]))
+        if other is not None and other.id != project.id:
+            raise UserError("projects.error.exists", code=back["code"], prefix=ctx.settings.prefix)
+        project.code, project.code_key, project.name = (
+            str(back["code"]),
+            fold(str(back["code"])),
+            str(back["name"]),
+        )
+        _forget_projects(ctx)
+        ctx.audit("rename", "project", project.id, before=now, after=back, undo=True)
+        tell_undo(
+            ctx, ctx.t("lifecycle.project.renamed_back", code=project.code, name=project.name)
+        )
+    else:
+        now_state = [project.archived, ctx.room.default_project_id]
+        before, after = change.details.get("before"), change.details.get("after")
+        back = require(
+            ctx,
+            setting_step(Setting("projet", now_state, before, after), undo(Act.SET), who, ctx.now),
+        ).current
+        project.archived, ctx.room.default_project_id = bool(back[0]), back[1]
+        _forget_projects(ctx)
+        ctx.audit(change.action, "project", project.id, before=now_state, after=back, undo=True)
+        key = (
+            "lifecycle.project.archived_back"
+            if project.archived
+            else "lifecycle.project.reopened_back"
+        )
+        tell_undo(ctx, ctx.t(key, code=project.code))
+    return True
+
+
+def _undo_add(ctx: Context, project: Project, who: Actor) -> None:
+    uses = sum(
+        int(ctx.db.exec(select(func.count()).where(cond)).one())
+        for cond in (
+            col(Contribution.project_id) == project.id,
+            col(BudgetEnvelope.project_id) == project.id,
+        )
+    ) + (1 if ctx.room.default_project_id == project.id else 0)
+    require(ctx, project_step(Life(EXISTS, project.code, uses), undo(Act.CREATE), who, ctx.now))
+    ctx.audit("delete", "project", project.id, code=project.code, name=project.name)
+    ctx.db.delete(project)
+    ctx.db.flush()
+    _forget_projects(ctx)
+    tell_undo(ctx, ctx.t("lifecycle.project.removed", code=project.code))
+
+
+def _undo_default(ctx: Context, change: Audit, who: Actor) -> None:
+    now = ctx.room.default_project_id
+    back = require(
+        ctx,
+        setting_step(
+            Setting("projet", now, change.details.get("before"), change.details.get("after")),
+            undo(Act.SET),
+            who,
+            ctx.now,
+        ),
+    ).current
+    ctx.room.default_project_id = back
+    project = ctx.db.get(Project, back) if back is not None else None
+    ctx.audit("default_project", "room", ctx.room.id, before=now, after=back, undo=True)
+    if project is None:
+        tell_undo(ctx, ctx.t("projects.default_none"))
+    else:
+        tell_undo(ctx, ctx.t("projects.default_set", code=project.code))
+
+
 def _require_admin(ctx: Context) -> None:
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}projet")
+        raise UserError("core.admin_only", command=ctx.typed_command(1))
 
 
 def _add(ctx: Context, tokens: list[str]) -> None:
@@ -193,7 +310,12 @@ def _add(ctx: Context, tokens: list[str]) -> None:
         raise UserError("projects.error.exists", code=code)
     name = " ".join(tokens[1:]).strip() or code
     project = Project(
-        room_id=ctx.room.id, code=code, code_key=fold(code), name=name, event_id=ctx.event.event_id
+        room_id=ctx.room.id,
+        code=code,
+        code_key=fold(code),
+        name=name,
+        event_id=ctx.source_event_id,
+        created_at=ctx.now,
     )
     ctx.db.add(project)
     ctx.db.flush()
@@ -231,11 +353,19 @@ def _set_archived(ctx: Context, tokens: list[str], archived: bool) -> None:
     if project is None:
         resolve_project(ctx, tokens[0])  # raises the "unknown" answer
         return
+    before = (project.archived, ctx.room.default_project_id)
     project.archived = archived
     _forget_projects(ctx)
     if archived and ctx.room.default_project_id == project.id:
         ctx.room.default_project_id = None
-    ctx.audit("archive" if archived else "reopen", "project", project.id, code=project.code)
+    ctx.audit(
+        "archive" if archived else "reopen",
+        "project",
+        project.id,
+        code=project.code,
+        before=list(before),
+        after=[project.archived, ctx.room.default_project_id],
+    )
     ctx.reply(
         ctx.t("projects.archived_now" if archived else "projects.reopened", code=project.code)
     )
@@ -244,12 +374,20 @@ def _set_archived(ctx: Context, tokens: list[str], archived: bool) -> None:
 def _set_default(ctx: Context, tokens: list[str]) -> None:
     if not tokens:
         raise UserError("projects.usage", prefix=ctx.settings.prefix)
+    before = ctx.room.default_project_id
     if fold(tokens[0]) in ("aucun", "none", "off"):
         ctx.room.default_project_id = None
-        ctx.audit("default_project", "room", ctx.room.id, project=None)
+        ctx.audit("default_project", "room", ctx.room.id, project=None, before=before, after=None)
         ctx.reply(ctx.t("projects.default_none"))
         return
     project = resolve_project(ctx, tokens[0])
     ctx.room.default_project_id = project.id
-    ctx.audit("default_project", "room", ctx.room.id, project=project.code)
+    ctx.audit(
+        "default_project",
+        "room",
+        ctx.room.id,
+        project=project.code,
+        before=before,
+        after=project.id,
+    )
     ctx.reply(ctx.t("projects.default_set", code=project.code))

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
@@ -22,6 +23,8 @@ from commands import i18n
 from commands.core import Context, RecapScope, Registry, Settings, UserError
 from commands.deferred import Rendered, RenderScope, add_job, defer
 from commands.grammar import Period, fold, month_period, parse_period, tokenize, week_period
+from commands.lifecycle import Act, Actor, instant, require, tell_undo, undo
+from commands.lifecycle.settings import Setting, setting_step
 from commands.recap_chart import ChartData, render
 from commands.refusals import checked_period
 from commands.render import Rich, bold, esc, lines, plain, table
@@ -134,8 +137,13 @@ def _from_params(params: dict[str, str]) -> tuple[Period, dt.date]:
 
 
 def _require_admin(ctx: Context, word: str) -> None:
+    """Admins only; ``word`` (``rappel``, ``recap planifier``) says how many words of the
+    command name it, and names it when the event is no command (a deletion)."""
     if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}{word}")
+        command = ctx.typed_command(word.count(" ")) or ctx.t(
+            "recap.plan_command", prefix=ctx.settings.prefix
+        )
+        raise UserError("core.admin_only", command=command)
 
 
 def plan_recap(ctx: Context, tokens: list[str]) -> None:
@@ -163,15 +171,24 @@ def _apply(ctx: Context, parsed: Parsed, word: str) -> None:
     spec = parsed.spec
     row = ctx.db.get(RecapSchedule, (ctx.room.id, spec.kind))
     before = _row_snapshot(row) if row is not None and row.enabled else None
+    whole = _whole_row(row)
     if row is None:
         row = RecapSchedule(room_id=ctx.room.id, kind=spec.kind)
     row.enabled = True
     row.weekday, row.month_day = spec.weekday, spec.month_day
     row.hour, row.minute = spec.hour, spec.minute
-    row.event_id, row.changed_by, row.updated_at = ctx.event.event_id, ctx.sender, ctx.now
+    row.event_id, row.changed_by, row.updated_at = ctx.source_event_id, ctx.sender, ctx.now
     ctx.db.add(row)
     ctx.db.flush()
-    ctx.audit("schedule", "recap_schedule", spec.kind, before=before, after=_row_snapshot(row))
+    ctx.audit(
+        "schedule",
+        "recap_schedule",
+        spec.kind,
+        before=before,
+        after=_row_snapshot(row),
+        row_before=whole,
+        row_after=_whole_row(row),
+    )
     ctx.reply(
         ctx.t(
             f"recap.plan.set_{spec.kind}",
@@ -186,64 +203,84 @@ def _turn_off(ctx: Context, kind: str) -> bool:
     row = ctx.db.get(RecapSchedule, (ctx.room.id, kind))
     if row is None or not row.enabled:
         return False
-    before = _row_snapshot(row)
+    before, whole = _row_snapshot(row), _whole_row(row)
     row.enabled = False
-    row.event_id, row.changed_by, row.updated_at = ctx.event.event_id, ctx.sender, ctx.now
+    row.event_id, row.changed_by, row.updated_at = ctx.source_event_id, ctx.sender, ctx.now
     ctx.db.add(row)
-    ctx.audit("unschedule", "recap_schedule", kind, before=before)
+    ctx.db.flush()
+    ctx.audit(
+        "unschedule",
+        "recap_schedule",
+        kind,
+        before=before,
+        row_before=whole,
+        row_after=_whole_row(row),
+    )
     return True
 
 
 def undo_schedule(ctx: Context, target_event_id: str) -> bool:
-    """The message that set (or stopped) a schedule was deleted: the schedule goes back to what
-    it was before that message."""
-    rows = ctx.db.exec(
-        select(RecapSchedule).where(
-            RecapSchedule.room_id == ctx.room.id, RecapSchedule.event_id == target_event_id
+    """The message that set (or stopped) a schedule was removed: each schedule it changed is
+    exactly as it was before that message (no schedule at all if there was none), unless a later
+    message changed it since."""
+    changes = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            Audit.object_kind == "recap_schedule",
+            col(Audit.action).in_(("schedule", "unschedule")),
         )
+        .order_by(col(Audit.id))
     ).all()
-    if not rows:
+    if not changes:
         return False
-    _require_admin(ctx, "recap planifier")
-    for row in rows:
-        change = ctx.db.exec(
-            select(Audit).where(
-                Audit.event_id == target_event_id,
-                Audit.object_kind == "recap_schedule",
-                Audit.object_id == row.kind,
-            )
-        ).first()
-        before = change.details.get("before") if change is not None else None
-        if before:
-            row.weekday, row.month_day = before["weekday"], before["month_day"]
-            row.hour, row.minute = before["hour"], before["minute"]
-            row.enabled = bool(before["enabled"])
+    command = "rappel" if changes[0].object_id == REMINDER else "recap planifier"
+    kinds = []
+    for change in changes:
+        if "row_after" not in change.details:
+            raise UserError("lifecycle.changed_since", prefix=ctx.settings.prefix)
+        row = ctx.db.get(RecapSchedule, (ctx.room.id, change.object_id))
+        now = _whole_row(row)
+        back = require(
+            ctx,
+            setting_step(
+                Setting(command, now, change.details["row_before"], change.details["row_after"]),
+                undo(Act.SET),
+                Actor(ctx.sender, ctx.is_admin),
+                ctx.now,
+            ),
+        ).current
+        assert row is not None
+        if back is None:
+            ctx.db.delete(row)
         else:
-            row.enabled = False
-        # the schedule is again the one an earlier message set: deleting that one undoes it next
-        earlier = (
-            ctx.db.exec(
-                select(Audit)
-                .where(
-                    Audit.room_id == ctx.room.id,
-                    Audit.object_kind == "recap_schedule",
-                    Audit.object_id == row.kind,
-                    col(Audit.action).in_(("schedule", "unschedule")),
-                    col(Audit.id) < change.id,
-                )
-                .order_by(col(Audit.id).desc())
-                .limit(1)
-            ).first()
-            if change is not None
-            else None
-        )
-        row.event_id = earlier.event_id if earlier is not None and before else ""
-        row.changed_by, row.updated_at = ctx.sender, ctx.now
-        ctx.audit("undo", "recap_schedule", row.kind, restored=before)
+            row.enabled = bool(back["enabled"])
+            row.weekday, row.month_day = back["weekday"], back["month_day"]
+            row.hour, row.minute = back["hour"], back["minute"]
+            row.event_id, row.changed_by = back["event_id"], back["changed_by"]
+            row.updated_at = dt.datetime.fromisoformat(back["updated_at"])
+            ctx.db.add(row)
+        ctx.audit("undo", "recap_schedule", change.object_id, restored=back)
+        kinds.append(change.object_id)
     ctx.db.flush()
-    kinds = tuple(row.kind for row in rows)
-    ctx.say(lines(ctx.t("recap.plan.undone"), _show_schedules(ctx, kinds)))
+    tell_undo(
+        ctx,
+        lines(ctx.t("recap.plan.undone", cause=ctx.removal()), _show_schedules(ctx, tuple(kinds))),
+    )
     return True
+
+
+def _whole_row(row: RecapSchedule | None) -> dict[str, Any] | None:
+    """Every field of a schedule (``None``: there is none), as undoing a change restores it."""
+    if row is None:
+        return None
+    return {
+        **_row_snapshot(row),
+        "event_id": row.event_id,
+        "changed_by": row.changed_by,
+        "updated_at": instant(row.updated_at),
+    }
 
 
 def _row_snapshot(row: RecapSchedule) -> dict[str, object]:
@@ -554,6 +591,7 @@ def chart_data(db: Session, room: Room, period: Period, today: dt.date) -> Chart
         hours_label=i18n.t(lang, "recap.chart.hours"),
         others_label=i18n.t(lang, "recap.chart.others"),
         others_people=i18n.t(lang, "recap.chart.others_people"),
+        lang=lang,
     )
 
 

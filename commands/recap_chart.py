@@ -11,6 +11,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
 # colour-blind safe palette (Okabe-Ito), "others" in grey
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 OTHERS_COLOUR = "#9E9E9E"
@@ -31,12 +33,19 @@ class ChartData:
     hours_label: str
     others_label: str
     others_people: str = "{n}"  # "+ {n} autres : {hours} h"
+    lang: str = "fr"  # numbers on the chart: 6,5 in French, 6.5 in English
 
     def people_others_note(self, n: int) -> str:
         if n <= 0:
             return ""
         rest = sorted(self.people, key=lambda item: (-item[1], item[0]))[-n:]
-        return " " + self.others_people.format(n=n, hours=_fmt(_hours(sum(m for _, m in rest))))
+        hours = self.number(_hours(sum(m for _, m in rest)))
+        return " " + self.others_people.format(n=n, hours=hours)
+
+    def number(self, hours: float) -> str:
+        """Hours as the chart writes them: whole from 10 up, else to a tenth, with the
+        language's decimal separator."""
+        return _fmt(hours, self.lang)
 
 
 def fold_series(
@@ -55,13 +64,20 @@ def _hours(minutes: int) -> float:
     return minutes / 60
 
 
-def _fmt(hours: float) -> str:
-    return f"{hours:.0f}" if hours >= 10 or hours == int(hours) else f"{hours:.1f}"
+def _fmt(hours: float, lang: str = "fr") -> str:
+    from commands.i18n import locale_of
+
+    pattern = "0" if hours >= 10 or hours == int(hours) else "0.0"
+    return str(format_decimal(hours, format=pattern, locale=locale_of(lang)))
 
 
 def render(data: ChartData) -> bytes:
     """The chart as PNG bytes (about 900 x 1300 pixels)."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    # every number on the chart with the language's decimal separator (6,5 in French)
+    numbers = FuncFormatter(lambda value, _position: data.number(value))
 
     series = fold_series(data.series, MAX_PROJECTS, data.others_label)
     # the people not shown are summed up in words: one big "others" bar would squash the rest
@@ -86,10 +102,11 @@ def render(data: ChartData) -> bytes:
         base = [b + v for b, v in zip(base, values, strict=True)]
     for x, total in zip(xs, base, strict=True):
         if total > 0:
-            top.text(x, total, _fmt(total), ha="center", va="bottom", fontsize=12)
+            top.text(x, total, data.number(total), ha="center", va="bottom", fontsize=12)
     top.set_title(data.projects_title, fontsize=15, loc="left")
     top.set_xticks(list(xs), data.buckets, fontsize=11)
     top.tick_params(axis="y", labelsize=12)
+    top.yaxis.set_major_formatter(numbers)
     top.set_ylabel(data.hours_label, fontsize=13)
     top.set_ylim(0, max([*base, 1.0]) * 1.18)
     top.spines[["top", "right"]].set_visible(False)
@@ -106,10 +123,11 @@ def render(data: ChartData) -> bytes:
     names = [name for name, _ in people][::-1]
     values = [_hours(m) for _, m in people][::-1]
     bars = bottom.barh(names, values, color=PALETTE[0], height=0.7)
-    bottom.bar_label(bars, [_fmt(v) for v in values], padding=4, fontsize=12)
+    bottom.bar_label(bars, [data.number(v) for v in values], padding=4, fontsize=12)
     bottom.set_title(data.people_title, fontsize=15, loc="left")
     bottom.tick_params(axis="y", labelsize=13)
     bottom.tick_params(axis="x", labelsize=12)
+    bottom.xaxis.set_major_formatter(numbers)
     bottom.set_xlabel(f"{data.hours_label}{hidden}", fontsize=13)
     bottom.set_xlim(0, max([*values, 1.0]) * 1.2)
     bottom.spines[["top", "right"]].set_visible(False)

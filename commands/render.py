@@ -23,12 +23,13 @@ class Rich:
 
     text: str
     html: str | None = None
+    # a Markdown table at the start or at the end of ``text`` (it needs a blank line beside
+    # other text: ``lines`` puts it)
+    starts_with_table: bool = False
+    ends_with_table: bool = False
 
     def __add__(self, other: Rich) -> Rich:
-        return Rich(
-            f"{self.text}\n{other.text}",
-            f"{self.html_or_text()}<br/>\n{other.html_or_text()}",
-        )
+        return lines(self, other)
 
     def html_or_text(self) -> str:
         return self.html if self.html is not None else esc(self.text).replace("\n", "<br/>\n")
@@ -44,13 +45,25 @@ def bold(text: str) -> Rich:
 
 
 def lines(*parts: Rich | str) -> Rich:
+    """Parts one under the other. In the plain text, a table gets a blank line before and
+    after it, so that Markdown reads it as a table and the text around it as text."""
     items = [p if isinstance(p, Rich) else plain(p) for p in parts]
     if not items:
         return plain("")
-    out = items[0]
-    for item in items[1:]:
-        out = out + item
-    return out
+    if len(items) == 1:
+        return items[0]
+    text: list[str] = []
+    for i, item in enumerate(items):
+        apart = item.starts_with_table or (i > 0 and items[i - 1].ends_with_table)
+        if apart and text and text[-1] != "" and item.text != "":
+            text.append("")
+        text.append(item.text)
+    return Rich(
+        "\n".join(text),
+        "<br/>\n".join(item.html_or_text() for item in items),
+        starts_with_table=items[0].starts_with_table,
+        ends_with_table=items[-1].ends_with_table,
+    )
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, align: str = "") -> Rich:
@@ -77,5 +90,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, align: st
         for row in rows
     )
     return Rich(
-        "\n".join(text_rows), f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+        "\n".join(text_rows),
+        f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>",
+        starts_with_table=True,
+        ends_with_table=True,
     )

@@ -5,8 +5,9 @@ maximum hourly rate, a share kept for the commons, a minimum of hours to be incl
 or a rate leaves over goes to the people who are not limited, in proportion to their minutes,
 again and again until nobody goes over their limit; if everyone is limited, it stays in the
 envelope. Cents are handed out by largest remainder with a fixed tie-break (more minutes first,
-then the user id), so that the result never depends on the order of the input, and the amounts
-always add up: ``sum(amounts) + commons + remainder == amount``.
+then the caller's ``order``: who logged first, for an envelope; else the user id), so that the
+result never depends on the order of the input, nor on the ids (forgetting someone replaces their
+id), and the amounts always add up: ``sum(amounts) + commons + remainder == amount``.
 
 ``scale`` shrinks requested amounts pro rata to fit an envelope, with the same rounding.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TypeVar
+from typing import Any, TypeVar
 
 K = TypeVar("K", str, int)
 
@@ -52,20 +53,32 @@ class Split:
         return sum(self.amounts.values())
 
 
-def _order(minutes: Mapping[str, int]) -> list[str]:
-    """People by minutes (most first), then id: the tie-break for leftover cents."""
-    return sorted(minutes, key=lambda p: (-minutes[p], p))
+def _order(minutes: Mapping[str, int], order: Mapping[str, Any] | None = None) -> list[str]:
+    """People by minutes (most first), then ``order`` (else the id): the tie-break for
+    leftover cents."""
+    return sorted(minutes, key=lambda p: (-minutes[p], *_tie(p, order)))
+
+
+def _tie(key: K, order: Mapping[K, Any] | None) -> tuple[Any, ...]:
+    """What breaks a tie between equals: ``order``'s value for ``key`` (those without one after
+    the others), then the key itself."""
+    if order is None:
+        return (key,)
+    return (key not in order, order.get(key, 0), key)
 
 
 def largest_remainder(
-    exact: Mapping[K, Fraction], total: int, weight: Mapping[K, int]
+    exact: Mapping[K, Fraction],
+    total: int,
+    weight: Mapping[K, int],
+    order: Mapping[K, Any] | None = None,
 ) -> dict[K, int]:
     """Round ``exact`` shares (which add up to ``total``) to integers adding up to ``total``:
     floors first, then one more cent to the largest fractional parts; ties go to the larger
-    ``weight``, then the smaller key."""
+    ``weight``, then the smaller ``order`` (else the smaller key)."""
     floors = {p: int(v // 1) for p, v in exact.items()}
     left = total - sum(floors.values())
-    ranked = sorted(exact, key=lambda p: (-(exact[p] - floors[p]), -weight[p], p))
+    ranked = sorted(exact, key=lambda p: (-(exact[p] - floors[p]), -weight[p], *_tie(p, order)))
     for p in ranked[:left]:
         floors[p] += 1
     return floors
@@ -76,8 +89,14 @@ def commons_share(amount: int, commons_bp: int) -> int:
     return (amount * commons_bp + 5000) // 10000
 
 
-def split(minutes: Mapping[str, int], amount: int, rules: Rules = Rules()) -> Split:
-    """Share ``amount`` cents among people in proportion to ``minutes`` under ``rules``."""
+def split(
+    minutes: Mapping[str, int],
+    amount: int,
+    rules: Rules = Rules(),
+    order: Mapping[str, Any] | None = None,
+) -> Split:
+    """Share ``amount`` cents among people in proportion to ``minutes`` under ``rules``;
+    ``order`` breaks ties between people with the same minutes (else their ids)."""
     if amount < 0:
         raise ValueError("amount must not be negative")
     commons = commons_share(amount, rules.commons_bp)
@@ -89,7 +108,7 @@ def split(minutes: Mapping[str, int], amount: int, rules: Rules = Rules()) -> Sp
         return Split({}, commons, to_share, excluded=excluded)
 
     limits = {p: rules.limit(m) for p, m in included.items()}
-    active = _order(included)
+    active = _order(included, order)
     fixed: dict[str, int] = {}
     remaining = Fraction(to_share)
     while active:
@@ -109,14 +128,14 @@ def split(minutes: Mapping[str, int], amount: int, rules: Rules = Rules()) -> Sp
     if active:
         level = remaining / sum(included[p] for p in active)
         exact = {p: level * included[p] for p in active}
-        amounts.update(largest_remainder(exact, int(remaining), included))
+        amounts.update(largest_remainder(exact, int(remaining), included, order))
     else:
         remainder = int(remaining)
     # what the unlimited received beyond their plain proportional share
     total_minutes = sum(included.values())
     plain = sum(Fraction(to_share * included[p], total_minutes) for p in active)
     redistributed = round(sum(amounts[p] for p in active) - plain) if fixed and active else 0
-    ordered = {p: amounts[p] for p in _order(included)}
+    ordered = {p: amounts[p] for p in _order(included, order)}
     return Split(
         ordered,
         commons,

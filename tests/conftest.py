@@ -88,12 +88,45 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
+def assert_ledger_sound(engine: Engine) -> None:
+    """``cagnotte check`` on ``engine``: no row breaks an invariant of the ledger."""
+    from sqlmodel import Session
+
+    from storage.checks import check_ledger
+
+    with Session(engine) as db:
+        broken = check_ledger(db)
+    assert not broken, "the ledger check failed:\n" + "\n".join(str(v) for v in broken)
+
+
+def _check_after(request: pytest.FixtureRequest, engine: Engine) -> None:
+    """After every test on a database, the ledger check passes (``unchecked_ledger`` marks the
+    tests that break the ledger on purpose)."""
+    failed = getattr(request.node, "rep_call", None)
+    if request.node.get_closest_marker("unchecked_ledger") or (failed and failed.failed):
+        return
+    assert_ledger_sound(engine)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
+
+
 @pytest.fixture
-def postgres_engine(postgres_server: PostgresServer) -> Iterator[Engine]:
+def postgres_engine(
+    postgres_server: PostgresServer, request: pytest.FixtureRequest
+) -> Iterator[Engine]:
     """A fresh, migrated PostgreSQL database for one test."""
     engine = open_database(postgres_server.new_database(f"t{uuid.uuid4().hex[:12]}"))
     yield engine
-    engine.dispose()
+    try:
+        _check_after(request, engine)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -114,10 +147,13 @@ def db_path(tmp_path: Path, template_db: Path) -> Path:
 
 
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
+def engine(db_path: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
     eng = make_engine(sqlite_url(db_path))
     yield eng
-    eng.dispose()
+    try:
+        _check_after(request, eng)
+    finally:
+        eng.dispose()
 
 
 @pytest.fixture(scope="session")

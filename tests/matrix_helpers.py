@@ -184,7 +184,16 @@ class Person:
 class InProcessBot:
     """The bot in this process: its own database, runtime and Matrix adapter."""
 
-    def __init__(self, server: Synapse, db_path: Path, name: str | None = None, **settings: Any):
+    def __init__(
+        self,
+        server: Synapse,
+        db_path: Path,
+        name: str | None = None,
+        *,
+        page_url: str = "",
+        **settings: Any,
+    ):
+        self.page_url = page_url
         self.name = name or unique("bot")
         self.user_id = f"@{self.name}:localhost"
         self.server = server
@@ -208,7 +217,7 @@ class InProcessBot:
 
     async def start(self) -> InProcessBot:
         self.engine = await asyncio.to_thread(open_database, sqlite_url(self.db_path))
-        self.runtime = Runtime(self.engine, build_registry(), Settings())
+        self.runtime = Runtime(self.engine, build_registry(), Settings(page_url=self.page_url))
         self.adapter = MatrixAdapter(MatrixSettings(**self.settings))
         self._task = asyncio.create_task(self.adapter.run(self.runtime))
         await self.runtime.resume_pending()

@@ -356,6 +356,31 @@ class FakeMattermost:
             user_id, {"channel_id": channel_id, "message": message, "root_id": root_id}
         )
 
+    async def user_post_file(
+        self, user_id: str, channel_id: str, message: str, name: str, data: bytes, mime: str
+    ) -> dict[str, Any]:
+        """``user_id`` uploads a file and posts it with ``message`` (its caption)."""
+        now = self.now_ms()
+        fid = self.new_id()
+        self.files[fid] = {
+            "id": fid,
+            "user_id": user_id,
+            "post_id": "",
+            "channel_id": channel_id,
+            "create_at": now,
+            "update_at": now,
+            "delete_at": 0,
+            "name": name,
+            "extension": name.rpartition(".")[2] if "." in name else "",
+            "size": len(data),
+            "mime_type": mime,
+            "has_preview_image": False,
+        }
+        self.file_data[fid] = data
+        return await self._create_post(
+            user_id, {"channel_id": channel_id, "message": message, "file_ids": [fid]}
+        )
+
     async def user_edit(self, user_id: str, post_id: str, message: str) -> dict[str, Any]:
         """``user_id`` edits a post (theirs, or anyone's if they may)."""
         return await self._patch_post(user_id, post_id, {"message": message})
@@ -857,12 +882,16 @@ class FakeMattermost:
         request[JSON] = body
         request[FORM] = form
         try:
-            status, payload = await handler(request)
-            response = web.Response(
-                status=status,
-                body=json.dumps(payload).encode(),
-                headers={"Content-Type": "application/json"},
-            )
+            answer = await handler(request)
+            if isinstance(answer, web.Response):
+                response = answer  # a file's bytes
+            else:
+                status, payload = answer
+                response = web.Response(
+                    status=status,
+                    body=json.dumps(payload).encode(),
+                    headers={"Content-Type": "application/json"},
+                )
         except ApiError as err:
             response = _error(err)
         return self._checked(request, response)
@@ -896,15 +925,18 @@ class FakeMattermost:
         )
         r.add_get("/api/v4/teams/name/{name}", self._get_team_by_name)
         r.add_get("/api/v4/teams/{team_id}/members/{user_id}", self._get_team_member)
+        r.add_post("/api/v4/channels/{channel_id}/members/ids", self._get_channel_members_by_ids)
         r.add_get("/api/v4/channels/{channel_id}/members/{user_id}", self._get_channel_member)
         r.add_get("/api/v4/channels/{channel_id}/posts", self._get_posts_for_channel)
         r.add_get("/api/v4/channels/{channel_id}", self._get_channel)
+        r.add_post("/api/v4/channels/direct", self._create_direct_channel)
         r.add_post("/api/v4/posts", self._create_post_h)
         r.add_get("/api/v4/posts/{post_id}", self._get_post)
         r.add_delete("/api/v4/posts/{post_id}", self._delete_post_h)
         r.add_put("/api/v4/posts/{post_id}/patch", self._patch_post_h)
         r.add_post("/api/v4/reactions", self._save_reaction_h)
         r.add_post("/api/v4/files", self._upload_file)
+        r.add_get("/api/v4/files/{file_id}", self._get_file)
         return app
 
     async def start(self) -> str:
@@ -978,6 +1010,31 @@ class FakeMattermost:
             )
         return 200, self.channels[cid]
 
+    async def _create_direct_channel(self, request: web.Request) -> tuple[int, Any]:
+        ids = request[JSON] or []
+        if len(ids) != 2 or request[USER] not in ids:
+            raise ApiError(
+                400, "api.context.invalid_body_param.app_error", "Invalid or missing user_ids."
+            )
+        for uid in ids:
+            self._user_or_404(uid)
+        name = "__".join(sorted(ids))
+        for channel in self.channels.values():
+            if channel["type"] == "D" and channel["name"] == name:
+                return 201, channel
+        cid = self.add_channel("", name, list(ids), type="D")
+        return 201, self.channels[cid]
+
+    def direct_posts(self, user_id: str) -> list[dict[str, Any]]:
+        """Posts in the direct channels of ``user_id``."""
+        channels = {
+            c["id"] for c in self.channels.values() if c["type"] == "D" and user_id in c["name"]
+        }
+        return sorted(
+            (p for p in self.posts.values() if p["channel_id"] in channels),
+            key=lambda p: p["create_at"],
+        )
+
     async def _get_channels_for_user(self, request: web.Request) -> tuple[int, Any]:
         uid = request.match_info["user_id"]
         uid = request[USER] if uid == "me" else uid
@@ -986,6 +1043,21 @@ class FakeMattermost:
             c
             for c in self.channels.values()
             if c["team_id"] == tid and (c["id"], uid) in self.channel_members
+        ]
+
+    async def _get_channel_members_by_ids(self, request: web.Request) -> tuple[int, Any]:
+        cid = request.match_info["channel_id"]
+        if cid not in self.channels:
+            raise ApiError(404, "app.channel.get.existing.app_error", "Unable to find the channel.")
+        if (cid, request[USER]) not in self.channel_members:
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
+        wanted = request[JSON] or []
+        return 200, [
+            self.channel_members[(cid, u)] for u in wanted if (cid, u) in self.channel_members
         ]
 
     async def _get_channel_member(self, request: web.Request) -> tuple[int, Any]:
@@ -1050,6 +1122,23 @@ class FakeMattermost:
         m = request.match_info
         await self._delete_reaction(request[USER], m["user_id"], m["post_id"], m["emoji_name"])
         return 200, {"status": "OK"}
+
+    async def _get_file(self, request: web.Request) -> web.Response:
+        fid = request.match_info["file_id"]
+        info = self.files.get(fid)
+        if info is None:
+            raise ApiError(404, "app.file_info.get.app_error", "Unable to get the file info.")
+        if (info["channel_id"], request[USER]) not in self.channel_members:
+            raise ApiError(
+                403,
+                "api.context.permissions.app_error",
+                "You do not have the appropriate permissions.",
+            )
+        return web.Response(
+            status=200,
+            body=self.file_data[fid],
+            headers={"Content-Type": info["mime_type"]},
+        )
 
     async def _upload_file(self, request: web.Request) -> tuple[int, Any]:
         form = request[FORM] or {}

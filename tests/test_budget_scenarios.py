@@ -126,7 +126,7 @@ async def test_commons_minimum_and_give_back(room, engine):
     assert "| Bob | 10 | 25 % | 225,00 € |" in answer
     assert "Pas inclus (moins de 2 h) : Carol." in answer
     answer = await room.one("bob", "!budget KPA je-donne 50%")
-    assert "Bob rend 112,50 € de sa part au commun" in answer
+    assert "Bob rend 112,50 € au commun sur sa part" in answer
     answer = await room.one("bob", "!budget KPA")
     assert "| Bob | 10 | 25 % | 112,50 € |" in answer
     assert "Rendu au commun : Bob 112,50 €" in answer
@@ -270,8 +270,13 @@ async def test_request_change_edit_withdraw_and_agree(room, engine):
     assert (
         "| #1 | KPA | novembre 2026 | rétribution libre | 500,00 € | ouverte | 360,00 € |" in answer
     )
+    # an admin agreed an amount on it: deleting its message does not erase it, and says how
+    # to withdraw it
     answers = await room.delete("bob", first)
-    assert any("Demande #1 de Bob retirée" in a for a in answers)
+    assert any("supprimer son message ne l'efface pas" in a for a in answers), answers
+    assert any("!demande KPA retirer" in a for a in answers), answers
+    answer = await room.one("bob", "!demande KPA retirer")
+    assert "Demande #1 de Bob retirée" in answer
     answer = await room.one("bob", "!demande KPA retirer")
     assert "pas de demande en cours" in answer
 
@@ -343,11 +348,21 @@ async def test_bad_input_changes_nothing(room, engine):
         assert db.exec(select(BudgetRequest)).all() == []
 
 
-async def test_deleting_the_creation_message_deletes_an_open_envelope(room, engine):
+async def test_deleting_the_creation_message_deletes_an_open_envelope_that_holds_nothing(
+    room, engine
+):
     await setup_kpa(room)
     await room.say("alice", "!budget KPA 500€ novembre")
     created = room.last_id
     await room.say("bob", "!demande KPA 100€")
+    request = room.last_id
+    # Bob's request depends on it: it stays, and the answer says so
+    answers = await room.delete("alice", created)
+    assert any("a déjà 1 demande(s)" in a and "!budget KPA clore" in a for a in answers), answers
+    with Session(engine) as db:
+        assert len(db.exec(select(BudgetEnvelope)).all()) == 1
+    answers = await room.delete("bob", request)
+    assert any("la demande #1 de Bob n'existe plus" in a for a in answers), answers
     answers = await room.delete("alice", created)
     assert any("l'enveloppe KPA (novembre 2026) est supprimée" in a for a in answers)
     with Session(engine) as db:
@@ -362,7 +377,7 @@ async def test_english_room(room):
     assert "Envelope #1 created" in answer
     assert "| Alice | 30 | 60% | €400.00 * | €13.33/h |" in answer
     answer = await room.one("bob", "!budget KPA give all")
-    assert "Bob gives €300.00 of their share back" in answer
+    assert "Bob gives €300.00 of their share of the envelope" in answer
 
 
 async def test_recap_section_shows_open_envelopes(room, engine, runtime):

@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from commands.cobudget import check_funding, progress_bar, recap_section
+from commands.cobudget import progress_bar, recap_section
 from commands.core import RecapScope, Settings
+from commands.lifecycle.cobudget import check_funding
 from storage.models import Room
 
 cents = st.integers(min_value=0, max_value=1_000_000)
@@ -40,10 +41,10 @@ def test_each_rule_names_its_reason():
     assert _ok(bucket_state="completed").key == "buckets.error.bucket_completed"
     assert _ok(held=10_000).key == "buckets.error.bucket_full"
     refusal = _ok(held=9_800)
-    assert refusal.key == "buckets.error.beyond_max" and refusal.cents["room"] == 200
+    assert refusal.key == "buckets.error.beyond_max" and refusal.money["room"] == 200
     assert _ok(allocated_cents=0, balance_cents=0).key == "buckets.error.no_allocation"
     refusal = _ok(balance_cents=400)
-    assert refusal.key == "buckets.error.over_balance" and refusal.cents["balance"] == 400
+    assert refusal.key == "buckets.error.over_balance" and refusal.money["balance"] == 400
     assert _ok(bucket_state="funded", held=9_500) is None
 
 

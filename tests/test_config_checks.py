@@ -77,6 +77,11 @@ BAD = [
     ('[database]\nurl = "mysql://u:hunter22@h/db"', "[database] url: 'mysql://u:***@h/db' is not"),
     ('[database]\nurl = "no url"', "[database] url: the value is not a database URL"),
     ("[matrx]\n", "[matrx]: unknown section (did you mean [matrix]?"),
+    ('[web]\nlisten = "8080"', "[web] listen: '8080' is not an address to listen on"),
+    ('[web]\nlisten = "127.0.0.1:99999"', "[web] listen: '127.0.0.1:99999' is not an address"),
+    ('[web]\npublic_url = "example.org"', "[web] public_url: 'example.org' is not a web address"),
+    ("[web]\nrequests_per_minute = 0", "[web] requests_per_minute: 0 is too small (at least 1"),
+    ('[web]\ntrust_forwarded = "yes"', "[web] trust_forwarded: 'yes' is not true or false"),
     ("bot = 3", "bot: a section is expected"),
 ]
 MATRIX = '[matrix]\nhomeserver = "https://m.example.org"\nuser_id = "@bot:example.org"\n'
@@ -283,7 +288,8 @@ def test_the_example_configuration_documents_every_setting_and_is_valid(tmp_path
     from dataclasses import fields
 
     from bot.adapters.mattermost import MattermostSettings
-    from bot.config import BotSection, ConsoleSection, DatabaseSection
+    from bot.backups import BackupSettings
+    from bot.config import BotSection, ConsoleSection, DatabaseSection, WebSection
     from bot.matrix.settings import MatrixSettings
     from bot.scheduler import SchedulerSettings
 
@@ -298,8 +304,10 @@ def test_the_example_configuration_documents_every_setting_and_is_valid(tmp_path
         "database": DatabaseSection,
         "console": ConsoleSection,
         "recap": SchedulerSettings,
+        "backup": BackupSettings,
         "matrix": MatrixSettings,
         "mattermost": MattermostSettings,
+        "web": WebSection,
     }
     current = ""
     documented: dict[str, set[str]] = {name: set() for name in sections}
@@ -312,3 +320,20 @@ def test_the_example_configuration_documents_every_setting_and_is_valid(tmp_path
             assert before.startswith("#") or re.match(r"\w+ = ", before), line
     for name, cls in sections.items():
         assert documented[name] == {f.name for f in fields(cls)}, name
+
+
+def test_the_web_section_turns_the_page_on(tmp_path, monkeypatch):
+    from bot.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text("")
+    assert load_config(path).web is None
+    assert load_config(path).settings().page_url == ""
+    monkeypatch.setenv("CAGNOTTE_WEB_LISTEN", "127.0.0.1:8099")
+    config = load_config(path)
+    assert config.web is not None and config.settings().page_url == "http://127.0.0.1:8099"
+    path.write_text('[web]\nlisten = "[::1]:0"\npublic_url = "https://example.org/cagnotte/"\n')
+    monkeypatch.delenv("CAGNOTTE_WEB_LISTEN")
+    config = load_config(path)
+    assert config.web is not None and config.web.host == "::1" and config.web.port == 0
+    assert config.settings().page_url == "https://example.org/cagnotte"

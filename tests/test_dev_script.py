@@ -108,3 +108,11 @@ def test_the_lock_files_are_committed_beside_the_project():
     pinned = (ROOT / "requirements" / "synapse.in").read_text().split("==")[1].strip()
     assert f"matrix-synapse=={pinned}" in synapse and "--hash=sha256:" in synapse
     assert os.access(ROOT / "dev", os.X_OK)
+
+
+def test_fuzz_searches_the_commands_and_each_records_life(tmp_path: Path):
+    calls, _ = _dev(tmp_path, "fuzz", "-x", uv=True)
+    runs = [c for c in calls if "-m pytest" in c]
+    assert len(runs) == 1, calls
+    assert "tests/test_fuzz_commands.py tests/test_lifecycle_machines.py" in runs[0]
+    assert "no_input_crashes or lives_by_its_rules" in runs[0] and runs[0].endswith("-x")

@@ -176,15 +176,36 @@ def test_configured_admins_are_admins_everywhere():
     assert neutral(raw, admins=frozenset({"@bob:example.org"})).role == Role.ADMIN
 
 
-def test_reply_content_escapes_plain_text_and_mentions_the_author():
-    recent = convert.Recent()
-    recent.add("$cmd", ALICE, None)
+def test_reply_content_escapes_plain_text_and_pings_nobody_about_their_own_command():
     item = Outgoing(id=1, room_id="!r", kind="text", body="<b>hi</b>\nthere", reply_to="$cmd")
-    content = convert.message_content(item, recent)
+    content = convert.message_content(item)
     assert content["msgtype"] == "m.notice"
     assert content["formatted_body"] == "&lt;b&gt;hi&lt;/b&gt;<br>there"
     assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$cmd"}}
-    assert content["m.mentions"] == {"user_ids": [ALICE]}
+    assert content["m.mentions"] == {"user_ids": []}  # the command's author is not pinged
+
+
+def test_mentions_are_pills_with_the_display_name():
+    """A person the bot notifies is named in the text by their id; Matrix shows a pill: the
+    display name in ``body``, a matrix.to link around it in ``formatted_body``, the id in
+    ``m.mentions``. Ids that only look alike are left as they are."""
+    carol = "@carol:example.org"
+    item = Outgoing(
+        id=1,
+        room_id="!r",
+        kind="text",
+        body=f"Pour info : {ALICE}, {carol}. ({ALICE}x:y et {carol}.org restent)",
+        mentions=[ALICE, carol],
+    )
+    content = convert.message_content(item, {ALICE: "Alice <Dupont>"})
+    assert content["body"] == (
+        f"Pour info : Alice <Dupont>, carol. ({ALICE}x:y et {carol}.org restent)"
+    )
+    assert content["formatted_body"].startswith(
+        f'Pour info : <a href="https://matrix.to/#/{ALICE}">Alice &lt;Dupont&gt;</a>, '
+        f'<a href="https://matrix.to/#/{carol}">carol</a>.'
+    )
+    assert content["m.mentions"] == {"user_ids": [ALICE, carol]}
 
 
 def test_thread_reply_and_safe_html_kept():
@@ -299,24 +320,21 @@ def test_user_text_never_pings_every_body_carries_its_mentions():
     """With ``m.mentions`` present, Matrix servers and clients do not notify from the body (the
     legacy rules that read ``@room`` or a name in the body are skipped): every event the bot sends
     with a body carries it, and it names only the people the command meant."""
-    recent = convert.Recent()
-    recent.add("$cmd", ALICE, None)
     typed = '@room @bob:example.org <a href="https://x">clic</a> <img src="https://x/i.png">'
     base: dict[str, Any] = {"room_id": "!r", "body": typed}
     contents = [
-        convert.message_content(Outgoing(id=1, kind="text", **base), recent),
-        convert.message_content(Outgoing(id=2, kind="text", reply_to="$cmd", **base), recent),
+        convert.message_content(Outgoing(id=1, kind="text", **base)),
+        convert.message_content(Outgoing(id=2, kind="text", reply_to="$cmd", **base)),
         convert.message_content(
-            Outgoing(id=3, kind="text", mentions=["@carol:example.org"], **base), recent
+            Outgoing(id=3, kind="text", mentions=["@carol:example.org"], **base)
         ),
         convert.edit_content(Outgoing(id=4, kind="edit", target_platform_id="$mine", **base)),
         convert.file_content(
             Outgoing(id=5, kind="file", file_name="a.csv", mime="text/csv", data=b"x", **base),
             "mxc://x/z",
-            recent,
         ),
     ]
-    wanted = [[], [ALICE], ["@carol:example.org"], [], []]
+    wanted = [[], [], ["@carol:example.org"], [], []]
     for content, users in zip(contents, wanted, strict=True):
         assert content["m.mentions"] == {"user_ids": users} or (
             users == [] and content["m.mentions"] == {}

@@ -59,7 +59,7 @@ async def test_answer_is_an_html_reply_with_user_text_escaped(alice, bot):
     assert "<script>" not in content["formatted_body"]
     assert "&lt;script&gt;" in content["formatted_body"]
     assert "Contribution #1" in content["body"]
-    assert content["m.mentions"]["user_ids"] == [alice.user_id]
+    assert content["m.mentions"]["user_ids"] == []  # nobody is pinged about their own command
     [c] = contributions(bot)
     assert (c.minutes, c.user_id, c.event_id) == (180, alice.user_id, cmd)
 
@@ -315,9 +315,11 @@ async def test_unknown_code_is_confirmed_by_reacting_to_the_check_mark(alice, bo
     )
     assert contributions(bot) == []
     await alice.react(room, offer["event_id"], "✅")
+    # the answer to the ✅ replies to the message it was put on
     saved = await alice.wait_for(
         lambda raw, rid: (
-            reply_target(raw) == cmd and "Contribution #" in raw["content"].get("body", "")
+            reply_target(raw) == offer["event_id"]
+            and "Contribution #" in raw["content"].get("body", "")
         )
     )
     assert "atelier KAP" in saved["content"]["body"]

@@ -123,9 +123,7 @@ async def test_a_date_without_its_year_goes_back_as_far_as_the_room_allows(chat,
     )
     assert "le lun. 12 janv. 2026" in await chat.one("bob", "!contrib 2h 12/01/2026 compta")
     assert "le lun. 23 nov. 2026" in await chat.one("bob", "!contrib 2h lundi compta")
-    assert "| Recul maximal d'une date sans année | 30 jours |" in await chat.one(
-        "bob", "!reglages"
-    )
+    assert "• Recul maximal d'une date sans année : 30 jours" in await chat.one("bob", "!reglages")
     for value in ("2ans", "2 ans", "730j", "730"):
         assert "730 jours" in await chat.one("alice", f"!reglages passé {value}"), value
     answer = await chat.one("alice", "!reglages passé 3j")

@@ -125,7 +125,8 @@ async def test_deleted_envelopes_and_requests_keep_their_numbers(chat):
     assert "Enveloppe #1 " in plain(await chat.one("alice", "!budget KPA 100€ novembre"))
     envelope = chat.last_id
     assert "Demande #1 " in plain(await chat.one("bob", "!demande KPA 30€"))
-    await chat.delete("alice", envelope)  # deletes the envelope and its requests
+    await chat.delete("bob", chat.last_id)  # deletes the request
+    await chat.delete("alice", envelope)  # then the envelope, empty now
     assert "Enveloppe #2 " in plain(await chat.one("alice", "!budget KPA 100€ novembre"))
     assert "Demande #2 " in plain(await chat.one("bob", "!demande KPA 30€"))
     assert "Pas de demande #1" in await chat.one("carol", "!valider 1")

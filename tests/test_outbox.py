@@ -177,14 +177,14 @@ async def test_an_edit_of_a_card_that_was_replaced_is_dropped(engine, clock, sle
         room = Room(id="r", platform="console")
         db.add(room)
         ctx = Context(db, msg("$c", ""), room, Settings())
-        card = ctx.say("carte 💥")
+        card = ctx.reply("carte 💥")
         ctx.edit(card, "carte v2")
         ctx.reply("fin")
     runtime.kick("r")
     await runtime.flush()
     assert [i.kind for i in adapter.delivered] == ["text", "text"]
     assert "Je n'ai pas pu afficher" in adapter.delivered[0].body
-    assert adapter.delivered[0].reply_to is None  # the cause was not a recorded message
+    assert adapter.delivered[0].reply_to == "$c"  # in the place of the card it replaces
     assert adapter.bodies()[1] == "fin"
     await runtime.close()
 
@@ -249,13 +249,13 @@ async def test_an_edit_comes_after_its_card_whoever_caused_it(engine, clock):
             db.add(ChatEvent(event_id=event.event_id, room_id="r", sender=event.sender, kind="M"))
             contexts[who] = Context(db, event, room, Settings())
         for i in range(70):
-            contexts["alice"].say(f"alice {i}")
+            contexts["alice"].reply(f"alice {i}")
         for i in range(60):
-            contexts["carol"].say(f"carol {i}")
-        card = contexts["carol"].say("carte v1")
-        contexts["bob"].say("bob finance")
+            contexts["carol"].reply(f"carol {i}")
+        card = contexts["carol"].reply("carte v1")
+        contexts["bob"].reply("bob finance")
         contexts["bob"].edit(card, "carte v2")
-        contexts["bob"].say("bob merci")
+        contexts["bob"].reply("bob merci")
     runtime.kick("r")
     await runtime.flush()
     order = [(i.kind, i.body) for i in adapter.delivered]

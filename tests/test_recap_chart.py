@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 
 from commands.recap_chart import ChartData, fold_series, render
 
@@ -38,6 +39,14 @@ def _data(people: int) -> ChartData:
 def test_people_not_shown_are_summed_up_in_words():
     assert _data(3).people_others_note(0) == ""
     assert _data(10).people_others_note(2) == " (+ 2 autres : 20 h)"
+
+
+def test_numbers_on_the_chart_follow_the_language():
+    french, english = _data(10), replace(_data(10), lang="en")
+    assert [french.number(h) for h in (6.5, 6, 12.25)] == ["6,5", "6", "12"]
+    assert [english.number(h) for h in (6.5, 6, 12.25)] == ["6.5", "6", "12"]
+    people = replace(french, people=[("A", 600), ("B", 480), ("C", 390)])
+    assert people.people_others_note(1) == " (+ 1 autres : 6,5 h)"
 
 
 def test_render_is_a_portrait_png():

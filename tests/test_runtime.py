@@ -176,7 +176,7 @@ async def test_an_edit_waits_for_the_message_it_edits(engine, clock):
         room = Room(id="r", platform="console")
         db.add(room)
         ctx = Context(db, Msg(event_id="$x", room_id="r", sender="@a", body=""), room, Settings())
-        card = ctx.say("card v1")
+        card = ctx.reply("card v1")
         ctx.edit(card, "card v2")
     runtime.kick("r")
     await runtime.flush()

@@ -770,16 +770,14 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     answers = await conv.say("bob", "!financer 1 30€")
     assert any("Le bucket #1 « Machine à café » est financé" in a for a in answers), answers
     await conv.react("bob", card_a, "💰")
-    assert "150,00 € sur 120,00 € · 2 financeur(s)" in n(conv.card(card_a))
+    assert "minimum atteint · 150,00 € sur 150,00 € max · 2 financeur(s)" in n(conv.card(card_a))
     assert "✅ Financé : 150,00 €." in n(conv.card(card_a))
-    # a further 5 € is refused, naming Bob, and counts for nothing
+    # a further 5 € is refused, naming Bob (who is not notified of his own reaction), and
+    # counts for nothing
     answers = await conv.react("bob", card_a, "💶")
     assert [n(a) for a in answers] == [
-        conv.notifying(
-            "bob",
-            "Bob : ta réaction 💶 ne compte pas. ⚠️ Le bucket #1 a atteint son maximum "
-            "(150,00 €) : il ne prend plus rien. Les autres : !buckets",
-        )
+        "Bob : ta réaction 💶 ne compte pas. ⚠️ Le bucket #1 a atteint son maximum "
+        "(150,00 €) : il ne prend plus rien. Les autres : !buckets"
     ]
     # Carol gives B 100 €: 💰 20 €, then 80 € by command
     await conv.react("carol", card_b, "💰")

@@ -65,7 +65,7 @@ async def test_misspelt_code_stores_nothing_and_offers_close_codes(kpa, engine):
     command = kpa.last_id
     answers = [norm(a) for a in await kpa.react("alice", offer, "✅")]
     assert len(answers) == 1 and "Contribution #1 enregistrée pour Alice" in answers[0]
-    assert "projet aucun — atelier KAP" in answers[0]
+    assert "sans projet — atelier KAP" in answers[0]
     (c,) = contributions(engine)
     assert (c.minutes, c.project_id, c.description) == (180, None, "atelier KAP")
     assert c.event_id == kpa.adapter.resolve(command)
@@ -84,7 +84,7 @@ async def test_removing_the_check_mark_undoes_and_it_can_be_given_again(kpa, eng
     _, offer = await offer_of(kpa, "alice", "!contrib 3h atelier KAP")
     await kpa.react("alice", offer, "✅")
     answers = [norm(a) for a in await kpa.unreact("alice", offer, "✅")]
-    assert len(answers) == 1 and "✅ retiré : la contribution #1 est annulée" in answers[0]
+    assert len(answers) == 1 and "Ton ✅ est retiré : la contribution #1 est annulée" in answers[0]
     assert contributions(engine) == []
     (action,) = pending(engine)
     assert action.state == PENDING_OPEN

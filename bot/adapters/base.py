@@ -16,7 +16,9 @@ class Outgoing:
     ``kind``: ``text`` (``body`` plain/Markdown, ``html`` optional), ``edit`` (replace the
     content of the bot's message ``target_platform_id``), ``react`` (put ``reaction_key`` on
     ``target_event``), ``file`` (upload ``data`` as ``file_name`` and post it, ``body`` as
-    caption). ``reply_to`` and ``thread_id`` are platform ids of the command and its thread.
+    caption), ``direct`` (``body`` to ``recipient`` alone, in a direct conversation with the
+    bot, which the adapter opens if needed; ``room_id`` is the room it is about). ``reply_to``
+    and ``thread_id`` are platform ids of the command and its thread.
     """
 
     id: int
@@ -33,6 +35,7 @@ class Outgoing:
     mime: str | None = None
     data: bytes | None = None
     mentions: list[str] = field(default_factory=list)
+    recipient: str | None = None
 
 
 class DeliveryError(Exception):

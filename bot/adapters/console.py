@@ -2,7 +2,8 @@
 rooms, with no chat server. It implements the same adapter interface as Matrix and Mattermost.
 
 Every message gets a short id that the other console commands take: ``u3`` for what users typed,
-``b12`` for what the bot said. Type ``/aide`` in the console for its own commands.
+``b12`` for what the bot said. Type ``/aide`` in the console for its own commands. The console's
+own messages are in the language of the room it is in (``!langue en`` switches them too).
 """
 
 from __future__ import annotations
@@ -16,25 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from sqlmodel import Session
+
 from bot.adapters.base import Outgoing
-from commands.events import Message, ReactionAdded, Redacted, Role
+from commands import i18n
+from commands.events import MAX_FILE_BYTES, Attachment, Message, ReactionAdded, Redacted, Role
+from storage.models import Room
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-CONSOLE_HELP = """Commandes de la console (tout le reste est envoyé dans le salon) :
-  /as <personne>              parler en tant que <personne> (ex. /as bob)
-  /room <salon>               passer dans le salon <salon> (ex. /room coroutine)
-  /react <id> <emoji>         réagir à un message (ex. /react b12 💶)
-  /unreact <id> <emoji>       retirer sa réaction
-  /edit <id> <texte>          modifier un de ses messages (ex. /edit u3 !contrib 2h atelier)
-  /delete <id>                supprimer un de ses messages (annule ce qu'il a créé)
-  /thread <id> <texte>        répondre dans le fil d'un message
-  /role <personne> admin|membre   changer le rôle de quelqu'un dans ce salon
-  /who                        qui je suis, où je suis
-  /quit                       quitter (Ctrl-D aussi)"""
 
 
 @dataclass
@@ -48,6 +41,9 @@ class Said:
     reply_to: str | None = None
     file_path: Path | None = None
     data: bytes | None = None
+    thread: str | None = None  # the short id of the thread's root, for an answer in a thread
+    file_name: str | None = None
+    mime: str | None = None
 
 
 class _Base(TypedDict):
@@ -57,6 +53,10 @@ class _Base(TypedDict):
     sender_name: str
     role: Role
     platform: str
+    is_direct: bool
+
+
+DIRECT = "dm-"  # a room whose name starts with this is a direct message with the bot (``/dm``)
 
 
 class ConsoleAdapter:
@@ -70,8 +70,10 @@ class ConsoleAdapter:
         admins: tuple[str, ...] | list[str] = ("alice",),
         out: Callable[[str], None] | None = None,
         files_dir: Path | None = None,
+        language: str = i18n.DEFAULT_LANGUAGE,
     ) -> None:
         self.user = user
+        self.language = language  # until the room's own is known
         self.room = room
         self.roles: dict[tuple[str, str], Role] = {}
         self.admins = {a.lstrip("@") for a in admins}
@@ -109,12 +111,26 @@ class ConsoleAdapter:
         return short, full
 
     def resolve(self, short: str) -> str:
-        """The platform id behind a short id (``u3`` or ``b12``)."""
+        """The platform id behind a short id (``u3`` or ``b12``); ``KeyError`` (with what to
+        tell the person) for none."""
         if short in self._short:
             return self._short[short]
         if short.startswith("b") and short[1:].isdigit():
             return f"console-{short}"
-        raise KeyError(short)
+        raise KeyError(self.t("console.no_such_message", id=short))
+
+    # -- the console's own words ----------------------------------------------------------------
+    def lang(self) -> str:
+        """The language of the room the console is in, as the bot has it (the language given
+        to the console for a room the bot does not know yet)."""
+        if self._runtime is None:
+            return self.language
+        with Session(self._runtime.engine) as db:
+            room = db.get(Room, self.room)
+            return room.language if room is not None else self.language
+
+    def t(self, key: str, /, **params: object) -> str:
+        return i18n.t(self.lang(), key, **params)
 
     def _base(self, user: str | None, room: str | None) -> _Base:
         name = (user or self.user).lstrip("@")
@@ -126,6 +142,7 @@ class ConsoleAdapter:
             "sender_name": name.capitalize(),
             "role": self.role_of(name, room_id),
             "platform": self.platform,
+            "is_direct": room_id.startswith(DIRECT),
         }
 
     # -- what users do ------------------------------------------------------------------------------
@@ -152,6 +169,25 @@ class ConsoleAdapter:
         thread_id = self.resolve(thread) if thread else None
         await self.runtime.handle(
             Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))
+        )
+        return short
+
+    async def send_file(
+        self, path: Path, text: str = "", *, user: str | None = None, room: str | None = None
+    ) -> str:
+        """Send the file at ``path`` with ``text`` (``/fichier heures.csv !importer``)."""
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        mime = "text/csv" if path.suffix.lower() == ".csv" else "application/octet-stream"
+        short, full = self._new_id("u")
+        self._authors[short] = self.user_id(user or self.user)
+        await self.runtime.handle(
+            Message(
+                event_id=full,
+                body=text,
+                files=(Attachment(name=path.name, mime=mime, data=data, size=size),),
+                **self._base(user, room),
+            )
         )
         return short
 
@@ -216,35 +252,65 @@ class ConsoleAdapter:
         and admins may also delete it."""
         author = self._authors.get(target)
         if author is None:
-            raise PermissionError(f"{target}: not a message typed in this console")
+            raise PermissionError(self.t("console.not_typed_here", id=target))
         name = (user or self.user).lstrip("@")
         if author != self.user_id(name):
             role = self.role_of(name, room or self.room)
             if not (moderators_too and role in (Role.MODERATOR, Role.ADMIN)):
-                raise PermissionError(f"{target}: only {author} can change it")
+                raise PermissionError(self.t("console.only_author", author=author, id=target))
         return author
 
     # -- what the bot does ------------------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:
         short = f"b{item.id}"
         reply = self._long.get(item.reply_to or "", item.reply_to)
+        thread = self._long.get(item.thread_id or "", item.thread_id)
+        place = ""
+        if reply:
+            place = f" ↪ {reply}"
+        if thread:
+            place += f" ({self.t('console.in_thread', id=thread)})"
         if item.kind == "react":
             target = self._long.get(item.target_event or "", item.target_event)
             text = f"[{item.room_id}] 🤖 {item.reaction_key} → {target}"
             self._show(Said(item.room_id, short, "react", item.reaction_key or "", target))
         elif item.kind == "edit":
             target = self._long.get(item.target_platform_id or "", item.target_platform_id or "?")
-            text = f"[{item.room_id}] 🤖 {target} (modifié) :\n{_indent(item.body)}"
+            edited = self.t("console.edited")
+            text = f"[{item.room_id}] 🤖 {target} ({edited}) :\n{_indent(item.body)}"
             self._show(Said(item.room_id, target, "edit", item.body))
+        elif item.kind == "direct":
+            # the console has no private conversations: it shows who the message is for
+            who = item.recipient or "?"
+            text = (
+                f"[{item.room_id} → {who}, en privé / privately] 🤖 {short}\n{_indent(item.body)}"
+            )
+            self._show(Said(who, short, "direct", item.body))
         elif item.kind == "file":
             path = self._save_file(item)
             where = f" → {path}" if path else ""
-            text = f"[{item.room_id}] 🤖 {short} 📎 {item.file_name} ({len(item.data or b'')} octets){where}\n{_indent(item.body)}"
-            self._show(Said(item.room_id, short, "file", item.body, reply, path, item.data))
+            size = self.t("console.bytes", size=len(item.data or b""))
+            text = (
+                f"[{item.room_id}] 🤖 {short}{place} 📎 {item.file_name} ({size}){where}\n"
+                f"{_indent(item.body)}"
+            )
+            self._show(
+                Said(
+                    item.room_id,
+                    short,
+                    "file",
+                    item.body,
+                    reply,
+                    path,
+                    item.data,
+                    thread,
+                    item.file_name,
+                    item.mime,
+                )
+            )
         else:
-            arrow = f" ↪ {reply}" if reply else ""
-            text = f"[{item.room_id}] 🤖 {short}{arrow}\n{_indent(item.body)}"
-            self._show(Said(item.room_id, short, "text", item.body, reply))
+            text = f"[{item.room_id}] 🤖 {short}{place}\n{_indent(item.body)}"
+            self._show(Said(item.room_id, short, "text", item.body, reply, thread=thread))
         self.out(text)
         platform_id = f"console-{short}" if item.kind != "edit" else f"console-{short}-edit"
         self._long[platform_id] = short
@@ -268,8 +334,8 @@ class ConsoleAdapter:
     async def run(self, runtime: Runtime) -> None:
         if self._runtime is None:
             self.attach(runtime)
-        self.out(CONSOLE_HELP.splitlines()[0].split("(")[0].strip() + " : /aide")
-        self.out(f"Tu es {self.user} dans le salon {self.room}. Essaie : !aide")
+        self.out(self.t("console.welcome"))
+        self.out(self.t("console.you_are_in", user=self.user, room=self.room))
         loop = asyncio.get_running_loop()
         while True:
             try:
@@ -283,7 +349,7 @@ class ConsoleAdapter:
             except Exception:
                 # one line never ends the console: the error is in the log
                 log.exception("the console could not handle a line")
-                self.out("⚠️ Cette ligne n'a pas pu être traitée (voir le journal).")
+                self.out(self.t("console.line_failed"))
 
     async def command_line(self, line: str) -> bool:
         """Handle one typed line; ``False`` means quit."""
@@ -298,26 +364,37 @@ class ConsoleAdapter:
         args = rest.split()
         try:
             return await self._console_command(word.lower(), args, rest)
-        except (KeyError, PermissionError, IndexError) as err:
-            self.out(f"⚠️ {err}")
+        except (KeyError, PermissionError) as err:
+            self.out(str(err.args[0]) if err.args else self.t("console.missing"))
+            return True
+        except IndexError:
+            self.out(self.t("console.missing"))
             return True
 
     async def _console_command(self, word: str, args: list[str], rest: str) -> bool:
         if word in ("quit", "exit", "q", "quitter"):
             return False
         if word in ("aide", "help", "h"):
-            self.out(CONSOLE_HELP)
+            self.out(self.t("console.help"))
         elif word in ("as", "en", "user") and args:
             self.user = args[0].lstrip("@")
-            self.out(f"Tu es maintenant {self.user}.")
+            self.out(self.t("console.you_are_now", user=self.user))
         elif word in ("room", "salon") and args:
             self.room = args[0].lstrip("#")
-            self.out(f"Salon : {self.room}.")
+            self.out(self.t("console.room_now", room=self.room))
+        elif word in ("dm", "mp", "prive"):
+            self.room = f"{DIRECT}{self.user}"
+            self.out(self.t("console.direct_now", room=self.room))
+        elif word in ("fichier", "file") and args:
+            short = await self.send_file(
+                Path(args[0]), rest.split(" ", 1)[1] if len(args) > 1 else ""
+            )
+            self.out(f"   ({short})")
         elif word == "react" and len(args) >= 2:
             await self.react(args[0], args[1])
         elif word == "unreact" and len(args) >= 2:
             if not await self.unreact(args[0], args[1]):
-                self.out("⚠️ Tu n'as pas mis cette réaction.")
+                self.out(self.t("console.not_your_reaction"))
         elif word == "edit" and len(args) >= 2:
             await self.edit(args[0], rest.split(" ", 1)[1])
         elif word in ("delete", "del", "suppr") and args:
@@ -328,11 +405,13 @@ class ConsoleAdapter:
         elif word == "role" and len(args) >= 2:
             role = Role.ADMIN if args[1].lower() in ("admin", "administrateur") else Role.MEMBER
             self.set_role(args[0], role)
-            self.out(f"{args[0]} : {role.value} dans {self.room}.")
+            shown = self.t(f"console.role.{role.value}")
+            self.out(self.t("console.role_set", user=args[0], role=shown, room=self.room))
         elif word in ("who", "qui"):
-            self.out(f"{self.user} ({self.role_of(self.user, self.room).value}) dans {self.room}")
+            shown = self.t(f"console.role.{self.role_of(self.user, self.room).value}")
+            self.out(self.t("console.who", user=self.user, role=shown, room=self.room))
         else:
-            self.out("⚠️ Commande de console inconnue. /aide pour la liste.")
+            self.out(self.t("console.unknown_command"))
         return True
 
 

@@ -24,6 +24,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import aiohttp
 from nio import (
@@ -33,8 +34,10 @@ from nio import (
     JoinResponse,
     LoginResponse,
     MessageDirection,
+    RoomCreateResponse,
     RoomGetEventResponse,
     RoomMessagesResponse,
+    RoomPreset,
     RoomRedactResponse,
     RoomSendResponse,
     SyncResponse,
@@ -50,9 +53,9 @@ from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
 from bot.private import private_dir
 from commands.core import error_reference
-from commands.events import AnyEvent, Message
+from commands.events import MAX_FILE_BYTES, AnyEvent, Attachment, Message
 from storage.clock import now as clock_now
-from storage.models import MatrixAccount, Room
+from storage.models import DirectRoom, MatrixAccount, Room
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -97,12 +100,14 @@ class MatrixAdapter:
         )
         self.rooms: dict[str, convert.RoomState] = {}
         self.recent = convert.Recent()
+        self._profiles = convert.Lru(4096)  # user id -> display name from their profile
         self.admins = frozenset(settings.admins)
         self.txn_prefix = ""
         self.ready = asyncio.Event()
         self.synced = asyncio.Event()  # set after each saved batch (tests and benchmarks)
         self.batches = 0
         self.rate_limited = 0  # sends that had to wait for the homeserver's rate limit
+        self.last_heard: float | None = None  # loop time of the latest sync answer
         self._runtime: Runtime | None = None
         self._closing = False
         self._backoff = Backoff(cap=settings.reconnect_max_seconds)
@@ -211,6 +216,7 @@ class MatrixAdapter:
         await asyncio.sleep(delay)
 
     def _reconnected(self) -> None:
+        self.last_heard = asyncio.get_running_loop().time()
         if self._backoff.failures:
             log.info("homeserver reachable again after %s failed tries", self._backoff.failures)
         self._backoff.reset()
@@ -464,6 +470,7 @@ class MatrixAdapter:
                 admin_level=admin_level,
                 admins=self.admins,
                 recent=self.recent,
+                encryption=self.settings.encryption,
             )
         except convert.Malformed as err:
             event = None
@@ -480,7 +487,86 @@ class MatrixAdapter:
             event = dataclasses.replace(
                 event, edit_of_sender=await self._sender_of(room.room_id, event.edit_of)
             )
+        if isinstance(event, Message):
+            named = await self._members_named(room, event.body)
+            if named:
+                event = dataclasses.replace(event, named=named)
+        if (
+            isinstance(event, Message)
+            and event.files
+            and event.body.lstrip().startswith(self.runtime.settings.prefix)
+        ):
+            # a command sent with a file (``!importer``): the file comes with it
+            data = await self._file_bytes(raw.get("content") or {}, event.files[0])
+            event = dataclasses.replace(
+                event, files=(dataclasses.replace(event.files[0], data=data),)
+            )
         return [event] if event is not None else []
+
+    async def _members_named(
+        self, room: convert.RoomState, body: str
+    ) -> tuple[tuple[str, str], ...]:
+        """Of the users a message names by id (a pill becomes one), those in the room, with
+        their display names: from the room's member state, else their profile."""
+        found: list[tuple[str, str]] = []
+        for user in convert.user_ids_in(body):
+            if user == self.user_id or user not in room.joined:
+                continue
+            name = room.names.get(user) or await self.profile_name(user)
+            if name:
+                found.append((user, name))
+        return tuple(found)
+
+    async def _file_bytes(self, content: dict[str, Any], file: Attachment) -> bytes | None:
+        """The bytes of an ``m.file`` (decrypted in an encrypted room), or ``None`` when it is
+        larger than ``MAX_FILE_BYTES`` or cannot be fetched (the command then says so)."""
+        source = convert.file_source(content)
+        if source is None or (file.size is not None and file.size > MAX_FILE_BYTES):
+            return None
+        url, keys = source
+        server, _, media_id = url.removeprefix("mxc://").partition("/")
+        if not server or not media_id or "/" in media_id:
+            return None
+        data = await self._download(server, media_id)
+        if data is None or keys is None:
+            return data
+        try:
+            from nio.crypto.attachments import decrypt_attachment
+
+            return bytes(
+                decrypt_attachment(data, keys["key"]["k"], keys["hashes"]["sha256"], keys["iv"])
+            )
+        except Exception as err:  # a key or a hash that does not fit: the file stays unread
+            log.warning("could not decrypt the file %s: %s", url, err)
+            return None
+
+    async def _download(self, server: str, media_id: str) -> bytes | None:
+        """A file from the homeserver's authenticated media API (Matrix 1.11), else from the
+        legacy one; ``None`` if neither gives it within ``MAX_FILE_BYTES``."""
+        path = f"{quote(server)}/{quote(media_id)}"
+        url = f"{self.settings.homeserver.rstrip('/')}/_matrix/client/v1/media/download/{path}"
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session,
+                session.get(url, headers=headers) as resp,
+            ):
+                if resp.status == 200:
+                    data = await resp.content.read(MAX_FILE_BYTES + 1)
+                    return data if len(data) <= MAX_FILE_BYTES else None
+                if resp.status not in (400, 404):
+                    log.warning(
+                        "could not fetch mxc://%s/%s: HTTP %s", server, media_id, resp.status
+                    )
+                    return None
+            legacy = await self.client.download(server_name=server, media_id=media_id)
+        except TRANSPORT_ERRORS as err:
+            log.warning("could not fetch mxc://%s/%s: %s", server, media_id, err)
+            return None
+        body = getattr(legacy, "body", None)
+        if isinstance(body, bytes) and len(body) <= MAX_FILE_BYTES:
+            return body
+        return None
 
     async def _sender_of(self, room_id: str, event_id: str) -> str | None:
         """Who sent ``event_id``, as the homeserver says (``None`` if it cannot say: the edit
@@ -506,12 +592,98 @@ class MatrixAdapter:
             return await self._send(item.room_id, "m.room.message", content, txn)
         if item.kind == "redact":
             return await self._redact(item, txn)
+        if item.kind == "direct":
+            room_id = await self._direct_room(item.recipient or "")
+            names = await self._names_of(item.room_id, convert.mentioned(item))
+            content = convert.message_content(dataclasses.replace(item, room_id=room_id), names)
+            return await self._send(room_id, "m.room.message", content, txn)
+        names = await self._names_of(item.room_id, convert.mentioned(item))
         if item.kind == "file":
             mxc = await self._upload(item)
-            content = convert.file_content(item, mxc, self.recent)
+            content = convert.file_content(item, mxc, names)
             return await self._send(item.room_id, "m.room.message", content, txn)
-        content = convert.message_content(item, self.recent)
+        content = convert.message_content(item, names)
         return await self._send(item.room_id, "m.room.message", content, txn)
+
+    async def _names_of(self, room_id: str, users: list[str]) -> dict[str, str]:
+        """The display names of ``users``, as the platform gives them: the room's member state,
+        else their profile (asked once)."""
+        room = self.rooms.get(room_id)
+        found: dict[str, str] = {}
+        for user in users:
+            name = (room.names.get(user) if room else None) or await self.profile_name(user)
+            if name:
+                found[user] = name
+        return found
+
+    async def profile_name(self, user_id: str) -> str:
+        """``user_id``'s display name from their profile ("" when they have none, or when the
+        homeserver cannot say); remembered."""
+        if user_id not in self._profiles:
+            try:
+                resp = await self.client.get_displayname(user_id)
+            except TRANSPORT_ERRORS:
+                return ""
+            name = getattr(resp, "displayname", None)
+            self._profiles.put(user_id, name if isinstance(name, str) else "")
+        return str(self._profiles[user_id])
+
+    async def _direct_room(self, user_id: str) -> str:
+        """The bot's direct room with ``user_id``: the one it opened before while they are still
+        in it (or invited), else a new one (a private chat they are invited to, marked direct)."""
+        if not user_id.startswith("@"):
+            raise DeliveryError(f"no direct room for {user_id!r}", permanent=True)
+        known = await self.runtime.run_db(self._load_direct, user_id)
+        room = self.client.rooms.get(known) if known else None
+        if room is not None and (user_id in room.users or user_id in room.invited_users):
+            return known or ""
+        initial_state: list[dict[str, Any]] = []
+        if self.settings.encryption:
+            initial_state.append(
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            )
+
+        async def call() -> Any:
+            return await self.client.room_create(
+                is_direct=True,
+                preset=RoomPreset.trusted_private_chat,
+                invite=[user_id],
+                initial_state=initial_state,
+            )
+
+        resp = await self._with_retries(call)
+        if not isinstance(resp, RoomCreateResponse):
+            raise self._delivery_error(resp)
+        room_id = str(resp.room_id)
+        await self.runtime.run_db(self._store_direct, user_id, room_id)
+        log.info("opened a direct room with %s", user_id)
+        return room_id
+
+    def _load_direct(self, user_id: str) -> str | None:
+        with Session(self.runtime.engine) as db:
+            row = db.get(DirectRoom, (self.platform, user_id))
+            return row.room_id if row is not None else None
+
+    def _store_direct(self, user_id: str, room_id: str) -> None:
+        with Session(self.runtime.engine) as db:
+            row = db.get(DirectRoom, (self.platform, user_id))
+            if row is None:
+                row = DirectRoom(platform=self.platform, user_id=user_id, room_id=room_id)
+            row.room_id = room_id
+            row.created_at = clock_now()
+            db.add(row)
+            db.commit()
+
+    def health(self) -> tuple[bool, float | None]:
+        """Whether syncs come back, and how many seconds ago the latest one did."""
+        if self.last_heard is None:
+            return False, None
+        ago = asyncio.get_running_loop().time() - self.last_heard
+        return ago <= self.settings.sync_timeout_ms / 1000 + 60, ago
 
     async def _send(self, room_id: str, event_type: str, content: dict[str, Any], txn: str) -> str:
         async def call() -> Any:

@@ -42,7 +42,16 @@ from bot.mattermost.emoji import emoji_name, emoji_text
 from bot.mattermost.markdown import safe_markdown, typed
 from bot.runtime import NotHandled
 from commands.core import error_reference
-from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    MAX_FILE_BYTES,
+    AnyEvent,
+    Attachment,
+    MemberChanged,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+)
 from storage.clock import now as clock_now
 from storage.models import ChatEvent, MattermostCursor
 
@@ -117,7 +126,9 @@ class MattermostAdapter:
         self.team_id = ""
         self._runtime: Runtime | None = None
         self._roots: _Lru = _Lru()  # post id -> its thread root ("" for a root)
+        self._deleted: _Lru = _Lru()  # post ids deleted (a thread no answer can go into)
         self._channels: _Lru = _Lru()  # channel id -> channel dict
+        self._directs: _Lru = _Lru()  # user id -> the bot's direct channel with them
         self._users: _Lru = _Lru()  # user id -> user dict
         self._usernames: _Lru = _Lru()  # username -> user id ("" if none)
         self._roles: _Lru = _Lru()  # "channel:user" -> (Role, expiry)
@@ -229,7 +240,15 @@ class MattermostAdapter:
             await self.runtime.run_db(self._save_cursor, channel_id, stamp)
             return
         base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
-        body = await self._rewrite_mentions(typed(str(post.get("message", ""))))
+        body, named = await self._rewrite_mentions(typed(str(post.get("message", ""))))
+        base["named"] = await self._members_named(channel_id, named)
+        files: tuple[Attachment, ...] = ()
+        if (
+            not edited
+            and post.get("file_ids")
+            and body.lstrip().startswith(self.runtime.settings.prefix)
+        ):
+            files = await self._files(post)  # a command sent with a file (``!importer``)
         if edited:
             neutral = Message(
                 event_id=f"{post_id}:edit:{post.get('edit_at') or stamp}",
@@ -243,14 +262,48 @@ class MattermostAdapter:
                 **base,
             )
         else:
-            neutral = Message(event_id=post_id, body=body, thread_id=root_id or None, **base)
+            neutral = Message(
+                event_id=post_id, body=body, thread_id=root_id or None, files=files, **base
+            )
         await self._hand(neutral, channel_id, stamp)
+
+    async def _files(self, post: dict[str, Any]) -> tuple[Attachment, ...]:
+        """The files of a post, with their bytes (up to ``MAX_FILE_BYTES`` each; ``data`` is
+        ``None`` for a larger one, or one the server does not give)."""
+        metadata = post.get("metadata")
+        infos = metadata.get("files") if isinstance(metadata, dict) else None
+        by_id = {str(i.get("id")): i for i in infos or [] if isinstance(i, dict)}
+        found: list[Attachment] = []
+        for file_id in [str(f) for f in post.get("file_ids") or []][:5]:
+            info = by_id.get(file_id, {})
+            size = info.get("size")
+            known = int(size) if isinstance(size, int) and not isinstance(size, bool) else None
+            data: bytes | None = None
+            if known is None or known <= MAX_FILE_BYTES:
+                try:
+                    data = await self.rest.file(file_id, MAX_FILE_BYTES)
+                except MattermostError as err:
+                    if err.status in (401,):
+                        raise
+                    log.warning("mattermost: could not fetch the file %s: %s", file_id, err)
+            found.append(
+                Attachment(
+                    name=str(info.get("name") or file_id),
+                    mime=str(info.get("mime_type") or "application/octet-stream"),
+                    data=data,
+                    size=known,
+                )
+            )
+        return tuple(found)
 
     async def _on_deleted(self, post: dict[str, Any], event: Event | None) -> None:
         post_id = str(post.get("id", ""))
         channel_id = str(post.get("channel_id") or (event.channel_id if event else ""))
         if not post_id or not channel_id or post.get("user_id") == self.bot_id:
             return
+        # a deleted post takes its thread with it if it was a root: no answer goes there
+        self._roots.pop(post_id, None)
+        self._deleted.put(post_id, True)
         # the server names the deleter (``delete_by``) only to system admins; others are told
         # nothing, and the deletion reads as the author's: the server let only the author or
         # someone allowed to delete others' posts (team and system admins by default) do it
@@ -374,11 +427,11 @@ class MattermostAdapter:
         )
         return role
 
-    async def _rewrite_mentions(self, body: str) -> str:
-        """``@alice`` -> ``@<alice's user id>``, for the users that exist."""
+    async def _rewrite_mentions(self, body: str) -> tuple[str, list[str]]:
+        """``@alice`` -> ``@<alice's user id>``, for the users that exist; and their ids."""
         names = {m.group(1).rstrip("._-") for m in _MENTION.finditer(body)}
         if not names:
-            return body
+            return body, []
         ids: dict[str, str] = {}
         for name in names:
             low = name.lower()
@@ -400,7 +453,23 @@ class MattermostAdapter:
             user_id = ids.get(stripped.lower())
             return f"@{user_id}{name[len(stripped) :]}" if user_id else match.group(0)
 
-        return _MENTION.sub(swap, body)
+        return _MENTION.sub(swap, body), sorted(set(ids.values()))
+
+    async def _members_named(
+        self, channel_id: str, user_ids: list[str]
+    ) -> tuple[tuple[str, str], ...]:
+        """Of the users a post names, those in the channel, with their display names (the bot
+        knows them before they speak)."""
+        wanted = [u for u in user_ids if u != self.bot_id]
+        if not wanted:
+            return ()
+        members = await self.rest.channel_members_by_ids(channel_id, wanted)
+        inside = {str(m.get("user_id")) for m in members}
+        found = []
+        for user_id in wanted:
+            if user_id in inside:
+                found.append((user_ref(user_id), _display_name(await self._user(user_id))))
+        return tuple(found)
 
     # -- catching up ------------------------------------------------------------------------------
     async def _resync(self) -> None:
@@ -504,7 +573,16 @@ class MattermostAdapter:
                     continue  # a user the server no longer knows: nobody to notify
                 raise
             usernames[ref] = str(user.get("username") or "")
-        return safe_markdown(item.body, usernames, notify=item.mentions)
+        return self._page_links(safe_markdown(item.body, usernames, notify=item.mentions))
+
+    def _page_links(self, text: str) -> str:
+        """The links to the room's page that the bot itself wrote (this bot's page address, a
+        page token) stay links; any other address stays broken (``safe_markdown``)."""
+        base = self.runtime.settings.page_url if self._runtime is not None else ""
+        if not base:
+            return text
+        broken = safe_markdown(f"{base}/p/cgp_")
+        return text.replace(broken, f"{base}/p/cgp_")
 
     async def _deliver(self, item: Outgoing) -> str | None:
         if item.kind == "edit":
@@ -517,8 +595,12 @@ class MattermostAdapter:
             name = emoji_name(item.reaction_key or "")
             if not post_id or not name:
                 raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
-            await self.rest.save_reaction(self.bot_id, post_id, name)
+            await self.rest.save_reaction(self.bot_id, post_id, name, item.room_id)
             return None
+        if item.kind == "direct":
+            channel = await self._direct_channel((item.recipient or "").removeprefix("@"))
+            post = await self.rest.create_post(channel, await self._message(item))
+            return str(post["id"])
         message = await self._message(item)
         root = await self._root_for(item)
         file_ids: list[str] = []
@@ -535,12 +617,33 @@ class MattermostAdapter:
         self._roots.put(post_id, str(post.get("root_id") or ""))
         return post_id
 
+    async def _direct_channel(self, user_id: str) -> str:
+        """The bot's direct channel with ``user_id`` (created by the server if need be)."""
+        if not user_id:
+            raise DeliveryError("a direct message without a recipient", permanent=True)
+        if user_id not in self._directs:
+            channel = await self.rest.create_direct_channel(self.bot_id, user_id)
+            self._directs.put(user_id, str(channel["id"]))
+        return str(self._directs[user_id])
+
+    def health(self) -> tuple[bool, float | None]:
+        """Whether the WebSocket is heard from, and how many seconds ago it last was."""
+        heard = self.stream.last_heard
+        if heard is None:
+            return False, None
+        ago = asyncio.get_running_loop().time() - heard
+        return ago <= 2 * self.settings.ping_interval + 10, ago
+
     async def _root_for(self, item: Outgoing) -> str:
-        """The thread to answer in: threads are flat, so a reply to a reply uses its root."""
+        """The thread to answer in: threads are flat, so a reply to a reply uses its root. The
+        answer to a deleted command goes into the command's thread, or, when the command was a
+        root (deleting a root deletes its thread), into the channel."""
         anchor = item.thread_id or item.reply_to
         if not anchor:
             return ""
         post_id = anchor.split(":")[0]
+        if post_id in self._deleted:
+            return ""
         if post_id not in self._roots:
             try:
                 post = await self.rest.post(post_id)

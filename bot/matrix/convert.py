@@ -10,11 +10,21 @@ import re
 import struct
 import urllib.parse
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.base import Outgoing
-from commands.events import AnyEvent, MemberChanged, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    AnyEvent,
+    Attachment,
+    MemberChanged,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+    Unreadable,
+)
 from storage.clock import now as clock_now
 
 PLATFORM = "matrix"
@@ -118,9 +128,23 @@ def role_for(level: float, admin_level: int) -> Role:
     return Role.MEMBER
 
 
+class Lru(OrderedDict[str, Any]):
+    """A bounded mapping that forgets the least recently set keys first."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: str, value: Any) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
 class Recent:
-    """A bounded memory of recent events' senders and threads (to mention the author of the
-    command answered, and to keep an edit's answer in the original's thread)."""
+    """A bounded memory of recent events' senders and threads (to check who may edit a
+    message, and to keep an edit in the original's thread)."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
@@ -178,6 +202,43 @@ def with_user_ids(body: str, content: dict[str, Any]) -> str:
     return "".join(out) + body[pos:]
 
 
+_USER_ID = re.compile(r"@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::[0-9]+)?(?<!\.)", re.IGNORECASE)
+
+
+def user_ids_in(body: str) -> list[str]:
+    """The Matrix user ids a message's body names, in order, each once."""
+    return list(dict.fromkeys(_USER_ID.findall(body)))
+
+
+def _file_and_caption(content: dict[str, Any], body: str) -> tuple[tuple[Attachment, ...], str]:
+    """An ``m.file``'s file (its bytes are fetched by the adapter, for a command only) and its
+    caption: with ``filename`` set, ``body`` is a caption (Matrix 1.10); without, ``body`` is
+    the file's name and there is no caption."""
+    filename = content.get("filename")
+    has_caption = isinstance(filename, str) and bool(filename) and filename != body
+    name = filename if isinstance(filename, str) and filename else body
+    info = content.get("info")
+    info = info if isinstance(info, dict) else {}
+    mime = info.get("mimetype")
+    size = info.get("size")
+    attachment = Attachment(
+        name=name or "file",
+        mime=mime if isinstance(mime, str) and mime else "application/octet-stream",
+        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+    )
+    return (attachment,), body if has_caption else ""
+
+
+def file_source(content: dict[str, Any]) -> tuple[str, dict[str, Any] | None] | None:
+    """Where an ``m.file``'s bytes are: its ``mxc://`` URL, and the keys that decrypt it in an
+    encrypted room (``None`` in a clear one)."""
+    encrypted = content.get("file")
+    if isinstance(encrypted, dict) and isinstance(encrypted.get("url"), str):
+        return str(encrypted["url"]), encrypted
+    url = content.get("url")
+    return (url, None) if isinstance(url, str) and url.startswith("mxc://") else None
+
+
 def is_redacted(raw: dict[str, Any]) -> bool:
     unsigned = raw.get("unsigned")
     return isinstance(unsigned, dict) and "redacted_because" in unsigned
@@ -191,6 +252,7 @@ def to_neutral(
     admin_level: int,
     admins: frozenset[str] = frozenset(),
     recent: Recent | None = None,
+    encryption: bool = False,
 ) -> AnyEvent | None:
     """The neutral event for a raw timeline event, ``None`` for events the bot does not act on
     (its own, notices, state it only tracks). Raises ``Malformed`` for a broken event."""
@@ -251,11 +313,14 @@ def to_neutral(
             return Message(
                 body=body, edit_of=target, edit_of_sender=author, thread_id=thread, **base
             )
-        if msgtype != "m.text":
+        if msgtype not in ("m.text", "m.file"):
             return None
         body = content.get("body")
         if not isinstance(body, str):
             raise Malformed("body is not a string")
+        files: tuple[Attachment, ...] = ()
+        if msgtype == "m.file":
+            files, body = _file_and_caption(content, body)
         body = with_user_ids(body, content)
         thread_id: str | None = None
         reply_to: str | None = None
@@ -267,7 +332,18 @@ def to_neutral(
             reply_to = None if falling_back else in_reply["event_id"]
         if recent is not None:
             recent.add(event_id, sender, thread_id)
-        return Message(body=body, reply_to=reply_to, thread_id=thread_id, **base)
+        return Message(body=body, reply_to=reply_to, thread_id=thread_id, files=files, **base)
+
+    if kind == "m.room.encrypted":
+        # what reaches the runtime encrypted could not be decrypted (a decrypted event comes as
+        # what it holds): without encryption, never; with it, its key is missing. Relations
+        # stay in clear, so the answer can go into the message's thread
+        thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        return Unreadable(
+            reason="no_key" if encryption else "encryption_off",
+            thread_id=thread if isinstance(thread, str) else None,
+            **base,
+        )
 
     if kind == "m.reaction":
         if relates.get("rel_type") != "m.annotation":
@@ -307,13 +383,47 @@ def html_of(item: Outgoing) -> str:
     return html.escape(item.body).replace("\n", "<br>")
 
 
-def _mentions(item: Outgoing, recent: Recent | None) -> dict[str, Any]:
-    users = [u for u in item.mentions if isinstance(u, str) and u.startswith("@")]
-    if item.reply_to and recent is not None:
-        author = recent.sender(item.reply_to)
-        if author and author not in users:
-            users.append(author)
-    return {"user_ids": users}
+def mentioned(item: Outgoing) -> list[str]:
+    """The Matrix users an item means to notify (each named in its text by their user id)."""
+    return [u for u in dict.fromkeys(item.mentions) if isinstance(u, str) and u.startswith("@")]
+
+
+def _user_pattern(user_id: str) -> re.Pattern[str]:
+    # a user id as a whole: ``@bob:x`` is not the start of ``@bob:xy`` nor of ``@bob:x.org``
+    # (a full stop that ends a sentence is no part of it)
+    return re.compile(re.escape(user_id) + r"(?![\w:=/+\-]|\.\w)")
+
+
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for ``re.sub`` that is ``text`` as it is (no backslash escapes)."""
+    return lambda _match: text
+
+
+def pill(user_id: str, name: str) -> str:
+    """A link to a user as Matrix clients show a mention: a "pill" with the display name."""
+    return (
+        f'<a href="https://matrix.to/#/{html.escape(user_id, quote=True)}">{html.escape(name)}</a>'
+    )
+
+
+def with_pills(item: Outgoing, names: Mapping[str, str]) -> tuple[str, str]:
+    """The item's plain and HTML bodies with each user it notifies shown as clients show a
+    mention: their display name in the plain body, a pill in the HTML one. ``names``: display
+    names by user id (the user's local part when unknown)."""
+    body, formatted = item.body, html_of(item)
+    for user in mentioned(item):
+        name = names.get(user) or user.removeprefix("@").split(":", 1)[0]
+        body = _user_pattern(user).sub(_literal(name), body)
+        formatted = _user_pattern(html.escape(user, quote=True)).sub(
+            _literal(pill(user, name)), formatted
+        )
+    return body, formatted
+
+
+def _mentions(item: Outgoing) -> dict[str, Any]:
+    """``m.mentions``: exactly the people the item means to notify (never, say, the author of
+    the command it answers: nobody is notified about their own action)."""
+    return {"user_ids": mentioned(item)}
 
 
 def _relation(item: Outgoing) -> dict[str, Any] | None:
@@ -328,14 +438,16 @@ def _relation(item: Outgoing) -> dict[str, Any] | None:
     return None
 
 
-def message_content(item: Outgoing, recent: Recent | None = None) -> dict[str, Any]:
-    """An ``m.notice`` with plain and HTML bodies, as a reply (in its thread), with mentions."""
+def message_content(item: Outgoing, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """An ``m.notice`` with plain and HTML bodies, as a reply (in its thread), with mentions
+    shown as pills (``names``: display names by user id)."""
+    body, formatted = with_pills(item, names or {})
     content: dict[str, Any] = {
         "msgtype": "m.notice",
-        "body": item.body,
+        "body": body,
         "format": HTML_FORMAT,
-        "formatted_body": html_of(item),
-        "m.mentions": _mentions(item, recent),
+        "formatted_body": formatted,
+        "m.mentions": _mentions(item),
     }
     rel = _relation(item)
     if rel:
@@ -385,7 +497,9 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def file_content(item: Outgoing, mxc: str, recent: Recent | None = None) -> dict[str, Any]:
+def file_content(
+    item: Outgoing, mxc: str, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """``m.image`` for images, ``m.file`` otherwise, with the caption as body (Matrix 1.10
     media captions: ``filename`` holds the file's name)."""
     name = item.file_name or "file"
@@ -396,18 +510,19 @@ def file_content(item: Outgoing, mxc: str, recent: Recent | None = None) -> dict
     size = png_size(data) if mime == "image/png" else None
     if size:
         info["w"], info["h"] = size
-    caption = item.body or name
+    body, formatted = with_pills(item, names or {})
+    caption = body or name
     content: dict[str, Any] = {
         "msgtype": msgtype,
         "body": caption,
         "filename": name,
         "url": mxc,
         "info": info,
-        "m.mentions": _mentions(item, recent),
+        "m.mentions": _mentions(item),
     }
     if caption != name:
         content["format"] = HTML_FORMAT
-        content["formatted_body"] = html_of(item)
+        content["formatted_body"] = formatted
     rel = _relation(item)
     if rel:
         content["m.relates_to"] = rel

@@ -71,11 +71,14 @@ def synapse_python() -> str | None:
 
 
 def free_port(preferred: int | None = None) -> int:
-    """``preferred`` if nothing listens on it, else any free port on 127.0.0.1."""
+    """``preferred`` if nothing listens on it, else any free port on 127.0.0.1. The probe binds
+    as the homeserver does (``SO_REUSEADDR``): the connections of a server just stopped, still
+    in TIME_WAIT, do not make its port look taken (it would move at every restart)."""
     for port in (preferred, 0):
         if port is None:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:

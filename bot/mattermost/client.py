@@ -137,8 +137,10 @@ class Rest:
         json_body: Any = None,
         params: dict[str, str] | None = None,
         form: Callable[[], aiohttp.FormData] | None = None,
+        raw_limit: int | None = None,
     ) -> Any:
-        """One call, e.g. ``request("GET", "/users/me")``; returns the decoded JSON answer."""
+        """One call, e.g. ``request("GET", "/users/me")``; returns the decoded JSON answer (with
+        ``raw_limit``: the answer's bytes, at most that many and one)."""
         url = f"{self.url}/api/v4{path}"
         for attempt in range(self.max_retries + 1):
             kwargs: dict[str, Any] = {"headers": self.headers, "params": params}
@@ -159,6 +161,8 @@ class Rest:
                         )
                         await asyncio.sleep(min(wait, self.max_rate_limit_wait))
                         continue
+                    if raw_limit is not None and resp.status < 400:
+                        return await resp.content.read(raw_limit + 1)
                     text = await resp.text()
                     if resp.status >= 400:
                         raise _error(resp.status, text, method, path)
@@ -189,6 +193,14 @@ class Rest:
             await self.request("GET", f"/channels/{quote(channel_id)}/members/{quote(user_id)}")
         )
 
+    async def channel_members_by_ids(
+        self, channel_id: str, user_ids: list[str]
+    ) -> list[dict[str, Any]]:  # GetChannelMembersByIds
+        found = await self.request(
+            "POST", f"/channels/{quote(channel_id)}/members/ids", json_body=user_ids
+        )
+        return [dict(m) for m in found]
+
     async def team_member(self, team_id: str, user_id: str) -> dict[str, Any]:  # GetTeamMember
         return dict(await self.request("GET", f"/teams/{quote(team_id)}/members/{quote(user_id)}"))
 
@@ -213,6 +225,10 @@ class Rest:
             body["file_ids"] = file_ids
         return dict(await self.request("POST", "/posts", json_body=body))
 
+    async def create_direct_channel(self, user_a: str, user_b: str) -> dict[str, Any]:
+        # CreateDirectChannel: the two users' direct channel (the existing one if there is one)
+        return dict(await self.request("POST", "/channels/direct", json_body=[user_a, user_b]))
+
     async def patch_post(self, post_id: str, message: str) -> dict[str, Any]:  # PatchPost
         return dict(
             await self.request(
@@ -220,9 +236,13 @@ class Rest:
             )
         )
 
-    async def save_reaction(self, user_id: str, post_id: str, emoji_name: str) -> dict[str, Any]:
-        # SaveReaction
+    async def save_reaction(
+        self, user_id: str, post_id: str, emoji_name: str, channel_id: str = ""
+    ) -> dict[str, Any]:
+        # SaveReaction (the server's Reaction carries its post's channel)
         body = {"user_id": user_id, "post_id": post_id, "emoji_name": emoji_name}
+        if channel_id:
+            body["channel_id"] = channel_id
         return dict(await self.request("POST", "/reactions", json_body=body))
 
     async def upload_file(
@@ -235,6 +255,11 @@ class Rest:
             return fd
 
         return dict(await self.request("POST", "/files", form=form))
+
+    async def file(self, file_id: str, limit: int) -> bytes | None:  # GetFile
+        """A file's bytes; ``None`` if it is larger than ``limit``."""
+        data = await self.request("GET", f"/files/{quote(file_id)}", raw_limit=limit)
+        return bytes(data) if len(data) <= limit else None
 
     async def posts_since(self, channel_id: str, since_ms: int) -> dict[str, Any]:
         # GetPostsForChannel
@@ -330,6 +355,7 @@ class EventStream:
         self.expected_seq = 0
         self.last_close_code: int | None = None
         self.connects = 0  # successful handshakes (for logs and tests)
+        self.last_heard: float | None = None  # loop time of the latest frame from the server
         self.resyncs = 0
         self.resynced = 0  # resyncs completed
         self._stop = asyncio.Event()
@@ -421,7 +447,7 @@ class EventStream:
                     return
                 if msg.type != aiohttp.WSMsgType.TEXT:
                     continue
-                last_frame = loop.time()
+                last_frame = self.last_heard = loop.time()
                 frame = json.loads(msg.data)
                 if "seq_reply" in frame:
                     if frame["seq_reply"] == 1:

@@ -19,6 +19,8 @@ NAMES: dict[str, str] = {
     "white_check_mark": "✅",
     "heavy_check_mark": "✔️",
     "x": "❌",
+    "question": "❓",
+    "grey_question": "❔",
     "heart": "❤️",
     "tada": "🎉",
     "eyes": "👀",

@@ -24,7 +24,9 @@ from storage.models.core import (
 from storage.models.matrix import MatrixAccount
 from storage.models.mattermost import MattermostCursor
 from storage.models.numbers import RoomCounter
+from storage.models.page import DirectRoom, PageLink, PageRoom
 from storage.models.pending import PendingAction
+from storage.models.people import ForgottenPerson
 from storage.models.recap import RecapSchedule, RecapSent
 from storage.models.render import RenderJob
 
@@ -43,10 +45,14 @@ __all__ = [
     "CobudgetRound",
     "Contribution",
     "ContributionMonth",
+    "DirectRoom",
+    "ForgottenPerson",
     "Funding",
     "MatrixAccount",
     "MattermostCursor",
     "Member",
+    "PageLink",
+    "PageRoom",
     "PendingAction",
     "Person",
     "Project",

@@ -121,6 +121,11 @@ class ChatEvent(SQLModel, table=True):
     kind: str = Field(max_length=32)
     command: str = Field(default="", max_length=64)
     handled_at: dt.datetime = Field(default_factory=now)
+    # where the bot's answers to this event go: the message they reply to (the command, the
+    # original of an edit, the message a reaction was put on) and its thread; a later removal
+    # of the event is answered there too
+    answer_to: str | None = Field(default=None, max_length=255)
+    thread_id: str | None = Field(default=None, max_length=255)
 
 
 class Audit(SQLModel, table=True):
@@ -153,7 +158,7 @@ class BotMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(max_length=255, index=True)
-    kind: str = Field(default="text", max_length=16)  # text | edit | react | file | redact
+    kind: str = Field(default="text", max_length=16)  # text | edit | react | file | redact | direct
     body: str = Field(default="")
     html: str | None = Field(default=None)
     reply_to: str | None = Field(default=None, max_length=255)
@@ -172,3 +177,5 @@ class BotMessage(SQLModel, table=True):
     sent_at: dt.datetime | None = Field(default=None)
     platform_id: str | None = Field(default=None, max_length=255, unique=True)
     attempts: int = Field(default=0)
+    # kind "direct": who the message goes to, in a direct conversation with the bot
+    recipient: str | None = Field(default=None, max_length=255)

@@ -1,0 +1,157 @@
+"""The life of a contributive-budget envelope and of what it holds: requests, the validations
+and questions on them, the amounts agreed by admins, give-backs.
+
+An envelope is open until an admin closes it; closing freezes its split, and nothing in a closed
+envelope changes any more, through any path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from commands.lifecycle.base import ABSENT, Act, Action, Actor, Refusal, admin_only
+
+OPEN, CLOSED = "open", "closed"  # envelope
+ACTIVE, WITHDRAWN = "active", "withdrawn"  # request
+GIVEN = "given"  # validation, question, give-back, agreement
+
+
+@dataclass(frozen=True)
+class Envelope:
+    status: str  # ABSENT | open | closed
+    label: str = ""  # ``KPA (novembre 2026)``
+    code: str = ""  # its project's code
+    requests: int = 0  # requests made in it (active or withdrawn)
+    givebacks: int = 0
+
+
+def frozen(env: Envelope) -> Refusal | None:
+    if env.status == CLOSED:
+        return Refusal("lifecycle.envelope.closed", {"envelope": env.label, "project": env.code})
+    return None
+
+
+def envelope_step(
+    env: Envelope, action: Action, actor: Actor, now: dt.datetime
+) -> Envelope | Refusal:
+    if action == Action(Act.UNDO, Act.CLOSE):
+        return Refusal(
+            "lifecycle.envelope.close_kept", {"envelope": env.label, "project": env.code}
+        )
+    refused = admin_only(actor, f"budget {env.code}")
+    if refused is not None:
+        return refused
+    if action.kind is Act.CREATE:
+        return replace(env, status=OPEN)
+    refused = frozen(env)
+    if refused is not None:
+        return refused
+    if action.kind is Act.CLOSE:
+        return replace(env, status=CLOSED)
+    if action == Action(Act.UNDO, Act.CREATE):
+        if env.requests or env.givebacks:
+            return Refusal(
+                "lifecycle.envelope.in_use",
+                {
+                    "envelope": env.label,
+                    "project": env.code,
+                    "requests": env.requests,
+                    "givebacks": env.givebacks,
+                },
+            )
+        return replace(env, status=ABSENT)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+@dataclass(frozen=True)
+class Request:
+    status: str  # ABSENT | active | withdrawn
+    envelope: Envelope
+    number: int = 0
+    user: str = ""
+    answers: int = 0  # validations and questions on it
+    granted: bool = False  # an admin agreed an amount (or a pro rata) for it
+    other_active: bool = False  # its person has another active request in the envelope
+    unchanged: bool = True  # no other action changed it since the one being undone
+
+
+def request_step(r: Request, action: Action, actor: Actor, now: dt.datetime) -> Request | Refusal:
+    refused = frozen(r.envelope)
+    if refused is not None:
+        return refused
+    kind, ids = action.kind, {"id": r.number, "project": r.envelope.code}
+    if kind is Act.CREATE:
+        return replace(r, status=ACTIVE)
+    if kind is Act.EDIT:
+        if r.status != ACTIVE:
+            return Refusal("lifecycle.request.withdrawn", ids)
+        return r
+    if kind is Act.WITHDRAW:
+        if r.status != ACTIVE:
+            return Refusal("lifecycle.request.withdrawn", ids)
+        return replace(r, status=WITHDRAWN)
+    if action == Action(Act.UNDO, Act.CREATE):
+        if r.status == WITHDRAWN:
+            return Refusal("lifecycle.request.withdrawn", ids)
+        if r.answers or r.granted:
+            return Refusal("lifecycle.request.in_use", {**ids, "answers": r.answers})
+        if not r.unchanged:  # another message changed it since
+            return Refusal("lifecycle.changed_since")
+        return replace(r, status=ABSENT)
+    if action == Action(Act.UNDO, Act.EDIT):
+        if r.status != ACTIVE or not r.unchanged:
+            return Refusal("lifecycle.changed_since")
+        return r
+    if action == Action(Act.UNDO, Act.WITHDRAW):
+        if r.status != WITHDRAWN:
+            return Refusal("lifecycle.changed_since")
+        if r.other_active:
+            return Refusal("lifecycle.request.replaced", ids)
+        return replace(r, status=ACTIVE)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A validation or a question on a request, or a give-back in an envelope."""
+
+    status: str  # ABSENT | given
+    envelope: Envelope
+    request_active: bool = True
+
+
+def answer_step(a: Answer, action: Action, actor: Actor, now: dt.datetime) -> Answer | Refusal:
+    refused = frozen(a.envelope)
+    if refused is not None:
+        return refused
+    if action.kind is Act.CREATE:
+        return replace(a, status=GIVEN)
+    if action == Action(Act.UNDO, Act.CREATE):
+        return replace(a, status=ABSENT)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Amounts an admin set on requests (``accord`` on one, ``prorata`` on all)."""
+
+    status: str  # ABSENT | given
+    envelope: Envelope
+    word: str = "accord"
+    unchanged: bool = True  # every amount it set is still the one it set
+
+
+def agreement_step(
+    a: Agreement, action: Action, actor: Actor, now: dt.datetime
+) -> Agreement | Refusal:
+    refused = admin_only(actor, f"budget {a.envelope.code} {a.word}") or frozen(a.envelope)
+    if refused is not None:
+        return refused
+    if action.kind is Act.CREATE:
+        return replace(a, status=GIVEN)
+    if action == Action(Act.UNDO, Act.CREATE):
+        if not a.unchanged:
+            return Refusal("lifecycle.changed_since")
+        return replace(a, status=ABSENT)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})

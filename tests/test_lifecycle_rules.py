@@ -1,0 +1,370 @@
+"""The transition functions of ``commands.lifecycle``, as pure functions: each rule of each
+record's table, and properties over every state (an undo gives back the state before the action;
+nothing changes in a closed or ended round or in a closed envelope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, undo
+from commands.lifecycle import budget as b
+from commands.lifecycle import cobudget as c
+from commands.lifecycle.contrib import LOGGED, Contribution, contribution_step
+from commands.lifecycle.settings import EXISTS, Project, Setting, project_step, setting_step
+
+NOON = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)  # Thursday 26 Nov 2026 in Paris
+LATE = dt.datetime(2026, 11, 30, 23, 5, tzinfo=dt.UTC)  # already 1 December in Paris
+ADMIN, AUTHOR, OTHER, BOT = Actor("@root", True), Actor("@bob"), Actor("@carol"), Actor("bot", True)
+
+OPEN = c.Round("open", "Hiver", dt.date(2026, 11, 30))
+CLOSED = c.Round("closed", "Hiver", dt.date(2026, 11, 30))
+
+
+def key(result: object) -> str:
+    return result.key if isinstance(result, Refusal) else result.status  # type: ignore[attr-defined]
+
+
+def bucket(status: str = "open", held: int = 0, rnd: c.Round = OPEN, fundings: int = 0) -> c.Bucket:
+    return c.Bucket(status, rnd, 1, "Café", "@bob", 5000, 8000, held, fundings)
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "now", "expected"),
+    [
+        (c.Round(ABSENT), act(Act.CREATE), ADMIN, NOON, "open"),
+        (c.Round(ABSENT), act(Act.CREATE), AUTHOR, NOON, "lifecycle.admin_only"),
+        (OPEN, act(Act.CLOSE), ADMIN, NOON, "closed"),
+        (OPEN, act(Act.CLOSE), ADMIN, LATE, "closed"),  # an admin may close an ended round
+        (CLOSED, act(Act.CLOSE), ADMIN, NOON, "lifecycle.round.closed"),
+        (OPEN, act(Act.DEADLINE), BOT, NOON, "lifecycle.round.not_due"),
+        (OPEN, act(Act.DEADLINE), BOT, LATE, "closed"),
+        (OPEN, act(Act.SET), ADMIN, NOON, "open"),
+        (OPEN, act(Act.SET), ADMIN, LATE, "lifecycle.round.ended"),
+        (CLOSED, act(Act.SET), ADMIN, NOON, "lifecycle.round.closed"),
+        (OPEN, undo(Act.CREATE), ADMIN, NOON, ABSENT),
+        (c.Round("open", buckets=1), undo(Act.CREATE), ADMIN, NOON, "lifecycle.round.in_use"),
+        (c.Round("open", allocations=2), undo(Act.CREATE), ADMIN, NOON, "lifecycle.round.in_use"),
+        (OPEN, undo(Act.CREATE), AUTHOR, NOON, "lifecycle.admin_only"),
+        (CLOSED, undo(Act.CREATE), ADMIN, NOON, "lifecycle.round.closed"),
+        (CLOSED, undo(Act.CLOSE), ADMIN, NOON, "lifecycle.round.close_kept"),
+        (CLOSED, undo(Act.DEADLINE), ADMIN, NOON, "lifecycle.round.close_kept"),
+    ],
+    ids=str,
+)
+def test_round(state, action, who, now, expected):
+    assert key(c.round_step(state, action, who, now)) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "now", "expected"),
+    [
+        (bucket(ABSENT), act(Act.CREATE), OTHER, NOON, "open"),
+        (bucket(ABSENT), act(Act.CREATE), OTHER, LATE, "lifecycle.round.ended"),
+        (bucket(ABSENT, rnd=CLOSED), act(Act.CREATE), OTHER, NOON, "lifecycle.round.closed"),
+        (bucket("open"), act(Act.CANCEL), AUTHOR, NOON, "cancelled"),
+        (bucket("funded", 5000), act(Act.CANCEL), ADMIN, NOON, "cancelled"),
+        (bucket("open"), act(Act.CANCEL), OTHER, NOON, "buckets.error.not_author"),
+        (bucket("funded", 5000, CLOSED), act(Act.CANCEL), AUTHOR, NOON, "lifecycle.round.closed"),
+        (bucket("funded", 5000), act(Act.CANCEL), AUTHOR, LATE, "lifecycle.round.ended"),
+        (bucket("completed", 5000), act(Act.CANCEL), AUTHOR, NOON, "buckets.error.cannot_cancel"),
+        (bucket("funded", 5000), act(Act.COMPLETE), AUTHOR, NOON, "completed"),
+        (bucket("open"), act(Act.COMPLETE), AUTHOR, NOON, "buckets.error.cannot_complete"),
+        (bucket("funded", 5000, CLOSED), act(Act.COMPLETE), AUTHOR, NOON, "lifecycle.round.closed"),
+        (bucket("open"), undo(Act.CREATE), AUTHOR, NOON, ABSENT),
+        (bucket("open", fundings=1), undo(Act.CREATE), AUTHOR, NOON, "lifecycle.bucket.in_use"),
+        (
+            bucket("funded", 5000, fundings=1),
+            undo(Act.CREATE),
+            AUTHOR,
+            NOON,
+            "lifecycle.bucket.in_use",
+        ),
+        (bucket("open", rnd=CLOSED), undo(Act.CREATE), AUTHOR, NOON, "lifecycle.round.closed"),
+        (bucket("cancelled"), undo(Act.CANCEL), AUTHOR, NOON, "open"),
+        (bucket("cancelled", rnd=CLOSED), undo(Act.CANCEL), AUTHOR, NOON, "lifecycle.round.closed"),
+        (bucket("open"), undo(Act.CANCEL), AUTHOR, NOON, "lifecycle.changed_since"),
+        (bucket("completed", 5000), undo(Act.COMPLETE), AUTHOR, NOON, "funded"),
+        (bucket("completed", 5000), undo(Act.COMPLETE), AUTHOR, LATE, "lifecycle.round.ended"),
+        (bucket("open"), act(Act.REFUND), BOT, LATE, "refunded"),
+    ],
+    ids=str,
+)
+def test_bucket(state, action, who, now, expected):
+    assert key(c.bucket_step(state, action, who, now)) == expected
+
+
+def funding(status: str, b_: c.Bucket, cents: int = 500, balance: int = 5000) -> c.Funding:
+    return c.Funding(status, b_, cents, "@carol", 10_000, balance)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "now", "expected"),
+    [
+        (funding(ABSENT, bucket()), act(Act.CREATE), NOON, "active"),
+        (funding(ABSENT, bucket()), act(Act.CREATE), LATE, "buckets.error.round_ended"),
+        (funding(ABSENT, bucket(rnd=CLOSED)), act(Act.CREATE), NOON, "buckets.error.round_closed"),
+        (
+            funding(ABSENT, bucket(), balance=100),
+            act(Act.CREATE),
+            NOON,
+            "buckets.error.over_balance",
+        ),
+        (
+            funding(ABSENT, bucket("funded", 8000)),
+            act(Act.CREATE),
+            NOON,
+            "buckets.error.bucket_full",
+        ),
+        (funding("active", bucket("open", 500)), undo(Act.CREATE), NOON, ABSENT),
+        (
+            funding("active", bucket("open", 500)),
+            undo(Act.CREATE),
+            LATE,
+            "lifecycle.funding.withdraw_ended",
+        ),
+        (
+            funding("active", bucket("funded", 5000, CLOSED)),
+            undo(Act.CREATE),
+            NOON,
+            "buckets.error.withdraw_closed",
+        ),
+        (
+            funding("active", bucket("completed", 5000)),
+            undo(Act.CREATE),
+            NOON,
+            "buckets.error.withdraw_completed",
+        ),
+        (
+            funding("refunded", bucket("cancelled")),
+            undo(Act.CREATE),
+            NOON,
+            "lifecycle.funding.refunded",
+        ),
+        (funding("refunded", bucket("open")), undo(Act.REFUND), NOON, "active"),
+        (
+            funding("refunded", bucket("open"), balance=100),
+            undo(Act.REFUND),
+            NOON,
+            "lifecycle.funding.spent",
+        ),
+        (funding("active", bucket("funded", 5000)), act(Act.REFUND), NOON, "refunded"),
+    ],
+    ids=str,
+)
+def test_funding(state, action, now, expected):
+    assert key(c.funding_step(state, action, OTHER, now)) == expected
+
+
+def test_a_funding_moves_its_bucket_between_open_and_funded():
+    step = c.funding_step(funding(ABSENT, bucket("open", 4800), 200), act(Act.CREATE), OTHER, NOON)
+    assert isinstance(step, c.Funding) and (step.bucket.status, step.bucket.held) == (
+        "funded",
+        5000,
+    )
+    back = c.funding_step(step, undo(Act.CREATE), OTHER, NOON)
+    assert isinstance(back, c.Funding) and (back.bucket.status, back.bucket.held) == ("open", 4800)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "now", "expected"),
+    [
+        (c.Allocation(ABSENT, OPEN), act(Act.CREATE), ADMIN, NOON, "given"),
+        (c.Allocation(ABSENT, OPEN), act(Act.CREATE), AUTHOR, NOON, "lifecycle.admin_only"),
+        (c.Allocation(ABSENT, OPEN), act(Act.CREATE), ADMIN, LATE, "lifecycle.round.ended"),
+        (c.Allocation("given", OPEN, (("@bob", 5000, 5000),)), undo(Act.CREATE), ADMIN, NOON, ABSENT),
+        (c.Allocation("given", OPEN, (("@bob", 5000, 100),)), undo(Act.CREATE), ADMIN, NOON,
+         "buckets.error.allocation_spent"),
+        (c.Allocation("given", CLOSED), undo(Act.CREATE), ADMIN, NOON, "lifecycle.round.closed"),
+    ],
+    ids=str,
+)  # fmt: skip
+def test_allocation(state, action, who, now, expected):
+    assert key(c.allocation_step(state, action, who, now)) == expected
+
+
+ENV = b.Envelope("open", "KPA (novembre 2026)", "KPA")
+SHUT = b.Envelope("closed", "KPA (novembre 2026)", "KPA")
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "expected"),
+    [
+        (b.Envelope(ABSENT, code="KPA"), act(Act.CREATE), ADMIN, "open"),
+        (ENV, act(Act.CLOSE), ADMIN, "closed"),
+        (ENV, act(Act.CLOSE), AUTHOR, "lifecycle.admin_only"),
+        (SHUT, act(Act.CLOSE), ADMIN, "lifecycle.envelope.closed"),
+        (SHUT, undo(Act.CLOSE), ADMIN, "lifecycle.envelope.close_kept"),
+        (ENV, undo(Act.CREATE), ADMIN, ABSENT),
+        (b.Envelope("open", requests=1), undo(Act.CREATE), ADMIN, "lifecycle.envelope.in_use"),
+        (SHUT, undo(Act.CREATE), ADMIN, "lifecycle.envelope.closed"),
+    ],
+    ids=str,
+)
+def test_envelope(state, action, who, expected):
+    assert key(b.envelope_step(state, action, who, NOON)) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "expected"),
+    [
+        (b.Request(ABSENT, ENV), act(Act.CREATE), "active"),
+        (b.Request(ABSENT, SHUT), act(Act.CREATE), "lifecycle.envelope.closed"),
+        (b.Request("active", ENV), act(Act.EDIT), "active"),
+        (b.Request("active", SHUT), act(Act.EDIT), "lifecycle.envelope.closed"),
+        (b.Request("withdrawn", ENV), act(Act.EDIT), "lifecycle.request.withdrawn"),
+        (b.Request("active", ENV), act(Act.WITHDRAW), "withdrawn"),
+        (b.Request("active", ENV), undo(Act.CREATE), ABSENT),
+        (b.Request("active", ENV, answers=1), undo(Act.CREATE), "lifecycle.request.in_use"),
+        (b.Request("active", ENV, granted=True), undo(Act.CREATE), "lifecycle.request.in_use"),
+        (b.Request("withdrawn", ENV), undo(Act.CREATE), "lifecycle.request.withdrawn"),
+        (b.Request("active", ENV), undo(Act.EDIT), "active"),
+        (b.Request("active", ENV, unchanged=False), undo(Act.EDIT), "lifecycle.changed_since"),
+        (b.Request("withdrawn", ENV), undo(Act.WITHDRAW), "active"),
+        (
+            b.Request("withdrawn", ENV, other_active=True),
+            undo(Act.WITHDRAW),
+            "lifecycle.request.replaced",
+        ),
+        (b.Request("withdrawn", SHUT), undo(Act.WITHDRAW), "lifecycle.envelope.closed"),
+    ],
+    ids=str,
+)
+def test_request(state, action, expected):
+    assert key(b.request_step(state, action, AUTHOR, NOON)) == expected
+
+
+@pytest.mark.parametrize(
+    ("fn", "state", "action", "who", "expected"),
+    [
+        (b.answer_step, b.Answer(ABSENT, ENV), act(Act.CREATE), OTHER, "given"),
+        (b.answer_step, b.Answer(ABSENT, SHUT), act(Act.CREATE), OTHER, "lifecycle.envelope.closed"),
+        (b.answer_step, b.Answer("given", ENV), undo(Act.CREATE), OTHER, ABSENT),
+        (b.answer_step, b.Answer("given", SHUT), undo(Act.CREATE), OTHER, "lifecycle.envelope.closed"),
+        (b.agreement_step, b.Agreement(ABSENT, ENV), act(Act.CREATE), ADMIN, "given"),
+        (b.agreement_step, b.Agreement(ABSENT, ENV), act(Act.CREATE), OTHER, "lifecycle.admin_only"),
+        (b.agreement_step, b.Agreement("given", ENV), undo(Act.CREATE), ADMIN, ABSENT),
+        (b.agreement_step, b.Agreement("given", ENV, unchanged=False), undo(Act.CREATE), ADMIN,
+         "lifecycle.changed_since"),
+        (b.agreement_step, b.Agreement("given", SHUT), undo(Act.CREATE), ADMIN,
+         "lifecycle.envelope.closed"),
+    ],
+    ids=lambda v: v.__name__ if callable(v) and hasattr(v, "__name__") else str(v),
+)  # fmt: skip
+def test_answers_and_agreements(fn, state, action, who, expected):
+    assert key(fn(state, action, who, NOON)) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "expected"),
+    [
+        (Contribution(ABSENT), act(Act.CREATE), OTHER, LOGGED),
+        (Contribution(LOGGED, 1, "@bob", "@bob"), act(Act.WITHDRAW), AUTHOR, ABSENT),
+        (Contribution(LOGGED, 1, "@bob", "@bob"), act(Act.WITHDRAW), OTHER, "contrib.error.not_yours"),
+        (Contribution(LOGGED, 1, "@bob", "@bob"), act(Act.WITHDRAW), ADMIN, ABSENT),
+        (Contribution(LOGGED), undo(Act.CREATE), AUTHOR, ABSENT),
+        (Contribution(ABSENT), undo(Act.WITHDRAW), AUTHOR, LOGGED),
+        (Contribution(ABSENT, source_taken=True), undo(Act.WITHDRAW), AUTHOR,
+         "lifecycle.contribution.logged_again"),
+    ],
+    ids=str,
+)  # fmt: skip
+def test_contribution(state, action, who, expected):
+    assert key(contribution_step(state, action, who, NOON)) == expected
+
+
+def test_settings_and_projects():
+    s = Setting("langue", "en", "fr", "en")
+    assert setting_step(s, undo(Act.SET), ADMIN, NOON).current == "fr"  # type: ignore[union-attr]
+    assert key(setting_step(s, undo(Act.SET), AUTHOR, NOON)) == "lifecycle.admin_only"
+    moved = Setting("langue", "de", "fr", "en")
+    assert key(setting_step(moved, undo(Act.SET), ADMIN, NOON)) == "lifecycle.changed_since"
+    assert key(project_step(Project(EXISTS, "KPA"), undo(Act.CREATE), ADMIN, NOON)) == ABSENT
+    used = Project(EXISTS, "KPA", 3)
+    assert key(project_step(used, undo(Act.CREATE), ADMIN, NOON)) == "lifecycle.project.in_use"
+
+
+# --------------------------------------------------------------------------- properties
+
+STATES = ("open", "funded", "completed", "cancelled", "refunded")
+rounds = st.builds(
+    c.Round,
+    status=st.sampled_from(("open", "closed")),
+    deadline=st.sampled_from((None, dt.date(2026, 11, 30))),
+    allocations=st.integers(0, 3),
+    buckets=st.integers(0, 3),
+)
+instants = st.sampled_from((NOON, LATE))
+actors = st.sampled_from((ADMIN, AUTHOR, OTHER))
+actions = st.sampled_from(
+    [act(k) for k in Act if k is not Act.UNDO] + [undo(k) for k in Act if k is not Act.UNDO]
+)
+
+
+@given(rnd=rounds, status=st.sampled_from(STATES), held=st.integers(0, 9000), who=actors,
+       action=actions, now=instants, cents=st.integers(1, 3000), balance=st.integers(0, 5000))  # fmt: skip
+def test_nothing_in_a_closed_or_ended_round_changes(
+    rnd, status, held, who, action, now, cents, balance
+):
+    """Once a round is closed, or past its deadline, every action on what it holds is refused:
+    only the round's own close (by an admin or its deadline) and the refunds it makes go on."""
+    frozen = c.frozen(rnd, now) is not None
+    b_ = bucket(status, held, rnd, fundings=1)
+    results = [
+        c.bucket_step(b_, action, who, now),
+        c.funding_step(c.Funding("active", b_, cents, "@carol", 5000, balance), action, who, now),
+        c.allocation_step(
+            c.Allocation("given", rnd, (("@bob", cents, balance),)), action, who, now
+        ),
+    ]
+    if frozen and action.kind is not Act.REFUND:
+        assert all(isinstance(r, Refusal) for r in results), results
+
+
+@given(status=st.sampled_from(("open", "funded")), held=st.integers(0, 7900), cents=st.integers(1, 3000),
+       balance=st.integers(0, 5000))  # fmt: skip
+def test_undoing_a_funding_gives_back_the_bucket_before_it(status, held, cents, balance):
+    if (status == "funded") != (held >= 5000):
+        status = "funded" if held >= 5000 else "open"
+    before = bucket(status, held)
+    made = c.funding_step(funding(ABSENT, before, cents, balance), act(Act.CREATE), OTHER, NOON)
+    if isinstance(made, Refusal):
+        assert cents > balance or held + cents > before.max_cents
+        return
+    back = c.funding_step(made, undo(Act.CREATE), OTHER, NOON)
+    assert isinstance(back, c.Funding) and back.status == ABSENT
+    assert back.bucket == before
+
+
+@given(status=st.sampled_from(("open", "funded")), held=st.integers(0, 8000), who=actors)
+def test_undoing_a_cancel_gives_back_the_bucket_before_it(status, held, who):
+    status = "funded" if held >= 5000 else "open"
+    before = bucket(status, held)
+    cancelled = c.bucket_step(before, act(Act.CANCEL), who, NOON)
+    if isinstance(cancelled, Refusal):
+        assert who is OTHER
+        return
+    again = c.bucket_step(cancelled, undo(Act.CANCEL), who, NOON)
+    assert isinstance(again, c.Bucket)
+    if held:
+        step = c.funding_step(funding("refunded", again, held, held), undo(Act.REFUND), who, NOON)
+        assert isinstance(step, c.Funding)
+        again = step.bucket
+    assert again == before
+
+
+@given(env=st.sampled_from((ENV, SHUT)), who=actors, action=actions)
+def test_nothing_in_a_closed_envelope_changes(env, who, action):
+    results = [
+        b.request_step(b.Request("active", env), action, who, NOON),
+        b.answer_step(b.Answer("given", env), action, who, NOON),
+        b.agreement_step(b.Agreement("given", env), action, who, NOON),
+    ]
+    if env.status == "closed":
+        assert all(isinstance(r, Refusal) for r in results)
