@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, insert
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -958,26 +958,32 @@ def allocate_command(ctx: Context, args: str) -> None:
             left=ctx.money(left),
             pot=ctx.money(rnd.pot_cents),
         )
-    for user, cents in sorted(shares.items()):
-        ctx.db.add(
-            Allocation(
-                round_id=rnd.id,
-                room_id=ctx.room.id,
-                user_id=user,
-                cents=cents,
-                method=method,
-                details=_plain(details),
-                created_by=ctx.sender,
-                event_id=ctx.source_event_id,
-                created_at=ctx.now,
-            )
-        )
-        ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
+    plain_details = _plain(details)
     ctx.db.flush()
+    ctx.db.connection().execute(
+        insert(Allocation.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "round_id": rnd.id,
+                "room_id": ctx.room.id,
+                "user_id": user,
+                "cents": cents,
+                "method": method,
+                "details": plain_details,
+                "created_by": ctx.sender,
+                "event_id": ctx.source_event_id,
+                "created_at": ctx.now,
+            }
+            for user, cents in sorted(shares.items())
+        ],
+    )
+    for user, cents in sorted(shares.items()):
+        ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
     ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     names = ctx.names(shares)
-    balances = {user: balance(ctx.db, rnd.id, user) for user in shares}
-    rows = [[names[u], ctx.money(cents), ctx.money(balances[u])] for u, cents in ordered]
+    # everyone's balance in two queries, whatever the number of people
+    left_of = {user: given - used for user, given, used in balances(ctx.db, rnd.id)}
+    rows = [[names[u], ctx.money(cents), ctx.money(left_of.get(u, 0))] for u, cents in ordered]
     head = ctx.t(
         "buckets.allocated",
         total=ctx.money(total),
@@ -993,7 +999,7 @@ def allocate_command(ctx: Context, args: str) -> None:
         name=f"allocations-{rnd.number}.csv",
         csv_header=[ctx.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "balance")],
         csv_rows=[
-            [names[u], u, money_cell(cents), money_cell(balances[u])] for u, cents in ordered
+            [names[u], u, money_cell(cents), money_cell(left_of.get(u, 0))] for u, cents in ordered
         ],
     )
     ctx.reply(
