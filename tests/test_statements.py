@@ -99,4 +99,5 @@ def test_statements_do_not_grow_with_rows(tmp_path, template_db, user, command, 
     small.engine.dispose()
     large.engine.dispose()
     assert many == few, f"{command}: {few} statements with few rows, {many} with more"
-    assert many <= 14
+    # closing a round also checks the round's life (its allocations and buckets counted)
+    assert many <= (17 if command == "!tour fermer" else 14)
