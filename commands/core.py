@@ -877,8 +877,10 @@ class Dispatcher:
     @property
     def _rooms(self) -> dict[str, dict[str, Any]]:
         local = self._local
-        if not hasattr(local, "rooms"):
+        if not hasattr(local, "rooms") or local.rooms_forgotten != forget.generation():
+            # someone was forgotten (in any thread): what the rooms hold may have changed
             local.rooms = {}
+            local.rooms_forgotten = forget.generation()
         return local.rooms
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[Queued]:
@@ -892,6 +894,7 @@ class Dispatcher:
         sent: list[Queued] = []
         seen: set[tuple[str, str, str]] = set()
         rooms = {e.room_id for e in events}
+        forgotten = forget.generation()
         try:
             with transaction(self.engine, rooms=rooms) as db:
                 self._attach_rooms(db, rooms)
@@ -915,7 +918,7 @@ class Dispatcher:
             for room_id in rooms:
                 self._rooms.pop(room_id, None)
             raise
-        self._keep_rooms(db)
+        self._keep_rooms(db, forgotten)
         self._seen |= seen
         if len(self._seen) > 100_000:
             self._seen.clear()
@@ -934,8 +937,12 @@ class Dispatcher:
                 db.add(room)
                 rooms[room_id] = room
 
-    def _keep_rooms(self, db: Session) -> None:
-        """After a commit: remember the rooms as they now are."""
+    def _keep_rooms(self, db: Session, forgotten: int) -> None:
+        """After a commit: remember the rooms as they now are (none, if someone was forgotten
+        meanwhile: that rewrites what rooms hold without the session seeing it)."""
+        if forgotten != forget.generation():
+            self._rooms.clear()
+            return
         for room_id, room in db.info.get("rooms", {}).items():
             state = inspect(room)
             if state.expired_attributes or state.deleted or state.transient:
