@@ -4,7 +4,8 @@
   cagnotte bot (``cagnotte run`` in a child process) and, in the same run, interleaved, for a
   bare matrix-nio echo bot (also a child process);
 * time from the bot's start to its first answer;
-* the bot's resident memory after joining 100 rooms.
+* the bot's resident memory after joining 100 rooms and after a recap, and the memory of the
+  process that draws the recap's chart (a child of the bot).
 
     .venv/bin/python bench/matrix_latency.py [-n 200] [--rooms 100]
 
@@ -56,6 +57,17 @@ async def echo_bot(base_url: str, user_id: str) -> None:
                             "m.relates_to": {"m.in_reply_to": {"event_id": ev.event_id}},
                         },
                     )
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def pct(values: list[float], q: float) -> float:
@@ -126,7 +138,21 @@ async def main(n: int, rooms: int) -> None:
             after = process_rss_kib(bot.proc.pid)
             print(
                 f"\nbot RSS: {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after joining "
-                f"{rooms} more rooms (in {joined_s:.1f}s) (target < 150 MiB)"
+                f"{rooms} more rooms (in {joined_s:.1f}s)"
+            )
+            # a recap with its chart: drawn in a child process of the bot
+            asked = await human.say(ours, "!recap")
+            await human.wait_all(lambda raw, _r: reply_target(raw) == asked, 2, timeout=120)
+            await asyncio.sleep(1)
+            drawing = children(bot.proc.pid)
+            print(
+                f"after a recap: bot RSS {process_rss_kib(bot.proc.pid) / 1024:.1f} MiB "
+                f"(target < 150 MiB); drawing process RSS "
+                + (
+                    ", ".join(f"{process_rss_kib(pid) / 1024:.1f} MiB" for pid in drawing)
+                    or "(stopped)"
+                )
+                + " (it stops after a minute without drawing)"
             )
             print(f"Synapse RSS: {server.rss_kib() / 1024:.1f} MiB")
         finally:

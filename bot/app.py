@@ -48,4 +48,4 @@ def build_runtime(config: Config, engine: Engine | None = None) -> Runtime:
     """The runtime on ``engine`` (or on the configured database, opened here: ``StorageError``
     when it cannot be used)."""
     engine = engine if engine is not None else open_database(config.database_url)
-    return Runtime(engine, build_registry(), config.settings())
+    return Runtime(engine, build_registry(), config.settings(), workers=config.database.workers)

@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import data_cli
 from bot.adapters.base import Adapter
@@ -22,7 +24,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import build_runtime, setup_logging
 from bot.clock import install_default
 from bot.config import Config, ConfigError, check_database_url
-from bot.platforms import build_adapters, configured_platforms, load_checked, run_adapters
+from bot.platforms import build_adapters, configured_platforms, load_checked, run_leading
 from bot.private import (
     OPEN_TO_OTHERS,
     PRIVATE_UMASK,
@@ -34,7 +36,7 @@ from bot.redact import redact
 from bot.scheduler import start_scheduler
 from bot.web import start_pages
 from storage import running
-from storage.db import StorageError, open_database, safe_url, sqlite_file
+from storage.db import StorageError, make_engine, open_database, safe_url, sqlite_file
 
 log = logging.getLogger("cagnotte")
 
@@ -52,7 +54,8 @@ EPILOG = """codes de sortie / exit codes:
   3  un serveur de chat a refusé les identifiants du bot / a chat server refused the bot's
      credentials (token, password)
   4  base de données ou dossier de données inutilisable / the database or the data directory
-     cannot be created, opened or written
+     cannot be created, opened or written (copy: the target is not an empty PostgreSQL
+     database, or the copy failed; nothing is kept of it)
 """
 
 
@@ -100,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         "pendant ce temps s'en sert et le laisse tourner quand il s'arrête",
     )
     data_cli.add_parsers(sub)
+    _add_copy_parser(sub)
     return parser
 
 
@@ -108,6 +112,26 @@ def _user_name(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9._=-]{1,64}", name):
         raise argparse.ArgumentTypeError(f"{value!r} : lettres, chiffres, . _ = - seulement")
     return name
+
+
+def _add_copy_parser(sub: Any) -> None:
+    copy = sub.add_parser(
+        "copy",
+        help="copier toute la base (SQLite) dans une base PostgreSQL vide, pour passer à "
+        "PostgreSQL (arrêter le bot avant)",
+    )
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="la base PostgreSQL vide qui reçoit la copie (postgresql://user:password@host/base)",
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        help="la base à copier (défaut : celle de la configuration)",
+    )
 
 
 def _configuration_failed(problems: list[str]) -> int:
@@ -122,7 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         config, platforms = load_checked(args.config)
     except ConfigError as err:
         return _configuration_failed(err.problems)
-    db = getattr(args, "db", None)
+    if args.command == "copy":
+        problem = _check_copy_arguments(args)
+        if problem is not None:
+            print(f"cagnotte: copy: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
+    db = getattr(args, "db", None) or getattr(args, "source", None)
     if db:
         try:
             config.database.url = check_database_url(db)
@@ -206,10 +235,54 @@ def _command(args: argparse.Namespace, config: Config, engine: Engine) -> int:
     if command == "demo":
         engine.dispose()
         return _demo_command(config, args)
+    if command == "copy":
+        return _copy(config, engine, args.to)
     with running.held(engine):  # ``cagnotte restore`` does not overwrite a running bot's data
         if command == "console":
             return _run_console(config, engine, args.user, args.room)
         return _run(config, engine)
+
+
+def _check_copy_arguments(args: argparse.Namespace) -> str | None:
+    """What is wrong with ``copy``'s arguments (``None``: nothing)."""
+    for option, value in (("--to", args.to), ("--from", args.source)):
+        if value is None:
+            continue
+        try:
+            check_database_url(value)
+        except ValueError as err:
+            return f"{option}: {err.args[0].removeprefix('is ')}"
+    if make_url(args.to).get_backend_name() != "postgresql":
+        return (
+            "--to: the copy goes into a PostgreSQL database "
+            "(for example postgresql://user:password@127.0.0.1:5432/cagnotte)"
+        )
+    if args.source and make_url(args.source) == make_url(args.to):
+        return "--to: the target is the database to copy"
+    return None
+
+
+def _copy(config: Config, source: Engine, to: str) -> int:
+    """Copy the database into an empty PostgreSQL one (``storage.copy``)."""
+    from storage.copy import copy_database
+
+    target = make_engine(check_database_url(to))
+    print(f"copying {safe_url(str(source.url))} into {safe_url(to)}")
+    try:
+        copied = copy_database(
+            source, target, progress=lambda c: print(f"  {c.table}: {c.rows} rows", flush=True)
+        )
+    except (SQLAlchemyError, OSError, ImportError) as err:
+        raise StorageError(f"cannot copy into {safe_url(to)}: {err}") from err
+    finally:
+        target.dispose()
+        source.dispose()
+    total = sum(c.rows for c in copied)
+    print(
+        f"copied {total} rows in {len(copied)} tables. To use it: [database] url = "
+        f'"{safe_url(to)}" (or CAGNOTTE_DATABASE_URL), then cagnotte run'
+    )
+    return EXIT_OK
 
 
 def _run_console(config: Config, engine: Engine, user: str | None, room: str | None) -> int:
@@ -253,8 +326,13 @@ def _serve(config: Config, adapters: list[Adapter], engine: Engine) -> int:
     from bot.adapters.matrix import MatrixFatal
     from bot.mattermost.client import MattermostAuthError
 
+    first = [adapters]  # the adapters checked at start; each later leadership gets new ones
+
+    def make_adapters() -> list[Adapter]:
+        return first.pop() if first else build_adapters(config)
+
     try:
-        asyncio.run(run_adapters(config, adapters, engine))
+        asyncio.run(run_leading(config, engine, make_adapters))
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     except MattermostAuthError as err:

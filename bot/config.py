@@ -197,6 +197,8 @@ class BotSection:
 @dataclass(config=STRICT)
 class DatabaseSection:
     url: DatabaseUrl = ""  # empty: a SQLite file in data_dir
+    # database threads (PostgreSQL: rooms are shared among them; SQLite always uses one)
+    workers: Annotated[int, Field(ge=1, le=32)] = 1
 
     def resolved(self, data_dir: str) -> str:
         return self.url or f"sqlite:///{Path(data_dir) / 'cagnotte.db'}"

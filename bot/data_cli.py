@@ -283,6 +283,7 @@ def _import(args: argparse.Namespace, config: Config, open_storage: Callable[[],
                 return EXIT_OK
             before = {str(v) for v in check_ledger(db)}
             written = importing.apply(ctx, result)
+            ctx.flush_audits()
             db.flush()
             broken = [v for v in check_ledger(db) if str(v) not in before]
             if broken:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import signal
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -14,8 +15,10 @@ from sqlalchemy.engine import Engine
 from bot.adapters.base import Adapter
 from bot.app import build_runtime
 from bot.config import Config, ConfigError, read_config
+from bot.leader import Leadership
 from bot.scheduler import SchedulerSettings, start_scheduler
 from bot.web import start_pages
+from storage.db import set_fence
 
 log = logging.getLogger(__name__)
 
@@ -99,17 +102,58 @@ def build_adapters(config: Config) -> list[Adapter]:
     return adapters
 
 
+async def run_leading(
+    config: Config, engine: Engine, make_adapters: Callable[[], list[Adapter]]
+) -> None:
+    """``run_adapters`` while this process leads (``bot.leader``): first wait as a standby until
+    no other process does; when the leadership is lost, stop acting at once and wait again.
+    Returns when the adapters stop by themselves; Ctrl-C or SIGTERM stop it at any time."""
+    main = asyncio.current_task()
+    if main is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
+    leadership = Leadership(engine)
+    try:
+        while True:
+            await leadership.acquire()
+            set_fence(leadership.fence)
+            work = asyncio.create_task(
+                run_adapters(config, make_adapters(), engine, leading=leadership),
+                name="cagnotte-leader",
+            )
+            watch = asyncio.create_task(leadership.watch(), name="cagnotte-leadership")
+            try:
+                done, _ = await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not work.done():
+                    work.cancel()
+                if not watch.done():
+                    watch.cancel()
+                await asyncio.gather(work, watch, return_exceptions=True)
+            if work in done:
+                work.result()  # the adapters stopped: say why
+                return
+            log.warning("this process no longer leads: it stopped acting, and waits again")
+    finally:
+        set_fence(None)
+        await leadership.release()
+
+
 async def run_adapters(
-    config: Config, adapters: list[Adapter], engine: Engine | None = None
+    config: Config,
+    adapters: list[Adapter],
+    engine: Engine | None = None,
+    *,
+    leading: Leadership | None = None,
 ) -> None:
     """Run the adapters with one runtime (on ``engine``, else on the configured database) until
-    one of them stops, Ctrl-C or SIGTERM."""
+    one of them stops, Ctrl-C or SIGTERM (or, when ``leading``, the leadership is lost)."""
     runtime = build_runtime(config, engine)
     for adapter in adapters:
         runtime.add_adapter(adapter)
     main = asyncio.current_task()
     loop = asyncio.get_running_loop()
-    if main is not None:
+    if main is not None and leading is None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGTERM, main.cancel)
     tasks = [asyncio.create_task(a.run(runtime), name=f"adapter:{a.platform}") for a in adapters]
@@ -127,6 +171,7 @@ async def run_adapters(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(runtime.flush(timeout=5), 6)
+        if leading is None or leading.held:  # a process that lost the lead sends nothing more
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(runtime.flush(timeout=5), 6)
         await runtime.close()

@@ -9,12 +9,13 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import zlib
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, exists, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
@@ -22,6 +23,7 @@ from bot import metrics
 from bot.adapters.base import Adapter, DeliveryError, Outgoing
 from bot.clock import install_default
 from bot.redact import redact
+from bot.render import Drawer, LocalDrawer, Renders
 from commands import i18n
 from commands.core import (
     Dispatcher,
@@ -34,7 +36,7 @@ from commands.core import (
 from commands.events import AnyEvent, Message, ReactionAdded, Redacted
 from storage import clock as process_clock
 from storage.db import transaction
-from storage.models import BotMessage, ChatEvent, Room
+from storage.models import BotMessage, ChatEvent, RenderJob, Room
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,6 +106,8 @@ class Runtime:
         settings: Settings | None = None,
         *,
         clock: Callable[[], dt.datetime] | None = None,
+        drawer: Drawer | LocalDrawer | None = None,
+        workers: int = 1,
     ) -> None:
         self.engine = engine
         self.registry = registry
@@ -114,15 +118,29 @@ class Runtime:
         self.clock = clock or install_default()
         self.dispatcher = Dispatcher(engine, registry, self.settings, self.clock)
         self.adapters: dict[str, Adapter] = {}
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cagnotte-db")
+        # database threads: one on SQLite (one writer at a time anyway); on PostgreSQL, rooms
+        # are shared among ``workers`` threads, each room always in the same one (its events
+        # stay in order), each unit of work holding its rooms' locks only
+        if workers > 1 and engine.dialect.name != "postgresql":
+            log.info("SQLite has one writer at a time: one database thread, not %s", workers)
+            workers = 1
+        self.workers = max(1, workers)
+        self._dbs = [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"cagnotte-db{n}")
+            for n in range(self.workers)
+        ]
         self._senders: dict[str, asyncio.Task[None]] = {}
         self._wake: dict[str, asyncio.Event] = {}
         self._idle: dict[str, asyncio.Event] = {}
         self._closed = False
-        self._inbox: list[tuple[AnyEvent, asyncio.Future[None]]] = []
+        self._inboxes: list[list[tuple[AnyEvent, asyncio.Future[None]]]] = [
+            [] for _ in range(self.workers)
+        ]
         self._platforms: dict[str, str] = {}  # room id -> platform (it never changes)
-        self._draining = False
-        self._drainer: asyncio.Task[None] | None = None
+        self._draining = [False] * self.workers
+        self._drainers: list[asyncio.Task[None] | None] = [None] * self.workers
+        # answers rendered after their transaction (commands.deferred)
+        self.renders = Renders(engine, registry, self.settings, write=self.run_db, done=self.kick)
         # told the rooms whose events were just committed (the page's live updates)
         self.committed: list[Callable[[set[str]], None]] = []
 
@@ -130,10 +148,16 @@ class Runtime:
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
 
-    async def run_db(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run blocking database work in the single database thread."""
+    def worker_of(self, room_id: str | None) -> int:
+        """The database thread of a room (always the same one)."""
+        if room_id is None or self.workers == 1:
+            return 0
+        return zlib.crc32(room_id.encode("utf-8", "surrogatepass")) % self.workers
+
+    async def run_db(self, fn: Callable[..., T], *args: Any, room: str | None = None) -> T:
+        """Run blocking database work in the database thread of ``room`` (none: the first)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db, fn, *args)
+        return await loop.run_in_executor(self._dbs[self.worker_of(room)], fn, *args)
 
     # -- events in --------------------------------------------------------------------------
     async def handle(self, event: AnyEvent) -> None:
@@ -145,20 +169,28 @@ class Runtime:
         wait than one transaction takes)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         metrics.arrived(event.event_id)
-        self._inbox.append((event, future))
-        if not self._draining:
-            self._draining = True
-            self._drainer = asyncio.create_task(self._drain_inbox(), name="cagnotte-inbox")
+        worker = self.worker_of(event.room_id)
+        self._inboxes[worker].append((event, future))
+        if not self._draining[worker]:
+            self._draining[worker] = True
+            self._drainers[worker] = asyncio.create_task(
+                self._drain_inbox(worker), name=f"cagnotte-inbox{worker}"
+            )
         await future
 
-    async def _drain_inbox(self) -> None:
+    async def _drain_inbox(self, worker: int) -> None:
+        inbox = self._inboxes[worker]
+        loop = asyncio.get_running_loop()
         try:
-            while self._inbox:
-                batch = self._next_batch()
+            while inbox:
+                batch = self._next_batch(inbox)
                 failures = self.dispatcher.failures
                 try:
-                    sent = await self.run_db(
-                        self.dispatcher.handle_batch, [e for e, _ in batch], self.clock()
+                    sent = await loop.run_in_executor(
+                        self._dbs[worker],
+                        self.dispatcher.handle_batch,
+                        [e for e, _ in batch],
+                        self.clock(),
                     )
                 except Exception:
                     log.exception("a batch of %d events could not be committed", len(batch))
@@ -167,11 +199,13 @@ class Runtime:
                 self._count(batch, sent, self.dispatcher.failures - failures)
                 for room_id in dict.fromkeys(m.room_id for m in sent):
                     self.kick(room_id)
+                if any(m.rendering for m in sent):
+                    await self.renders.start_waiting()
                 for _, fut in batch:
                     if not fut.done():
                         fut.set_result(None)
         finally:
-            self._draining = False
+            self._draining[worker] = False
 
     def _count(
         self, batch: list[tuple[AnyEvent, asyncio.Future[None]]], sent: list[Queued], failed: int
@@ -193,13 +227,14 @@ class Runtime:
             except Exception:
                 log.exception("a listener of committed rooms failed")
 
-    def _next_batch(self) -> list[tuple[AnyEvent, asyncio.Future[None]]]:
+    def _next_batch(
+        self, inbox: list[tuple[AnyEvent, asyncio.Future[None]]]
+    ) -> list[tuple[AnyEvent, asyncio.Future[None]]]:
         """The next events to handle together. While more wait than one batch holds, senders
         take turns (the first event of each sender, then the second of each...), so that one
         person's flood does not hold up everyone else's commands; each sender's events stay in
         their order, and an event that acts on another one still waiting (its edit, its
         removal) stays behind it, in its turn."""
-        inbox = self._inbox
         if len(inbox) <= BATCH_SIZE:
             batch = inbox[:]
             inbox.clear()
@@ -228,25 +263,37 @@ class Runtime:
         sent: list[Queued] = []
         for event, fut in batch:
             try:
-                sent.extend(await self.run_db(self.dispatcher.handle_batch, [event], self.clock()))
+                sent.extend(
+                    await self.run_db(
+                        self.dispatcher.handle_batch, [event], self.clock(), room=event.room_id
+                    )
+                )
             except Exception as exc:
                 log.exception("event %s could not be committed", event.event_id)
                 if not fut.done():
                     fut.set_exception(NotHandled(event.event_id, exc))
         return sent
 
-    async def run_job(self, fn: Callable[[Session], Sequence[Queued | BotMessage]]) -> None:
+    async def run_job(
+        self,
+        fn: Callable[[Session], Sequence[Queued | BotMessage]],
+        rooms: Sequence[str] | None = None,
+    ) -> None:
         """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
-        queued."""
+        queued. ``rooms``: the rooms it works on (their locks are taken first, see
+        ``storage.db.transaction``; ``()``: the job takes the locks it needs itself)."""
 
         def work() -> Sequence[Queued | BotMessage]:
-            with transaction(self.engine) as db:
+            with transaction(self.engine, rooms=rooms) as db:
                 return fn(db)
 
-        rooms = {m.room_id for m in await self.run_db(work)}
-        for room_id in rooms:
+        sent = await self.run_db(work, room=rooms[0] if rooms else None)
+        changed = {m.room_id for m in sent}
+        for room_id in changed:
             self.kick(room_id)
-        self.changed(rooms)
+        self.changed(changed)
+        if sent:
+            await self.renders.start_waiting()  # a scheduled recap is rendered afterwards
 
     # -- messages out ---------------------------------------------------------------------------
     def kick(self, room_id: str) -> None:
@@ -263,6 +310,7 @@ class Runtime:
 
     async def resume_pending(self) -> None:
         """At start: deliver what was queued but not sent before a stop or crash."""
+        await self.renders.start_waiting()  # what a stop left unrendered
         rooms = await self.run_db(self._rooms_with_pending)
         for room_id in rooms:
             self.kick(room_id)
@@ -278,7 +326,7 @@ class Runtime:
         while not self._closed:
             wake.clear()
             try:
-                batch, more = await self.run_db(self._load_pending, room_id)
+                batch, more = await self.run_db(self._load_pending, room_id, room=room_id)
                 if not batch and not more:
                     idle.set()
                     await wake.wait()
@@ -331,7 +379,7 @@ class Runtime:
                 adapter = self.adapters.get(item.platform)
                 if adapter is None:
                     log.error("no adapter for platform %s (room %s)", item.platform, room_id)
-                    await self.run_db(self._give_up, outgoing.id, None)
+                    await self.run_db(self._give_up, outgoing.id, None, room=room_id)
                     delivered[outgoing.id] = None
                     continue
                 try:
@@ -358,10 +406,10 @@ class Runtime:
                             ref,
                         )
                     if marks:
-                        await self.run_db(self._mark_sent, marks)
+                        await self.run_db(self._mark_sent, marks, room=room_id)
                         marks = []
                     gave_up, replacement = await self.run_db(
-                        self._failed, outgoing.id, retriable, ref
+                        self._failed, outgoing.id, retriable, ref, room=room_id
                     )
                     if not gave_up:
                         return True, more
@@ -373,14 +421,14 @@ class Runtime:
                 metrics.delivered(outgoing.id, item.platform)
                 marks.append((outgoing.id, platform_id))
                 if len(marks) >= MARK_EVERY:
-                    await self.run_db(self._mark_sent, marks)
+                    await self.run_db(self._mark_sent, marks, room=room_id)
                     marks = []
                     if wake.is_set() and queue:
                         # new messages were queued: load again, so that each sender gets a turn
                         return False, True
         finally:
             if marks:
-                await self.run_db(self._mark_sent, marks)
+                await self.run_db(self._mark_sent, marks, room=room_id)
         return False, more
 
     def _load_pending(self, room_id: str) -> tuple[list[_Pending], bool]:
@@ -419,11 +467,14 @@ class Runtime:
             .limit(LOAD_LIMIT)
             .subquery()
         )
+        jobs = RenderJob.__table__  # type: ignore[attr-defined]
+        rendering = exists().where(jobs.c.message_id == table.c.id)
         query = (
             select(
                 table,
                 target.c.platform_id.label("target_pid"),
                 target.c.sent_at.label("target_sent"),
+                rendering.label("rendering"),
             )
             .select_from(
                 first.join(table, table.c.id == first.c.id).outerjoin(
@@ -443,6 +494,10 @@ class Runtime:
         out: list[_Pending] = []
         skipped: list[int] = []
         for m in rows:
+            if m.rendering:
+                # an answer still being rendered (commands.deferred): it and what follows it
+                # wait; its rendering kicks the room when it is done
+                return out, False
             waits_for = None
             if m.target_id is not None and m.target_pid is None:
                 if m.target_sent is not None:
@@ -494,7 +549,7 @@ class Runtime:
             _forget_secrets(conn, [mid for mid, _ in marks])
 
     def _give_up(self, message_id: int, ref: str | None) -> None:
-        with transaction(self.engine) as db:
+        with transaction(self.engine, rooms=()) as db:  # the message's row alone
             m = db.get(BotMessage, message_id)
             if m is not None:
                 m.attempts += 1
@@ -512,7 +567,7 @@ class Runtime:
         """A delivery failed: whether to give the message up (retrying cannot help, or it was
         tried ``MAX_ATTEMPTS`` times), and the short error answer that replaces it (a reply to
         the same command, in its thread, in the room's language; never for an error answer)."""
-        with transaction(self.engine) as db:
+        with transaction(self.engine, rooms=()) as db:  # the message's row, and its replacement
             m = db.get(BotMessage, message_id)
             if m is None:
                 return True, None
@@ -563,14 +618,16 @@ class Runtime:
             )
 
     async def flush(self, timeout: float = 10.0) -> None:
-        """Wait until every room's queue is empty (tests, clean shutdown)."""
+        """Wait until every answer is rendered and every room's queue is empty (tests, clean
+        shutdown)."""
 
         async def all_idle() -> None:
             while True:
+                await self.renders.wait()
                 waiting = [
                     e for r, e in self._idle.items() if not e.is_set() and r in self._senders
                 ]
-                if not waiting:
+                if not waiting and not self.renders.busy:
                     return
                 await asyncio.gather(*(e.wait() for e in waiting))
 
@@ -578,10 +635,12 @@ class Runtime:
 
     async def close(self) -> None:
         self._closed = True
+        await self.renders.close()
         for task in self._senders.values():
             task.cancel()
         await asyncio.gather(*self._senders.values(), return_exceptions=True)
         self._senders.clear()
         for adapter in self.adapters.values():
             await adapter.close()
-        self._db.shutdown(wait=True)
+        for executor in self._dbs:
+            executor.shutdown(wait=True)

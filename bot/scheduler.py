@@ -103,7 +103,8 @@ class RecapScheduler:
                 return list(hook(db, runtime.registry, runtime.settings, now))
 
             try:
-                await runtime.run_job(work)
+                # the duty takes the locks of the rooms it acts in (``storage.db.lock_rooms``)
+                await runtime.run_job(work, rooms=())
             except Exception:
                 log.exception("timed duty %s failed", getattr(hook, "__name__", hook))
 
@@ -163,7 +164,7 @@ class RecapScheduler:
             return check_due(db, runtime.registry, runtime.settings, room_id, kind, now, self.grace)
 
         try:
-            await runtime.run_job(work)
+            await runtime.run_job(work, rooms=[room_id])
         except Exception:
             log.exception("scheduled %s for room %s failed", kind, room_id)
 

@@ -18,13 +18,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel.numbers import format_decimal
+from sqlalchemy import and_, insert
 from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
+from commands.deferred import Rendered, RenderScope, defer
 from commands.grammar import (
     Amount,
     Period,
@@ -69,8 +72,8 @@ from storage.models import (
     Project,
     Room,
 )
-from storage.numbers import ENVELOPE, REQUEST, by_number, next_number
-from storage.queries import contribution_totals
+from storage.numbers import ENVELOPE, LARGEST, REQUEST, next_number
+from storage.queries import contribution_totals, room_projects
 
 FAMILY = "budget"
 LIBRE, PROPORTIONAL = "libre", "proportionnel"
@@ -115,6 +118,7 @@ def register(reg: Registry) -> None:
     reg.on_kept(kept_by_event)
     reg.recap_section("budget", 30)(recap_section)
     reg.on_contribution_change(on_contribution_change)
+    reg.renderer(BUDGET_CSV)(budget_csv)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -513,7 +517,10 @@ def create_envelope(
         prefix=p,
     )
     if mode == PROPORTIONAL:
-        ctx.reply(lines(head, _proportional_body(ctx, env)))
+        # a new envelope: the minutes were just read, and nobody gave anything back yet
+        minutes = {u: m for u, m, _ in totals.by_person}
+        view = _view(env, minutes, {}, first_logged(ctx.db, env))
+        ctx.reply(lines(head, _proportional_body(ctx, env, view)))
     else:
         ctx.reply(head)
 
@@ -558,9 +565,18 @@ class View:
 def proportional_view(db: Session, env: BudgetEnvelope) -> View:
     if env.state == "closed":
         return _frozen_view(db, env)
-    minutes = minutes_by_person(db, env)
-    result = split(minutes, env.amount, rules_of(env), first_logged(db, env))
-    gifts = _latest_givebacks(db, env)
+    return _view(env, minutes_by_person(db, env), _latest_givebacks(db, env), first_logged(db, env))
+
+
+def _view(
+    env: BudgetEnvelope,
+    minutes: dict[str, int],
+    gifts: dict[str, BudgetGiveBack],
+    first: dict[str, int],
+) -> View:
+    """The split of an open proportional envelope, from its minutes per person, the latest
+    give-back of each and each one's first contribution in it (``first_logged``)."""
+    result = split(minutes, env.amount, rules_of(env), first)
     rows: list[Row] = []
     commons = result.commons
     for user, gross in result.amounts.items():
@@ -598,6 +614,20 @@ def _frozen_view(db: Session, env: BudgetEnvelope) -> View:
     )
 
 
+def _givebacks(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[str, BudgetGiveBack]]:
+    """The latest give-back of each person in each of ``envs``, in one query."""
+    if not envs:
+        return {}
+    out: dict[int, dict[str, BudgetGiveBack]] = {}
+    for g in db.exec(
+        select(BudgetGiveBack)
+        .where(col(BudgetGiveBack.envelope_id).in_([e.id for e in envs]))
+        .order_by(col(BudgetGiveBack.id))
+    ).all():
+        out.setdefault(g.envelope_id, {})[g.user_id] = g
+    return out
+
+
 def _latest_givebacks(db: Session, env: BudgetEnvelope) -> dict[str, BudgetGiveBack]:
     gifts = db.exec(
         select(BudgetGiveBack)
@@ -607,8 +637,8 @@ def _latest_givebacks(db: Session, env: BudgetEnvelope) -> dict[str, BudgetGiveB
     return {g.user_id: g for g in gifts}
 
 
-def _proportional_body(ctx: Context, env: BudgetEnvelope) -> Rich:
-    view = proportional_view(ctx.db, env)
+def _proportional_body(ctx: Context, env: BudgetEnvelope, view: View | None = None) -> Rich:
+    view = view or proportional_view(ctx.db, env)
     cur = env.currency
     rows = []
     ctx.names(r.user_id for r in view.rows)
@@ -677,7 +707,13 @@ def _proportional_body(ctx: Context, env: BudgetEnvelope) -> Rich:
 # --------------------------------------------------------------------------- showing
 
 
-def show_envelope(ctx: Context, env: BudgetEnvelope) -> Rich:
+def show_envelope(
+    ctx: Context,
+    env: BudgetEnvelope,
+    *,
+    view: View | None = None,
+) -> Rich:
+    """The envelope and its split; ``view`` (its split) when the caller has it already."""
     state = ctx.t(f"budget.state.{env.state}")
     head = ctx.t(
         "budget.show_title",
@@ -689,18 +725,55 @@ def show_envelope(ctx: Context, env: BudgetEnvelope) -> Rich:
     )
     if env.mode == PROPORTIONAL:
         note = ctx.t("budget.frozen" if env.state == "closed" else "budget.provisional")
-        return lines(bold(head), note, _proportional_body(ctx, env))
-    return lines(bold(head), _libre_body(ctx, env))
+        return lines(bold(head), note, _proportional_body(ctx, env, view))
+    return lines(bold(head), _libre_body(ctx, env, view))
 
 
 def _requests(db: Session, env: BudgetEnvelope) -> list[BudgetRequest]:
-    return list(
-        db.exec(
-            select(BudgetRequest)
-            .where(BudgetRequest.envelope_id == env.id, BudgetRequest.state == "active")
-            .order_by(col(BudgetRequest.id))
-        ).all()
+    return [req for req, _ in requests_with_states(db, [env])]
+
+
+def requests_with_states(
+    db: Session, envs: list[BudgetEnvelope]
+) -> list[tuple[BudgetRequest, RequestState]]:
+    """The active requests of ``envs`` (in order), each with its validations and questions, in
+    one query whatever their number."""
+    if not envs:
+        return []
+    needed = {e.id: e.validations_needed for e in envs}
+    votes = (
+        select(func.count())
+        .where(col(BudgetValidation.request_id) == col(BudgetRequest.id))
+        .correlate(BudgetRequest)
+        .scalar_subquery()
     )
+    by_admin = (
+        select(func.count())
+        .where(
+            col(BudgetValidation.request_id) == col(BudgetRequest.id),
+            col(BudgetValidation.by_admin).is_(True),
+        )
+        .correlate(BudgetRequest)
+        .scalar_subquery()
+    )
+    questions = (
+        select(func.count())
+        .where(col(BudgetQuestion.request_id) == col(BudgetRequest.id))
+        .correlate(BudgetRequest)
+        .scalar_subquery()
+    )
+    rows = db.exec(
+        select(BudgetRequest, votes, by_admin, questions)
+        .where(col(BudgetRequest.envelope_id).in_(list(needed)), BudgetRequest.state == "active")
+        .order_by(col(BudgetRequest.id))
+    ).all()
+    out = []
+    for req, n, admins, asked in rows:
+        state = RequestState(
+            admins > 0 or n >= needed[req.envelope_id], admins > 0, int(n), int(asked)
+        )
+        out.append((req, state))
+    return out
 
 
 @dataclass
@@ -709,17 +782,28 @@ class RequestState:
     by_admin: bool
     votes: int
     questions: int
+    mine: bool = False  # ``request_state(..., user=)`` validated it
 
 
-def request_state(db: Session, env: BudgetEnvelope, req: BudgetRequest) -> RequestState:
-    validations = db.exec(
-        select(BudgetValidation).where(BudgetValidation.request_id == req.id)
-    ).all()
-    questions = db.exec(select(BudgetQuestion).where(BudgetQuestion.request_id == req.id)).all()
-    by_admin = any(v.by_admin for v in validations)
-    votes = len(validations)
+def request_state(
+    db: Session, env: BudgetEnvelope, req: BudgetRequest, user: str | None = None
+) -> RequestState:
+    """Where a request stands, in one query; ``mine``: whether ``user`` validated it."""
+    of_req = col(BudgetValidation.request_id) == req.id
+    votes = select(func.count()).where(of_req)
+    admins = select(func.count()).where(of_req, col(BudgetValidation.by_admin).is_(True))
+    mine = select(func.count()).where(of_req, col(BudgetValidation.user_id) == (user or ""))
+    asked = select(func.count()).where(col(BudgetQuestion.request_id) == req.id)
+    n, a, m, q = db.exec(select(*(x.scalar_subquery() for x in (votes, admins, mine, asked)))).one()
+    return RequestState(a > 0 or n >= env.validations_needed, a > 0, int(n), int(q), m > 0)
+
+
+def _one_more(env: BudgetEnvelope, before: RequestState, by_admin: bool) -> RequestState:
+    """The state of a request once one more person validated it."""
+    admin = before.by_admin or by_admin
+    votes = before.votes + 1
     return RequestState(
-        by_admin or votes >= env.validations_needed, by_admin, votes, len(questions)
+        admin or votes >= env.validations_needed, admin, votes, before.questions, True
     )
 
 
@@ -728,6 +812,46 @@ def _request_minutes(db: Session, env: BudgetEnvelope, user_id: str) -> int:
         db, env.room_id, env.start, env.end, user_id=user_id, project_id=env.project_id
     )
     return totals.minutes
+
+
+def envelope_minutes(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[str, int]]:
+    """Minutes per person in each envelope's project and period, in one query whatever the
+    number of envelopes (the project index reads each period's days in order)."""
+    return _per_envelope(db, envs, func.sum(Contribution.minutes))
+
+
+def envelopes_first_logged(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[str, int]]:
+    """``first_logged`` of each envelope, in one query whatever the number of envelopes."""
+    return _per_envelope(db, envs, func.min(Contribution.id))
+
+
+def _per_envelope(db: Session, envs: list[BudgetEnvelope], value: Any) -> dict[int, dict[str, int]]:
+    """``value`` (an aggregate of contributions) per person in each envelope's project and
+    period."""
+    if not envs:
+        return {}
+    env_table = BudgetEnvelope.__table__  # type: ignore[attr-defined]
+    c = Contribution.__table__  # type: ignore[attr-defined]
+    rows = db.exec(
+        select(env_table.c.id, c.c.user_id, value)
+        .select_from(
+            env_table.join(
+                c,
+                and_(
+                    c.c.room_id == env_table.c.room_id,
+                    c.c.project_id == env_table.c.project_id,
+                    c.c.day >= env_table.c.start,
+                    c.c.day < env_table.c.end,
+                ),
+            )
+        )
+        .where(env_table.c.id.in_([e.id for e in envs]))
+        .group_by(env_table.c.id, c.c.user_id)
+    ).all()
+    out: dict[int, dict[str, int]] = {_id(e): {} for e in envs}
+    for env_id, user, found in rows:
+        out[env_id][user] = int(found or 0)
+    return out
 
 
 @dataclass
@@ -763,10 +887,14 @@ def libre_view(db: Session, env: BudgetEnvelope) -> list[RequestRow]:
     return rows
 
 
-def _libre_body(ctx: Context, env: BudgetEnvelope) -> Rich:
+def _libre_body(
+    ctx: Context,
+    env: BudgetEnvelope,
+    frozen: View | None = None,
+) -> Rich:
     p = ctx.settings.prefix
     if env.state == "closed":
-        view = _frozen_view(ctx.db, env)
+        view = frozen or _frozen_view(ctx.db, env)
         ctx.names(r.user_id for r in view.rows)
         rows = [
             [
@@ -876,6 +1004,30 @@ def envelope_left(db: Session, env: BudgetEnvelope) -> int:
     return env.amount - sum(r.planned for r in libre_view(db, env) if r.validated)
 
 
+def envelopes_left(db: Session, envs: list[BudgetEnvelope]) -> dict[int, int]:
+    """``envelope_left`` of many envelopes, in a few queries whatever their number."""
+    out: dict[int, int] = {}
+    libre = [e for e in envs if e.state != "closed" and e.mode != PROPORTIONAL]
+    shared = [e for e in envs if e.state != "closed" and e.mode == PROPORTIONAL]
+    planned: dict[int, int] = {_id(e): 0 for e in libre}
+    for req, st in requests_with_states(db, libre):
+        if st.validated:
+            planned[req.envelope_id] += req.granted if req.granted is not None else req.amount
+    minutes = envelope_minutes(db, shared)
+    first = envelopes_first_logged(db, shared)
+    gifts = _givebacks(db, shared)
+    for env in envs:
+        if env.state == "closed":
+            out[_id(env)] = env.remainder or 0
+        elif env.mode == PROPORTIONAL:
+            out[_id(env)] = _view(
+                env, minutes[_id(env)], gifts.get(_id(env), {}), first[_id(env)]
+            ).remainder
+        else:
+            out[_id(env)] = env.amount - planned[_id(env)]
+    return out
+
+
 def list_envelopes(ctx: Context, args: str) -> None:
     envs = ctx.db.exec(
         select(BudgetEnvelope)
@@ -885,15 +1037,17 @@ def list_envelopes(ctx: Context, args: str) -> None:
     if not envs:
         ctx.reply(ctx.t("budget.none", prefix=ctx.settings.prefix))
         return
+    codes = {p.id: p.code for p in room_projects(ctx.db, ctx.room.id)}
+    left = envelopes_left(ctx.db, list(envs))
     rows = [
         [
             f"#{e.number}",
-            _project(ctx.db, e).code,
+            codes.get(e.project_id, "?"),
             period_label(ctx, envelope_period(e)),
             ctx.t(f"budget.mode.{e.mode}"),
             ctx.money(e.amount),
             ctx.t(f"budget.state.{e.state}"),
-            ctx.money(envelope_left(ctx.db, e)),
+            ctx.money(left[_id(e)]),
         ]
         for e in envs
     ]
@@ -947,7 +1101,8 @@ def decline_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 def _record_give_back(
     ctx: Context, env: BudgetEnvelope, percent_bp: int | None, cents: int | None
 ) -> None:
-    if ctx.sender not in {r.user_id for r in proportional_view(ctx.db, env).rows}:
+    share = next((r for r in proportional_view(ctx.db, env).rows if r.user_id == ctx.sender), None)
+    if share is None:
         raise UserError("budget.error.no_share", envelope=_label(ctx, env))
     require(
         ctx,
@@ -968,14 +1123,15 @@ def _record_give_back(
     ctx.audit(
         "give_back", "budget_envelope", env.id, user=ctx.sender, percent_bp=percent_bp, cents=cents
     )
-    row = next(r for r in proportional_view(ctx.db, env).rows if r.user_id == ctx.sender)
+    # the sender's gross share does not depend on give-backs: only what they give changes
+    given = give_back(share.gross, percent_bp, cents)
     ctx.reply(
         ctx.t(
             "budget.gave_back",
             who=ctx.name(ctx.sender),
-            given=ctx.money(row.given_back),
-            gross=ctx.money(row.gross),
-            net=ctx.money(row.amount),
+            given=ctx.money(given),
+            gross=ctx.money(share.gross),
+            net=ctx.money(share.gross - given),
             envelope=_label(ctx, env),
         )
     )
@@ -1172,11 +1328,29 @@ def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelo
     number = read_number(arg)
     if number is None:
         raise UserError("budget.error.bad_request_id", token=token, prefix=p)
-    req = by_number(ctx.db, BudgetRequest, ctx.room.id, number)
-    env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req else None
-    if req is None or env is None or req.state != "active":
+    found = (
+        _request_with_envelope(
+            ctx.db, BudgetRequest.room_id == ctx.room.id, BudgetRequest.number == number
+        )
+        if 0 < number < LARGEST
+        else None
+    )
+    if found is None or found[0].state != "active":
         raise UserError("budget.error.no_such_request", id=arg, prefix=p)
-    return req, env
+    return found
+
+
+def _request_with_envelope(db: Session, *where: Any) -> tuple[BudgetRequest, BudgetEnvelope] | None:
+    """The request that ``where`` finds and its envelope, in one query."""
+    row = db.exec(
+        select(BudgetRequest, BudgetEnvelope)
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetRequest.envelope_id))
+        .where(*where)
+    ).first()
+    if row is None:
+        return None
+    db.info.setdefault("keep", []).extend(row)  # the session only holds them weakly
+    return row[0], row[1]
 
 
 def question_command(ctx: Context, args: str) -> None:
@@ -1230,9 +1404,10 @@ def validate_command(ctx: Context, args: str) -> None:
     req, env = _load_request(ctx, words[0])
     if req.user_id == ctx.sender:
         raise UserError("budget.error.own_request")
-    if _validation(ctx, req) is not None:
+    before = request_state(ctx.db, env, req, ctx.sender)
+    if before.mine:
         raise UserError("budget.error.already_validated", id=req.number)
-    _validate(ctx, req, env)
+    _validate(ctx, req, env, before)
 
 
 def _validation(ctx: Context, req: BudgetRequest) -> BudgetValidation | None:
@@ -1243,7 +1418,8 @@ def _validation(ctx: Context, req: BudgetRequest) -> BudgetValidation | None:
     ).first()
 
 
-def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
+def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, before: RequestState) -> None:
+    """The sender validates ``req`` (``before``: where it stood)."""
     require(
         ctx,
         life.answer_step(
@@ -1261,7 +1437,7 @@ def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
     )
     ctx.db.flush()
     ctx.audit("validate", "budget_request", req.id, by_admin=ctx.is_admin)
-    st = request_state(ctx.db, env, req)
+    st = _one_more(env, before, ctx.is_admin)
     key = "budget.validated" if st.validated else "budget.vote"
     ctx.reply(
         ctx.t(
@@ -1280,17 +1456,22 @@ def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     if target.ref_id is None or not target.ref_id.isdigit():
         return False
     clean = key.replace("\ufe0f", "")
-    req = ctx.db.get(BudgetRequest, int(target.ref_id))
-    env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req else None
-    if req is None or env is None or req.state != "active":
+    if len(target.ref_id) > 18:
         return False
+    found = _request_with_envelope(ctx.db, BudgetRequest.id == int(target.ref_id))
+    if found is None or found[0].state != "active":
+        return False
+    req, env = found
     if clean in QUESTION_KEYS:
         _question(ctx, req, env, "")
         return True
     if clean in VALIDATE_KEYS:
-        if req.user_id == ctx.sender or _validation(ctx, req) is not None:
+        if req.user_id == ctx.sender:
             return False
-        _validate(ctx, req, env)
+        before = request_state(ctx.db, env, req, ctx.sender)
+        if before.mine:
+            return False
+        _validate(ctx, req, env, before)
         return True
     return False
 
@@ -1304,7 +1485,8 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != LIBRE:
         raise UserError("budget.error.libre_only", project=project.code)
-    validated = {r.id: r for r in _requests(ctx.db, env) if request_state(ctx.db, env, r).validated}
+    found = requests_with_states(ctx.db, [env])
+    validated = {r.id: r for r, st in found if st.validated}
     asked = {rid: r.amount for rid, r in validated.items() if rid is not None}
     if sum(asked.values()) <= env.amount:
         raise UserError(
@@ -1341,7 +1523,10 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         before=before,
     )
     ctx.reply(
-        lines(ctx.t("budget.prorata_applied", envelope=_label(ctx, env)), show_envelope(ctx, env))
+        lines(
+            ctx.t("budget.prorata_applied", envelope=_label(ctx, env)),
+            show_envelope(ctx, env),
+        )
     )
 
 
@@ -1429,9 +1614,12 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             r.note = ", ".join(notes)
     else:
         rows, unpaid = [], []
-        for req in _requests(ctx.db, env):
-            minutes = _request_minutes(ctx.db, env, req.user_id)
-            if not request_state(ctx.db, env, req).validated:
+        found = requests_with_states(ctx.db, [env])
+        hours = minutes_by_person(ctx.db, env)
+        ctx.names(req.user_id for req, _ in found)
+        for req, st in found:
+            minutes = hours.get(req.user_id, 0)
+            if not st.validated:
                 unpaid.append(f"#{req.number} {ctx.name(req.user_id)}")
                 continue
             paid = req.granted if req.granted is not None else req.amount
@@ -1451,19 +1639,22 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         remainder = env.amount - total
         if unpaid:
             ctx.reply(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
-    for r in rows:
-        ctx.db.add(
-            BudgetShare(
-                envelope_id=_id(env),
-                user_id=r.user_id,
-                minutes=r.minutes,
-                gross=r.gross,
-                given_back=r.given_back,
-                amount=r.amount,
-                limited=r.limited,
-                note=r.note[:255],
-            )
-        )
+    ctx.db.connection().execute(
+        insert(BudgetShare.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "envelope_id": _id(env),
+                "user_id": r.user_id,
+                "minutes": r.minutes,
+                "gross": r.gross,
+                "given_back": r.given_back,
+                "amount": r.amount,
+                "limited": r.limited,
+                "note": r.note[:255],
+            }
+            for r in rows
+        ],
+    )
     env.state = "closed"
     ctx.db.info.pop(f"closed_envelopes:{ctx.room.id}", None)
     env.commons_amount = commons
@@ -1481,7 +1672,21 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         commons=commons,
         remainder=remainder,
     )
-    ctx.reply(lines(ctx.t("budget.closed_now", envelope=_label(ctx, env)), show_envelope(ctx, env)))
+    # the frozen split, as ``_frozen_view`` would read it back
+    frozen = View(
+        sorted(rows, key=lambda r: (-r.amount, r.user_id)),
+        commons,
+        remainder,
+        0,
+        [],
+        sum(r.minutes for r in rows),
+    )
+    ctx.reply(
+        lines(
+            ctx.t("budget.closed_now", envelope=_label(ctx, env)),
+            show_envelope(ctx, env, view=frozen),
+        )
+    )
     _send_csv(ctx, env)
 
 
@@ -1518,15 +1723,25 @@ def csv_rows(ctx: RoomTexts, env: BudgetEnvelope) -> tuple[list[str], list[list[
     return header, rows
 
 
+BUDGET_CSV = "budget:csv"
+
+
 def _send_csv(ctx: Context, env: BudgetEnvelope) -> None:
-    header, rows = csv_rows(ctx, env)
-    code = _project(ctx.db, env).code
-    name = f"budget-{code}-{env.start.isoformat()}.csv"
-    ctx.send_file(
-        name,
-        "text/csv",
-        csv_bytes(header, rows, ctx.lang),
-        ctx.t("budget.csv_caption", envelope=_label(ctx, env), count=len(rows)),
+    """The frozen split as a CSV file, written after this transaction (commands.deferred)."""
+    defer(ctx, BUDGET_CSV, {"envelope": _id(env)}, file=True)
+
+
+def budget_csv(scope: RenderScope) -> Rendered:
+    env = scope.db.get(BudgetEnvelope, int(scope.params["envelope"]))
+    if env is None:
+        raise LookupError("the envelope is gone")
+    header, rows = csv_rows(scope, env)
+    code = _project(scope.db, env).code
+    return Rendered(
+        text=scope.t("budget.csv_caption", envelope=_label(scope, env), count=len(rows)),
+        file_name=f"budget-{code}-{env.start.isoformat()}.csv",
+        mime="text/csv",
+        data=csv_bytes(header, rows, scope.lang),
     )
 
 
@@ -1909,8 +2124,9 @@ def recap_section(scope: RecapScope) -> Rich | None:
                 )
             )
         else:
-            requests = _requests(scope.db, env)
-            validated = [r for r in requests if request_state(scope.db, env, r).validated]
+            found = requests_with_states(scope.db, [env])
+            requests = [r for r, _ in found]
+            validated = [r for r, st in found if st.validated]
             out.append(
                 scope.t(
                     "budget.recap.libre",

@@ -42,6 +42,7 @@ from commands.projects import (
 )
 from commands.refusals import checked_period, date_refusal, needs_year
 from commands.render import Rich, esc, lines, table
+from storage.db import connection_of
 from storage.models import Audit, BotMessage, Contribution, PendingAction, Project
 from storage.numbers import CONTRIBUTION, by_number, next_number
 from storage.queries import contribution_totals, list_contributions
@@ -184,7 +185,7 @@ def _store(
     }
     # the hot path of the bot: one compiled insert; the row is read back only by later commands
     ctx.db.flush()
-    key = ctx.db.connection().execute(_INSERT_CONTRIBUTION, values).inserted_primary_key
+    key = connection_of(ctx.db).execute(_INSERT_CONTRIBUTION, values).inserted_primary_key
     assert key is not None
     contribution = Contribution.model_construct(id=int(key[0]), **values)  # to word the answer
     ctx.audit("create", "contribution", contribution.id, **_snapshot(contribution))
@@ -322,38 +323,41 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
     """The sender took their ✅ back: what it recorded is undone (created: removed; updated:
     back as it was)."""
     applied = action.payload.get("applied") or {}
-    action.payload = {k: v for k, v in action.payload.items() if k != "applied"}
-    contribution = _by_event(ctx, action.source_event_id)
-    if contribution is None:
-        return False
-    before = applied.get("before")
-    if not before:
-        _delete(ctx, contribution)
-        ctx.reply(
-            ctx.t(
-                "contrib.removed_unconfirmed",
-                id=contribution.number,
-                duration=ctx.duration(contribution.minutes),
-                date=ctx.date(contribution.day),
-                who=ctx.name(contribution.user_id),
+    try:
+        contribution = _by_event(ctx, action.source_event_id)
+        if contribution is None:
+            return False
+        before = applied.get("before")
+        if not before:
+            _delete(ctx, contribution)
+            ctx.reply(
+                ctx.t(
+                    "contrib.removed_unconfirmed",
+                    id=contribution.number,
+                    duration=ctx.duration(contribution.minutes),
+                    date=ctx.date(contribution.day),
+                    who=ctx.name(contribution.user_id),
+                )
             )
+            return True
+        project_id = before.get("project_id")
+        project = ctx.db.get(Project, int(project_id)) if project_id is not None else None
+        _store(
+            ctx,
+            contribution,
+            user=str(before["user"]),
+            minutes=int(before["minutes"]),
+            day=dt.date.fromisoformat(str(before["day"])),
+            project=project,
+            description=str(before["description"]),
+            event_id=action.source_event_id,
+            created_by=contribution.created_by,
         )
+        ctx.reply(_summary(ctx, "contrib.updated", contribution, project))
         return True
-    project_id = before.get("project_id")
-    project = ctx.db.get(Project, int(project_id)) if project_id is not None else None
-    _store(
-        ctx,
-        contribution,
-        user=str(before["user"]),
-        minutes=int(before["minutes"]),
-        day=dt.date.fromisoformat(str(before["day"])),
-        project=project,
-        description=str(before["description"]),
-        event_id=action.source_event_id,
-        created_by=contribution.created_by,
-    )
-    ctx.reply(_summary(ctx, "contrib.updated", contribution, project))
-    return True
+    finally:
+        # once the rest is written: the action's row is written once
+        action.payload = {k: v for k, v in action.payload.items() if k != "applied"}
 
 
 def _snapshot(c: Contribution) -> dict[str, object]:
@@ -430,6 +434,7 @@ def undo_command(ctx: Context, args: str) -> None:
             select(Contribution)
             .where(Contribution.room_id == ctx.room.id, Contribution.created_by == ctx.sender)
             .order_by(col(Contribution.id).desc())
+            .limit(1)
         ).first()
         if contribution is None:
             raise UserError("contrib.error.nothing_to_undo", prefix=p)

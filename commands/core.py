@@ -12,13 +12,17 @@ import datetime as dt
 import difflib
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, inspect
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -35,10 +39,10 @@ from commands.grammar import fold
 from commands.render import Rich, plain
 from storage import clock, forget
 from storage.clock import Clock
-from storage.db import transaction
+from storage.db import connection_of, transaction
 from storage.forget import pseudonym_number
 from storage.models import Audit, BotMessage, ChatEvent, Member, PendingAction, Person, Room
-from storage.queries import display_names
+from storage.queries import room_names
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,7 @@ class Queued:
     room_id: str
     kind: str
     body: str
+    rendering: bool = False  # a placeholder: rendered after the transaction (commands.deferred)
     cause: str = ""  # the id of the event it answers
 
 
@@ -83,6 +88,7 @@ _OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
 _INSERT_OUTBOX = insert(_OUTBOX)
 _INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
 _INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
+_ROOM_COLUMNS = tuple(Room.__table__.columns.keys())  # type: ignore[attr-defined]
 # what answers an event (placed as a reply to it); edits and reactions act on their target
 ANSWERS = ("text", "file")
 _OUTBOX_DEFAULTS: dict[str, Any] = {
@@ -144,18 +150,21 @@ class RoomTexts:
         return self.names((user_id,))[user_id]
 
     def names(self, user_ids: Iterable[str]) -> dict[str, str]:
-        """``name`` of many people at once (a few queries); later calls in the same transaction
-        reuse them."""
+        """``name`` of many people at once. The first call of a transaction names everyone of
+        the room (one query), and later calls reuse it: a table of 200 people costs no more
+        than one name."""
         rooms: dict[str, dict[str, str]] = self.db.info.setdefault("names", {})
-        known = rooms.setdefault(self.room.id, {})
+        known = rooms.get(self.room.id)
         wanted = set(user_ids)
-        missing = wanted - known.keys()
-        if missing:
-            known.update(display_names(self.db, missing, self.room.id))
-            for user_id in missing:
+        if known is None or not wanted <= known.keys():
+            # everyone asked so far is named again with the newcomers: who else is named can
+            # change how a name is told apart
+            known = room_names(self.db, self.room.id, wanted | set(known or ()))
+            for user_id in known:
                 number = pseudonym_number(user_id)
                 if number is not None:
                     known[user_id] = self.t("people.forgotten", number=number)
+            rooms[self.room.id] = known
         return {u: known[u] for u in wanted}
 
 
@@ -183,6 +192,7 @@ class Context(RoomTexts):
         self.settings = settings
         self.now = now or clock.now()
         self.sent: list[Queued] = []
+        self.audits: list[dict[str, Any]] = []  # not written yet (``flush_audits``)
         # False for what the bot does on its own (a deadline): its messages answer no one
         self.chat_event = chat_event
         self._anchor: tuple[str | None, str | None] | None = None
@@ -381,7 +391,7 @@ class Context(RoomTexts):
         row["cause_event_id"] = self.event.event_id
         row["created_at"] = self.now
         self.db.flush()  # what the message speaks of is written first
-        key = self.db.connection().execute(_INSERT_OUTBOX, row).inserted_primary_key
+        key = connection_of(self.db).execute(_INSERT_OUTBOX, row).inserted_primary_key
         assert key is not None
         queued = Queued(
             id=int(key[0]),
@@ -395,18 +405,17 @@ class Context(RoomTexts):
 
     # -- audit ---------------------------------------------------------------------------
     def audit(self, action: str, object_kind: str, object_id: object = "", **details: Any) -> None:
-        """Append one audit row for a change made by this event (a plain insert: the code that
-        writes audit rows never changes them). The row is keyed by the source message (for an
-        edit, the message it edits; the edit's own id is in ``details["edit"]``), so that
-        deleting that message finds everything it did, whichever edit did it; an undo (even by
-        an edit into plain text) is keyed by its own event."""
-        self.db.flush()  # the rows the audit speaks of are written first
+        """Append one audit row for a change made by this event (audit rows are never changed
+        by the code that writes them). The rows of one event are written together
+        (``flush_audits``, which the dispatcher calls once the handler is done). The row is keyed by the source message (for an edit, the
+        message it edits; the edit's own id is in ``details["edit"]``), so that deleting that
+        message finds everything it did, whichever edit did it; an undo (even by an edit into
+        plain text) is keyed by its own event."""
         # an edit into plain text undoes its message: what the undo does is its own
         key = self.event.event_id if self.undoing else self.source_event_id
         if key != self.event.event_id:
             details = {**details, "edit": self.event.event_id}
-        self.db.connection().execute(
-            _INSERT_AUDIT,
+        self.audits.append(
             {
                 "at": self.now,
                 "room_id": self.room.id,
@@ -416,11 +425,71 @@ class Context(RoomTexts):
                 "object_id": str(object_id),
                 "event_id": key,
                 "details": _jsonable(details),
-            },
+            }
         )
+
+    def flush_audits(self) -> None:
+        """Write the audit rows appended so far, in one statement."""
+        if self.audits:
+            rows, self.audits = self.audits, []
+            connection_of(self.db).execute(_INSERT_AUDIT, rows)
+
+    def edit_many(
+        self, edits: list[tuple[Queued | BotMessage, Rich]], *, then: Rich | None = None
+    ) -> list[Queued]:
+        """``edit`` of many of the bot's earlier messages (bucket cards, say), and ``then`` said
+        after them (``reply``: an answer to the event, in its place), written in one
+        statement."""
+        if not edits and then is None:
+            return []
+        assert len({message.id for message, _ in edits}) == len(edits), "one edit per message"
+        self.db.flush()
+        base = {**_OUTBOX_DEFAULTS, "cause_event_id": self.event.event_id, "created_at": self.now}
+        rows = [
+            {
+                **base,
+                "room_id": message.room_id,
+                "kind": "edit",
+                "body": content.text,
+                "html": content.html,
+                "target_id": message.id,
+            }
+            for message, content in edits
+        ]
+        if then is not None:
+            reply_to, thread_id = self.anchor
+            rows.append(
+                {
+                    **base,
+                    "room_id": self.room.id,
+                    "body": then.text,
+                    "html": then.html,
+                    "reply_to": reply_to,
+                    "thread_id": thread_id,
+                }
+            )
+        found = self.db.connection().execute(
+            _INSERT_OUTBOX.returning(_OUTBOX.c.id, _OUTBOX.c.target_id), rows
+        )
+        # one edit per message: its target says which row is which (the message said, none)
+        ids = {target: new for new, target in found}
+        queued = [
+            Queued(
+                id=ids[row["target_id"]],
+                room_id=row["room_id"],
+                kind=row["kind"],
+                body=row["body"],
+                cause=row["cause_event_id"],
+            )
+            for row in rows
+        ]
+        self.sent.extend(queued)
+        return queued
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool, float):
+        return value
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -523,6 +592,7 @@ class Registry:
     by_name: dict[str, Command] = field(default_factory=dict)
     reaction_handlers: dict[str, ReactionHandler] = field(default_factory=dict)
     undo_hooks: list[UndoHook] = field(default_factory=list)
+    undo_always: set[UndoHook] = field(default_factory=set)
     kept_hooks: list[KeptHook] = field(default_factory=list)
     edit_hooks: list[EditHook] = field(default_factory=list)
     pending_kinds: dict[str, PendingKind] = field(default_factory=dict)
@@ -530,6 +600,7 @@ class Registry:
     contribution_listeners: list[ContributionListener] = field(default_factory=list)
     tick_hooks: list[TickHook] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
+    renderers: dict[str, Any] = field(default_factory=dict)  # commands.deferred.Renderer
 
     def command(
         self,
@@ -564,10 +635,32 @@ class Registry:
 
         return deco
 
-    def on_undo(self, fn: UndoHook) -> UndoHook:
-        """``fn(ctx, event_id)`` undoes what ``event_id`` created, returns True if it did."""
+    def on_undo(self, fn: UndoHook, *, always: bool = False) -> UndoHook:
+        """``fn(ctx, event_id)`` undoes what ``event_id`` created, returns True if it did. It
+        runs for the events handled by its own module's commands and reactions (``always``: for
+        every event), and for events whose handling is not on record."""
         self.undo_hooks.append(fn)
+        if always:
+            self.undo_always.add(fn)
         return fn
+
+    def undo_hooks_for(self, command: str | None) -> list[UndoHook]:
+        """The undo hooks that may find something created by an event handled as ``command``
+        (``ChatEvent.command``): those of the module that handled it, and those that always
+        run. ``None`` (the event is not on record): every hook."""
+        if command is None:
+            return list(self.undo_hooks)
+        module = self.module_of(command)
+        return [h for h in self.undo_hooks if h in self.undo_always or h.__module__ == module]
+
+    def module_of(self, command: str) -> str | None:
+        """The module that handles events recorded as ``command`` (a command's name, or
+        ``reaction:<ref kind>``)."""
+        if command.startswith("reaction:"):
+            handler = self.reaction_handlers.get(command.removeprefix("reaction:"))
+            return handler.__module__ if handler is not None else None
+        found = self.by_name.get(command)
+        return found.handler.__module__ if found is not None else None
 
     def on_kept(self, fn: KeptHook) -> KeptHook:
         """``fn(ctx, event_id)`` says in one sentence what the message ``event_id`` created and
@@ -613,6 +706,17 @@ class Registry:
 
         return deco
 
+    def renderer(self, kind: str) -> Callable[[Any], Any]:
+        """Render jobs of ``kind`` (``commands.deferred``): ``fn(scope) -> Rendered``."""
+
+        def deco(fn: Any) -> Any:
+            if kind in self.renderers:
+                raise ValueError(f"renderer {kind!r} registered twice")
+            self.renderers[kind] = fn
+            return fn
+
+        return deco
+
     def find(self, word: str) -> Command | None:
         return self.commands.get(fold(word))
 
@@ -654,20 +758,30 @@ def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
     return room
 
 
+def _upsert(db: Session, model: Any) -> Any:
+    """The dialect's ``INSERT ... ON CONFLICT`` (SQLite and PostgreSQL both have it)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return pg_insert(model)
+    return sqlite_insert(model)
+
+
 def remember_member(
     db: Session, room_id: str, user_id: str, joined: bool = True, now: dt.datetime | None = None
 ) -> None:
-    member = db.get(Member, (room_id, user_id))
-    if member is None or member.joined != joined:
+    """Record that ``user_id`` is in the room (or left it), in one statement: a new member is
+    inserted, a member whose state changed is updated, anything else is left as it is."""
+    at = now or clock.now()
+    table = Member.__table__  # type: ignore[attr-defined]
+    query = _upsert(db, table).values(
+        room_id=room_id, user_id=user_id, joined=joined, is_bot=False, first_seen=at, updated_at=at
+    )
+    query = query.on_conflict_do_update(
+        index_elements=[table.c.room_id, table.c.user_id],
+        set_={"joined": query.excluded.joined, "updated_at": query.excluded.updated_at},
+        where=table.c.joined != query.excluded.joined,
+    ).returning(table.c.user_id)
+    if db.connection().execute(query).first() is not None:
         db.info.pop("names", None)  # who is in the room changes how names are told apart
-    if member is None:
-        at = now or clock.now()
-        db.add(
-            Member(room_id=room_id, user_id=user_id, joined=joined, first_seen=at, updated_at=at)
-        )
-    elif member.joined != joined:
-        member.joined = joined
-        member.updated_at = now or clock.now()
 
 
 def room_members(db: Session, room_id: str) -> list[str]:
@@ -685,16 +799,24 @@ def room_members(db: Session, room_id: str) -> list[str]:
 def remember_person(
     db: Session, user_id: str, display_name: str, now: dt.datetime | None = None
 ) -> None:
+    """Record a person's display name as last seen, in one statement (people are shared by
+    every room: an upsert never fails because another room's unit of work added them first)."""
     if not display_name:
         return
-    person = db.get(Person, user_id)
-    if person is None or person.display_name != display_name:
+    table = Person.__table__  # type: ignore[attr-defined]
+    query = _upsert(db, table).values(
+        user_id=user_id, display_name=display_name, updated_at=now or clock.now()
+    )
+    query = query.on_conflict_do_update(
+        index_elements=[table.c.user_id],
+        set_={
+            "display_name": query.excluded.display_name,
+            "updated_at": query.excluded.updated_at,
+        },
+        where=table.c.display_name != query.excluded.display_name,
+    ).returning(table.c.user_id)
+    if db.connection().execute(query).first() is not None:
         db.info.pop("names", None)  # one new name can change how others are told apart
-    if person is None:
-        db.add(Person(user_id=user_id, display_name=display_name, updated_at=now or clock.now()))
-    elif person.display_name != display_name:
-        person.display_name = display_name
-        person.updated_at = now or clock.now()
 
 
 def error_reference(event_id: str) -> str:
@@ -729,11 +851,37 @@ class Dispatcher:
         self.registry = registry
         self.settings = settings or Settings()
         self.clock: Clock = clock or _process_now
-        # who was already recorded as a person / a room member with these values (committed):
-        # spares two lookups per event for people who speak often
-        self._seen: set[tuple[str, str, str]] = set()
+        # per database thread (a runtime gives each room one thread): who was already recorded
+        # as a person / a room member with these values (committed), which spares two
+        # statements per event for people who speak often; the rooms' rows as last committed
+        # (``_attach_rooms``)
+        self._local = threading.local()
         self.failures = 0  # events that raised (rolled back, answered with a reference)
-        self._forgotten = forget.generation()
+
+    @property
+    def _seen(self) -> set[tuple[str, str, str]]:
+        local = self._local
+        if not hasattr(local, "seen"):
+            local.seen = set()
+            local.forgotten = forget.generation()
+        elif local.forgotten != forget.generation():
+            # someone was forgotten: who was recorded as a person or member may no longer be
+            local.seen = set()
+            local.forgotten = forget.generation()
+        return local.seen
+
+    @_seen.setter
+    def _seen(self, value: set[tuple[str, str, str]]) -> None:
+        self._local.seen = value
+
+    @property
+    def _rooms(self) -> dict[str, dict[str, Any]]:
+        local = self._local
+        if not hasattr(local, "rooms") or local.rooms_forgotten != forget.generation():
+            # someone was forgotten (in any thread): what the rooms hold may have changed
+            local.rooms = {}
+            local.rooms_forgotten = forget.generation()
+        return local.rooms
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[Queued]:
         """Handle one event exactly once; return the bot messages it queued."""
@@ -745,24 +893,64 @@ class Dispatcher:
         at = now or self.clock()
         sent: list[Queued] = []
         seen: set[tuple[str, str, str]] = set()
-        if self._forgotten != forget.generation():
-            # someone was forgotten: who was recorded as a person or member may no longer be
-            self._seen.clear()
-            self._forgotten = forget.generation()
-        with transaction(self.engine) as db:
-            ids = list({e.event_id for e in events})
-            handled = set(
-                db.exec(select(ChatEvent.event_id).where(col(ChatEvent.event_id).in_(ids))).all()
-            )
-            for event in events:
-                if event.event_id in handled:
-                    continue  # handled before (a replay): nothing changes, nothing is said
-                handled.add(event.event_id)
-                sent.extend(self._handle_one(db, event, at, seen))
+        rooms = {e.room_id for e in events}
+        forgotten = forget.generation()
+        try:
+            with transaction(self.engine, rooms=rooms) as db:
+                self._attach_rooms(db, rooms)
+                ids = {e.event_id for e in events}
+                # one query for the events already handled and for those the batch acts on
+                # (what an edit replaces, what a removal removes): kept for the transaction, a
+                # later ``db.get`` finds them without asking the database
+                pointed = {p for p in map(_points_at, events) if p is not None}
+                known = db.info.setdefault("chat_events", {})
+                for row in db.exec(
+                    select(ChatEvent).where(col(ChatEvent.event_id).in_(ids | pointed))
+                ).all():
+                    known[row.event_id] = row
+                handled = ids & known.keys()
+                for event in events:
+                    if event.event_id in handled:
+                        continue  # handled before (a replay): nothing changes, nothing is said
+                    handled.add(event.event_id)
+                    sent.extend(self._handle_one(db, event, at, seen))
+        except BaseException:
+            for room_id in rooms:
+                self._rooms.pop(room_id, None)
+            raise
+        self._keep_rooms(db, forgotten)
         self._seen |= seen
         if len(self._seen) > 100_000:
             self._seen.clear()
         return sent
+
+    def _attach_rooms(self, db: Session, room_ids: set[str]) -> None:
+        """The rooms as this process last committed them, put in the session without reading
+        them again (units of work on a room are this process's alone: the leader's). What the
+        batch changes in them is written as usual; a batch that fails forgets them."""
+        rooms: dict[str, Room] = db.info.setdefault("rooms", {})
+        for room_id in room_ids:
+            values = self._rooms.get(room_id)
+            if values is not None:
+                room = Room(**values)
+                make_transient_to_detached(room)
+                db.add(room)
+                rooms[room_id] = room
+
+    def _keep_rooms(self, db: Session, forgotten: int) -> None:
+        """After a commit: remember the rooms as they now are (none, if someone was forgotten
+        meanwhile: that rewrites what rooms hold without the session seeing it)."""
+        if forgotten != forget.generation():
+            self._rooms.clear()
+            return
+        for room_id, room in db.info.get("rooms", {}).items():
+            state = inspect(room)
+            if state.expired_attributes or state.deleted or state.transient:
+                self._rooms.pop(room_id, None)
+            else:
+                self._rooms[room_id] = {c: getattr(room, c) for c in _ROOM_COLUMNS}
+        if len(self._rooms) > 100_000:
+            self._rooms.clear()
 
     def _handle_one(
         self, db: Session, event: AnyEvent, now: dt.datetime, seen: set[tuple[str, str, str]]
@@ -775,7 +963,15 @@ class Dispatcher:
                 return []
         savepoint = db.begin_nested()
         try:
-            sent, key = self._process(db, event, now, original, seen)
+            try:
+                sent, key = self._process(db, event, now, original, seen)
+            except UserError as err:
+                # bad input: nothing the handler did stays, and the event is handled again as
+                # a refusal that says why (one savepoint per event, refused or not)
+                savepoint.rollback()
+                db.info.clear()
+                savepoint = db.begin_nested()
+                sent, key = self._process(db, event, now, original, seen, refused=err)
             savepoint.commit()
         except Exception:
             savepoint.rollback()
@@ -800,6 +996,7 @@ class Dispatcher:
         now: dt.datetime,
         original: ChatEvent | None,
         seen: set[tuple[str, str, str]],
+        refused: UserError | None = None,
     ) -> tuple[list[Queued], tuple[str, str, str] | None]:
         room = get_room(db, event, self.settings)
         key: tuple[str, str, str] | None = None
@@ -818,10 +1015,10 @@ class Dispatcher:
                     remember_person(db, user_id, display_name, now)
                     remember_member(db, room.id, user_id, now=now)
         ctx = Context(db, event, room, self.settings, now, self.registry)
-        command = self._run(ctx, original)
+        command = self._run(ctx, original, refused)
+        ctx.flush_audits()
         answer_to, thread_id = ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
-        conn = db.connection()
-        conn.execute(
+        connection_of(db).execute(
             _INSERT_CHAT_EVENT,
             {
                 "event_id": event.event_id,
@@ -915,9 +1112,12 @@ class Dispatcher:
             return True
         return original is not None and original.command not in ("", "ignored")
 
-    def _run(self, ctx: Context, original: ChatEvent | None = None) -> str:
-        """Run the event's handler in a savepoint: bad input (``UserError``) rolls back what it
-        did and answers why. Anything else propagates: the caller rolls the event back."""
+    def _run(
+        self, ctx: Context, original: ChatEvent | None = None, refused: UserError | None = None
+    ) -> str:
+        """Run the event's handler. Bad input (``UserError``) and anything else propagate: the
+        caller rolls the event back, and for bad input handles it again with ``refused``, which
+        answers why instead of running the handler."""
         event = ctx.event
         if (
             isinstance(event, Message)
@@ -928,36 +1128,27 @@ class Dispatcher:
             # command is refused (outside the handler's savepoint)
             for hook in self.registry.edit_hooks:
                 hook(ctx, event.edit_of)
-        savepoint = ctx.db.begin_nested()
-        sent_before = len(ctx.sent)
-        try:
-            if isinstance(event, Message):
-                name = self._on_message(ctx, event, original)
-            elif isinstance(event, ReactionAdded):
-                name = self._on_reaction(ctx, event)
-            elif isinstance(event, Redacted):
-                name = self._on_redaction(ctx, event)
-            elif isinstance(event, MemberChanged):
-                remember_person(ctx.db, event.user_id, event.display_name, ctx.now)
-                remember_member(ctx.db, event.room_id, event.user_id, event.joined, ctx.now)
-                name = "member"
-            elif isinstance(event, Unreadable):
-                name = self._on_unreadable(ctx, event)
-            else:  # pragma: no cover - the union is closed
-                name = ""
-            savepoint.commit()
-            return name
-        except UserError as err:
-            savepoint.rollback()
-            ctx.db.info.clear()
-            del ctx.sent[sent_before:]
-            text = ctx.refusal(err)
+        if refused is not None:
+            text = ctx.refusal(refused)
             if isinstance(event, Message) and event.edit_of is not None:
                 # a refused edit changes nothing: say what the message still holds
                 kept = [hook(ctx, event.edit_of) for hook in self.registry.kept_hooks]
                 text = "\n".join([text, *(k for k in kept if k)])
             ctx.reply(text)
             return OUTCOME_ERROR
+        if isinstance(event, Message):
+            return self._on_message(ctx, event, original)
+        if isinstance(event, ReactionAdded):
+            return self._on_reaction(ctx, event)
+        if isinstance(event, Redacted):
+            return self._on_redaction(ctx, event)
+        if isinstance(event, MemberChanged):
+            remember_person(ctx.db, event.user_id, event.display_name, ctx.now)
+            remember_member(ctx.db, event.room_id, event.user_id, event.joined, ctx.now)
+            return "member"
+        if isinstance(event, Unreadable):
+            return self._on_unreadable(ctx, event)
+        return ""  # pragma: no cover - the union is closed
 
     # -- messages ----------------------------------------------------------------------------
     def _on_message(self, ctx: Context, event: Message, original: ChatEvent | None) -> str:
@@ -1065,7 +1256,7 @@ class Dispatcher:
         """Whether removing ``target_event_id`` would undo something (tried in a savepoint that
         is rolled back, with its answers)."""
         savepoint = ctx.db.begin_nested()
-        sent_before = len(ctx.sent)
+        sent_before, audits_before = len(ctx.sent), len(ctx.audits)
         try:
             return self._undo(ctx, target_event_id)
         except UserError:
@@ -1074,6 +1265,7 @@ class Dispatcher:
             savepoint.rollback()
             ctx.db.info.clear()
             del ctx.sent[sent_before:]
+            del ctx.audits[audits_before:]
 
     @staticmethod
     def _nothing_left(ctx: Context, target_event_id: str) -> bool:
@@ -1093,9 +1285,23 @@ class Dispatcher:
         return True
 
     def _undo(self, ctx: Context, target_event_id: str) -> bool:
-        # every hook runs: one message may have created things in more than one place
-        undone = [hook(ctx, target_event_id) for hook in self.registry.undo_hooks]
+        # every hook that may have something runs: one message may have created things in more
+        # than one place. What the event was handled as says where to look (the batch read its
+        # record already).
+        target = ctx.db.get(ChatEvent, target_event_id)
+        hooks = self.registry.undo_hooks_for(target.command if target is not None else None)
+        undone = [hook(ctx, target_event_id) for hook in hooks]
         return any(undone)
+
+
+def _points_at(event: AnyEvent) -> str | None:
+    """The handled event that ``event`` acts on: the message an edit replaces, what a removal
+    removes."""
+    if isinstance(event, Message):
+        return event.edit_of
+    if isinstance(event, Redacted):
+        return event.target_event_id
+    return None
 
 
 def _process_now() -> dt.datetime:

@@ -22,11 +22,15 @@ from commands.csvfile import (  # noqa: F401 - the CSV rules, named here too
     money_cell,
     neutralise,
 )
+from commands.deferred import Rendered, RenderScope, defer
 from commands.grammar import Period, fold
 from storage.models import Contribution, Person
 from storage.queries import room_projects
 
 FAMILY = "export"
+
+
+EXPORT_CSV = "export:csv"
 
 
 def register(reg: Registry) -> None:
@@ -36,17 +40,41 @@ def register(reg: Registry) -> None:
         if not words or fold(words[0]) != "csv":
             raise UserError("export.usage", prefix=ctx.settings.prefix)
         user, _everyone, project, period = parse_filters(ctx, words[1] if len(words) > 1 else "")
-        found = contributions_csv(
-            ctx, period, user_id=user, project_id=project.id if project else None
-        )
-        label = period_label(ctx, period)
-        if found is None:
-            ctx.reply(ctx.t("export.empty", period=label))
-            return
-        data, count = found
-        suffix = f"-{project.code}" if project else ""
-        name = f"contributions-{period.start.isoformat()}{suffix}.csv"
-        ctx.send_file(name, "text/csv", data, ctx.t("export.caption", count=count, period=label))
+        # the rows are read and written out after this transaction (commands.deferred)
+        params = {
+            "user": user,
+            "project": project.id if project else None,
+            "code": project.code if project else None,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "kind": period.kind,
+        }
+        defer(ctx, EXPORT_CSV, params, file=True)
+
+    reg.renderer(EXPORT_CSV)(export_file)
+
+
+def export_file(scope: RenderScope) -> Rendered:
+    """What ``!export csv`` sends: the CSV file of the contributions ``scope.params`` asks for,
+    or a line saying there are none."""
+    params = scope.params
+    period = Period(
+        dt.date.fromisoformat(params["start"]), dt.date.fromisoformat(params["end"]), params["kind"]
+    )
+    label = period_label(scope, period)
+    found = contributions_csv(
+        scope, period, user_id=params.get("user"), project_id=params.get("project")
+    )
+    if found is None:
+        return Rendered(text=scope.t("export.empty", period=label))
+    data, count = found
+    suffix = f"-{params['code']}" if params.get("code") else ""
+    return Rendered(
+        text=scope.t("export.caption", count=count, period=label),
+        file_name=f"contributions-{period.start.isoformat()}{suffix}.csv",
+        mime="text/csv",
+        data=data,
+    )
 
 
 Entry = tuple[int, dt.date, str, int, int | None, str, str]
@@ -113,12 +141,17 @@ def entry_labels(
 ) -> tuple[dict[str, str | None], dict[int | None, str]]:
     """The display names of the people of ``entries`` and the codes of the room's projects:
     with the entries, all that their CSV depends on."""
-    people = {entry[2] for entry in entries}
-    names: dict[str, str | None] = dict(
-        s.db.exec(
-            select(Person.user_id, Person.display_name).where(col(Person.user_id).in_(people))
-        ).all()
-    )
+    people = list({entry[2] for entry in entries})
+    names: dict[str, str | None] = {}
+    # a few hundred ids per query: a year of a large room names thousands of people
+    for i in range(0, len(people), 500):
+        names.update(
+            s.db.exec(
+                select(Person.user_id, Person.display_name).where(
+                    col(Person.user_id).in_(people[i : i + 500])
+                )
+            ).all()
+        )
     return names, {p.id: p.code for p in room_projects(s.db, s.room.id)}
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import string
 import tomllib
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +89,16 @@ def format_minutes(minutes: int, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"{sign}{hours}h{rest:02d}"
 
 
+# Babel's formatting is the dearest part of an answer; its results never change for the same
+# arguments (all of them immutable): remembered
+@lru_cache(maxsize=16384)
 def format_hours(minutes: int, lang: str = DEFAULT_LANGUAGE) -> str:
     """Decimal hours with the locale's separator: ``90`` -> ``1,5`` (fr) / ``1.5`` (en)."""
     value = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
     return format_decimal(value, format="#,##0.##", locale=locale_of(lang))
 
 
+@lru_cache(maxsize=16384)
 def format_money(cents: int, currency: str = "EUR", lang: str = DEFAULT_LANGUAGE) -> str:
     """``1250`` -> ``12,50 €`` (fr) / ``€12.50`` (en); whole amounts keep their cents."""
     return format_currency(Decimal(cents) / 100, currency, locale=locale_of(lang))
@@ -105,6 +109,7 @@ def format_amount(value: Decimal, currency: str = "EUR", lang: str = DEFAULT_LAN
     return format_currency(value, currency, locale=locale_of(lang), decimal_quantization=False)
 
 
+@lru_cache(maxsize=16384)
 def format_date(day: dt.date, lang: str = DEFAULT_LANGUAGE, fmt: str = "medium") -> str:
     """A date for people: ``fmt`` is a Babel format (``short``, ``medium``, ``long`` or a pattern)."""
     return _babel_format_date(day, format=fmt, locale=locale_of(lang))

@@ -22,12 +22,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from commands.core import Context, Registry
-from commands.events import Message
+from commands.events import Message, ReactionAdded
 from commands.render import Rich
-from storage.models import BotMessage, PendingAction
+from storage.models import BotMessage, ChatEvent, PendingAction
 from storage.models.pending import PENDING_DONE, PENDING_DROPPED, PENDING_OPEN
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _is_confirmation(key: str) -> bool:
 
 def register(reg: Registry) -> None:
     reg.on_reaction(REF_KIND)(on_reaction)
-    reg.on_undo(on_undo)
+    reg.on_undo(on_undo, always=True)
     reg.on_edit(on_edit)
 
 
@@ -133,11 +134,12 @@ def on_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     if kind is None:
         log.warning("pending action %s has an unknown kind %r", action.id, action.kind)
         return False
+    ctx.audit("confirm", "pending_action", action.id, kind=action.kind)
+    kind.apply(ctx, action, target)
+    # after what it applied: the action's row is written once
     action.state = PENDING_DONE
     action.resolved_at = ctx.now
     action.resolved_event_id = ctx.event.event_id
-    ctx.audit("confirm", "pending_action", action.id, kind=action.kind)
-    kind.apply(ctx, action, target)
     return True
 
 
@@ -147,8 +149,27 @@ def on_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
 def on_undo(ctx: Context, target_event_id: str) -> bool:
     """A ✅ was removed (what it did is undone, the offer is open again), or the command
     message was deleted or edited into plain text (its offer no longer holds)."""
+    record = ctx.db.get(ChatEvent, target_event_id)
+    if record is not None and not _may_hold_actions(ctx, record):
+        return False
+    # every action the removed event confirmed or made, in one query
+    actions = list(
+        ctx.db.exec(
+            select(PendingAction)
+            .where(
+                PendingAction.room_id == ctx.room.id,
+                or_(
+                    col(PendingAction.resolved_event_id) == target_event_id,
+                    col(PendingAction.source_event_id) == target_event_id,
+                ),
+            )
+            .order_by(col(PendingAction.id))
+        ).all()
+    )
     undone = False
-    for action in _actions(ctx, resolved_by=target_event_id, states=(PENDING_DONE,)):
+    for action in actions:
+        if action.resolved_event_id != target_event_id or action.state != PENDING_DONE:
+            continue
         kind = ctx.registry.pending_kinds.get(action.kind)
         if kind is not None:
             kind.undo(ctx, action)
@@ -158,15 +179,24 @@ def on_undo(ctx: Context, target_event_id: str) -> bool:
         ctx.audit("unconfirm", "pending_action", action.id, kind=action.kind)
         undone = True
     withdrawn = False
-    for action in _actions(ctx, source=target_event_id, states=(PENDING_OPEN, PENDING_DONE)):
+    for action in actions:
+        if action.source_event_id != target_event_id or action.state not in (
+            PENDING_OPEN,
+            PENDING_DONE,
+        ):
+            continue
         was_open = action.state == PENDING_OPEN
         _drop(ctx, action, "removed")
         withdrawn = withdrawn or was_open
     if isinstance(ctx.event, Message):
         # the message was edited into plain text: ``on_edit`` dropped its offers already
-        dropped = _actions(
-            ctx, source=target_event_id, resolved_by=ctx.event.event_id, states=(PENDING_DROPPED,)
-        )
+        dropped = [
+            a
+            for a in actions
+            if a.source_event_id == target_event_id
+            and a.resolved_event_id == ctx.event.event_id
+            and a.state == PENDING_DROPPED
+        ]
         withdrawn = withdrawn or any("applied" not in a.payload for a in dropped)
         undone = undone or bool(dropped)
     if withdrawn:
@@ -174,8 +204,23 @@ def on_undo(ctx: Context, target_event_id: str) -> bool:
     return undone or withdrawn
 
 
+def _may_hold_actions(ctx: Context, record: ChatEvent) -> bool:
+    """Whether a handled event may have confirmed an offer (a ✅ on one) or made one (a command
+    of a family that offers, the family of a registered pending kind; or an event whose
+    handling says no command, refused or crashed, that an edit may have made one of)."""
+    if record.kind == ReactionAdded.__name__:
+        return record.command == f"reaction:{REF_KIND}"
+    module = ctx.registry.module_of(record.command)
+    if module is None:
+        return True
+    return any(k.apply.__module__ == module for k in ctx.registry.pending_kinds.values())
+
+
 def on_edit(ctx: Context, original_event_id: str) -> None:
     """The command message was edited: what its earlier text left waiting no longer holds,
     and what a ✅ did is now the message's (the edited command updates or undoes it)."""
+    record = ctx.db.get(ChatEvent, original_event_id)
+    if record is not None and not _may_hold_actions(ctx, record):
+        return
     for action in _actions(ctx, source=original_event_id, states=(PENDING_OPEN, PENDING_DONE)):
         _drop(ctx, action, "edited")

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from commands import i18n
 from commands.core import Context, RecapScope, Registry, Settings, UserError
+from commands.deferred import Rendered, RenderScope, add_job, defer
 from commands.grammar import Period, fold, month_period, parse_period, tokenize, week_period
 from commands.lifecycle import Act, Actor, instant, require, tell_undo, undo
 from commands.lifecycle.settings import Setting, setting_step
@@ -73,10 +74,10 @@ def register(reg: Registry) -> None:
             if found is None:
                 raise UserError("recap.error.period", text=args.strip(), prefix=ctx.settings.prefix)
             period = checked_period(found, args.strip())
-        out = build_recap(ctx.db, reg, ctx.room, period, ctx.settings, today=ctx.today)
-        ctx.reply(out.rich)
-        if out.chart is not None:
-            ctx.send_file(out.chart_name, "image/png", out.chart, out.chart_caption)
+        # read and drawn after this transaction (commands.deferred): no room waits on a recap
+        params = recap_params(period, ctx.today)
+        defer(ctx, RECAP_TEXT, params)
+        defer(ctx, RECAP_CHART, params, file=True)
 
     @reg.command("rappel", family=FAMILY, aliases=("reminder", "rappels", "reminders"))
     def reminder_command(ctx: Context, args: str) -> None:
@@ -90,6 +91,48 @@ def register(reg: Registry) -> None:
 
     reg.recap_section("contributions", 10)(contributions_section)
     reg.on_undo(undo_schedule)
+
+    @reg.renderer(RECAP_TEXT)
+    def recap_text(scope: RenderScope) -> Rendered:
+        period, today = _from_params(scope.params)
+        out = build_recap(scope.db, reg, scope.room, period, scope.settings, today=today)
+        return Rendered(text=out.rich)
+
+    @reg.renderer(RECAP_CHART)
+    def recap_chart(scope: RenderScope) -> Rendered:
+        period, today = _from_params(scope.params)
+        out = build_recap(scope.db, reg, scope.room, period, scope.settings, today=today)
+        if out.chart is None:
+            return Rendered()  # an empty recap, or nothing over the chart's span: no chart
+        return Rendered(
+            text=out.chart_caption,
+            file_name=out.chart_name,
+            mime="image/png",
+            draw=render,
+            draw_input=out.chart,
+        )
+
+
+RECAP_TEXT = "recap:text"
+RECAP_CHART = "recap:chart"
+
+
+def recap_params(period: Period, today: dt.date) -> dict[str, str]:
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "kind": period.kind,
+        "today": today.isoformat(),
+    }
+
+
+def _from_params(params: dict[str, str]) -> tuple[Period, dt.date]:
+    period = Period(
+        dt.date.fromisoformat(params["start"]),
+        dt.date.fromisoformat(params["end"]),
+        params["kind"],
+    )
+    return period, dt.date.fromisoformat(params["today"])
 
 
 # --------------------------------------------------------------------------- planning
@@ -292,7 +335,7 @@ def _show_schedules(ctx: Context, kinds: tuple[str, ...]) -> Rich:
 class RecapOut:
     rich: Rich
     empty: bool
-    chart: bytes | None = None
+    chart: ChartData | None = None  # what the chart shows (``recap_chart.render`` draws it)
     chart_name: str = "recap.png"
     chart_caption: str = ""
 
@@ -332,8 +375,8 @@ def build_recap(
     chart: bool = True,
 ) -> RecapOut:
     """The recap of ``period``: a title, then every registered section in order; one line when no
-    section has anything to say. With ``chart``, the PNG chart of the weeks (or months) up to the
-    period's end."""
+    section has anything to say. With ``chart``, what the chart of the weeks (or months) up to the
+    period's end shows (``recap_chart.render`` draws it)."""
     lang = room.language
     before = previous_period(period)
     scope = RecapScope(
@@ -363,15 +406,10 @@ def build_recap(
     body: list[Rich | str] = [bold(title)]
     for part in parts:
         body.extend([plain(""), part])
-    png = None
-    caption = ""
-    if chart:
-        data = chart_data(db, room, period, today)
-        if data is not None:
-            png = render(data)
-            caption = data.title
+    data = chart_data(db, room, period, today) if chart else None
+    caption = data.title if data is not None else ""
     name = f"recap-{period.start.isoformat()}.png"
-    return RecapOut(lines(*body), empty=False, chart=png, chart_name=name, chart_caption=caption)
+    return RecapOut(lines(*body), empty=False, chart=data, chart_name=name, chart_caption=caption)
 
 
 # --------------------------------------------------------------------------- contributions
@@ -615,24 +653,20 @@ def check_due(
     messages: list[BotMessage] = []
     if kind == REMINDER:
         messages.append(_message(room_id, cause, reminder_text(db, room, local_day, settings)))
+        for message in messages:
+            db.add(message)
+        db.flush()
     else:
-        out = build_recap(db, registry, room, period, settings, today=local_day)
-        messages.append(_message(room_id, cause, out.rich))
-        if out.chart is not None:
-            messages.append(
-                BotMessage(
-                    room_id=room_id,
-                    kind="file",
-                    body=out.chart_caption,
-                    file_name=out.chart_name,
-                    mime="image/png",
-                    data=out.chart,
-                    cause_event_id=cause,
-                )
-            )
-    for message in messages:
-        db.add(message)
-    db.flush()
+        # the recap and its chart are read and drawn after this transaction (commands.deferred)
+        params = recap_params(period, local_day)
+        text = _message(room_id, cause, plain(""))
+        chart = BotMessage(room_id=room_id, kind="file", body="", cause_event_id=cause)
+        messages += [text, chart]
+        for message in messages:
+            db.add(message)
+        db.flush()
+        add_job(db, text, RECAP_TEXT, params)
+        add_job(db, chart, RECAP_CHART, params)
     record = RecapSent(
         room_id=room_id,
         period_kind=period_kind,

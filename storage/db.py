@@ -11,7 +11,8 @@ import contextlib
 import errno
 import os
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,10 @@ from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_OPTION = "cagnotte_write"
-WRITE_LOCK_KEY = 0x636167  # the advisory lock that serialises units of work on PostgreSQL
+# rows per multi-row insert: as many as the database takes parameters (SQLAlchemy keeps each
+# statement under that limit), so that a thousand bucket cards are one statement
+INSERT_PAGE = 5000
+WRITE_LOCK_KEY = 0x636167  # the whole database's advisory lock on PostgreSQL (rooms hold it shared)
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -77,10 +81,15 @@ def make_engine(url: str) -> Engine:
             url,
             hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+            insertmanyvalues_page_size=INSERT_PAGE,
         )
         _configure_sqlite(engine)
         return engine
-    kwargs: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {
+        "hide_parameters": True,
+        "pool_pre_ping": True,
+        "insertmanyvalues_page_size": INSERT_PAGE,
+    }
     if url.startswith("postgresql") and "+psycopg" not in url.split("://", 1)[0]:
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     return create_engine(url, **kwargs)
@@ -164,7 +173,7 @@ def open_database(url: str) -> Engine:
 def _check_writable(engine: Engine) -> None:
     """A write that changes nothing: a read-only file or role fails here, not at the first
     command. (Migrations write nothing on an up-to-date database.)"""
-    with transaction(engine) as session:
+    with transaction(engine, rooms=()) as session:
         session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
 
 
@@ -181,19 +190,73 @@ def _reason(err: BaseException) -> str:
     return str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
+# the namespace of the rooms' advisory locks (two-int form: this class, a hash of the room id)
+ROOM_LOCK_CLASS = 0x63616772
+_fence: Callable[[], None] | None = None
+
+
+def set_fence(fence: Callable[[], None] | None) -> None:
+    """``fence()`` runs before every unit of work commits (``transaction``) and raises when this
+    process may no longer write (it lost the leadership): the unit of work is rolled back."""
+    global _fence
+    _fence = fence
+
+
+def room_lock_key(room_id: str) -> int:
+    """The second half of a room's advisory lock key (a 32-bit hash of its id: two rooms that
+    share one merely wait for each other)."""
+    return int.from_bytes(
+        zlib.crc32(room_id.encode("utf-8", "surrogatepass")).to_bytes(4), "big", signed=True
+    )
+
+
+def lock_rooms(session: Session, room_ids: Iterable[str]) -> None:
+    """Take the rooms' advisory locks until the end of the transaction (PostgreSQL; on SQLite the
+    write lock is already the database's). Units of work on different rooms run side by side;
+    those on one room one after the other. A unit of work with no room (``transaction`` with
+    ``rooms=None``) excludes them all: room units hold the whole database's lock shared.
+    Locks are taken in one order (by key), in one statement."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({room_lock_key(r) for r in room_ids})
+    calls = ["pg_advisory_xact_lock_shared(:whole)"]
+    params: dict[str, int] = {"whole": WRITE_LOCK_KEY, "cls": ROOM_LOCK_CLASS}
+    for n, key in enumerate(keys):
+        calls.append(f"pg_advisory_xact_lock(:cls, :k{n})")
+        params[f"k{n}"] = key
+    session.execute(text(f"SELECT {', '.join(calls)}"), params)
+
+
+def connection_of(session: Session) -> Connection:
+    """The session's connection, asked of the session once per transaction (asking is dear on a
+    hot path; the connection stays the same through savepoints)."""
+    found = session.info.get("connection")
+    if found is None:
+        found = session.info["connection"] = session.connection()
+    return found
+
+
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception. Units of work never
-    interleave, so that a check and the write it allows cannot race: on SQLite the transaction
-    holds the write lock from its first statement (``BEGIN IMMEDIATE``); on PostgreSQL it takes
-    one transaction-level advisory lock first."""
-    with Session(
-        engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-    ) as session:
+def transaction(engine: Engine, rooms: Iterable[str] | None = None) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any exception. A check and the write it
+    allows cannot race: on SQLite the transaction holds the database's write lock from its first
+    statement (``BEGIN IMMEDIATE``); on PostgreSQL it first takes the advisory locks of the
+    ``rooms`` it works on (``lock_rooms``), or with ``rooms=None`` the whole database's lock,
+    that waits for every room. ``rooms=()``: no lock (work on rows that need none, such as
+    marking messages delivered)."""
+    with Session(engine, expire_on_commit=False) as session:
+        # the write option is set on the connection before its transaction begins (an engine
+        # made with ``execution_options`` would make every statement's events dearer)
+        session.connection(execution_options={WRITE_OPTION: True})
         if engine.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            if rooms is None:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            elif rooms:
+                lock_rooms(session, rooms)
         try:
             yield session
+            if _fence is not None:
+                _fence()
             session.commit()
         except BaseException:
             session.rollback()

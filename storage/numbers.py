@@ -15,6 +15,8 @@ from typing import TypeVar
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
+from storage.db import connection_of
+
 CONTRIBUTION = "contribution"
 ROUND = "round"
 BUCKET = "bucket"
@@ -36,7 +38,7 @@ Numbered = TypeVar("Numbered", bound=SQLModel)
 
 def next_number(db: Session, room_id: str, kind: str) -> int:
     """The next number of ``kind`` in ``room_id``, taken for good (in the caller's transaction)."""
-    return int(db.connection().execute(_BUMP, {"room_id": room_id, "kind": kind}).scalar_one())
+    return int(connection_of(db).execute(_BUMP, {"room_id": room_id, "kind": kind}).scalar_one())
 
 
 def by_number(db: Session, model: type[Numbered], room_id: str, number: int) -> Numbered | None:

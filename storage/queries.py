@@ -197,6 +197,28 @@ def display_names(
     return label_people(people, wanted)
 
 
+def room_names(db: Session, room_id: str, also: Iterable[str] = ()) -> dict[str, str]:
+    """``display_names`` of everyone of the room (members and past members) and of ``also``."""
+    people: dict[str, str] = {}
+    for user_id, name in db.exec(
+        select(Member.user_id, Person.display_name)
+        .join(Person, col(Person.user_id) == col(Member.user_id), isouter=True)
+        .where(Member.room_id == room_id)
+    ).all():
+        people[user_id] = name or ""
+    others = [u for u in set(also) if u not in people]
+    for u in others:
+        people[u] = ""
+    for i in range(0, len(others), 500):
+        for user_id, name in db.exec(
+            select(Person.user_id, Person.display_name).where(
+                col(Person.user_id).in_(others[i : i + 500])
+            )
+        ).all():
+            people[user_id] = name or ""
+    return label_people(people, people.keys())
+
+
 def _name_key(text: str) -> str:
     """Names compare without case, accents, spaces or invisible characters."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

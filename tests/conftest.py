@@ -16,6 +16,7 @@ from hypothesis import settings
 from sqlalchemy.engine import Engine
 
 from bot.adapters.console import ConsoleAdapter, Said
+from bot.render import LocalDrawer
 from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Settings
@@ -199,7 +200,9 @@ class Chat:
         self.last_id: str | None = None
 
     async def _collect(self, before: int) -> list[Said]:
-        await self.runtime.flush()
+        # answers rendered after their transaction (a recap's chart) are waited for too: a
+        # first chart loads matplotlib, which takes seconds on a busy machine
+        await self.runtime.flush(timeout=60)
         return self.adapter.transcript[before:]
 
     async def say(
@@ -273,7 +276,8 @@ class Chat:
 
 @pytest.fixture
 async def runtime(engine: Engine, clock: Clock) -> AsyncIterator[Runtime]:
-    rt = Runtime(engine, build_registry(), Settings(), clock=clock)
+    # charts are drawn in this process: the drawing process has a test of its own
+    rt = Runtime(engine, build_registry(), Settings(), clock=clock, drawer=LocalDrawer())
     yield rt
     await rt.close()
 

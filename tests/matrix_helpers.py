@@ -251,15 +251,27 @@ class InProcessBot:
 class SubprocessBot:
     """``cagnotte run`` in a child process, configured through a TOML file."""
 
-    def __init__(self, server: Synapse, workdir: Path, name: str | None = None) -> None:
+    def __init__(
+        self,
+        server: Synapse,
+        workdir: Path,
+        name: str | None = None,
+        *,
+        database_url: str = "",
+        log_level: str = "WARNING",
+    ) -> None:
         self.name = name or unique("bot")
         self.user_id = f"@{self.name}:localhost"
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.config = workdir / "config.toml"
         self.config.write_text(
             f"""[bot]
 data_dir = "{workdir / "data"}"
-log_level = "WARNING"
+log_level = "{log_level}"
+
+[database]
+url = "{database_url}"
 
 [matrix]
 homeserver = "{server.base_url}"

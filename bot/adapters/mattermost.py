@@ -531,7 +531,7 @@ class MattermostAdapter:
     def _save_cursor(self, channel_id: str, post_at: int) -> None:
         from storage.db import transaction
 
-        with transaction(self.runtime.engine) as db:
+        with transaction(self.runtime.engine, rooms=[channel_id]) as db:
             cursor = db.get(MattermostCursor, channel_id)
             if cursor is None:
                 db.add(MattermostCursor(channel_id=channel_id, last_post_at=post_at))

@@ -28,6 +28,7 @@ from storage.models.page import DirectRoom, PageLink, PageRoom
 from storage.models.pending import PendingAction
 from storage.models.people import ForgottenPerson
 from storage.models.recap import RecapSchedule, RecapSent
+from storage.models.render import RenderJob
 
 __all__ = [
     "Allocation",
@@ -57,6 +58,7 @@ __all__ = [
     "Project",
     "RecapSchedule",
     "RecapSent",
+    "RenderJob",
     "Room",
     "RoomCounter",
 ]

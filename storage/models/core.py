@@ -77,6 +77,8 @@ class Contribution(SQLModel, table=True):
         Index("ix_contribution_totals", "room_id", "day", "user_id", "project_id", "minutes"),
         Index("ix_contribution_person", "room_id", "user_id", "day", "project_id", "minutes"),
         Index("ix_contribution_project", "room_id", "project_id", "day", "user_id", "minutes"),
+        # someone's latest contribution (``!annuler`` with no number)
+        Index("ix_contribution_creator", "room_id", "created_by", "id"),
         UniqueConstraint("room_id", "number", name="uq_contribution_number"),
         NO_REUSE,
     )

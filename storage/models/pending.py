@@ -20,7 +20,11 @@ PENDING_DROPPED = "dropped"  # superseded (the command was edited or deleted) or
 
 class PendingAction(SQLModel, table=True):
     __tablename__ = "pending_action"
-    __table_args__ = (Index("ix_pending_action_source", "source_event_id"), NO_REUSE)
+    __table_args__ = (
+        Index("ix_pending_action_source", "source_event_id"),
+        Index("ix_pending_action_resolved", "resolved_event_id"),
+        NO_REUSE,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     room_id: str = Field(foreign_key="room.id", max_length=255)

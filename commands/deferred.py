@@ -1,0 +1,183 @@
+"""Answers rendered after the command's transaction: recaps, charts, CSV files.
+
+A handler that answers with something slow to make calls ``defer`` instead of ``reply`` or
+``send_file``: its transaction only writes a placeholder to the outbox and a ``RenderJob`` row
+(what to render, JSON), so that the write lock is held for a few statements and no other room
+waits. After the commit, the runtime renders the job (``render``) in a read-only session of its
+own, draws what must be drawn in a child process (``Rendered.draw``), and writes the result
+into the outbox row in a short transaction (``store``), deleting the job: the outbox then holds
+only the result. The room's queue holds the placeholder, and what follows it, until then; a job
+left by a crash is rendered at the next start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, col, select
+
+from commands import i18n
+from commands.core import Context, Queued, Registry, RoomTexts, Settings, error_reference
+from commands.render import Rich, plain
+from storage.models import BotMessage, RenderJob, Room
+
+log = logging.getLogger(__name__)
+
+_JOBS = RenderJob.__table__  # type: ignore[attr-defined]
+_OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class RenderScope(RoomTexts):
+    """What a renderer gets: a read-only session, the room, the job's ``params``."""
+
+    db: Session
+    room: Room
+    settings: Settings
+    registry: Registry
+    params: dict[str, Any]
+    now: dt.datetime
+
+
+@dataclass
+class Rendered:
+    """What a renderer made: the message's text (a file's caption), and a file, given as bytes
+    (``data``) or to be drawn in a child process (``draw(draw_input)`` returns the bytes;
+    both must pickle). Nothing at all (no text, no file): the message is dropped."""
+
+    text: Rich | str | None = None
+    file_name: str | None = None
+    mime: str | None = None
+    data: bytes | None = None
+    draw: Callable[[Any], bytes] | None = None
+    draw_input: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_file(self) -> bool:
+        return self.data is not None or self.draw is not None
+
+
+class Renderer(Protocol):
+    def __call__(self, scope: RenderScope) -> Rendered: ...
+
+
+def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False) -> Queued:
+    """Answer the event with what the renderer ``job`` will make of ``params`` once this
+    transaction is committed: a reply, or a file (in the event's place, as every answer)."""
+    if job not in ctx.registry.renderers:
+        raise ValueError(f"no renderer {job!r}")
+    queued = ctx.send_file("", "application/octet-stream", b"", "") if file else ctx.reply("")
+    ctx.db.connection().execute(
+        insert(_JOBS),
+        {
+            "message_id": queued.id,
+            "room_id": queued.room_id,
+            "kind": job,
+            "params": params,
+            "attempts": 0,
+            "created_at": ctx.now,
+        },
+    )
+    rendering = replace(queued, rendering=True)
+    ctx.sent[ctx.sent.index(queued)] = rendering
+    return rendering
+
+
+def add_job(db: Session, message: BotMessage, job: str, params: dict[str, Any]) -> None:
+    """``defer`` for a message written without a ``Context`` (a scheduled post)."""
+    db.flush()
+    assert message.id is not None
+    db.add(RenderJob(message_id=message.id, room_id=message.room_id, kind=job, params=params))
+
+
+@dataclass(frozen=True)
+class Job:
+    message_id: int
+    room_id: str
+    kind: str
+    params: dict[str, Any]
+    attempts: int
+
+
+def pending_jobs(db: Session, room_id: str | None = None) -> list[Job]:
+    query = select(RenderJob).order_by(col(RenderJob.message_id))
+    if room_id is not None:
+        query = query.where(RenderJob.room_id == room_id)
+    return [
+        Job(j.message_id, j.room_id, j.kind, dict(j.params), j.attempts)
+        for j in db.exec(query).all()
+    ]
+
+
+def render(
+    db: Session, registry: Registry, settings: Settings, job: Job, now: dt.datetime
+) -> Rendered:
+    """Run the job's renderer in ``db`` (a read-only session). Raises what it raises."""
+    room = db.get(Room, job.room_id)
+    if room is None:
+        raise LookupError(f"room {job.room_id} is gone")
+    renderer = registry.renderers.get(job.kind)
+    if renderer is None:
+        raise LookupError(f"no renderer {job.kind!r}")
+    return renderer(RenderScope(db, room, settings, registry, job.params, now))
+
+
+def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.datetime) -> bool:
+    """Write what the job made into its outbox message and delete the job, in ``db`` (a unit of
+    work on the job's room). Returns False when the job was done already (by another run)."""
+    gone = db.connection().execute(delete(_JOBS).where(_JOBS.c.message_id == job.message_id))
+    if gone.rowcount == 0:
+        return False
+    values: dict[str, Any]
+    text = result.text if isinstance(result.text, Rich) else plain(result.text or "")
+    if result.is_file and data is not None:
+        values = {
+            "kind": "file",
+            "body": text.text or result.file_name or "",
+            "html": text.html,
+            "file_name": result.file_name,
+            "mime": result.mime,
+            "data": data,
+        }
+    elif result.text is not None:
+        values = {
+            "kind": "text",
+            "body": text.text,
+            "html": text.html,
+            "file_name": None,
+            "mime": None,
+            "data": None,
+        }
+    else:
+        # nothing to say (a recap with no chart): the message is never sent
+        values = {"sent_at": now, "data": None}
+    db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == job.message_id).values(**values))
+    return True
+
+
+def failed(db: Session, job: Job, now: dt.datetime) -> str:
+    """The job cannot be rendered: its message becomes a short error answer with a reference
+    (logged by the caller), and the job is deleted. Returns the reference."""
+    ref = error_reference(f"render:{job.message_id}")
+    room = db.get(Room, job.room_id)
+    lang = room.language if room is not None else i18n.DEFAULT_LANGUAGE
+    db.connection().execute(delete(_JOBS).where(_JOBS.c.message_id == job.message_id))
+    db.connection().execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == job.message_id)
+        .values(
+            kind="text",
+            body=i18n.t(lang, "core.internal_error", ref=ref),
+            html=None,
+            file_name=None,
+            mime=None,
+            data=None,
+        )
+    )
+    return ref
