@@ -617,7 +617,7 @@ class Runtime:
                 thread_id=answer.thread_id,
             )
 
-    async def flush(self, timeout: float = 10.0) -> None:
+    async def flush(self, timeout: float = 60.0) -> None:
         """Wait until every answer is rendered and every room's queue is empty (tests, clean
         shutdown)."""
 
