@@ -34,7 +34,7 @@ from commands.grammar import Period, fold, is_mention, match_period, tokenize
 from commands.refusals import checked_period
 from commands.render import Rich, bold, lines, table
 from storage.models import Person, Project, Room
-from storage.personal import PaidShare, contributions_of, paid_shares_of
+from storage.personal import PaidShare, minutes_of, paid_shares_of
 
 FAMILY = "statement"
 STATEMENT_TEXT = "statement:text"
@@ -118,11 +118,16 @@ class Statement:
         return dict(found)
 
 
-def read_statement(db: Session, user_id: str, platform: str, period: Period) -> Statement:
-    """What ``!moi`` shows: the hours ``user_id`` logged in ``period`` per room and project,
-    and the envelopes closed in ``period`` that paid them, in the rooms of ``platform``."""
-    contributions = contributions_of(
-        db, user_id, platform=platform, start=period.start, end=period.end
+def read_statement(
+    db: Session, user_id: str, platform: str, period: Period, *, hours: bool = True
+) -> Statement:
+    """What ``!moi`` shows: the hours ``user_id`` logged in ``period`` per room and project
+    (unless ``hours`` is False), and the envelopes closed in ``period`` that paid them, in the
+    rooms of ``platform``."""
+    logged = (
+        minutes_of(db, user_id, platform=platform, start=period.start, end=period.end)
+        if hours
+        else []
     )
     # a day's margin either side: the closing day is read in each room's time zone below
     shares = [
@@ -133,18 +138,18 @@ def read_statement(db: Session, user_id: str, platform: str, period: Period) -> 
         <= s.closed_at.date()
         <= period.end + dt.timedelta(days=1)
     ]
-    room_ids = {c.room_id for c in contributions} | {s.room_id for s in shares}
+    room_ids = {room_id for room_id, _, _ in logged} | {s.room_id for s in shares}
     rooms = {r.id: r for r in db.exec(select(Room).where(col(Room.id).in_(sorted(room_ids)))).all()}
     found = Statement(user_id, period, rooms)
-    project_ids = {c.project_id for c in contributions if c.project_id is not None}
+    project_ids = {pid for _, pid, _ in logged if pid is not None}
     projects = {
         p.id: p
         for p in db.exec(select(Project).where(col(Project.id).in_(sorted(project_ids)))).all()
     }
-    for c in contributions:
-        project = projects.get(c.project_id) if c.project_id is not None else None
-        key = (c.room_id, project.code if project is not None else "")
-        found.hours[key] = found.hours.get(key, 0) + c.minutes
+    for room_id, project_id, minutes in logged:
+        project = projects.get(project_id) if project_id is not None else None
+        key = (room_id, project.code if project is not None else "")
+        found.hours[key] = found.hours.get(key, 0) + minutes
         if project is not None:
             found.project_names[key] = project.name
     for share in shares:
@@ -170,9 +175,11 @@ def _period_of(params: dict[str, Any]) -> Period:
     )
 
 
-def _scope_statement(scope: RenderScope) -> Statement:
+def _scope_statement(scope: RenderScope, *, hours: bool = True) -> Statement:
     params = scope.params
-    return read_statement(scope.db, params["user"], params["platform"], _period_of(params))
+    return read_statement(
+        scope.db, params["user"], params["platform"], _period_of(params), hours=hours
+    )
 
 
 def _money(s: RoomTexts, cents: int, currency: str) -> str:
@@ -289,7 +296,7 @@ def _display_name(db: Session, user_id: str) -> str:
 def statement_csv(scope: RenderScope) -> Rendered:
     """What ``!moi csv`` sends: one row per envelope paid in the period, or a line saying
     there is none."""
-    found = _scope_statement(scope)
+    found = _scope_statement(scope, hours=False)
     label = period_label(scope, found.period)
     if not found.paid:
         return Rendered(

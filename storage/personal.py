@@ -1,8 +1,9 @@
 """A person's records, read for the person themselves: the one reader behind ``!mesdonnees`` and
 ``!moi``.
 
-- ``contributions_of`` and ``paid_shares_of``: what they logged and what closed envelopes paid
-  them, across every room (or the rooms of one platform, for ``!moi``);
+- ``contributions_of`` (or ``minutes_of``, summed per room and project) and ``paid_shares_of``:
+  what they logged and what closed envelopes paid them, across every room (or the rooms of one
+  platform, for ``!moi``);
 - ``personal_data``: everything the bot holds about them (``!mesdonnees``), as a JSON-ready
   document: their display name, the rooms they are in, what they logged and what was logged for
   them, their allocations and balances, fundings, buckets, requests, questions, validations,
@@ -116,6 +117,28 @@ def contributions_of(
         query = query.where(Contribution.day < end)
     query = _on_platform(query, Contribution.room_id, platform)
     return list(db.exec(query.order_by(col(Contribution.day), col(Contribution.id))).all())
+
+
+def minutes_of(
+    db: Session,
+    user_id: str,
+    *,
+    platform: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[tuple[str, int | None, int]]:
+    """``contributions_of`` summed in the database: (room id, project id or ``None``, minutes)
+    per room and project."""
+    query = select(
+        col(Contribution.room_id), col(Contribution.project_id), func.sum(Contribution.minutes)
+    ).where(Contribution.user_id == user_id)
+    if start is not None:
+        query = query.where(Contribution.day >= start)
+    if end is not None:
+        query = query.where(Contribution.day < end)
+    query = _on_platform(query, Contribution.room_id, platform)
+    query = query.group_by(col(Contribution.room_id), col(Contribution.project_id))
+    return [(room_id, project_id, int(total)) for room_id, project_id, total in db.exec(query)]
 
 
 def paid_shares_of(db: Session, user_id: str, *, platform: str | None = None) -> list[PaidShare]:

@@ -9,10 +9,16 @@ import datetime as dt
 import io
 import json
 
+import pytest
 from sqlmodel import Session
 
+from bot.runtime import Runtime
+from commands import build_registry
+from commands.core import Settings
 from commands.statement import read_statement, year_period
 from tests.conftest import Chat
+from tests.matrix_helpers import reply_target
+from tests.test_scenarios_adapters import MatrixConversation
 
 
 def n(text: str) -> str:
@@ -202,3 +208,93 @@ async def test_my_data_and_my_statement_read_the_same_shares(chat):
         (s["room"], s["number"], s["project"], s["paid_cents"]) for s in shares
     ) == sorted((r[3], int(r[4]), r[5], int(r[13].replace(",", ""))) for r in rows)
     assert {s["given_back_cents"] for s in shares} == {0, 750}
+
+
+# -- on a real Synapse ---------------------------------------------------------------------------
+
+
+async def _ask(matrix: MatrixConversation, user: str, room: str, text: str) -> list[dict]:
+    """``user`` says ``text`` in ``room`` (a direct room with the bot); the bot's answers, as
+    that person's sync receives them."""
+    person = matrix.people[user]
+    mark = len(matrix.delivered)
+    event_id = await person.say(room, text)
+    await matrix._until(lambda: event_id in matrix.handled)
+    await matrix.runtime.flush()
+    wanted = {eid for _, eid in matrix.delivered[mark:]}
+    assert wanted, text
+    return await person.wait_all(lambda raw, _r: raw.get("event_id") in wanted, len(wanted))
+
+
+async def _direct_room(matrix: MatrixConversation, user: str) -> str:
+    """A direct room that ``user`` opens with the bot, as a client does (``is_direct``)."""
+    person = matrix.people[user]
+    room = await person.create_room([matrix.bot_user], is_direct=True)
+    await person.joined(room, matrix.bot_user)
+    return room
+
+
+async def _file(matrix: MatrixConversation, user: str, raw: dict) -> tuple[str, bytes]:
+    content = raw["content"]
+    assert content["msgtype"] == "m.file", content
+    download = await matrix.people[user].client.download(mxc=content["url"])
+    data = getattr(download, "body", None)
+    assert isinstance(data, bytes), download
+    return content["filename"], data
+
+
+@pytest.mark.synapse
+async def test_on_synapse_one_csv_covers_two_rooms_and_nobody_sees_another(
+    engine, clock, tmp_path, synapse
+):
+    runtime = Runtime(engine, build_registry(), Settings(), clock=clock)
+    matrix = MatrixConversation(synapse, runtime, tmp_path / "store")
+    try:
+        await matrix.start()
+        alice, bob = matrix.people["alice"], matrix.people["bob"]
+        first = matrix.room
+        await matrix.say("alice", '!projet ajouter KPA "KPA-Cités"')
+        await matrix.say("bob", "!contrib 3h 20/11 KPA")
+        await matrix.say("chloe", "!contrib 1h 20/11 KPA")
+        await matrix.say("alice", "!budget KPA 100€ novembre proportionnel")
+        await matrix.say("alice", "!budget KPA clore")
+        # a second room, with a name, where Bob works too
+        second = await alice.create_room([bob.user_id, matrix.bot_user], name="Jardin partagé")
+        joined = await bob.client.join(second)
+        assert getattr(joined, "room_id", None) == second, joined
+        await alice.joined(second, matrix.bot_user)
+        matrix.room = second
+        await matrix.say("alice", '!projet ajouter JAR "Jardin"')
+        await matrix.say("bob", "!contrib 2h 21/11 JAR")
+        await matrix.say("alice", "!budget JAR 40€ novembre proportionnel")
+        assert any("clôturée" in a for a in await matrix.say("alice", "!budget JAR clore"))
+        # asked in a room: where to ask, and nothing else
+        matrix.room = first
+        [answer] = await matrix.say("bob", "!moi csv 2026")
+        assert n(answer).startswith("🔒 Ton relevé ne s'affiche pas dans un salon")
+        # Bob, in a direct room: one file covering both rooms
+        dm = await _direct_room(matrix, "bob")
+        [raw] = await _ask(matrix, "bob", dm, "!moi csv 2026")
+        assert reply_target(raw) is not None
+        name, data = await _file(matrix, "bob", raw)
+        assert name == "releve-2026.csv"
+        rows = rows_of(data)
+        # rooms by their name (the first has none: its id)
+        assert sorted((r[2], r[4], r[5], r[13]) for r in rows[1:]) == sorted(
+            [("Jardin partagé", "1", "JAR", "40,00"), (first, "1", "KPA", "75,00")]
+        )
+        assert {r[1] for r in rows[1:]} == {f"'{bob.user_id}"}
+        [raw] = await _ask(matrix, "bob", dm, "!moi")
+        assert "2 salon(s), 5h de contributions, 115,00 € reçus." in n(raw["content"]["body"])
+        # Chloe asks for hers: nothing about Bob
+        dm = await _direct_room(matrix, "chloe")
+        [raw] = await _ask(matrix, "chloe", dm, "!moi csv 2026")
+        _, data = await _file(matrix, "chloe", raw)
+        rows = rows_of(data)
+        assert [(r[1], r[13]) for r in rows[1:]] == [(f"'{matrix.uid('chloe')}", "25,00")]
+        text = data.decode("utf-8") + raw["content"]["body"]
+        for trace in (bob.user_id, "Bob", "Jardin", "75,00"):
+            assert trace not in text, trace
+    finally:
+        await matrix.stop()
+        await runtime.close()
