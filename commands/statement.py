@@ -210,7 +210,7 @@ def statement_text(scope: RenderScope) -> Rendered:
     label = period_label(scope, found.period)
     p = scope.settings.prefix
     typed = scope.params.get("typed", "")
-    again = f"{p}moi csv {typed}".strip()
+    again = f"{p}{scope.t('statement.word')} csv {typed}".strip()
     if not found.room_ids:
         return Rendered(text=scope.t("statement.empty", period=label, prefix=p))
     minutes = sum(found.hours.values())
@@ -303,7 +303,10 @@ def statement_csv(scope: RenderScope) -> Rendered:
             text=scope.t(
                 "statement.csv_empty",
                 period=label,
-                command=f"{scope.settings.prefix}moi {scope.params.get('typed', '')}".strip(),
+                command=(
+                    f"{scope.settings.prefix}{scope.t('statement.word')} "
+                    f"{scope.params.get('typed', '')}"
+                ).strip(),
             )
         )
     data = statement_csv_bytes(scope, found)

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.runtime import Runtime
-from commands import build_registry
+from commands import build_registry, statement
 from commands.core import Settings
 from commands.statement import read_statement, year_period
 from tests.conftest import Chat
@@ -163,6 +163,8 @@ async def test_hours_without_envelope_and_in_english(chat):
     assert "No envelope paid you in this period." in text
     answer = n(await chat.one("alice", "!me csv", room="dm-alice"))
     assert answer.startswith("ℹ️ No envelope paid you (2026)"), answer
+    assert answer.endswith("Your hours: !me"), answer
+    assert "For your CAE or your accountant, one row per envelope paid: !me csv" in text
 
 
 async def test_the_csv_in_english(chat):
@@ -298,3 +300,11 @@ async def test_on_synapse_one_csv_covers_two_rooms_and_nobody_sees_another(
     finally:
         await matrix.stop()
         await runtime.close()
+
+
+async def test_many_envelopes_point_to_the_csv(chat, monkeypatch):
+    monkeypatch.setattr(statement, "SHOWN_ENVELOPES", 1)
+    await two_rooms(chat)
+    text = n(await chat.one("zoe", "!moi 2026", room="dm-zoe"))
+    assert "… et 1 enveloppe(s) de plus : toutes sont dans le fichier de !moi csv 2026" in text
+    assert text.count("| #1 |") == 1
