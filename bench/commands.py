@@ -73,6 +73,7 @@ NOW = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # Thursday, noon in Paris
 TODAY = NOW.date()
 ROOM = "!bench:example.org"
 SIDE = "!side:example.org"
+DIRECT = "!dm-p000:example.org"  # p000's direct room with the bot
 ADMIN = "@admin:example.org"
 PEOPLE = [f"@p{i:03d}:example.org" for i in range(200)]
 CODES = [
@@ -415,6 +416,13 @@ def seed(path: Path) -> None:
     say(world.msg(ADMIN, "!budget COMPTA 20000€ novembre plafond 400€ commun 5%", admin=True))
     say(world.msg(ADMIN, "!budget JARDIN 3000€ octobre plafond 300€", admin=True))
     say(world.msg(ADMIN, "!budget JARDIN clore", admin=True))
+    # a second room where the busiest person works too, its envelope paid (``!moi``)
+    say(world.msg(ADMIN, '!projet ajouter JAR "Jardin"', admin=True, room=SIDE))
+    for day in range(1, 21):
+        say(world.msg(p(0), f"!contrib 2h {day:02d}/11 JAR", room=SIDE))
+        say(world.msg(p(1), f"!contrib 1h {day:02d}/11 JAR", room=SIDE))
+    say(world.msg(ADMIN, "!budget JAR 900€ novembre proportionnel", admin=True, room=SIDE))
+    say(world.msg(ADMIN, "!budget JAR clore", admin=True, room=SIDE))
     say(world.msg(ADMIN, "!recap planifier lundi 9h", admin=True))
     say(world.msg(ADMIN, "!rappel vendredi 16h", admin=True))
     if _render_pending is not None:
@@ -687,6 +695,15 @@ def cases() -> list[Case]:
         Case("!rappel", say(p(23), "!rappel")),
         Case("!rappel vendredi 16h", say(ADMIN, "!rappel vendredi 16h", **admin)),
         Case("scheduled weekly recap (job)", scheduled_recap, job=_run_due_recap),
+        # -- a person's own statement (p000: the most contributions, two rooms, two envelopes)
+        Case(
+            "!moi (a year, 2 rooms, in a DM)",
+            lambda w, _i: w.msg(p(0), "!moi", room=DIRECT, is_direct=True),
+        ),
+        Case(
+            "!moi csv 2026 (a year, 2 rooms, in a DM)",
+            lambda w, _i: w.msg(p(0), "!moi csv 2026", room=DIRECT, is_direct=True),
+        ),
         # -- settings, help, the rest
         Case("!langue", say(p(24), "!langue")),
         Case("!langue fr", say(ADMIN, "!langue fr", **admin)),

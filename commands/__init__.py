@@ -28,6 +28,7 @@ def _families() -> list[ModuleType]:
         pending,
         projects,
         recap,
+        statement,
     )
 
     # pending first: its undo hook marks an offer dropped before a family undoes what the offer did
@@ -42,6 +43,7 @@ def _families() -> list[ModuleType]:
         page,
         admin,
         data,
+        statement,
         importing,
         help,
     ]

@@ -1,14 +1,22 @@
-"""Everything the bot holds about one person (``!mesdonnees``), as a JSON-ready document: their
-display name, the rooms they are in, what they logged and what was logged for them, their
-allocations and balances, fundings, buckets, requests, questions, validations, give-backs,
-shares, actions waiting for their ✅, the audit rows where they are the actor, and the chat
-events of theirs the bot handled (ids and outcomes; the bot keeps no copy of what people type).
+"""A person's records, read for the person themselves: the one reader behind ``!mesdonnees`` and
+``!moi``.
 
-Pure reads, across every room."""
+- ``contributions_of`` (or ``minutes_of``, summed per room and project) and ``paid_shares_of``:
+  what they logged and what closed envelopes paid them, across every room (or the rooms of one
+  platform, for ``!moi``);
+- ``personal_data``: everything the bot holds about them (``!mesdonnees``), as a JSON-ready
+  document: their display name, the rooms they are in, what they logged and what was logged for
+  them, their allocations and balances, fundings, buckets, requests, questions, validations,
+  give-backs, shares, actions waiting for their ✅, the audit rows where they are the actor, and
+  the chat events of theirs the bot handled (ids and outcomes; the bot keeps no copy of what
+  people type).
+
+Pure reads. Every function takes the person's own id: nothing here lists other people."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
@@ -63,6 +71,104 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class PaidShare:
+    """What one closed envelope paid the person: the envelope (its room, per-room number,
+    project, period, closing instant, currency) and their share (the hours it counted, the
+    amount before and after what they gave back to the commons)."""
+
+    room_id: str
+    envelope: int  # the envelope's per-room number
+    project_code: str
+    project_name: str
+    start: dt.date
+    end: dt.date  # exclusive
+    period_kind: str
+    closed_at: dt.datetime | None
+    currency: str
+    minutes: int
+    gross: int  # cents
+    given_back: int  # cents
+    amount: int  # cents paid: gross - given_back
+
+
+def _on_platform(query: Any, room_column: Any, platform: str | None) -> Any:
+    if platform is None:
+        return query
+    return query.join(Room, col(Room.id) == room_column).where(Room.platform == platform)
+
+
+def contributions_of(
+    db: Session,
+    user_id: str,
+    *,
+    platform: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[Contribution]:
+    """What ``user_id`` logged (or was logged for them), oldest first: in every room, or in the
+    rooms of ``platform``; on the days ``start <= day < end`` when given."""
+    query = select(Contribution).where(Contribution.user_id == user_id)
+    if start is not None:
+        query = query.where(Contribution.day >= start)
+    if end is not None:
+        query = query.where(Contribution.day < end)
+    query = _on_platform(query, Contribution.room_id, platform)
+    return list(db.exec(query.order_by(col(Contribution.day), col(Contribution.id))).all())
+
+
+def minutes_of(
+    db: Session,
+    user_id: str,
+    *,
+    platform: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[tuple[str, int | None, int]]:
+    """``contributions_of`` summed in the database: (room id, project id or ``None``, minutes)
+    per room and project."""
+    query = select(
+        col(Contribution.room_id), col(Contribution.project_id), func.sum(Contribution.minutes)
+    ).where(Contribution.user_id == user_id)
+    if start is not None:
+        query = query.where(Contribution.day >= start)
+    if end is not None:
+        query = query.where(Contribution.day < end)
+    query = _on_platform(query, Contribution.room_id, platform)
+    query = query.group_by(col(Contribution.room_id), col(Contribution.project_id))
+    return [(room_id, project_id, int(total)) for room_id, project_id, total in db.exec(query)]
+
+
+def paid_shares_of(db: Session, user_id: str, *, platform: str | None = None) -> list[PaidShare]:
+    """Every share of a closed envelope paid to ``user_id`` (shares exist once an envelope is
+    closed), in every room or in the rooms of ``platform``, in the order they were recorded."""
+    query = (
+        select(BudgetShare, BudgetEnvelope, Project)
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == BudgetShare.envelope_id)
+        .join(Project, col(Project.id) == BudgetEnvelope.project_id)
+        .where(BudgetShare.user_id == user_id)
+    )
+    query = _on_platform(query, BudgetEnvelope.room_id, platform)
+    return [
+        PaidShare(
+            room_id=env.room_id,
+            envelope=env.number,
+            project_code=project.code,
+            project_name=project.name,
+            start=env.start,
+            end=env.end,
+            period_kind=env.period_kind,
+            closed_at=env.closed_at,
+            currency=env.currency,
+            minutes=share.minutes,
+            gross=share.gross,
+            given_back=share.given_back,
+            amount=share.amount,
+        )
+        for share, env, project in db.exec(query.order_by(col(BudgetShare.id))).all()
+    ]
 
 
 def personal_data(db: Session, user_id: str, *, now: dt.datetime) -> dict[str, Any]:
@@ -120,11 +226,7 @@ def personal_data(db: Session, user_id: str, *, now: dt.datetime) -> dict[str, A
             "created_at": c.created_at,
             "updated_at": c.updated_at,
         }
-        for c in db.exec(
-            select(Contribution)
-            .where(Contribution.user_id == user_id)
-            .order_by(col(Contribution.day), col(Contribution.id))
-        ).all()
+        for c in contributions_of(db, user_id)
     ]
     doc["logged_for_others"] = [
         {"room": room_id, "number": number, "day": day, "minutes": minutes}
@@ -263,15 +365,18 @@ def personal_data(db: Session, user_id: str, *, now: dt.datetime) -> dict[str, A
     ]
     doc["shares"] = [
         {
-            **envelope(s.envelope_id),
+            "room": s.room_id,
+            "number": s.envelope,
+            "project": s.project_code,
+            "start": s.start,
+            "end": s.end,
             "minutes": s.minutes,
             "gross_cents": s.gross,
             "given_back_cents": s.given_back,
             "paid_cents": s.amount,
+            "closed_at": s.closed_at,
         }
-        for s in db.exec(
-            select(BudgetShare).where(BudgetShare.user_id == user_id).order_by(col(BudgetShare.id))
-        ).all()
+        for s in paid_shares_of(db, user_id)
     ]
     doc["pending_actions"] = [
         {

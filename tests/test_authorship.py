@@ -454,6 +454,7 @@ READ_ONLY = {
     "recap",
     "aide",
     "mesdonnees",
+    "moi",
 }
 
 

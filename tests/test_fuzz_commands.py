@@ -36,6 +36,7 @@ from sqlmodel import Session
 import commands
 from commands import build_registry, i18n, recap
 from commands.core import OUTCOME_CRASH, OUTCOME_ERROR, Dispatcher, Queued, Settings
+from commands.deferred import pending_jobs, render
 from commands.events import Message, Role
 from storage import clock as process_clock
 from storage.db import make_engine, open_database, sqlite_url
@@ -369,6 +370,7 @@ class Input:
     sender: str
     body: str
     edit_of: str | None = None
+    direct: bool = False  # the room is a direct conversation with the bot
 
     @property
     def role(self) -> Role:
@@ -386,12 +388,15 @@ def inputs(draw: st.DrawFn, name: str) -> Input:
     edit_of = None
     if REGISTRY.by_name[name].editable and draw(st.booleans()):
         edit_of = draw(st.sampled_from(sorted(EDITABLE[room])))
-    return Input(room, sender, body, edit_of)
+    direct = REGISTRY.by_name[name].family in DIRECT_FAMILIES and draw(st.booleans())
+    return Input(room, sender, body, edit_of, direct)
 
 
 # --------------------------------------------------------------------------- the rooms
 
 ROOMS = ("!fr", "!en")
+# families whose commands answer in a direct conversation with the bot: fuzzed there too
+DIRECT_FAMILIES = ("data", "statement")
 # messages of the state that an editable command may be an edit of (their id -> sender)
 EDITABLE: dict[str, dict[str, str]] = {room: {} for room in ROOMS}
 # the numbers of what the state created, per room (contributions, buckets, envelopes, requests)
@@ -523,11 +528,15 @@ def run(engine: Engine, given: Input, event_id: str = "$fuzz") -> Outcome:
                 timestamp=NOW,
                 edit_of=given.edit_of,
                 edit_of_sender=given.sender if given.edit_of else None,
+                is_direct=given.direct,
             )
             sent = dispatcher.handle(event, NOW)
             with Session(conn) as db:
                 row = db.get(ChatEvent, event_id)
                 command = row.command if row else None
+                if given.direct:  # what is rendered after the transaction is fuzzed too
+                    for job in pending_jobs(db, given.room):
+                        render(db, REGISTRY, Settings(), job, NOW)
         finally:
             outer.rollback()
     return Outcome(command, sent)

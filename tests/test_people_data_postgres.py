@@ -20,6 +20,7 @@ from tests.conftest import Chat, Clock, assert_ledger_sound
 from tests.ledger import all_text, figures
 from tests.test_data_cli import cli
 from tests.test_import import SHEET, send, write
+from tests.test_moi import rows_of, two_rooms
 from tests.test_people_data import a_room_with_zoe, norm, tick
 
 pytestmark = pytest.mark.postgres
@@ -42,6 +43,17 @@ async def pg_chat(postgres_engine: Engine, tmp_path: Path) -> AsyncIterator[Chat
 
 def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
+
+
+async def test_my_statement_on_postgresql(pg_chat):
+    await two_rooms(pg_chat)
+    [text] = await pg_chat.say("zoe", "!moi", room="dm-zoe")
+    assert "2 salon(s), 6h de contributions, 87,50 € reçus." in norm(text)
+    [sent] = await pg_chat.said("zoe", "!moi csv 2026", room="dm-zoe")
+    assert [(r[2], r[9], r[13]) for r in rows_of(sent.data)[1:]] == [
+        ("atelier", "2026-11-26", "20,00"),
+        ("coroutine", "2026-11-26", "67,50"),
+    ]
 
 
 async def test_my_data_and_forget_me_on_postgresql(pg_chat, postgres_engine):
