@@ -39,7 +39,7 @@ from commands.grammar import (
     parse_percent,
     tokenize,
 )
-from commands.i18n import format_hours, format_money, locale_of, t
+from commands.i18n import format_hours, format_money, format_share, locale_of, t
 from commands.lifecycle import (
     ABSENT,
     Act,
@@ -57,7 +57,7 @@ from commands.numbers import read_number
 from commands.projects import find_project, resolve_project
 from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
-from commands.split import Rules, give_back, scale, split
+from commands.split import Rules, give_back, percent_shares, scale, split
 from storage.ledger import RequestVotes, request_votes
 from storage.models import (
     Audit,
@@ -642,12 +642,9 @@ def _proportional_body(ctx: Context, env: BudgetEnvelope, view: View | None = No
     cur = env.currency
     rows = []
     ctx.names(r.user_id for r in view.rows)
-    for r in view.rows:
-        share = (
-            percent(r.minutes * 10000 // view.total_minutes, ctx.lang)
-            if view.total_minutes
-            else "0"
-        )
+    shares = percent_shares({i: r.minutes for i, r in enumerate(view.rows)})
+    for i, r in enumerate(view.rows):
+        share = format_share(shares[i], ctx.lang)
         amount = ctx.money(r.amount)
         if r.limited:
             amount += " *"
