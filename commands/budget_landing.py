@@ -33,7 +33,16 @@ from commands.landing import (
     Option,
     options,
 )
-from commands.lifecycle import ABSENT, Act, act, instant, require, tell_undo, undo
+from commands.lifecycle import (
+    ABSENT,
+    Act,
+    act,
+    instant,
+    require,
+    tell_undo,
+    undo,
+    undone_before,
+)
 from commands.lifecycle import budget as life
 from commands.numbers import read_number
 from commands.render import Rich, lines, table
@@ -259,11 +268,15 @@ def undo_apply(ctx: Context, change: Audit) -> bool:
 # --------------------------------------------------------------------------- the command
 
 
-def _take_params(ctx: Context, project: Project, tokens: list[str]) -> tuple[int, int, list[str]]:
-    """``base 40%`` and ``plancher 150€`` among ``tokens``: (base, floor, the other tokens)."""
+def _take_params(
+    ctx: Context, project: Project, tokens: list[str]
+) -> tuple[int, int, list[str], list[str]]:
+    """``base 40%`` and ``plancher 150€`` among ``tokens``: (base, floor, the other tokens, the
+    options whose parameter was given)."""
     p = ctx.settings.prefix
     base_bp, floor = DEFAULT_BASE_BP, DEFAULT_FLOOR
     rest: list[str] = []
+    named: list[str] = []
     i = 0
     while i < len(tokens):
         word = fold(tokens[i])
@@ -274,21 +287,23 @@ def _take_params(ctx: Context, project: Project, tokens: list[str]) -> tuple[int
             if bp is None or not 0 <= bp <= 10000:
                 raise UserError("budget.landing.error.base", project=project.code, prefix=p)
             base_bp, i = bp, i + 1 + used
+            named.append(BASE)
         elif word in FLOOR_WORDS and following:
             found = match_amount(tokens, i + 1)
             if found is None:
                 raise UserError("budget.landing.error.floor", project=project.code, prefix=p)
             b._check_amount(ctx, found[0], " ".join(tokens[i + 1 : i + 1 + found[1]]))
             floor, i = found[0].cents, i + 1 + found[1]
+            named.append(FLOOR)
         else:
             rest.append(tokens[i])
             i += 1
-    return base_bp, floor, rest
+    return base_bp, floor, rest, named
 
 
 def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     p = ctx.settings.prefix
-    base_bp, floor, tokens = _take_params(ctx, project, tokens)
+    base_bp, floor, tokens, named = _take_params(ctx, project, tokens)
     words = [fold(w) for w in tokens]
     applying = next((w for w in words if w in APPLY_WORDS), None)
     chosen: str | None = None
@@ -296,10 +311,13 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         b._require_admin(ctx, "atterrissage appliquer")
         rest = [t for t, w in zip(tokens, words, strict=True) if w != applying]
         picked = [w for w in (fold(t).lstrip("#") for t in rest) if w in OPTION_WORDS]
-        if len(picked) != 1:
+        if len(picked) == 1:
+            chosen = OPTION_WORDS[picked[0]]
+            tokens = [t for t in rest if fold(t).lstrip("#") != picked[0]]
+        elif not picked and len(named) == 1:  # ``appliquer base 40%``
+            chosen, tokens = named[0], rest
+        else:
             raise UserError("budget.landing.error.which", project=project.code, prefix=p)
-        chosen = OPTION_WORDS[picked[0]]
-        tokens = [t for t in rest if fold(t).lstrip("#") != picked[0]]
     period, others = b._take_period(ctx, tokens)
     if others:
         raise UserError(
@@ -454,7 +472,9 @@ def undo_revision(ctx: Context, changes: list[Audit]) -> bool:
             col(Audit.id) > last.id,
         )
     ).first()
-    unchanged = req.revised == last.details.get("after") and later is None
+    unchanged = (
+        req.revised == last.details.get("after") and later is None and not undone_before(ctx, first)
+    )
     require(
         ctx,
         life.request_step(
@@ -467,7 +487,7 @@ def undo_revision(ctx: Context, changes: list[Audit]) -> bool:
     restored = first.details.get("before")
     req.revised = None if restored is None else int(restored)
     ctx.db.flush()
-    ctx.audit("unrevise", "budget_request", req.id, restored=req.revised)
+    ctx.audit("unrevise", "budget_request", req.id, restored=req.revised, undoes=first.event_id)
     tell_undo(
         ctx,
         ctx.t(

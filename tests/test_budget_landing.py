@@ -152,10 +152,11 @@ async def test_four_options_side_by_side_each_summing_to_the_envelope(chat, engi
         "| 4. Plancher |" in answer
     )
     assert (
-        "| #1 | Bob | 6 000,00 € |  | 4 000,00 € | 3 768,60 € | 2 727,27 € | 3 965,52 € |"
-        in answer
+        "| #1 | Bob | 6 000,00 € |  | 4 000,00 € | 3 768,60 € | 2 727,27 € | 3 965,52 € |" in answer
     )
-    assert "| #5 | Fred | 500,00 € | 400,00 € | 333,33 € | 500,00 € | 454,55 € | 362,07 € |" in answer
+    assert (
+        "| #5 | Fred | 500,00 € | 400,00 € | 333,33 € | 500,00 € | 454,55 € | 362,07 € |" in answer
+    )
     assert (
         "|  | Total | 15 000,00 € | 14 900,00 € | 10 000,00 € | 10 000,00 € | 10 000,00 € "
         "| 10 000,00 € |" in answer
@@ -259,3 +260,32 @@ async def test_a_revised_amount_is_its_authors_and_is_undone(chat, engine):
         assert db.exec(select(BudgetRequest)).one().revised is None
     answer = await room.one("bob", "!request 1 revised 70€")
     assert "montant révisé 70,00 €" in answer
+
+
+async def test_an_option_applied_with_its_parameter(chat, engine):
+    room = await five_requests(chat, engine)
+    answer = await room.one("alice", "!budget KPA atterrissage appliquer plancher 1000€")
+    assert "Option 4 (chaque demande protégée jusqu'à 1 000,00 €, puis prorata) appliquée" in answer
+    shares = granted(engine)
+    assert sum(shares.values()) == 1_000_000 and shares["@fred"] == 50000
+    assert shares["@erin"] >= 100000
+    with Session(engine) as db:
+        assert db.exec(select(BudgetEnvelope)).one().landing == "floor:100000"
+    answer = await room.one("alice", "!budget KPA atterrissage appliquer 2 base 50%")
+    assert "Option 2 (base égale de 50 % de l'enveloppe, puis prorata) appliquée" in answer
+    answer = await room.one("alice", "!budget KPA atterrissage n'importe")
+    assert "Je ne comprends pas « n'importe »" in answer
+
+
+async def test_a_revision_edited_then_deleted_is_undone_once(chat, engine):
+    room = await setup_room(chat, ("alice", "bob"))
+    await room.say("alice", "!budget KPA 100€ novembre")
+    await room.say("bob", "!demande KPA 80€")
+    await room.say("bob", "!demande 1 révisée 60€")
+    revised = room.last_id
+    answers = await room.edit("bob", revised, "!demande 1 révisée 50€")
+    assert any("montant révisé 50,00 €" in a for a in answers), answers
+    answers = await room.delete("bob", revised)
+    assert any("montant révisé de nouveau —" in a for a in answers), answers
+    with Session(engine) as db:
+        assert db.exec(select(BudgetRequest)).one().revised is None
