@@ -101,7 +101,8 @@ def money(text: str) -> int:
 
 
 def rows(items: Any) -> list[tuple[Any, ...]]:
-    return sorted(tuple(item.model_dump().items()) for item in items)
+    # by their text: two rows may differ first by a column that is None in one of them
+    return sorted((tuple(item.model_dump().items()) for item in items), key=repr)
 
 
 @dataclass
