@@ -24,6 +24,7 @@ from babel.numbers import format_decimal
 from sqlalchemy import and_, insert
 from sqlmodel import Session, col, func, select
 
+from commands import budget_landing as landing
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
@@ -39,7 +40,8 @@ from commands.grammar import (
     parse_percent,
     tokenize,
 )
-from commands.i18n import format_hours, format_money, locale_of, t
+from commands.i18n import format_hours, format_money, format_share, locale_of, t
+from commands.landing import PRORATA, Option
 from commands.lifecycle import (
     ABSENT,
     Act,
@@ -57,7 +59,7 @@ from commands.numbers import read_number
 from commands.projects import find_project, resolve_project
 from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
-from commands.split import Rules, give_back, scale, split
+from commands.split import Rules, give_back, percent_shares, scale, split
 from storage.ledger import RequestVotes, request_votes
 from storage.models import (
     Audit,
@@ -642,12 +644,9 @@ def _proportional_body(ctx: Context, env: BudgetEnvelope, view: View | None = No
     cur = env.currency
     rows = []
     ctx.names(r.user_id for r in view.rows)
-    for r in view.rows:
-        share = (
-            percent(r.minutes * 10000 // view.total_minutes, ctx.lang)
-            if view.total_minutes
-            else "0"
-        )
+    shares = percent_shares({i: r.minutes for i, r in enumerate(view.rows)})
+    for i, r in enumerate(view.rows):
+        share = format_share(shares[i], ctx.lang)
         amount = ctx.money(r.amount)
         if r.limited:
             amount += " *"
@@ -1145,6 +1144,9 @@ def request_command(ctx: Context, args: str) -> None:
     tokens = tokenize(args)
     if not tokens:
         raise UserError("budget.error.request_usage", prefix=p)
+    if landing.is_revision(tokens):
+        landing.revise_command(ctx, tokens)
+        return
     project = find_project(ctx, tokens[0])
     if project is None:
         resolve_project(ctx, tokens[0])
@@ -1179,6 +1181,7 @@ def request_command(ctx: Context, args: str) -> None:
             raise UserError("budget.error.no_request", project=project.code, prefix=p)
         _withdraw(ctx, existing, env)
         ctx.reply(ctx.t("budget.withdrawn", id=existing.number, who=ctx.name(existing.user_id)))
+        landing.reland(ctx, env)
         return
     found_amount = match_amount(tokens, i)
     if found_amount is None:
@@ -1218,6 +1221,7 @@ def request_command(ctx: Context, args: str) -> None:
             dropped=kept,
         )
         _post_request(ctx, env, existing, "budget.request_updated")
+        landing.reland(ctx, env)
         return
     require(
         ctx,
@@ -1450,6 +1454,7 @@ def _validate(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, before: Req
             needed=env.validations_needed,
         )
     )
+    landing.reland(ctx, env)
 
 
 def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
@@ -1485,49 +1490,7 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != LIBRE:
         raise UserError("budget.error.libre_only", project=project.code)
-    found = requests_with_states(ctx.db, [env])
-    validated = {r.id: r for r, st in found if st.validated}
-    asked = {rid: r.amount for rid, r in validated.items() if rid is not None}
-    if sum(asked.values()) <= env.amount:
-        raise UserError(
-            "budget.error.no_need_prorata",
-            total=ctx.money(sum(asked.values())),
-            amount=ctx.money(env.amount),
-            project=project.code,
-        )
-    require(
-        ctx,
-        life.agreement_step(
-            life.Agreement(ABSENT, envelope_life(ctx, env), "prorata"),
-            act(Act.CREATE),
-            actor(ctx),
-            ctx.now,
-        ),
-    )
-    scaled = scale(asked, env.amount)
-    before = {
-        str(rid): {
-            "granted": validated[rid].granted,
-            "updated_at": instant(validated[rid].updated_at),
-        }
-        for rid in scaled
-    }
-    for rid, cents in scaled.items():
-        validated[rid].granted = cents
-        validated[rid].updated_at = ctx.now
-    ctx.audit(
-        "prorata",
-        "budget_envelope",
-        env.id,
-        granted={str(k): v for k, v in scaled.items()},
-        before=before,
-    )
-    ctx.reply(
-        lines(
-            ctx.t("budget.prorata_applied", envelope=_label(ctx, env)),
-            show_envelope(ctx, env),
-        )
-    )
+    landing.apply(ctx, env, Option(PRORATA))
 
 
 def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
@@ -1548,6 +1511,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     before, updated = req.granted, req.updated_at
     req.granted = cents
     req.updated_at = ctx.now
+    was = landing.forget(env)  # an amount agreed by hand: the landing is no longer followed
     if _validation(ctx, req) is None and req.user_id != ctx.sender:
         ctx.db.add(
             BudgetValidation(
@@ -1565,6 +1529,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         before=before,
         after=cents,
         updated_at=instant(updated),
+        was=was,
     )
     ctx.reply(
         ctx.t(
@@ -1752,6 +1717,7 @@ _ACTIONS = {
     **dict.fromkeys(CSV_WORDS, csv_command),
     **dict.fromkeys(PRORATA_WORDS, prorata_command),
     **dict.fromkeys(AGREE_WORDS, agree_command),
+    **dict.fromkeys(landing.LANDING_WORDS, landing.landing_command),
 }
 
 
@@ -1769,7 +1735,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             Audit.event_id == target_event_id,
             Audit.room_id == ctx.room.id,
             col(Audit.object_kind).in_(("budget_request", "budget_envelope")),
-            col(Audit.action).in_(("agree", "prorata", "update", "withdraw")),
+            col(Audit.action).in_(("agree", "prorata", "land", "update", "withdraw", "revise")),
         )
         .order_by(col(Audit.id))
     ).all()
@@ -1777,8 +1743,10 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     for change in changes:
         if change.action == "agree":
             return _undo_agreement(ctx, change)
-        if change.action == "prorata":
-            return _undo_prorata(ctx, change)
+        if change.action in ("prorata", "land"):
+            return landing.undo_apply(ctx, change)
+        if change.action == "revise":
+            return landing.undo_revision(ctx, [c for c in changes if c.action == "revise"])
         if made is None and change.action == "update":
             return _undo_update(ctx, [c for c in changes if c.action == "update"])
         if made is None and change.action == "withdraw":
@@ -1808,6 +1776,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
                 ),
             ),
         )
+        landing.reland(ctx, env)
         return True
     question = db.exec(
         select(BudgetQuestion).where(BudgetQuestion.event_id == target_event_id)
@@ -1939,6 +1908,7 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
         db.delete(given)
     db.flush()
     ctx.audit("unagree", "budget_request", req.id, restored=req.granted)
+    landing_was = agreed.details.get("was") or {}
     st = request_state(db, env, req)
     tell_undo(
         ctx,
@@ -1954,37 +1924,7 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
             ),
         ),
     )
-    return True
-
-
-def _undo_prorata(ctx: Context, change: Audit) -> bool:
-    """``!budget KPA prorata`` was deleted: every amount it set is as before it, unless one of
-    them changed since."""
-    env = ctx.db.get(BudgetEnvelope, int(change.object_id))
-    assert env is not None
-    granted: dict[str, int] = change.details.get("granted") or {}
-    before: dict[str, dict[str, object]] = change.details.get("before") or {}
-    requests = {rid: ctx.db.get(BudgetRequest, int(rid)) for rid in granted}
-    unchanged = all(
-        r is not None and r.granted == granted[rid] and rid in before for rid, r in requests.items()
-    )
-    require(
-        ctx,
-        life.agreement_step(
-            life.Agreement(life.GIVEN, envelope_life(ctx, env), "prorata", unchanged),
-            undo(Act.CREATE),
-            actor(ctx),
-            ctx.now,
-        ),
-    )
-    for rid, req in requests.items():
-        assert req is not None
-        old = before[rid]
-        req.granted = None if old["granted"] is None else int(str(old["granted"]))
-        req.updated_at = dt.datetime.fromisoformat(str(old["updated_at"]))
-    ctx.db.flush()
-    ctx.audit("unprorata", "budget_envelope", env.id, restored=before)
-    tell_undo(ctx, ctx.t("lifecycle.envelope.prorata_undone", envelope=_label(ctx, env)))
+    landing.restore(ctx, env, landing_was)
     return True
 
 
@@ -2034,6 +1974,7 @@ def _undo_update(ctx: Context, changes: list[Audit]) -> bool:
             amount=ctx.money(req.amount),
         ),
     )
+    landing.reland(ctx, env)
     return True
 
 
@@ -2058,6 +1999,7 @@ def _undo_withdrawal(ctx: Context, change: Audit) -> bool:
             amount=ctx.money(req.amount),
         ),
     )
+    landing.reland(ctx, env)
     return True
 
 

@@ -1,13 +1,17 @@
 """Sharing a whole number of cents among people, exactly.
 
 Pure functions, no I/O. Every split adds up to the total exactly: the floor of each exact share
-is given first, then the cents left over go one each to the largest remainders, ties broken by
-the sorted key, so that the same inputs always give the same split whatever their order.
+is given first, then the cents left over go one each to the largest remainders
+(``commands.split.largest_remainder``, the project's one rounding: ties go to the larger weight,
+then the smaller key), so that the same inputs always give the same split whatever their order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+from commands.split import largest_remainder
 
 
 def split_proportional(total: int, weights: Mapping[str, int]) -> dict[str, int]:
@@ -25,18 +29,8 @@ def split_proportional(total: int, weights: Mapping[str, int]) -> dict[str, int]
         if total == 0:
             return {k: 0 for k in weights}
         raise ValueError("nothing to share in proportion to")
-    shares: dict[str, int] = {}
-    remainders: list[tuple[int, str]] = []
-    for key in sorted(weights):
-        quotient, remainder = divmod(total * weights[key], whole)
-        shares[key] = quotient
-        remainders.append((remainder, key))
-    left = total - sum(shares.values())
-    # largest remainder first; equal remainders: the smaller key first
-    remainders.sort(key=lambda item: (-item[0], item[1]))
-    for _, key in remainders[:left]:
-        shares[key] += 1
-    return shares
+    exact = {k: Fraction(total * weights[k], whole) for k in sorted(weights)}
+    return largest_remainder(exact, total, weights)
 
 
 def split_equal(total: int, keys: Iterable[str]) -> dict[str, int]:

@@ -104,6 +104,11 @@ def format_money(cents: int, currency: str = "EUR", lang: str = DEFAULT_LANGUAGE
     return format_currency(Decimal(cents) / 100, currency, locale=locale_of(lang))
 
 
+def format_share(bp: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A share in basis points, always with two decimals: ``6667`` -> ``66,67`` (fr)."""
+    return format_decimal(Decimal(bp) / 100, format="#,##0.00", locale=locale_of(lang))
+
+
 def format_amount(value: Decimal, currency: str = "EUR", lang: str = DEFAULT_LANGUAGE) -> str:
     """An amount in units, never rounded: ``1.5`` -> ``1,50 €``, ``12.505`` -> ``12,505 €``."""
     return format_currency(value, currency, locale=locale_of(lang), decimal_quantization=False)

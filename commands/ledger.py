@@ -39,7 +39,7 @@ from commands.export import contribution_entries, csv_bytes, entries_csv, entry_
 from commands.grammar import Period, month_period, week_period
 from commands.recap import chart_data, period_title
 from commands.recap_chart import render
-from commands.split import scale
+from commands.split import percent_shares, scale
 from storage.ledger import (
     JournalFilter,
     balances,
@@ -697,18 +697,10 @@ def _split(r: Reader, env: BudgetEnvelope, view: EnvelopeView) -> None:
     envelope: the rows ``!budget`` shows."""
     split = proportional_view(r.db, env)
     r.names(row.user_id for row in split.rows)
-    total = split.total_minutes
+    shares = percent_shares({i: row.minutes for i, row in enumerate(split.rows)})
     rows = []
-    for row in split.rows:
-        share = (
-            format_decimal(
-                Decimal(row.minutes * 10000 // total) / 100,
-                format="#,##0.##",
-                locale=i18n.locale_of(r.lang),
-            )
-            if total
-            else "0"
-        )
+    for i, row in enumerate(split.rows):
+        share = i18n.format_share(shares[i], r.lang)
         amount = r.money(row.amount) + (" *" if row.limited else "")
         rows.append(
             [

@@ -84,6 +84,17 @@ def largest_remainder(
     return floors
 
 
+def percent_shares(weights: Mapping[K, int], order: Mapping[K, Any] | None = None) -> dict[K, int]:
+    """Each weight's share of their sum, in basis points (0,01 %), adding up to exactly 10 000
+    (100,00 %) by ``largest_remainder`` (a 10h / 5h split: 6667 and 3333); all zero when the
+    weights are."""
+    whole = sum(weights.values())
+    if whole <= 0:
+        return {k: 0 for k in weights}
+    exact = {k: Fraction(w * 10000, whole) for k, w in weights.items()}
+    return largest_remainder(exact, 10000, weights, order)
+
+
 def commons_share(amount: int, commons_bp: int) -> int:
     """The commons' part of ``amount`` (rounded half up, to the cent)."""
     return (amount * commons_bp + 5000) // 10000

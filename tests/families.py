@@ -213,6 +213,8 @@ async def budget(room: Room) -> None:
     await room.react("carol", request, "✅")
     await room.say("alice", w("!valider 2", "!validate 2"))
     await room.say("alice", w("!budget KPA", "!budget KPA"))
+    await room.say("carol", w("!demande 2 révisée 160€", "!request 2 revised 160€"))
+    await room.say("chloe", w("!budget KPA atterrissage", "!budget KPA landing"))
     await room.say("alice", w("!budget KPA clore", "!budget KPA close"))
     await room.say("alice", w("!budget KPA prorata", "!budget KPA prorata"))
     await room.say("alice", w("!budget KPA clore", "!budget KPA close"))

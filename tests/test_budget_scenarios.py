@@ -93,9 +93,9 @@ async def test_worked_example_cap_in_the_room(room):
     answer = await room.one("alice", "!budget KPA 1000€ novembre proportionnel plafond 400€")
     assert "Enveloppe #1 créée" in answer
     assert "plafond 400,00 €" in answer
-    assert "| Alice | 30 | 60 % | 400,00 € * | 13,33 €/h |" in answer
-    assert "| Bob | 10 | 20 % | 300,00 € | 30,00 €/h |" in answer
-    assert "| Carol | 10 | 20 % | 300,00 € | 30,00 €/h |" in answer
+    assert "| Alice | 30 | 60,00 % | 400,00 € * | 13,33 €/h |" in answer
+    assert "| Bob | 10 | 20,00 % | 300,00 € | 30,00 €/h |" in answer
+    assert "| Carol | 10 | 20,00 % | 300,00 € | 30,00 €/h |" in answer
     assert "Limité par le plafond ou le taux : Alice" in answer
     assert "(200,00 €) est redistribué aux autres" in answer
     assert "Total : 1 000,00 € aux personnes + 0,00 € au commun + 0,00 € restant" in answer
@@ -104,15 +104,15 @@ async def test_worked_example_cap_in_the_room(room):
 async def test_worked_example_rates(room):
     await setup_kpa(room)
     answer = await room.one("alice", "!budget KPA 1000€ novembre taux 20€/h")
-    assert "| Alice | 30 | 60 % | 600,00 € | 20,00 €/h |" in answer
+    assert "| Alice | 30 | 60,00 % | 600,00 € | 20,00 €/h |" in answer
     assert "Limité" not in answer
     await room.say("alice", "!projet ajouter KPB")
     await log_hours(room, "alice", 30, "KPB")
     await log_hours(room, "bob", 10, "KPB")
     await log_hours(room, "carol", 10, "KPB")
     answer = await room.one("alice", "!budget KPB 1000€ novembre taux 15 €/h")
-    assert "| Alice | 30 | 60 % | 450,00 € * | 15,00 €/h |" in answer
-    assert "| Bob | 10 | 20 % | 150,00 € * |" in answer
+    assert "| Alice | 30 | 60,00 % | 450,00 € * | 15,00 €/h |" in answer
+    assert "| Bob | 10 | 20,00 % | 150,00 € * |" in answer
     assert "Tout le monde a atteint sa limite" in answer
     assert "250,00 € restent dans l'enveloppe" in answer
 
@@ -122,13 +122,13 @@ async def test_commons_minimum_and_give_back(room, engine):
     await room.say("alice", "!budget KPA 1000€ novembre commun 10% min 2h")
     answer = await room.one("bob", "!budget KPA")
     assert "Répartition provisoire" in answer
-    assert "| Alice | 30 | 75 % | 675,00 € |" in answer
-    assert "| Bob | 10 | 25 % | 225,00 € |" in answer
+    assert "| Alice | 30 | 75,00 % | 675,00 € |" in answer
+    assert "| Bob | 10 | 25,00 % | 225,00 € |" in answer
     assert "Pas inclus (moins de 2 h) : Carol." in answer
     answer = await room.one("bob", "!budget KPA je-donne 50%")
     assert "Bob rend 112,50 € au commun sur sa part" in answer
     answer = await room.one("bob", "!budget KPA")
-    assert "| Bob | 10 | 25 % | 112,50 € |" in answer
+    assert "| Bob | 10 | 25,00 % | 112,50 € |" in answer
     assert "Rendu au commun : Bob 112,50 €" in answer
     assert "+ 212,50 € au commun" in answer
     gift_message = room.last_id
@@ -138,7 +138,7 @@ async def test_commons_minimum_and_give_back(room, engine):
     answers = await room.delete("bob", gift_message)
     assert any("ne rend plus rien" in a for a in answers)
     answer = await room.one("bob", "!budget KPA")
-    assert "| Bob | 10 | 25 % | 112,50 € |" in answer  # the 50 % before is back
+    assert "| Bob | 10 | 25,00 % | 112,50 € |" in answer  # the 50 % before is back
     answer = await room.one("carol", "!budget KPA je-donne 10%")
     assert "pas de part" in answer
     with Session(engine) as db:
@@ -170,7 +170,7 @@ async def test_close_freezes_posts_and_exports(room, engine):
     assert any("clôturée : sa répartition figée ne change pas" in a for a in answers)
     answer = await room.one("bob", "!budget KPA")
     assert "Répartition figée" in answer
-    assert "| Bob | 10 | 20 % | 300,00 € | 30,00 €/h |" in answer
+    assert "| Bob | 10 | 20,00 % | 300,00 € | 30,00 €/h |" in answer
     answer = await room.one("bob", "!budget KPA je-donne 10%")
     assert "est clôturée" in answer
     # export again
@@ -375,7 +375,7 @@ async def test_english_room(room):
     await room.say("alice", "!langue en")
     answer = await room.one("alice", "!budget KPA 1000€ november proportional cap 400€")
     assert "Envelope #1 created" in answer
-    assert "| Alice | 30 | 60% | €400.00 * | €13.33/h |" in answer
+    assert "| Alice | 30 | 60.00% | €400.00 * | €13.33/h |" in answer
     answer = await room.one("bob", "!budget KPA give all")
     assert "Bob gives €300.00 of their share of the envelope" in answer
 

@@ -101,7 +101,8 @@ def money(text: str) -> int:
 
 
 def rows(items: Any) -> list[tuple[Any, ...]]:
-    return sorted(tuple(item.model_dump().items()) for item in items)
+    # by their text: two rows may differ first by a column that is None in one of them
+    return sorted((tuple(item.model_dump().items()) for item in items), key=repr)
 
 
 @dataclass
@@ -823,6 +824,10 @@ class BudgetRules(Machine):
         self.requests: dict[int, MRequest] = {}
         self.agreed: dict[str, tuple[int, int | None, int, bool]] = {}  # (n, before, after, vote)
         self.scaled: dict[str, dict[int, tuple[int | None, int]]] = {}  # n -> (before, after)
+        # the pro rata applied in a period (its message), followed on every change of a request
+        # until undone or an amount is agreed by hand; what each one stopped or replaced
+        self.landed: dict[str, str] = {}
+        self.was: dict[str, str | None] = {}  # source of a prorata or an agreement -> landing
         self.updates: dict[str, tuple[int, int, int | None, dict[str, str]]] = {}
         self.gifts: dict[str, tuple[str, str]] = {}  # source -> (period, who)
         self.next_request = 1
@@ -919,6 +924,7 @@ class BudgetRules(Machine):
             if mine:
                 self.update(mine[0], source, p["cents"])
                 msg.made = ("update", mine[0].number)
+                self.reland(p["period"])
             else:
                 n = self.next_request
                 self.next_request += 1
@@ -930,9 +936,11 @@ class BudgetRules(Machine):
             (r,) = self.active(p["period"], who)
             r.status, r.touched = "withdrawn", source
             msg.made = r.number
+            self.reland(r.period)
         elif msg.kind == "validate":
             r = self.requests[p["n"]]
             r.validations[who], r.touched = source, source
+            self.reland(r.period)
         elif msg.kind == "question":
             r = self.requests[p["n"]]
             r.questions[source], r.touched = who, source
@@ -940,6 +948,7 @@ class BudgetRules(Machine):
             r = self.requests[p["n"]]
             vote = who != r.who and who not in r.validations
             self.agreed[source] = (r.number, r.granted, p["cents"], vote)
+            self.was[source] = self.landed.pop(r.period, None)
             r.granted, r.touched = p["cents"], source
             if vote:
                 r.validations[who] = source
@@ -948,11 +957,25 @@ class BudgetRules(Machine):
             valid = [r for r in self.active(p["period"]) if self.validated(r)]
             shares = _scale({r.number: r.amount for r in valid}, env.amount)
             self.scaled[source] = {n: (self.requests[n].granted, c) for n, c in shares.items()}
+            self.was[source] = self.landed.get(p["period"])
+            self.landed[p["period"]] = source
             for n, cents in shares.items():
                 self.requests[n].granted, self.requests[n].touched = cents, source
         else:  # settle
             self.envelopes[p["period"]].status = "closed"
             self.retake.add(f"envelope {p['period']}")
+
+    def reland(self, period: str) -> None:
+        """An applied pro rata follows every change of a request: the validated ones are
+        landed again on the envelope (those that fit keep their request)."""
+        env = self.open_envelope(period)
+        if env is None or period not in self.landed:
+            return
+        valid = sorted(
+            (r for r in self.active(period) if self.validated(r)), key=lambda r: r.number
+        )
+        for n, cents in _scale({r.number: r.amount for r in valid}, env.amount).items():
+            self.requests[n].granted = cents
 
     def update(self, r: MRequest, source: str, cents: int) -> None:
         if source not in self.updates:
@@ -994,6 +1017,7 @@ class BudgetRules(Machine):
             r.amount, r.granted, r.validations, r.touched = edited.params["cents"], None, {}, source
         else:
             self.update(r, source, edited.params["cents"])
+            self.reland(r.period)
 
     def predict_undo(self, msg: Msg, source: str, remover: str) -> bool | None:
         if msg.kind not in BUDGET:
@@ -1044,9 +1068,12 @@ class BudgetRules(Machine):
         if msg.kind == "prorata":
             shares = self.scaled.get(source, {})
             env = self.open_envelope(p["period"])
+            valid = {r.number for r in self.active(p["period"]) if self.validated(r)}
             return (
                 admin
                 and env is not None
+                and self.landed.get(p["period"]) == source
+                and valid == set(shares)
                 and all(self.requests[n].granted == a for n, (_, a) in shares.items())
             )
         return None
@@ -1070,13 +1097,16 @@ class BudgetRules(Machine):
                 r = self.requests[n]
                 r.amount, r.granted, r.validations, r.touched = amount, granted, votes, by
                 r.updated_by.discard(source)
+                self.reland(r.period)
         elif msg.kind == "withdraw":
             r = self.requests[msg.made]
             r.status, r.touched = "active", by
+            self.reland(r.period)
         elif msg.kind == "validate":
             r = self.requests[p["n"]]
             del r.validations[msg.sender]
             r.touched = by
+            self.reland(r.period)
         elif msg.kind == "question":
             r = self.requests[p["n"]]
             del r.questions[source]
@@ -1087,9 +1117,18 @@ class BudgetRules(Machine):
             r.granted, r.touched = before, by
             if vote:
                 r.validations.pop(msg.sender, None)
+            was = self.was.pop(source, None)
+            if was is not None and r.period not in self.landed:
+                self.landed[r.period] = was
+                self.reland(r.period)
         elif msg.kind == "prorata":
             for n, (before, _) in self.scaled.pop(source).items():
                 self.requests[n].granted, self.requests[n].touched = before, by
+            was = self.was.pop(source, None)
+            if was is None:
+                self.landed.pop(p["period"], None)
+            else:
+                self.landed[p["period"]] = was
 
     def check_model(self) -> None:
         super().check_model()

@@ -64,7 +64,7 @@ async def test_rates_per_hour_are_rounded_to_the_cent(chat: Chat):
     await chat.say("alice", "!projet ajouter ATL Atelier")
     await chat.say("bob", "!contrib 3h 10/11 ATL réparations")
     answers = await chat.say("alice", "!budget ATL 50€ novembre proportionnel")
-    assert "| Bob | 3 | 100 % | 50,00 € | 16,67 €/h |" in n(answers[0])  # not 16,66
+    assert "| Bob | 3 | 100,00 % | 50,00 € | 16,67 €/h |" in n(answers[0])  # not 16,66
 
 
 async def test_a_bucket_past_its_minimum_shows_no_percentage_above_100(chat: Chat):

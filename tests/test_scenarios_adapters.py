@@ -811,3 +811,39 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     answers = await conv.react("carol", card_a, "💶")
     assert len(answers) == 1 and "ta réaction 💶 ne compte pas" in answers[0], answers
     assert balances(engine) == after
+
+
+# -- contributive budget: landing a shortfall (the acceptance examples) ------------------------------
+
+
+async def test_budget_landing_follows_changes_and_four_options_add_up(conv, engine):
+    await conv.say("alice", '!projet ajouter KPA "KPA-Cités"')
+    await conv.say("alice", "!projet ajouter KPB")
+    for who in ("alice", "bob", "chloe", "carol"):
+        await conv.say(who, "!contrib 10h 02/11 KPA travail")
+        await conv.say(who, "!contrib 10h 03/11 KPB travail")
+    # an applied pro rata follows Bob's lowered request: 25 € and 75 €, 100 € paid, 0 left
+    await conv.say("alice", "!budget KPA 100€ novembre validations 1")
+    await conv.say("alice", "!demande KPA 25€")
+    await conv.say("bob", "!demande KPA 100€")
+    await conv.say("carol", "!valider 1")
+    await conv.say("carol", "!valider 2")
+    answers = await conv.say("alice", "!budget KPA prorata")
+    assert any("20,00 €" in n(a) and "80,00 €" in n(a) for a in answers), answers
+    await conv.say("bob", "!demande KPA 75€")
+    answers = await conv.say("carol", "!valider 2")
+    assert any("Alice 25,00 €, Bob 75,00 €" in n(a) for a in answers), answers
+    answers = await conv.say("alice", "!budget KPA clore")
+    assert any("Total : 100,00 € versés + 0,00 € restant = 100,00 €" in n(a) for a in answers)
+    # 10 000 € for 15 000 € of validated requests: four options, each adding up to 10 000,00 €
+    await conv.say("alice", "!budget KPB 10000€ novembre validations 1")
+    for who, euros in (("bob", 6000), ("chloe", 5000), ("carol", 4000)):
+        await conv.say(who, f"!demande KPB {euros}€")
+    for number in (3, 4, 5):
+        await conv.say("alice", f"!valider {number}")
+    answers = await conv.say("bob", "!budget KPB atterrissage")
+    assert len(answers) == 1, answers
+    landing = n(answers[0])
+    assert "3 demande(s) validée(s) pour 15 000,00 €, l'enveloppe a 10 000,00 €" in landing
+    total_row = next(line for line in landing.splitlines() if "Total" in line and "15 000" in line)
+    assert total_row.count("10 000,00 €") == 4, total_row

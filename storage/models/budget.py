@@ -48,6 +48,10 @@ class BudgetEnvelope(SQLModel, table=True):
     closed_at: dt.datetime | None = Field(default=None)
     closed_by: str | None = Field(default=None, max_length=255)
     close_event_id: str | None = Field(default=None, max_length=255)
+    # the landing applied to it (``prorata``, ``base:3000``...; ``commands.landing``), kept
+    # applied on every later change of a request; and the message that applied it
+    landing: str | None = Field(default=None, max_length=32)
+    landing_event: str | None = Field(default=None, max_length=255)
 
 
 class BudgetShare(SQLModel, table=True):
@@ -88,6 +92,7 @@ class BudgetRequest(SQLModel, table=True):
     message: str = Field(default="", max_length=2000)
     state: str = Field(default="active", max_length=16)  # active | withdrawn
     granted: int | None = Field(default=None)  # cents agreed (pro rata or by an admin)
+    revised: int | None = Field(default=None)  # cents its author now thinks fair (shown only)
     event_id: str = Field(unique=True, max_length=255)
     created_at: dt.datetime = Field(default_factory=now)
     updated_at: dt.datetime = Field(default_factory=now)

@@ -1,0 +1,503 @@
+"""Landing a shortfall in an envelope of *rétribution libre* (``commands.landing`` holds the
+rules):
+
+- ``!budget KPA atterrissage [base 40%] [plancher 150€]`` shows the four options side by side,
+  with each request's revised amount;
+- ``!budget KPA atterrissage appliquer 2`` (or ``prorata``, ``base``, ``mediane``,
+  ``plancher``; admins) applies one; ``!budget KPA prorata`` applies the first;
+- once applied, every later change of a request (a new amount, a validation, a withdrawal, a new
+  validated request, or the undoing of one) lands the validated requests again on the same
+  option (``reland``), audited, until the landing is undone or an amount is agreed by hand;
+- ``!demande 3 révisée 60€``: the author of request #3 says what now seems fair to them (shown
+  beside the request, nothing else changes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import col, select
+
+from commands import budget as b
+from commands.core import Context, UserError
+from commands.grammar import fold, match_amount, parse_percent
+from commands.landing import (
+    BASE,
+    DEFAULT_BASE_BP,
+    DEFAULT_FLOOR,
+    FLOOR,
+    MEDIAN,
+    OPTIONS,
+    PRORATA,
+    Option,
+    options,
+)
+from commands.lifecycle import (
+    ABSENT,
+    Act,
+    act,
+    instant,
+    require,
+    tell_undo,
+    undo,
+    undone_before,
+)
+from commands.lifecycle import budget as life
+from commands.numbers import read_number
+from commands.render import Rich, lines, table
+from storage.models import Audit, BudgetEnvelope, BudgetRequest, Project
+
+LANDING_WORDS = ("atterrissage", "atterrir", "landing", "land")
+APPLY_WORDS = ("appliquer", "applique", "apply")
+REVISED_WORDS = ("revisee", "revise", "revised", "revision")
+BASE_WORDS = ("base", "socle")
+FLOOR_WORDS = ("plancher", "floor")
+OPTION_WORDS = {
+    "1": PRORATA,
+    "prorata": PRORATA,
+    "pro-rata": PRORATA,
+    "2": BASE,
+    **dict.fromkeys(BASE_WORDS, BASE),
+    "3": MEDIAN,
+    "mediane": MEDIAN,
+    "median": MEDIAN,
+    "4": FLOOR,
+    **dict.fromkeys(FLOOR_WORDS, FLOOR),
+}
+
+
+# --------------------------------------------------------------------------- what is landed
+
+
+def _validated(ctx: Context, env: BudgetEnvelope) -> dict[int, BudgetRequest]:
+    """The validated active requests of ``env``, by id, in the order they were made."""
+    return {b._id(req): req for req, st in b.requests_with_states(ctx.db, [env]) if st.validated}
+
+
+def _land(
+    option: Option, env: BudgetEnvelope, validated: dict[int, BudgetRequest]
+) -> dict[int, int]:
+    """What ``option`` gives each validated request (ties: the larger request, then the
+    earlier one)."""
+    return option.shares({rid: r.amount for rid, r in validated.items()}, env.amount)
+
+
+def option_label(ctx: Context, option: Option) -> str:
+    """``base égale 30 % + prorata`` and the like."""
+    param = ""
+    if option.name == BASE:
+        param = b.percent(option.param or DEFAULT_BASE_BP, ctx.lang)
+    elif option.name == FLOOR:
+        param = ctx.money(option.param if option.param is not None else DEFAULT_FLOOR)
+    return ctx.t(f"budget.landing.option.{option.name}", param=param)
+
+
+def _who_gets(ctx: Context, validated: dict[int, BudgetRequest], shares: dict[int, int]) -> str:
+    ctx.names(r.user_id for r in validated.values())
+    return ", ".join(
+        f"{ctx.name(validated[rid].user_id)} {ctx.money(c)}" for rid, c in shares.items()
+    )
+
+
+def reland(ctx: Context, env: BudgetEnvelope) -> None:
+    """A request of ``env`` changed: if a landing is applied to it, land its validated requests
+    again on the same option (audited, and said in the room when an amount changes)."""
+    if env.landing is None or env.state != "open":
+        return
+    option = Option.parse(env.landing)
+    validated = _validated(ctx, env)
+    shares = _land(option, env, validated)
+    changed = {rid: c for rid, c in shares.items() if validated[rid].granted != c}
+    if not changed:
+        return
+    before = {str(rid): validated[rid].granted for rid in changed}
+    for rid, cents in changed.items():
+        validated[rid].granted = cents
+    ctx.db.flush()
+    ctx.audit(
+        "reland",
+        "budget_envelope",
+        env.id,
+        option=env.landing,
+        granted={str(k): v for k, v in changed.items()},
+        before=before,
+    )
+    ctx.reply(
+        ctx.t(
+            "budget.landing.recomputed",
+            option=option_label(ctx, option),
+            envelope=b._label(ctx, env),
+            shares=_who_gets(ctx, validated, shares),
+            total=ctx.money(sum(shares.values())),
+            amount=ctx.money(env.amount),
+        )
+    )
+
+
+def forget(env: BudgetEnvelope) -> dict[str, Any]:
+    """An amount is agreed by hand (``accord``): the landing is no longer followed. What to
+    record so that undoing the agreement applies it again."""
+    was = {"landing": env.landing, "landing_event": env.landing_event}
+    env.landing = env.landing_event = None
+    return was
+
+
+def restore(ctx: Context, env: BudgetEnvelope, was: dict[str, Any]) -> None:
+    """Undoing an agreement: the landing it stopped (``forget``) is followed again."""
+    if was.get("landing") and env.landing is None:
+        env.landing, env.landing_event = str(was["landing"]), was.get("landing_event")
+        reland(ctx, env)
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
+    """An admin applies ``option`` to ``env``'s validated requests, which ask for more than it
+    holds (``!budget KPA prorata`` applies the first)."""
+    project = b._project(ctx.db, env)
+    validated = _validated(ctx, env)
+    asked = sum(r.amount for r in validated.values())
+    if asked <= env.amount:
+        raise UserError(
+            "budget.error.no_need_prorata",
+            total=ctx.money(asked),
+            amount=ctx.money(env.amount),
+            project=project.code,
+            prefix=ctx.settings.prefix,
+        )
+    word = "prorata" if option.name == PRORATA else "atterrissage"
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(ABSENT, b.envelope_life(ctx, env), word),
+            act(Act.CREATE),
+            b.actor(ctx),
+            ctx.now,
+        ),
+    )
+    shares = _land(option, env, validated)
+    before = {
+        str(rid): {
+            "granted": validated[rid].granted,
+            "updated_at": instant(validated[rid].updated_at),
+        }
+        for rid in shares
+    }
+    for rid, cents in shares.items():
+        validated[rid].granted = cents
+        validated[rid].updated_at = ctx.now
+    was = {"landing": env.landing, "landing_event": env.landing_event}
+    env.landing, env.landing_event = option.key(), ctx.source_event_id
+    ctx.db.flush()
+    ctx.audit(
+        "prorata" if option.name == PRORATA else "land",
+        "budget_envelope",
+        env.id,
+        option=option.key(),
+        granted={str(k): v for k, v in shares.items()},
+        before=before,
+        was=was,
+    )
+    head = (
+        ctx.t("budget.prorata_applied", envelope=b._label(ctx, env))
+        if option.name == PRORATA
+        else ctx.t(
+            "budget.landing.applied",
+            number=option.number,
+            option=option_label(ctx, option),
+            envelope=b._label(ctx, env),
+        )
+    )
+    ctx.reply(lines(head, ctx.t("budget.landing.follows"), b.show_envelope(ctx, env)))
+
+
+def undo_apply(ctx: Context, change: Audit) -> bool:
+    """The message that applied a landing was deleted: every amount it set is as before it, and
+    the landing before it is followed again, unless a request changed since (its amounts are no
+    longer the ones it set)."""
+    env = ctx.db.get(BudgetEnvelope, int(change.object_id))
+    assert env is not None
+    granted: dict[str, int] = change.details.get("granted") or {}
+    before: dict[str, dict[str, object]] = change.details.get("before") or {}
+    requests = {rid: ctx.db.get(BudgetRequest, int(rid)) for rid in granted}
+    legacy = "option" not in change.details  # applied before landings were followed
+    current = env.landing_event == change.event_id or (legacy and env.landing_event is None)
+    same = {str(rid) for rid in _validated(ctx, env)} == set(granted) or legacy
+    unchanged = (
+        current
+        and same
+        and all(
+            r is not None and r.granted == granted[rid] and rid in before
+            for rid, r in requests.items()
+        )
+    )
+    word = "prorata" if change.action == "prorata" else "atterrissage"
+    require(
+        ctx,
+        life.agreement_step(
+            life.Agreement(life.GIVEN, b.envelope_life(ctx, env), word, unchanged),
+            undo(Act.CREATE),
+            b.actor(ctx),
+            ctx.now,
+        ),
+    )
+    for rid, req in requests.items():
+        assert req is not None
+        old = before[rid]
+        req.granted = None if old["granted"] is None else int(str(old["granted"]))
+        req.updated_at = dt.datetime.fromisoformat(str(old["updated_at"]))
+    was = change.details.get("was") or {}
+    env.landing, env.landing_event = was.get("landing"), was.get("landing_event")
+    ctx.db.flush()
+    ctx.audit(
+        "unprorata" if change.action == "prorata" else "unland",
+        "budget_envelope",
+        env.id,
+        restored=before,
+        landing=env.landing,
+    )
+    if change.action == "prorata":
+        tell_undo(ctx, ctx.t("lifecycle.envelope.prorata_undone", envelope=b._label(ctx, env)))
+    else:
+        tell_undo(ctx, ctx.t("budget.landing.undone", envelope=b._label(ctx, env)))
+    return True
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def _take_params(
+    ctx: Context, project: Project, tokens: list[str]
+) -> tuple[int, int, list[str], list[str]]:
+    """``base 40%`` and ``plancher 150€`` among ``tokens``: (base, floor, the other tokens, the
+    options whose parameter was given)."""
+    p = ctx.settings.prefix
+    base_bp, floor = DEFAULT_BASE_BP, DEFAULT_FLOOR
+    rest: list[str] = []
+    named: list[str] = []
+    i = 0
+    while i < len(tokens):
+        word = fold(tokens[i])
+        following = i + 1 < len(tokens) and fold(tokens[i + 1]) not in APPLY_WORDS
+        if word in BASE_WORDS and following:
+            used = 2 if i + 2 < len(tokens) and tokens[i + 2] == "%" else 1
+            bp = parse_percent("".join(tokens[i + 1 : i + 1 + used]))
+            if bp is None or not 0 <= bp <= 10000:
+                raise UserError("budget.landing.error.base", project=project.code, prefix=p)
+            base_bp, i = bp, i + 1 + used
+            named.append(BASE)
+        elif word in FLOOR_WORDS and following:
+            found = match_amount(tokens, i + 1)
+            if found is None:
+                raise UserError("budget.landing.error.floor", project=project.code, prefix=p)
+            b._check_amount(ctx, found[0], " ".join(tokens[i + 1 : i + 1 + found[1]]))
+            floor, i = found[0].cents, i + 1 + found[1]
+            named.append(FLOOR)
+        else:
+            rest.append(tokens[i])
+            i += 1
+    return base_bp, floor, rest, named
+
+
+def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    p = ctx.settings.prefix
+    base_bp, floor, tokens, named = _take_params(ctx, project, tokens)
+    words = [fold(w) for w in tokens]
+    applying = next((w for w in words if w in APPLY_WORDS), None)
+    chosen: str | None = None
+    if applying is not None:
+        b._require_admin(ctx, "atterrissage appliquer")
+        rest = [t for t, w in zip(tokens, words, strict=True) if w != applying]
+        picked = [w for w in (fold(t).lstrip("#") for t in rest) if w in OPTION_WORDS]
+        if len(picked) == 1:
+            chosen = OPTION_WORDS[picked[0]]
+            tokens = [t for t in rest if fold(t).lstrip("#") != picked[0]]
+        elif not picked and len(named) == 1:  # ``appliquer base 40%``
+            chosen, tokens = named[0], rest
+        else:
+            raise UserError("budget.landing.error.which", project=project.code, prefix=p)
+    period, others = b._take_period(ctx, tokens)
+    if others:
+        raise UserError(
+            "budget.landing.error.usage", token=others[0], project=project.code, prefix=p
+        )
+    env = b.pick_envelope(ctx, project, period, open_only=True)
+    if env.mode != b.LIBRE:
+        raise UserError("budget.error.libre_only", project=project.code, prefix=p)
+    choices = {o.name: o for o in options(base_bp, floor)}
+    if chosen is not None:
+        apply(ctx, env, choices[chosen])
+        return
+    ctx.reply(show(ctx, env, project, list(choices.values())))
+
+
+def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option]) -> Rich:
+    """The validated requests and what each option gives them, side by side."""
+    p = ctx.settings.prefix
+    validated = _validated(ctx, env)
+    asked = sum(r.amount for r in validated.values())
+    head = ctx.t(
+        "budget.landing.title",
+        envelope=b._label(ctx, env),
+        amount=ctx.money(env.amount),
+        asked=ctx.money(asked),
+        count=len(validated),
+    )
+    if asked <= env.amount:
+        return lines(
+            head,
+            ctx.t(
+                "budget.landing.fits",
+                asked=ctx.money(asked),
+                amount=ctx.money(env.amount),
+                project=project.code,
+                prefix=p,
+            ),
+        )
+    landed = [_land(o, env, validated) for o in shown]
+    ctx.names(r.user_id for r in validated.values())
+    rows = []
+    for rid, req in validated.items():
+        revised = req.revised if req.revised is not None and req.revised < req.amount else None
+        rows.append(
+            [
+                f"#{req.number}",
+                ctx.name(req.user_id),
+                ctx.money(req.amount),
+                ctx.money(revised) if revised is not None else "",
+                *(ctx.money(shares[rid]) for shares in landed),
+            ]
+        )
+    revised_total = sum(
+        r.revised if r.revised is not None and r.revised < r.amount else r.amount
+        for r in validated.values()
+    )
+    rows.append(
+        [
+            "",
+            ctx.t("budget.landing.total"),
+            ctx.money(asked),
+            ctx.money(revised_total),
+            *(ctx.money(sum(s.values())) for s in landed),
+        ]
+    )
+    headers = [
+        "#",
+        ctx.t("budget.col.person"),
+        ctx.t("budget.col.asked"),
+        ctx.t("budget.landing.col.revised"),
+        *(f"{o.number}. {ctx.t(f'budget.landing.col.{o.name}')}" for o in shown),
+    ]
+    legend = [f"{o.number}. {option_label(ctx, o)}" for o in shown]
+    parts: list[Rich | str] = [
+        head,
+        table(headers, rows, align="llrr" + "r" * len(shown)),
+        ctx.t("budget.landing.legend", options=" · ".join(legend)),
+    ]
+    if env.landing is not None:
+        applied = Option.parse(env.landing)
+        parts.append(
+            ctx.t(
+                "budget.landing.current", number=applied.number, option=option_label(ctx, applied)
+            )
+        )
+    parts.append(ctx.t("budget.landing.hint", project=project.code, prefix=p))
+    return lines(*parts)
+
+
+# --------------------------------------------------------------------------- revised amounts
+
+
+def is_revision(tokens: list[str]) -> bool:
+    """``!demande 3 révisée 60€`` (a request's number, then the word)."""
+    return (
+        len(tokens) >= 2
+        and read_number(tokens[0].lstrip("#")) is not None
+        and fold(tokens[1]) in REVISED_WORDS
+    )
+
+
+def revise_command(ctx: Context, tokens: list[str]) -> None:
+    p = ctx.settings.prefix
+    req, env = b._load_request(ctx, tokens[0])
+    found = match_amount(tokens, 2)
+    if found is None or len(tokens) > 2 + found[1]:
+        raise UserError("budget.landing.error.revise_usage", id=req.number, prefix=p)
+    b._check_amount(ctx, found[0], " ".join(tokens[2 : 2 + found[1]]))
+    cents = found[0].cents
+    if req.user_id != ctx.sender:
+        raise UserError("budget.landing.error.revise_own", id=req.number, prefix=p)
+    require(
+        ctx,
+        life.request_step(b.request_life(ctx, req, env), act(Act.EDIT), b.actor(ctx), ctx.now),
+    )
+    if cents > req.amount:
+        raise UserError(
+            "budget.landing.error.revise_more",
+            id=req.number,
+            asked=ctx.money(req.amount),
+            project=b._project(ctx.db, env).code,
+            amount=ctx.money(cents),
+            prefix=p,
+        )
+    before = req.revised
+    req.revised = cents
+    ctx.db.flush()
+    ctx.audit("revise", "budget_request", req.id, before=before, after=cents)
+    ctx.reply(
+        ctx.t(
+            "budget.landing.revised",
+            id=req.number,
+            who=ctx.name(req.user_id),
+            amount=ctx.money(cents),
+            asked=ctx.money(req.amount),
+            project=b._project(ctx.db, env).code,
+            prefix=p,
+        )
+    )
+
+
+def undo_revision(ctx: Context, changes: list[Audit]) -> bool:
+    """The message that revised a request (and its edits) was deleted: the revised amount before
+    it comes back, unless another message revised it since."""
+    first, last = changes[0], changes[-1]
+    req, env = b._request_of(ctx, int(first.object_id))
+    later = ctx.db.exec(
+        select(Audit.id).where(
+            Audit.object_kind == "budget_request",
+            Audit.object_id == first.object_id,
+            Audit.action == "revise",
+            col(Audit.id) > last.id,
+        )
+    ).first()
+    unchanged = (
+        req.revised == last.details.get("after") and later is None and not undone_before(ctx, first)
+    )
+    require(
+        ctx,
+        life.request_step(
+            b.request_life(ctx, req, env, unchanged=unchanged),
+            undo(Act.EDIT),
+            b.actor(ctx),
+            ctx.now,
+        ),
+    )
+    restored = first.details.get("before")
+    req.revised = None if restored is None else int(restored)
+    ctx.db.flush()
+    ctx.audit("unrevise", "budget_request", req.id, restored=req.revised, undoes=first.event_id)
+    tell_undo(
+        ctx,
+        ctx.t(
+            "budget.landing.unrevised",
+            id=req.number,
+            who=ctx.name(req.user_id),
+            amount=ctx.money(req.revised) if req.revised is not None else "—",
+        ),
+    )
+    return True
+
+
+__all__ = ["LANDING_WORDS", "OPTIONS", "apply", "landing_command", "reland", "undo_apply"]
