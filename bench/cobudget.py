@@ -12,12 +12,15 @@ import asyncio
 import datetime as dt
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import insert
 from sqlmodel import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, not bench/
 
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import install_default

@@ -13,12 +13,15 @@ import argparse
 import datetime as dt
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, not bench/
 
 from bot.clock import install_default
 from commands import build_registry

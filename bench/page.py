@@ -21,6 +21,7 @@ import asyncio
 import datetime as dt
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +30,8 @@ from typing import Any
 import aiohttp
 from sqlalchemy import event, insert
 from sqlmodel import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, not bench/
 
 from bot.adapters.console import ConsoleAdapter
 from bot.clock import install_default
