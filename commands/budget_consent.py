@@ -39,7 +39,7 @@ from commands.core import Context, Queued, Registry, Settings, UserError
 from commands.events import Message, Role
 from commands.grammar import Period, fold
 from commands.i18n import plural_form, t
-from commands.lifecycle import Act, Actor, Refusal, act, require, tell_undo, undo
+from commands.lifecycle import Act, Actor, Refusal, act, require, tell_undo, undo, undone_before
 from commands.lifecycle import budget as life
 from commands.lifecycle.settings import Setting, setting_step
 from commands.schedules import OFF_WORDS
@@ -420,7 +420,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             Audit.action == "consent",
         )
     ).first()
-    if change is None:
+    if change is None or undone_before(ctx, change):
         return False
     env = ctx.db.get(BudgetEnvelope, int(change.object_id))
     if env is None:

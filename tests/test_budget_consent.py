@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from commands import budget_consent as consent
-from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, undo
 from commands.lifecycle import budget as life
 from storage.models import Audit, BudgetConsentDay, BudgetQuestion, BudgetRequest, BudgetValidation
 from tests.test_budget_scenarios import NormChat, setup_kpa
@@ -19,7 +18,6 @@ from tests.test_budget_scenarios import NormChat, setup_kpa
 T0 = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 in Paris
 OPEN_ENV = life.Envelope("open", "KPA", "KPA")
 CLOSED_ENV = life.Envelope("closed", "KPA", "KPA")
-BOT = Actor("bot", True)
 
 
 @pytest.fixture
@@ -132,76 +130,6 @@ def test_the_job_tells_a_room_at_most_once_a_day_and_not_at_night(now, tz):
     assert consent.may_run(now, tz, local.date() - dt.timedelta(days=1)) == (
         local.hour >= consent.QUIET_BEFORE
     )
-
-
-# --------------------------------------------------------------------------- the machines
-
-
-def objection(status: str = life.RAISED, env: life.Envelope = OPEN_ENV) -> life.Objection:
-    return life.Objection(status, env, 3, "@carol")
-
-
-CAROL, BOB, ADMIN = Actor("@carol"), Actor("@bob"), Actor("@root", True)
-
-
-@pytest.mark.parametrize(
-    ("state", "action", "who", "expected"),
-    [
-        (objection(ABSENT), act(Act.CREATE), CAROL, life.RAISED),
-        (objection(), act(Act.WITHDRAW), CAROL, life.LIFTED),
-        (objection(), act(Act.WITHDRAW), BOB, "budget.consent.error.not_yours"),
-        (objection(), act(Act.WITHDRAW), ADMIN, "budget.consent.error.not_yours"),
-        (objection(life.LIFTED), act(Act.WITHDRAW), CAROL, "budget.consent.error.not_open"),
-        (objection(), act(Act.CLOSE), ADMIN, life.SETTLED),
-        (objection(), act(Act.CLOSE), CAROL, "lifecycle.admin_only"),
-        (objection(life.SETTLED), act(Act.CLOSE), ADMIN, "budget.consent.error.not_open"),
-        (objection(life.LIFTED), undo(Act.WITHDRAW), CAROL, life.RAISED),
-        (objection(life.SETTLED), undo(Act.CLOSE), ADMIN, life.RAISED),
-        (objection(life.RAISED), undo(Act.CLOSE), ADMIN, "lifecycle.changed_since"),
-        (objection(), undo(Act.CREATE), CAROL, ABSENT),
-        (objection(env=CLOSED_ENV), act(Act.WITHDRAW), CAROL, "lifecycle.envelope.closed"),
-        (objection(life.SETTLED, CLOSED_ENV), undo(Act.CLOSE), ADMIN, "lifecycle.envelope.closed"),
-    ],
-    ids=str,
-)
-def test_objection(state, action, who, expected):
-    result = life.objection_step(state, action, who, T0)
-    assert (result.key if isinstance(result, Refusal) else result.status) == expected
-
-
-@given(
-    st.sampled_from([life.RAISED, life.LIFTED, life.SETTLED]),
-    st.sampled_from([(Act.WITHDRAW, CAROL), (Act.CLOSE, ADMIN)]),
-)
-def test_undoing_a_lift_or_a_settlement_gives_back_the_state_before(status, how):
-    kind, who = how
-    before = objection(status)
-    done = life.objection_step(before, act(kind), who, T0)
-    if isinstance(done, Refusal):
-        return
-    assert life.objection_step(done, undo(kind), who, T0) == before
-
-
-@pytest.mark.parametrize(
-    ("state", "now", "expected"),
-    [
-        (life.Consent(OPEN_ENV, 5, T0), T0 + dt.timedelta(days=5), True),
-        (life.Consent(OPEN_ENV, 5, T0), T0 + dt.timedelta(days=5, seconds=-1), False),
-        (life.Consent(OPEN_ENV, 5, T0, objections=1), T0 + dt.timedelta(days=9), False),
-        (life.Consent(OPEN_ENV, 5, T0, validated=True), T0 + dt.timedelta(days=9), False),
-        (life.Consent(OPEN_ENV, 5, T0, active=False), T0 + dt.timedelta(days=9), False),
-        (life.Consent(OPEN_ENV, None, T0), T0 + dt.timedelta(days=99), False),
-        (life.Consent(CLOSED_ENV, 5, T0), T0 + dt.timedelta(days=9), False),
-    ],
-    ids=str,
-)
-def test_consent(state, now, expected):
-    result = life.consent_step(state, act(Act.DEADLINE), BOT, now)
-    assert (not isinstance(result, Refusal)) == expected
-    if expected:
-        assert result.validated  # type: ignore[union-attr]
-    # only the timed job acts on it
-    assert isinstance(life.consent_step(state, act(Act.CREATE), BOT, now), Refusal)
 
 
 # --------------------------------------------------------------------------- in the room
