@@ -1332,11 +1332,11 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
             envelope=_label(ctx, env),
             hours=format_hours(minutes, ctx.lang),
             rate=_rate(req.amount, minutes, ctx.lang, env.currency),
-            message=("\n" + ctx.t("budget.quoted", text=req.message) if req.message else "")
-            + consent.request_note(ctx, env, req),
+            message="\n" + ctx.t("budget.quoted", text=req.message) if req.message else "",
             n=env.validations_needed,
             prefix=ctx.settings.prefix,
-        ),
+        )
+        + consent.request_note(ctx, env, req),
         ref=("request", req.id),
     )
 

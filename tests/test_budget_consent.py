@@ -172,7 +172,7 @@ async def test_a_silent_request_is_validated_once_after_five_days_not_while_obje
     said = await tick(room, runtime)
     assert len(said) == 1, said
     assert (
-        "sans objection depuis 5 jours, 1 demande(s) validée(s) d'office : #2 Carol (50,00 €)"
+        "délai de consentement (5 jours) passé sans objection ouverte, 1 demande(s) validée(s) d'office : #2 Carol (50,00 €)"
         in (said[0])
     )
     answer = await room.one("bob", "!budget KPA")

@@ -1313,6 +1313,33 @@ class BudgetRules(Machine):
             who = ADMINS[1]
         self.command(who, kind, self.draw_params(data, kind))
 
+    @rule()
+    def a_day_of_silence_passes(self) -> None:
+        """A day goes by, and the timed jobs run (lazy consensus validates silent requests)."""
+        self.room.now += dt.timedelta(days=1)
+        self.the_timed_jobs_run()
+
+    @rule(data=st.data())
+    def an_objection_lives(self, data: st.DataObject) -> None:
+        """Lazy consensus: someone objects to a request, then lifts the objection, or an admin
+        (or a member, refused) settles it."""
+        raised = [
+            (r.number, asker)
+            for r in self.requests.values()
+            for source, asker in r.questions.items()
+            if source not in r.closed
+        ]
+        if not raised or data.draw(st.integers(0, 3), label="a new objection") == 0:
+            who = data.draw(people, label="who objects")
+            self.command(who, "question", self.draw_params(data, "question"))
+            return
+        n, asker = data.draw(st.sampled_from(sorted(raised)), label="objection")
+        params = {"period": "11/2026", "n": n}
+        if data.draw(st.booleans(), label="lifted"):
+            self.command(asker, "lift", params)
+        else:
+            self.command(data.draw(people, label="who settles"), "close_objection", params)
+
     @rule(who=people, data=st.data(), key=st.sampled_from(["✅", "✅", "❓"]))
     def someone_reacts_to_a_request(self, who: str, data: st.DataObject, key: str) -> None:
         n = data.draw(st.sampled_from(sorted(self.requests) or [1]), label="request")
@@ -1859,3 +1886,49 @@ class EveryFamily(SettingsRules, ContribRules, BudgetRules, CobudgetRules):
 def test_each_record_lives_by_its_rules(machine: type[Machine], template_db: Path) -> None:
     machine.template = template_db
     run_state_machine_as_test(machine, settings=MACHINE)
+
+
+def test_lazy_consensus_through_the_budget_machine(template_db: Path) -> None:
+    """One fixed walk through the budget machine's lazy consensus (the derandomized runs reach
+    it rarely): objections raised, lifted, settled and reopened, silent days, a new amount, with
+    the machine's checks after every step."""
+    BudgetMachine.template = template_db
+    machine = BudgetMachine()
+
+    def checked() -> None:
+        machine.the_ledger_holds()
+        machine.nothing_is_keyed_by_an_edit()
+        machine.what_is_frozen_stays()
+        machine.the_database_says_what_the_model_says()
+
+    try:
+        machine.an_envelope_is_open(requests=3, gifts=0, consent=True)
+        checked()
+        objection = machine.command("@cid", "question", {"period": "11/2026", "n": 1})
+        machine.command("@bob", "question", {"period": "11/2026", "n": 2})  # one's own: none
+        machine.the_clock_moves(5)
+        machine.command("@bob", "request", {"period": "11/2026", "cents": 7000})  # anew
+        checked()
+        machine.room.now += dt.timedelta(hours=19)  # a day after the requests were made
+        machine.the_timed_jobs_run()
+        checked()
+        assert {n: bool(r.validations) for n, r in machine.requests.items()} == {
+            1: False,
+            2: False,  # its amount changed: a day more
+            3: True,
+        }
+        lifted = machine.command("@cid", "lift", {"period": "11/2026", "n": 1})
+        machine.undo_message(lifted, "@cid", "remove")  # open again
+        machine.command("@bob", "close_objection", {"period": "11/2026", "n": 1})  # a member
+        settled = machine.command("@ana", "close_objection", {"period": "11/2026", "n": 1})
+        checked()
+        machine.a_day_of_silence_passes()
+        checked()
+        assert all(r.validations for r in machine.requests.values())
+        machine.undo_message(settled, "@ana", "edit")  # reopened, the validation stays
+        machine.undo_message(objection, "@cid", "remove")
+        checked()
+        machine.command("@root", "consent", {"period": "11/2026", "days": None})
+        checked()
+    finally:
+        machine.teardown()
