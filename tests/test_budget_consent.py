@@ -350,3 +350,67 @@ async def test_in_english(room, runtime, clock):
     clock.advance(days=5)
     said = await tick(room, runtime)
     assert len(said) == 1 and "1 request(s) validated automatically: #1 Bob" in said[0], said
+
+
+# --------------------------------------------------------------------------- two processes
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request, db_path):
+    from storage.db import make_engine, sqlite_url
+
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url(db_path))
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")
+
+
+def test_two_processes_validate_and_tell_once(any_engine):
+    """Two bot processes run their timed duties at the same moment: the request is validated
+    once and the room told once (the room's lock, then the keyed records)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from commands import build_registry
+    from commands.core import Dispatcher, Settings
+    from commands.events import Message, Role
+    from storage.db import transaction
+    from storage.models import BotMessage
+
+    registry, settings = build_registry(), Settings()
+    d = Dispatcher(any_engine, registry, settings, lambda: T0)
+    room = "!consent"
+    said = [
+        ("@alice", "!projet ajouter KPA", True),
+        ("@bob", "!contrib 3h 20/11 KPA", False),
+        ("@alice", "!budget KPA 300€ novembre consentement 5j", True),
+        ("@bob", "!demande KPA 100€", False),
+    ]
+    for i, (who, body, admin) in enumerate(said):
+        event = Message(
+            event_id=f"$m{i}",
+            room_id=room,
+            sender=who,
+            sender_name=who.lstrip("@").title(),
+            body=body,
+            role=Role.ADMIN if admin else Role.MEMBER,
+        )
+        d.handle(event, T0)
+    later = T0 + dt.timedelta(days=5)
+    barrier = threading.Barrier(2)
+
+    def duty() -> int:
+        barrier.wait()
+        with transaction(any_engine, rooms=()) as db:
+            return len(consent.auto_validate(db, registry, settings, later))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        told = sorted(pool.map(lambda _: duty(), range(2)))
+    assert told == [0, 1]
+    with Session(any_engine) as db:
+        assert len(db.exec(select(BudgetValidation)).all()) == 1
+        assert len(db.exec(select(BudgetConsentDay)).all()) == 1
+        posts = db.exec(select(BotMessage).where(BotMessage.room_id == room)).all()
+        assert sum("validée(s) d'office" in (p.body or "") for p in posts) == 1
