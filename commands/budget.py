@@ -2,7 +2,7 @@
 who contributed to it, in the room, transparently.
 
 - ``!budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] [taux 20€/h] [commun 10%]
-  [min 5h] [validations 2]`` (admins) creates an envelope;
+  [min 5h] [validations 2] [consentement 5j]`` (admins) creates an envelope;
 - ``!budget KPA`` shows the requests (mode libre) or the provisional split (mode proportionnel);
 - ``!demande KPA 120€ [message]`` asks for an amount (mode libre); ``!question 3 [why]`` or a ❓
   reaction questions a request; ``!valider 3`` or ✅ reactions validate it;
@@ -24,6 +24,7 @@ from babel.numbers import format_decimal
 from sqlalchemy import and_, insert
 from sqlmodel import Session, col, func, select
 
+from commands import budget_consent as consent
 from commands import budget_landing as landing
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
@@ -117,6 +118,7 @@ def register(reg: Registry) -> None:
     reg.command("valider", family=FAMILY, aliases=("validate", "approve"))(validate_command)
     reg.on_reaction("request")(on_request_reaction)
     reg.on_undo(undo_by_event)
+    reg.on_tick(consent.auto_validate)
     reg.on_kept(kept_by_event)
     reg.recap_section("budget", 30)(recap_section)
     reg.on_contribution_change(on_contribution_change)
@@ -181,6 +183,8 @@ def rules_text(lang: str, env: BudgetEnvelope) -> str:
         parts.append(t(lang, "budget.rule.commons", pct=percent(env.commons_bp, lang)))
     if env.min_minutes:
         parts.append(t(lang, "budget.rule.min", hours=format_hours(env.min_minutes, lang)))
+    if (consensus := consent.rule_text(lang, env)) is not None:
+        parts.append(consensus)
     return " · ".join(parts)
 
 
@@ -343,6 +347,9 @@ def budget_command(ctx: Context, args: str) -> None:
         return
     rest = tokens[1:]
     words = [fold(w) for w in rest]
+    if words and words[0] in consent.WORDS:
+        consent_command(ctx, project, rest[1:])
+        return
     action = next((w for w in words if w in _ACTIONS), None)
     if action is not None:
         others = [tok for tok, w in zip(rest, words, strict=True) if w != action]
@@ -372,6 +379,7 @@ def create_envelope(
     cap = rate = None
     commons_bp = min_minutes = 0
     validations = 2
+    consent_days: int | None = None
     has_rules = False
     i = 0
     while i < len(tokens):
@@ -414,6 +422,11 @@ def create_envelope(
                 raise UserError("budget.error.validations", prefix=p)
             validations = value
             i += 2
+        elif word in consent.WORDS:
+            days, used = consent.read_delay(tokens, i + 1)
+            if days is None:
+                raise UserError("budget.consent.error.delay", project=project.code, prefix=p)
+            consent_days, i = days or None, i + 1 + used
         elif amount is None and (found := match_amount(tokens, i)) is not None:
             _check_amount(ctx, found[0], " ".join(tokens[i : i + found[1]]))
             amount = found[0].cents
@@ -429,6 +442,8 @@ def create_envelope(
     mode = mode or (PROPORTIONAL if has_rules else LIBRE)
     if has_rules and mode == LIBRE:
         raise UserError("budget.error.rules_need_proportional", prefix=p)
+    if consent_days is not None and mode != LIBRE:
+        raise UserError("budget.consent.error.proportional", project=project.code, prefix=p)
     if period.start > ctx.today:
         raise UserError("budget.error.future", period=period_label(ctx, period))
     for other in _envelopes(ctx, project):
@@ -464,6 +479,7 @@ def create_envelope(
         commons_bp=commons_bp,
         min_minutes=min_minutes,
         validations_needed=validations,
+        consent_days=consent_days,
         created_by=ctx.sender,
         event_id=ctx.source_event_id,
         created_at=ctx.now,
@@ -507,6 +523,7 @@ def create_envelope(
         commons_bp=commons_bp,
         min_minutes=min_minutes,
         validations_needed=validations,
+        consent_days=consent_days,
     )
     head = ctx.t(
         f"budget.created.{mode}",
@@ -1199,6 +1216,7 @@ def request_command(ctx: Context, args: str) -> None:
             "message": existing.message,
             "granted": existing.granted,
             "updated_at": instant(existing.updated_at),
+            **consent.restart(ctx, existing, cents),
         }
         existing.amount, existing.message, existing.granted = cents, message, None
         existing.updated_at = ctx.now
@@ -1321,7 +1339,8 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
             message="\n" + ctx.t("budget.quoted", text=req.message) if req.message else "",
             n=env.validations_needed,
             prefix=ctx.settings.prefix,
-        ),
+        )
+        + consent.request_note(ctx, env, req),
         ref=("request", req.id),
     )
 
@@ -1362,6 +1381,13 @@ def question_command(ctx: Context, args: str) -> None:
     if not words:
         raise UserError("budget.error.question_usage", prefix=ctx.settings.prefix)
     req, env = _load_request(ctx, words[0])
+    said = fold(words[1].strip()) if len(words) > 1 else ""
+    if said in consent.LIFT_WORDS:
+        consent.lift(ctx, req, env)
+        return
+    if said in consent.SETTLE_WORDS:
+        consent.settle(ctx, req, env)
+        return
     _question(ctx, req, env, words[1] if len(words) > 1 else "")
 
 
@@ -1396,7 +1422,8 @@ def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) 
             told=", ".join(told),
             project=_project(ctx.db, env).code,
             prefix=ctx.settings.prefix,
-        ),
+        )
+        + consent.question_note(ctx, env, req),
         mentions=told,
     )
 
@@ -1710,6 +1737,14 @@ def budget_csv(scope: RenderScope) -> Rendered:
     )
 
 
+def consent_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    """``!budget KPA consentement 5j`` / ``consentement non`` (admins)."""
+    _require_admin(ctx, "consentement")
+    period, others = _take_period(ctx, tokens)
+    env = pick_envelope(ctx, project, period, open_only=True)
+    consent.setting(ctx, env, _label(ctx, env), others)
+
+
 _ACTIONS = {
     **dict.fromkeys(GIVE_WORDS, give_back_command),
     **dict.fromkeys(DECLINE_WORDS, decline_command),
@@ -1729,6 +1764,8 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     text): undo exactly that change, or say why it cannot be undone. What an admin's command did
     (an envelope, an agreed amount) is undone by an admin only."""
     db = ctx.db
+    if consent.undo_by_event(ctx, target_event_id):
+        return True
     changes = db.exec(
         select(Audit)
         .where(
@@ -1952,6 +1989,7 @@ def _undo_update(ctx: Context, changes: list[Audit]) -> bool:
     granted = before.get("granted")
     req.granted = None if granted is None else int(granted)
     req.updated_at = dt.datetime.fromisoformat(str(before["updated_at"]))
+    consent.restore(req, before)
     for v in [v for c in changes for v in c.details.get("dropped") or []]:
         ctx.db.add(
             BudgetValidation(

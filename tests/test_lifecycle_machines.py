@@ -786,6 +786,9 @@ BUDGET = (
     "prorata",
     "settle",
     "give",
+    "consent",
+    "lift",
+    "close_objection",
 )
 GIFTS = ("10%", "50%", "tout", "rien", "5€", "30€")
 
@@ -798,6 +801,8 @@ class MEnvelope:
     requests: int = 0  # made in it, active or withdrawn
     mode: str = "libre"  # or "proportionnel" (shares by hours; give-backs, no requests)
     gifts: int = 0  # give-backs in it
+    consent: int | None = None  # lazy consensus: days of silence that validate a request
+    told: dt.date | None = None  # the latest day the timed job validated some of its requests
 
 
 @dataclass
@@ -812,6 +817,8 @@ class MRequest:
     questions: dict[str, str] = field(default_factory=dict)  # source -> who
     touched: str = ""  # the last event that changed it
     updated_by: set[str] = field(default_factory=set)  # other messages whose update holds
+    since: dt.datetime | None = None  # when its consent delay started (made, amount changed)
+    closed: dict[str, str] = field(default_factory=dict)  # question source -> lift/settle source
 
 
 class BudgetRules(Machine):
@@ -830,6 +837,8 @@ class BudgetRules(Machine):
         self.was: dict[str, str | None] = {}  # source of a prorata or an agreement -> landing
         self.updates: dict[str, tuple[int, int, int | None, dict[str, str]]] = {}
         self.gifts: dict[str, tuple[str, str]] = {}  # source -> (period, who)
+        self.consents: dict[str, tuple[str, int | None, int | None]] = {}  # (period, before, after)
+        self.consents_undone: set[str] = set()
         self.next_request = 1
 
     # -- the model ----------------------------------------------------------------------------------
@@ -884,6 +893,11 @@ class BudgetRules(Machine):
                 return sum(r.amount for r in valid) > env.amount
             paid = sum(r.granted if r.granted is not None else r.amount for r in valid)
             return bool(valid) and paid <= env.amount
+        if msg.kind == "consent":
+            env = self.open_envelope(p["period"])
+            if not admin or env is None or env.mode != "libre":
+                return False
+            return None if env.consent == p["days"] else True
         r = self.request_open(p["n"])
         if r is None:
             return False
@@ -891,7 +905,19 @@ class BudgetRules(Machine):
             return who != r.who and who not in r.validations
         if msg.kind == "question":
             return True
+        if msg.kind == "lift":
+            return bool(self.open_questions(r, who))
+        if msg.kind == "close_objection":
+            return admin and bool(self.open_questions(r))
         return admin  # agree
+
+    def open_questions(self, r: MRequest, who: str | None = None) -> list[str]:
+        """The sources of ``r``'s open questions: of ``who``, or objections (not its author's)."""
+        return [
+            source
+            for source, asker in r.questions.items()
+            if source not in r.closed and (asker == who if who is not None else asker != r.who)
+        ]
 
     def hours_in(self, period: str, who: str | None = None) -> bool:
         """Whether KPA has hours in ``period`` (an envelope shares something), of ``who``."""
@@ -928,7 +954,9 @@ class BudgetRules(Machine):
             else:
                 n = self.next_request
                 self.next_request += 1
-                self.requests[n] = MRequest(n, p["period"], who, p["cents"], touched=source)
+                self.requests[n] = MRequest(
+                    n, p["period"], who, p["cents"], touched=source, since=self.room.now
+                )
                 self.envelopes[p["period"]].requests += 1
                 msg.made = ("create", n)
                 assert f"#{n}" in sent.text, sent.texts
@@ -961,6 +989,17 @@ class BudgetRules(Machine):
             self.landed[p["period"]] = source
             for n, cents in shares.items():
                 self.requests[n].granted, self.requests[n].touched = cents, source
+        elif msg.kind == "consent":
+            env = self.envelopes[p["period"]]
+            self.consents[source] = (p["period"], env.consent, p["days"])
+            env.consent = p["days"]
+        elif msg.kind in ("lift", "close_objection"):
+            r = self.requests[p["n"]]
+            closing = self.open_questions(r, who if msg.kind == "lift" else None)
+            for q in closing:
+                r.closed[q] = source
+            r.touched = source
+            msg.made = p["n"]
         else:  # settle
             self.envelopes[p["period"]].status = "closed"
             self.retake.add(f"envelope {p['period']}")
@@ -979,7 +1018,9 @@ class BudgetRules(Machine):
 
     def update(self, r: MRequest, source: str, cents: int) -> None:
         if source not in self.updates:
-            self.updates[source] = (r.number, r.amount, r.granted, dict(r.validations))
+            self.updates[source] = (r.number, r.amount, r.granted, dict(r.validations), r.since)
+        if cents != r.amount:
+            r.since = self.room.now
         r.amount, r.granted, r.validations, r.touched = cents, None, {}, source
         r.updated_by.add(source)
 
@@ -1014,6 +1055,8 @@ class BudgetRules(Machine):
             return
         r = self.requests[n]
         if how == "create":
+            if edited.params["cents"] != r.amount:
+                r.since = self.room.now
             r.amount, r.granted, r.validations, r.touched = edited.params["cents"], None, {}, source
         else:
             self.update(r, source, edited.params["cents"])
@@ -1047,6 +1090,20 @@ class BudgetRules(Machine):
                 and r.status == "withdrawn"
                 and self.open_envelope(r.period) is not None
                 and not self.active(r.period, r.who)
+            )
+        if msg.kind == "consent":
+            found = self.consents.get(source)
+            if found is None or source in self.consents_undone:
+                return False
+            period, _, after = found
+            env = self.open_envelope(period)
+            return admin and env is not None and env.consent == after
+        if msg.kind in ("lift", "close_objection"):
+            r = self.requests.get(p["n"])
+            return (
+                r is not None
+                and self.open_envelope(r.period) is not None
+                and source in r.closed.values()
             )
         if msg.kind in ("validate", "question"):
             r = self.requests.get(p["n"])
@@ -1093,9 +1150,10 @@ class BudgetRules(Machine):
                 r = self.requests.pop(n)
                 self.envelopes[r.period].requests -= 1
             else:
-                _, amount, granted, votes = self.updates.pop(source)
+                _, amount, granted, votes, since = self.updates.pop(source)
                 r = self.requests[n]
                 r.amount, r.granted, r.validations, r.touched = amount, granted, votes, by
+                r.since = since
                 r.updated_by.discard(source)
                 self.reland(r.period)
         elif msg.kind == "withdraw":
@@ -1110,6 +1168,15 @@ class BudgetRules(Machine):
         elif msg.kind == "question":
             r = self.requests[p["n"]]
             del r.questions[source]
+            r.closed.pop(source, None)
+            r.touched = by
+        elif msg.kind == "consent":
+            period, before, _ = self.consents[source]
+            self.envelopes[period].consent = before
+            self.consents_undone.add(source)
+        elif msg.kind in ("lift", "close_objection"):
+            r = self.requests[p["n"]]
+            r.closed = {q: s for q, s in r.closed.items() if s != source}
             r.touched = by
         elif msg.kind == "agree":
             n, before, _, vote = self.agreed.pop(source)
@@ -1146,6 +1213,10 @@ class BudgetRules(Machine):
                 (ids[v.request_id], v.user_id) for v in db.exec(select(BudgetValidation)).all()
             }
             asked = sorted(ids[q.request_id] for q in db.exec(select(BudgetQuestion)).all())
+            objections = {
+                q.event_id: q.close_event_id for q in db.exec(select(BudgetQuestion)).all()
+            }
+            delays = {f"{e.start:%m/%Y}": e.consent_days for e in envs}
             starts = {e.id: f"{e.start:%m/%Y}" for e in envs}
             gifts = {
                 g.event_id: (starts[g.envelope_id], g.user_id)
@@ -1159,6 +1230,35 @@ class BudgetRules(Machine):
         }
         assert votes == {(n, who) for n, r in self.requests.items() for who in r.validations}
         assert asked == sorted(n for n, r in self.requests.items() for _ in r.questions)
+        assert delays == {k: e.consent for k, e in self.envelopes.items()}
+        assert objections == {
+            q: r.closed.get(q) for r in self.requests.values() for q in r.questions
+        }
+
+    def tick_model(self) -> set[str]:
+        """Lazy consensus: the silent requests whose delay is over are validated by the bot, at
+        most once a day per envelope and not before 8:00 in Paris."""
+        changed = super().tick_model()
+        local = self.room.now.astimezone(PARIS)
+        for period, env in self.envelopes.items():
+            if env.status != "open" or env.mode != "libre" or env.consent is None:
+                continue
+            if local.hour < 8 or env.told == local.date():
+                continue
+            due = [
+                r
+                for r in self.active(period)
+                if not self.validated(r)
+                and not self.open_questions(r)
+                and r.since is not None
+                and r.since + dt.timedelta(days=env.consent) <= self.room.now
+            ]
+            for r in due:
+                r.validations["bot"], r.touched = "tick", "tick"
+            if due:
+                env.told = local.date()
+                changed.add(f"consent {period}")
+        return changed
 
     def frozen_parts(self) -> dict[str, Callable[[Session], Any]]:
         parts = super().frozen_parts()
@@ -1189,6 +1289,12 @@ class BudgetRules(Machine):
                 f"!budget KPA je-donne {'1O%' if p.get('typo') else p.get('gift')} "
                 f"{p.get('period')}"
             ),
+            "consent": lambda: (
+                f"!budget KPA consentement {p.get('days') or 'non'}{'j' if p.get('days') else ''}"
+                f" {p.get('period')}"
+            ),
+            "lift": lambda: f"!question {p.get('n')} levée",
+            "close_objection": lambda: f"!question {p.get('n')} close",
         }[kind]()
 
     def draw_params(self, data: st.DataObject, kind: str) -> dict[str, Any]:
@@ -1201,10 +1307,12 @@ class BudgetRules(Machine):
             p["typo"] = draw(st.integers(0, 5), label="typo") == 0
         if kind == "envelope":
             p["mode"] = draw(st.sampled_from(["libre", "proportionnel"]), label="mode")
+        if kind == "consent":
+            p["days"] = draw(st.sampled_from([None, 1, 2]), label="days")
         if kind == "give":
             p["gift"] = draw(st.sampled_from(GIFTS), label="gift")
             p["typo"] = draw(st.integers(0, 5), label="typo") == 0
-        if kind in ("validate", "question", "agree"):
+        if kind in ("validate", "question", "agree", "lift", "close_objection"):
             known = sorted(self.requests) or [1]
             p["n"] = draw(
                 st.one_of(st.sampled_from(known), st.integers(1, self.next_request)),
@@ -1212,11 +1320,13 @@ class BudgetRules(Machine):
             )
         return p
 
-    @initialize(requests=st.integers(0, 3), gifts=st.integers(0, 2))
-    def an_envelope_is_open(self, requests: int, gifts: int) -> None:
-        """November's envelope of 100 €, and a few requests; October's, shared by the hours,
-        and a few give-backs in it."""
+    @initialize(requests=st.integers(0, 3), gifts=st.integers(0, 2), consent=st.booleans())
+    def an_envelope_is_open(self, requests: int, gifts: int, consent: bool) -> None:
+        """November's envelope of 100 € (validating silent requests after a day, or not), and a
+        few requests; October's, shared by the hours, and a few give-backs in it."""
         self.command("@root", "envelope", {"period": "11/2026", "cents": 10000})
+        if consent:
+            self.command("@root", "consent", {"period": "11/2026", "days": 1})
         for who in PEOPLE[1 : 1 + requests]:
             self.command(who, "request", {"period": "11/2026", "cents": 6000})
         if gifts:
@@ -1228,14 +1338,46 @@ class BudgetRules(Machine):
     @rule(
         who=people,
         data=st.data(),
-        kind=st.sampled_from(["envelope", "envelope", "request", "request", "request", "withdraw", "validate", "validate", "question", "agree", "prorata", "settle", "give", "give"]),
+        kind=st.sampled_from(["envelope", "envelope", "request", "request", "request", "withdraw", "validate", "validate", "question", "question", "agree", "prorata", "settle", "give", "give", "consent", "lift", "close_objection"]),
     )  # fmt: skip
     def budget_command(self, who: str, data: st.DataObject, kind: str) -> None:
-        if kind in ("envelope", "agree", "prorata", "settle") and data.draw(
-            st.integers(0, 3), label="an admin"
-        ):
+        if kind in (
+            "envelope",
+            "agree",
+            "prorata",
+            "settle",
+            "consent",
+            "close_objection",
+        ) and data.draw(st.integers(0, 3), label="an admin"):
             who = ADMINS[1]
         self.command(who, kind, self.draw_params(data, kind))
+
+    @rule()
+    def a_day_of_silence_passes(self) -> None:
+        """A day goes by, and the timed jobs run (lazy consensus validates silent requests)."""
+        self.room.now += dt.timedelta(days=1)
+        self.the_timed_jobs_run()
+
+    @rule(data=st.data())
+    def an_objection_lives(self, data: st.DataObject) -> None:
+        """Lazy consensus: someone objects to a request, then lifts the objection, or an admin
+        (or a member, refused) settles it."""
+        raised = [
+            (r.number, asker)
+            for r in self.requests.values()
+            for source, asker in r.questions.items()
+            if source not in r.closed
+        ]
+        if not raised or data.draw(st.integers(0, 3), label="a new objection") == 0:
+            who = data.draw(people, label="who objects")
+            self.command(who, "question", self.draw_params(data, "question"))
+            return
+        n, asker = data.draw(st.sampled_from(sorted(raised)), label="objection")
+        params = {"period": "11/2026", "n": n}
+        if data.draw(st.booleans(), label="lifted"):
+            self.command(asker, "lift", params)
+        else:
+            self.command(data.draw(people, label="who settles"), "close_objection", params)
 
     @rule(who=people, data=st.data(), key=st.sampled_from(["✅", "✅", "❓"]))
     def someone_reacts_to_a_request(self, who: str, data: st.DataObject, key: str) -> None:
@@ -1783,3 +1925,49 @@ class EveryFamily(SettingsRules, ContribRules, BudgetRules, CobudgetRules):
 def test_each_record_lives_by_its_rules(machine: type[Machine], template_db: Path) -> None:
     machine.template = template_db
     run_state_machine_as_test(machine, settings=MACHINE)
+
+
+def test_lazy_consensus_through_the_budget_machine(template_db: Path) -> None:
+    """One fixed walk through the budget machine's lazy consensus (the derandomized runs reach
+    it rarely): objections raised, lifted, settled and reopened, silent days, a new amount, with
+    the machine's checks after every step."""
+    BudgetMachine.template = template_db
+    machine = BudgetMachine()
+
+    def checked() -> None:
+        machine.the_ledger_holds()
+        machine.nothing_is_keyed_by_an_edit()
+        machine.what_is_frozen_stays()
+        machine.the_database_says_what_the_model_says()
+
+    try:
+        machine.an_envelope_is_open(requests=3, gifts=0, consent=True)
+        checked()
+        objection = machine.command("@cid", "question", {"period": "11/2026", "n": 1})
+        machine.command("@bob", "question", {"period": "11/2026", "n": 2})  # one's own: none
+        machine.the_clock_moves(5)
+        machine.command("@bob", "request", {"period": "11/2026", "cents": 7000})  # anew
+        checked()
+        machine.room.now += dt.timedelta(hours=19)  # a day after the requests were made
+        machine.the_timed_jobs_run()
+        checked()
+        assert {n: bool(r.validations) for n, r in machine.requests.items()} == {
+            1: False,
+            2: False,  # its amount changed: a day more
+            3: True,
+        }
+        lifted = machine.command("@cid", "lift", {"period": "11/2026", "n": 1})
+        machine.undo_message(lifted, "@cid", "remove")  # open again
+        machine.command("@bob", "close_objection", {"period": "11/2026", "n": 1})  # a member
+        settled = machine.command("@ana", "close_objection", {"period": "11/2026", "n": 1})
+        checked()
+        machine.a_day_of_silence_passes()
+        checked()
+        assert all(r.validations for r in machine.requests.values())
+        machine.undo_message(settled, "@ana", "edit")  # reopened, the validation stays
+        machine.undo_message(objection, "@cid", "remove")
+        checked()
+        machine.command("@root", "consent", {"period": "11/2026", "days": None})
+        checked()
+    finally:
+        machine.teardown()

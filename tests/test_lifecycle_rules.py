@@ -380,3 +380,76 @@ def test_nothing_in_a_closed_envelope_changes(env, who, action):
     ]
     if env.status == "closed":
         assert all(isinstance(r, Refusal) for r in results)
+
+
+# --------------------------------------------------------------------------- lazy consensus
+
+CONSENT_OPEN = b.Envelope("open", "KPA", "KPA")
+CONSENT_CLOSED = b.Envelope("closed", "KPA", "KPA")
+
+
+def objection(status: str = b.RAISED, env: b.Envelope = CONSENT_OPEN) -> b.Objection:
+    return b.Objection(status, env, 3, "@carol")
+
+
+CAROL, BOB = OTHER, AUTHOR
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "expected"),
+    [
+        (objection(ABSENT), act(Act.CREATE), CAROL, b.RAISED),
+        (objection(), act(Act.WITHDRAW), CAROL, b.LIFTED),
+        (objection(), act(Act.WITHDRAW), BOB, "budget.consent.error.not_yours"),
+        (objection(), act(Act.WITHDRAW), ADMIN, "budget.consent.error.not_yours"),
+        (objection(b.LIFTED), act(Act.WITHDRAW), CAROL, "budget.consent.error.not_open"),
+        (objection(), act(Act.CLOSE), ADMIN, b.SETTLED),
+        (objection(), act(Act.CLOSE), CAROL, "lifecycle.admin_only"),
+        (objection(b.SETTLED), act(Act.CLOSE), ADMIN, "budget.consent.error.not_open"),
+        (objection(b.LIFTED), undo(Act.WITHDRAW), CAROL, b.RAISED),
+        (objection(b.SETTLED), undo(Act.CLOSE), ADMIN, b.RAISED),
+        (objection(b.RAISED), undo(Act.CLOSE), ADMIN, "lifecycle.changed_since"),
+        (objection(), undo(Act.CREATE), CAROL, ABSENT),
+        (objection(env=CONSENT_CLOSED), act(Act.WITHDRAW), CAROL, "lifecycle.envelope.closed"),
+        (objection(b.SETTLED, CONSENT_CLOSED), undo(Act.CLOSE), ADMIN, "lifecycle.envelope.closed"),
+    ],
+    ids=str,
+)
+def test_objection(state, action, who, expected):
+    result = b.objection_step(state, action, who, NOON)
+    assert (result.key if isinstance(result, Refusal) else result.status) == expected
+
+
+@given(
+    st.sampled_from([b.RAISED, b.LIFTED, b.SETTLED]),
+    st.sampled_from([(Act.WITHDRAW, CAROL), (Act.CLOSE, ADMIN)]),
+)
+def test_undoing_a_lift_or_a_settlement_gives_back_the_state_before(status, how):
+    kind, who = how
+    before = objection(status)
+    done = b.objection_step(before, act(kind), who, NOON)
+    if isinstance(done, Refusal):
+        return
+    assert b.objection_step(done, undo(kind), who, NOON) == before
+
+
+@pytest.mark.parametrize(
+    ("state", "now", "expected"),
+    [
+        (b.Consent(CONSENT_OPEN, 5, NOON), NOON + dt.timedelta(days=5), True),
+        (b.Consent(CONSENT_OPEN, 5, NOON), NOON + dt.timedelta(days=5, seconds=-1), False),
+        (b.Consent(CONSENT_OPEN, 5, NOON, objections=1), NOON + dt.timedelta(days=9), False),
+        (b.Consent(CONSENT_OPEN, 5, NOON, validated=True), NOON + dt.timedelta(days=9), False),
+        (b.Consent(CONSENT_OPEN, 5, NOON, active=False), NOON + dt.timedelta(days=9), False),
+        (b.Consent(CONSENT_OPEN, None, NOON), NOON + dt.timedelta(days=99), False),
+        (b.Consent(CONSENT_CLOSED, 5, NOON), NOON + dt.timedelta(days=9), False),
+    ],
+    ids=str,
+)
+def test_consent(state, now, expected):
+    result = b.consent_step(state, act(Act.DEADLINE), BOT, now)
+    assert (not isinstance(result, Refusal)) == expected
+    if expected:
+        assert result.validated  # type: ignore[union-attr]
+    # only the timed job acts on it
+    assert isinstance(b.consent_step(state, act(Act.CREATE), BOT, now), Refusal)

@@ -43,6 +43,7 @@ from storage.models import (
     MatrixAccount,
     MattermostCursor,
 )
+from storage.models.budget import BudgetValidation
 from storage.models.cobudget import FUNDING_ACTIVE
 from tests.conftest import Chat
 from tests.matrix_helpers import PASSWORD, Person, relates, reply_target, unique
@@ -133,6 +134,10 @@ class ConsoleConversation:
     async def unreact(self, user: str, target: str, key: str) -> list[str]:
         return await self._new(self.chat.unreact(user, target, key))
 
+    async def tick(self) -> list[str]:
+        """The timed duties run: what the bot posted on its own."""
+        return await self._new(run_timed_duties(self.chat.runtime))
+
     async def batch(self, said: list[tuple[str, str]]) -> list[list[str]]:
         """Messages that reach the bot together (handled in one transaction); the answers to
         each."""
@@ -168,7 +173,17 @@ class ConsoleConversation:
 
 # -- Mattermost (the fake server) -------------------------------------------------------------------
 
-EMOJI_NAMES = {"💶": "euro", "💰": "moneybag", "👍": "+1"}
+EMOJI_NAMES = {"💶": "euro", "💰": "moneybag", "👍": "+1", "❓": "question"}
+
+
+async def run_timed_duties(runtime: Runtime) -> None:
+    """What the scheduler does every few seconds (the ``on_tick`` hooks), once."""
+    for hook in runtime.registry.tick_hooks:
+
+        def work(db: Session, hook: Any = hook) -> list[Any]:
+            return list(hook(db, runtime.registry, runtime.settings, runtime.clock()))
+
+        await runtime.run_job(work)
 
 
 class MattermostConversation:
@@ -198,6 +213,17 @@ class MattermostConversation:
 
     async def react(self, user: str, target: str, key: str) -> list[str]:
         return await self.world.react(user, target, EMOJI_NAMES[key])
+
+    async def tick(self) -> list[str]:
+        """The timed duties run: what the bot posted on its own."""
+        world = self.world
+        before = len(world._bot_posts())
+        await run_timed_duties(world.runtime)
+        await world.runtime.flush()
+        new = world._bot_posts()[before:]
+        for post in new:
+            world._short("b", post["id"])
+        return [p["message"] for p in new]
 
     async def unreact(self, user: str, target: str, key: str) -> list[str]:
         return await self.world.unreact(user, target, EMOJI_NAMES[key])
@@ -402,6 +428,15 @@ class MatrixConversation:
         mark = len(self.delivered)
         done = await event_id
         await self._until(lambda: done in self.handled)
+        return await self._seen_since(mark)
+
+    async def tick(self) -> list[str]:
+        """The timed duties run: what the bot posted on its own, as alice's client sees it."""
+        mark = len(self.delivered)
+        await run_timed_duties(self.runtime)
+        return await self._seen_since(mark)
+
+    async def _seen_since(self, mark: int) -> list[str]:
         await self.runtime.flush()
         sent = self.delivered[mark:]
         alice = self.people["alice"]
@@ -847,3 +882,33 @@ async def test_budget_landing_follows_changes_and_four_options_add_up(conv, engi
     assert "3 demande(s) validée(s) pour 15 000,00 €, l'enveloppe a 10 000,00 €" in landing
     total_row = next(line for line in landing.splitlines() if "Total" in line and "15 000" in line)
     assert total_row.count("10 000,00 €") == 4, total_row
+
+
+# -- contributive budget: lazy consensus ------------------------------------------------------------
+
+
+async def test_lazy_consensus_waits_for_an_objection_to_be_taken_back(conv, engine, clock):
+    """``consentement 5j``: a ❓ holds the request back; once it is taken back, the timed job
+    validates it, once, in one message."""
+    for name in ("bob", "carol"):
+        await conv.say(name, "!solde")  # the bot has seen them in the room
+    await conv.say("alice", '!projet ajouter KPA "KPA-Cités"')
+    await conv.say("bob", "!contrib 3h 20/11 KPA atelier")
+    answers = await conv.say("alice", "!budget KPA 300€ novembre consentement 5j")
+    assert "rétribution libre · consentement 5 jours" in n(answers[0])
+    answers = await conv.say("bob", "!demande KPA 100€")
+    request = str(conv.bot_id(-1))
+    assert "validée d'office à partir du" in n(answers[0])
+    answers = await conv.react("carol", request, "❓")
+    assert any("C'est une objection" in n(a) for a in answers), answers
+    clock.advance(days=5)
+    assert await conv.tick() == []
+    answers = await conv.unreact("carol", request, "❓")
+    assert any("Carol retire sa question sur la demande #1" in n(a) for a in answers), answers
+    answers = await conv.tick()
+    assert len(answers) == 1, answers
+    assert "1 demande(s) validée(s) d'office : #1 Bob (100,00 €)" in n(answers[0])
+    assert await conv.tick() == []
+    with Session(engine) as db:
+        validation = db.exec(select(BudgetValidation)).one()
+        assert (validation.user_id, validation.by_admin) == ("bot", True)

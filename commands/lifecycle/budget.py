@@ -155,3 +155,85 @@ def agreement_step(
             return Refusal("lifecycle.changed_since")
         return replace(a, status=ABSENT)
     return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+# --------------------------------------------------------------------------- lazy consensus
+
+RAISED, LIFTED, SETTLED = "open", "lifted", "settled"  # objection
+
+
+@dataclass(frozen=True)
+class Objection:
+    """A question on a request under lazy consensus (``!question N …`` or ❓): it holds the
+    request's automatic validation back while open. Its author lifts it (``!question N levée``,
+    or takes the ❓ back: the question goes), an admin settles it (``!question N close``)."""
+
+    status: str  # ABSENT | open | lifted | settled
+    envelope: Envelope
+    number: int = 0  # the request's
+    author: str = ""  # who raised it
+
+
+def objection_step(
+    o: Objection, action: Action, actor: Actor, now: dt.datetime
+) -> Objection | Refusal:
+    refused = frozen(o.envelope)
+    if refused is not None:
+        return refused
+    ids = {"id": o.number, "project": o.envelope.code}
+    if action.kind is Act.CREATE:
+        return replace(o, status=RAISED)
+    if action.kind is Act.WITHDRAW:  # its author lifts it
+        if actor.user != o.author:
+            return Refusal("budget.consent.error.not_yours", ids)
+        if o.status != RAISED:
+            return Refusal("budget.consent.error.not_open", ids)
+        return replace(o, status=LIFTED)
+    if action.kind is Act.CLOSE:  # an admin settles it
+        refused = admin_only(actor, f"question {o.number} close")
+        if refused is not None:
+            return refused
+        if o.status != RAISED:
+            return Refusal("budget.consent.error.not_open", ids)
+        return replace(o, status=SETTLED)
+    if action in (Action(Act.UNDO, Act.WITHDRAW), Action(Act.UNDO, Act.CLOSE)):
+        wanted = LIFTED if action.undoes is Act.WITHDRAW else SETTLED
+        if o.status != wanted:
+            return Refusal("lifecycle.changed_since")
+        return replace(o, status=RAISED)
+    if action == Action(Act.UNDO, Act.CREATE):
+        return replace(o, status=ABSENT)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Where a request stands under its envelope's lazy consensus: the timed job validates it
+    once the delay is over and no objection is open (``Act.DEADLINE``)."""
+
+    envelope: Envelope
+    days: int | None  # the envelope's delay; None: no lazy consensus
+    since: dt.datetime  # when the delay started (made, or its amount changed)
+    active: bool = True
+    validated: bool = False
+    objections: int = 0  # open objections, by others than its author
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        return None if self.days is None else self.since + dt.timedelta(days=self.days)
+
+
+def consent_step(c: Consent, action: Action, actor: Actor, now: dt.datetime) -> Consent | Refusal:
+    refused = frozen(c.envelope)
+    if refused is not None:
+        return refused
+    if action.kind is not Act.DEADLINE:
+        return Refusal("lifecycle.not_allowed", {"action": str(action)})
+    due = c.due_at
+    if due is None or not c.active or c.validated:
+        return Refusal("budget.consent.error.not_due")
+    if c.objections:
+        return Refusal("budget.consent.error.objected")
+    if now < due:
+        return Refusal("budget.consent.error.not_due")
+    return replace(c, validated=True)

@@ -2,6 +2,7 @@
 package registers every table on ``SQLModel.metadata`` (used by the migrations' env)."""
 
 from storage.models.budget import (
+    BudgetConsentDay,
     BudgetEnvelope,
     BudgetGiveBack,
     BudgetQuestion,
@@ -35,6 +36,7 @@ __all__ = [
     "Audit",
     "BotMessage",
     "Bucket",
+    "BudgetConsentDay",
     "BudgetEnvelope",
     "BudgetGiveBack",
     "BudgetQuestion",

@@ -52,6 +52,9 @@ class BudgetEnvelope(SQLModel, table=True):
     # applied on every later change of a request; and the message that applied it
     landing: str | None = Field(default=None, max_length=32)
     landing_event: str | None = Field(default=None, max_length=255)
+    # lazy consensus: a request with no open objection is validated this many days after it was
+    # made (or after its amount last changed); None: off
+    consent_days: int | None = Field(default=None)
 
 
 class BudgetShare(SQLModel, table=True):
@@ -96,6 +99,8 @@ class BudgetRequest(SQLModel, table=True):
     event_id: str = Field(unique=True, max_length=255)
     created_at: dt.datetime = Field(default_factory=now)
     updated_at: dt.datetime = Field(default_factory=now)
+    # when the lazy-consensus delay last started (its amount changed); None: ``created_at``
+    consent_from: dt.datetime | None = Field(default=None)
 
 
 class BudgetQuestion(SQLModel, table=True):
@@ -110,6 +115,11 @@ class BudgetQuestion(SQLModel, table=True):
     text: str = Field(default="", max_length=2000)
     event_id: str = Field(unique=True, max_length=255)
     created_at: dt.datetime = Field(default_factory=now)
+    # an objection stays open until its author lifts it or an admin settles it
+    closed_kind: str | None = Field(default=None, max_length=16)  # lifted | settled
+    closed_by: str | None = Field(default=None, max_length=255)
+    closed_at: dt.datetime | None = Field(default=None)
+    close_event_id: str | None = Field(default=None, max_length=255, index=True)
 
 
 class BudgetValidation(SQLModel, table=True):
@@ -142,3 +152,21 @@ class BudgetGiveBack(SQLModel, table=True):
     cents: int | None = Field(default=None)
     event_id: str = Field(unique=True, max_length=255)
     created_at: dt.datetime = Field(default_factory=now)
+
+
+class BudgetConsentDay(SQLModel, table=True):
+    """A day on which lazy consensus validated requests of an envelope: the room is told once
+    per envelope and local day, and this record makes sure of it (two processes included)."""
+
+    __tablename__ = "budget_consent_day"
+    __table_args__ = (
+        UniqueConstraint("envelope_id", "day", name="uq_budget_consent_day"),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    envelope_id: int = Field(foreign_key="budget_envelope.id")
+    day: dt.date  # in the room's time zone
+    event_id: str = Field(unique=True, max_length=255)  # what the validations record
+    requests: str = Field(default="", max_length=2000)  # the numbers validated, ``1,3``
+    sent_at: dt.datetime = Field(default_factory=now)

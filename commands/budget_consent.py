@@ -1,0 +1,583 @@
+"""Lazy consensus on the requests of an envelope (*consentement*): a request nobody objects to is
+validated on its own a number of days after it was made.
+
+- ``!budget KPA 2000€ novembre consentement 5j`` (creation) or ``!budget KPA consentement 5j``
+  (admins, later; ``consentement non`` turns it off; English ``consent 5d``);
+- a ❓ reaction or ``!question N …`` is an objection: it holds the request back until its author
+  lifts it (takes the ❓ back, or ``!question N levée``) or an admin settles it
+  (``!question N close``);
+- the timed job (``on_tick``) validates every request whose delay is over and that no open
+  objection holds back, and tells the room in one message per envelope and local day (a record
+  per envelope and day makes sure of it, whatever the number of processes or restarts);
+- a changed amount (``!demande`` again, or its message edited) starts the delay again.
+
+Rules chosen here:
+
+- Nobody validates their own request: the automatic validation is the room's silence, recorded
+  as the bot's (``BOT``), never as the requester's. The requester's own question is no
+  objection (they change or withdraw their request instead), so it holds nothing back.
+- Validations by members (``validations N``) and admins work as before, alongside: whichever
+  comes first validates the request.
+- Lifting an objection does not start the delay again: the request is validated at the next
+  round of the job once the delay is over. The job runs no earlier than ``QUIET_BEFORE`` o'clock
+  in the room's time zone, and at most once a day per envelope: a request that falls due after
+  that day's message waits for the next day's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, func, select
+
+from commands.contrib import period_label
+from commands.core import Context, Queued, Registry, Settings, UserError
+from commands.events import Message, Role
+from commands.grammar import Period, fold
+from commands.i18n import plural_form, t
+from commands.lifecycle import Act, Actor, Refusal, act, require, tell_undo, undo, undone_before
+from commands.lifecycle import budget as life
+from commands.lifecycle.settings import Setting, setting_step
+from commands.schedules import OFF_WORDS
+from storage.db import lock_rooms
+from storage.models import (
+    Audit,
+    BudgetConsentDay,
+    BudgetEnvelope,
+    BudgetQuestion,
+    BudgetRequest,
+    BudgetValidation,
+    Project,
+    Room,
+)
+
+WORDS = ("consentement", "consent", "consensus")
+LIFT_WORDS = ("levee", "leve", "lever", "lifted", "lift", "withdrawn", "withdraw", "retiree")
+SETTLE_WORDS = ("close", "closed", "clos", "close", "tranchee", "tranche", "settled", "settle")
+MAX_DAYS = 90
+QUIET_BEFORE = 8  # the job says nothing before 8:00 in the room's time zone
+BOT = "bot"  # who the audit and the validation name for what the room's silence decided
+LIBRE = "libre"
+
+_DAYS = re.compile(r"^([0-9]{1,3})\s*(j|jour|jours|d|day|days)?$")
+_UNIT = ("j", "jour", "jours", "d", "day", "days")
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+def read_delay(tokens: list[str], start: int = 0) -> tuple[int | None, int]:
+    """The delay said at ``tokens[start]``: (days, tokens used); 0 days means off (``non``,
+    ``off``); (None, 0) when it cannot be read. ``5j`` ``5 jours`` ``5d`` ``5 days`` ``5``."""
+    if start >= len(tokens):
+        return None, 0
+    word = fold(tokens[start])
+    if word in OFF_WORDS:
+        return 0, 1
+    found = _DAYS.match(word)
+    if found is None:
+        return None, 0
+    days = int(found.group(1))
+    used = 1
+    if found.group(2) is None and start + 1 < len(tokens) and fold(tokens[start + 1]) in _UNIT:
+        used = 2
+    if not 1 <= days <= MAX_DAYS:
+        return None, 0
+    return days, used
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A request as lazy consensus sees it."""
+
+    request_id: int
+    number: int
+    author: str
+    amount: int
+    since: dt.datetime  # when its delay started
+    validated: bool  # by members or an admin already
+    objections: int  # open, by others than its author
+
+
+def open_objections(questions: list[tuple[str, str | None]], author: str) -> int:
+    """How many of a request's questions (asker, how it was closed) hold it back: those still
+    open, by someone else than the request's author."""
+    return sum(1 for who, closed in questions if closed is None and who != author)
+
+
+def due(
+    candidates: list[Candidate], env: life.Envelope, days: int | None, now: dt.datetime
+) -> list[Candidate]:
+    """The requests that lazy consensus validates at ``now`` (the timed job's verdict)."""
+    found = []
+    for c in candidates:
+        state = life.Consent(env, days, c.since, True, c.validated, c.objections)
+        if not isinstance(
+            life.consent_step(state, act(Act.DEADLINE), Actor(BOT, True), now), Refusal
+        ):
+            found.append(c)
+    return found
+
+
+def may_run(now: dt.datetime, timezone: str, last_day: dt.date | None) -> bool:
+    """Whether the job may tell an envelope's room today: not before ``QUIET_BEFORE`` o'clock,
+    and not if it told it already today (``last_day``: the latest day it did)."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.hour >= QUIET_BEFORE and last_day != local.date()
+
+
+def due_day(since: dt.datetime, days: int, timezone: str) -> dt.date:
+    """The local day from which a request is validated (at ``QUIET_BEFORE`` o'clock at the
+    earliest)."""
+    return (since + dt.timedelta(days=days)).astimezone(ZoneInfo(timezone)).date()
+
+
+def delay_text(lang: str, days: int) -> str:
+    return t(lang, f"budget.consent.days.{plural_form(lang, days)}", n=days)
+
+
+# --------------------------------------------------------------------------- reading the rows
+
+
+def since_of(req: BudgetRequest) -> dt.datetime:
+    since = req.consent_from or req.created_at
+    return since if since.tzinfo is not None else since.replace(tzinfo=dt.UTC)
+
+
+def objections_of(db: Session, requests: list[BudgetRequest]) -> dict[int, int]:
+    """Open objections of each request (by others than its author), in one query."""
+    ids = [r.id for r in requests]
+    if not ids:
+        return {}
+    asked: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    for request_id, who, closed in db.exec(
+        select(BudgetQuestion.request_id, BudgetQuestion.user_id, BudgetQuestion.closed_kind).where(
+            col(BudgetQuestion.request_id).in_(ids)
+        )
+    ).all():
+        asked[int(request_id)].append((who, closed))
+    return {r.id: open_objections(asked.get(r.id, []), r.user_id) for r in requests if r.id}
+
+
+def candidates(db: Session, env: BudgetEnvelope) -> list[Candidate]:
+    """The active requests of ``env`` with what decides their automatic validation."""
+    requests = list(
+        db.exec(
+            select(BudgetRequest)
+            .where(BudgetRequest.envelope_id == env.id, BudgetRequest.state == "active")
+            .order_by(col(BudgetRequest.id))
+        ).all()
+    )
+    if not requests:
+        return []
+    votes: dict[int, list[bool]] = defaultdict(list)
+    for request_id, admin in db.exec(
+        select(BudgetValidation.request_id, BudgetValidation.by_admin).where(
+            col(BudgetValidation.request_id).in_([r.id for r in requests])
+        )
+    ).all():
+        votes[int(request_id)].append(bool(admin))
+    objections = objections_of(db, requests)
+    out = []
+    for r in requests:
+        assert r.id is not None
+        v = votes.get(r.id, [])
+        validated = any(v) or len(v) >= env.validations_needed
+        out.append(
+            Candidate(r.id, r.number, r.user_id, r.amount, since_of(r), validated, objections[r.id])
+        )
+    return out
+
+
+def _envelope_life(env: BudgetEnvelope, code: str) -> life.Envelope:
+    return life.Envelope(env.state, code, code)
+
+
+# --------------------------------------------------------------------------- the setting
+
+
+def setting(ctx: Context, env: BudgetEnvelope, label: str, tokens: list[str]) -> None:
+    """``!budget KPA consentement 5j`` / ``consentement non`` (admins): the envelope's delay."""
+    p = ctx.settings.prefix
+    project = ctx.db.get(Project, env.project_id)
+    assert project is not None
+    days, used = read_delay(tokens)
+    if days is None or used != len(tokens):
+        raise UserError("budget.consent.error.delay", project=project.code, prefix=p)
+    if env.mode != LIBRE:
+        raise UserError("budget.consent.error.proportional", project=project.code, prefix=p)
+    after = days or None
+    refused = life.frozen(_envelope_life(env, project.code))
+    if refused is not None:
+        require(ctx, refused)
+    require(
+        ctx,
+        setting_step(
+            Setting(
+                f"budget {project.code} consentement", env.consent_days, env.consent_days, after
+            ),
+            act(Act.SET),
+            Actor(ctx.sender, ctx.is_admin),
+            ctx.now,
+        ),
+    )
+    before = env.consent_days
+    env.consent_days = after
+    ctx.db.flush()
+    ctx.audit("consent", "budget_envelope", env.id, before=before, after=after)
+    if after is None:
+        ctx.reply(ctx.t("budget.consent.off", envelope=label))
+    else:
+        ctx.reply(
+            ctx.t(
+                "budget.consent.on",
+                envelope=label,
+                delay=delay_text(ctx.lang, after),
+                prefix=p,
+            )
+        )
+
+
+def rule_text(lang: str, env: BudgetEnvelope) -> str | None:
+    """The envelope's delay among its rules (``consentement 5 jours``), if it has one."""
+    if env.consent_days is None:
+        return None
+    return t(lang, "budget.consent.rule", delay=delay_text(lang, env.consent_days))
+
+
+# --------------------------------------------------------------------------- what requests say
+
+
+def request_note(ctx: Context, env: BudgetEnvelope, req: BudgetRequest) -> str:
+    """A line under a request's message: from when silence validates it."""
+    if env.consent_days is None:
+        return ""
+    day = due_day(since_of(req), env.consent_days, ctx.room.timezone)
+    return "\n" + ctx.t(
+        "budget.consent.request_note",
+        delay=delay_text(ctx.lang, env.consent_days),
+        date=ctx.date(day),
+        id=req.number,
+    )
+
+
+def question_note(ctx: Context, env: BudgetEnvelope, req: BudgetRequest) -> str:
+    """A line under a question: under lazy consensus, it is an objection (unless the request's
+    author asked it)."""
+    if env.consent_days is None:
+        return ""
+    if ctx.sender == req.user_id:
+        return "\n" + ctx.t("budget.consent.own_question")
+    return "\n" + ctx.t("budget.consent.objection", id=req.number, prefix=ctx.settings.prefix)
+
+
+def restart(ctx: Context, req: BudgetRequest, cents: int) -> dict[str, str | None]:
+    """A request's amount changes to ``cents``: its delay starts again (nothing happens for a
+    change of its message only). Returns what an undo puts back (``restore``)."""
+    before = {"consent_from": None if req.consent_from is None else req.consent_from.isoformat()}
+    if cents != req.amount:
+        req.consent_from = ctx.now
+    return before
+
+
+def restore(req: BudgetRequest, before: dict[str, object]) -> None:
+    """Undoing a change of a request's amount: its delay is as before it."""
+    if "consent_from" in before:
+        value = before["consent_from"]
+        req.consent_from = None if value is None else dt.datetime.fromisoformat(str(value))
+
+
+# --------------------------------------------------------------------------- objections
+
+
+def _objection(ctx: Context, q: BudgetQuestion, env: BudgetEnvelope, number: int) -> life.Objection:
+    project = ctx.db.get(Project, env.project_id)
+    code = project.code if project is not None else ""
+    status = {None: life.RAISED, "lifted": life.LIFTED, "settled": life.SETTLED}[q.closed_kind]
+    return life.Objection(status, _envelope_life(env, code), number, q.user_id)
+
+
+def _open_questions(ctx: Context, req: BudgetRequest, user: str | None) -> list[BudgetQuestion]:
+    who = (
+        col(BudgetQuestion.user_id) == user
+        if user is not None
+        else col(BudgetQuestion.user_id) != req.user_id
+    )
+    return list(
+        ctx.db.exec(
+            select(BudgetQuestion)
+            .where(
+                BudgetQuestion.request_id == req.id, col(BudgetQuestion.closed_kind).is_(None), who
+            )
+            .order_by(col(BudgetQuestion.id))
+        ).all()
+    )
+
+
+def lift(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
+    """``!question N levée``: the sender lifts their open objections on ``req``."""
+    p = ctx.settings.prefix
+    mine = _open_questions(ctx, req, ctx.sender)
+    if not mine:
+        raise UserError("budget.consent.error.none_to_lift", id=req.number, prefix=p)
+    for q in mine:
+        require(
+            ctx,
+            life.objection_step(
+                _objection(ctx, q, env, req.number), act(Act.WITHDRAW), _actor(ctx), ctx.now
+            ),
+        )
+        _close(ctx, q, "lifted")
+    left = len(_open_questions(ctx, req, None))
+    ctx.reply(
+        ctx.t(
+            "budget.consent.lifted",
+            who=ctx.name(ctx.sender),
+            id=req.number,
+            author=ctx.name(req.user_id),
+            left=left,
+        )
+    )
+
+
+def settle(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
+    """``!question N close`` (admins): every open objection on ``req`` is settled."""
+    p = ctx.settings.prefix
+    found = _open_questions(ctx, req, None)
+    if not ctx.is_admin:
+        raise UserError("core.admin_only", command=f"{p}question {req.number} close")
+    if not found:
+        raise UserError("budget.consent.error.none_to_settle", id=req.number, prefix=p)
+    for q in found:
+        require(
+            ctx,
+            life.objection_step(
+                _objection(ctx, q, env, req.number), act(Act.CLOSE), _actor(ctx), ctx.now
+            ),
+        )
+        _close(ctx, q, "settled")
+    ctx.reply(
+        ctx.t(
+            "budget.consent.settled",
+            who=ctx.name(ctx.sender),
+            id=req.number,
+            author=ctx.name(req.user_id),
+            n=len(found),
+        )
+    )
+
+
+def _actor(ctx: Context) -> Actor:
+    return Actor(ctx.sender, ctx.is_admin)
+
+
+def _close(ctx: Context, q: BudgetQuestion, kind: str) -> None:
+    q.closed_kind, q.closed_by, q.closed_at = kind, ctx.sender, ctx.now
+    q.close_event_id = ctx.source_event_id
+    ctx.db.flush()
+    ctx.audit(
+        "lift" if kind == "lifted" else "settle", "budget_request", q.request_id, question=q.id
+    )
+
+
+def undo_by_event(ctx: Context, target_event_id: str) -> bool:
+    """The message that lifted or settled objections, or changed an envelope's delay, was
+    deleted (or edited into text): the objections are open again, the delay is as before."""
+    closed = list(
+        ctx.db.exec(
+            select(BudgetQuestion)
+            .where(BudgetQuestion.close_event_id == target_event_id)
+            .order_by(col(BudgetQuestion.id))
+        ).all()
+    )
+    if closed:
+        req = ctx.db.get(BudgetRequest, closed[0].request_id)
+        env = ctx.db.get(BudgetEnvelope, req.envelope_id) if req is not None else None
+        if req is None or env is None:
+            return False
+        how = Act.WITHDRAW if closed[0].closed_kind == "lifted" else Act.CLOSE
+        for q in closed:
+            require(
+                ctx,
+                life.objection_step(
+                    _objection(ctx, q, env, req.number), undo(how), _actor(ctx), ctx.now
+                ),
+            )
+            q.closed_kind = q.closed_by = q.closed_at = q.close_event_id = None
+        ctx.db.flush()
+        ctx.audit("reopen", "budget_request", req.id, questions=[q.id for q in closed])
+        tell_undo(ctx, ctx.t("budget.consent.reopened", id=req.number, n=len(closed)))
+        return True
+    change = ctx.db.exec(
+        select(Audit).where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            Audit.object_kind == "budget_envelope",
+            Audit.action == "consent",
+        )
+    ).first()
+    if change is None or undone_before(ctx, change):
+        return False
+    env = ctx.db.get(BudgetEnvelope, int(change.object_id))
+    if env is None:
+        return False
+    project = ctx.db.get(Project, env.project_id)
+    code = project.code if project is not None else ""
+    refused = life.frozen(_envelope_life(env, code))
+    if refused is not None:
+        require(ctx, refused)
+    before, after = change.details.get("before"), change.details.get("after")
+    require(
+        ctx,
+        setting_step(
+            Setting(f"budget {code} consentement", env.consent_days, before, after),
+            undo(Act.SET),
+            _actor(ctx),
+            ctx.now,
+        ),
+    )
+    env.consent_days = None if before is None else int(before)
+    ctx.db.flush()
+    ctx.audit("unconsent", "budget_envelope", env.id, restored=before, undoes=target_event_id)
+    if env.consent_days is None:
+        tell_undo(ctx, ctx.t("budget.consent.off", envelope=code))
+    else:
+        tell_undo(
+            ctx,
+            ctx.t(
+                "budget.consent.on",
+                envelope=code,
+                delay=delay_text(ctx.lang, env.consent_days),
+                prefix=ctx.settings.prefix,
+            ),
+        )
+    return True
+
+
+# --------------------------------------------------------------------------- the timed job
+
+
+def _last_day(db: Session, env: BudgetEnvelope) -> dt.date | None:
+    found = db.exec(
+        select(func.max(BudgetConsentDay.day)).where(BudgetConsentDay.envelope_id == env.id)
+    ).one()
+    return found if isinstance(found, dt.date) else None
+
+
+def _due_now(db: Session, env: BudgetEnvelope, room: Room, now: dt.datetime) -> list[Candidate]:
+    if env.state != "open" or env.consent_days is None or env.mode != LIBRE:
+        return []
+    if not may_run(now, room.timezone, _last_day(db, env)):
+        return []
+    project = db.get(Project, env.project_id)
+    code = project.code if project is not None else ""
+    return due(candidates(db, env), _envelope_life(env, code), env.consent_days, now)
+
+
+def auto_validate(
+    db: Session, registry: Registry, settings: Settings, now: dt.datetime
+) -> list[Queued]:
+    """Validate every request whose delay is over and that no open objection holds back, and
+    tell each envelope's room once that day. Each validation and the day's record are keyed, so
+    that a request is validated once and a room told once a day, however often this runs and
+    in however many processes."""
+    envs = list(
+        db.exec(
+            select(BudgetEnvelope)
+            .where(
+                BudgetEnvelope.state == "open",
+                col(BudgetEnvelope.consent_days).is_not(None),
+                BudgetEnvelope.mode == LIBRE,
+            )
+            .order_by(col(BudgetEnvelope.id))
+        ).all()
+    )
+    rooms = {room_id: db.get(Room, room_id) for room_id in {e.room_id for e in envs}}
+    found = [
+        (env, room)
+        for env in envs
+        if (room := rooms[env.room_id]) is not None and _due_now(db, env, room, now)
+    ]
+    if not found:
+        return []
+    # the rooms are this unit of work's from here: what is due is read again under their locks
+    lock_rooms(db, {room.id for _, room in found})
+    sent: list[Queued] = []
+    for env, room in found:
+        db.refresh(env)
+        validated = _due_now(db, env, room, now)
+        if not validated:
+            continue
+        day = now.astimezone(ZoneInfo(room.timezone)).date()
+        event = Message(
+            event_id=f"consent:{env.id}:{day.isoformat()}",
+            room_id=room.id,
+            sender=BOT,
+            role=Role.ADMIN,
+            platform=room.platform,
+            timestamp=now,
+            body="",
+        )
+        ctx = Context(db, event, room, settings, now, registry, chat_event=False)
+        for c in validated:
+            db.add(
+                BudgetValidation(
+                    request_id=c.request_id,
+                    user_id=BOT,
+                    by_admin=True,
+                    event_id=f"consent:{c.request_id}:{c.since.isoformat()}",
+                    created_at=now,
+                )
+            )
+            ctx.audit(
+                "consent_validate",
+                "budget_request",
+                c.request_id,
+                since=c.since,
+                days=env.consent_days,
+            )
+        db.add(
+            BudgetConsentDay(
+                envelope_id=int(env.id or 0),
+                day=day,
+                event_id=event.event_id,
+                requests=",".join(str(c.number) for c in validated),
+                sent_at=now,
+            )
+        )
+        db.flush()
+        project = db.get(Project, env.project_id)
+        code = project.code if project is not None else "?"
+        period = Period(env.start, env.end, env.period_kind)
+        ctx.names(c.author for c in validated)
+        listed = ", ".join(
+            ctx.t(
+                "budget.consent.item",
+                id=c.number,
+                who=ctx.name(c.author),
+                amount=ctx.money(c.amount),
+            )
+            for c in validated
+        )
+        ctx.reply(
+            ctx.t(
+                "budget.consent.validated",
+                envelope=f"{code} ({period_label(ctx, period)})",
+                delay=delay_text(ctx.lang, env.consent_days or 0),
+                count=len(validated),
+                requests=listed,
+                project=code,
+                prefix=settings.prefix,
+            )
+        )
+        # a landing applied to the envelope follows these validations too
+        from commands import budget_landing
+
+        budget_landing.reland(ctx, env)
+        ctx.flush_audits()
+        sent.extend(ctx.sent)
+    return sent
