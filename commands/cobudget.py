@@ -169,6 +169,12 @@ def balance(db: Session, round_id: int, user_id: str) -> int:
 
 def allocated_and_spent(db: Session, round_id: int, user_id: str) -> tuple[int, int]:
     """What ``user_id`` was allocated in a round and what of it sits in buckets, in one query."""
+    a, b = db.exec(select(*_allocated_and_spent_columns(round_id, user_id))).one()
+    return int(a), int(b)
+
+
+def _allocated_and_spent_columns(round_id: int, user_id: str) -> tuple[Any, Any]:
+    """``allocated_and_spent`` as two scalar subqueries, to read with other figures."""
     given = (
         select(func.coalesce(func.sum(Allocation.cents), 0))
         .where(Allocation.round_id == round_id, Allocation.user_id == user_id)
@@ -183,8 +189,7 @@ def allocated_and_spent(db: Session, round_id: int, user_id: str) -> tuple[int, 
         )
         .scalar_subquery()
     )
-    a, b = db.exec(select(given, used)).one()
-    return int(a), int(b)
+    return given, used
 
 
 def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
@@ -232,14 +237,21 @@ def round_buckets(db: Session, round_id: int) -> list[Bucket]:
 
 
 def round_life(ctx: Context, rnd: CobudgetRound) -> life.Round:
+    return round_life_and_allocated(ctx, rnd)[0]
+
+
+def round_life_and_allocated(ctx: Context, rnd: CobudgetRound) -> tuple[life.Round, int]:
+    """The round's life, and what of its pot was allocated, in one query."""
     assert rnd.id is not None
-    allocations = ctx.db.exec(
-        select(func.count(col(Allocation.id))).where(Allocation.round_id == rnd.id)
-    ).one()
-    buckets = ctx.db.exec(select(func.count(col(Bucket.id))).where(Bucket.round_id == rnd.id)).one()
-    return life.Round(
-        rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, int(allocations), int(buckets)
+    allocations = (
+        select(func.count(col(Allocation.id)), func.coalesce(func.sum(Allocation.cents), 0))
+        .where(Allocation.round_id == rnd.id)
+        .subquery()
     )
+    buckets = select(func.count(col(Bucket.id))).where(Bucket.round_id == rnd.id).scalar_subquery()
+    count, given, held = ctx.db.exec(select(allocations.c[0], allocations.c[1], buckets)).one()
+    state = life.Round(rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, int(count), int(held))
+    return state, int(given)
 
 
 def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> life.Bucket:
@@ -248,9 +260,12 @@ def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> 
         row = ctx.db.get(CobudgetRound, bucket.round_id)
         assert row is not None
         rnd = round_life(ctx, row)
-    held, _ = bucket_total(ctx.db, bucket.id)
-    fundings = ctx.db.exec(
-        select(func.count(col(Funding.id))).where(Funding.bucket_id == bucket.id)
+    # what it holds and how many fundings it ever had, in one query
+    held, fundings = ctx.db.exec(
+        select(
+            func.coalesce(func.sum(case((col(Funding.state) == FUNDING_ACTIVE, Funding.cents))), 0),
+            func.count(col(Funding.id)),
+        ).where(Funding.bucket_id == bucket.id)
     ).one()
     return life.Bucket(
         bucket.state,
@@ -260,7 +275,7 @@ def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> 
         bucket.author,
         bucket.min_cents,
         bucket.max_cents,
-        held,
+        int(held),
         int(fundings),
     )
 
@@ -315,12 +330,27 @@ def fund(
     *,
     source: str,
     reaction_key: str | None = None,
-) -> Funding:
+) -> tuple[Funding, int]:
     """Put ``cents`` of the sender's balance into ``bucket`` (or raise ``UserError``): one funding
-    row tied to this event, the bucket's state moved on, the card edited, an audit row."""
+    row tied to this event, the bucket's state moved on, the card edited, an audit row. Returns
+    the funding and the sender's balance left."""
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None and rnd.id is not None and bucket.id is not None
-    held, people, already = bucket_state_for(ctx.db, bucket.id, ctx.sender)
+    # the bucket's fundings and the sender's balance, in one query
+    fundings = (
+        select(
+            func.coalesce(func.sum(Funding.cents), 0),
+            func.count(func.distinct(Funding.funder)),
+            func.coalesce(func.max(case((col(Funding.funder) == ctx.sender, 1), else_=0)), 0),
+        )
+        .where(Funding.bucket_id == bucket.id, Funding.state == FUNDING_ACTIVE)
+        .subquery()
+    )
+    given, used = _allocated_and_spent_columns(rnd.id, ctx.sender)
+    held, people, already, allocated_now, spent_now = ctx.db.exec(
+        select(fundings.c[0], fundings.c[1], fundings.c[2], given).add_columns(used)  # type: ignore[call-overload]
+    ).one()
+    held, people, already = int(held), int(people), bool(already)
     before = life.Bucket(
         bucket.state,
         life.Round(rnd.state, rnd.title, rnd.deadline, ctx.room.timezone),
@@ -331,15 +361,10 @@ def fund(
         bucket.max_cents,
         held,
     )
-    after = require(
-        ctx,
-        life.funding_step(
-            funding_life(ctx, before, rnd.id, ctx.sender, cents, ABSENT),
-            act(Act.CREATE),
-            actor(ctx),
-            ctx.now,
-        ),
+    state = life.Funding(
+        ABSENT, before, cents, ctx.sender, int(allocated_now), int(allocated_now) - int(spent_now)
     )
+    after = require(ctx, life.funding_step(state, act(Act.CREATE), actor(ctx), ctx.now))
     funding = Funding(
         round_id=rnd.id,
         bucket_id=bucket.id,
@@ -364,7 +389,7 @@ def fund(
     )
     _apply_bucket(ctx, bucket, after.bucket)
     refresh_card(ctx, bucket, totals=(held + cents, people + (0 if already else 1)))
-    return funding
+    return funding, state.balance - cents
 
 
 def withdraw(ctx: Context, funding: Funding) -> Bucket:
@@ -976,16 +1001,15 @@ def allocate_command(ctx: Context, args: str) -> None:
     p = ctx.settings.prefix
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
+    state, given = round_life_and_allocated(ctx, rnd)
     require(
         ctx,
-        life.allocation_step(
-            life.Allocation(ABSENT, round_life(ctx, rnd)), act(Act.CREATE), actor(ctx), ctx.now
-        ),
+        life.allocation_step(life.Allocation(ABSENT, state), act(Act.CREATE), actor(ctx), ctx.now),
     )
     tokens = tokenize(args)
     if not tokens:
         raise UserError("buckets.usage.allocate", prefix=p)
-    left = rnd.pot_cents - allocated(ctx.db, rnd.id)
+    left = rnd.pot_cents - given
     first = fold(tokens[0])
     details: dict[str, Any] = {}
     if first in _HOURS_WORDS:
@@ -1223,7 +1247,8 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
     )
     ctx.db.add(bucket)
     ctx.db.flush()
-    card = ctx.reply(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
+    # a new bucket holds nothing yet
+    card = ctx.reply(render_card(ctx, bucket, rnd, p, totals=(0, 0)), ref=("bucket", bucket.id))
     bucket.card_message_id = card.id
     ctx.audit(
         "create",
@@ -1351,14 +1376,14 @@ def fund_command(ctx: Context, args: str) -> None:
     found = _amount(ctx, tokens, 1)
     if found is None or 1 + found[1] != len(tokens):
         raise UserError("buckets.usage.fund", prefix=p)
-    funding = fund(ctx, bucket, found[0].cents, source="command")
+    funding, left = fund(ctx, bucket, found[0].cents, source="command")
     ctx.reply(
         ctx.t(
             "buckets.funded_by_command",
             cents=ctx.money(funding.cents),
             id=bucket.number,
             title=bucket.title,
-            balance=ctx.money(balance(ctx.db, funding.round_id, ctx.sender)),
+            balance=ctx.money(left),
         )
     )
 

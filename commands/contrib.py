@@ -315,8 +315,9 @@ def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessa
         event_id=action.source_event_id,
         created_by=action.sender,
     )
-    action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
     ctx.reply(_summary(ctx, key, contribution, project))
+    # after the answer (which writes what it speaks of): the action's row is written once
+    action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
 
 
 def _undo_without_project(ctx: Context, action: PendingAction) -> bool:

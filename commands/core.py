@@ -197,6 +197,8 @@ class Context(RoomTexts):
         self.chat_event = chat_event
         self._anchor: tuple[str | None, str | None] | None = None
         self.undoing = False  # an edit into plain text undoing its message
+        # the bot's message a reaction was put on, once the dispatcher has read it
+        self.reaction_target: BotMessage | None = None
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -287,6 +289,8 @@ class Context(RoomTexts):
                     thread = original.thread_id
             return self.source_event_id, thread
         if isinstance(ev, ReactionAdded):
+            if self.reaction_target is not None:  # the dispatcher read it already
+                return ev.target_event_id, self.reaction_target.thread_id
             target = self.db.exec(
                 select(BotMessage.thread_id).where(BotMessage.platform_id == ev.target_event_id)
             ).first()
@@ -1215,6 +1219,7 @@ class Dispatcher:
         target = ctx.db.exec(
             select(BotMessage).where(BotMessage.platform_id == event.target_event_id)
         ).first()
+        ctx.reaction_target = target
         if target is None or target.ref_kind is None:
             return "ignored"
         handler = self.registry.reaction_handlers.get(target.ref_kind)
