@@ -10,11 +10,13 @@ never overspend a balance or overfill a bucket.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, func, insert
+from sqlalchemy import bindparam, case, func, insert, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -45,7 +47,7 @@ from commands.lifecycle.settings import Setting, setting_step
 from commands.numbers import read_number
 from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
-from commands.render import Rich, esc, lines, table
+from commands.render import Rich, esc, lines, plain, table
 from storage.db import lock_rooms
 from storage.ledger import balances, bucket_totals, round_money
 from storage.models import Audit, BotMessage, Room
@@ -64,7 +66,7 @@ from storage.models.cobudget import (
     CobudgetRound,
     Funding,
 )
-from storage.numbers import BUCKET, ROUND, by_number, next_number
+from storage.numbers import BUCKET, LARGEST, ROUND, next_number
 from storage.queries import contribution_totals
 
 FAMILY = "buckets"
@@ -169,12 +171,6 @@ def balance(db: Session, round_id: int, user_id: str) -> int:
 
 def allocated_and_spent(db: Session, round_id: int, user_id: str) -> tuple[int, int]:
     """What ``user_id`` was allocated in a round and what of it sits in buckets, in one query."""
-    a, b = db.exec(select(*_allocated_and_spent_columns(round_id, user_id))).one()
-    return int(a), int(b)
-
-
-def _allocated_and_spent_columns(round_id: int, user_id: str) -> tuple[Any, Any]:
-    """``allocated_and_spent`` as two scalar subqueries, to read with other figures."""
     given = (
         select(func.coalesce(func.sum(Allocation.cents), 0))
         .where(Allocation.round_id == round_id, Allocation.user_id == user_id)
@@ -189,7 +185,8 @@ def _allocated_and_spent_columns(round_id: int, user_id: str) -> tuple[Any, Any]
         )
         .scalar_subquery()
     )
-    return given, used
+    a, b = db.exec(select(given, used)).one()
+    return int(a), int(b)
 
 
 def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
@@ -200,18 +197,6 @@ def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
         ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
     ).one()
     return int(cents), int(people)
-
-
-def bucket_state_for(db: Session, bucket_id: int, user_id: str) -> tuple[int, int, bool]:
-    """(cents held, distinct funders, whether ``user_id`` is one of them), in one query."""
-    cents, people, mine = db.exec(
-        select(
-            func.coalesce(func.sum(Funding.cents), 0),
-            func.count(func.distinct(Funding.funder)),
-            func.coalesce(func.max(case((col(Funding.funder) == user_id, 1), else_=0)), 0),
-        ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
-    ).one()
-    return int(cents), int(people), bool(mine)
 
 
 def active_fundings(db: Session, bucket_id: int) -> list[Funding]:
@@ -236,37 +221,88 @@ def round_buckets(db: Session, round_id: int) -> list[Bucket]:
 # builds their states from the rows and applies what they return.
 
 
-def round_life(ctx: Context, rnd: CobudgetRound) -> life.Round:
-    return round_life_and_allocated(ctx, rnd)[0]
+class Figures(NamedTuple):
+    """What the rules of a round, one of its buckets and one funder read, from ``figures``."""
+
+    allocations: int  # allocation rows of the round
+    allocated: int  # cents allocated in the round
+    buckets: int  # buckets of the round
+    held: int = 0  # cents in the bucket's active fundings
+    fundings: int = 0  # fundings the bucket ever had
+    people: int = 0  # distinct funders of its active fundings
+    mine: int = 0  # the funder's active fundings in it
+    given: int = 0  # cents allocated to the funder in the round
+    used: int = 0  # cents of the funder's in the round's buckets
 
 
-def round_life_and_allocated(ctx: Context, rnd: CobudgetRound) -> tuple[life.Round, int]:
-    """The round's life, and what of its pot was allocated, in one query."""
+def figures(
+    ctx: Context, round_id: int, bucket_id: int | None = None, funder: str | None = None
+) -> Figures:
+    """The figures of a round (and of one of its buckets, and of one funder), in one query."""
+
+    def one(query: Any) -> Any:
+        return func.coalesce(query.scalar_subquery(), 0)
+
+    def allocations(*where: Any) -> Any:
+        return sa_select(func.count(col(Allocation.id))).where(
+            col(Allocation.round_id) == round_id, *where
+        )
+
+    def in_bucket(*where: Any) -> Any:
+        return sa_select(func.count(col(Funding.id))).where(
+            col(Funding.bucket_id) == bucket_id, *where
+        )
+
+    active = col(Funding.state) == FUNDING_ACTIVE
+    columns: list[Any] = [
+        one(allocations()),
+        one(allocations().with_only_columns(func.sum(Allocation.cents))),
+        one(sa_select(func.count(col(Bucket.id))).where(col(Bucket.round_id) == round_id)),
+    ]
+    if bucket_id is not None:
+        columns += [
+            one(in_bucket(active).with_only_columns(func.sum(Funding.cents))),
+            one(in_bucket()),
+            one(in_bucket(active).with_only_columns(func.count(func.distinct(Funding.funder)))),
+            one(in_bucket(active, col(Funding.funder) == funder)),
+        ]
+    if funder is not None:
+        if bucket_id is None:
+            columns += [literal(0)] * 4
+        columns += [
+            one(
+                allocations(col(Allocation.user_id) == funder).with_only_columns(
+                    func.sum(Allocation.cents)
+                )
+            ),
+            one(
+                sa_select(func.sum(Funding.cents)).where(
+                    col(Funding.round_id) == round_id, col(Funding.funder) == funder, active
+                )
+            ),
+        ]
+    ctx.db.flush()  # read on the connection: what the event changed so far is written first
+    row = ctx.db.connection().execute(sa_select(*columns)).one()
+    return Figures(*(int(value) for value in row))
+
+
+def round_life(ctx: Context, rnd: CobudgetRound, found: Figures | None = None) -> life.Round:
     assert rnd.id is not None
-    allocations = (
-        select(func.count(col(Allocation.id)), func.coalesce(func.sum(Allocation.cents), 0))
-        .where(Allocation.round_id == rnd.id)
-        .subquery()
+    f = found or figures(ctx, rnd.id)
+    return life.Round(
+        rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, f.allocations, f.buckets
     )
-    buckets = select(func.count(col(Bucket.id))).where(Bucket.round_id == rnd.id).scalar_subquery()
-    count, given, held = ctx.db.exec(select(allocations.c[0], allocations.c[1], buckets)).one()
-    state = life.Round(rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, int(count), int(held))
-    return state, int(given)
 
 
-def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> life.Bucket:
+def bucket_life(
+    ctx: Context, bucket: Bucket, rnd: life.Round | None = None, found: Figures | None = None
+) -> life.Bucket:
     assert bucket.id is not None
+    f = found or figures(ctx, bucket.round_id, bucket.id)
     if rnd is None:
         row = ctx.db.get(CobudgetRound, bucket.round_id)
         assert row is not None
-        rnd = round_life(ctx, row)
-    # what it holds and how many fundings it ever had, in one query
-    held, fundings = ctx.db.exec(
-        select(
-            func.coalesce(func.sum(case((col(Funding.state) == FUNDING_ACTIVE, Funding.cents))), 0),
-            func.count(col(Funding.id)),
-        ).where(Funding.bucket_id == bucket.id)
-    ).one()
+        rnd = round_life(ctx, row, f)
     return life.Bucket(
         bucket.state,
         rnd,
@@ -275,9 +311,29 @@ def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> 
         bucket.author,
         bucket.min_cents,
         bucket.max_cents,
-        int(held),
-        int(fundings),
+        f.held,
+        f.fundings,
     )
+
+
+def keep(ctx: Context, *rows: object) -> None:
+    """Hold rows read for this transaction, so that a later ``db.get`` of them finds them in
+    the session (which only holds them weakly) instead of reading them again."""
+    ctx.db.info.setdefault("cobudget_rows", []).extend(rows)
+
+
+def load_bucket(ctx: Context, *where: Any) -> Bucket | None:
+    """The bucket ``where`` says, with its round and its card, in one query (kept: ``keep``)."""
+    found = ctx.db.exec(
+        select(Bucket, CobudgetRound, BotMessage)
+        .join(CobudgetRound, col(CobudgetRound.id) == col(Bucket.round_id))
+        .outerjoin(BotMessage, col(BotMessage.id) == col(Bucket.card_message_id))
+        .where(*where)
+    ).first()
+    if found is None:
+        return None
+    keep(ctx, *found)
+    return found[0]
 
 
 def funding_life(
@@ -330,27 +386,16 @@ def fund(
     *,
     source: str,
     reaction_key: str | None = None,
+    then: Callable[[int], str] | None = None,
 ) -> tuple[Funding, int]:
     """Put ``cents`` of the sender's balance into ``bucket`` (or raise ``UserError``): one funding
     row tied to this event, the bucket's state moved on, the card edited, an audit row. Returns
-    the funding and the sender's balance left."""
+    the funding and the sender's balance left; ``then(balance left)``: said after the card's
+    edit."""
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None and rnd.id is not None and bucket.id is not None
-    # the bucket's fundings and the sender's balance, in one query
-    fundings = (
-        select(
-            func.coalesce(func.sum(Funding.cents), 0),
-            func.count(func.distinct(Funding.funder)),
-            func.coalesce(func.max(case((col(Funding.funder) == ctx.sender, 1), else_=0)), 0),
-        )
-        .where(Funding.bucket_id == bucket.id, Funding.state == FUNDING_ACTIVE)
-        .subquery()
-    )
-    given, used = _allocated_and_spent_columns(rnd.id, ctx.sender)
-    held, people, already, allocated_now, spent_now = ctx.db.exec(
-        select(fundings.c[0], fundings.c[1], fundings.c[2], given).add_columns(used)  # type: ignore[call-overload]
-    ).one()
-    held, people, already = int(held), int(people), bool(already)
+    f = figures(ctx, rnd.id, bucket.id, ctx.sender)
+    held, people, already = f.held, f.people, f.mine > 0
     before = life.Bucket(
         bucket.state,
         life.Round(rnd.state, rnd.title, rnd.deadline, ctx.room.timezone),
@@ -361,9 +406,7 @@ def fund(
         bucket.max_cents,
         held,
     )
-    state = life.Funding(
-        ABSENT, before, cents, ctx.sender, int(allocated_now), int(allocated_now) - int(spent_now)
-    )
+    state = life.Funding(ABSENT, before, cents, ctx.sender, f.given, f.given - f.used)
     after = require(ctx, life.funding_step(state, act(Act.CREATE), actor(ctx), ctx.now))
     funding = Funding(
         round_id=rnd.id,
@@ -388,27 +431,40 @@ def fund(
         reaction_key=reaction_key,
     )
     _apply_bucket(ctx, bucket, after.bucket)
-    refresh_card(ctx, bucket, totals=(held + cents, people + (0 if already else 1)))
-    return funding, state.balance - cents
+    left = state.balance - cents
+    refresh_card(
+        ctx,
+        bucket,
+        totals=(held + cents, people + (0 if already else 1)),
+        then=then(left) if then is not None else None,
+    )
+    return funding, left
 
 
 def withdraw(ctx: Context, funding: Funding) -> Bucket:
     """Undo a funding (its reaction was removed, its command deleted or edited into text): the
     row goes, the bucket is as it would be without it. Refused (``UserError``) once the round is
     closed or past its deadline, or the bucket done or the funding given back already."""
-    bucket = ctx.db.get(Bucket, funding.bucket_id)
+    bucket = load_bucket(ctx, col(Bucket.id) == funding.bucket_id)
     assert bucket is not None and bucket.id is not None
-    before = bucket_life(ctx, bucket)
+    f = figures(ctx, funding.round_id, bucket.id, funding.funder)
+    before = bucket_life(ctx, bucket, found=f)
     after = require(
         ctx,
         life.funding_step(
-            funding_life(
-                ctx, before, funding.round_id, funding.funder, funding.cents, funding.state
+            life.Funding(
+                funding.state, before, funding.cents, funding.funder, f.given, f.given - f.used
             ),
             undo(Act.CREATE),
             actor(ctx),
             ctx.now,
         ),
+    )
+    # what the card shows once it is gone (only an active funding may be withdrawn)
+    active = funding.state == FUNDING_ACTIVE
+    totals = (
+        f.held - (funding.cents if active else 0),
+        f.people - (1 if active and f.mine == 1 else 0),
     )
     ctx.audit(
         "withdraw",
@@ -421,24 +477,15 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
     ctx.db.delete(funding)
     ctx.db.flush()
     _apply_bucket(ctx, bucket, after.bucket)
-    refresh_card(ctx, bucket)
+    refresh_card(ctx, bucket, totals=totals)
     return bucket
 
 
-def refund_bucket(ctx: Context, bucket: Bucket, state: str) -> tuple[int, int]:
-    """Give every active funding of ``bucket`` back; the bucket ends in ``state``. Returns
-    (cents refunded, funders refunded). The fundings record the message that gave them back,
-    so that deleting it brings them back."""
-    assert bucket.id is not None
-    refunded = refund_buckets(ctx, [bucket], state)
-    refresh_card(ctx, bucket, totals=(0, 0))
-    return refunded[bucket.id]
-
-
 def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int, tuple[int, int]]:
-    """``refund_bucket`` of many buckets, in a few statements whatever their number (the
-    fundings read in one query, written in one); their cards are left to the caller. Returns
-    (cents refunded, funders refunded) per bucket."""
+    """Give every active funding of ``buckets`` back; each ends in ``state``. The fundings
+    record the message that gave them back, so that deleting it brings them back. A few
+    statements whatever their number (the fundings read in one query, written in one); their
+    cards are left to the caller. Returns (cents refunded, funders refunded) per bucket."""
     now = ctx.now
     ids = [b.id for b in buckets if b.id is not None]
     fundings: list[Funding] = []
@@ -579,19 +626,27 @@ def render_card(
     return Rich("\n".join(text_lines), "<br/>\n".join(html_lines))
 
 
-def refresh_card(ctx: Context, bucket: Bucket, totals: tuple[int, int] | None = None) -> None:
+def refresh_card(
+    ctx: Context,
+    bucket: Bucket,
+    totals: tuple[int, int] | None = None,
+    *,
+    then: Rich | str | None = None,
+) -> None:
     """Show the bucket's live state on its card: an edit of the card; and if the card is still
-    waiting in the outbox, its own content too (an edit of an undelivered message is dropped)."""
-    if bucket.card_message_id is None:
-        return
-    card = ctx.db.get(BotMessage, bucket.card_message_id)
+    waiting in the outbox, its own content too (an edit of an undelivered message is dropped).
+    ``then``: said in answer after the edit (both written in one statement)."""
+    answer = plain(then) if isinstance(then, str) else then
+    card = ctx.db.get(BotMessage, bucket.card_message_id) if bucket.card_message_id else None
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     if card is None or rnd is None:
+        if answer is not None:
+            ctx.reply(answer)
         return
     content = render_card(ctx, bucket, rnd, ctx.settings.prefix, totals)
     if card.sent_at is None:
         card.body, card.html = content.text, content.html
-    ctx.edit(card, content)
+    ctx.edit_many([(card, content)], then=answer)
 
 
 def refresh_cards(
@@ -1001,15 +1056,20 @@ def allocate_command(ctx: Context, args: str) -> None:
     p = ctx.settings.prefix
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
-    state, given = round_life_and_allocated(ctx, rnd)
+    counts = figures(ctx, rnd.id)
     require(
         ctx,
-        life.allocation_step(life.Allocation(ABSENT, state), act(Act.CREATE), actor(ctx), ctx.now),
+        life.allocation_step(
+            life.Allocation(ABSENT, round_life(ctx, rnd, counts)),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
+        ),
     )
     tokens = tokenize(args)
     if not tokens:
         raise UserError("buckets.usage.allocate", prefix=p)
-    left = rnd.pot_cents - given
+    left = rnd.pot_cents - counts.allocated
     first = fold(tokens[0])
     details: dict[str, Any] = {}
     if first in _HOURS_WORDS:
@@ -1167,7 +1227,11 @@ def _bucket_id(token: str) -> int | None:
 def find_bucket(ctx: Context, token: str) -> Bucket:
     """The bucket that ``token`` (``3`` or ``#3``) numbers in this room."""
     number = _bucket_id(token)
-    bucket = by_number(ctx.db, Bucket, ctx.room.id, number) if number is not None else None
+    bucket = (
+        load_bucket(ctx, col(Bucket.room_id) == ctx.room.id, col(Bucket.number) == number)
+        if number is not None and 0 < number < LARGEST
+        else None
+    )
     if bucket is None:
         raise UserError(
             "buckets.error.no_such_bucket", id=token.lstrip("#"), prefix=ctx.settings.prefix
@@ -1264,13 +1328,22 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
 
 
 def _complete(ctx: Context, bucket: Bucket) -> None:
-    require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.COMPLETE), actor(ctx), ctx.now))
+    assert bucket.id is not None
+    f = figures(ctx, bucket.round_id, bucket.id)
+    require(
+        ctx,
+        life.bucket_step(bucket_life(ctx, bucket, found=f), act(Act.COMPLETE), actor(ctx), ctx.now),
+    )
     bucket.state = BUCKET_COMPLETED
     bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
-    refresh_card(ctx, bucket)
-    ctx.reply(
-        ctx.t("buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender))
+    refresh_card(
+        ctx,
+        bucket,
+        totals=(f.held, f.people),
+        then=ctx.t(
+            "buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender)
+        ),
     )
 
 
@@ -1278,19 +1351,19 @@ def _cancel(ctx: Context, bucket: Bucket, *, removed: bool = False) -> None:
     """Cancel ``bucket`` and refund its funders; ``removed``: because the message that
     proposed it was deleted (or edited into plain text)."""
     require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.CANCEL), actor(ctx), ctx.now))
-    cents, people = refund_bucket(ctx, bucket, BUCKET_CANCELLED)
+    assert bucket.id is not None
+    cents, people = refund_buckets(ctx, [bucket], BUCKET_CANCELLED)[bucket.id]
     key = "buckets.cancelled" + ("_removed" if removed else "") + ("" if people else "_unfunded")
-    ctx.reply(
-        ctx.t(
-            key,
-            id=bucket.number,
-            title=bucket.title,
-            who=ctx.name(ctx.sender),
-            held=ctx.money(cents),
-            people=people,
-            cause=ctx.removal(),
-        )
+    said = ctx.t(
+        key,
+        id=bucket.number,
+        title=bucket.title,
+        who=ctx.name(ctx.sender),
+        held=ctx.money(cents),
+        people=people,
+        cause=ctx.removal(),
     )
+    refresh_card(ctx, bucket, totals=(0, 0), then=said)
 
 
 def _show_bucket(ctx: Context, bucket: Bucket) -> None:
@@ -1376,15 +1449,19 @@ def fund_command(ctx: Context, args: str) -> None:
     found = _amount(ctx, tokens, 1)
     if found is None or 1 + found[1] != len(tokens):
         raise UserError("buckets.usage.fund", prefix=p)
-    funding, left = fund(ctx, bucket, found[0].cents, source="command")
-    ctx.reply(
-        ctx.t(
+    cents = found[0].cents
+    fund(
+        ctx,
+        bucket,
+        cents,
+        source="command",
+        then=lambda left: ctx.t(
             "buckets.funded_by_command",
-            cents=ctx.money(funding.cents),
+            cents=ctx.money(cents),
             id=bucket.number,
             title=bucket.title,
             balance=ctx.money(left),
-        )
+        ),
     )
 
 
@@ -1393,7 +1470,8 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     Other keys are ignored; a refused funding gets a short answer naming the person."""
     if target.ref_id is None or not target.ref_id.isdigit():
         return False
-    bucket = ctx.db.get(Bucket, int(target.ref_id))
+    bucket_id = int(target.ref_id)
+    bucket = load_bucket(ctx, col(Bucket.id) == bucket_id) if bucket_id < LARGEST else None
     if bucket is None:
         return False
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
