@@ -1501,15 +1501,20 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     funding = ctx.db.exec(select(Funding).where(Funding.event_id == target_event_id)).first()
     if funding is not None:
         return _undo_funding(ctx, funding)
-    proposed = ctx.db.exec(select(Bucket).where(Bucket.event_id == target_event_id)).first()
+    proposed = load_bucket(ctx, col(Bucket.event_id) == target_event_id)
     if proposed is not None:
         _undo_bucket(ctx, proposed)
         return True
-    allocations = list(
-        ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all()
-    )
-    if allocations:
-        _undo_allocations(ctx, allocations)
+    # the allocations with their round, in one query
+    found = ctx.db.exec(
+        select(Allocation, CobudgetRound)
+        .join(CobudgetRound, col(CobudgetRound.id) == col(Allocation.round_id))
+        .where(Allocation.event_id == target_event_id)
+        .order_by(col(Allocation.id))
+    ).all()
+    if found:
+        keep(ctx, found[0][1])
+        _undo_allocations(ctx, [allocation for allocation, _ in found])
         return True
     opened = ctx.db.exec(
         select(CobudgetRound).where(CobudgetRound.event_id == target_event_id)
@@ -1741,11 +1746,18 @@ def kept_by_event(ctx: Context, event_id: str) -> str | None:
 def _undo_allocations(ctx: Context, allocations: list[Allocation]) -> None:
     rnd = ctx.db.get(CobudgetRound, allocations[0].round_id)
     assert rnd is not None and rnd.id is not None
-    shares = tuple((a.user_id, a.cents, balance(ctx.db, rnd.id, a.user_id)) for a in allocations)
+    people = {a.user_id for a in allocations}
+    if len(people) == 1:  # the round's figures and the one person's balance in one query
+        f = figures(ctx, rnd.id, funder=allocations[0].user_id)
+        left = {allocations[0].user_id: f.given - f.used}
+    else:  # everyone's balance in one query, whatever the number of people
+        f = figures(ctx, rnd.id)
+        left = {user: given - used for user, given, used in balances(ctx.db, rnd.id)}
+    shares = tuple((a.user_id, a.cents, left.get(a.user_id, 0)) for a in allocations)
     require(
         ctx,
         life.allocation_step(
-            life.Allocation(life.ALLOCATED, round_life(ctx, rnd), shares),
+            life.Allocation(life.ALLOCATED, round_life(ctx, rnd, f), shares),
             undo(Act.CREATE),
             actor(ctx),
             ctx.now,

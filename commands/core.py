@@ -88,6 +88,14 @@ _OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
 _INSERT_OUTBOX = insert(_OUTBOX)
 _INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
 _INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
+# the handled event's record, unless the event is on record already (then nothing is inserted,
+# nothing returned): the exactly-once check and the record in one statement
+_RECORD_EVENT = {
+    dialect: make(ChatEvent.__table__)  # type: ignore[attr-defined]
+    .on_conflict_do_nothing(index_elements=["event_id"])
+    .returning(ChatEvent.__table__.c.event_id)  # type: ignore[attr-defined]
+    for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
 _ROOM_COLUMNS = tuple(Room.__table__.columns.keys())  # type: ignore[attr-defined]
 # what answers an event (placed as a reply to it); edits and reactions act on their target
 ANSWERS = ("text", "file")
@@ -836,6 +844,22 @@ OUTCOME_FORGED = "forged"  # an edit or a removal by someone who may not make it
 NOT_A_COMMAND = ("", OUTCOME_ERROR, OUTCOME_CRASH)
 
 
+class _HandledBefore(Exception):
+    """The event turned out to be on record already (a replay): what it did is rolled back."""
+
+
+def _record_event(db: Session, values: dict[str, Any]) -> None:
+    """Record a handled event, or raise ``_HandledBefore`` if it is on record already."""
+    query = _RECORD_EVENT.get(db.get_bind().dialect.name)
+    if query is None:  # pragma: no cover - SQLite and PostgreSQL are the databases supported
+        if db.get(ChatEvent, values["event_id"]) is not None:
+            raise _HandledBefore
+        connection_of(db).execute(_INSERT_CHAT_EVENT, values)
+        return
+    if connection_of(db).execute(query, values).first() is None:
+        raise _HandledBefore
+
+
 class Dispatcher:
     """Turns neutral events into transactions. Synchronous: the runtime calls it from one worker
     thread, so that database work never blocks the event loop.
@@ -908,10 +932,13 @@ class Dispatcher:
                 # later ``db.get`` finds them without asking the database
                 pointed = {p for p in map(_points_at, events) if p is not None}
                 known = db.info.setdefault("chat_events", {})
-                for row in db.exec(
-                    select(ChatEvent).where(col(ChatEvent.event_id).in_(ids | pointed))
-                ).all():
-                    known[row.event_id] = row
+                if len(events) > 1 or pointed:
+                    for row in db.exec(
+                        select(ChatEvent).where(col(ChatEvent.event_id).in_(ids | pointed))
+                    ).all():
+                        known[row.event_id] = row
+                # else one event that acts on no other: recording it says whether it was
+                # handled before (``_record_event``), and a replay is rolled back then
                 handled = ids & known.keys()
                 for event in events:
                     if event.event_id in handled:
@@ -977,6 +1004,11 @@ class Dispatcher:
                 savepoint = db.begin_nested()
                 sent, key = self._process(db, event, now, original, seen, refused=err)
             savepoint.commit()
+        except _HandledBefore:
+            # handled before (a replay): nothing changes, nothing is said
+            savepoint.rollback()
+            db.info.clear()
+            return []
         except Exception:
             savepoint.rollback()
             db.info.clear()  # caches may hold what was rolled back
@@ -1022,8 +1054,9 @@ class Dispatcher:
         command = self._run(ctx, original, refused)
         ctx.flush_audits()
         answer_to, thread_id = ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
-        connection_of(db).execute(
-            _INSERT_CHAT_EVENT,
+        db.flush()  # recorded on the connection: what the event changed is written first
+        _record_event(
+            db,
             {
                 "event_id": event.event_id,
                 "room_id": event.room_id,
@@ -1087,8 +1120,8 @@ class Dispatcher:
             answer_to, thread_id = (
                 ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
             )
-            db.connection().execute(
-                _INSERT_CHAT_EVENT,
+            _record_event(
+                db,
                 {
                     "event_id": event.event_id,
                     "room_id": event.room_id,
@@ -1102,6 +1135,10 @@ class Dispatcher:
             )
             savepoint.commit()
             return ctx.sent
+        except _HandledBefore:
+            savepoint.rollback()
+            db.info.clear()
+            return []
         except Exception:
             savepoint.rollback()
             db.info.clear()
