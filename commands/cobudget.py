@@ -484,18 +484,30 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
 def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int, tuple[int, int]]:
     """Give every active funding of ``buckets`` back; each ends in ``state``. The fundings
     record the message that gave them back, so that deleting it brings them back. A few
-    statements whatever their number (the fundings read in one query, written in one); their
-    cards are left to the caller. Returns (cents refunded, funders refunded) per bucket."""
+    statements whatever their number (the fundings given back in one statement, that returns
+    them); their cards are left to the caller. Returns (cents refunded, funders refunded) per
+    bucket."""
     now = ctx.now
     ids = [b.id for b in buckets if b.id is not None]
-    fundings: list[Funding] = []
+    table = Funding.__table__  # type: ignore[attr-defined]
+    ctx.db.flush()  # written on the connection: what the event changed so far comes first
+    fundings: list[Any] = []
     for i in range(0, len(ids), 5000):
-        fundings += ctx.db.exec(
-            select(Funding)
-            .where(col(Funding.bucket_id).in_(ids[i : i + 5000]), Funding.state == FUNDING_ACTIVE)
-            .order_by(col(Funding.id))
-        ).all()
-    by_bucket: dict[int, list[Funding]] = {}
+        fundings += (
+            ctx.db.connection()
+            .execute(
+                table.update()
+                .where(table.c.bucket_id.in_(ids[i : i + 5000]), table.c.state == FUNDING_ACTIVE)
+                .values(state=FUNDING_REFUNDED, ended_at=now, ended_event_id=ctx.source_event_id)
+                .returning(table.c.id, table.c.bucket_id, table.c.funder, table.c.cents)
+            )
+            .all()
+        )
+    fundings.sort(key=lambda row: row.id)
+    for held in list(ctx.db.identity_map.values()):
+        if isinstance(held, Funding):
+            ctx.db.expire(held)  # read again if used: the statement changed them
+    by_bucket: dict[int, list[Any]] = {}
     for funding in fundings:
         by_bucket.setdefault(funding.bucket_id, []).append(funding)
     out: dict[int, tuple[int, int]] = {}
@@ -503,9 +515,6 @@ def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int,
         assert bucket.id is not None
         total, people = 0, set()
         for funding in by_bucket.get(bucket.id, []):
-            funding.state = FUNDING_REFUNDED
-            funding.ended_at = now
-            funding.ended_event_id = ctx.source_event_id
             total += funding.cents
             people.add(funding.funder)
             ctx.audit(
@@ -656,14 +665,18 @@ def refresh_cards(
     totals: dict[int, tuple[int, int]],
     *,
     then: Rich | None = None,
+    cards: dict[int, tuple[str, bool]] | None = None,
 ) -> None:
     """``refresh_card`` of many buckets of ``rnd`` in order (``totals``: what each holds),
     then ``then`` said in answer, in a few statements whatever their number: the cards' state
-    in one query, the edits in one insert."""
-    cards = [b for b in buckets if b.card_message_id is not None]
+    in one query (``cards``: card id -> its room and whether it was delivered, when the caller
+    read them), the edits in one insert."""
     outbox = BotMessage.__table__  # type: ignore[attr-defined]
-    ids = [b.card_message_id for b in cards]
-    found: dict[int, tuple[str, bool]] = {}
+    found: dict[int, tuple[str, bool]] = dict(cards or {})
+    ids = [b.card_message_id for b in buckets if b.card_message_id is not None]
+    if cards is not None:
+        ids = []
+    cards_of = [b for b in buckets if b.card_message_id is not None]
     for i in range(0, len(ids), 5000):
         for card_id, room_id, delivered in ctx.db.exec(
             select(outbox.c.id, outbox.c.room_id, outbox.c.sent_at.is_not(None)).where(
@@ -671,11 +684,11 @@ def refresh_cards(
             )
         ).all():
             found[card_id] = (room_id, bool(delivered))
-    if cards:
-        ctx.names(b.author for b in cards)
+    if cards_of:
+        ctx.names(b.author for b in cards_of)
     edits: list[tuple[Queued | BotMessage, Rich]] = []
     unsent: list[dict[str, Any]] = []
-    for bucket in cards:
+    for bucket in cards_of:
         assert bucket.id is not None and bucket.card_message_id is not None
         if bucket.card_message_id not in found:
             continue
@@ -890,26 +903,49 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
     statements whatever the number of buckets and fundings."""
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
-    state = round_life(ctx, rnd)
+    f = figures(ctx, rnd.id)
+    state = round_life(ctx, rnd, f)
     require(ctx, life.round_step(state, act(how), actor(ctx), ctx.now))
-    buckets = round_buckets(ctx.db, rnd.id)
-    # per bucket: what it holds, its funders, its fundings of any state (one query)
+    # the round's buckets, per bucket what it holds, its funders, its fundings of any state,
+    # and its card (one query)
     active = col(Funding.state) == FUNDING_ACTIVE
-    totals: dict[int, tuple[int, int]] = {}
-    counts: dict[int, int] = {}
-    for bucket_id, held, funders, fundings in ctx.db.exec(
+    per_bucket = (
         select(
-            Funding.bucket_id,
-            func.sum(case((active, Funding.cents), else_=0)),
-            func.count(func.distinct(case((active, Funding.funder), else_=None))),
-            func.count(col(Funding.id)),
+            col(Funding.bucket_id).label("bucket_id"),
+            func.sum(case((active, Funding.cents), else_=0)).label("held"),
+            func.count(func.distinct(case((active, Funding.funder), else_=None))).label("funders"),
+            func.count(col(Funding.id)).label("fundings"),
         )
         .where(Funding.round_id == rnd.id)
         .group_by(col(Funding.bucket_id))
-    ).all():
-        counts[bucket_id] = int(fundings)
-        if int(funders):
-            totals[bucket_id] = (int(held or 0), int(funders))
+        .subquery()
+    )
+    outbox = BotMessage.__table__  # type: ignore[attr-defined]
+    found = ctx.db.exec(
+        select(  # type: ignore[call-overload]
+            Bucket,
+            per_bucket.c.held,
+            per_bucket.c.funders,
+            per_bucket.c.fundings,
+            outbox.c.room_id,
+            outbox.c.sent_at.is_not(None),
+        )
+        .outerjoin(per_bucket, per_bucket.c.bucket_id == col(Bucket.id))
+        .outerjoin(outbox, outbox.c.id == col(Bucket.card_message_id))
+        .where(Bucket.round_id == rnd.id)
+        .order_by(col(Bucket.id))
+    ).all()
+    buckets: list[Bucket] = []
+    totals: dict[int, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
+    cards: dict[int, tuple[str, bool]] = {}
+    for bucket, held, funders, fundings, card_room, delivered in found:
+        buckets.append(bucket)
+        counts[bucket.id] = int(fundings or 0)
+        if funders:
+            totals[bucket.id] = (int(held or 0), int(funders))
+        if card_room is not None:
+            cards[bucket.card_message_id] = (card_room, bool(delivered))
     still_open = [b for b in buckets if b.state == BUCKET_OPEN]
     for bucket in still_open:
         assert bucket.id is not None
@@ -936,7 +972,9 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
         for b in buckets
         if b.id is not None and b.state in (BUCKET_FUNDED, BUCKET_COMPLETED)
     ]
-    given, in_buckets = round_money(ctx.db, rnd.id)
+    # what the buckets still hold: the funded and completed ones' (the rest gave it back)
+    given = f.allocated
+    in_buckets = sum(cents for _, cents in funded)
     ctx.audit(
         "close",
         "round",
@@ -983,6 +1021,7 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
         [*(b for b, _ in refunded), *(b for b, _ in funded if b.state == BUCKET_FUNDED)],
         after,
         then=lines(*parts),
+        cards=cards,
     )
 
 
