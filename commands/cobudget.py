@@ -513,22 +513,22 @@ def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int,
     out: dict[int, tuple[int, int]] = {}
     for bucket in buckets:
         assert bucket.id is not None
-        total, people = 0, set()
-        for funding in by_bucket.get(bucket.id, []):
-            total += funding.cents
-            people.add(funding.funder)
-            ctx.audit(
-                "refund",
-                "bucket",
-                bucket.id,
-                funding_id=funding.id,
-                funder=funding.funder,
-                cents=funding.cents,
-            )
+        given_back = by_bucket.get(bucket.id, [])
+        total = sum(funding.cents for funding in given_back)
+        people = {funding.funder for funding in given_back}
         before = bucket.state
         bucket.state = state
         bucket.closed_at = now
-        ctx.audit(state, "bucket", bucket.id, before=before, refunded=total, funders=len(people))
+        # one row per bucket, that names every funding it gave back (funding, funder, cents)
+        ctx.audit(
+            state,
+            "bucket",
+            bucket.id,
+            before=before,
+            refunded=total,
+            funders=len(people),
+            fundings=[[f.id, f.funder, f.cents] for f in given_back],
+        )
         out[bucket.id] = (total, len(people))
     ctx.db.flush()
     return out
