@@ -1227,24 +1227,24 @@ def allocate_command(ctx: Context, args: str) -> None:
             [names[u], u, money_cell(cents), money_cell(left_of.get(u, 0))] for u, cents in ordered
         ],
     )
-    ctx.reply(
-        lines(
-            head,
-            shown,
-            *(
-                [
-                    ctx.t(
-                        "buckets.allocated_left_out",
-                        people=", ".join(sorted(ctx.names(details["left_out"]).values())),
-                    )
-                ]
-                if details.get("left_out")
-                else []
-            ),
-        )
+    answer = lines(
+        head,
+        shown,
+        *(
+            [
+                ctx.t(
+                    "buckets.allocated_left_out",
+                    people=", ".join(sorted(ctx.names(details["left_out"]).values())),
+                )
+            ]
+            if details.get("left_out")
+            else []
+        ),
     )
-    if full is not None:
-        full.post(ctx)
+    if full is None:
+        ctx.reply(answer)
+    else:  # the answer and the whole table as a file, in one statement
+        full.post_after(ctx, answer)
 
 
 def _plain(value: Any) -> Any:

@@ -387,10 +387,44 @@ class Context(RoomTexts):
             data=data,
         )
 
-    def _add(self, *, ref: tuple[str, object] | None = None, **values: Any) -> Queued:
-        """Write one outgoing message to the outbox (a plain insert: the delivery reads it back;
-        a card tied to an object is found again by ``ref``). Every text and file is an answer
-        to the event, in its place (``anchor``), and notifies nobody of their own action."""
+    def reply_with_file(
+        self, content: Rich | str, name: str, mime: str, data: bytes, caption: Rich | str
+    ) -> list[Queued]:
+        """``reply`` then ``send_file`` (a long table's first rows, then the whole of it as a
+        file), written in one statement."""
+        rich = content if isinstance(content, Rich) else plain(content)
+        said = caption if isinstance(caption, Rich) else plain(caption)
+        rows = [
+            self._row(room_id=self.room.id, kind="text", body=rich.text, html=rich.html),
+            self._row(
+                room_id=self.room.id,
+                kind="file",
+                body=said.text,
+                html=said.html,
+                file_name=name,
+                mime=mime,
+                data=data,
+            ),
+        ]
+        self.db.flush()  # what the messages speak of is written first
+        found = connection_of(self.db).execute(
+            _INSERT_OUTBOX.returning(_OUTBOX.c.id, sort_by_parameter_order=True), rows
+        )
+        queued = [
+            Queued(
+                id=int(new),
+                room_id=row["room_id"],
+                kind=row["kind"],
+                body=row["body"],
+                cause=row["cause_event_id"],
+            )
+            for (new,), row in zip(found, rows, strict=True)
+        ]
+        self.sent.extend(queued)
+        return queued
+
+    def _row(self, *, ref: tuple[str, object] | None = None, **values: Any) -> dict[str, Any]:
+        """The outbox row of one outgoing message (see ``_add``)."""
         row = {**_OUTBOX_DEFAULTS, **values}
         if row["kind"] in ANSWERS:
             # the outbox rule: whatever the bot says because of an event answers that event, in
@@ -402,6 +436,13 @@ class Context(RoomTexts):
             row["ref_kind"], row["ref_id"] = ref[0], str(ref[1])
         row["cause_event_id"] = self.event.event_id
         row["created_at"] = self.now
+        return row
+
+    def _add(self, *, ref: tuple[str, object] | None = None, **values: Any) -> Queued:
+        """Write one outgoing message to the outbox (a plain insert: the delivery reads it back;
+        a card tied to an object is found again by ``ref``). Every text and file is an answer
+        to the event, in its place (``anchor``), and notifies nobody of their own action."""
+        row = self._row(ref=ref, **values)
         self.db.flush()  # what the message speaks of is written first
         key = connection_of(self.db).execute(_INSERT_OUTBOX, row).inserted_primary_key
         assert key is not None
