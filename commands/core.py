@@ -408,17 +408,19 @@ class Context(RoomTexts):
         ]
         self.db.flush()  # what the messages speak of is written first
         found = connection_of(self.db).execute(
-            _INSERT_OUTBOX.returning(_OUTBOX.c.id, sort_by_parameter_order=True), rows
+            _INSERT_OUTBOX.returning(_OUTBOX.c.id, _OUTBOX.c.kind), rows
         )
+        # one text, one file: their kinds say which row is which
+        ids = {kind: new for new, kind in found}
         queued = [
             Queued(
-                id=int(new),
+                id=int(ids[row["kind"]]),
                 room_id=row["room_id"],
                 kind=row["kind"],
                 body=row["body"],
                 cause=row["cause_event_id"],
             )
-            for (new,), row in zip(found, rows, strict=True)
+            for row in rows
         ]
         self.sent.extend(queued)
         return queued
