@@ -30,6 +30,7 @@ from commands.core import (
     room_members,
 )
 from commands.csvfile import long_table, money_cell
+from commands.deferred import Rendered, RenderScope, defer
 from commands.distribution import split_equal, split_proportional
 from commands.events import Message, Role
 from commands.grammar import (
@@ -90,6 +91,8 @@ _CANCEL_WORDS = ("annuler", "annule", "cancel", "supprimer", "delete")
 # the order in which a round's buckets are counted: from the living to the ended
 STATE_ORDER = (BUCKET_OPEN, BUCKET_FUNDED, BUCKET_COMPLETED, BUCKET_CANCELLED, BUCKET_REFUNDED)
 
+BUCKET_LIST = "bucket_list"  # the render job of ``!buckets`` (``commands.deferred``)
+
 BOT_ACTOR = "bot"  # who the audit names for what the bot does on its own (a deadline)
 
 
@@ -109,6 +112,7 @@ def register(reg: Registry) -> None:
     reg.on_kept(kept_by_event)
     reg.recap_section("buckets", 20)(recap_section)
     reg.on_tick(close_due_rounds)
+    reg.renderer(BUCKET_LIST)(render_bucket_list)
 
 
 class Speaker(Protocol):
@@ -1433,41 +1437,51 @@ def list_buckets(ctx: Context, args: str) -> None:
     rnd = open_round(ctx.db, ctx.room.id) or latest_round(ctx.db, ctx.room.id)
     if rnd is None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
+    # a round may hold a thousand buckets: the list is worded after the transaction
+    # (``commands.deferred``), so that no other room waits on it
+    defer(ctx, BUCKET_LIST, {"round_id": rnd.id})
+
+
+def render_bucket_list(scope: RenderScope) -> Rendered:
+    """The answer to ``!buckets``: every bucket of the round, with what it holds."""
+    s = scope
+    rnd = s.db.get(CobudgetRound, int(s.params["round_id"]))
+    if rnd is None or rnd.room_id != s.room.id:  # undone meanwhile
+        return Rendered(text=s.t("buckets.error.no_round", prefix=s.settings.prefix))
     assert rnd.id is not None
-    buckets = round_buckets(ctx.db, rnd.id)
+    buckets = round_buckets(s.db, rnd.id)
     if not buckets:
-        ctx.reply(ctx.t("buckets.list.empty", title=rnd.title, prefix=ctx.settings.prefix))
-        return
+        return Rendered(text=s.t("buckets.list.empty", title=rnd.title, prefix=s.settings.prefix))
     rows = []
-    totals = bucket_totals(ctx.db, rnd.id)
+    totals = bucket_totals(s.db, rnd.id)
     for bucket in buckets:
         assert bucket.id is not None
         held, people = totals.get(bucket.id, (0, 0))
-        goal = ctx.money(bucket.min_cents)
+        goal = s.money(bucket.min_cents)
         if bucket.max_cents > bucket.min_cents:
-            goal += f" – {ctx.money(bucket.max_cents)}"
+            goal += f" – {s.money(bucket.max_cents)}"
         rows.append(
             [
                 f"#{bucket.number}",
                 bucket.title,
-                ctx.t(f"buckets.state.{bucket.state}"),
-                ctx.money(held),
+                s.t(f"buckets.state.{bucket.state}"),
+                s.money(held),
                 goal,
                 people,
             ]
         )
-    head = ctx.t("buckets.list.title", title=rnd.title, count=len(buckets))
-    ctx.reply(
-        lines(
+    head = s.t("buckets.list.title", title=rnd.title, count=len(buckets))
+    return Rendered(
+        text=lines(
             head,
             table(
                 [
                     "#",
-                    ctx.t("buckets.col.bucket"),
-                    ctx.t("buckets.col.state"),
-                    ctx.t("buckets.col.held"),
-                    ctx.t("buckets.col.goal"),
-                    ctx.t("buckets.col.funders"),
+                    s.t("buckets.col.bucket"),
+                    s.t("buckets.col.state"),
+                    s.t("buckets.col.held"),
+                    s.t("buckets.col.goal"),
+                    s.t("buckets.col.funders"),
                 ],
                 rows,
                 align="lllrrr",

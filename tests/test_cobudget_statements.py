@@ -147,6 +147,8 @@ def _counts(room: Room, people: int, buckets: int) -> dict[str, int]:
         "!financer deleted": deleted("p2", "!financer 2 1€"),
         "💶 on a card": reaction(2),
         "!bucket annuler": say("admin", "!bucket 1 annuler", True),
+        "!buckets": say("p1", "!buckets"),
+        "!tour": say("p1", "!tour"),
         "!tour fermer": say("admin", "!tour fermer", True),
     }
     counts = {}
