@@ -1066,9 +1066,15 @@ def _show_round(ctx: Context) -> None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
     assert rnd.id is not None
     given, in_buckets = round_money(ctx.db, rnd.id)
-    counts: dict[str, int] = {}
-    for bucket in round_buckets(ctx.db, rnd.id):
-        counts[bucket.state] = counts.get(bucket.state, 0) + 1
+    # the buckets counted by state in the database, not read one by one
+    counts: dict[str, int] = {
+        bucket_state: int(n)
+        for bucket_state, n in ctx.db.exec(
+            select(Bucket.state, func.count(col(Bucket.id)))
+            .where(Bucket.round_id == rnd.id)
+            .group_by(col(Bucket.state))
+        ).all()
+    }
     state = ctx.t(f"buckets.round.state_{rnd.state}")
     until = ctx.t("buckets.round.until", date=ctx.date(rnd.deadline)) if rnd.deadline else ""
     states = ", ".join(
