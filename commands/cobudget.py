@@ -10,11 +10,13 @@ never overspend a balance or overfill a bucket.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, func, insert
+from sqlalchemy import bindparam, case, func, insert, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -28,6 +30,7 @@ from commands.core import (
     room_members,
 )
 from commands.csvfile import long_table, money_cell
+from commands.deferred import Rendered, RenderScope, defer
 from commands.distribution import split_equal, split_proportional
 from commands.events import Message, Role
 from commands.grammar import (
@@ -45,7 +48,7 @@ from commands.lifecycle.settings import Setting, setting_step
 from commands.numbers import read_number
 from commands.people import is_group_mention, resolve_person
 from commands.refusals import check_amount, checked_date, checked_period
-from commands.render import Rich, esc, lines, table
+from commands.render import Rich, esc, lines, plain, table
 from storage.db import lock_rooms
 from storage.ledger import balances, bucket_totals, round_money
 from storage.models import Audit, BotMessage, Room
@@ -64,7 +67,7 @@ from storage.models.cobudget import (
     CobudgetRound,
     Funding,
 )
-from storage.numbers import BUCKET, ROUND, by_number, next_number
+from storage.numbers import BUCKET, LARGEST, ROUND, next_number
 from storage.queries import contribution_totals
 
 FAMILY = "buckets"
@@ -88,6 +91,8 @@ _CANCEL_WORDS = ("annuler", "annule", "cancel", "supprimer", "delete")
 # the order in which a round's buckets are counted: from the living to the ended
 STATE_ORDER = (BUCKET_OPEN, BUCKET_FUNDED, BUCKET_COMPLETED, BUCKET_CANCELLED, BUCKET_REFUNDED)
 
+BUCKET_LIST = "bucket_list"  # the render job of ``!buckets`` (``commands.deferred``)
+
 BOT_ACTOR = "bot"  # who the audit names for what the bot does on its own (a deadline)
 
 
@@ -107,6 +112,7 @@ def register(reg: Registry) -> None:
     reg.on_kept(kept_by_event)
     reg.recap_section("buckets", 20)(recap_section)
     reg.on_tick(close_due_rounds)
+    reg.renderer(BUCKET_LIST)(render_bucket_list)
 
 
 class Speaker(Protocol):
@@ -197,18 +203,6 @@ def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
     return int(cents), int(people)
 
 
-def bucket_state_for(db: Session, bucket_id: int, user_id: str) -> tuple[int, int, bool]:
-    """(cents held, distinct funders, whether ``user_id`` is one of them), in one query."""
-    cents, people, mine = db.exec(
-        select(
-            func.coalesce(func.sum(Funding.cents), 0),
-            func.count(func.distinct(Funding.funder)),
-            func.coalesce(func.max(case((col(Funding.funder) == user_id, 1), else_=0)), 0),
-        ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
-    ).one()
-    return int(cents), int(people), bool(mine)
-
-
 def active_fundings(db: Session, bucket_id: int) -> list[Funding]:
     return list(
         db.exec(
@@ -231,27 +225,88 @@ def round_buckets(db: Session, round_id: int) -> list[Bucket]:
 # builds their states from the rows and applies what they return.
 
 
-def round_life(ctx: Context, rnd: CobudgetRound) -> life.Round:
+class Figures(NamedTuple):
+    """What the rules of a round, one of its buckets and one funder read, from ``figures``."""
+
+    allocations: int  # allocation rows of the round
+    allocated: int  # cents allocated in the round
+    buckets: int  # buckets of the round
+    held: int = 0  # cents in the bucket's active fundings
+    fundings: int = 0  # fundings the bucket ever had
+    people: int = 0  # distinct funders of its active fundings
+    mine: int = 0  # the funder's active fundings in it
+    given: int = 0  # cents allocated to the funder in the round
+    used: int = 0  # cents of the funder's in the round's buckets
+
+
+def figures(
+    ctx: Context, round_id: int, bucket_id: int | None = None, funder: str | None = None
+) -> Figures:
+    """The figures of a round (and of one of its buckets, and of one funder), in one query."""
+
+    def one(query: Any) -> Any:
+        return func.coalesce(query.scalar_subquery(), 0)
+
+    def allocations(*where: Any) -> Any:
+        return sa_select(func.count(col(Allocation.id))).where(
+            col(Allocation.round_id) == round_id, *where
+        )
+
+    def in_bucket(*where: Any) -> Any:
+        return sa_select(func.count(col(Funding.id))).where(
+            col(Funding.bucket_id) == bucket_id, *where
+        )
+
+    active = col(Funding.state) == FUNDING_ACTIVE
+    columns: list[Any] = [
+        one(allocations()),
+        one(allocations().with_only_columns(func.sum(Allocation.cents))),
+        one(sa_select(func.count(col(Bucket.id))).where(col(Bucket.round_id) == round_id)),
+    ]
+    if bucket_id is not None:
+        columns += [
+            one(in_bucket(active).with_only_columns(func.sum(Funding.cents))),
+            one(in_bucket()),
+            one(in_bucket(active).with_only_columns(func.count(func.distinct(Funding.funder)))),
+            one(in_bucket(active, col(Funding.funder) == funder)),
+        ]
+    if funder is not None:
+        if bucket_id is None:
+            columns += [literal(0)] * 4
+        columns += [
+            one(
+                allocations(col(Allocation.user_id) == funder).with_only_columns(
+                    func.sum(Allocation.cents)
+                )
+            ),
+            one(
+                sa_select(func.sum(Funding.cents)).where(
+                    col(Funding.round_id) == round_id, col(Funding.funder) == funder, active
+                )
+            ),
+        ]
+    ctx.db.flush()  # read on the connection: what the event changed so far is written first
+    row = ctx.db.connection().execute(sa_select(*columns)).one()
+    return Figures(*(int(value) for value in row))
+
+
+def round_life(ctx: Context, rnd: CobudgetRound, found: Figures | None = None) -> life.Round:
     assert rnd.id is not None
-    allocations = ctx.db.exec(
-        select(func.count(col(Allocation.id))).where(Allocation.round_id == rnd.id)
-    ).one()
-    buckets = ctx.db.exec(select(func.count(col(Bucket.id))).where(Bucket.round_id == rnd.id)).one()
+    f = found or figures(ctx, rnd.id)
     return life.Round(
-        rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, int(allocations), int(buckets)
+        rnd.state, rnd.title, rnd.deadline, ctx.room.timezone, f.allocations, f.buckets
     )
 
 
-def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> life.Bucket:
+def bucket_life(
+    ctx: Context, bucket: Bucket, rnd: life.Round | None = None, found: Figures | None = None
+) -> life.Bucket:
     assert bucket.id is not None
+    f = found or figures(ctx, bucket.round_id, bucket.id)
     if rnd is None:
         row = ctx.db.get(CobudgetRound, bucket.round_id)
         assert row is not None
-        rnd = round_life(ctx, row)
-    held, _ = bucket_total(ctx.db, bucket.id)
-    fundings = ctx.db.exec(
-        select(func.count(col(Funding.id))).where(Funding.bucket_id == bucket.id)
-    ).one()
+        rnd = round_life(ctx, row, f)
     return life.Bucket(
         bucket.state,
         rnd,
@@ -260,9 +315,29 @@ def bucket_life(ctx: Context, bucket: Bucket, rnd: life.Round | None = None) -> 
         bucket.author,
         bucket.min_cents,
         bucket.max_cents,
-        held,
-        int(fundings),
+        f.held,
+        f.fundings,
     )
+
+
+def keep(ctx: Context, *rows: object) -> None:
+    """Hold rows read for this transaction, so that a later ``db.get`` of them finds them in
+    the session (which only holds them weakly) instead of reading them again."""
+    ctx.db.info.setdefault("cobudget_rows", []).extend(rows)
+
+
+def load_bucket(ctx: Context, *where: Any) -> Bucket | None:
+    """The bucket ``where`` says, with its round and its card, in one query (kept: ``keep``)."""
+    found = ctx.db.exec(
+        select(Bucket, CobudgetRound, BotMessage)
+        .join(CobudgetRound, col(CobudgetRound.id) == col(Bucket.round_id))
+        .outerjoin(BotMessage, col(BotMessage.id) == col(Bucket.card_message_id))
+        .where(*where)
+    ).first()
+    if found is None:
+        return None
+    keep(ctx, *found)
+    return found[0]
 
 
 def funding_life(
@@ -315,12 +390,16 @@ def fund(
     *,
     source: str,
     reaction_key: str | None = None,
-) -> Funding:
+    then: Callable[[int], str] | None = None,
+) -> tuple[Funding, int]:
     """Put ``cents`` of the sender's balance into ``bucket`` (or raise ``UserError``): one funding
-    row tied to this event, the bucket's state moved on, the card edited, an audit row."""
+    row tied to this event, the bucket's state moved on, the card edited, an audit row. Returns
+    the funding and the sender's balance left; ``then(balance left)``: said after the card's
+    edit."""
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     assert rnd is not None and rnd.id is not None and bucket.id is not None
-    held, people, already = bucket_state_for(ctx.db, bucket.id, ctx.sender)
+    f = figures(ctx, rnd.id, bucket.id, ctx.sender)
+    held, people, already = f.held, f.people, f.mine > 0
     before = life.Bucket(
         bucket.state,
         life.Round(rnd.state, rnd.title, rnd.deadline, ctx.room.timezone),
@@ -331,15 +410,8 @@ def fund(
         bucket.max_cents,
         held,
     )
-    after = require(
-        ctx,
-        life.funding_step(
-            funding_life(ctx, before, rnd.id, ctx.sender, cents, ABSENT),
-            act(Act.CREATE),
-            actor(ctx),
-            ctx.now,
-        ),
-    )
+    state = life.Funding(ABSENT, before, cents, ctx.sender, f.given, f.given - f.used)
+    after = require(ctx, life.funding_step(state, act(Act.CREATE), actor(ctx), ctx.now))
     funding = Funding(
         round_id=rnd.id,
         bucket_id=bucket.id,
@@ -363,27 +435,40 @@ def fund(
         reaction_key=reaction_key,
     )
     _apply_bucket(ctx, bucket, after.bucket)
-    refresh_card(ctx, bucket, totals=(held + cents, people + (0 if already else 1)))
-    return funding
+    left = state.balance - cents
+    refresh_card(
+        ctx,
+        bucket,
+        totals=(held + cents, people + (0 if already else 1)),
+        then=then(left) if then is not None else None,
+    )
+    return funding, left
 
 
 def withdraw(ctx: Context, funding: Funding) -> Bucket:
     """Undo a funding (its reaction was removed, its command deleted or edited into text): the
     row goes, the bucket is as it would be without it. Refused (``UserError``) once the round is
     closed or past its deadline, or the bucket done or the funding given back already."""
-    bucket = ctx.db.get(Bucket, funding.bucket_id)
+    bucket = load_bucket(ctx, col(Bucket.id) == funding.bucket_id)
     assert bucket is not None and bucket.id is not None
-    before = bucket_life(ctx, bucket)
+    f = figures(ctx, funding.round_id, bucket.id, funding.funder)
+    before = bucket_life(ctx, bucket, found=f)
     after = require(
         ctx,
         life.funding_step(
-            funding_life(
-                ctx, before, funding.round_id, funding.funder, funding.cents, funding.state
+            life.Funding(
+                funding.state, before, funding.cents, funding.funder, f.given, f.given - f.used
             ),
             undo(Act.CREATE),
             actor(ctx),
             ctx.now,
         ),
+    )
+    # what the card shows once it is gone (only an active funding may be withdrawn)
+    active = funding.state == FUNDING_ACTIVE
+    totals = (
+        f.held - (funding.cents if active else 0),
+        f.people - (1 if active and f.mine == 1 else 0),
     )
     ctx.audit(
         "withdraw",
@@ -396,58 +481,58 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
     ctx.db.delete(funding)
     ctx.db.flush()
     _apply_bucket(ctx, bucket, after.bucket)
-    refresh_card(ctx, bucket)
+    refresh_card(ctx, bucket, totals=totals)
     return bucket
 
 
-def refund_bucket(ctx: Context, bucket: Bucket, state: str) -> tuple[int, int]:
-    """Give every active funding of ``bucket`` back; the bucket ends in ``state``. Returns
-    (cents refunded, funders refunded). The fundings record the message that gave them back,
-    so that deleting it brings them back."""
-    assert bucket.id is not None
-    refunded = refund_buckets(ctx, [bucket], state)
-    refresh_card(ctx, bucket, totals=(0, 0))
-    return refunded[bucket.id]
-
-
 def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int, tuple[int, int]]:
-    """``refund_bucket`` of many buckets, in a few statements whatever their number (the
-    fundings read in one query, written in one); their cards are left to the caller. Returns
-    (cents refunded, funders refunded) per bucket."""
+    """Give every active funding of ``buckets`` back; each ends in ``state``. The fundings
+    record the message that gave them back, so that deleting it brings them back. A few
+    statements whatever their number (the fundings given back in one statement, that returns
+    them); their cards are left to the caller. Returns (cents refunded, funders refunded) per
+    bucket."""
     now = ctx.now
     ids = [b.id for b in buckets if b.id is not None]
-    fundings: list[Funding] = []
+    table = Funding.__table__  # type: ignore[attr-defined]
+    ctx.db.flush()  # written on the connection: what the event changed so far comes first
+    fundings: list[Any] = []
     for i in range(0, len(ids), 5000):
-        fundings += ctx.db.exec(
-            select(Funding)
-            .where(col(Funding.bucket_id).in_(ids[i : i + 5000]), Funding.state == FUNDING_ACTIVE)
-            .order_by(col(Funding.id))
-        ).all()
-    by_bucket: dict[int, list[Funding]] = {}
+        fundings += (
+            ctx.db.connection()
+            .execute(
+                table.update()
+                .where(table.c.bucket_id.in_(ids[i : i + 5000]), table.c.state == FUNDING_ACTIVE)
+                .values(state=FUNDING_REFUNDED, ended_at=now, ended_event_id=ctx.source_event_id)
+                .returning(table.c.id, table.c.bucket_id, table.c.funder, table.c.cents)
+            )
+            .all()
+        )
+    fundings.sort(key=lambda row: row.id)
+    for held in list(ctx.db.identity_map.values()):
+        if isinstance(held, Funding):
+            ctx.db.expire(held)  # read again if used: the statement changed them
+    by_bucket: dict[int, list[Any]] = {}
     for funding in fundings:
         by_bucket.setdefault(funding.bucket_id, []).append(funding)
     out: dict[int, tuple[int, int]] = {}
     for bucket in buckets:
         assert bucket.id is not None
-        total, people = 0, set()
-        for funding in by_bucket.get(bucket.id, []):
-            funding.state = FUNDING_REFUNDED
-            funding.ended_at = now
-            funding.ended_event_id = ctx.source_event_id
-            total += funding.cents
-            people.add(funding.funder)
-            ctx.audit(
-                "refund",
-                "bucket",
-                bucket.id,
-                funding_id=funding.id,
-                funder=funding.funder,
-                cents=funding.cents,
-            )
+        given_back = by_bucket.get(bucket.id, [])
+        total = sum(funding.cents for funding in given_back)
+        people = {funding.funder for funding in given_back}
         before = bucket.state
         bucket.state = state
         bucket.closed_at = now
-        ctx.audit(state, "bucket", bucket.id, before=before, refunded=total, funders=len(people))
+        # one row per bucket, that names every funding it gave back (funding, funder, cents)
+        ctx.audit(
+            state,
+            "bucket",
+            bucket.id,
+            before=before,
+            refunded=total,
+            funders=len(people),
+            fundings=[[f.id, f.funder, f.cents] for f in given_back],
+        )
         out[bucket.id] = (total, len(people))
     ctx.db.flush()
     return out
@@ -554,19 +639,27 @@ def render_card(
     return Rich("\n".join(text_lines), "<br/>\n".join(html_lines))
 
 
-def refresh_card(ctx: Context, bucket: Bucket, totals: tuple[int, int] | None = None) -> None:
+def refresh_card(
+    ctx: Context,
+    bucket: Bucket,
+    totals: tuple[int, int] | None = None,
+    *,
+    then: Rich | str | None = None,
+) -> None:
     """Show the bucket's live state on its card: an edit of the card; and if the card is still
-    waiting in the outbox, its own content too (an edit of an undelivered message is dropped)."""
-    if bucket.card_message_id is None:
-        return
-    card = ctx.db.get(BotMessage, bucket.card_message_id)
+    waiting in the outbox, its own content too (an edit of an undelivered message is dropped).
+    ``then``: said in answer after the edit (both written in one statement)."""
+    answer = plain(then) if isinstance(then, str) else then
+    card = ctx.db.get(BotMessage, bucket.card_message_id) if bucket.card_message_id else None
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
     if card is None or rnd is None:
+        if answer is not None:
+            ctx.reply(answer)
         return
     content = render_card(ctx, bucket, rnd, ctx.settings.prefix, totals)
     if card.sent_at is None:
         card.body, card.html = content.text, content.html
-    ctx.edit(card, content)
+    ctx.edit_many([(card, content)], then=answer)
 
 
 def refresh_cards(
@@ -576,14 +669,18 @@ def refresh_cards(
     totals: dict[int, tuple[int, int]],
     *,
     then: Rich | None = None,
+    cards: dict[int, tuple[str, bool]] | None = None,
 ) -> None:
     """``refresh_card`` of many buckets of ``rnd`` in order (``totals``: what each holds),
     then ``then`` said in answer, in a few statements whatever their number: the cards' state
-    in one query, the edits in one insert."""
-    cards = [b for b in buckets if b.card_message_id is not None]
+    in one query (``cards``: card id -> its room and whether it was delivered, when the caller
+    read them), the edits in one insert."""
     outbox = BotMessage.__table__  # type: ignore[attr-defined]
-    ids = [b.card_message_id for b in cards]
-    found: dict[int, tuple[str, bool]] = {}
+    found: dict[int, tuple[str, bool]] = dict(cards or {})
+    ids = [b.card_message_id for b in buckets if b.card_message_id is not None]
+    if cards is not None:
+        ids = []
+    cards_of = [b for b in buckets if b.card_message_id is not None]
     for i in range(0, len(ids), 5000):
         for card_id, room_id, delivered in ctx.db.exec(
             select(outbox.c.id, outbox.c.room_id, outbox.c.sent_at.is_not(None)).where(
@@ -591,11 +688,11 @@ def refresh_cards(
             )
         ).all():
             found[card_id] = (room_id, bool(delivered))
-    if cards:
-        ctx.names(b.author for b in cards)
+    if cards_of:
+        ctx.names(b.author for b in cards_of)
     edits: list[tuple[Queued | BotMessage, Rich]] = []
     unsent: list[dict[str, Any]] = []
-    for bucket in cards:
+    for bucket in cards_of:
         assert bucket.id is not None and bucket.card_message_id is not None
         if bucket.card_message_id not in found:
             continue
@@ -810,26 +907,49 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
     statements whatever the number of buckets and fundings."""
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
-    state = round_life(ctx, rnd)
+    f = figures(ctx, rnd.id)
+    state = round_life(ctx, rnd, f)
     require(ctx, life.round_step(state, act(how), actor(ctx), ctx.now))
-    buckets = round_buckets(ctx.db, rnd.id)
-    # per bucket: what it holds, its funders, its fundings of any state (one query)
+    # the round's buckets, per bucket what it holds, its funders, its fundings of any state,
+    # and its card (one query)
     active = col(Funding.state) == FUNDING_ACTIVE
-    totals: dict[int, tuple[int, int]] = {}
-    counts: dict[int, int] = {}
-    for bucket_id, held, funders, fundings in ctx.db.exec(
+    per_bucket = (
         select(
-            Funding.bucket_id,
-            func.sum(case((active, Funding.cents), else_=0)),
-            func.count(func.distinct(case((active, Funding.funder), else_=None))),
-            func.count(col(Funding.id)),
+            col(Funding.bucket_id).label("bucket_id"),
+            func.sum(case((active, Funding.cents), else_=0)).label("held"),
+            func.count(func.distinct(case((active, Funding.funder), else_=None))).label("funders"),
+            func.count(col(Funding.id)).label("fundings"),
         )
         .where(Funding.round_id == rnd.id)
         .group_by(col(Funding.bucket_id))
-    ).all():
-        counts[bucket_id] = int(fundings)
-        if int(funders):
-            totals[bucket_id] = (int(held or 0), int(funders))
+        .subquery()
+    )
+    outbox = BotMessage.__table__  # type: ignore[attr-defined]
+    found = ctx.db.exec(
+        select(  # type: ignore[call-overload]
+            Bucket,
+            per_bucket.c.held,
+            per_bucket.c.funders,
+            per_bucket.c.fundings,
+            outbox.c.room_id,
+            outbox.c.sent_at.is_not(None),
+        )
+        .outerjoin(per_bucket, per_bucket.c.bucket_id == col(Bucket.id))
+        .outerjoin(outbox, outbox.c.id == col(Bucket.card_message_id))
+        .where(Bucket.round_id == rnd.id)
+        .order_by(col(Bucket.id))
+    ).all()
+    buckets: list[Bucket] = []
+    totals: dict[int, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
+    cards: dict[int, tuple[str, bool]] = {}
+    for bucket, held, funders, fundings, card_room, delivered in found:
+        buckets.append(bucket)
+        counts[bucket.id] = int(fundings or 0)
+        if funders:
+            totals[bucket.id] = (int(held or 0), int(funders))
+        if card_room is not None:
+            cards[bucket.card_message_id] = (card_room, bool(delivered))
     still_open = [b for b in buckets if b.state == BUCKET_OPEN]
     for bucket in still_open:
         assert bucket.id is not None
@@ -856,7 +976,9 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
         for b in buckets
         if b.id is not None and b.state in (BUCKET_FUNDED, BUCKET_COMPLETED)
     ]
-    given, in_buckets = round_money(ctx.db, rnd.id)
+    # what the buckets still hold: the funded and completed ones' (the rest gave it back)
+    given = f.allocated
+    in_buckets = sum(cents for _, cents in funded)
     ctx.audit(
         "close",
         "round",
@@ -903,6 +1025,7 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
         [*(b for b, _ in refunded), *(b for b, _ in funded if b.state == BUCKET_FUNDED)],
         after,
         then=lines(*parts),
+        cards=cards,
     )
 
 
@@ -943,9 +1066,15 @@ def _show_round(ctx: Context) -> None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
     assert rnd.id is not None
     given, in_buckets = round_money(ctx.db, rnd.id)
-    counts: dict[str, int] = {}
-    for bucket in round_buckets(ctx.db, rnd.id):
-        counts[bucket.state] = counts.get(bucket.state, 0) + 1
+    # the buckets counted by state in the database, not read one by one
+    counts: dict[str, int] = {
+        bucket_state: int(n)
+        for bucket_state, n in ctx.db.exec(
+            select(Bucket.state, func.count(col(Bucket.id)))
+            .where(Bucket.round_id == rnd.id)
+            .group_by(col(Bucket.state))
+        ).all()
+    }
     state = ctx.t(f"buckets.round.state_{rnd.state}")
     until = ctx.t("buckets.round.until", date=ctx.date(rnd.deadline)) if rnd.deadline else ""
     states = ", ".join(
@@ -976,16 +1105,20 @@ def allocate_command(ctx: Context, args: str) -> None:
     p = ctx.settings.prefix
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
+    counts = figures(ctx, rnd.id)
     require(
         ctx,
         life.allocation_step(
-            life.Allocation(ABSENT, round_life(ctx, rnd)), act(Act.CREATE), actor(ctx), ctx.now
+            life.Allocation(ABSENT, round_life(ctx, rnd, counts)),
+            act(Act.CREATE),
+            actor(ctx),
+            ctx.now,
         ),
     )
     tokens = tokenize(args)
     if not tokens:
         raise UserError("buckets.usage.allocate", prefix=p)
-    left = rnd.pot_cents - allocated(ctx.db, rnd.id)
+    left = rnd.pot_cents - counts.allocated
     first = fold(tokens[0])
     details: dict[str, Any] = {}
     if first in _HOURS_WORDS:
@@ -1104,24 +1237,24 @@ def allocate_command(ctx: Context, args: str) -> None:
             [names[u], u, money_cell(cents), money_cell(left_of.get(u, 0))] for u, cents in ordered
         ],
     )
-    ctx.reply(
-        lines(
-            head,
-            shown,
-            *(
-                [
-                    ctx.t(
-                        "buckets.allocated_left_out",
-                        people=", ".join(sorted(ctx.names(details["left_out"]).values())),
-                    )
-                ]
-                if details.get("left_out")
-                else []
-            ),
-        )
+    answer = lines(
+        head,
+        shown,
+        *(
+            [
+                ctx.t(
+                    "buckets.allocated_left_out",
+                    people=", ".join(sorted(ctx.names(details["left_out"]).values())),
+                )
+            ]
+            if details.get("left_out")
+            else []
+        ),
     )
-    if full is not None:
-        full.post(ctx)
+    if full is None:
+        ctx.reply(answer)
+    else:  # the answer and the whole table as a file, in one statement
+        full.post_after(ctx, answer)
 
 
 def _plain(value: Any) -> Any:
@@ -1143,7 +1276,11 @@ def _bucket_id(token: str) -> int | None:
 def find_bucket(ctx: Context, token: str) -> Bucket:
     """The bucket that ``token`` (``3`` or ``#3``) numbers in this room."""
     number = _bucket_id(token)
-    bucket = by_number(ctx.db, Bucket, ctx.room.id, number) if number is not None else None
+    bucket = (
+        load_bucket(ctx, col(Bucket.room_id) == ctx.room.id, col(Bucket.number) == number)
+        if number is not None and 0 < number < LARGEST
+        else None
+    )
     if bucket is None:
         raise UserError(
             "buckets.error.no_such_bucket", id=token.lstrip("#"), prefix=ctx.settings.prefix
@@ -1223,7 +1360,8 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
     )
     ctx.db.add(bucket)
     ctx.db.flush()
-    card = ctx.reply(render_card(ctx, bucket, rnd, p), ref=("bucket", bucket.id))
+    # a new bucket holds nothing yet
+    card = ctx.reply(render_card(ctx, bucket, rnd, p, totals=(0, 0)), ref=("bucket", bucket.id))
     bucket.card_message_id = card.id
     ctx.audit(
         "create",
@@ -1239,13 +1377,22 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
 
 
 def _complete(ctx: Context, bucket: Bucket) -> None:
-    require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.COMPLETE), actor(ctx), ctx.now))
+    assert bucket.id is not None
+    f = figures(ctx, bucket.round_id, bucket.id)
+    require(
+        ctx,
+        life.bucket_step(bucket_life(ctx, bucket, found=f), act(Act.COMPLETE), actor(ctx), ctx.now),
+    )
     bucket.state = BUCKET_COMPLETED
     bucket.closed_at = ctx.now
     ctx.audit("complete", "bucket", bucket.id)
-    refresh_card(ctx, bucket)
-    ctx.reply(
-        ctx.t("buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender))
+    refresh_card(
+        ctx,
+        bucket,
+        totals=(f.held, f.people),
+        then=ctx.t(
+            "buckets.completed", id=bucket.number, title=bucket.title, who=ctx.name(ctx.sender)
+        ),
     )
 
 
@@ -1253,19 +1400,19 @@ def _cancel(ctx: Context, bucket: Bucket, *, removed: bool = False) -> None:
     """Cancel ``bucket`` and refund its funders; ``removed``: because the message that
     proposed it was deleted (or edited into plain text)."""
     require(ctx, life.bucket_step(bucket_life(ctx, bucket), act(Act.CANCEL), actor(ctx), ctx.now))
-    cents, people = refund_bucket(ctx, bucket, BUCKET_CANCELLED)
+    assert bucket.id is not None
+    cents, people = refund_buckets(ctx, [bucket], BUCKET_CANCELLED)[bucket.id]
     key = "buckets.cancelled" + ("_removed" if removed else "") + ("" if people else "_unfunded")
-    ctx.reply(
-        ctx.t(
-            key,
-            id=bucket.number,
-            title=bucket.title,
-            who=ctx.name(ctx.sender),
-            held=ctx.money(cents),
-            people=people,
-            cause=ctx.removal(),
-        )
+    said = ctx.t(
+        key,
+        id=bucket.number,
+        title=bucket.title,
+        who=ctx.name(ctx.sender),
+        held=ctx.money(cents),
+        people=people,
+        cause=ctx.removal(),
     )
+    refresh_card(ctx, bucket, totals=(0, 0), then=said)
 
 
 def _show_bucket(ctx: Context, bucket: Bucket) -> None:
@@ -1296,41 +1443,51 @@ def list_buckets(ctx: Context, args: str) -> None:
     rnd = open_round(ctx.db, ctx.room.id) or latest_round(ctx.db, ctx.room.id)
     if rnd is None:
         raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
+    # a round may hold a thousand buckets: the list is worded after the transaction
+    # (``commands.deferred``), so that no other room waits on it
+    defer(ctx, BUCKET_LIST, {"round_id": rnd.id})
+
+
+def render_bucket_list(scope: RenderScope) -> Rendered:
+    """The answer to ``!buckets``: every bucket of the round, with what it holds."""
+    s = scope
+    rnd = s.db.get(CobudgetRound, int(s.params["round_id"]))
+    if rnd is None or rnd.room_id != s.room.id:  # undone meanwhile
+        return Rendered(text=s.t("buckets.error.no_round", prefix=s.settings.prefix))
     assert rnd.id is not None
-    buckets = round_buckets(ctx.db, rnd.id)
+    buckets = round_buckets(s.db, rnd.id)
     if not buckets:
-        ctx.reply(ctx.t("buckets.list.empty", title=rnd.title, prefix=ctx.settings.prefix))
-        return
+        return Rendered(text=s.t("buckets.list.empty", title=rnd.title, prefix=s.settings.prefix))
     rows = []
-    totals = bucket_totals(ctx.db, rnd.id)
+    totals = bucket_totals(s.db, rnd.id)
     for bucket in buckets:
         assert bucket.id is not None
         held, people = totals.get(bucket.id, (0, 0))
-        goal = ctx.money(bucket.min_cents)
+        goal = s.money(bucket.min_cents)
         if bucket.max_cents > bucket.min_cents:
-            goal += f" – {ctx.money(bucket.max_cents)}"
+            goal += f" – {s.money(bucket.max_cents)}"
         rows.append(
             [
                 f"#{bucket.number}",
                 bucket.title,
-                ctx.t(f"buckets.state.{bucket.state}"),
-                ctx.money(held),
+                s.t(f"buckets.state.{bucket.state}"),
+                s.money(held),
                 goal,
                 people,
             ]
         )
-    head = ctx.t("buckets.list.title", title=rnd.title, count=len(buckets))
-    ctx.reply(
-        lines(
+    head = s.t("buckets.list.title", title=rnd.title, count=len(buckets))
+    return Rendered(
+        text=lines(
             head,
             table(
                 [
                     "#",
-                    ctx.t("buckets.col.bucket"),
-                    ctx.t("buckets.col.state"),
-                    ctx.t("buckets.col.held"),
-                    ctx.t("buckets.col.goal"),
-                    ctx.t("buckets.col.funders"),
+                    s.t("buckets.col.bucket"),
+                    s.t("buckets.col.state"),
+                    s.t("buckets.col.held"),
+                    s.t("buckets.col.goal"),
+                    s.t("buckets.col.funders"),
                 ],
                 rows,
                 align="lllrrr",
@@ -1351,15 +1508,19 @@ def fund_command(ctx: Context, args: str) -> None:
     found = _amount(ctx, tokens, 1)
     if found is None or 1 + found[1] != len(tokens):
         raise UserError("buckets.usage.fund", prefix=p)
-    funding = fund(ctx, bucket, found[0].cents, source="command")
-    ctx.reply(
-        ctx.t(
+    cents = found[0].cents
+    fund(
+        ctx,
+        bucket,
+        cents,
+        source="command",
+        then=lambda left: ctx.t(
             "buckets.funded_by_command",
-            cents=ctx.money(funding.cents),
+            cents=ctx.money(cents),
             id=bucket.number,
             title=bucket.title,
-            balance=ctx.money(balance(ctx.db, funding.round_id, ctx.sender)),
-        )
+            balance=ctx.money(left),
+        ),
     )
 
 
@@ -1368,7 +1529,8 @@ def on_card_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     Other keys are ignored; a refused funding gets a short answer naming the person."""
     if target.ref_id is None or not target.ref_id.isdigit():
         return False
-    bucket = ctx.db.get(Bucket, int(target.ref_id))
+    bucket_id = int(target.ref_id)
+    bucket = load_bucket(ctx, col(Bucket.id) == bucket_id) if bucket_id < LARGEST else None
     if bucket is None:
         return False
     rnd = ctx.db.get(CobudgetRound, bucket.round_id)
@@ -1398,15 +1560,20 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     funding = ctx.db.exec(select(Funding).where(Funding.event_id == target_event_id)).first()
     if funding is not None:
         return _undo_funding(ctx, funding)
-    proposed = ctx.db.exec(select(Bucket).where(Bucket.event_id == target_event_id)).first()
+    proposed = load_bucket(ctx, col(Bucket.event_id) == target_event_id)
     if proposed is not None:
         _undo_bucket(ctx, proposed)
         return True
-    allocations = list(
-        ctx.db.exec(select(Allocation).where(Allocation.event_id == target_event_id)).all()
-    )
-    if allocations:
-        _undo_allocations(ctx, allocations)
+    # the allocations with their round, in one query
+    found = ctx.db.exec(
+        select(Allocation, CobudgetRound)
+        .join(CobudgetRound, col(CobudgetRound.id) == col(Allocation.round_id))
+        .where(Allocation.event_id == target_event_id)
+        .order_by(col(Allocation.id))
+    ).all()
+    if found:
+        keep(ctx, found[0][1])
+        _undo_allocations(ctx, [allocation for allocation, _ in found])
         return True
     opened = ctx.db.exec(
         select(CobudgetRound).where(CobudgetRound.event_id == target_event_id)
@@ -1638,11 +1805,18 @@ def kept_by_event(ctx: Context, event_id: str) -> str | None:
 def _undo_allocations(ctx: Context, allocations: list[Allocation]) -> None:
     rnd = ctx.db.get(CobudgetRound, allocations[0].round_id)
     assert rnd is not None and rnd.id is not None
-    shares = tuple((a.user_id, a.cents, balance(ctx.db, rnd.id, a.user_id)) for a in allocations)
+    people = {a.user_id for a in allocations}
+    if len(people) == 1:  # the round's figures and the one person's balance in one query
+        f = figures(ctx, rnd.id, funder=allocations[0].user_id)
+        left = {allocations[0].user_id: f.given - f.used}
+    else:  # everyone's balance in one query, whatever the number of people
+        f = figures(ctx, rnd.id)
+        left = {user: given - used for user, given, used in balances(ctx.db, rnd.id)}
+    shares = tuple((a.user_id, a.cents, left.get(a.user_id, 0)) for a in allocations)
     require(
         ctx,
         life.allocation_step(
-            life.Allocation(life.ALLOCATED, round_life(ctx, rnd), shares),
+            life.Allocation(life.ALLOCATED, round_life(ctx, rnd, f), shares),
             undo(Act.CREATE),
             actor(ctx),
             ctx.now,

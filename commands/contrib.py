@@ -289,6 +289,9 @@ def _offer_without_project(
             "description": description,
             "project_id": default.id if default is not None else None,
             "words": doubtful,
+            # whether the message holds a contribution already (an edit of a logged one): only
+            # then is there one to update when ✅ confirms (another edit drops the offer)
+            "existing": changed,
         },
         text,
     )
@@ -302,7 +305,7 @@ def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessa
         project = ctx.db.get(Project, int(data["project_id"]))
         if project is None or project.archived:
             raise UserError("contrib.doubtful.default_gone")
-    existing = _by_event(ctx, action.source_event_id)
+    existing = _by_event(ctx, action.source_event_id) if data.get("existing", True) else None
     before = _snapshot(existing) if existing is not None else None
     contribution, key = _store(
         ctx,
@@ -315,8 +318,9 @@ def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessa
         event_id=action.source_event_id,
         created_by=action.sender,
     )
-    action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
     ctx.reply(_summary(ctx, key, contribution, project))
+    # after the answer (which writes what it speaks of): the action's row is written once
+    action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
 
 
 def _undo_without_project(ctx: Context, action: PendingAction) -> bool:

@@ -88,6 +88,14 @@ _OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
 _INSERT_OUTBOX = insert(_OUTBOX)
 _INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
 _INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
+# the handled event's record, unless the event is on record already (then nothing is inserted,
+# nothing returned): the exactly-once check and the record in one statement
+_RECORD_EVENT = {
+    dialect: make(ChatEvent.__table__)  # type: ignore[attr-defined]
+    .on_conflict_do_nothing(index_elements=["event_id"])
+    .returning(ChatEvent.__table__.c.event_id)  # type: ignore[attr-defined]
+    for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
 _ROOM_COLUMNS = tuple(Room.__table__.columns.keys())  # type: ignore[attr-defined]
 # what answers an event (placed as a reply to it); edits and reactions act on their target
 ANSWERS = ("text", "file")
@@ -197,6 +205,8 @@ class Context(RoomTexts):
         self.chat_event = chat_event
         self._anchor: tuple[str | None, str | None] | None = None
         self.undoing = False  # an edit into plain text undoing its message
+        # the bot's message a reaction was put on, once the dispatcher has read it
+        self.reaction_target: BotMessage | None = None
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -287,6 +297,8 @@ class Context(RoomTexts):
                     thread = original.thread_id
             return self.source_event_id, thread
         if isinstance(ev, ReactionAdded):
+            if self.reaction_target is not None:  # the dispatcher read it already
+                return ev.target_event_id, self.reaction_target.thread_id
             target = self.db.exec(
                 select(BotMessage.thread_id).where(BotMessage.platform_id == ev.target_event_id)
             ).first()
@@ -375,10 +387,46 @@ class Context(RoomTexts):
             data=data,
         )
 
-    def _add(self, *, ref: tuple[str, object] | None = None, **values: Any) -> Queued:
-        """Write one outgoing message to the outbox (a plain insert: the delivery reads it back;
-        a card tied to an object is found again by ``ref``). Every text and file is an answer
-        to the event, in its place (``anchor``), and notifies nobody of their own action."""
+    def reply_with_file(
+        self, content: Rich | str, name: str, mime: str, data: bytes, caption: Rich | str
+    ) -> list[Queued]:
+        """``reply`` then ``send_file`` (a long table's first rows, then the whole of it as a
+        file), written in one statement."""
+        rich = content if isinstance(content, Rich) else plain(content)
+        said = caption if isinstance(caption, Rich) else plain(caption)
+        rows = [
+            self._row(room_id=self.room.id, kind="text", body=rich.text, html=rich.html),
+            self._row(
+                room_id=self.room.id,
+                kind="file",
+                body=said.text,
+                html=said.html,
+                file_name=name,
+                mime=mime,
+                data=data,
+            ),
+        ]
+        self.db.flush()  # what the messages speak of is written first
+        found = connection_of(self.db).execute(
+            _INSERT_OUTBOX.returning(_OUTBOX.c.id, _OUTBOX.c.kind), rows
+        )
+        # one text, one file: their kinds say which row is which
+        ids = {kind: new for new, kind in found}
+        queued = [
+            Queued(
+                id=int(ids[row["kind"]]),
+                room_id=row["room_id"],
+                kind=row["kind"],
+                body=row["body"],
+                cause=row["cause_event_id"],
+            )
+            for row in rows
+        ]
+        self.sent.extend(queued)
+        return queued
+
+    def _row(self, *, ref: tuple[str, object] | None = None, **values: Any) -> dict[str, Any]:
+        """The outbox row of one outgoing message (see ``_add``)."""
         row = {**_OUTBOX_DEFAULTS, **values}
         if row["kind"] in ANSWERS:
             # the outbox rule: whatever the bot says because of an event answers that event, in
@@ -390,6 +438,13 @@ class Context(RoomTexts):
             row["ref_kind"], row["ref_id"] = ref[0], str(ref[1])
         row["cause_event_id"] = self.event.event_id
         row["created_at"] = self.now
+        return row
+
+    def _add(self, *, ref: tuple[str, object] | None = None, **values: Any) -> Queued:
+        """Write one outgoing message to the outbox (a plain insert: the delivery reads it back;
+        a card tied to an object is found again by ``ref``). Every text and file is an answer
+        to the event, in its place (``anchor``), and notifies nobody of their own action."""
+        row = self._row(ref=ref, **values)
         self.db.flush()  # what the message speaks of is written first
         key = connection_of(self.db).execute(_INSERT_OUTBOX, row).inserted_primary_key
         assert key is not None
@@ -832,6 +887,22 @@ OUTCOME_FORGED = "forged"  # an edit or a removal by someone who may not make it
 NOT_A_COMMAND = ("", OUTCOME_ERROR, OUTCOME_CRASH)
 
 
+class _HandledBefore(Exception):
+    """The event turned out to be on record already (a replay): what it did is rolled back."""
+
+
+def _record_event(db: Session, values: dict[str, Any]) -> None:
+    """Record a handled event, or raise ``_HandledBefore`` if it is on record already."""
+    query = _RECORD_EVENT.get(db.get_bind().dialect.name)
+    if query is None:  # pragma: no cover - SQLite and PostgreSQL are the databases supported
+        if db.get(ChatEvent, values["event_id"]) is not None:
+            raise _HandledBefore
+        connection_of(db).execute(_INSERT_CHAT_EVENT, values)
+        return
+    if connection_of(db).execute(query, values).first() is None:
+        raise _HandledBefore
+
+
 class Dispatcher:
     """Turns neutral events into transactions. Synchronous: the runtime calls it from one worker
     thread, so that database work never blocks the event loop.
@@ -904,10 +975,13 @@ class Dispatcher:
                 # later ``db.get`` finds them without asking the database
                 pointed = {p for p in map(_points_at, events) if p is not None}
                 known = db.info.setdefault("chat_events", {})
-                for row in db.exec(
-                    select(ChatEvent).where(col(ChatEvent.event_id).in_(ids | pointed))
-                ).all():
-                    known[row.event_id] = row
+                if len(events) > 1 or pointed:
+                    for row in db.exec(
+                        select(ChatEvent).where(col(ChatEvent.event_id).in_(ids | pointed))
+                    ).all():
+                        known[row.event_id] = row
+                # else one event that acts on no other: recording it says whether it was
+                # handled before (``_record_event``), and a replay is rolled back then
                 handled = ids & known.keys()
                 for event in events:
                     if event.event_id in handled:
@@ -973,6 +1047,11 @@ class Dispatcher:
                 savepoint = db.begin_nested()
                 sent, key = self._process(db, event, now, original, seen, refused=err)
             savepoint.commit()
+        except _HandledBefore:
+            # handled before (a replay): nothing changes, nothing is said
+            savepoint.rollback()
+            db.info.clear()
+            return []
         except Exception:
             savepoint.rollback()
             db.info.clear()  # caches may hold what was rolled back
@@ -1018,8 +1097,9 @@ class Dispatcher:
         command = self._run(ctx, original, refused)
         ctx.flush_audits()
         answer_to, thread_id = ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
-        connection_of(db).execute(
-            _INSERT_CHAT_EVENT,
+        db.flush()  # recorded on the connection: what the event changed is written first
+        _record_event(
+            db,
             {
                 "event_id": event.event_id,
                 "room_id": event.room_id,
@@ -1083,8 +1163,8 @@ class Dispatcher:
             answer_to, thread_id = (
                 ctx.anchor if not isinstance(event, MemberChanged) else (None, None)
             )
-            db.connection().execute(
-                _INSERT_CHAT_EVENT,
+            _record_event(
+                db,
                 {
                     "event_id": event.event_id,
                     "room_id": event.room_id,
@@ -1098,6 +1178,10 @@ class Dispatcher:
             )
             savepoint.commit()
             return ctx.sent
+        except _HandledBefore:
+            savepoint.rollback()
+            db.info.clear()
+            return []
         except Exception:
             savepoint.rollback()
             db.info.clear()
@@ -1215,6 +1299,7 @@ class Dispatcher:
         target = ctx.db.exec(
             select(BotMessage).where(BotMessage.platform_id == event.target_event_id)
         ).first()
+        ctx.reaction_target = target
         if target is None or target.ref_kind is None:
             return "ignored"
         handler = self.registry.reaction_handlers.get(target.ref_kind)

@@ -94,6 +94,10 @@ class FullTable:
     def post(self, ctx: Context) -> None:
         ctx.send_file(self.name, "text/csv", self.data, self.caption)
 
+    def post_after(self, ctx: Context, content: Rich | str) -> None:
+        """Answer ``content`` (the table's first rows), then post the file: one statement."""
+        ctx.reply_with_file(content, self.name, "text/csv", self.data, self.caption)
+
 
 def long_table(
     ctx: Context,

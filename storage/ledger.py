@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, literal, or_, union_all
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -76,22 +77,24 @@ def bucket_funders(
 
 def balances(db: Session, round_id: int) -> list[tuple[str, int, int]]:
     """(person, allocated, held in buckets) of everyone allocated something in the round, by
-    person."""
-    given = dict(
-        db.exec(
-            select(Allocation.user_id, func.sum(Allocation.cents))
-            .where(Allocation.round_id == round_id)
-            .group_by(col(Allocation.user_id))
-        ).all()
-    )
-    used = dict(
-        db.exec(
-            select(Funding.funder, func.sum(Funding.cents))
-            .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
-            .group_by(col(Funding.funder))
-        ).all()
-    )
-    return [(u, int(c), int(used.get(u, 0))) for u, c in sorted(given.items())]
+    person (one query)."""
+    given: Any = select(
+        col(Allocation.user_id).label("user"),
+        col(Allocation.cents).label("given"),
+        literal(0).label("used"),
+        literal(1).label("allocated"),
+    ).where(Allocation.round_id == round_id)
+    used: Any = select(
+        col(Funding.funder).label("user"), literal(0), col(Funding.cents), literal(0)
+    ).where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
+    both = union_all(given, used).subquery()
+    rows = db.exec(
+        select(both.c.user, func.sum(both.c.given), func.sum(both.c.used))
+        .group_by(both.c.user)
+        # only the people allocated something are listed
+        .having(func.sum(both.c.allocated) > 0)
+    ).all()
+    return [(u, int(g), int(h)) for u, g, h in sorted(rows)]
 
 
 @dataclass(frozen=True)

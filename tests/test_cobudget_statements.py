@@ -1,0 +1,214 @@
+"""The cobudget family's commands send at most ten SQL statements each (counted as
+``bench/commands.py`` counts them: an executemany once, savepoints and ``BEGIN`` not at all),
+whatever the number of buckets, fundings and people; and what they write is the same on SQLite
+and PostgreSQL. An event handled alone is checked and recorded in one statement: handled again,
+it changes nothing and says nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from commands import build_registry
+from commands.core import Dispatcher, Settings
+from commands.events import Message, ReactionAdded, Redacted, Role
+from storage.db import make_engine, sqlite_url
+from storage.models import Audit, BotMessage, ChatEvent, Funding
+from storage.models.cobudget import FUNDING_ACTIVE, FUNDING_REFUNDED
+
+NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
+SKIP = ("SAVEPOINT", "RELEASE", "ROLLBACK TO", "BEGIN")
+ROOM = "!cobudget"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request):
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url(request.getfixturevalue("db_path")))
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")
+
+
+class Room:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.d = Dispatcher(engine, build_registry(), Settings(), lambda: NOW)
+        self.ids = itertools.count()
+        self.counting = False
+        self.count = 0
+
+        def seen(_c, _cu, statement, *_rest):
+            if self.counting and not statement.lstrip().upper().startswith(SKIP):
+                self.count += 1
+
+        event.listen(engine, "before_cursor_execute", seen)
+
+    def handle(self, ev) -> list[str]:
+        return [q.body for q in self.d.handle(ev, NOW)]
+
+    def msg(self, user: str, body: str, admin: bool = False) -> Message:
+        return Message(
+            event_id=f"$m{next(self.ids)}",
+            room_id=ROOM,
+            sender=f"@{user}",
+            sender_name=user.title(),
+            body=body,
+            role=Role.ADMIN if admin else Role.MEMBER,
+        )
+
+    def say(self, user: str, body: str, admin: bool = False) -> list[str]:
+        return self.handle(self.msg(user, body, admin))
+
+    def counted(self, ev) -> int:
+        self.handle(self.msg(ev.sender.lstrip("@"), "!langue"))  # the sender spoke before
+        self.count, self.counting = 0, True
+        try:
+            self.handle(ev)
+        finally:
+            self.counting = False
+        return self.count
+
+    def deliver(self) -> None:
+        """The outbox as a platform leaves it: delivered, with platform ids."""
+        with Session(self.engine) as db:
+            for row in db.exec(select(BotMessage).where(BotMessage.sent_at.is_(None))).all():  # type: ignore[union-attr]
+                row.sent_at, row.platform_id = NOW, f"m{row.id}"
+            db.commit()
+
+    def card(self, number: int) -> str:
+        with Session(self.engine) as db:
+            found = db.exec(
+                select(BotMessage.platform_id).where(
+                    BotMessage.ref_kind == "bucket", BotMessage.ref_id == str(number)
+                )
+            ).first()
+        assert found
+        return found
+
+
+def _world(engine: Engine, people: int, buckets: int) -> Room:
+    room = Room(engine)
+    room.say("admin", '!tour ouvrir "Printemps" 100000€', admin=True)
+    for n in range(people):
+        room.say(f"p{n}", "!langue")
+    room.say("admin", "!allouer tous 50€", admin=True)
+    for n in range(buckets):
+        room.say(f"p{n % people}", f"!bucket Idée{n} 20€ max 40€")
+        for k in range(3):
+            room.say(f"p{(n + k) % people}", f"!financer {n + 1} 2€")
+    room.deliver()
+    return room
+
+
+def _counts(room: Room, people: int, buckets: int) -> dict[str, int]:
+    def say(user: str, body: str, admin: bool = False):
+        return lambda: room.msg(user, body, admin)
+
+    def deleted(user: str, body: str, admin: bool = False):
+        def make():
+            first = room.msg(user, body, admin)
+            room.handle(first)
+            room.deliver()
+            return Redacted(
+                event_id=f"$r{next(room.ids)}",
+                room_id=ROOM,
+                sender=f"@{user}",
+                sender_name=user.title(),
+                role=Role.ADMIN if admin else Role.MEMBER,
+                target_event_id=first.event_id,
+            )
+
+        return make
+
+    def reaction(number: int):
+        return lambda: ReactionAdded(
+            event_id=f"$x{next(room.ids)}",
+            room_id=ROOM,
+            sender="@p1",
+            sender_name="P1",
+            target_event_id=room.card(number),
+            key="💶",
+        )
+
+    cases = {
+        "!allouer @p1 1€": say("admin", "!allouer @p1 1€", True),
+        "!allouer tous 1€": say("admin", "!allouer tous 1€", True),
+        "!allouer deleted": deleted("admin", "!allouer @p2 1€", True),
+        "!bucket (propose)": say("p1", "!bucket Four 30€ pour le pain"),
+        "!bucket deleted": deleted("p1", "!bucket Vélo 30€"),
+        "!financer": say("p2", "!financer 2 1€"),
+        "!financer deleted": deleted("p2", "!financer 2 1€"),
+        "💶 on a card": reaction(2),
+        "!bucket annuler": say("admin", "!bucket 1 annuler", True),
+        "!buckets": say("p1", "!buckets"),
+        "!tour": say("p1", "!tour"),
+        "!tour fermer": say("admin", "!tour fermer", True),
+    }
+    counts = {}
+    for label, make in cases.items():
+        counts[label] = room.counted(make())
+        room.deliver()
+    return counts
+
+
+def test_cobudget_commands_send_ten_statements_at_most(tmp_path, template_db):
+    import shutil
+
+    found = {}
+    for name, people, buckets in (("small.db", 3, 3), ("large.db", 12, 15)):
+        shutil.copy(template_db, tmp_path / name)
+        engine = make_engine(sqlite_url(tmp_path / name))
+        found[name] = _counts(_world(engine, people, buckets), people, buckets)
+        engine.dispose()
+    assert found["small.db"] == found["large.db"]
+    over = {label: n for label, n in found["large.db"].items() if n > 10}
+    assert not over, over
+
+
+def test_closing_a_round_refunds_in_one_statement_on_both_databases(engine):
+    room = _world(engine, people=4, buckets=3)
+    with Session(engine) as db:
+        active = db.exec(
+            select(func.count()).select_from(Funding).where(Funding.state == FUNDING_ACTIVE)
+        ).one()
+    said = room.say("admin", "!tour fermer", admin=True)
+    assert any("Printemps" in text for text in said)
+    with Session(engine) as db:
+        states = db.exec(select(Funding.state, func.count()).group_by(Funding.state)).all()
+        audits = db.exec(select(Audit).where(Audit.action == "refunded")).all()
+    # every bucket was below its goal: every funding is given back, named by its bucket's
+    # audit row
+    assert dict(states) == {FUNDING_REFUNDED: active}
+    assert len(audits) == 3
+    assert sum(len(a.details["fundings"]) for a in audits) == active
+    assert all(a.details["refunded"] == 600 for a in audits)
+    assert room.say("p1", "!solde") and "50,00" in room.say("p1", "!solde")[0]
+
+
+def test_an_event_handled_alone_twice_counts_once(engine):
+    room = _world(engine, people=3, buckets=1)
+    funding = room.msg("p1", "!financer 1 1€")
+    assert room.handle(funding)
+    with Session(engine) as db:
+        before = (
+            db.exec(select(func.count()).select_from(Funding)).one(),
+            db.exec(select(func.count()).select_from(Audit)).one(),
+            db.exec(select(func.count()).select_from(BotMessage)).one(),
+        )
+    assert room.handle(funding) == []  # a replay: nothing changes, nothing is said
+    with Session(engine) as db:
+        after = (
+            db.exec(select(func.count()).select_from(Funding)).one(),
+            db.exec(select(func.count()).select_from(Audit)).one(),
+            db.exec(select(func.count()).select_from(BotMessage)).one(),
+        )
+        recorded = db.get(ChatEvent, funding.event_id)
+    assert after == before
+    assert recorded is not None and recorded.command == "financer"
