@@ -407,14 +407,19 @@ class Context(RoomTexts):
             ),
         ]
         self.db.flush()  # what the messages speak of is written first
-        found = connection_of(self.db).execute(
-            _INSERT_OUTBOX.returning(_OUTBOX.c.id, _OUTBOX.c.kind), rows
-        )
         # one text, one file: their kinds say which row is which
-        ids = {kind: new for new, kind in found}
+        return self._insert_rows(rows, "kind")
+
+    def _insert_rows(self, rows: list[dict[str, Any]], key: str) -> list[Queued]:
+        """Write ``rows`` to the outbox in one statement; ``key``, a column whose value differs
+        from row to row, tells which new id is whose."""
+        found = connection_of(self.db).execute(
+            _INSERT_OUTBOX.returning(_OUTBOX.c.id, _OUTBOX.c[key]), rows
+        )
+        ids = {value: new for new, value in found}
         queued = [
             Queued(
-                id=int(ids[row["kind"]]),
+                id=int(ids[row[key]]),
                 room_id=row["room_id"],
                 kind=row["kind"],
                 body=row["body"],
@@ -523,23 +528,8 @@ class Context(RoomTexts):
                     "thread_id": thread_id,
                 }
             )
-        found = self.db.connection().execute(
-            _INSERT_OUTBOX.returning(_OUTBOX.c.id, _OUTBOX.c.target_id), rows
-        )
         # one edit per message: its target says which row is which (the message said, none)
-        ids = {target: new for new, target in found}
-        queued = [
-            Queued(
-                id=ids[row["target_id"]],
-                room_id=row["room_id"],
-                kind=row["kind"],
-                body=row["body"],
-                cause=row["cause_event_id"],
-            )
-            for row in rows
-        ]
-        self.sent.extend(queued)
-        return queued
+        return self._insert_rows(rows, "target_id")
 
 
 def _jsonable(value: Any) -> Any:
