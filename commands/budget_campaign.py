@@ -322,11 +322,21 @@ def _post(ctx: Context, campaign: BudgetCampaign, env: BudgetEnvelope, code: str
     found = standing(
         {u: m for u, m, _ in totals.by_person}, room_members(ctx.db, env.room_id), set()
     )
+    ctx.names([ctx.sender])
+
+    def named(user: str) -> str:
+        # each person asked by their id (an adapter shows a mention), the opener by their name
+        return ctx.name(user) if user == ctx.sender else user
+
     with_hours = ", ".join(
-        ctx.t("budget.campaign.person_hours", who=u, hours=format_hours(found.hours[u], ctx.lang))
+        ctx.t(
+            "budget.campaign.person_hours",
+            who=named(u),
+            hours=format_hours(found.hours[u], ctx.lang),
+        )
         for u in sorted(found.hours)
     )
-    without = ", ".join(found.members)
+    without = ", ".join(named(u) for u in found.members)
     remind = _utc(campaign.remind_at).astimezone(ctx.tz).date()
     ctx.reply(
         ctx.t(

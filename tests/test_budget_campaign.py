@@ -145,7 +145,7 @@ async def test_a_campaign_asks_once_reminds_once_in_its_thread_and_reports(
     opening = said[0]
     assert (
         "📋 Relevé des compteurs pour KPA (novembre 2026), jusqu'au jeudi 3 décembre 2026 : "
-        "@alice (30 h), @bob (10 h) ; et, sans heures sur la période pour l'instant : "
+        "Alice (30 h), @bob (10 h) ; et, sans heures sur la période pour l'instant : "
         "@carol, @dave." in opening.text
     )
     assert (
