@@ -36,6 +36,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import union
 from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
@@ -153,7 +154,8 @@ def read_standing(db: Session, campaign: BudgetCampaign, env: BudgetEnvelope) ->
     hours = {u: m for u, m, _ in totals.by_person}
     members = room_members(db, env.room_id)
     until = campaign.deadline_at
-    logged = db.exec(
+    # the three ways to confirm, in one statement
+    logged = (
         select(Contribution.user_id)
         .where(
             Contribution.room_id == env.room_id,
@@ -164,21 +166,18 @@ def read_standing(db: Session, campaign: BudgetCampaign, env: BudgetEnvelope) ->
             col(Contribution.created_at) < until,
         )
         .distinct()
-    ).all()
-    asked = db.exec(
-        select(BudgetRequest.user_id).where(
-            BudgetRequest.envelope_id == env.id,
-            BudgetRequest.state == "active",
-            col(BudgetRequest.created_at) < until,
-        )
-    ).all()
-    reacted = db.exec(
-        select(BudgetCampaignConfirm.user_id).where(
-            BudgetCampaignConfirm.campaign_id == campaign.id,
-            col(BudgetCampaignConfirm.created_at) < until,
-        )
-    ).all()
-    return standing(hours, members, set(logged) | set(asked) | set(reacted))
+    )
+    asked = select(BudgetRequest.user_id).where(
+        BudgetRequest.envelope_id == env.id,
+        BudgetRequest.state == "active",
+        col(BudgetRequest.created_at) < until,
+    )
+    reacted = select(BudgetCampaignConfirm.user_id).where(
+        BudgetCampaignConfirm.campaign_id == campaign.id,
+        col(BudgetCampaignConfirm.created_at) < until,
+    )
+    confirmed = {str(u) for (u,) in db.execute(union(logged, asked, reacted)).all()}
+    return standing(hours, members, confirmed)
 
 
 def latest(db: Session, env: BudgetEnvelope) -> BudgetCampaign | None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlmodel import Session, col, select
 
@@ -157,6 +158,17 @@ def _guide(row: BudgetRateGuide) -> Guide:
     return Guide(row.low, row.high, row.unit, row.growth_bp)
 
 
+def guide_of(ctx: Context, env: BudgetEnvelope) -> Guide | None:
+    """The range that applies to an envelope's requests, read once per event."""
+    known = _read.setdefault(ctx, {})
+    if env.project_id not in known:
+        known[env.project_id] = guide_for(ctx.db, env.room_id, env.project_id)[0]
+    return known[env.project_id]
+
+
+_read: WeakKeyDictionary[Context, dict[int, Guide | None]] = WeakKeyDictionary()
+
+
 def guide_for(db: Session, room_id: str, project_id: int) -> tuple[Guide | None, bool]:
     """The range that applies to a project of a room, and whether it is the room's (one
     query): the project's wins over the room's."""
@@ -221,7 +233,7 @@ def flag(texts: RoomTexts, where: str | None) -> str:
 
 def request_note(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, minutes: int) -> str:
     """A line under a request's message: its hourly rate against the range, if there is one."""
-    guide, _ = guide_for(ctx.db, env.room_id, env.project_id)
+    guide = guide_of(ctx, env)
     if guide is None:
         return ""
     where = position(req.amount, minutes, guide, ctx.room.day_minutes)
@@ -232,8 +244,7 @@ def request_note(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, minutes:
 
 
 def table_guide(ctx: Context, env: BudgetEnvelope) -> Guide | None:
-    guide, _ = guide_for(ctx.db, env.room_id, env.project_id)
-    return guide
+    return guide_of(ctx, env)
 
 
 def table_line(ctx: Context, env: BudgetEnvelope, guide: Guide | None) -> str | None:
@@ -246,32 +257,43 @@ def table_line(ctx: Context, env: BudgetEnvelope, guide: Guide | None) -> str | 
 def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) -> None:
     """Refuse a request of ``cents`` that grows more than the range allows from its author's
     request in the project's envelope just before."""
-    guide, _ = guide_for(ctx.db, env.room_id, env.project_id)
+    guide = guide_of(ctx, env)
     if guide is None or guide.growth_bp is None:
         return
-    before = ctx.db.exec(
-        select(BudgetEnvelope)
+    # the author's request in the project's envelope just before (one statement)
+    just_before = (
+        select(BudgetEnvelope.id)
         .where(
             BudgetEnvelope.room_id == env.room_id,
             BudgetEnvelope.project_id == env.project_id,
             col(BudgetEnvelope.start) < env.start,
         )
         .order_by(col(BudgetEnvelope.start).desc())
-    ).first()
-    if before is None:
-        return
-    previous = ctx.db.exec(
-        select(BudgetRequest.amount).where(
-            BudgetRequest.envelope_id == before.id,
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = ctx.db.exec(
+        select(
+            col(BudgetRequest.amount),
+            col(BudgetEnvelope.start),
+            col(BudgetEnvelope.end),
+            col(BudgetEnvelope.period_kind),
+        )
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == BudgetRequest.envelope_id)
+        .where(
+            BudgetRequest.envelope_id == just_before,
             BudgetRequest.user_id == user_id,
             BudgetRequest.state == "active",
         )
     ).first()
-    most = growth_refusal(previous, cents, guide.growth_bp)
-    if most is None or previous is None:
+    if found is None:
         return
-    from commands.budget import envelope_period
+    previous, start, end, kind = found
+    most = growth_refusal(previous, cents, guide.growth_bp)
+    if most is None:
+        return
     from commands.contrib import period_label
+    from commands.grammar import Period
 
     project = ctx.db.get(Project, env.project_id)
     code = project.code if project is not None else ""
@@ -280,7 +302,7 @@ def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) ->
         asked=ctx.money(cents),
         most=ctx.money(most),
         previous=ctx.money(previous),
-        period=period_label(ctx, envelope_period(before)),
+        period=period_label(ctx, Period(start, end, kind)),
         pct=_pct(guide.growth_bp, ctx.lang),
         project=code,
     )
