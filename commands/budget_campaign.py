@@ -162,7 +162,8 @@ def read_standing(db: Session, campaign: BudgetCampaign, env: BudgetEnvelope) ->
             Contribution.project_id == env.project_id,
             Contribution.day >= env.start,
             Contribution.day < env.end,
-            col(Contribution.created_at) > campaign.opened_at,
+            # (the ids of the project's index, where the day's rows are: no row is read)
+            col(Contribution.id) > campaign.last_contribution,
             col(Contribution.created_at) < until,
         )
         .distinct()
@@ -301,6 +302,7 @@ def open_campaign(ctx: Context, env: BudgetEnvelope, code: str, day: dt.date) ->
         opened_by=ctx.sender,
         event_id=ctx.source_event_id,
         opened_at=ctx.now,
+        last_contribution=int(ctx.db.exec(select(func.max(Contribution.id))).one() or 0),
     )
     ctx.db.add(campaign)
     ctx.db.flush()

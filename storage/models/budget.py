@@ -215,6 +215,8 @@ class BudgetCampaign(SQLModel, table=True):
     opened_by: str = Field(max_length=255)
     event_id: str = Field(unique=True, max_length=255)
     opened_at: dt.datetime = Field(default_factory=now)
+    # the latest contribution when it opened: those logged after it have larger ids
+    last_contribution: int = Field(default=0)
     cancelled_by: str | None = Field(default=None, max_length=255)
     cancel_event_id: str | None = Field(default=None, max_length=255, index=True)
     ended_at: dt.datetime | None = Field(default=None)

@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("opened_by", _TEXT(length=255), nullable=False),
         sa.Column("event_id", _TEXT(length=255), nullable=False),
         sa.Column("opened_at", _INSTANT(), nullable=False),
+        sa.Column("last_contribution", sa.Integer(), nullable=False),
         sa.Column("cancelled_by", _TEXT(length=255), nullable=True),
         sa.Column("cancel_event_id", _TEXT(length=255), nullable=True),
         sa.Column("ended_at", _INSTANT(), nullable=True),
