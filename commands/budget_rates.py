@@ -320,7 +320,8 @@ def rate_command(ctx: Context, args: str) -> None:
     """``!taux [KPA] [15-25€/h [hausse 20%] | aucun]``."""
     tokens = tokenize(args)
     project: Project | None = None
-    if tokens and read_guide(tokens) is None and fold(tokens[0]) not in OFF_WORDS:
+    said_range = tokens and (tokens[0][:1].isdigit() or read_guide(tokens) is not None)
+    if tokens and not said_range and fold(tokens[0]) not in OFF_WORDS:
         project = find_project(ctx, tokens[0])
         if project is None:
             resolve_project(ctx, tokens[0])  # refuses it, with the codes that come close

@@ -169,6 +169,8 @@ async def test_refusals_and_rights(room):
     answer = await room.one("alice", "!taux KPA 25-15€/h")
     assert "Je ne lis pas « 25-15€/h » comme une fourchette" in answer
     assert "!taux KPA 15-25€/h hausse 20%" in answer
+    answer = await room.one("alice", "!taux 15-25")
+    assert "Je ne lis pas « 15-25 » comme une fourchette" in answer
     answer = await room.one("alice", "!taux KPA aucun")
     assert "rien à enlever" in answer and "!taux KPA 15-25€/h" in answer
     answer = await room.one("alice", "!taux ZZZ 15-25€/h")
