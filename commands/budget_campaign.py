@@ -629,7 +629,8 @@ def _notice(
         )
     code = _project_code(db, env)
     found = read_standing(db, campaign, env)
-    named = found.missing if kind == REMINDER else []
+    # (an envelope closed meanwhile takes no more hours nor requests: no reminder then)
+    named = found.missing if kind == REMINDER and env.state == "open" else []
     db.add(
         BudgetCampaignNotice(
             campaign_id=int(campaign.id or 0),

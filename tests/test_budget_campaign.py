@@ -249,6 +249,20 @@ async def test_a_reaction_taken_back_is_no_confirmation(room, runtime, clock, en
         assert db.exec(select(BudgetCampaignConfirm)).all() == []
 
 
+async def test_no_reminder_once_the_envelope_is_closed(room, runtime, clock):
+    await reading_room(room)
+    await room.one("alice", "!releve KPA avant le 3/12")
+    await room.say("bob", "!demande KPA 100€")
+    await room.say("alice", "!valider 1")
+    answers = await room.say("alice", "!budget KPA clore")
+    assert any("clôturée" in a for a in answers), answers
+    clock.advance(days=6)
+    assert await tick(room, runtime) == []
+    clock.advance(days=1)
+    said = await tick(room, runtime)
+    assert len(said) == 1 and "Relevé des compteurs terminé pour KPA" in said[0], said
+
+
 async def test_in_english(room, runtime, clock):
     await reading_room(room)
     await room.one("alice", "!langue en")
