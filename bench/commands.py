@@ -522,6 +522,46 @@ def request_card(w: World, number: int) -> str:
     return found
 
 
+def campaign_card(w: World) -> str:
+    """The platform id of the open campaign's message on KPA (opened if there is none)."""
+    first = w.msg(ADMIN, "!releve KPA avant le 15/12", admin=True)
+    w.handle(first)
+    w.deliver_all()
+    with Session(w.engine) as db:
+        found = db.exec(
+            select(BotMessage.platform_id)
+            .where(BotMessage.ref_kind == "campaign", col(BotMessage.platform_id).is_not(None))
+            .order_by(col(BotMessage.id).desc())
+        ).first()
+    assert found
+    return found
+
+
+def with_guidance(then: Callable[[World, int], AnyEvent]) -> Callable[[World, int], AnyEvent]:
+    """KPA with a range of pay and a growth cap (set untimed), then ``then``."""
+
+    def make(w: World, i: int) -> AnyEvent:
+        w.handle(w.msg(ADMIN, "!taux KPA 15-25€/h hausse 20%", admin=True))
+        w.deliver_all()
+        return then(w, i)
+
+    return make
+
+
+def opened_campaign(w: World, _i: int) -> AnyEvent:
+    campaign_card(w)
+    return w.msg(ADMIN, "")  # not handled: the job runs instead
+
+
+def _campaign_job(at: dt.datetime) -> Callable[[Session, World], Any]:
+    def job(db: Session, w: World) -> Any:
+        from commands.budget_campaign import campaign_duty
+
+        return campaign_duty(db, w.registry, Settings(), at)
+
+    return job
+
+
 def unvalidate_card(w: World, i: int) -> AnyEvent:
     tick = w.react(p(130 + i), request_card(w, 70), "✅")
     w.handle(tick)
@@ -682,6 +722,45 @@ def cases() -> list[Case]:
             fresh=True,
         ),
         Case("!budget JARDIN csv (closed)", say(p(21), "!budget JARDIN csv")),
+        # -- rate guidance and hour-reading campaigns
+        Case("!taux KPA 15-25€/h hausse 20%", say(ADMIN, "!taux KPA 15-25€/h hausse 20%", **admin)),
+        Case("!taux KPA", with_guidance(say(p(26), "!taux KPA"))),
+        Case("!taux (room and projects)", with_guidance(say(p(26), "!taux"))),
+        Case(
+            "!demande KPA 60€ (a range, a growth cap)",
+            with_guidance(
+                per_run(lambda i: (p(150 + i), "!demande KPA 60€ pour le matériel", False))
+            ),
+        ),
+        Case(
+            "!budget KPA (100 requests, a range, a campaign)",
+            with_guidance(lambda w, _i: (campaign_card(w), w.msg(p(20), "!budget KPA"))[1]),
+        ),
+        Case(
+            "!releve KPA avant le 15/12 (201 people)",
+            say(ADMIN, "!releve KPA avant le 15/12", **admin),
+            fresh=True,
+        ),
+        Case(
+            "!releve KPA (state)", lambda w, _i: (campaign_card(w), w.msg(p(27), "!releve KPA"))[1]
+        ),
+        Case(
+            "!releve KPA annuler",
+            lambda w, _i: (campaign_card(w), w.msg(ADMIN, "!releve KPA annuler", admin=True))[1],
+        ),
+        Case("✅ on a campaign message", lambda w, i: w.react(p(60 + i), campaign_card(w), "✅")),
+        Case(
+            "campaign reminder (job, 201 people)",
+            opened_campaign,
+            fresh=True,
+            job=_campaign_job(dt.datetime(2026, 12, 14, 9, tzinfo=dt.UTC)),
+        ),
+        Case(
+            "campaign report (job, 201 people)",
+            opened_campaign,
+            fresh=True,
+            job=_campaign_job(dt.datetime(2026, 12, 15, 9, tzinfo=dt.UTC)),
+        ),
         # -- exports
         Case("!export csv (this month)", say(p(22), "!export csv")),
         Case("!export csv tout (100,000 rows)", say(p(22), "!export csv tout")),
@@ -789,7 +868,9 @@ def main() -> None:
     parser.add_argument(
         "--fresh-runs", type=int, default=7, help="runs of commands on a fresh copy"
     )
-    parser.add_argument("--only", help="only the commands whose label holds this text")
+    parser.add_argument(
+        "--only", help="only the commands whose label holds this text (or one of a|b|c)"
+    )
     parser.add_argument("--keep", help="keep the seeded database in this folder (reused if there)")
     args = parser.parse_args()
     clock.install(lambda: NOW)
@@ -818,7 +899,7 @@ def main() -> None:
     print("-" * len(header))
     worst = []
     for case in cases():
-        if args.only and args.only.lower() not in case.label.lower():
+        if args.only and not any(w in case.label.lower() for w in args.only.lower().split("|")):
             continue
         runs = args.fresh_runs if case.fresh else args.runs
         try:

@@ -24,8 +24,10 @@ from babel.numbers import format_decimal
 from sqlalchemy import and_, insert
 from sqlmodel import Session, col, func, select
 
+from commands import budget_campaign as campaign
 from commands import budget_consent as consent
 from commands import budget_landing as landing
+from commands import budget_rates as rates
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
@@ -123,6 +125,8 @@ def register(reg: Registry) -> None:
     reg.recap_section("budget", 30)(recap_section)
     reg.on_contribution_change(on_contribution_change)
     reg.renderer(BUDGET_CSV)(budget_csv)
+    rates.register(reg)
+    campaign.register(reg)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -739,10 +743,11 @@ def show_envelope(
         rules=rules_text(ctx.lang, env),
         state=state,
     )
+    readings = [said] if (said := campaign.envelope_line(ctx, env)) is not None else []
     if env.mode == PROPORTIONAL:
         note = ctx.t("budget.frozen" if env.state == "closed" else "budget.provisional")
-        return lines(bold(head), note, _proportional_body(ctx, env, view))
-    return lines(bold(head), _libre_body(ctx, env, view))
+        return lines(bold(head), note, _proportional_body(ctx, env, view), *readings)
+    return lines(bold(head), _libre_body(ctx, env, view), *readings)
 
 
 def _requests(db: Session, env: BudgetEnvelope) -> list[BudgetRequest]:
@@ -939,6 +944,7 @@ def _libre_body(
         return lines(ctx.t("budget.no_requests", project=_project(ctx.db, env).code, prefix=p))
     requests = [r.request for r in view_rows]
     ctx.names(r.user_id for r in requests)
+    guide = rates.table_guide(ctx, env)
     rows = []
     validated: dict[int, int] = {}
     for row in view_rows:
@@ -960,7 +966,10 @@ def _libre_body(
                 ctx.name(req.user_id),
                 format_hours(minutes, ctx.lang),
                 ctx.money(req.amount),
-                _rate(req.amount, minutes, ctx.lang, env.currency),
+                _rate(req.amount, minutes, ctx.lang, env.currency)
+                + rates.flag(ctx, rates.position(req.amount, minutes, guide, ctx.room.day_minutes))
+                if guide is not None
+                else _rate(req.amount, minutes, ctx.lang, env.currency),
                 ctx.money(req.granted) if req.granted is not None else "",
                 state,
             ]
@@ -969,6 +978,8 @@ def _libre_body(
         ctx.t(f"budget.col.{c}") for c in ("person", "hours", "asked", "rate", "granted", "state")
     ]
     parts: list[Rich | str] = [table(headers, rows, align="llrrrrl")]
+    if (guided := rates.table_line(ctx, env, guide)) is not None:
+        parts.append(guided)
     total = sum(validated.values())
     parts.append(
         ctx.t(
@@ -1206,6 +1217,7 @@ def request_command(ctx: Context, args: str) -> None:
     _check_amount(ctx, found_amount[0], " ".join(tokens[i : i + found_amount[1]]))
     cents = found_amount[0].cents
     message = " ".join(tokens[i + found_amount[1] :]).strip()
+    rates.check_growth(ctx, env, existing.user_id if existing else ctx.sender, cents)
     if existing is not None:
         require(
             ctx,
@@ -1340,7 +1352,8 @@ def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: st
             n=env.validations_needed,
             prefix=ctx.settings.prefix,
         )
-        + consent.request_note(ctx, env, req),
+        + consent.request_note(ctx, env, req)
+        + rates.request_note(ctx, env, req, minutes),
         ref=("request", req.id),
     )
 

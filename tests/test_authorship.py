@@ -30,9 +30,11 @@ from storage.models import (
     Allocation,
     BotMessage,
     Bucket,
+    BudgetCampaign,
     BudgetEnvelope,
     BudgetGiveBack,
     BudgetQuestion,
+    BudgetRateGuide,
     BudgetRequest,
     BudgetValidation,
     ChatEvent,
@@ -330,6 +332,21 @@ def room_settings(db: Session) -> object:
     )
 
 
+def rate_guides(db: Session) -> object:
+    return [
+        (r.scope, r.low, r.high, r.unit, r.growth_bp)
+        for r in db.exec(select(BudgetRateGuide).order_by(col(BudgetRateGuide.id)))
+    ]
+
+
+def campaigns(db: Session) -> object:
+    return [
+        (c.envelope_id, c.deadline, c.state)
+        for c in db.exec(select(BudgetCampaign).order_by(col(BudgetCampaign.id)))
+        if c.state != "removed"  # (a removed campaign is kept for the record, as nothing)
+    ]
+
+
 def offers(db: Session) -> object:
     """What waits for a ✅ (``!oubliemoi``, ``!importer``: nothing changes before it)."""
     return [
@@ -423,6 +440,13 @@ CASES = [
     Case("question", "@bob", MEMBER, "!question 1 pourquoi ?", "!question 1 encore ?",
          questions),
     Case("question reaction", "@bob", MEMBER, "react $req ❓", "!question 1", questions),
+    Case("taux", "@root", ADMIN, "!taux KPA 15-25€/h", "!taux KPA 30-50€/h", rate_guides),
+    Case("taux aucun", "@root", ADMIN, "!taux KPA aucun", "!taux KPA 1-2€/h", rate_guides,
+         before=(("@root", ADMIN, "!taux KPA 15-25€/h hausse 20%"),)),
+    Case("releve", "@root", ADMIN, "!releve KPA avant le 10/12", "!releve KPA avant le 20/12",
+         campaigns),
+    Case("releve annuler", "@root", ADMIN, "!releve KPA annuler", "!releve KPA", campaigns,
+         before=(("@root", ADMIN, "!releve KPA avant le 10/12"),)),
     Case("recap planifier", "@root", ADMIN, "!recap planifier lundi 9h", "!recap planifier off",
          schedules),
     Case("rappel", "@root", ADMIN, "!rappel vendredi 17h", "!rappel off", schedules),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, undo
 from commands.lifecycle import budget as b
+from commands.lifecycle import campaign as k
 from commands.lifecycle import cobudget as c
 from commands.lifecycle.contrib import LOGGED, Contribution, contribution_step
 from commands.lifecycle.settings import (
@@ -453,3 +454,96 @@ def test_consent(state, now, expected):
         assert result.validated  # type: ignore[union-attr]
     # only the timed job acts on it
     assert isinstance(b.consent_step(state, act(Act.CREATE), BOT, now), Refusal)
+
+
+# --------------------------------------------------------------------------- hour-reading campaigns
+
+
+DUE = NOON + dt.timedelta(days=7)
+
+
+def campaign(status: str = k.OPEN, *, env_open: bool = True, others: int = 0) -> k.Campaign:
+    return k.Campaign(status, "KPA", DUE, env_open, others)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "now", "expected"),
+    [
+        (campaign(ABSENT), act(Act.CREATE), ADMIN, NOON, k.OPEN),
+        (campaign(ABSENT), act(Act.CREATE), AUTHOR, NOON, "lifecycle.admin_only"),
+        (campaign(ABSENT), act(Act.CREATE), ADMIN, DUE, "budget.campaign.error.deadline_passed"),
+        (campaign(ABSENT, others=1), act(Act.CREATE), ADMIN, NOON, "budget.campaign.error.already"),
+        (
+            campaign(ABSENT, env_open=False),
+            act(Act.CREATE),
+            ADMIN,
+            NOON,
+            "budget.campaign.error.envelope_closed",
+        ),
+        (campaign(), act(Act.CANCEL), ADMIN, NOON, k.CANCELLED),
+        (campaign(), act(Act.CANCEL), AUTHOR, NOON, "lifecycle.admin_only"),
+        (campaign(k.ENDED), act(Act.CANCEL), ADMIN, NOON, "budget.campaign.error.not_open"),
+        (campaign(), act(Act.DEADLINE), BOT, NOON, "budget.campaign.error.not_due"),
+        (campaign(), act(Act.DEADLINE), BOT, DUE, k.ENDED),
+        (campaign(k.CANCELLED), act(Act.DEADLINE), BOT, DUE, "budget.campaign.error.not_due"),
+        (campaign(), undo(Act.CREATE), ADMIN, NOON, k.REMOVED),
+        (campaign(), undo(Act.CREATE), AUTHOR, NOON, "lifecycle.admin_only"),
+        (campaign(), undo(Act.CREATE), ADMIN, DUE, "budget.campaign.error.ended"),
+        (campaign(k.CANCELLED), undo(Act.CREATE), ADMIN, NOON, "lifecycle.changed_since"),
+        (campaign(k.CANCELLED), undo(Act.CANCEL), ADMIN, NOON, k.OPEN),
+        (
+            campaign(k.CANCELLED, others=1),
+            undo(Act.CANCEL),
+            ADMIN,
+            NOON,
+            "budget.campaign.error.already",
+        ),
+        (campaign(k.CANCELLED), undo(Act.CANCEL), ADMIN, DUE, "budget.campaign.error.ended"),
+        (campaign(k.ENDED), undo(Act.CREATE), ADMIN, NOON, "budget.campaign.error.ended"),
+    ],
+    ids=str,
+)
+def test_campaign(state, action, who, now, expected):
+    result = k.campaign_step(state, action, who, now)
+    assert (result.key if isinstance(result, Refusal) else result.status) == expected
+
+
+@given(
+    st.sampled_from([k.OPEN, k.CANCELLED, k.ENDED, k.REMOVED]),
+    st.sampled_from([Act.CANCEL, Act.DEADLINE]),
+    st.integers(0, 10),
+)
+def test_past_its_deadline_a_campaign_only_ends(status, kind, days):
+    now = NOON + dt.timedelta(days=days)
+    who = BOT if kind is Act.DEADLINE else ADMIN
+    before = campaign(status)
+    done = k.campaign_step(before, act(kind), who, now)
+    if now >= DUE:
+        for how in (Act.CREATE, Act.CANCEL):
+            assert isinstance(k.campaign_step(before, undo(how), ADMIN, now), Refusal)
+        assert isinstance(
+            k.confirmation_step(k.Confirmation(ABSENT, before), act(Act.CREATE), AUTHOR, now),
+            Refusal,
+        )
+    if kind is Act.CANCEL and not isinstance(done, Refusal) and now < DUE:
+        assert k.campaign_step(done, undo(Act.CANCEL), ADMIN, now) == before
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "now", "expected"),
+    [
+        (k.Confirmation(ABSENT, campaign()), act(Act.CREATE), NOON, k.GIVEN),
+        (k.Confirmation(k.GIVEN, campaign()), undo(Act.CREATE), NOON, ABSENT),
+        (k.Confirmation(k.GIVEN, campaign()), undo(Act.CREATE), DUE, "budget.campaign.error.ended"),
+        (
+            k.Confirmation(ABSENT, campaign(k.CANCELLED)),
+            act(Act.CREATE),
+            NOON,
+            "budget.campaign.error.ended",
+        ),
+    ],
+    ids=str,
+)
+def test_confirmation(state, action, now, expected):
+    result = k.confirmation_step(state, action, AUTHOR, now)
+    assert (result.key if isinstance(result, Refusal) else result.status) == expected

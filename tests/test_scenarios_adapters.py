@@ -912,3 +912,55 @@ async def test_lazy_consensus_waits_for_an_objection_to_be_taken_back(conv, engi
     with Session(engine) as db:
         validation = db.exec(select(BudgetValidation)).one()
         assert (validation.user_id, validation.by_admin) == ("bot", True)
+
+
+# -- contributive budget: an hour-reading campaign --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "conv", ["console", pytest.param("matrix", marks=pytest.mark.synapse)], indirect=True
+)
+async def test_an_hour_reading_asks_once_and_reminds_in_its_thread(conv, engine, clock):
+    """``!releve KPA avant le 3/12``: one message that notifies everyone asked; one reminder, a
+    reply in that message's thread, that notifies only those who have not confirmed; a
+    report at the deadline."""
+    for name in ("bob", "chloe", "carol"):
+        await conv.say(name, "!solde")  # the bot has seen them in the room
+    await conv.say("alice", '!projet ajouter KPA "KPA-Cités"')
+    await conv.say("bob", "!contrib 3h 20/11 KPA atelier")
+    await conv.say("alice", "!budget KPA 300€ novembre")
+    answers = await conv.say("alice", "!releve KPA avant le 3/12")
+    assert len(answers) == 1, answers
+    opening = str(conv.bot_id(-1))
+    said = n(answers[0])
+    assert "Relevé des compteurs pour KPA (novembre 2026), jusqu'au jeudi 3 décembre 2026" in said
+    assert "Alice" in said and "(3 h)" in said
+    clock.advance(hours=1)
+    await conv.say("carol", "!contrib 1h 21/11 KPA")  # carol confirms by logging hours
+    clock.advance(days=6)  # 2 December, 13:00 in Paris: the reminder
+    answers = await conv.tick()
+    assert len(answers) == 1, answers
+    assert "⏰ Rappel : le relevé des compteurs de KPA se termine le jeudi 3 décembre 2026" in n(
+        answers[0]
+    )
+    assert await conv.tick() == []
+    if isinstance(conv, MatrixConversation):
+        seen = {raw["event_id"]: raw for raw in conv._seen()}
+        first = seen[conv.ids[opening]]
+        asked = {conv.uid(name) for name in ("bob", "chloe", "carol")}
+        assert set(first["content"]["m.mentions"]["user_ids"]) == asked
+        reminder = seen[conv.ids[conv.bot_id(-1)]]
+        rel = relates(reminder)
+        assert rel["rel_type"] == "m.thread" and rel["event_id"] == conv.ids[opening]
+        assert reply_target(reminder) == conv.ids[opening]
+        reminded = set(reminder["content"]["m.mentions"]["user_ids"])
+        assert reminded == {conv.uid("alice"), conv.uid("bob"), conv.uid("chloe")}
+        assert "Bob" in reminder["content"]["body"] and "Carol" not in reminder["content"]["body"]
+    clock.advance(days=1)
+    answers = await conv.tick()
+    assert len(answers) == 1, answers
+    assert "Relevé des compteurs terminé pour KPA (novembre 2026) : 1 sur 4 ont confirmé" in n(
+        answers[0]
+    )
+    assert "Confirmé : Carol" in n(answers[0])
+    assert await conv.tick() == []

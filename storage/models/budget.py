@@ -170,3 +170,83 @@ class BudgetConsentDay(SQLModel, table=True):
     event_id: str = Field(unique=True, max_length=255)  # what the validations record
     requests: str = Field(default="", max_length=2000)  # the numbers validated, ``1,3``
     sent_at: dt.datetime = Field(default_factory=now)
+
+
+class BudgetRateGuide(SQLModel, table=True):
+    """An indicative range of pay for a room or one of its projects (``!taux KPA 15-25€/h``):
+    requests show their hourly rate against it; ``growth_bp`` caps how much a person's request
+    may grow from one envelope of a project to the next. A project's range wins over the
+    room's."""
+
+    __tablename__ = "budget_rate_guide"
+    __table_args__ = (
+        UniqueConstraint("room_id", "scope", name="uq_budget_rate_guide_scope"),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(foreign_key="room.id", max_length=255)
+    scope: str = Field(max_length=32)  # ``room`` or ``project:<id>``
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+    low: int  # cents per ``unit``
+    high: int  # cents per ``unit``
+    unit: str = Field(default="h", max_length=4)  # h | j (a day: the room's ``journee``)
+    growth_bp: int | None = Field(default=None)  # at most this much more than the last request
+    set_by: str = Field(max_length=255)
+    event_id: str = Field(max_length=255)  # the message that set it last
+    updated_at: dt.datetime = Field(default_factory=now)
+
+
+class BudgetCampaign(SQLModel, table=True):
+    """An hour-reading campaign (*relevé des compteurs*) on an open envelope: one message asks
+    the contributors and members to complete their hours and post their request before a
+    deadline; one reminder in its thread; a report at the deadline."""
+
+    __tablename__ = "budget_campaign"
+    __table_args__ = NO_REUSE
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(foreign_key="room.id", max_length=255)
+    envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
+    deadline: dt.date  # "avant le" this local day
+    deadline_at: dt.datetime  # when the report goes out
+    remind_at: dt.datetime  # when the reminder goes out
+    state: str = Field(default="open", max_length=16)  # open | cancelled | removed | ended
+    opened_by: str = Field(max_length=255)
+    event_id: str = Field(unique=True, max_length=255)
+    opened_at: dt.datetime = Field(default_factory=now)
+    # the latest contribution when it opened: those logged after it have larger ids
+    last_contribution: int = Field(default=0)
+    cancelled_by: str | None = Field(default=None, max_length=255)
+    cancel_event_id: str | None = Field(default=None, max_length=255, index=True)
+    ended_at: dt.datetime | None = Field(default=None)
+
+
+class BudgetCampaignConfirm(SQLModel, table=True):
+    """Someone reacted ✅ to a campaign's message: they confirm their hours."""
+
+    __tablename__ = "budget_campaign_confirm"
+    __table_args__ = NO_REUSE
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="budget_campaign.id", index=True)
+    user_id: str = Field(max_length=255)
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class BudgetCampaignNotice(SQLModel, table=True):
+    """The reminder or the report of a campaign, sent once (two processes included)."""
+
+    __tablename__ = "budget_campaign_notice"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "kind", name="uq_budget_campaign_notice"),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="budget_campaign.id")
+    kind: str = Field(max_length=16)  # reminder | deadline
+    event_id: str = Field(unique=True, max_length=255)
+    named: int = Field(default=0)  # how many people it named
+    sent_at: dt.datetime = Field(default_factory=now)

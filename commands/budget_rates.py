@@ -1,0 +1,542 @@
+"""Rate guidance on contributive budgets: an indicative range of pay, for a room or a project.
+
+- ``!taux KPA 15-25€/h`` or ``!taux KPA 120-200€/j`` (admins) sets the range of project KPA;
+  ``!taux 15-25€/h`` the room's; ``hausse 20%`` also caps how much a person's request may grow
+  from one envelope of a project to the next (``!taux KPA 15-25€/h hausse 20%``);
+- ``!taux KPA`` shows it (anyone); ``!taux`` shows the room's and every project's;
+- ``!taux KPA aucun`` removes it (admins).
+
+Rules chosen here:
+
+- A project's range wins over the room's; a day is the room's working day (``!reglages journee``,
+  7 h unless the room says otherwise), read when a rate is shown, so that a range per day
+  follows a change of that setting.
+- A request's implied hourly rate is its amount over the hours its author logged in the
+  envelope's project and period. Outside the range it is flagged (🔺 above, 🔻 below), never
+  refused. Without hours logged there is no rate, so no flag.
+- The growth cap compares a request with its author's active request in the envelope of the same
+  project just before (the latest that starts earlier): at most that amount plus the percentage,
+  to the cent below. Someone without a request there has no cap. A request above is refused with
+  the maximum and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlmodel import Session, col, select
+
+from commands.core import Context, Registry, RoomTexts, UserError
+from commands.grammar import fold, parse_percent, tokenize
+from commands.i18n import format_money
+from commands.lifecycle import Act, Actor, act, require, tell_undo, undo, undone_before
+from commands.lifecycle.settings import Setting, setting_step
+from commands.projects import find_project, resolve_project
+from commands.schedules import OFF_WORDS
+from storage.models import Audit, BudgetEnvelope, BudgetRateGuide, BudgetRequest, Project
+
+FAMILY = "budget"
+HOUR, DAY = "h", "j"
+ROOM_SCOPE = "room"
+GROWTH_WORDS = ("hausse", "croissance", "augmentation", "growth", "increase", "raise")
+MAX_CENTS = 100_000_00  # 100 000 per hour or per day at most
+ABOVE, BELOW, WITHIN = "above", "below", "within"
+
+_UNITS = {
+    **dict.fromkeys(("h", "heure", "heures", "hour", "hr"), HOUR),
+    **dict.fromkeys(("j", "jour", "jours", "jr", "d", "day"), DAY),
+}
+_NUMBER = r"([0-9]{1,6}(?:[.,][0-9]{1,2})?)"
+_CURRENCY = r"\s*(?:€|eur|euros?)?\s*"
+_RANGE = re.compile(
+    rf"^{_NUMBER}{_CURRENCY}(?:-|–|a|à|to){_CURRENCY}{_NUMBER}{_CURRENCY}(?:/|par|per)\s*([a-z]+)$"
+)
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A range of pay: ``low``-``high`` cents per ``unit`` (h, j), and the growth cap."""
+
+    low: int
+    high: int
+    unit: str = HOUR
+    growth_bp: int | None = None
+
+
+def _cents(text: str) -> int | None:
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return int(value * 100)
+
+
+def read_range(text: str) -> tuple[int, int, str] | None:
+    """``15-25€/h`` ``15 - 25 €/h`` ``120-200€/j`` ``12,50-20€/heure`` ``15 à 25 € / h``:
+    (low, high, unit) in cents per unit; ``None`` for anything else, a low above the high, a
+    zero or more than ``MAX_CENTS``."""
+    found = _RANGE.match(fold(text).replace(" ", " ").strip())
+    if found is None:
+        return None
+    low, high = _cents(found.group(1)), _cents(found.group(2))
+    unit = _UNITS.get(found.group(3))
+    if low is None or high is None or unit is None:
+        return None
+    if not 0 < low <= high <= MAX_CENTS:
+        return None
+    return low, high, unit
+
+
+def read_guide(tokens: list[str]) -> Guide | None:
+    """A range, then optionally ``hausse 20%``: ``["15-25€/h", "hausse", "20%"]``."""
+    words = [fold(tok) for tok in tokens]
+    growth: int | None = None
+    if any(w in GROWTH_WORDS for w in words):
+        at = next(i for i, w in enumerate(words) if w in GROWTH_WORDS)
+        rest = " ".join(tokens[at + 1 :]).replace("+", "").strip()
+        growth = parse_percent(rest)
+        if growth is None or not 0 < growth <= 100_000:
+            return None
+        tokens = tokens[:at]
+    found = read_range(" ".join(tokens))
+    if found is None:
+        return None
+    return Guide(found[0], found[1], found[2], growth)
+
+
+def hourly_bounds(guide: Guide, day_minutes: int) -> tuple[Fraction, Fraction]:
+    """The range in cents per hour (a day is ``day_minutes`` long)."""
+    if guide.unit == DAY:
+        per_hour = Fraction(60, day_minutes)
+        return guide.low * per_hour, guide.high * per_hour
+    return Fraction(guide.low), Fraction(guide.high)
+
+
+def position(cents: int, minutes: int, guide: Guide, day_minutes: int) -> str | None:
+    """Where a request of ``cents`` for ``minutes`` of work stands against the range: ``below``,
+    ``within`` or ``above``; ``None`` without hours (no rate to compare)."""
+    if minutes <= 0:
+        return None
+    rate = Fraction(cents * 60, minutes)
+    low, high = hourly_bounds(guide, day_minutes)
+    if rate < low:
+        return BELOW
+    if rate > high:
+        return ABOVE
+    return WITHIN
+
+
+def growth_max(previous: int, growth_bp: int) -> int:
+    """The most a request may be when the one before was ``previous`` (to the cent below)."""
+    return previous + previous * growth_bp // 10_000
+
+
+def growth_refusal(previous: int | None, cents: int, growth_bp: int | None) -> int | None:
+    """The maximum when ``cents`` grows more than allowed from ``previous``; else ``None``."""
+    if previous is None or growth_bp is None:
+        return None
+    most = growth_max(previous, growth_bp)
+    return most if cents > most else None
+
+
+# --------------------------------------------------------------------------- reading the rows
+
+
+def scope_of(project: Project | None) -> str:
+    return ROOM_SCOPE if project is None else f"project:{project.id}"
+
+
+def _guide(row: BudgetRateGuide) -> Guide:
+    return Guide(row.low, row.high, row.unit, row.growth_bp)
+
+
+def guide_of(ctx: Context, env: BudgetEnvelope) -> Guide | None:
+    """The range that applies to an envelope's requests, read once per event."""
+    known = _read.setdefault(ctx, {})
+    if env.project_id not in known:
+        known[env.project_id] = guide_for(ctx.db, env.room_id, env.project_id)[0]
+    return known[env.project_id]
+
+
+_read: WeakKeyDictionary[Context, dict[int, Guide | None]] = WeakKeyDictionary()
+
+
+def guide_for(db: Session, room_id: str, project_id: int) -> tuple[Guide | None, bool]:
+    """The range that applies to a project of a room, and whether it is the room's (one
+    query): the project's wins over the room's."""
+    rows = db.exec(
+        select(BudgetRateGuide).where(
+            BudgetRateGuide.room_id == room_id,
+            col(BudgetRateGuide.scope).in_((ROOM_SCOPE, f"project:{project_id}")),
+        )
+    ).all()
+    by_scope = {r.scope: r for r in rows}
+    mine = by_scope.get(f"project:{project_id}")
+    if mine is not None:
+        return _guide(mine), False
+    room = by_scope.get(ROOM_SCOPE)
+    return (_guide(room), True) if room is not None else (None, False)
+
+
+def _row_value(row: BudgetRateGuide | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"low": row.low, "high": row.high, "unit": row.unit, "growth_bp": row.growth_bp}
+
+
+def _find_row(db: Session, room_id: str, scope: str) -> BudgetRateGuide | None:
+    return db.exec(
+        select(BudgetRateGuide).where(
+            BudgetRateGuide.room_id == room_id, BudgetRateGuide.scope == scope
+        )
+    ).first()
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def range_text(lang: str, guide: Guide, currency: str) -> str:
+    """``15,00–25,00 €/h`` (and the growth cap, if any)."""
+    from commands.i18n import t
+
+    text = t(
+        lang,
+        f"budget.rates.range.{guide.unit}",
+        low=format_money(guide.low, currency, lang),
+        high=format_money(guide.high, currency, lang),
+    )
+    if guide.growth_bp is not None:
+        text += " " + t(lang, "budget.rates.growth", pct=_pct(guide.growth_bp, lang))
+    return text
+
+
+def _pct(bp: int, lang: str) -> str:
+    from commands.budget import percent
+
+    return percent(bp, lang)
+
+
+def flag(texts: RoomTexts, where: str | None) -> str:
+    """The mark next to a rate outside the range (``🔺``, ``🔻``), or nothing."""
+    if where in (ABOVE, BELOW):
+        return " " + texts.t(f"budget.rates.flag.{where}")
+    return ""
+
+
+def request_note(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, minutes: int) -> str:
+    """A line under a request's message: its hourly rate against the range, if there is one."""
+    guide = guide_of(ctx, env)
+    if guide is None:
+        return ""
+    where = position(req.amount, minutes, guide, ctx.room.day_minutes)
+    shown = range_text(ctx.lang, guide, env.currency)
+    if where is None:
+        return "\n" + ctx.t("budget.rates.note.no_hours", range=shown)
+    return "\n" + ctx.t(f"budget.rates.note.{where}", range=shown)
+
+
+def table_guide(ctx: Context, env: BudgetEnvelope) -> Guide | None:
+    return guide_of(ctx, env)
+
+
+def table_line(ctx: Context, env: BudgetEnvelope, guide: Guide | None) -> str | None:
+    """The line under an envelope's table: the range its rates are compared with."""
+    if guide is None:
+        return None
+    return ctx.t("budget.rates.table", range=range_text(ctx.lang, guide, env.currency))
+
+
+def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) -> None:
+    """Refuse a request of ``cents`` that grows more than the range allows from its author's
+    request in the project's envelope just before."""
+    guide = guide_of(ctx, env)
+    if guide is None or guide.growth_bp is None:
+        return
+    # the author's request in the project's envelope just before (one statement)
+    just_before = (
+        select(BudgetEnvelope.id)
+        .where(
+            BudgetEnvelope.room_id == env.room_id,
+            BudgetEnvelope.project_id == env.project_id,
+            col(BudgetEnvelope.start) < env.start,
+        )
+        .order_by(col(BudgetEnvelope.start).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = ctx.db.exec(
+        select(
+            col(BudgetRequest.amount),
+            col(BudgetEnvelope.start),
+            col(BudgetEnvelope.end),
+            col(BudgetEnvelope.period_kind),
+        )
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == BudgetRequest.envelope_id)
+        .where(
+            BudgetRequest.envelope_id == just_before,
+            BudgetRequest.user_id == user_id,
+            BudgetRequest.state == "active",
+        )
+    ).first()
+    if found is None:
+        return
+    previous, start, end, kind = found
+    most = growth_refusal(previous, cents, guide.growth_bp)
+    if most is None:
+        return
+    from commands.contrib import period_label
+    from commands.grammar import Period
+
+    project = ctx.db.get(Project, env.project_id)
+    code = project.code if project is not None else ""
+    raise UserError(
+        "budget.rates.error.growth",
+        asked=ctx.money(cents),
+        most=ctx.money(most),
+        previous=ctx.money(previous),
+        period=period_label(ctx, Period(start, end, kind)),
+        pct=_pct(guide.growth_bp, ctx.lang),
+        project=code,
+    )
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def register(reg: Registry) -> None:
+    reg.command("taux", family=FAMILY, aliases=("rates", "fourchette", "tarifs"))(rate_command)
+    reg.on_undo(undo_by_event)
+
+
+def rate_command(ctx: Context, args: str) -> None:
+    """``!taux [KPA] [15-25€/h [hausse 20%] | aucun]``."""
+    tokens = tokenize(args)
+    project: Project | None = None
+    said_range = tokens and (tokens[0][:1].isdigit() or read_guide(tokens) is not None)
+    if tokens and not said_range and fold(tokens[0]) not in OFF_WORDS:
+        project = find_project(ctx, tokens[0])
+        if project is None:
+            resolve_project(ctx, tokens[0])  # refuses it, with the codes that come close
+        tokens = tokens[1:]
+    if not tokens:
+        show(ctx, project)
+        return
+    if not ctx.is_admin:
+        raise UserError("core.admin_only", command=ctx.typed_command(2) or "!taux")
+    if len(tokens) == 1 and fold(tokens[0]) in OFF_WORDS:
+        change(ctx, project, None)
+        return
+    guide = read_guide(tokens)
+    if guide is None:
+        code = project.code if project is not None else "KPA"
+        raise UserError("budget.rates.error.usage", project=code, token=" ".join(tokens))
+    change(ctx, project, guide)
+
+
+def _where(ctx: Context, project: Project | None) -> str:
+    if project is None:
+        return ctx.t("budget.rates.the_room")
+    return ctx.t("budget.rates.the_project", project=project.code)
+
+
+def show(ctx: Context, project: Project | None) -> None:
+    p = ctx.settings.prefix
+    cur = ctx.room.currency
+    if project is not None:
+        assert project.id is not None
+        guide, from_room = guide_for(ctx.db, ctx.room.id, project.id)
+        if guide is None:
+            ctx.reply(
+                ctx.t(
+                    "budget.rates.none", where=_where(ctx, project), project=project.code, prefix=p
+                )
+            )
+            return
+        key = "budget.rates.shown_room" if from_room else "budget.rates.shown"
+        ctx.reply(
+            ctx.t(
+                key,
+                where=_where(ctx, project),
+                range=range_text(ctx.lang, guide, cur),
+                hourly=_hourly(ctx, guide, cur),
+                project=project.code,
+            )
+        )
+        return
+    rows = list(
+        ctx.db.exec(
+            select(BudgetRateGuide)
+            .where(BudgetRateGuide.room_id == ctx.room.id)
+            .order_by(col(BudgetRateGuide.id))
+        ).all()
+    )
+    if not rows:
+        ctx.reply(ctx.t("budget.rates.none", where=_where(ctx, None), project="KPA", prefix=p))
+        return
+    codes = {
+        pr.id: pr.code
+        for pr in ctx.db.exec(select(Project).where(Project.room_id == ctx.room.id)).all()
+    }
+    listed = []
+    for row in sorted(rows, key=lambda r: (r.scope != ROOM_SCOPE, codes.get(r.project_id, ""))):
+        where = (
+            ctx.t("budget.rates.the_room")
+            if row.scope == ROOM_SCOPE
+            else codes.get(row.project_id, "?")
+        )
+        guide = _guide(row)
+        listed.append(
+            ctx.t(
+                "budget.rates.item",
+                where=where,
+                range=range_text(ctx.lang, guide, cur),
+                hourly=_hourly(ctx, guide, cur),
+            )
+        )
+    ctx.reply(ctx.t("budget.rates.list", items="\n".join(listed), prefix=p))
+
+
+def _hourly(ctx: Context, guide: Guide, currency: str) -> str:
+    """For a range per day, the same per hour (the room's day); else nothing."""
+    if guide.unit != DAY:
+        return ""
+    low, high = hourly_bounds(guide, ctx.room.day_minutes)
+    return " " + ctx.t(
+        "budget.rates.per_hour",
+        low=ctx.money(round(low)),
+        high=ctx.money(round(high)),
+        day=ctx.hours(ctx.room.day_minutes),
+    )
+
+
+def change(ctx: Context, project: Project | None, guide: Guide | None) -> None:
+    """Set (or remove, ``guide`` None) the range of ``project`` (None: the room's)."""
+    scope = scope_of(project)
+    row = _find_row(ctx.db, ctx.room.id, scope)
+    before = _row_value(row)
+    after = (
+        None
+        if guide is None
+        else {
+            "low": guide.low,
+            "high": guide.high,
+            "unit": guide.unit,
+            "growth_bp": guide.growth_bp,
+        }
+    )
+    command = "taux" if project is None else f"taux {project.code}"
+    require(
+        ctx,
+        setting_step(
+            Setting(command, before, before, after),
+            act(Act.SET),
+            Actor(ctx.sender, ctx.is_admin),
+            ctx.now,
+        ),
+    )
+    if guide is None and row is None:
+        raise UserError(
+            "budget.rates.error.nothing_to_remove",
+            where=_where(ctx, project),
+            project=project.code if project is not None else "KPA",
+        )
+    _write(ctx, project, scope, row, after)
+    ctx.audit("rate_guide", "budget_rate_guide", scope, before=before, after=after)
+    _tell(ctx, project, guide, tell=ctx.reply)
+
+
+def _write(
+    ctx: Context,
+    project: Project | None,
+    scope: str,
+    row: BudgetRateGuide | None,
+    value: dict[str, Any] | None,
+) -> None:
+    if value is None:
+        if row is not None:
+            ctx.db.delete(row)
+        ctx.db.flush()
+        return
+    if row is None:
+        row = BudgetRateGuide(
+            room_id=ctx.room.id,
+            scope=scope,
+            project_id=project.id if project is not None else None,
+            low=int(value["low"]),
+            high=int(value["high"]),
+            set_by=ctx.sender,
+            event_id=ctx.source_event_id,
+            updated_at=ctx.now,
+        )
+        ctx.db.add(row)
+    row.low, row.high, row.unit = int(value["low"]), int(value["high"]), str(value["unit"])
+    growth = value.get("growth_bp")
+    row.growth_bp = None if growth is None else int(growth)
+    row.set_by, row.event_id, row.updated_at = ctx.sender, ctx.source_event_id, ctx.now
+    ctx.db.flush()
+
+
+def _tell(ctx: Context, project: Project | None, guide: Guide | None, tell: Any) -> None:
+    where = _where(ctx, project)
+    if guide is None:
+        tell(ctx.t("budget.rates.removed", where=where))
+        return
+    cur = ctx.room.currency
+    tell(
+        ctx.t(
+            "budget.rates.set",
+            where=where,
+            range=range_text(ctx.lang, guide, cur),
+            hourly=_hourly(ctx, guide, cur),
+        )
+    )
+
+
+def undo_by_event(ctx: Context, target_event_id: str) -> bool:
+    """The message that set or removed a range was deleted (or edited into text): the range
+    before it comes back, unless a later message changed it since."""
+    change_row = ctx.db.exec(
+        select(Audit).where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            Audit.object_kind == "budget_rate_guide",
+            Audit.action == "rate_guide",
+        )
+    ).first()
+    if change_row is None or undone_before(ctx, change_row):
+        return False
+    scope = change_row.object_id
+    row = _find_row(ctx.db, ctx.room.id, scope)
+    project = None
+    if scope != ROOM_SCOPE:
+        project = ctx.db.get(Project, int(scope.removeprefix("project:")))
+    before, after = change_row.details.get("before"), change_row.details.get("after")
+    command = "taux" if project is None else f"taux {project.code}"
+    require(
+        ctx,
+        setting_step(
+            Setting(command, _row_value(row), before, after),
+            undo(Act.SET),
+            Actor(ctx.sender, ctx.is_admin),
+            ctx.now,
+        ),
+    )
+    _write(ctx, project, scope, row, before)
+    ctx.audit("unrate_guide", "budget_rate_guide", scope, restored=before, undoes=target_event_id)
+    guide = (
+        None
+        if before is None
+        else Guide(
+            int(before["low"]), int(before["high"]), str(before["unit"]), before["growth_bp"]
+        )
+    )
+    _tell(ctx, project, guide, tell=lambda text: tell_undo(ctx, text))
+    return True
