@@ -929,7 +929,8 @@ class Dispatcher:
             # someone was forgotten: who was recorded as a person or member may no longer be
             local.seen = set()
             local.forgotten = forget.generation()
-        return local.seen
+        seen: set[tuple[str, str, str]] = local.seen
+        return seen
 
     @_seen.setter
     def _seen(self, value: set[tuple[str, str, str]]) -> None:
@@ -942,7 +943,8 @@ class Dispatcher:
             # someone was forgotten (in any thread): what the rooms hold may have changed
             local.rooms = {}
             local.rooms_forgotten = forget.generation()
-        return local.rooms
+        rooms: dict[str, dict[str, Any]] = local.rooms
+        return rooms
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[Queued]:
         """Handle one event exactly once; return the bot messages it queued."""

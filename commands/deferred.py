@@ -125,7 +125,8 @@ def render(
     renderer = registry.renderers.get(job.kind)
     if renderer is None:
         raise LookupError(f"no renderer {job.kind!r}")
-    return renderer(RenderScope(db, room, settings, registry, job.params, now))
+    rendered: Rendered = renderer(RenderScope(db, room, settings, registry, job.params, now))
+    return rendered
 
 
 def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.datetime) -> bool:
