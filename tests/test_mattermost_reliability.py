@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bot.adapters.mattermost import MattermostAdapter
 from bot.cli import EXIT_AUTH, main
 from bot.mattermost.client import MattermostAuthError
-from storage.models import ChatEvent, Contribution, MattermostCursor
+from storage.models import AdapterCursor, ChatEvent, Contribution
 from tests.mm_harness import mattermost_world, until
 
 
@@ -96,8 +96,8 @@ async def test_bot_restart_answers_what_was_typed_meanwhile(runtime):
         assert len(replies_to(mm, missed["id"])) == 1
         assert len(replies_to(mm, edited["id"])) == 1  # not answered twice
         with Session(runtime.engine) as db:
-            cursor = db.get(MattermostCursor, mm.channel)
-            assert cursor is not None and cursor.last_post_at >= missed["create_at"]
+            cursor = db.get(AdapterCursor, ("mattermost", f"channel:{mm.channel}"))
+            assert cursor is not None and int(cursor.value) >= missed["create_at"]
 
 
 async def test_sequence_gap_reconnects_and_catches_up(runtime):
@@ -280,8 +280,8 @@ async def test_a_post_that_cannot_be_read_is_skipped_and_the_bot_goes_on(runtime
         assert replies_to(mm, posts[1]["id"]) == []
         assert "reference" in caplog.text and posts[1]["id"] in caplog.text
         with Session(runtime.engine) as db:
-            cursor = db.get(MattermostCursor, mm.channel)
-        assert cursor is not None and cursor.last_post_at >= posts[2]["create_at"]
+            cursor = db.get(AdapterCursor, ("mattermost", f"channel:{mm.channel}"))
+        assert cursor is not None and int(cursor.value) >= posts[2]["create_at"]
         assert mm.task is not None and not mm.task.done()
         answers = await mm.say("bob", "!contrib 3h encore")
         assert "Contribution #3" in answers[0]
