@@ -517,7 +517,10 @@ class Runtime:
                 found = conn.execute(
                     select(col(Room.platform)).where(col(Room.id) == room_id)
                 ).scalar()
-                platform = self._platforms[room_id] = found or "console"
+                if found is None:
+                    # a room is always on some platform: nothing to deliver its messages through
+                    log.error("room %s has no platform", room_id)
+                platform = self._platforms[room_id] = found or ""
             rows = conn.execute(query).all()
         out: list[_Pending] = []
         skipped: list[int] = []

@@ -30,3 +30,20 @@ def write(db: Session, platform: str, key: str, value: str | None) -> None:
         row.value = value
         row.updated_at = now()
         db.add(row)
+
+
+# the Matrix power level from which a member is a room's admin: a setting of the Matrix adapter,
+# kept among its keys, that a room's admins may change (``!reglages admin 50``)
+MATRIX = "matrix"
+ADMIN_LEVEL = "admin_level:"
+DEFAULT_ADMIN_LEVEL = 50
+
+
+def admin_level(db: Session, room_id: str) -> int:
+    """The room's admin power level (``DEFAULT_ADMIN_LEVEL`` when never set)."""
+    row = db.get(AdapterCursor, (MATRIX, f"{ADMIN_LEVEL}{room_id}"))
+    return int(row.value) if row is not None else DEFAULT_ADMIN_LEVEL
+
+
+def set_admin_level(db: Session, room_id: str, level: int) -> None:
+    write(db, MATRIX, f"{ADMIN_LEVEL}{room_id}", str(level))

@@ -64,8 +64,9 @@ from bot.matrix.settings import MatrixSettings
 from bot.private import private_dir
 from commands.core import error_reference
 from commands.events import MAX_FILE_BYTES, AnyEvent, Attachment, Message
+from storage import cursors
 from storage.clock import now as clock_now
-from storage.models import DirectRoom, MatrixAccount, Room
+from storage.models import DirectRoom, MatrixAccount
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +149,14 @@ class MatrixAdapter:
         db.add(row)
         self.txn_prefix = row.txn_prefix
 
-    def _admin_levels(self, db: Session, room_ids: list[str]) -> dict[str, int]:
-        levels = {}
-        for room_id in room_ids:
-            room = db.get(Room, room_id)
-            levels[room_id] = room.admin_level if room else self.settings.admin_level
-        return levels
+    async def _admin_levels(self, room_ids: list[str]) -> dict[str, int]:
+        """The power level from which members of each room are its admins: the room's own
+        (``!reglages admin``), else the configured one."""
+        found = await self.host.cursors(cursors.MATRIX, cursors.ADMIN_LEVEL)
+        return {
+            room_id: int(found.get(f"{cursors.ADMIN_LEVEL}{room_id}", self.settings.admin_level))
+            for room_id in room_ids
+        }
 
     # -- login ------------------------------------------------------------------------------------
     async def _login(self) -> str | None:
@@ -338,7 +341,7 @@ class MatrixAdapter:
         """A fresh start: learn room state (and tell who is in each room), join pending
         invites, act on no history."""
         joined = list(resp.rooms.join.items())
-        levels = await self.host.run_db(None, self._admin_levels, [r for r, _ in joined])
+        levels = await self._admin_levels([r for r, _ in joined])
         for room_id, info in joined:
             room = self._room(room_id)
             raws = [getattr(ev, "source", None) for ev in (*info.state, *info.timeline.events)]
@@ -371,7 +374,7 @@ class MatrixAdapter:
     async def _batch(self, resp: SyncResponse, since: str) -> None:
         host = self.host
         joined = list(resp.rooms.join.items())
-        levels = await host.run_db(None, self._admin_levels, [r for r, _ in joined])
+        levels = await self._admin_levels([r for r, _ in joined])
         neutral: list[AnyEvent] = []
         for room_id, info in joined:
             room = self._room(room_id)

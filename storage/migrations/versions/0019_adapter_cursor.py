@@ -5,7 +5,9 @@ Each chat adapter keeps what it remembers between runs in one key–value table 
 Mattermost read positions move there from ``mattermostcursor`` (key ``channel:<id>``, the post
 time in milliseconds), and so does what the Mattermost adapter read from the handled events to
 undo a removed reaction: the event id of the latest reaction each person put on each post
-(key ``reaction:<post>:<user>:<emoji>``).
+(key ``reaction:<post>:<user>:<emoji>``). The Matrix power level from which a member is a
+room's admin leaves the core's ``room`` table for the Matrix adapter's keys (key
+``admin_level:<room>``, every room's value as it was).
 
 Revision ID: 0019
 Revises: 0015
@@ -23,6 +25,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 MATTERMOST = "mattermost"
+MATRIX = "matrix"
 
 
 def _cursor_table() -> sa.Table:
@@ -92,9 +95,29 @@ def upgrade() -> None:
                 "updated_at": handled_at,
             }
         )
+    room_levels = sa.table(
+        "room",
+        sa.column("id", sa.String),
+        sa.column("admin_level", sa.Integer),
+        sa.column("created_at", sqlmodel.sql.sqltypes.UTCDateTime()),
+    )
+    for room_id, level, created_at in conn.execute(
+        sa.select(room_levels.c.id, room_levels.c.admin_level, room_levels.c.created_at)
+    ):
+        rows.append(
+            {
+                "platform": MATRIX,
+                "key": f"admin_level:{room_id}",
+                "value": str(level),
+                "updated_at": created_at,
+            }
+        )
     if rows:
         op.bulk_insert(_cursor_table(), rows)
     op.drop_table("mattermostcursor")
+    # a plain dropped column: SQLite drops it in place (no rebuild; the room table has no
+    # trigger anyway)
+    op.drop_column("room", "admin_level")
 
 
 def downgrade() -> None:
@@ -123,4 +146,16 @@ def downgrade() -> None:
     ]
     if back:
         op.bulk_insert(old, back)
+    op.add_column(
+        "room", sa.Column("admin_level", sa.Integer(), nullable=False, server_default="50")
+    )
+    for key, value in conn.execute(
+        sa.select(cursors.c.key, cursors.c.value).where(
+            cursors.c.platform == MATRIX, cursors.c.key.startswith("admin_level:")
+        )
+    ):
+        conn.execute(
+            sa.text("UPDATE room SET admin_level = :level WHERE id = :id"),
+            {"level": int(value), "id": key.removeprefix("admin_level:")},
+        )
     op.drop_table("adapter_cursor")
