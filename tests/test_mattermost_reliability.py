@@ -307,3 +307,26 @@ async def test_an_event_that_could_not_be_stored_is_fetched_again(runtime):
         await runtime.flush()
         assert failed == [post["id"]] and adapter.stream.resyncs == 2
         assert len(replies_to(mm, post["id"])) == 1
+
+
+async def test_a_reaction_taken_back_after_a_restart_is_still_recognised(runtime):
+    """The adapter remembers, in its own table, which reaction a removal takes back: a new
+    process (nothing in memory) still hands the removal over, and then forgets it."""
+    async with mattermost_world(runtime) as mm:
+        adapter = await mm.start()
+        await mm.say("bob", "!contrib 1h avant")
+        answer = [short for short in mm.ids if short.startswith("b")][-1]
+        await mm.react("bob", answer, "heart")
+        [added] = [e for e in adapter.handled if ":heart:" in e]
+        await mm.stop_bot()
+        await mm.start()
+        await mm.unreact("bob", answer, "heart")
+        assert mm.adapter is not None
+        assert [e for e in mm.adapter.handled if e.endswith(":removed")] == [f"{added}:removed"]
+
+        def reactions_kept() -> list[str]:
+            with Session(runtime.engine) as db:
+                kept = db.exec(select(AdapterCursor).where(AdapterCursor.platform == "mattermost"))
+                return [c.key for c in kept if c.key.startswith("reaction:")]
+
+        await until(lambda: reactions_kept() == [], what="the reaction forgotten")
