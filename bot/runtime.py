@@ -309,14 +309,14 @@ class Runtime:
 
     async def run_job(
         self,
-        fn: Callable[[Session], Sequence[Queued | BotMessage]],
+        fn: Callable[[Session], Sequence[Queued]],
         rooms: Sequence[str] | None = None,
     ) -> None:
         """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
         queued. ``rooms``: the rooms it works on (their locks are taken first, see
         ``storage.db.transaction``; ``()``: the job takes the locks it needs itself)."""
 
-        def work() -> Sequence[Queued | BotMessage]:
+        def work() -> Sequence[Queued]:
             with transaction(self.engine, rooms=rooms) as db:
                 return fn(db)
 

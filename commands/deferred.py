@@ -89,13 +89,6 @@ def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False)
     return rendering
 
 
-def add_job(db: Session, message: BotMessage, job: str, params: dict[str, Any]) -> None:
-    """``defer`` for a message written without a ``Context`` (a scheduled post)."""
-    db.flush()
-    assert message.id is not None
-    db.add(RenderJob(message_id=message.id, room_id=message.room_id, kind=job, params=params))
-
-
 @dataclass(frozen=True)
 class Job:
     message_id: int
