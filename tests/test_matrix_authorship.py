@@ -121,6 +121,7 @@ async def test_an_edit_of_a_message_the_bot_does_not_remember_is_checked_with_th
         assert contributions(bot) == [(alice.user_id, 120), (alice.user_id, 180)]
         # an answer to bob's forged edits would come before the answer to his sentinel
         end = await bob.settle(room)
+        await alice.reply_to(end)  # and alice has seen as much
         assert [reply_target(raw) for raw in said_since(alice, mark, bot)] == [plain, end]
     finally:
         await bot.stop()
