@@ -51,7 +51,7 @@ def populate(engine) -> None:
     rng = random.Random(4)
     now = dt.datetime.now(dt.UTC)
     with Session(engine) as db:
-        db.add(Room(id=ROOM, name=ROOM))
+        db.add(Room(id=ROOM, platform="console", name=ROOM))
         db.flush()
         rnd = CobudgetRound(
             room_id=ROOM,

@@ -44,7 +44,7 @@ def populate(path: Path, contributions: int, members: int) -> None:
     migrate(engine)
     rng = random.Random(5)
     with Session(engine) as db:
-        db.add(Room(id=ROOM, name="bench"))
+        db.add(Room(id=ROOM, platform="console", name="bench"))
         db.flush()
         users = [f"@person{i:03d}:example.org" for i in range(members)]
         db.execute(

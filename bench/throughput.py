@@ -132,8 +132,8 @@ def raw_sqlite_rate(path: Path, commands: int) -> float:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(
         "INSERT INTO room (id, platform, name, language, timezone, currency, day_minutes, "
-        "max_entry_minutes, admin_level, max_past_days, created_at) VALUES "
-        "('raw', 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 50, 365, '2026-11-26')"
+        "max_entry_minutes, max_past_days, created_at) VALUES "
+        "('raw', 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 365, '2026-11-26')"
     )
     sql = {k: v.format(p="?") for k, v in ROW.items()}
     stamp, day = NOW.replace(tzinfo=None).isoformat(" "), "2026-11-26"
@@ -164,8 +164,8 @@ def raw_psycopg_rate(url: str, commands: int) -> float:
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO room (id, platform, name, language, timezone, currency, day_minutes, "
-            "max_entry_minutes, admin_level, max_past_days, created_at) VALUES "
-            "('raw', 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 50, 365, now())"
+            "max_entry_minutes, max_past_days, created_at) VALUES "
+            "('raw', 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 365, now())"
         )
         stamp, day = NOW, dt.date(2026, 11, 26)
         start = time.perf_counter()

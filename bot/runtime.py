@@ -6,7 +6,6 @@ room's adapter, one ordered queue per room, so a slow or rate-limited room never
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import logging
 import zlib
@@ -20,7 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
 from bot import metrics
-from bot.adapters.base import Adapter, DeliveryError, Outgoing
+from bot.adapters.base import (
+    Adapter,
+    DeliveryError,
+    NotHandled,
+    Outgoing,
+    Text,
+    UnknownKind,
+    from_row,
+    on_target,
+)
 from bot.clock import install_default
 from bot.redact import redact
 from bot.render import Drawer, LocalDrawer, Renders
@@ -35,6 +43,7 @@ from commands.core import (
 )
 from commands.events import AnyEvent, Message, ReactionAdded, Redacted
 from storage import clock as process_clock
+from storage import cursors
 from storage.db import transaction
 from storage.models import BotMessage, ChatEvent, RenderJob, Room
 
@@ -52,15 +61,6 @@ ERROR_ANSWER = "delivery_error"
 # ``BotMessage.ref_kind`` of a message that carries a secret (a page link): once delivered or
 # given up, its text is kept with the secret hidden (``bot.redact``)
 SECRET = "secret"
-
-
-class NotHandled(Exception):
-    """``Runtime.handle`` could not commit the event (the database failed): nothing of it was
-    stored, and the adapter should hand it over again later (its sync position stays)."""
-
-    def __init__(self, event_id: str, cause: BaseException) -> None:
-        super().__init__(f"event {event_id} was not handled: {cause}")
-        self.event_id = event_id
 
 
 def _points_at(event: AnyEvent) -> str | None:
@@ -140,7 +140,7 @@ class Runtime:
         self._draining = [False] * self.workers
         self._drainers: list[asyncio.Task[None] | None] = [None] * self.workers
         # answers rendered after their transaction (commands.deferred)
-        self.renders = Renders(engine, registry, self.settings, write=self.run_db, done=self.kick)
+        self.renders = Renders(engine, registry, self.settings, write=self.in_db, done=self.kick)
         # told the rooms whose events were just committed (the page's live updates)
         self.committed: list[Callable[[set[str]], None]] = []
 
@@ -154,10 +154,43 @@ class Runtime:
             return 0
         return zlib.crc32(room_id.encode("utf-8", "surrogatepass")) % self.workers
 
-    async def run_db(self, fn: Callable[..., T], *args: Any, room: str | None = None) -> T:
+    async def in_db(self, fn: Callable[..., T], *args: Any, room: str | None = None) -> T:
         """Run blocking database work in the database thread of ``room`` (none: the first)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._dbs[self.worker_of(room)], fn, *args)
+
+    # -- the adapters' host (``bot.adapters.base.Host``): all an adapter may ask ---------------
+    async def run_db(self, room_id: str | None, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(db, *args)`` in one transaction, in the database thread of ``room_id`` (that
+        room's lock taken; ``None``: no room's)."""
+
+        def work() -> T:
+            with transaction(self.engine, rooms=[room_id] if room_id else ()) as db:
+                return fn(db, *args)
+
+        return await self.in_db(work, room=room_id)
+
+    async def cursors(self, platform: str, prefix: str = "") -> dict[str, str]:
+        """The values ``platform``'s adapter keeps, by key (those whose key starts with
+        ``prefix``)."""
+
+        def read() -> dict[str, str]:
+            with Session(self.engine) as db:
+                return cursors.read(db, platform, prefix)
+
+        return await self.in_db(read)
+
+    async def set_cursor(
+        self, platform: str, key: str, value: str | None, *, room_id: str | None = None
+    ) -> None:
+        """Keep ``value`` under ``key`` for ``platform``'s adapter (``None``: forget it)."""
+        await self.run_db(room_id, cursors.write, platform, key, value)
+
+    def language_of(self, room_id: str) -> str | None:
+        """The language of ``room_id`` as the bot has it (``None``: a room it does not know)."""
+        with Session(self.engine) as db:
+            room = db.get(Room, room_id)
+            return room.language if room is not None else None
 
     # -- events in --------------------------------------------------------------------------
     async def handle(self, event: AnyEvent) -> None:
@@ -264,7 +297,7 @@ class Runtime:
         for event, fut in batch:
             try:
                 sent.extend(
-                    await self.run_db(
+                    await self.in_db(
                         self.dispatcher.handle_batch, [event], self.clock(), room=event.room_id
                     )
                 )
@@ -276,18 +309,18 @@ class Runtime:
 
     async def run_job(
         self,
-        fn: Callable[[Session], Sequence[Queued | BotMessage]],
+        fn: Callable[[Session], Sequence[Queued]],
         rooms: Sequence[str] | None = None,
     ) -> None:
         """Run ``fn(session)`` in one transaction (a scheduled job, say) and deliver what it
         queued. ``rooms``: the rooms it works on (their locks are taken first, see
         ``storage.db.transaction``; ``()``: the job takes the locks it needs itself)."""
 
-        def work() -> Sequence[Queued | BotMessage]:
+        def work() -> Sequence[Queued]:
             with transaction(self.engine, rooms=rooms) as db:
                 return fn(db)
 
-        sent = await self.run_db(work, room=rooms[0] if rooms else None)
+        sent = await self.in_db(work, room=rooms[0] if rooms else None)
         changed = {m.room_id for m in sent}
         for room_id in changed:
             self.kick(room_id)
@@ -311,7 +344,7 @@ class Runtime:
     async def resume_pending(self) -> None:
         """At start: deliver what was queued but not sent before a stop or crash."""
         await self.renders.start_waiting()  # what a stop left unrendered
-        rooms = await self.run_db(self._rooms_with_pending)
+        rooms = await self.in_db(self._rooms_with_pending)
         for room_id in rooms:
             self.kick(room_id)
 
@@ -326,7 +359,7 @@ class Runtime:
         while not self._closed:
             wake.clear()
             try:
-                batch, more = await self.run_db(self._load_pending, room_id, room=room_id)
+                batch, more = await self.in_db(self._load_pending, room_id, room=room_id)
                 if not batch and not more:
                     idle.set()
                     await wake.wait()
@@ -369,17 +402,12 @@ class Runtime:
                     if target is None:  # the message to edit could never be delivered
                         marks.append((outgoing.id, None))
                         continue
-                    outgoing = dataclasses.replace(
-                        outgoing,
-                        target_platform_id=target,
-                        # a reaction on the bot's own message, delivered just before
-                        target_event=outgoing.target_event
-                        or (target if outgoing.kind == "react" else None),
-                    )
+                    # an edit of the bot's message delivered just before, a reaction on it
+                    outgoing = on_target(outgoing, target)
                 adapter = self.adapters.get(item.platform)
                 if adapter is None:
                     log.error("no adapter for platform %s (room %s)", item.platform, room_id)
-                    await self.run_db(self._give_up, outgoing.id, None, room=room_id)
+                    await self.in_db(self._give_up, outgoing.id, None, room=room_id)
                     delivered[outgoing.id] = None
                     continue
                 try:
@@ -406,9 +434,9 @@ class Runtime:
                             ref,
                         )
                     if marks:
-                        await self.run_db(self._mark_sent, marks, room=room_id)
+                        await self.in_db(self._mark_sent, marks, room=room_id)
                         marks = []
-                    gave_up, replacement = await self.run_db(
+                    gave_up, replacement = await self.in_db(
                         self._failed, outgoing.id, retriable, ref, room=room_id
                     )
                     if not gave_up:
@@ -421,14 +449,14 @@ class Runtime:
                 metrics.delivered(outgoing.id, item.platform)
                 marks.append((outgoing.id, platform_id))
                 if len(marks) >= MARK_EVERY:
-                    await self.run_db(self._mark_sent, marks, room=room_id)
+                    await self.in_db(self._mark_sent, marks, room=room_id)
                     marks = []
                     if wake.is_set() and queue:
                         # new messages were queued: load again, so that each sender gets a turn
                         return False, True
         finally:
             if marks:
-                await self.run_db(self._mark_sent, marks, room=room_id)
+                await self.in_db(self._mark_sent, marks, room=room_id)
         return False, more
 
     def _load_pending(self, room_id: str) -> tuple[list[_Pending], bool]:
@@ -489,7 +517,10 @@ class Runtime:
                 found = conn.execute(
                     select(col(Room.platform)).where(col(Room.id) == room_id)
                 ).scalar()
-                platform = self._platforms[room_id] = found or "console"
+                if found is None:
+                    # a room is always on some platform: nothing to deliver its messages through
+                    log.error("room %s has no platform", room_id)
+                platform = self._platforms[room_id] = found or ""
             rows = conn.execute(query).all()
         out: list[_Pending] = []
         skipped: list[int] = []
@@ -506,30 +537,13 @@ class Runtime:
                 # the message to edit is ahead in this batch (same turn order, earlier):
                 # delivered first, it gives the edit its platform id
                 waits_for = m.target_id
-            out.append(
-                _Pending(
-                    Outgoing(
-                        id=m.id,
-                        room_id=m.room_id,
-                        kind=m.kind,
-                        body=m.body,
-                        html=m.html,
-                        reply_to=m.reply_to,
-                        thread_id=m.thread_id,
-                        target_platform_id=m.target_pid,
-                        target_event=m.target_event
-                        or (m.target_pid if m.kind == "react" else None),
-                        reaction_key=m.reaction_key,
-                        file_name=m.file_name,
-                        mime=m.mime,
-                        data=m.data,
-                        mentions=list(m.mentions or []),
-                        recipient=m.recipient,
-                    ),
-                    platform,
-                    waits_for,
-                )
-            )
+            try:
+                outgoing = from_row(m._mapping, m.target_pid)
+            except UnknownKind:
+                log.error("message %s has an unknown kind %r: given up", m.id, m.kind)
+                skipped.append(m.id)
+                continue
+            out.append(_Pending(outgoing, platform, waits_for))
         if skipped:
             self._mark_sent([(mid, None) for mid in skipped])
         return out, len(rows) == LOAD_LIMIT
@@ -608,10 +622,9 @@ class Runtime:
             db.add(answer)
             db.flush()
             assert answer.id is not None
-            return True, Outgoing(
+            return True, Text(
                 id=answer.id,
                 room_id=answer.room_id,
-                kind=answer.kind,
                 body=answer.body,
                 reply_to=answer.reply_to,
                 thread_id=answer.thread_id,

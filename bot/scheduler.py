@@ -115,7 +115,7 @@ class RecapScheduler:
     async def sync(self) -> None:
         """Make the timers match the schedules in the database; check what changed."""
         try:
-            rows = await self.runtime.run_db(self._load)
+            rows = await self.runtime.in_db(self._load)
         except Exception:
             log.exception("could not read the recap schedules")
             return

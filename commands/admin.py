@@ -17,6 +17,7 @@ from commands.grammar import Period, fold, parse_days, parse_duration, parse_int
 from commands.lifecycle import Act, Actor, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import Setting, setting_step
 from commands.render import lines
+from storage import cursors
 from storage.models import Audit, BudgetEnvelope, Project
 from storage.models.cobudget import ROUND_OPEN, CobudgetRound
 
@@ -31,6 +32,9 @@ MAX_ADMIN_LEVEL = 1_000_000  # Matrix power levels are usually 0-100
 
 # the command that sets each setting (what an undo refused to a member names)
 COMMAND_OF = {"language": "langue", "timezone": "fuseau"}
+
+
+ADMIN_LEVEL = "admin_level"  # the setting kept among the Matrix adapter's keys
 
 
 def register(reg: Registry) -> None:
@@ -96,7 +100,7 @@ def register(reg: Registry) -> None:
                 [ctx.t("admin.setting.currency"), ctx.room.currency],
                 [ctx.t("admin.setting.day"), ctx.duration(ctx.room.day_minutes)],
                 [ctx.t("admin.setting.max_entry"), ctx.duration(ctx.room.max_entry_minutes)],
-                [ctx.t("admin.setting.admin_level"), str(ctx.room.admin_level)],
+                [ctx.t("admin.setting.admin_level"), str(_current(ctx, ADMIN_LEVEL))],
                 [
                     ctx.t("admin.setting.max_past_days"),
                     ctx.t("admin.days", days=ctx.room.max_past_days),
@@ -133,7 +137,7 @@ def register(reg: Registry) -> None:
                 raise UserError(
                     "admin.error.admin_level", value=value, most=MAX_ADMIN_LEVEL, prefix=p
                 )
-            _set(ctx, "admin_level", level, str(level))
+            _set(ctx, ADMIN_LEVEL, level, str(level))
         elif name in PAST_WORDS and value:
             days = parse_days(value)
             if days is None or not MIN_PAST_DAYS <= days <= MAX_PAST_DAYS:
@@ -213,7 +217,7 @@ def undo_setting(ctx: Context, target_event_id: str) -> bool:
     if change is None or undone_before(ctx, change):
         return False
     field = str(change.details.get("setting"))
-    now = getattr(ctx.room, field)
+    now = _current(ctx, field)
     back = require(
         ctx,
         setting_step(
@@ -230,7 +234,7 @@ def undo_setting(ctx: Context, target_event_id: str) -> bool:
     ).current
     if field == "currency" and back != now:
         _refuse_if_money_is_open(ctx)
-    setattr(ctx.room, field, back)
+    _put(ctx, field, back)
     ctx.audit(
         "set",
         "room",
@@ -252,6 +256,20 @@ def undo_setting(ctx: Context, target_event_id: str) -> bool:
     return True
 
 
+def _current(ctx: Context, field: str) -> object:
+    """A room setting's value (the admin power level is the Matrix adapter's, not the room's)."""
+    if field == ADMIN_LEVEL:
+        return cursors.admin_level(ctx.db, ctx.room.id)
+    return getattr(ctx.room, field)
+
+
+def _put(ctx: Context, field: str, value: object) -> None:
+    if field == ADMIN_LEVEL:
+        cursors.set_admin_level(ctx.db, ctx.room.id, int(str(value)))
+    else:
+        setattr(ctx.room, field, value)
+
+
 def _field_name(ctx: Context, field: str) -> str:
     if field in ("language", "timezone"):
         return ctx.t(f"admin.setting.{field}")
@@ -267,7 +285,7 @@ def _shown(ctx: Context, field: str, value: object) -> str:
 
 
 def _set(ctx: Context, field: str, value: object, shown: str) -> None:
-    before = getattr(ctx.room, field)
-    setattr(ctx.room, field, value)
+    before = _current(ctx, field)
+    _put(ctx, field, value)
     ctx.audit("set", "room", ctx.room.id, setting=field, before=before, after=value)
     ctx.reply(ctx.t("admin.setting_set", setting=ctx.t(f"admin.field.{field}"), value=shown))

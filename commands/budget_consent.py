@@ -35,8 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
-from commands.core import Context, Queued, Registry, Settings, UserError
-from commands.events import Message, Role
+from commands.core import Context, Queued, Registry, Settings, UserError, system_context
 from commands.grammar import Period, fold
 from commands.i18n import plural_form, t
 from commands.lifecycle import Act, Actor, Refusal, act, require, tell_undo, undo, undone_before
@@ -513,16 +512,9 @@ def auto_validate(
         if not validated:
             continue
         day = now.astimezone(ZoneInfo(room.timezone)).date()
-        event = Message(
-            event_id=f"consent:{env.id}:{day.isoformat()}",
-            room_id=room.id,
-            sender=BOT,
-            role=Role.ADMIN,
-            platform=room.platform,
-            timestamp=now,
-            body="",
+        ctx = system_context(
+            db, room, registry, settings, now, f"consent:{env.id}:{day.isoformat()}"
         )
-        ctx = Context(db, event, room, settings, now, registry, chat_event=False)
         for c in validated:
             db.add(
                 BudgetValidation(
@@ -544,7 +536,7 @@ def auto_validate(
             BudgetConsentDay(
                 envelope_id=int(env.id or 0),
                 day=day,
-                event_id=event.event_id,
+                event_id=ctx.event.event_id,
                 requests=",".join(str(c.number) for c in validated),
                 sent_at=now,
             )

@@ -28,11 +28,11 @@ from commands.core import (
     Settings,
     UserError,
     room_members,
+    system_context,
 )
 from commands.csvfile import long_table, money_cell
 from commands.deferred import Rendered, RenderScope, defer
 from commands.distribution import split_equal, split_proportional
-from commands.events import Message, Role
 from commands.grammar import (
     Amount,
     fold,
@@ -882,16 +882,7 @@ def close_due_rounds(
         db.refresh(rnd)
         if rnd.state != ROUND_OPEN or rnd.deadline is None:
             continue
-        event = Message(
-            event_id=f"deadline:round:{rnd.id}",
-            room_id=room.id,
-            sender=BOT_ACTOR,
-            role=Role.ADMIN,
-            platform=room.platform,
-            timestamp=now,
-            body="",
-        )
-        ctx = Context(db, event, room, settings, now, registry, chat_event=False)
+        ctx = system_context(db, room, registry, settings, now, f"deadline:round:{rnd.id}")
         ctx.reply(
             ctx.t("buckets.round.deadline_reached", title=rnd.title, date=ctx.date(rnd.deadline))
         )

@@ -782,6 +782,29 @@ def split_command(body: str, prefix: str) -> tuple[str, str] | None:
     return head, rest.strip()
 
 
+# who the audit names for what the bot does on its own (a deadline, a scheduled post)
+SYSTEM = "bot"
+
+
+def system_context(
+    db: Session, room: Room, registry: Registry, settings: Settings, now: dt.datetime, cause: str
+) -> Context:
+    """The context of what the bot does on its own in ``room`` (a timed duty, a scheduled
+    post): the same path into the outbox and the audit as a command's, acting as an admin
+    named ``SYSTEM``. ``cause`` is the id its messages and audit rows name (a synthetic event,
+    never recorded as a chat event; its answers reply to nothing)."""
+    event = Message(
+        event_id=cause,
+        room_id=room.id,
+        sender=SYSTEM,
+        role=Role.ADMIN,
+        platform=room.platform,
+        timestamp=now,
+        body="",
+    )
+    return Context(db, event, room, settings, now, registry, chat_event=False)
+
+
 def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
     # rooms are kept for the whole transaction (the session itself only holds them weakly)
     rooms: dict[str, Room] = db.info.setdefault("rooms", {})
@@ -929,7 +952,8 @@ class Dispatcher:
             # someone was forgotten: who was recorded as a person or member may no longer be
             local.seen = set()
             local.forgotten = forget.generation()
-        return local.seen
+        seen: set[tuple[str, str, str]] = local.seen
+        return seen
 
     @_seen.setter
     def _seen(self, value: set[tuple[str, str, str]]) -> None:
@@ -942,7 +966,8 @@ class Dispatcher:
             # someone was forgotten (in any thread): what the rooms hold may have changed
             local.rooms = {}
             local.rooms_forgotten = forget.generation()
-        return local.rooms
+        rooms: dict[str, dict[str, Any]] = local.rooms
+        return rooms
 
     def handle(self, event: AnyEvent, now: dt.datetime | None = None) -> list[Queued]:
         """Handle one event exactly once; return the bot messages it queued."""

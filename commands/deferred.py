@@ -89,13 +89,6 @@ def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False)
     return rendering
 
 
-def add_job(db: Session, message: BotMessage, job: str, params: dict[str, Any]) -> None:
-    """``defer`` for a message written without a ``Context`` (a scheduled post)."""
-    db.flush()
-    assert message.id is not None
-    db.add(RenderJob(message_id=message.id, room_id=message.room_id, kind=job, params=params))
-
-
 @dataclass(frozen=True)
 class Job:
     message_id: int
@@ -125,7 +118,8 @@ def render(
     renderer = registry.renderers.get(job.kind)
     if renderer is None:
         raise LookupError(f"no renderer {job.kind!r}")
-    return renderer(RenderScope(db, room, settings, registry, job.params, now))
+    rendered: Rendered = renderer(RenderScope(db, room, settings, registry, job.params, now))
+    return rendered
 
 
 def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.datetime) -> bool:

@@ -41,8 +41,8 @@ from sqlmodel import col, select
 
 from commands import grammar
 from commands.core import Context, Registry, UserError, room_members
+from commands.csvfile import FORMULA_STARTS, NEUTRALISED
 from commands.events import Message
-from commands.export import FORMULA_STARTS, NEUTRALISED
 from commands.grammar import fold, is_mention, match_date, parse_amount, parse_duration, tokenize
 from commands.pending import offer
 from commands.people import Candidate, match_person, name_key, room_candidates

@@ -35,7 +35,8 @@ from commands.budget import (
 from commands.cobudget import latest_round, open_round
 from commands.contrib import period_label
 from commands.core import RoomTexts, Settings
-from commands.export import contribution_entries, csv_bytes, entries_csv, entry_labels
+from commands.csvfile import csv_bytes
+from commands.export import contribution_entries, entries_csv, entry_labels
 from commands.grammar import Period, month_period, week_period
 from commands.recap import chart_data, period_title
 from commands.recap_chart import render

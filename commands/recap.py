@@ -21,8 +21,8 @@ from babel.dates import get_day_names
 from sqlmodel import Session, col, select
 
 from commands import i18n
-from commands.core import Context, RecapScope, Registry, Settings, UserError
-from commands.deferred import Rendered, RenderScope, add_job, defer
+from commands.core import Context, Queued, RecapScope, Registry, Settings, UserError, system_context
+from commands.deferred import Rendered, RenderScope, defer
 from commands.grammar import Period, fold, month_period, parse_period, tokenize, week_period
 from commands.lifecycle import Act, Actor, instant, require, tell_undo, undo
 from commands.lifecycle.settings import Setting, setting_step
@@ -42,7 +42,7 @@ from commands.schedules import (
     parse_reminder_schedule,
     previous_period,
 )
-from storage.models import Audit, BotMessage, Project, RecapSchedule, RecapSent, Room
+from storage.models import Audit, Project, RecapSchedule, RecapSent, Room
 from storage.queries import Totals, contribution_totals, display_names
 from storage.recap_queries import (
     minutes_by_project_day,
@@ -626,10 +626,11 @@ def check_due(
     kind: str,
     now: dt.datetime,
     grace: dt.timedelta,
-) -> list[BotMessage]:
+) -> list[Queued]:
     """Post the room's ``kind`` recap (or reminder) if one is due at ``now`` (within ``grace``
-    after its time) and was not posted yet. One transaction: the record of the post, its audit
-    row and the messages are written together."""
+    after its time) and was not posted yet, through the bot's own context (the outbox and the
+    audit as a command's). One transaction: the record of the post, its audit row and the
+    messages are written together."""
     row = db.get(RecapSchedule, (room_id, kind))
     room = db.get(Room, room_id)
     if row is None or room is None or not row.enabled:
@@ -650,51 +651,33 @@ def check_due(
     if done is not None:
         return []
     cause = f"schedule:{room_id}:{period_kind}:{period.start.isoformat()}"
-    messages: list[BotMessage] = []
+    ctx = system_context(db, room, registry, settings, now, cause)
     if kind == REMINDER:
-        messages.append(_message(room_id, cause, reminder_text(db, room, local_day, settings)))
-        for message in messages:
-            db.add(message)
-        db.flush()
+        first = ctx.reply(reminder_text(db, room, local_day, settings))
     else:
         # the recap and its chart are read and drawn after this transaction (commands.deferred)
         params = recap_params(period, local_day)
-        text = _message(room_id, cause, plain(""))
-        chart = BotMessage(room_id=room_id, kind="file", body="", cause_event_id=cause)
-        messages += [text, chart]
-        for message in messages:
-            db.add(message)
-        db.flush()
-        add_job(db, text, RECAP_TEXT, params)
-        add_job(db, chart, RECAP_CHART, params)
+        first = defer(ctx, RECAP_TEXT, params)
+        defer(ctx, RECAP_CHART, params, file=True)
     record = RecapSent(
         room_id=room_id,
         period_kind=period_kind,
         period_start=period.start,
         due_at=due,
         sent_at=now,
-        bot_message_id=messages[0].id,
+        bot_message_id=first.id,
     )
     db.add(record)
     db.flush()
-    db.add(
-        Audit(
-            room_id=room_id,
-            actor="bot",
-            action="post",
-            object_kind="recap" if kind != REMINDER else "reminder",
-            object_id=str(record.id),
-            event_id=cause,
-            details={"period_kind": period_kind, "period_start": period.start.isoformat()},
-        )
+    ctx.audit(
+        "post",
+        "recap" if kind != REMINDER else "reminder",
+        record.id,
+        period_kind=period_kind,
+        period_start=period.start.isoformat(),
     )
-    return messages
-
-
-def _message(room_id: str, cause: str, content: Rich) -> BotMessage:
-    return BotMessage(
-        room_id=room_id, kind="text", body=content.text, html=content.html, cause_event_id=cause
-    )
+    ctx.flush_audits()
+    return ctx.sent
 
 
 def reminder_text(db: Session, room: Room, day: dt.date, settings: Settings) -> Rich:

@@ -36,7 +36,7 @@ NOT_THE_LEDGER = {
     "pending_action",
     "recapsent",
     "matrix_account",
-    "mattermostcursor",
+    "adapter_cursor",
     "alembic_version",
 }
 

@@ -44,6 +44,10 @@ def reply_target(raw: dict[str, Any]) -> str | None:
     return in_reply.get("event_id") if isinstance(in_reply, dict) else None
 
 
+# a command that changes nothing, whose answer marks the end of what a person is answered
+SENTINEL = "!projets"
+
+
 class Person:
     """A Matrix user with a background sync loop that records every timeline event."""
 
@@ -158,6 +162,16 @@ class Person:
                     raise TimeoutError(f"{self.name}: saw {len(found)} of {count} events")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.changed.wait(), left)
+
+    async def settle(self, room_id: str, timeout: float = 15.0) -> str:
+        """Wait until every answer to what this person sent in the room is out, without
+        waiting for time: send a command that changes nothing (``SENTINEL``) and wait for its
+        answer. The outbox delivers each sender's answers in order, so an answer still to come
+        (a doubled one, say) would have come before it. Returns the sentinel's event id (leave
+        its answer out of what the test counts)."""
+        sentinel = await self.say(room_id, SENTINEL)
+        await self.reply_to(sentinel, timeout)
+        return sentinel
 
     async def reply_to(self, event_id: str, timeout: float = 15.0) -> dict[str, Any]:
         return await self.wait_for(lambda raw, _r: reply_target(raw) == event_id, timeout)

@@ -25,6 +25,7 @@ from commands import build_registry
 from commands.core import Dispatcher, Queued, Settings
 from commands.events import Attachment, Message, ReactionAdded, Redacted, Role
 from storage import clock as process_clock
+from storage import cursors
 from storage.db import make_engine, sqlite_url
 from storage.models import (
     Allocation,
@@ -327,7 +328,7 @@ def room_settings(db: Session) -> object:
         room.currency,
         room.day_minutes,
         room.max_entry_minutes,
-        room.admin_level,
+        cursors.admin_level(db, ROOM),
         room.default_project_id,
     )
 

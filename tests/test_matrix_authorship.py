@@ -3,7 +3,6 @@ any event, and lets a moderator redact anyone's message; the bot changes nothing
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -120,8 +119,10 @@ async def test_an_edit_of_a_message_the_bot_does_not_remember_is_checked_with_th
         assert (outcome(bot, forged), outcome(bot, forged_too)) == ("forged", "forged")
         assert outcome(bot, own) == "contrib"
         assert contributions(bot) == [(alice.user_id, 120), (alice.user_id, 180)]
-        await asyncio.sleep(0.3)  # an answer to the forged edits would show up by now
-        assert [reply_target(raw) for raw in said_since(alice, mark, bot)] == [plain]
+        # an answer to bob's forged edits would come before the answer to his sentinel
+        end = await bob.settle(room)
+        await alice.reply_to(end)  # and alice has seen as much
+        assert [reply_target(raw) for raw in said_since(alice, mark, bot)] == [plain, end]
     finally:
         await bot.stop()
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.base import Outgoing
+from bot.adapters.base import Edit, File, Reaction, Text
 from bot.matrix import convert
 from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixConfigError, MatrixSettings
@@ -177,7 +177,7 @@ def test_configured_admins_are_admins_everywhere():
 
 
 def test_reply_content_escapes_plain_text_and_pings_nobody_about_their_own_command():
-    item = Outgoing(id=1, room_id="!r", kind="text", body="<b>hi</b>\nthere", reply_to="$cmd")
+    item = Text(id=1, room_id="!r", body="<b>hi</b>\nthere", reply_to="$cmd")
     content = convert.message_content(item)
     assert content["msgtype"] == "m.notice"
     assert content["formatted_body"] == "&lt;b&gt;hi&lt;/b&gt;<br>there"
@@ -190,12 +190,11 @@ def test_mentions_are_pills_with_the_display_name():
     display name in ``body``, a matrix.to link around it in ``formatted_body``, the id in
     ``m.mentions``. Ids that only look alike are left as they are."""
     carol = "@carol:example.org"
-    item = Outgoing(
+    item = Text(
         id=1,
         room_id="!r",
-        kind="text",
         body=f"Pour info : {ALICE}, {carol}. ({ALICE}x:y et {carol}.org restent)",
-        mentions=[ALICE, carol],
+        mentions=(ALICE, carol),
     )
     content = convert.message_content(item, {ALICE: "Alice <Dupont>"})
     assert content["body"] == (
@@ -209,9 +208,7 @@ def test_mentions_are_pills_with_the_display_name():
 
 
 def test_thread_reply_and_safe_html_kept():
-    item = Outgoing(
-        id=1, room_id="!r", kind="text", body="ok", html="<b>ok</b>", reply_to="$c", thread_id="$t"
-    )
+    item = Text(id=1, room_id="!r", body="ok", html="<b>ok</b>", reply_to="$c", thread_id="$t")
     content = convert.message_content(item)
     assert content["formatted_body"] == "<b>ok</b>"
     assert content["m.relates_to"] == {
@@ -223,21 +220,18 @@ def test_thread_reply_and_safe_html_kept():
 
 
 def test_edit_reaction_and_file_contents():
-    edit = convert.edit_content(
-        Outgoing(id=2, room_id="!r", kind="edit", body="new", target_platform_id="$mine")
-    )
+    edit = convert.edit_content(Edit(id=2, room_id="!r", body="new", target_platform_id="$mine"))
     assert edit["m.new_content"]["body"] == "new" and edit["body"] == "* new"
     assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": "$mine"}
     react = convert.reaction_content(
-        Outgoing(id=3, room_id="!r", kind="react", target_event="$c", reaction_key="✅")
+        Reaction(id=3, room_id="!r", target_event="$c", reaction_key="✅")
     )
     assert react["m.relates_to"]["key"] == "✅"
     png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (16).to_bytes(4, "big") * 2 + b"rest"
     image = convert.file_content(
-        Outgoing(
+        File(
             id=4,
             room_id="!r",
-            kind="file",
             body="chart.png",
             file_name="chart.png",
             mime="image/png",
@@ -247,10 +241,9 @@ def test_edit_reaction_and_file_contents():
     )
     assert (image["msgtype"], image["info"]["w"], image["info"]["h"]) == ("m.image", 16, 16)
     csv = convert.file_content(
-        Outgoing(
+        File(
             id=5,
             room_id="!r",
-            kind="file",
             body="3 lignes",
             file_name="a.csv",
             mime="text/csv",
@@ -323,14 +316,12 @@ def test_user_text_never_pings_every_body_carries_its_mentions():
     typed = '@room @bob:example.org <a href="https://x">clic</a> <img src="https://x/i.png">'
     base: dict[str, Any] = {"room_id": "!r", "body": typed}
     contents = [
-        convert.message_content(Outgoing(id=1, kind="text", **base)),
-        convert.message_content(Outgoing(id=2, kind="text", reply_to="$cmd", **base)),
-        convert.message_content(
-            Outgoing(id=3, kind="text", mentions=["@carol:example.org"], **base)
-        ),
-        convert.edit_content(Outgoing(id=4, kind="edit", target_platform_id="$mine", **base)),
+        convert.message_content(Text(id=1, **base)),
+        convert.message_content(Text(id=2, reply_to="$cmd", **base)),
+        convert.message_content(Text(id=3, mentions=("@carol:example.org",), **base)),
+        convert.edit_content(Edit(id=4, target_platform_id="$mine", **base)),
         convert.file_content(
-            Outgoing(id=5, kind="file", file_name="a.csv", mime="text/csv", data=b"x", **base),
+            File(id=5, file_name="a.csv", mime="text/csv", data=b"x", **base),
             "mxc://x/z",
         ),
     ]

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bot.adapters.mattermost import MattermostAdapter
 from bot.cli import EXIT_AUTH, main
 from bot.mattermost.client import MattermostAuthError
-from storage.models import ChatEvent, Contribution, MattermostCursor
+from storage.models import AdapterCursor, ChatEvent, Contribution
 from tests.mm_harness import mattermost_world, until
 
 
@@ -96,8 +96,8 @@ async def test_bot_restart_answers_what_was_typed_meanwhile(runtime):
         assert len(replies_to(mm, missed["id"])) == 1
         assert len(replies_to(mm, edited["id"])) == 1  # not answered twice
         with Session(runtime.engine) as db:
-            cursor = db.get(MattermostCursor, mm.channel)
-            assert cursor is not None and cursor.last_post_at >= missed["create_at"]
+            cursor = db.get(AdapterCursor, ("mattermost", f"channel:{mm.channel}"))
+            assert cursor is not None and int(cursor.value) >= missed["create_at"]
 
 
 async def test_sequence_gap_reconnects_and_catches_up(runtime):
@@ -280,8 +280,8 @@ async def test_a_post_that_cannot_be_read_is_skipped_and_the_bot_goes_on(runtime
         assert replies_to(mm, posts[1]["id"]) == []
         assert "reference" in caplog.text and posts[1]["id"] in caplog.text
         with Session(runtime.engine) as db:
-            cursor = db.get(MattermostCursor, mm.channel)
-        assert cursor is not None and cursor.last_post_at >= posts[2]["create_at"]
+            cursor = db.get(AdapterCursor, ("mattermost", f"channel:{mm.channel}"))
+        assert cursor is not None and int(cursor.value) >= posts[2]["create_at"]
         assert mm.task is not None and not mm.task.done()
         answers = await mm.say("bob", "!contrib 3h encore")
         assert "Contribution #3" in answers[0]
@@ -307,3 +307,26 @@ async def test_an_event_that_could_not_be_stored_is_fetched_again(runtime):
         await runtime.flush()
         assert failed == [post["id"]] and adapter.stream.resyncs == 2
         assert len(replies_to(mm, post["id"])) == 1
+
+
+async def test_a_reaction_taken_back_after_a_restart_is_still_recognised(runtime):
+    """The adapter remembers, in its own table, which reaction a removal takes back: a new
+    process (nothing in memory) still hands the removal over, and then forgets it."""
+    async with mattermost_world(runtime) as mm:
+        adapter = await mm.start()
+        await mm.say("bob", "!contrib 1h avant")
+        answer = [short for short in mm.ids if short.startswith("b")][-1]
+        await mm.react("bob", answer, "heart")
+        [added] = [e for e in adapter.handled if ":heart:" in e]
+        await mm.stop_bot()
+        await mm.start()
+        await mm.unreact("bob", answer, "heart")
+        assert mm.adapter is not None
+        assert [e for e in mm.adapter.handled if e.endswith(":removed")] == [f"{added}:removed"]
+
+        def reactions_kept() -> list[str]:
+            with Session(runtime.engine) as db:
+                kept = db.exec(select(AdapterCursor).where(AdapterCursor.platform == "mattermost"))
+                return [c.key for c in kept if c.key.startswith("reaction:")]
+
+        await until(lambda: reactions_kept() == [], what="the reaction forgotten")

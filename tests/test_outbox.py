@@ -208,7 +208,7 @@ async def test_a_flood_queued_at_once_does_not_hold_up_another_sender(any_engine
     runtime = await start(engine, clock, adapter)
     flood = [msg(f"$a{i}", f"!dire alice {i}") for i in range(120)]
     events = [*flood, msg("$b", "!dire bob", sender="@bob"), msg("$c", "!dire carol", "@carol")]
-    await runtime.run_db(runtime.dispatcher.handle_batch, events)
+    await runtime.in_db(runtime.dispatcher.handle_batch, events)
     runtime.kick("r")
     await runtime.flush()
     assert who_answers(adapter)[:4] == ["alice", "bob", "carol", "alice"]
@@ -222,7 +222,7 @@ async def test_a_command_sent_during_a_flood_is_answered_before_the_floods_tail(
     adapter.gate = asyncio.Event()
     runtime = await start(engine, clock, adapter)
     flood = [msg(f"$a{i}", f"!dire alice {i}") for i in range(100)]
-    await runtime.run_db(runtime.dispatcher.handle_batch, flood)
+    await runtime.in_db(runtime.dispatcher.handle_batch, flood)
     runtime.kick("r")
     await adapter.at_gate.wait()
     # the room's queue is being delivered (its first message is on its way) when Bob speaks

@@ -45,7 +45,7 @@ class FlakyAdapter:
 async def test_answers_queued_before_a_crash_are_delivered_at_start(engine, clock):
     # a first process stores the command and its answer, then dies before delivering it
     first = Runtime(engine, build_registry(), Settings(), clock=clock)
-    await first.run_db(
+    await first.in_db(
         first.dispatcher.handle,
         Message(event_id="$1", room_id="coroutine", sender="@bob", body="!contrib 2h atelier"),
         clock(),
@@ -180,7 +180,9 @@ async def test_an_edit_waits_for_the_message_it_edits(engine, clock):
         ctx.edit(card, "card v2")
     runtime.kick("r")
     await runtime.flush()
-    assert [(i.kind, i.body, i.target_platform_id) for i in adapter.delivered] == [
+    assert [
+        (i.kind, i.body, getattr(i, "target_platform_id", None)) for i in adapter.delivered
+    ] == [
         ("text", "card v1", None),
         ("edit", "card v2", f"sent-{card.id}"),
     ]

@@ -33,6 +33,7 @@ from commands import build_registry
 from commands.core import Context, Registry, Settings
 from commands.render import plain
 from storage.models import (
+    AdapterCursor,
     Allocation,
     Audit,
     BotMessage,
@@ -41,7 +42,6 @@ from storage.models import (
     Contribution,
     Funding,
     MatrixAccount,
-    MattermostCursor,
 )
 from storage.models.budget import BudgetValidation
 from storage.models.cobudget import FUNDING_ACTIVE
@@ -247,8 +247,8 @@ class MattermostConversation:
         connection (no crash, no reconnection)."""
         world = self.world
         with Session(engine) as db:
-            cursor = db.get(MattermostCursor, world.channel)
-        assert cursor is not None and cursor.last_post_at >= self.posts[-1]["create_at"]
+            cursor = db.get(AdapterCursor, ("mattermost", f"channel:{world.channel}"))
+        assert cursor is not None and int(cursor.value) >= self.posts[-1]["create_at"]
         assert world.task is not None and not world.task.done()
         assert world.adapter is not None and world.adapter.stream.connects == 1
 

@@ -99,7 +99,7 @@ def apply(engine, ops, counter=[0]) -> None:  # noqa: B006 - a counter across ex
 def db_engine(request):
     engine = request.getfixturevalue("engine" if request.param == "sqlite" else "postgres_engine")
     with transaction(engine) as db:
-        db.add(Room(id="r"))
+        db.add(Room(id="r", platform="console"))
         db.flush()
         db.add(Project(id=1, room_id="r", code="A", code_key="a"))
         db.add(Project(id=2, room_id="r", code="B", code_key="b"))

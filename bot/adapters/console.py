@@ -15,17 +15,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict, assert_never
 
-from sqlmodel import Session
-
-from bot.adapters.base import Outgoing
+from bot.adapters.base import Direct, Edit, File, Host, Outgoing, Reaction, Redaction, Text
 from commands import i18n
 from commands.events import MAX_FILE_BYTES, Attachment, Message, ReactionAdded, Redacted, Role
-from storage.models import Room
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +80,7 @@ class ConsoleAdapter:
         self._authors: dict[str, str] = {}  # short id -> author
         self._reactions: dict[tuple[str, str, str], str] = {}  # (user, target, key) -> event id
         self.transcript: list[Said] = []
-        self._runtime: Runtime | None = None
+        self._host: Host | None = None
 
     # -- identities -----------------------------------------------------------------------------
     @staticmethod
@@ -123,11 +117,9 @@ class ConsoleAdapter:
     def lang(self) -> str:
         """The language of the room the console is in, as the bot has it (the language given
         to the console for a room the bot does not know yet)."""
-        if self._runtime is None:
+        if self._host is None:
             return self.language
-        with Session(self._runtime.engine) as db:
-            room = db.get(Room, self.room)
-            return room.language if room is not None else self.language
+        return self._host.language_of(self.room) or self.language
 
     def t(self, key: str, /, **params: object) -> str:
         return i18n.t(self.lang(), key, **params)
@@ -147,14 +139,14 @@ class ConsoleAdapter:
 
     # -- what users do ------------------------------------------------------------------------------
     @property
-    def runtime(self) -> Runtime:
-        if self._runtime is None:
-            raise RuntimeError("the console adapter is not attached to a runtime")
-        return self._runtime
+    def host(self) -> Host:
+        if self._host is None:
+            raise RuntimeError("the console adapter is not attached to a host")
+        return self._host
 
-    def attach(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        runtime.add_adapter(self)
+    def attach(self, host: Host) -> None:
+        self._host = host
+        host.add_adapter(self)
 
     async def say(
         self,
@@ -167,7 +159,7 @@ class ConsoleAdapter:
         short, full = self._new_id("u")
         self._authors[short] = self.user_id(user or self.user)
         thread_id = self.resolve(thread) if thread else None
-        await self.runtime.handle(
+        await self.host.handle(
             Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))
         )
         return short
@@ -181,7 +173,7 @@ class ConsoleAdapter:
         mime = "text/csv" if path.suffix.lower() == ".csv" else "application/octet-stream"
         short, full = self._new_id("u")
         self._authors[short] = self.user_id(user or self.user)
-        await self.runtime.handle(
+        await self.host.handle(
             Message(
                 event_id=full,
                 body=text,
@@ -197,7 +189,7 @@ class ConsoleAdapter:
         short, full = self._new_id("r")
         who = self.user_id(user or self.user)
         self._reactions[(who, target, key)] = full
-        await self.runtime.handle(
+        await self.host.handle(
             ReactionAdded(
                 event_id=full,
                 target_event_id=self.resolve(target),
@@ -215,7 +207,7 @@ class ConsoleAdapter:
         if reaction is None:
             return False
         _, full = self._new_id("x")
-        await self.runtime.handle(
+        await self.host.handle(
             Redacted(event_id=full, target_event_id=reaction, **self._base(user, room))
         )
         return True
@@ -225,7 +217,7 @@ class ConsoleAdapter:
     ) -> str:
         author = self._check_author(target, user, room)
         short, full = self._new_id("e")
-        await self.runtime.handle(
+        await self.host.handle(
             Message(
                 event_id=full,
                 body=text,
@@ -241,7 +233,7 @@ class ConsoleAdapter:
     ) -> None:
         self._check_author(target, user, room, moderators_too=True)
         _, full = self._new_id("x")
-        await self.runtime.handle(
+        await self.host.handle(
             Redacted(event_id=full, target_event_id=self.resolve(target), **self._base(user, room))
         )
 
@@ -263,33 +255,39 @@ class ConsoleAdapter:
     # -- what the bot does ------------------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:
         short = f"b{item.id}"
-        reply = self._long.get(item.reply_to or "", item.reply_to)
-        thread = self._long.get(item.thread_id or "", item.thread_id)
+        reply = thread = None
         place = ""
-        if reply:
-            place = f" ↪ {reply}"
-        if thread:
-            place += f" ({self.t('console.in_thread', id=thread)})"
-        if item.kind == "react":
+        if isinstance(item, Text | File):
+            reply = self._long.get(item.reply_to or "", item.reply_to)
+            thread = self._long.get(item.thread_id or "", item.thread_id)
+            if reply:
+                place = f" ↪ {reply}"
+            if thread:
+                place += f" ({self.t('console.in_thread', id=thread)})"
+        if isinstance(item, Reaction):
             target = self._long.get(item.target_event or "", item.target_event)
             text = f"[{item.room_id}] 🤖 {item.reaction_key} → {target}"
-            self._show(Said(item.room_id, short, "react", item.reaction_key or "", target))
-        elif item.kind == "edit":
+            self._show(Said(item.room_id, short, "react", item.reaction_key, target))
+        elif isinstance(item, Redaction):
+            target = self._long.get(item.target_event or "", item.target_event)
+            text = f"[{item.room_id}] 🤖 ✗ {target}"
+            self._show(Said(item.room_id, short, "redact", "", target))
+        elif isinstance(item, Edit):
             target = self._long.get(item.target_platform_id or "", item.target_platform_id or "?")
             edited = self.t("console.edited")
             text = f"[{item.room_id}] 🤖 {target} ({edited}) :\n{_indent(item.body)}"
             self._show(Said(item.room_id, target, "edit", item.body))
-        elif item.kind == "direct":
+        elif isinstance(item, Direct):
             # the console has no private conversations: it shows who the message is for
             who = item.recipient or "?"
             text = (
                 f"[{item.room_id} → {who}, en privé / privately] 🤖 {short}\n{_indent(item.body)}"
             )
             self._show(Said(who, short, "direct", item.body))
-        elif item.kind == "file":
+        elif isinstance(item, File):
             path = self._save_file(item)
             where = f" → {path}" if path else ""
-            size = self.t("console.bytes", size=len(item.data or b""))
+            size = self.t("console.bytes", size=len(item.data))
             text = (
                 f"[{item.room_id}] 🤖 {short}{place} 📎 {item.file_name} ({size}){where}\n"
                 f"{_indent(item.body)}"
@@ -308,22 +306,24 @@ class ConsoleAdapter:
                     item.mime,
                 )
             )
-        else:
+        elif isinstance(item, Text):
             text = f"[{item.room_id}] 🤖 {short}{place}\n{_indent(item.body)}"
             self._show(Said(item.room_id, short, "text", item.body, reply, thread=thread))
+        else:
+            assert_never(item)
         self.out(text)
-        platform_id = f"console-{short}" if item.kind != "edit" else f"console-{short}-edit"
+        platform_id = f"console-{short}" if not isinstance(item, Edit) else f"console-{short}-edit"
         self._long[platform_id] = short
         return platform_id
 
     def _show(self, said: Said) -> None:
         self.transcript.append(said)
 
-    def _save_file(self, item: Outgoing) -> Path | None:
-        if self.files_dir is None or item.data is None:
+    def _save_file(self, item: File) -> Path | None:
+        if self.files_dir is None:
             return None
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        path = self.files_dir / f"b{item.id}-{Path(item.file_name or 'file').name}"
+        path = self.files_dir / f"b{item.id}-{Path(item.file_name).name}"
         path.write_bytes(item.data)
         return path
 
@@ -331,9 +331,9 @@ class ConsoleAdapter:
         return None
 
     # -- the interactive loop ----------------------------------------------------------------------
-    async def run(self, runtime: Runtime) -> None:
-        if self._runtime is None:
-            self.attach(runtime)
+    async def run(self, host: Host) -> None:
+        if self._host is None:
+            self.attach(host)
         self.out(self.t("console.welcome"))
         self.out(self.t("console.you_are_in", user=self.user, room=self.room))
         loop = asyncio.get_running_loop()
@@ -345,7 +345,7 @@ class ConsoleAdapter:
             try:
                 if not await self.command_line(line):
                     break
-                await runtime.flush()
+                await host.flush()
             except Exception:
                 # one line never ends the console: the error is in the log
                 log.exception("the console could not handle a line")

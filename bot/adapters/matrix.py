@@ -23,7 +23,7 @@ import io
 import logging
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, assert_never
 from urllib.parse import quote
 
 import aiohttp
@@ -47,18 +47,26 @@ from nio import (
 from sqlmodel import Session
 
 from bot import redact
-from bot.adapters.base import DeliveryError, Outgoing
+from bot.adapters.base import (
+    DeliveryError,
+    Direct,
+    Edit,
+    File,
+    Host,
+    Outgoing,
+    Reaction,
+    Redaction,
+    Text,
+)
 from bot.matrix import convert
 from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
 from bot.private import private_dir
 from commands.core import error_reference
 from commands.events import MAX_FILE_BYTES, AnyEvent, Attachment, Message
+from storage import cursors
 from storage.clock import now as clock_now
-from storage.models import DirectRoom, MatrixAccount, Room
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from storage.models import DirectRoom, MatrixAccount
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +116,7 @@ class MatrixAdapter:
         self.batches = 0
         self.rate_limited = 0  # sends that had to wait for the homeserver's rate limit
         self.last_heard: float | None = None  # loop time of the latest sync answer
-        self._runtime: Runtime | None = None
+        self._host: Host | None = None
         self._closing = False
         self._backoff = Backoff(cap=settings.reconnect_max_seconds)
         self._filter: dict[str, Any] = {
@@ -122,48 +130,46 @@ class MatrixAdapter:
         }
 
     @property
-    def runtime(self) -> Runtime:
-        if self._runtime is None:
+    def host(self) -> Host:
+        if self._host is None:
             raise RuntimeError("the Matrix adapter is not running")
-        return self._runtime
+        return self._host
 
     # -- the account row ----------------------------------------------------------------------
-    def _load_account(self) -> MatrixAccount | None:
-        with Session(self.runtime.engine) as db:
-            return db.get(MatrixAccount, self.user_id)
+    def _load_account(self, db: Session) -> MatrixAccount | None:
+        return db.get(MatrixAccount, self.user_id)
 
-    def _store_account(self, **values: Any) -> None:
-        with Session(self.runtime.engine) as db:
-            row = db.get(MatrixAccount, self.user_id) or MatrixAccount(user_id=self.user_id)
-            for key, value in values.items():
-                setattr(row, key, value)
-            if not row.txn_prefix:
-                row.txn_prefix = secrets.token_hex(6)
-            row.updated_at = clock_now()
-            db.add(row)
-            db.commit()
-            self.txn_prefix = row.txn_prefix
+    def _store_account(self, db: Session, **values: Any) -> None:
+        row = db.get(MatrixAccount, self.user_id) or MatrixAccount(user_id=self.user_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+        if not row.txn_prefix:
+            row.txn_prefix = secrets.token_hex(6)
+        row.updated_at = clock_now()
+        db.add(row)
+        self.txn_prefix = row.txn_prefix
 
-    def _admin_levels(self, room_ids: list[str]) -> dict[str, int]:
-        with Session(self.runtime.engine) as db:
-            levels = {}
-            for room_id in room_ids:
-                room = db.get(Room, room_id)
-                levels[room_id] = room.admin_level if room else self.settings.admin_level
-            return levels
+    async def _admin_levels(self, room_ids: list[str]) -> dict[str, int]:
+        """The power level from which members of each room are its admins: the room's own
+        (``!reglages admin``), else the configured one."""
+        found = await self.host.cursors(cursors.MATRIX, cursors.ADMIN_LEVEL)
+        return {
+            room_id: int(found.get(f"{cursors.ADMIN_LEVEL}{room_id}", self.settings.admin_level))
+            for room_id in room_ids
+        }
 
     # -- login ------------------------------------------------------------------------------------
     async def _login(self) -> str | None:
         """Log in (or restore the saved session); returns the saved sync position."""
         s = self.settings
-        row = await self.runtime.run_db(self._load_account)
+        row = await self.host.run_db(None, self._load_account)
         if row is not None:
             redact.register(row.access_token)
         if row and row.access_token and row.device_id:
             self.client.restore_login(self.user_id, row.device_id, row.access_token)
             self.txn_prefix = row.txn_prefix
             if not self.txn_prefix:
-                await self.runtime.run_db(self._store_account)
+                await self.host.run_db(None, self._store_account)
             return row.next_batch
         if s.access_token:
             self.client.access_token = s.access_token
@@ -182,10 +188,11 @@ class MatrixAdapter:
                 raise MatrixFatal(f"login refused for {self.user_id}: {resp}")
             redact.register(resp.access_token)
             log.info("logged in as %s (device %s)", self.user_id, resp.device_id)
-        await self.runtime.run_db(
-            lambda: self._store_account(
-                device_id=self.client.device_id, access_token=self.client.access_token
-            )
+        await self.host.run_db(
+            None,
+            lambda db: self._store_account(
+                db, device_id=self.client.device_id, access_token=self.client.access_token
+            ),
         )
         return row.next_batch if row else None
 
@@ -222,9 +229,9 @@ class MatrixAdapter:
         self._backoff.reset()
 
     # -- the sync loop -------------------------------------------------------------------------
-    async def run(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        runtime.add_adapter(self)
+    async def run(self, host: Host) -> None:
+        self._host = host
+        host.add_adapter(self)
         since = await self._login()
         self.ready.set()
         full_state = since is not None
@@ -258,7 +265,9 @@ class MatrixAdapter:
                     log.exception("sync batch failed; it will be fetched again")
                     await asyncio.sleep(self._backoff.next())
                 continue
-            await runtime.run_db(lambda nb=resp.next_batch: self._store_account(next_batch=nb))
+            await host.run_db(
+                None, lambda db, nb=resp.next_batch: self._store_account(db, next_batch=nb)
+            )
             since = resp.next_batch
             full_state = False
             self.batches += 1
@@ -272,7 +281,7 @@ class MatrixAdapter:
             if not self.settings.password:
                 raise MatrixFatal("the access token was refused (M_UNKNOWN_TOKEN)")
             log.warning("session ended by the homeserver; logging in again")
-            await self.runtime.run_db(lambda: self._store_account(access_token=""))
+            await self.host.run_db(None, lambda db: self._store_account(db, access_token=""))
             self.client.access_token = ""
             resp2 = await self._retrying(
                 lambda: self.client.login(
@@ -282,10 +291,11 @@ class MatrixAdapter:
             if not isinstance(resp2, LoginResponse):
                 raise MatrixFatal(f"login refused for {self.user_id}: {resp2}")
             redact.register(resp2.access_token)
-            await self.runtime.run_db(
-                lambda: self._store_account(
-                    device_id=self.client.device_id, access_token=self.client.access_token
-                )
+            await self.host.run_db(
+                None,
+                lambda db: self._store_account(
+                    db, device_id=self.client.device_id, access_token=self.client.access_token
+                ),
             )
         elif code == "M_LIMIT_EXCEEDED":
             await asyncio.sleep((getattr(resp, "retry_after_ms", None) or 1000) / 1000)
@@ -331,7 +341,7 @@ class MatrixAdapter:
         """A fresh start: learn room state (and tell who is in each room), join pending
         invites, act on no history."""
         joined = list(resp.rooms.join.items())
-        levels = await self.runtime.run_db(self._admin_levels, [r for r, _ in joined])
+        levels = await self._admin_levels([r for r, _ in joined])
         for room_id, info in joined:
             room = self._room(room_id)
             raws = [getattr(ev, "source", None) for ev in (*info.state, *info.timeline.events)]
@@ -339,7 +349,7 @@ class MatrixAdapter:
                 if isinstance(raw, dict):
                     room.apply(raw)
             members = await self._members(room, raws, levels[room_id])
-            await asyncio.gather(*(self.runtime.handle(event) for event in members))
+            await asyncio.gather(*(self.host.handle(event) for event in members))
         await self._join_invites(resp)
 
     async def _members(
@@ -362,9 +372,9 @@ class MatrixAdapter:
         return found
 
     async def _batch(self, resp: SyncResponse, since: str) -> None:
-        runtime = self.runtime
+        host = self.host
         joined = list(resp.rooms.join.items())
-        levels = await runtime.run_db(self._admin_levels, [r for r, _ in joined])
+        levels = await self._admin_levels([r for r, _ in joined])
         neutral: list[AnyEvent] = []
         for room_id, info in joined:
             room = self._room(room_id)
@@ -398,7 +408,7 @@ class MatrixAdapter:
                 neutral += await self._read(room, raw, levels[room_id])
         # the batch's events are handed over together, in order: the runtime handles them in few
         # transactions, and one person's flood does not hold up the others' commands
-        await asyncio.gather(*(runtime.handle(event) for event in neutral))
+        await asyncio.gather(*(host.handle(event) for event in neutral))
         await self._join_invites(resp)
 
     async def _fetch_gap(self, room_id: str, start: str, since: str) -> list[dict[str, Any]]:
@@ -494,7 +504,7 @@ class MatrixAdapter:
         if (
             isinstance(event, Message)
             and event.files
-            and event.body.lstrip().startswith(self.runtime.settings.prefix)
+            and event.body.lstrip().startswith(self.host.settings.prefix)
         ):
             # a command sent with a file (``!importer``): the file comes with it
             data = await self._file_bytes(raw.get("content") or {}, event.files[0])
@@ -585,25 +595,26 @@ class MatrixAdapter:
     async def deliver(self, item: Outgoing) -> str | None:
         await self.ready.wait()
         txn = f"cagnotte-{self.txn_prefix}-{item.id}"
-        if item.kind == "react":
+        if isinstance(item, Reaction):
             return await self._send(item.room_id, "m.reaction", convert.reaction_content(item), txn)
-        if item.kind == "edit":
+        if isinstance(item, Edit):
             content = convert.edit_content(item)
             return await self._send(item.room_id, "m.room.message", content, txn)
-        if item.kind == "redact":
+        if isinstance(item, Redaction):
             return await self._redact(item, txn)
-        if item.kind == "direct":
-            room_id = await self._direct_room(item.recipient or "")
-            names = await self._names_of(item.room_id, convert.mentioned(item))
-            content = convert.message_content(dataclasses.replace(item, room_id=room_id), names)
-            return await self._send(room_id, "m.room.message", content, txn)
         names = await self._names_of(item.room_id, convert.mentioned(item))
-        if item.kind == "file":
+        if isinstance(item, Direct):
+            room_id = await self._direct_room(item.recipient)
+            content = convert.message_content(item, names)
+            return await self._send(room_id, "m.room.message", content, txn)
+        if isinstance(item, File):
             mxc = await self._upload(item)
             content = convert.file_content(item, mxc, names)
             return await self._send(item.room_id, "m.room.message", content, txn)
-        content = convert.message_content(item, names)
-        return await self._send(item.room_id, "m.room.message", content, txn)
+        if isinstance(item, Text):
+            content = convert.message_content(item, names)
+            return await self._send(item.room_id, "m.room.message", content, txn)
+        assert_never(item)
 
     async def _names_of(self, room_id: str, users: list[str]) -> dict[str, str]:
         """The display names of ``users``, as the platform gives them: the room's member state,
@@ -633,7 +644,7 @@ class MatrixAdapter:
         in it (or invited), else a new one (a private chat they are invited to, marked direct)."""
         if not user_id.startswith("@"):
             raise DeliveryError(f"no direct room for {user_id!r}", permanent=True)
-        known = await self.runtime.run_db(self._load_direct, user_id)
+        known = await self.host.run_db(None, self._load_direct, user_id)
         room = self.client.rooms.get(known) if known else None
         if room is not None and (user_id in room.users or user_id in room.invited_users):
             return known or ""
@@ -659,24 +670,21 @@ class MatrixAdapter:
         if not isinstance(resp, RoomCreateResponse):
             raise self._delivery_error(resp)
         room_id = str(resp.room_id)
-        await self.runtime.run_db(self._store_direct, user_id, room_id)
+        await self.host.run_db(None, self._store_direct, user_id, room_id)
         log.info("opened a direct room with %s", user_id)
         return room_id
 
-    def _load_direct(self, user_id: str) -> str | None:
-        with Session(self.runtime.engine) as db:
-            row = db.get(DirectRoom, (self.platform, user_id))
-            return row.room_id if row is not None else None
+    def _load_direct(self, db: Session, user_id: str) -> str | None:
+        row = db.get(DirectRoom, (self.platform, user_id))
+        return row.room_id if row is not None else None
 
-    def _store_direct(self, user_id: str, room_id: str) -> None:
-        with Session(self.runtime.engine) as db:
-            row = db.get(DirectRoom, (self.platform, user_id))
-            if row is None:
-                row = DirectRoom(platform=self.platform, user_id=user_id, room_id=room_id)
-            row.room_id = room_id
-            row.created_at = clock_now()
-            db.add(row)
-            db.commit()
+    def _store_direct(self, db: Session, user_id: str, room_id: str) -> None:
+        row = db.get(DirectRoom, (self.platform, user_id))
+        if row is None:
+            row = DirectRoom(platform=self.platform, user_id=user_id, room_id=room_id)
+        row.room_id = room_id
+        row.created_at = clock_now()
+        db.add(row)
 
     def health(self) -> tuple[bool, float | None]:
         """Whether syncs come back, and how many seconds ago the latest one did."""
@@ -696,8 +704,8 @@ class MatrixAdapter:
             return str(resp.event_id)
         raise self._delivery_error(resp)
 
-    async def _redact(self, item: Outgoing, txn: str) -> str | None:
-        target = item.target_platform_id or item.target_event
+    async def _redact(self, item: Redaction, txn: str) -> str | None:
+        target = item.target_event
         if not target:
             raise DeliveryError("redaction without a target", permanent=True)
 
@@ -709,8 +717,8 @@ class MatrixAdapter:
             return str(resp.event_id)
         raise self._delivery_error(resp)
 
-    async def _upload(self, item: Outgoing) -> str:
-        data = item.data or b""
+    async def _upload(self, item: File) -> str:
+        data = item.data
 
         async def call() -> Any:
             resp, _keys = await self.client.upload(

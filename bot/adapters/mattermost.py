@@ -21,13 +21,24 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, assert_never
 
 from pydantic import Field
 from pydantic.dataclasses import dataclass
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from bot.adapters.base import DeliveryError, Outgoing
+from bot.adapters.base import (
+    DeliveryError,
+    Direct,
+    Edit,
+    File,
+    Host,
+    NotHandled,
+    Outgoing,
+    Reaction,
+    Redaction,
+)
+from bot.adapters.base import Text as TextItem
 from bot.config import STRICT, ConfigError, HttpUrl, Text, build_section
 from bot.mattermost.client import (
     Backoff,
@@ -40,7 +51,6 @@ from bot.mattermost.client import (
 )
 from bot.mattermost.emoji import emoji_name, emoji_text
 from bot.mattermost.markdown import safe_markdown, typed
-from bot.runtime import NotHandled
 from commands.core import error_reference
 from commands.events import (
     MAX_FILE_BYTES,
@@ -52,13 +62,15 @@ from commands.events import (
     Redacted,
     Role,
 )
+from storage import cursors
 from storage.clock import now as clock_now
-from storage.models import ChatEvent, MattermostCursor
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# the adapter's own keys (``Host.cursors``): the newest post time handled in a channel; the
+# event id of the latest reaction of a person with an emoji on a post (to undo its removal)
+CHANNEL = "channel:"
+REACTION = "reaction:"
 
 ADMIN_ROLES = {"channel_admin", "team_admin", "system_admin"}
 _MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
@@ -124,7 +136,7 @@ class MattermostAdapter:
         self.bot_id = ""
         self.bot_username = ""
         self.team_id = ""
-        self._runtime: Runtime | None = None
+        self._host: Host | None = None
         self._roots: _Lru = _Lru()  # post id -> its thread root ("" for a root)
         self._deleted: _Lru = _Lru()  # post ids deleted (a thread no answer can go into)
         self._channels: _Lru = _Lru()  # channel id -> channel dict
@@ -138,14 +150,14 @@ class MattermostAdapter:
 
     # -- running ------------------------------------------------------------------------------
     @property
-    def runtime(self) -> Runtime:
-        if self._runtime is None:
+    def host(self) -> Host:
+        if self._host is None:
             raise RuntimeError("the Mattermost adapter is not attached to a runtime")
-        return self._runtime
+        return self._host
 
-    def attach(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        runtime.add_adapter(self)
+    def attach(self, host: Host) -> None:
+        self._host = host
+        host.add_adapter(self)
 
     async def start(self) -> None:
         """Who am I, which team: raises ``MattermostAuthError`` if the token is refused."""
@@ -158,9 +170,9 @@ class MattermostAdapter:
             self.team_id = str(team["id"])
         log.info("mattermost: connected to %s as @%s", self.settings.url, self.bot_username)
 
-    async def run(self, runtime: Runtime) -> None:
-        if self._runtime is None:
-            self.attach(runtime)
+    async def run(self, host: Host) -> None:
+        if self._host is None:
+            self.attach(host)
         if not self.bot_id:
             await self.start()
         self._ready.set()
@@ -198,7 +210,7 @@ class MattermostAdapter:
         channel_id = str(post.get("channel_id", ""))
         stamp = int(post.get("update_at") or post.get("create_at") or 0)
         if channel_id and stamp:
-            await self.runtime.run_db(self._save_cursor, channel_id, stamp)
+            await self._save_cursor(channel_id, stamp)
 
     async def _dispatch(self, event: Event) -> None:
         name = event.name
@@ -218,12 +230,12 @@ class MattermostAdapter:
             self._roles.clear()
 
     async def _hand(self, neutral: AnyEvent, channel_id: str = "", post_at: int = 0) -> None:
-        await self.runtime.handle(neutral)
+        await self.host.handle(neutral)
         self.handled.append(neutral.event_id)
         if len(self.handled) > 10_000:
             del self.handled[:5_000]
         if channel_id and post_at:
-            await self.runtime.run_db(self._save_cursor, channel_id, post_at)
+            await self._save_cursor(channel_id, post_at)
 
     async def _on_post(
         self, post: dict[str, Any], event: Event | None, edited: bool = False
@@ -237,7 +249,7 @@ class MattermostAdapter:
         stamp = int(post.get("update_at") or post.get("create_at") or 0)
         user_id = str(post.get("user_id", ""))
         if user_id == self.bot_id or str(post.get("type") or "").startswith("system_"):
-            await self.runtime.run_db(self._save_cursor, channel_id, stamp)
+            await self._save_cursor(channel_id, stamp)
             return
         base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
         body, named = await self._rewrite_mentions(typed(str(post.get("message", ""))))
@@ -246,7 +258,7 @@ class MattermostAdapter:
         if (
             not edited
             and post.get("file_ids")
-            and body.lstrip().startswith(self.runtime.settings.prefix)
+            and body.lstrip().startswith(self.host.settings.prefix)
         ):
             files = await self._files(post)  # a command sent with a file (``!importer``)
         if edited:
@@ -328,20 +340,24 @@ class MattermostAdapter:
         if added:
             reaction_id = f"{key}:{reaction.get('create_at') or 0}"
             self._reactions.put(key, reaction_id)
+            # remembered first: a removal coming after a restart finds what it undoes
+            await self.host.set_cursor(
+                self.platform, f"{REACTION}{key}", reaction_id, room_id=channel_id
+            )
             await self._hand(
                 ReactionAdded(
                     event_id=reaction_id, target_event_id=post_id, key=emoji_text(emoji), **base
                 )
             )
             return
-        reaction_id = self._reactions.pop(key, None) or await self.runtime.run_db(
-            self._last_reaction_id, key
-        )
-        if reaction_id is None:
+        removed: str | None = self._reactions.pop(key, None)
+        if removed is None:
+            found = await self.host.cursors(self.platform, f"{REACTION}{key}")
+            removed = found.get(f"{REACTION}{key}")
+        if removed is None:
             return  # a reaction the bot never saw: nothing to undo
-        await self._hand(
-            Redacted(event_id=f"{reaction_id}:removed", target_event_id=reaction_id, **base)
-        )
+        await self._hand(Redacted(event_id=f"{removed}:removed", target_event_id=removed, **base))
+        await self.host.set_cursor(self.platform, f"{REACTION}{key}", None, room_id=channel_id)
 
     async def _on_member(self, event: Event) -> None:
         user_id = str(event.data.get("user_id") or event.broadcast.get("user_id") or "")
@@ -475,8 +491,8 @@ class MattermostAdapter:
     async def _resync(self) -> None:
         """A new connection: fetch, channel by channel, the posts changed since the saved
         cursor, and hand them over in order (the runtime ignores those already handled)."""
-        cursors = await self.runtime.run_db(self._load_cursors)
-        channels = set(cursors)
+        positions = await self._load_cursors()
+        channels = set(positions)
         if self.team_id:
             try:
                 for channel in await self.rest.channels_for_user(self.bot_id, self.team_id):
@@ -485,12 +501,12 @@ class MattermostAdapter:
             except MattermostError as err:
                 log.warning("mattermost: cannot list the team's channels: %s", err)
         for channel_id in sorted(channels):
-            since = cursors.get(channel_id)
+            since = positions.get(channel_id)
             if since is None:
                 # a channel never read: start from its latest post (server time) rather than
                 # answer old history
                 latest = int(self._channels.get(channel_id, {}).get("last_post_at") or 0)
-                await self.runtime.run_db(self._save_cursor, channel_id, latest)
+                await self._save_cursor(channel_id, latest)
                 continue
             try:
                 await self._catch_up(channel_id, since)
@@ -524,31 +540,20 @@ class MattermostAdapter:
         elif int(post.get("edit_at") or 0) > since:
             await self._on_post(post, None, edited=True)
 
-    def _load_cursors(self) -> dict[str, int]:
-        with Session(self.runtime.engine) as db:
-            return {c.channel_id: c.last_post_at for c in db.exec(select(MattermostCursor))}
+    async def _load_cursors(self) -> dict[str, int]:
+        """The newest post time (``update_at``, Unix milliseconds) handled in each channel."""
+        found = await self.host.cursors(self.platform, CHANNEL)
+        return {key.removeprefix(CHANNEL): int(value) for key, value in found.items()}
 
-    def _save_cursor(self, channel_id: str, post_at: int) -> None:
-        from storage.db import transaction
+    async def _save_cursor(self, channel_id: str, post_at: int) -> None:
+        await self.host.run_db(channel_id, self._move_cursor, channel_id, post_at)
 
-        with transaction(self.runtime.engine, rooms=[channel_id]) as db:
-            cursor = db.get(MattermostCursor, channel_id)
-            if cursor is None:
-                db.add(MattermostCursor(channel_id=channel_id, last_post_at=post_at))
-            elif post_at > cursor.last_post_at:
-                cursor.last_post_at = post_at
-                cursor.updated_at = clock_now()
-                db.add(cursor)
-
-    def _last_reaction_id(self, key: str) -> str | None:
-        with Session(self.runtime.engine) as db:
-            row = db.exec(
-                select(ChatEvent.event_id)
-                .where(col(ChatEvent.event_id).startswith(f"{key}:", autoescape=True))
-                .where(ChatEvent.kind == "ReactionAdded")
-                .order_by(col(ChatEvent.handled_at).desc())
-            ).first()
-            return row
+    def _move_cursor(self, db: Session, channel_id: str, post_at: int) -> None:
+        """The channel's position moves forward only."""
+        key = f"{CHANNEL}{channel_id}"
+        known = cursors.read(db, self.platform, key).get(key)
+        if known is None or post_at > int(known):
+            cursors.write(db, self.platform, key, str(post_at))
 
     # -- messages out ---------------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:
@@ -557,7 +562,7 @@ class MattermostAdapter:
         except MattermostError as err:
             raise DeliveryError(str(err), permanent=err.permanent) from err
 
-    async def _message(self, item: Outgoing) -> str:
+    async def _message(self, item: TextItem | File | Direct | Edit) -> str:
         """The item's body as Markdown that pings only the people the item names (a user
         reference in the body shows as a username; other people's from the cache only)."""
         usernames: dict[str, str] = {}
@@ -578,38 +583,43 @@ class MattermostAdapter:
     def _page_links(self, text: str) -> str:
         """The links to the room's page that the bot itself wrote (this bot's page address, a
         page token) stay links; any other address stays broken (``safe_markdown``)."""
-        base = self.runtime.settings.page_url if self._runtime is not None else ""
+        base = self.host.settings.page_url if self._host is not None else ""
         if not base:
             return text
         broken = safe_markdown(f"{base}/p/cgp_")
         return text.replace(broken, f"{base}/p/cgp_")
 
     async def _deliver(self, item: Outgoing) -> str | None:
-        if item.kind == "edit":
+        if isinstance(item, Edit):
             if not item.target_platform_id:
                 raise DeliveryError("nothing to edit", permanent=True)
             await self.rest.patch_post(item.target_platform_id, await self._message(item))
             return None
-        if item.kind == "react":
+        if isinstance(item, Reaction):
             post_id = (item.target_event or "").split(":")[0]
-            name = emoji_name(item.reaction_key or "")
+            name = emoji_name(item.reaction_key)
             if not post_id or not name:
                 raise DeliveryError(f"cannot react with {item.reaction_key!r}", permanent=True)
             await self.rest.save_reaction(self.bot_id, post_id, name, item.room_id)
             return None
-        if item.kind == "direct":
-            channel = await self._direct_channel((item.recipient or "").removeprefix("@"))
+        if isinstance(item, Redaction):
+            # nothing asks the bot to delete a post on Mattermost yet
+            raise DeliveryError("deleting a post is not supported", permanent=True)
+        if isinstance(item, Direct):
+            channel = await self._direct_channel(item.recipient.removeprefix("@"))
             post = await self.rest.create_post(channel, await self._message(item))
             return str(post["id"])
+        if isinstance(item, TextItem | File):
+            return await self._post(item)
+        assert_never(item)
+
+    async def _post(self, item: TextItem | File) -> str:
         message = await self._message(item)
         root = await self._root_for(item)
         file_ids: list[str] = []
-        if item.kind == "file":
+        if isinstance(item, File):
             uploaded = await self.rest.upload_file(
-                item.room_id,
-                item.file_name or "file",
-                item.data or b"",
-                item.mime or "application/octet-stream",
+                item.room_id, item.file_name, item.data, item.mime
             )
             file_ids = [str(info["id"]) for info in uploaded.get("file_infos", [])]
         post = await self.rest.create_post(item.room_id, message, root_id=root, file_ids=file_ids)
@@ -634,7 +644,7 @@ class MattermostAdapter:
         ago = asyncio.get_running_loop().time() - heard
         return ago <= 2 * self.settings.ping_interval + 10, ago
 
-    async def _root_for(self, item: Outgoing) -> str:
+    async def _root_for(self, item: TextItem | File) -> str:
         """The thread to answer in: threads are flat, so a reply to a reply uses its root. The
         answer to a deleted command goes into the command's thread, or, when the command was a
         root (deleting a root deletes its thread), into the channel."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.base import Outgoing
+from bot.adapters.base import Direct, Edit, File, Reaction, Text
 from commands.events import (
     AnyEvent,
     Attachment,
@@ -26,6 +26,9 @@ from commands.events import (
     Unreadable,
 )
 from storage.clock import now as clock_now
+
+# what the bot writes (a body, an HTML body, people to notify)
+Said = Text | File | Direct | Edit
 
 PLATFORM = "matrix"
 HTML_FORMAT = "org.matrix.custom.html"
@@ -376,15 +379,17 @@ def to_neutral(
 # -- outgoing -----------------------------------------------------------------------------------
 
 
-def html_of(item: Outgoing) -> str:
+def html_of(item: Said) -> str:
     """The item's HTML (already safe, from the commands) or its body, escaped."""
     if item.html is not None:
         return item.html
     return html.escape(item.body).replace("\n", "<br>")
 
 
-def mentioned(item: Outgoing) -> list[str]:
+def mentioned(item: Said | Reaction) -> list[str]:
     """The Matrix users an item means to notify (each named in its text by their user id)."""
+    if isinstance(item, Reaction):
+        return []
     return [u for u in dict.fromkeys(item.mentions) if isinstance(u, str) and u.startswith("@")]
 
 
@@ -406,7 +411,7 @@ def pill(user_id: str, name: str) -> str:
     )
 
 
-def with_pills(item: Outgoing, names: Mapping[str, str]) -> tuple[str, str]:
+def with_pills(item: Said, names: Mapping[str, str]) -> tuple[str, str]:
     """The item's plain and HTML bodies with each user it notifies shown as clients show a
     mention: their display name in the plain body, a pill in the HTML one. ``names``: display
     names by user id (the user's local part when unknown)."""
@@ -420,13 +425,15 @@ def with_pills(item: Outgoing, names: Mapping[str, str]) -> tuple[str, str]:
     return body, formatted
 
 
-def _mentions(item: Outgoing) -> dict[str, Any]:
+def _mentions(item: Said) -> dict[str, Any]:
     """``m.mentions``: exactly the people the item means to notify (never, say, the author of
     the command it answers: nobody is notified about their own action)."""
     return {"user_ids": mentioned(item)}
 
 
-def _relation(item: Outgoing) -> dict[str, Any] | None:
+def _relation(item: Said) -> dict[str, Any] | None:
+    if not isinstance(item, Text | File):
+        return None  # an edit relates to what it replaces; a direct message to nothing
     if item.thread_id:
         rel: dict[str, Any] = {"rel_type": "m.thread", "event_id": item.thread_id}
         if item.reply_to:
@@ -438,7 +445,7 @@ def _relation(item: Outgoing) -> dict[str, Any] | None:
     return None
 
 
-def message_content(item: Outgoing, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+def message_content(item: Text | Direct, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """An ``m.notice`` with plain and HTML bodies, as a reply (in its thread), with mentions
     shown as pills (``names``: display names by user id)."""
     body, formatted = with_pills(item, names or {})
@@ -455,7 +462,7 @@ def message_content(item: Outgoing, names: Mapping[str, str] | None = None) -> d
     return content
 
 
-def edit_content(item: Outgoing) -> dict[str, Any]:
+def edit_content(item: Edit) -> dict[str, Any]:
     """An ``m.replace`` of the bot's own message ``target_platform_id``."""
     if not item.target_platform_id:
         raise ValueError("edit without a target")
@@ -477,7 +484,7 @@ def edit_content(item: Outgoing) -> dict[str, Any]:
     }
 
 
-def reaction_content(item: Outgoing) -> dict[str, Any]:
+def reaction_content(item: Reaction) -> dict[str, Any]:
     if not item.target_event or not item.reaction_key:
         raise ValueError("reaction without a target or key")
     return {
@@ -497,14 +504,12 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def file_content(
-    item: Outgoing, mxc: str, names: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+def file_content(item: File, mxc: str, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``m.image`` for images, ``m.file`` otherwise, with the caption as body (Matrix 1.10
     media captions: ``filename`` holds the file's name)."""
-    name = item.file_name or "file"
-    mime = item.mime or "application/octet-stream"
-    data = item.data or b""
+    name = item.file_name
+    mime = item.mime
+    data = item.data
     info: dict[str, Any] = {"mimetype": mime, "size": len(data)}
     msgtype = "m.image" if mime.startswith("image/") else "m.file"
     size = png_size(data) if mime == "image/png" else None

@@ -1,6 +1,7 @@
 """All tables. Each family of features keeps its tables in a module of its own; importing this
 package registers every table on ``SQLModel.metadata`` (used by the migrations' env)."""
 
+from storage.models.adapter import AdapterCursor
 from storage.models.budget import (
     BudgetCampaign,
     BudgetCampaignConfirm,
@@ -27,7 +28,6 @@ from storage.models.core import (
     Room,
 )
 from storage.models.matrix import MatrixAccount
-from storage.models.mattermost import MattermostCursor
 from storage.models.numbers import RoomCounter
 from storage.models.page import DirectRoom, PageLink, PageRoom
 from storage.models.pending import PendingAction
@@ -36,6 +36,7 @@ from storage.models.recap import RecapSchedule, RecapSent
 from storage.models.render import RenderJob
 
 __all__ = [
+    "AdapterCursor",
     "Allocation",
     "Audit",
     "BotMessage",
@@ -59,7 +60,6 @@ __all__ = [
     "ForgottenPerson",
     "Funding",
     "MatrixAccount",
-    "MattermostCursor",
     "Member",
     "PageLink",
     "PageRoom",

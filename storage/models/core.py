@@ -20,14 +20,13 @@ class Room(SQLModel, table=True):
     """A chat room (Matrix room, Mattermost channel, console room) and its settings."""
 
     id: str = Field(primary_key=True, max_length=255)
-    platform: str = Field(default="console", max_length=32)
+    platform: str = Field(max_length=32)  # no default: a room is always on some platform
     name: str = Field(default="", max_length=255)
     language: str = Field(default="fr", max_length=8)
     timezone: str = Field(default="Europe/Paris", max_length=64)
     currency: str = Field(default="EUR", max_length=3)
     day_minutes: int = Field(default=7 * 60)
     max_entry_minutes: int = Field(default=24 * 60)
-    admin_level: int = Field(default=50)
     # a date further back than this many days must carry its year (``12/11/2025``)
     max_past_days: int = Field(default=365)
     default_project_id: int | None = Field(default=None)  # a project of this room
