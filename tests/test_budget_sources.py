@@ -5,8 +5,11 @@ total is always the sum of its sources), envelopes for a mission with an owner w
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from commands.budget_sources import share_of
 from storage.models import Audit, BudgetEnvelope, BudgetRequest, BudgetSource
 from tests.test_budget_scenarios import NormChat, log_hours
 
@@ -150,9 +153,7 @@ async def test_an_envelope_with_top_ups_is_not_deleted_with_its_message(chat, en
 async def test_a_mission_envelope_with_an_owner_beside_the_period_one(chat, engine):
     room = await setup_room(chat)
     await room.say("alice", "!budget KPA 1000€ novembre")
-    answer = await room.one(
-        "alice", '!budget KPA 500€ mission "Fête de quartier" soucieux @bob'
-    )
+    answer = await room.one("alice", '!budget KPA 500€ mission "Fête de quartier" soucieux @bob')
     assert "#2" in answer and "Mission : Fête de quartier" in answer, answer
     assert "soucieux : Bob" in answer, answer
     # two open envelopes: the project code alone asks which one
@@ -194,7 +195,7 @@ async def test_a_mission_envelope_with_an_owner_beside_the_period_one(chat, engi
 
 async def test_an_admin_sets_the_owner_later_and_removing_that_message_gives_it_back(chat, engine):
     room = await setup_room(chat)
-    await room.say("alice", '!budget KPA 300€ mission atelier')
+    await room.say("alice", "!budget KPA 300€ mission atelier")
     answer = await room.one("bob", "!budget KPA clore")
     assert "admin" in answer, answer
     answer = await room.one("alice", "!budget #1 soucieux @bob")
@@ -232,3 +233,14 @@ async def test_every_answer_in_english_too(chat):
     assert "training: 10% of" in answer, answer
     answer = await room.one("carol", "!budget #1 source grant 50€")
     assert "admin" in answer.lower(), answer
+
+
+# --------------------------------------------------------------------------- rounding
+
+
+@given(service=st.integers(1, 10**11), bp=st.integers(1, 10000))
+def test_a_share_is_the_nearest_cent_half_up(service, bp):
+    share = share_of(service, bp)
+    assert 0 <= share <= service
+    # exact: |share - service × bp / 10000| <= 1/2 cent, and a half goes up
+    assert -5000 < share * 10000 - service * bp <= 5000

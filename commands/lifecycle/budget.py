@@ -263,14 +263,11 @@ class Source:
 
 
 def source_step(s: Source, action: Action, actor: Actor, now: dt.datetime) -> Source | Refusal:
-    if action.kind is Act.CREATE:
-        refused = admin_only(actor, f"budget {s.envelope.code} source") or frozen(s.envelope)
-        if refused is not None:
-            return refused
-        return replace(s, status=GIVEN)
-    refused = frozen(s.envelope)
+    refused = admin_only(actor, f"budget {s.envelope.code} source") or frozen(s.envelope)
     if refused is not None:
         return refused
+    if action.kind is Act.CREATE:
+        return replace(s, status=GIVEN)
     if action == Action(Act.UNDO, Act.CREATE):
         if s.initial:  # deleting the envelope's message deletes the envelope (its own rules)
             return Refusal("lifecycle.not_allowed", {"action": str(action)})
