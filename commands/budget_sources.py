@@ -198,7 +198,7 @@ def owner_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     if len(tokens) != 1:
         raise UserError("budget_sources.error.owner", prefix=p)
     env = b.pick_envelope(ctx, project, None, open_only=True)
-    require(ctx, life.envelope_step(b.envelope_life(ctx, env), act(Act.SET), b.actor(ctx), ctx.now))
+    require(ctx, life.envelope_step(_life(ctx, env), act(Act.SET), b.actor(ctx), ctx.now))
     before = env.owner
     owner = None if fold(tokens[0]) in NOBODY_WORDS else resolve_person(ctx, tokens[0])
     env.owner = owner
@@ -219,6 +219,12 @@ def owner_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 
 
 # --------------------------------------------------------------------------- sources
+
+
+def _life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
+    """The envelope as the rules of its sources and owner see it (its state, label and code:
+    what it holds does not matter to them)."""
+    return life.Envelope(env.state, b._label(ctx, env), b._project(ctx.db, env).code)
 
 
 def share_of(service: int, percent_bp: int) -> int:
@@ -357,7 +363,7 @@ def _add(
     require(
         ctx,
         life.source_step(
-            life.Source(ABSENT, b.envelope_life(ctx, env)),
+            life.Source(ABSENT, _life(ctx, env)),
             act(Act.CREATE),
             b.actor(ctx, env),
             ctx.now,
@@ -428,7 +434,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     require(
         ctx,
         life.source_step(
-            life.Source(life.GIVEN, b.envelope_life(ctx, env)),
+            life.Source(life.GIVEN, _life(ctx, env)),
             undo(Act.CREATE),
             b.actor(ctx, env),
             ctx.now,
@@ -487,9 +493,7 @@ def _undo_owner(ctx: Context, target_event_id: str) -> bool:
         raise UserError(
             "core.admin_only", command=f"{ctx.settings.prefix}budget #{env.number} soucieux"
         )
-    require(
-        ctx, life.envelope_step(b.envelope_life(ctx, env), undo(Act.SET), b.actor(ctx), ctx.now)
-    )
+    require(ctx, life.envelope_step(_life(ctx, env), undo(Act.SET), b.actor(ctx), ctx.now))
     before = change.details.get("before")
     env.owner = None if before is None else str(before)
     ctx.db.flush()
