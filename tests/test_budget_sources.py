@@ -244,3 +244,42 @@ def test_a_share_is_the_nearest_cent_half_up(service, bp):
     assert 0 <= share <= service
     # exact: |share - service × bp / 10000| <= 1/2 cent, and a half goes up
     assert -5000 < share * 10000 - service * bp <= 5000
+
+
+# --------------------------------------------------------------------------- upgrading
+
+
+def test_the_migration_gives_every_envelope_its_initial_source(tmp_path):
+    """The day's database of ``tests/upgrade_fixture.py``, upgraded: each envelope gets one
+    ``initial`` source of its amount, by whoever created it, keyed by its message."""
+    import json
+
+    from sqlalchemy import text
+
+    from storage.db import make_engine, migrate, sqlite_url
+    from tests.conftest import assert_ledger_sound
+    from tests.upgrade_fixture import FIXTURE, load_rows
+
+    data = json.loads(FIXTURE.read_text())
+    engine = make_engine(sqlite_url(tmp_path / "old.db"))
+    migrate(engine, data["base"])
+    load_rows(engine, data["rows"])
+    migrate(engine, "0015")
+    with engine.connect() as conn:
+        before = [
+            tuple(row)
+            for row in conn.execute(
+                text("SELECT id, amount, created_by, event_id FROM budget_envelope ORDER BY id")
+            )
+        ]
+    assert before, "the fixture has envelopes"
+    migrate(engine)
+    with Session(engine) as db:
+        found = [
+            (s.envelope_id, s.amount, s.user_id, s.event_id)
+            for s in db.exec(select(BudgetSource).order_by(BudgetSource.id)).all()
+        ]
+        kinds = {s.kind for s in db.exec(select(BudgetSource)).all()}
+    assert found == before and kinds == {"initial"}
+    assert_ledger_sound(engine)
+    engine.dispose()
