@@ -254,7 +254,7 @@ def pick_envelope(
             return found[0]  # the latest closed one
         if any(e.label for e in opened):
             raise sources.which_one(ctx, project, opened)
-        periods = ", ".join(period_label(ctx, envelope_period(e)) for e in opened)
+        periods = ", ".join(f"#{e.number} {period_label(ctx, envelope_period(e))}" for e in opened)
         raise UserError("budget.error.ambiguous", project=project.code, periods=periods, prefix=p)
     return found[0]
 

@@ -283,3 +283,17 @@ def test_the_migration_gives_every_envelope_its_initial_source(tmp_path):
     assert found == before and kinds == {"initial"}
     assert_ledger_sound(engine)
     engine.dispose()
+
+
+async def test_two_open_period_envelopes_are_named_by_their_number(chat):
+    room = await setup_room(chat)
+    await room.say("alice", "!contrib 2h 02/10 KPA travail")
+    await room.say("alice", "!budget KPA 100€ novembre")
+    await room.say("alice", "!budget KPA 100€ octobre")
+    answer = await room.one("bob", "!budget KPA")
+    assert "(#1 novembre 2026, #2 octobre 2026)" in answer, answer
+    assert "!budget #3" in answer
+    answer = await room.one("bob", "!budget #2")
+    assert "Enveloppe #2 KPA (octobre 2026)" in answer, answer
+    answer = await room.one("bob", "!budget KPA octobre")
+    assert "Enveloppe #2 KPA (octobre 2026)" in answer, answer
