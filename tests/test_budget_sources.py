@@ -297,3 +297,20 @@ async def test_two_open_period_envelopes_are_named_by_their_number(chat):
     assert "Enveloppe #2 KPA (octobre 2026)" in answer, answer
     answer = await room.one("bob", "!budget KPA octobre")
     assert "Enveloppe #2 KPA (octobre 2026)" in answer, answer
+
+
+async def test_the_owner_applies_a_landing_on_their_envelope_and_a_top_up_moves_it(chat, engine):
+    room = await setup_room(chat)
+    await room.say("alice", "!budget KPA 100€ mission atelier soucieux @bob validations 1")
+    await room.say("carol", "!demande #1 100€")
+    await room.say("alice", "!demande #1 100€")
+    await room.say("bob", "!valider 1")
+    await room.say("bob", "!valider 2")
+    answers = await room.say("carol", "!budget #1 atterrissage appliquer 1")
+    assert any("admin" in a for a in answers), answers
+    answers = await room.say("bob", "!budget #1 atterrissage appliquer 1")
+    assert any("50,00 €" in a for a in answers), answers
+    answers = await room.say("bob", '!prestation #1 500€ 20% "stage"')
+    assert any("Atterrissage recalculé" in a and "100,00 €" in a for a in answers), answers
+    with Session(engine) as db:
+        assert sorted(r.granted for r in db.exec(select(BudgetRequest)).all()) == [10000, 10000]
