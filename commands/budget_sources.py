@@ -184,7 +184,14 @@ def created_note(ctx: Context, env: BudgetEnvelope) -> str:
     """What creating an envelope says of its label and owner (``""`` for neither)."""
     parts = []
     if env.label:
-        parts.append(ctx.t("budget_sources.label_note", label=env.label))
+        parts.append(
+            ctx.t(
+                "budget_sources.label_note",
+                label=env.label,
+                id=env.number,
+                prefix=ctx.settings.prefix,
+            )
+        )
     if env.owner:
         parts.append(ctx.t("budget_sources.owner_note", who=ctx.name(env.owner)))
     return ("\n" + " · ".join(parts)) if parts else ""
