@@ -2153,6 +2153,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
     out: list[Rich | str] = [bold(scope.t("budget.recap.title", count=len(envs)))]
     for env in envs:
         project = _project(scope.db, env)
+        code = project.code + (f" · {env.label}" if env.label else "")
         period = _recap_period(scope.room, env)
         if env.mode == PROPORTIONAL:
             view = proportional_view(scope.db, env)
@@ -2162,7 +2163,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
             out.append(
                 scope.t(
                     "budget.recap.proportional",
-                    project=project.code,
+                    project=code,
                     period=period,
                     amount=scope.money(env.amount),
                     people=people or "—",
@@ -2175,7 +2176,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
             out.append(
                 scope.t(
                     "budget.recap.libre",
-                    project=project.code,
+                    project=code,
                     period=period,
                     amount=scope.money(env.amount),
                     count=len(requests),
