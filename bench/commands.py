@@ -416,6 +416,20 @@ def seed(path: Path) -> None:
     say(world.msg(ADMIN, "!budget COMPTA 20000€ novembre plafond 400€ commun 5%", admin=True))
     say(world.msg(ADMIN, "!budget JARDIN 3000€ octobre plafond 300€", admin=True))
     say(world.msg(ADMIN, "!budget JARDIN clore", admin=True))
+    # two envelopes for events of one project, each with its owner, money from several sources
+    say(
+        world.msg(
+            ADMIN,
+            f'!budget EVENEMENTS 1500€ mission "Fête de quartier" soucieux {p(5)}',
+            admin=True,
+        )
+    )
+    say(world.msg(ADMIN, f'!budget EVENEMENTS 800€ mission "Forum" soucieux {p(6)}', admin=True))
+    for i in range(10):
+        say(world.msg(p(5), f"!budget #4 source don {i + 1} 50€"))
+        say(world.msg(p(5), f'!prestation #4 {1000 + i}€ 10% "formation {i}"'))
+    say(world.msg(p(10), "!demande #5 100€ affiches"))
+    say(world.msg(ADMIN, f"!valider {REQUESTS + 1}", admin=True))
     # a second room where the busiest person works too, its envelope paid (``!moi``)
     say(world.msg(ADMIN, '!projet ajouter JAR "Jardin"', admin=True, room=SIDE))
     for day in range(1, 21):
@@ -674,7 +688,27 @@ def cases() -> list[Case]:
         # -- contributive budget
         Case("!budget KPA (libre, 100 requests)", say(p(20), "!budget KPA")),
         Case("!budget COMPTA (proportional, 200 people)", say(p(20), "!budget COMPTA")),
-        Case("!budgets (3 envelopes)", say(p(20), "!budgets")),
+        Case("!budgets (5 envelopes)", say(p(20), "!budgets")),
+        Case("!budget #4 (mission, owner, 21 sources)", say(p(20), "!budget #4")),
+        Case("!budget EVENEMENTS (asks which)", say(p(20), "!budget EVENEMENTS")),
+        Case(
+            "!budget #4 source don 200€ (owner)",
+            say(p(5), "!budget #4 source don 200€"),
+        ),
+        Case(
+            "!prestation #4 3000€ 10% (owner)",
+            say(p(5), '!prestation #4 3000€ 10% "formation X"'),
+        ),
+        Case(
+            "!prestation message deleted",
+            prepared(p(5), "!prestation #4 100€ 10% essai", removed_by(p(5))),
+        ),
+        Case(
+            "!budget #4 soucieux @p007 (admin)",
+            say(ADMIN, f"!budget #4 soucieux {p(7)}", **admin),
+        ),
+        Case("!demande #4 60€", per_run(lambda i: (p(60 + i), "!demande #4 60€ matériel", False))),
+        Case("!budget #5 clore (owner)", say(p(6), "!budget #5 clore"), fresh=True),
         Case(
             "!budget CAFE 500€ novembre (create)",
             say(ADMIN, "!budget CAFE 500€ novembre", **admin),

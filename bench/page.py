@@ -50,6 +50,7 @@ from storage.models import (
     BudgetEnvelope,
     BudgetQuestion,
     BudgetRequest,
+    BudgetSource,
     BudgetValidation,
     CobudgetRound,
     Contribution,
@@ -245,6 +246,17 @@ def populate(path: Path, contributions: int, members: int, buckets: int) -> str:
         )
         db.add_all([prop, libre])
         db.flush()
+        for env in (prop, libre):  # an envelope's amount is the sum of its sources
+            assert env.id is not None
+            db.add(
+                BudgetSource(
+                    envelope_id=env.id,
+                    kind="initial",
+                    amount=env.amount,
+                    user_id=env.created_by,
+                    event_id=env.event_id,
+                )
+            )
         for r in range(25):
             req = BudgetRequest(
                 envelope_id=libre.id,

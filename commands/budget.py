@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from commands import budget_campaign as campaign
 from commands import budget_consent as consent
 from commands import budget_landing as landing
 from commands import budget_rates as rates
+from commands import budget_sources as sources
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
@@ -59,7 +60,6 @@ from commands.lifecycle import (
 )
 from commands.lifecycle import budget as life
 from commands.numbers import read_number
-from commands.projects import find_project, resolve_project
 from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
 from commands.split import Rules, give_back, percent_shares, scale, split
@@ -127,6 +127,7 @@ def register(reg: Registry) -> None:
     reg.renderer(BUDGET_CSV)(budget_csv)
     rates.register(reg)
     campaign.register(reg)
+    sources.register(reg)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -172,7 +173,8 @@ def _project(db: Session, env: BudgetEnvelope) -> Project:
 
 
 def _label(ctx: RoomTexts, env: BudgetEnvelope) -> str:
-    return f"{_project(ctx.db, env).code} ({period_label(ctx, envelope_period(env))})"
+    named = f" · {env.label}" if env.label else ""
+    return f"{_project(ctx.db, env).code}{named} ({period_label(ctx, envelope_period(env))})"
 
 
 def rules_text(lang: str, env: BudgetEnvelope) -> str:
@@ -230,6 +232,11 @@ def pick_envelope(
     """The envelope of ``project`` meant by the user: the one overlapping ``period`` if given,
     else the open one, else the latest."""
     p = ctx.settings.prefix
+    named = sources.chosen(project)  # ``#N``
+    if named is not None:
+        if open_only and named.state != "open":
+            raise UserError("budget.error.closed", envelope=_label(ctx, named), prefix=p)
+        return named
     found = _envelopes(ctx, project)
     if period is not None:
         found = [e for e in found if e.start < period.end and period.start < e.end]
@@ -245,7 +252,9 @@ def pick_envelope(
     if len(found) > 1 and period is None:
         if len(opened) == 0:
             return found[0]  # the latest closed one
-        periods = ", ".join(period_label(ctx, envelope_period(e)) for e in opened)
+        if any(e.label for e in opened):
+            raise sources.which_one(ctx, project, opened)
+        periods = ", ".join(f"#{e.number} {period_label(ctx, envelope_period(e))}" for e in opened)
         raise UserError("budget.error.ambiguous", project=project.code, periods=periods, prefix=p)
     return found[0]
 
@@ -278,8 +287,9 @@ def _check_amount(ctx: Context, amount: Amount, token: str) -> None:
         raise UserError("budget.error.currency", token=token, currency=ctx.room.currency)
 
 
-def actor(ctx: Context) -> Actor:
-    return Actor(ctx.sender, ctx.is_admin)
+def actor(ctx: Context, env: BudgetEnvelope | None = None) -> Actor:
+    """Who acts; on ``env``, its owner acts like an admin."""
+    return Actor(ctx.sender, sources.settles(ctx, env))
 
 
 def envelope_life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
@@ -345,12 +355,21 @@ def budget_command(ctx: Context, args: str) -> None:
     if not tokens:
         list_envelopes(ctx, "")
         return
-    project = find_project(ctx, tokens[0])
-    if project is None:
-        resolve_project(ctx, tokens[0])  # raises the "unknown project" answer
-        return
-    rest = tokens[1:]
+    project, named = sources.project_of(ctx, tokens[0])  # a code, or ``#N``
+    with sources.choosing(named):
+        _budget_command(ctx, project, tokens[1:], named)
+
+
+def _budget_command(
+    ctx: Context, project: Project, rest: list[str], named: BudgetEnvelope | None
+) -> None:
     words = [fold(w) for w in rest]
+    if words and words[0] in sources.SOURCE_WORDS:
+        sources.source_command(ctx, project, rest[1:])
+        return
+    if words and words[0] in sources.OWNER_WORDS:
+        sources.owner_command(ctx, project, rest[1:])
+        return
     if words and words[0] in consent.WORDS:
         consent_command(ctx, project, rest[1:])
         return
@@ -366,6 +385,10 @@ def budget_command(ctx: Context, args: str) -> None:
         return
     if not ctx.is_admin:
         raise UserError("core.admin_only", command=ctx.typed_command())
+    if named is not None:
+        raise UserError(
+            "budget_sources.error.ref_create", id=named.number, prefix=ctx.settings.prefix
+        )
     create_envelope(ctx, project, period, others)
 
 
@@ -384,6 +407,7 @@ def create_envelope(
     commons_bp = min_minutes = 0
     validations = 2
     consent_days: int | None = None
+    label, owner, tokens = sources.take_label_and_owner(ctx, tokens)
     has_rules = False
     i = 0
     while i < len(tokens):
@@ -441,6 +465,7 @@ def create_envelope(
             raise UserError("budget.error.bad_token", token=tokens[i], prefix=p)
     if amount is None:
         raise UserError("budget.error.missing_amount", prefix=p)
+    period = period or sources.default_period(ctx, label)  # a mission: this year
     if period is None:
         raise UserError("budget.error.missing_period", prefix=p)
     mode = mode or (PROPORTIONAL if has_rules else LIBRE)
@@ -451,7 +476,8 @@ def create_envelope(
     if period.start > ctx.today:
         raise UserError("budget.error.future", period=period_label(ctx, period))
     for other in _envelopes(ctx, project):
-        if other.start < period.end and period.start < other.end:
+        # envelopes with different labels coexist
+        if other.label == label and other.start < period.end and period.start < other.end:
             raise UserError(
                 "budget.error.overlap",
                 project=project.code,
@@ -461,7 +487,7 @@ def create_envelope(
     totals = contribution_totals(
         ctx.db, ctx.room.id, period.start, period.end, project_id=project.id
     )
-    if totals.count == 0:
+    if totals.count == 0 and sources.needs_hours(label, mode == PROPORTIONAL):
         raise UserError(
             "budget.error.no_contributions",
             project=project.code,
@@ -484,6 +510,8 @@ def create_envelope(
         min_minutes=min_minutes,
         validations_needed=validations,
         consent_days=consent_days,
+        label=label,
+        owner=owner,
         created_by=ctx.sender,
         event_id=ctx.source_event_id,
         created_at=ctx.now,
@@ -512,6 +540,7 @@ def create_envelope(
     )
     ctx.db.add(env)
     ctx.db.flush()
+    sources.record_initial(ctx, env)
     ctx.audit(
         "create",
         "budget_envelope",
@@ -528,6 +557,8 @@ def create_envelope(
         min_minutes=min_minutes,
         validations_needed=validations,
         consent_days=consent_days,
+        label=label,
+        owner=owner,
     )
     head = ctx.t(
         f"budget.created.{mode}",
@@ -538,7 +569,7 @@ def create_envelope(
         rules=rules_text(ctx.lang, env),
         n=validations,
         prefix=p,
-    )
+    ) + sources.created_note(ctx, env)
     if mode == PROPORTIONAL:
         # a new envelope: the minutes were just read, and nobody gave anything back yet
         minutes = {u: m for u, m, _ in totals.by_person}
@@ -744,10 +775,14 @@ def show_envelope(
         state=state,
     )
     readings = [said] if (said := campaign.envelope_line(ctx, env)) is not None else []
+    if env.owner:
+        head += " · " + ctx.t("budget_sources.owner_note", who=ctx.name(env.owner))
+    funded = sources.body(ctx, env)
+    parts = [bold(head)] + ([funded] if funded is not None else [])
     if env.mode == PROPORTIONAL:
         note = ctx.t("budget.frozen" if env.state == "closed" else "budget.provisional")
-        return lines(bold(head), note, _proportional_body(ctx, env, view), *readings)
-    return lines(bold(head), _libre_body(ctx, env, view), *readings)
+        return lines(*parts, note, _proportional_body(ctx, env, view), *readings)
+    return lines(*parts, _libre_body(ctx, env, view), *readings)
 
 
 def _requests(db: Session, env: BudgetEnvelope) -> list[BudgetRequest]:
@@ -1069,7 +1104,7 @@ def list_envelopes(ctx: Context, args: str) -> None:
     rows = [
         [
             f"#{e.number}",
-            codes.get(e.project_id, "?"),
+            codes.get(e.project_id, "?") + (f" · {e.label}" if e.label else ""),
             period_label(ctx, envelope_period(e)),
             ctx.t(f"budget.mode.{e.mode}"),
             ctx.money(e.amount),
@@ -1175,10 +1210,13 @@ def request_command(ctx: Context, args: str) -> None:
     if landing.is_revision(tokens):
         landing.revise_command(ctx, tokens)
         return
-    project = find_project(ctx, tokens[0])
-    if project is None:
-        resolve_project(ctx, tokens[0])
-        return
+    project, named = sources.project_of(ctx, tokens[0])  # a code, or ``#N``
+    with sources.choosing(named):
+        _request_command(ctx, project, tokens)
+
+
+def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    p = ctx.settings.prefix
     i = 1
     period = None
     if i < len(tokens) and match_amount(tokens, i) is None:
@@ -1191,8 +1229,11 @@ def request_command(ctx: Context, args: str) -> None:
         # an edit re-runs the command on the request its message made, in that envelope
         env = ctx.db.get(BudgetEnvelope, original.envelope_id)
         assert env is not None
-        same = project.id == env.project_id and (
-            period is None or (env.start < period.end and period.start < env.end)
+        named = sources.chosen(project)
+        same = (
+            project.id == env.project_id
+            and (period is None or (env.start < period.end and period.start < env.end))
+            and (named is None or named.id == env.id)
         )
         refuse(ctx, keep_scope(True, same, "envelope"))
         require(
@@ -1525,27 +1566,36 @@ def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
 
 
 def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
-    _require_admin(ctx, "prorata")
     period, _ = _take_period(ctx, tokens)
     env = pick_envelope(ctx, project, period, open_only=True)
+    _require_admin(ctx, "prorata", env)
     if env.mode != LIBRE:
         raise UserError("budget.error.libre_only", project=project.code)
     landing.apply(ctx, env, Option(PRORATA))
 
 
 def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
-    _require_admin(ctx, "accord")
     p = ctx.settings.prefix
     if len(tokens) < 2:
+        _require_admin(ctx, "accord")
         raise UserError("budget.error.agree_usage", project=project.code, prefix=p)
     req, env = _load_request(ctx, tokens[0])
-    if env.project_id != project.id or env.state != "open":
+    _require_admin(ctx, "accord", env)
+    named = sources.chosen(project)
+    if (
+        env.project_id != project.id
+        or env.state != "open"
+        or (named is not None and named.id != env.id)
+    ):
         raise UserError("budget.error.no_such_request", id=req.number, prefix=p)
     cents, _ = _amount(ctx, tokens, 1, "budget.error.agree_usage_short")
     require(
         ctx,
         life.agreement_step(
-            life.Agreement(ABSENT, envelope_life(ctx, env)), act(Act.CREATE), actor(ctx), ctx.now
+            life.Agreement(ABSENT, envelope_life(ctx, env)),
+            act(Act.CREATE),
+            actor(ctx, env),
+            ctx.now,
         ),
     )
     before, updated = req.granted, req.updated_at
@@ -1582,9 +1632,10 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     )
 
 
-def _require_admin(ctx: Context, word: str) -> None:
-    """Admins only; ``word`` names the action when the event is no command (a deletion)."""
-    if not ctx.is_admin:
+def _require_admin(ctx: Context, word: str, env: BudgetEnvelope | None = None) -> None:
+    """Admins only (and ``env``'s owner); ``word`` names the action when the event is no
+    command (a deletion)."""
+    if not sources.settles(ctx, env):
         command = ctx.typed_command(2) or f"{ctx.settings.prefix}budget … {word}"
         raise UserError("core.admin_only", command=command)
 
@@ -1593,11 +1644,13 @@ def _require_admin(ctx: Context, word: str) -> None:
 
 
 def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
-    _require_admin(ctx, "clore")
     p = ctx.settings.prefix
     period, _ = _take_period(ctx, tokens)
     env = pick_envelope(ctx, project, period, open_only=True)
-    require(ctx, life.envelope_step(envelope_life(ctx, env), act(Act.CLOSE), actor(ctx), ctx.now))
+    _require_admin(ctx, "clore", env)
+    require(
+        ctx, life.envelope_step(envelope_life(ctx, env), act(Act.CLOSE), actor(ctx, env), ctx.now)
+    )
     rows: list[Row]
     commons = 0
     if env.mode == PROPORTIONAL:
@@ -1777,7 +1830,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     text): undo exactly that change, or say why it cannot be undone. What an admin's command did
     (an envelope, an agreed amount) is undone by an admin only."""
     db = ctx.db
-    if consent.undo_by_event(ctx, target_event_id):
+    if consent.undo_by_event(ctx, target_event_id) or sources.undo_by_event(ctx, target_event_id):
         return True
     changes = db.exec(
         select(Audit)
@@ -1866,11 +1919,10 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)
     ).first()
     if created is not None:
-        require(
-            ctx,
-            life.envelope_step(envelope_life(ctx, created), undo(Act.CREATE), actor(ctx), ctx.now),
-        )
+        held = replace(envelope_life(ctx, created), sources=sources.topups(ctx, created))
+        require(ctx, life.envelope_step(held, undo(Act.CREATE), actor(ctx), ctx.now))
         label = _label(ctx, created)
+        sources.forget_envelope(ctx, created)
         ctx.audit(
             "delete", "budget_envelope", created.id, amount=created.amount, start=created.start
         )
@@ -1944,7 +1996,7 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
         life.agreement_step(
             life.Agreement(life.GIVEN, envelope_life(ctx, env), unchanged=req.granted == after),
             undo(Act.CREATE),
-            actor(ctx),
+            actor(ctx, env),
             ctx.now,
         ),
     )
@@ -2101,6 +2153,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
     out: list[Rich | str] = [bold(scope.t("budget.recap.title", count=len(envs)))]
     for env in envs:
         project = _project(scope.db, env)
+        code = project.code + (f" · {env.label}" if env.label else "")
         period = _recap_period(scope.room, env)
         if env.mode == PROPORTIONAL:
             view = proportional_view(scope.db, env)
@@ -2110,7 +2163,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
             out.append(
                 scope.t(
                     "budget.recap.proportional",
-                    project=project.code,
+                    project=code,
                     period=period,
                     amount=scope.money(env.amount),
                     people=people or "—",
@@ -2123,7 +2176,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
             out.append(
                 scope.t(
                     "budget.recap.libre",
-                    project=project.code,
+                    project=code,
                     period=period,
                     amount=scope.money(env.amount),
                     count=len(requests),

@@ -173,7 +173,7 @@ def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
         life.agreement_step(
             life.Agreement(ABSENT, b.envelope_life(ctx, env), word),
             act(Act.CREATE),
-            b.actor(ctx),
+            b.actor(ctx, env),
             ctx.now,
         ),
     )
@@ -239,7 +239,7 @@ def undo_apply(ctx: Context, change: Audit) -> bool:
         life.agreement_step(
             life.Agreement(life.GIVEN, b.envelope_life(ctx, env), word, unchanged),
             undo(Act.CREATE),
-            b.actor(ctx),
+            b.actor(ctx, env),
             ctx.now,
         ),
     )
@@ -308,7 +308,6 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     applying = next((w for w in words if w in APPLY_WORDS), None)
     chosen: str | None = None
     if applying is not None:
-        b._require_admin(ctx, "atterrissage appliquer")
         rest = [t for t, w in zip(tokens, words, strict=True) if w != applying]
         picked = [w for w in (fold(t).lstrip("#") for t in rest) if w in OPTION_WORDS]
         if len(picked) == 1:
@@ -324,6 +323,8 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             "budget.landing.error.usage", token=others[0], project=project.code, prefix=p
         )
     env = b.pick_envelope(ctx, project, period, open_only=True)
+    if applying is not None:
+        b._require_admin(ctx, "atterrissage appliquer", env)
     if env.mode != b.LIBRE:
         raise UserError("budget.error.libre_only", project=project.code, prefix=p)
     choices = {o.name: o for o in options(base_bp, floor)}

@@ -490,7 +490,7 @@ def _envelope_label(r: Reader, env: BudgetEnvelope, projects: dict[int | None, P
     return r.w(
         "envelope_title",
         id=env.number,
-        project=project.code if project else "?",
+        project=(project.code if project else "?") + (f" · {env.label}" if env.label else ""),
         period=period_label(r, envelope_period(env)),
     )
 

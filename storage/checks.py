@@ -14,6 +14,8 @@ The rules:
 - ``funding.amount``, ``allocation.amount``: amounts are positive;
 - ``envelope.sums``: a closed envelope's amount = what its people are paid + the commons + what
   is left; each share is its gross amount less what was given back;
+- ``envelope.sources``: every envelope's amount = the sum of its sources (the amount it was
+  created with, top-ups, shares of paid services);
 - ``month.totals``: the monthly totals (``contribution_month``) equal the contributions;
 - ``contribution.minutes``: every contribution has a positive duration;
 - ``numbers.counter``: a room's counter is at least the highest number it gave.
@@ -37,6 +39,7 @@ from storage.models import (
     BudgetEnvelope,
     BudgetRequest,
     BudgetShare,
+    BudgetSource,
     CobudgetRound,
     Contribution,
     ContributionMonth,
@@ -235,6 +238,29 @@ def envelope_violations(db: Session) -> list[Violation]:
     return found
 
 
+def source_violations(db: Session) -> list[Violation]:
+    found: list[Violation] = []
+    funded = {
+        envelope_id: int(total)
+        for envelope_id, total in db.exec(
+            select(BudgetSource.envelope_id, func.sum(BudgetSource.amount)).group_by(
+                col(BudgetSource.envelope_id)
+            )
+        ).all()
+    }
+    for env in db.exec(select(BudgetEnvelope).order_by(col(BudgetEnvelope.id))).all():
+        total = funded.get(env.id or 0, 0)
+        if total != env.amount:
+            found.append(
+                Violation(
+                    "envelope.sources",
+                    _row("budget_envelope", env.id, env.room_id, env.number),
+                    f"amount {env.amount} cents, but its sources add up to {total}",
+                )
+            )
+    return found
+
+
 # --------------------------------------------------------------------------- contributions
 
 
@@ -329,6 +355,7 @@ RULES = (
     round_violations,
     bucket_violations,
     envelope_violations,
+    source_violations,
     contribution_violations,
     number_violations,
 )

@@ -53,6 +53,7 @@ from storage.models import (
     BudgetRateGuide,
     BudgetRequest,
     BudgetShare,
+    BudgetSource,
     BudgetValidation,
     ChatEvent,
     CobudgetRound,
@@ -103,6 +104,8 @@ USER_COLUMNS: tuple[tuple[Any, str], ...] = (
     (BudgetCampaign, "opened_by"),
     (BudgetCampaign, "cancelled_by"),
     (BudgetCampaignConfirm, "user_id"),
+    (BudgetEnvelope, "owner"),
+    (BudgetSource, "user_id"),
     (PendingAction, "sender"),
     (RecapSchedule, "changed_by"),
 )
@@ -122,6 +125,8 @@ TEXT_COLUMNS: tuple[tuple[Any, str], ...] = (
     (BudgetRequest, "message"),
     (BudgetQuestion, "text"),
     (BudgetShare, "note"),
+    (BudgetEnvelope, "label"),
+    (BudgetSource, "label"),
     (Project, "name"),
     (Room, "name"),
 )
@@ -152,6 +157,7 @@ EVENT_COLUMNS: tuple[tuple[Any, str], ...] = (
     (BudgetCampaign, "event_id"),
     (BudgetCampaign, "cancel_event_id"),
     (BudgetCampaignConfirm, "event_id"),
+    (BudgetSource, "event_id"),
     (PendingAction, "source_event_id"),
     (PendingAction, "resolved_event_id"),
     (RecapSchedule, "event_id"),
@@ -265,7 +271,7 @@ def rooms_of(db: Session, user_id: str) -> list[str]:
             .distinct()
         ).scalars()
     )
-    for linked in (BudgetShare, BudgetQuestion, BudgetValidation, BudgetGiveBack):
+    for linked in (BudgetShare, BudgetQuestion, BudgetValidation, BudgetGiveBack, BudgetSource):
         table = _table(linked)
         envelope = table.c.envelope_id if "envelope_id" in table.c else None
         if envelope is None:

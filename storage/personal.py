@@ -31,6 +31,7 @@ from storage.models import (
     BudgetQuestion,
     BudgetRequest,
     BudgetShare,
+    BudgetSource,
     BudgetValidation,
     ChatEvent,
     CobudgetRound,
@@ -56,6 +57,7 @@ SECTIONS = (
     "questions",
     "validations",
     "give_backs",
+    "sources",
     "shares",
     "pending_actions",
     "audit",
@@ -361,6 +363,22 @@ def personal_data(db: Session, user_id: str, *, now: dt.datetime) -> dict[str, A
             select(BudgetGiveBack)
             .where(BudgetGiveBack.user_id == user_id)
             .order_by(col(BudgetGiveBack.id))
+        ).all()
+    ]
+    doc["sources"] = [
+        {
+            **envelope(src.envelope_id),
+            "kind": src.kind,
+            "label": src.label,
+            "cents": src.amount,
+            "service_cents": src.service,
+            "percent_bp": src.percent_bp,
+            "at": src.created_at,
+        }
+        for src in db.exec(
+            select(BudgetSource)
+            .where(BudgetSource.user_id == user_id)
+            .order_by(col(BudgetSource.id))
         ).all()
     ]
     doc["shares"] = [

@@ -37,6 +37,7 @@ from storage.models import (
     BudgetQuestion,
     BudgetRateGuide,
     BudgetRequest,
+    BudgetSource,
     BudgetValidation,
     ChatEvent,
     CobudgetRound,
@@ -262,6 +263,23 @@ def envelopes(db: Session) -> object:
     ]
 
 
+def funded(db: Session) -> object:
+    """Each envelope's amount and its sources."""
+    return (
+        envelopes(db),
+        [
+            (s.envelope_id, s.kind, s.label, s.amount, s.user_id)
+            for s in db.exec(select(BudgetSource).order_by(col(BudgetSource.id)))
+        ],
+    )
+
+
+def owners(db: Session) -> object:
+    return [
+        (e.id, e.owner) for e in db.exec(select(BudgetEnvelope).order_by(col(BudgetEnvelope.id)))
+    ]
+
+
 def requests(db: Session) -> object:
     return [
         (r.id, r.user_id, r.amount, r.granted, r.message)
@@ -431,6 +449,12 @@ CASES = [
          settled),
     Case("prorata", "@root", ADMIN, "!budget KPA prorata", "!budget KPA clore", settled, before=(("@carol", MEMBER, "!demande KPA 450€"),
                              ("@root", ADMIN, "!valider 1"), ("@root", ADMIN, "!valider 2"))),
+    Case("budget source", "@root", ADMIN, "!budget KPA source subvention 200€",
+         "!budget KPA source subvention 2000€", funded),
+    Case("prestation", "@root", ADMIN, "!prestation KPA 1000€ 10% atelier",
+         "!prestation KPA 9000€ 10% atelier", funded),
+    Case("budget soucieux", "@root", ADMIN, "!budget KPA soucieux @bob",
+         "!budget KPA soucieux @carol", owners),
     Case("clore", "@root", ADMIN, "!budget PROP clore", "!budget PROP", envelopes, undo=False),
     Case("demande", "@carol", MEMBER, "!demande KPA 80€ affiches", "!demande KPA 800€ affiches",
          requests),

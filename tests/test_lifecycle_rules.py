@@ -378,9 +378,48 @@ def test_nothing_in_a_closed_envelope_changes(env, who, action):
         b.request_step(b.Request("active", env), action, who, NOON),
         b.answer_step(b.Answer("given", env), action, who, NOON),
         b.agreement_step(b.Agreement("given", env), action, who, NOON),
+        b.source_step(b.Source("given", env), action, who, NOON),
+        b.source_step(b.Source(ABSENT, env), action, who, NOON),
     ]
     if env.status == "closed":
         assert all(isinstance(r, Refusal) for r in results)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "expected"),
+    [
+        (b.Source(ABSENT, ENV), act(Act.CREATE), ADMIN, "given"),
+        (b.Source(ABSENT, ENV), act(Act.CREATE), OTHER, "lifecycle.admin_only"),
+        (b.Source(ABSENT, SHUT), act(Act.CREATE), ADMIN, "lifecycle.envelope.closed"),
+        (b.Source("given", ENV), undo(Act.CREATE), ADMIN, ABSENT),
+        (b.Source("given", ENV), undo(Act.CREATE), OTHER, "lifecycle.admin_only"),
+        (b.Source("given", SHUT), undo(Act.CREATE), ADMIN, "lifecycle.envelope.closed"),
+        (b.Source("given", ENV, initial=True), undo(Act.CREATE), ADMIN, "lifecycle.not_allowed"),
+        (b.Source("given", ENV), act(Act.EDIT), ADMIN, "lifecycle.not_allowed"),
+    ],
+    ids=str,
+)
+def test_source(state, action, who, expected):
+    """The owner of an envelope acts as an admin of it (``Actor(user, admin=True)``)."""
+    assert key(b.source_step(state, action, who, NOON)) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "expected"),
+    [
+        (b.Envelope("open", sources=1), undo(Act.CREATE), "budget_sources.error.in_use"),
+        (b.Envelope("open"), act(Act.SET), "open"),
+        (b.Envelope("open"), undo(Act.SET), "open"),
+        (b.Envelope("closed"), act(Act.SET), "lifecycle.envelope.closed"),
+    ],
+    ids=str,
+)
+def test_an_envelope_with_sources_and_its_owner(state, action, expected):
+    assert key(b.envelope_step(state, action, ADMIN, NOON)) == expected
+    assert key(b.envelope_step(state, action, OTHER, NOON)) == "lifecycle.admin_only"
 
 
 # --------------------------------------------------------------------------- lazy consensus

@@ -43,7 +43,7 @@ from storage.models import (
     Funding,
     MatrixAccount,
 )
-from storage.models.budget import BudgetValidation
+from storage.models.budget import BudgetEnvelope, BudgetValidation
 from storage.models.cobudget import FUNDING_ACTIVE
 from tests.conftest import Chat
 from tests.matrix_helpers import PASSWORD, Person, relates, reply_target, unique
@@ -964,3 +964,32 @@ async def test_an_hour_reading_asks_once_and_reminds_in_its_thread(conv, engine,
     )
     assert "Confirmé : Carol" in n(answers[0])
     assert await conv.tick() == []
+
+
+# -- contributive budget: where the money comes from, envelopes with an owner ------------------------
+
+
+async def test_an_owner_settles_an_envelope_named_by_its_number_and_a_service_funds_it(
+    conv, engine
+):
+    for name in ("bob", "carol"):
+        await conv.say(name, "!solde")  # the bot has seen them in the room
+    await conv.say("alice", '!projet ajouter KPA "KPA-Cités"')
+    await conv.say("carol", "!contrib 3h 20/11 KPA atelier")
+    await conv.say("alice", "!budget KPA 300€ novembre")
+    answers = await conv.say("alice", '!budget KPA 500€ mission "Fête de quartier" soucieux @bob')
+    assert "#2" in n(answers[0]) and "soucieux : Bob" in n(answers[0]), answers
+    answers = await conv.say("carol", "!demande KPA 50€")
+    assert "Laquelle ? Exemple : !budget #1" in n(answers[0]), answers
+    await conv.say("carol", "!demande #2 50€ affiches")
+    answers = await conv.say("bob", '!prestation #2 1000€ 10% "buvette"')
+    assert "+100,00 €" in n(answers[0]) and "600,00 €" in n(answers[0]), answers
+    answers = await conv.say("bob", "!budget #1 clore")
+    assert "réservé aux admins" in n(answers[0]), answers
+    await conv.say("bob", "!budget #2 accord 1 50€")
+    answers = await conv.say("bob", "!budget #2 clore")
+    assert any("clôturée" in n(a) for a in answers), answers
+    with Session(engine) as db:
+        envs = {e.number: e for e in db.exec(select(BudgetEnvelope)).all()}
+    assert (envs[2].state, envs[2].amount, envs[2].owner) == ("closed", 60000, conv.uid("bob"))
+    assert envs[1].state == "open"

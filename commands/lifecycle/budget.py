@@ -24,6 +24,7 @@ class Envelope:
     code: str = ""  # its project's code
     requests: int = 0  # requests made in it (active or withdrawn)
     givebacks: int = 0
+    sources: int = 0  # money added after it was created (top-ups, prestations)
 
 
 def frozen(env: Envelope) -> Refusal | None:
@@ -49,7 +50,14 @@ def envelope_step(
         return refused
     if action.kind is Act.CLOSE:
         return replace(env, status=CLOSED)
+    if action.kind is Act.SET or action == Action(Act.UNDO, Act.SET):  # its owner
+        return env
     if action == Action(Act.UNDO, Act.CREATE):
+        if env.sources:
+            return Refusal(
+                "budget_sources.error.in_use",
+                {"envelope": env.label, "project": env.code, "sources": env.sources},
+            )
         if env.requests or env.givebacks:
             return Refusal(
                 "lifecycle.envelope.in_use",
@@ -237,3 +245,31 @@ def consent_step(c: Consent, action: Action, actor: Actor, now: dt.datetime) -> 
     if now < due:
         return Refusal("budget.consent.error.not_due")
     return replace(c, validated=True)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class Source:
+    """Money put into an envelope after it was created: a top-up (``!budget KPA source
+    subvention 2000€``) or a share of a paid service (``!prestation KPA 3000€ 10%``). Its
+    envelope's amount goes up by it, and back down when it is undone. The actor settles the
+    envelope: an admin, or the envelope's owner (``soucieux``)."""
+
+    status: str  # ABSENT | given
+    envelope: Envelope
+    initial: bool = False  # the amount the envelope was created with: it goes with the envelope
+
+
+def source_step(s: Source, action: Action, actor: Actor, now: dt.datetime) -> Source | Refusal:
+    refused = admin_only(actor, f"budget {s.envelope.code} source") or frozen(s.envelope)
+    if refused is not None:
+        return refused
+    if action.kind is Act.CREATE:
+        return replace(s, status=GIVEN)
+    if action == Action(Act.UNDO, Act.CREATE):
+        if s.initial:  # deleting the envelope's message deletes the envelope (its own rules)
+            return Refusal("lifecycle.not_allowed", {"action": str(action)})
+        return replace(s, status=ABSENT)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})

@@ -13,6 +13,7 @@ from storage.models.budget import (
     BudgetRateGuide,
     BudgetRequest,
     BudgetShare,
+    BudgetSource,
     BudgetValidation,
 )
 from storage.models.cobudget import Allocation, Bucket, CobudgetRound, Funding
@@ -51,6 +52,7 @@ __all__ = [
     "BudgetRateGuide",
     "BudgetRequest",
     "BudgetShare",
+    "BudgetSource",
     "BudgetValidation",
     "ChatEvent",
     "CobudgetRound",

@@ -55,6 +55,10 @@ class BudgetEnvelope(SQLModel, table=True):
     # lazy consensus: a request with no open objection is validated this many days after it was
     # made (or after its amount last changed); None: off
     consent_days: int | None = Field(default=None)
+    # an envelope for a mission or an event: its name (several open envelopes of one project
+    # coexist when their labels differ), and the person who settles it like an admin
+    label: str | None = Field(default=None, max_length=120)
+    owner: str | None = Field(default=None, max_length=255)
 
 
 class BudgetShare(SQLModel, table=True):
@@ -250,3 +254,23 @@ class BudgetCampaignNotice(SQLModel, table=True):
     event_id: str = Field(unique=True, max_length=255)
     named: int = Field(default=0)  # how many people it named
     sent_at: dt.datetime = Field(default_factory=now)
+
+
+class BudgetSource(SQLModel, table=True):
+    """Where an envelope's money comes from: its amount when it was created (``initial``), a
+    top-up (``source``: a grant, a gift...) or a share of a paid service (``prestation``). An
+    envelope's amount is always the sum of its sources."""
+
+    __tablename__ = "budget_source"
+    __table_args__ = NO_REUSE
+
+    id: int | None = Field(default=None, primary_key=True)
+    envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
+    kind: str = Field(default="source", max_length=16)  # initial | source | prestation
+    label: str = Field(default="", max_length=255)
+    amount: int  # cents put into the envelope
+    service: int | None = Field(default=None)  # prestation: the price of the service, in cents
+    percent_bp: int | None = Field(default=None)  # prestation: the share of it, basis points
+    user_id: str = Field(max_length=255)  # who recorded it
+    event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=now)
