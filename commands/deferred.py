@@ -8,6 +8,12 @@ own, draws what must be drawn in a child process (``Rendered.draw``), and writes
 into the outbox row in a short transaction (``store``), deleting the job: the outbox then holds
 only the result. The room's queue holds the placeholder, and what follows it, until then; a job
 left by a crash is rendered at the next start.
+
+An answer that also edits many of the bot's earlier messages (closing a round edits every
+bucket card) calls ``defer_edits``: its transaction writes a placeholder for each edit and for
+the answer (one statement), and the job on the first of them; every later message of the same
+event waits behind it. The renderer gives the edits' contents (``Rendered.edits``) and the
+answer's text.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import and_, bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -57,6 +63,10 @@ class Rendered:
     draw: Callable[[Any], bytes] | None = None
     draw_input: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # ``defer_edits``: the content of each edited message (by its id), in any order
+    edits: list[tuple[int, Rich]] | None = None
+    # ``defer(then_file=True)``: the file posted after the text (its caption as ``text``)
+    attachment: Rendered | None = None
 
     @property
     def is_file(self) -> bool:
@@ -67,19 +77,27 @@ class Renderer(Protocol):
     def __call__(self, scope: RenderScope) -> Rendered: ...
 
 
-def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False) -> Queued:
+def defer(
+    ctx: Context, job: str, params: dict[str, Any], *, file: bool = False, then_file: bool = False
+) -> Queued:
     """Answer the event with what the renderer ``job`` will make of ``params`` once this
-    transaction is committed: a reply, or a file (in the event's place, as every answer)."""
+    transaction is committed: a reply, or a file (in the event's place, as every answer);
+    ``then_file``: a reply, then a file (``Rendered.attachment``; none, and nothing is sent)."""
     if job not in ctx.registry.renderers:
         raise ValueError(f"no renderer {job!r}")
-    queued = ctx.send_file("", "application/octet-stream", b"", "") if file else ctx.reply("")
+    extra: dict[str, Any] = {}
+    if then_file:
+        queued, attached = ctx.reply_with_file("", "", "application/octet-stream", b"", "")
+        extra[FILE] = attached.id
+    else:
+        queued = ctx.send_file("", "application/octet-stream", b"", "") if file else ctx.reply("")
     ctx.db.connection().execute(
         insert(_JOBS),
         {
             "message_id": queued.id,
             "room_id": queued.room_id,
             "kind": job,
-            "params": params,
+            "params": {**params, **extra},
             "attempts": 0,
             "created_at": ctx.now,
         },
@@ -87,6 +105,87 @@ def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False)
     rendering = replace(queued, rendering=True)
     ctx.sent[ctx.sent.index(queued)] = rendering
     return rendering
+
+
+ANSWER = "_answer"  # ``defer_edits``: the answer's message, in the job's params
+FILE = "_file"  # ``defer(then_file=True)``: the file's message, in the job's params
+
+
+def defer_edits(
+    ctx: Context, job: str, params: dict[str, Any], targets: list[Queued | BotMessage]
+) -> list[Queued]:
+    """Edit each of ``targets`` (the bot's earlier messages), then answer the event, with what
+    the renderer ``job`` will make of ``params`` once this transaction is committed: the
+    placeholders are written in one statement, in that order, and the job holds them all."""
+    if job not in ctx.registry.renderers:
+        raise ValueError(f"no renderer {job!r}")
+    queued = ctx.edit_many([(target, plain("")) for target in targets], then=plain(""))
+    first, answer = queued[0], queued[-1]
+    ctx.db.connection().execute(
+        insert(_JOBS),
+        {
+            "message_id": first.id,
+            "room_id": first.room_id,
+            "kind": job,
+            "params": {**params, ANSWER: answer.id},
+            "attempts": 0,
+            "created_at": ctx.now,
+        },
+    )
+    rendering = replace(first, rendering=True)
+    ctx.sent[ctx.sent.index(first)] = rendering
+    queued[0] = rendering
+    return queued
+
+
+def _placeholders(job: Job) -> Any:
+    """The edits written by ``defer_edits`` for ``job`` (up to its answer)."""
+    cause = select(_OUTBOX.c.cause_event_id).where(_OUTBOX.c.id == job.message_id).scalar_subquery()
+    return and_(
+        _OUTBOX.c.cause_event_id == cause,
+        _OUTBOX.c.kind == "edit",
+        _OUTBOX.c.id >= job.message_id,
+        _OUTBOX.c.id < int(job.params[ANSWER]),
+    )
+
+
+def _store_edits(db: Session, job: Job, edits: list[tuple[int, Rich]], now: dt.datetime) -> None:
+    """The placeholders' contents (each an edit of ``target``); an edit of a message still
+    undelivered also changes that message (an edit of an undelivered message is dropped); a
+    placeholder left without content is never sent."""
+    conn = db.connection()
+    values = [{"t": target, "b": rich.text, "h": rich.html} for target, rich in edits]
+    if values:
+        conn.execute(
+            update(_OUTBOX)
+            .where(_placeholders(job), _OUTBOX.c.target_id == bindparam("t"))
+            .values(body=bindparam("b"), html=bindparam("h")),
+            values,
+        )
+        conn.execute(
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id == bindparam("t"), _OUTBOX.c.sent_at.is_(None))
+            .values(body=bindparam("b"), html=bindparam("h")),
+            values,
+        )
+    conn.execute(
+        update(_OUTBOX).where(_placeholders(job), _OUTBOX.c.body == "").values(sent_at=now)
+    )
+
+
+def _store_file(db: Session, message_id: int, file: Rendered | None, now: dt.datetime) -> None:
+    """The file said after a deferred answer; none: its placeholder is never sent."""
+    values: dict[str, Any] = {"sent_at": now, "data": None}
+    if file is not None and file.data is not None:
+        caption = file.text if isinstance(file.text, Rich) else plain(file.text or "")
+        values = {
+            "body": caption.text or file.file_name or "",
+            "html": caption.html,
+            "file_name": file.file_name,
+            "mime": file.mime,
+            "data": file.data,
+        }
+    db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == message_id).values(**values))
 
 
 @dataclass(frozen=True)
@@ -128,6 +227,12 @@ def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.d
     gone = db.connection().execute(delete(_JOBS).where(_JOBS.c.message_id == job.message_id))
     if gone.rowcount == 0:
         return False
+    message_id = job.message_id
+    if ANSWER in job.params:
+        _store_edits(db, job, result.edits or [], now)
+        message_id = int(job.params[ANSWER])
+    if FILE in job.params:
+        _store_file(db, int(job.params[FILE]), result.attachment, now)
     values: dict[str, Any]
     text = result.text if isinstance(result.text, Rich) else plain(result.text or "")
     if result.is_file and data is not None:
@@ -151,7 +256,7 @@ def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.d
     else:
         # nothing to say (a recap with no chart): the message is never sent
         values = {"sent_at": now, "data": None}
-    db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == job.message_id).values(**values))
+    db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == message_id).values(**values))
     return True
 
 
@@ -162,9 +267,15 @@ def failed(db: Session, job: Job, now: dt.datetime) -> str:
     room = db.get(Room, job.room_id)
     lang = room.language if room is not None else i18n.DEFAULT_LANGUAGE
     db.connection().execute(delete(_JOBS).where(_JOBS.c.message_id == job.message_id))
+    message_id = job.message_id
+    if ANSWER in job.params:  # no edit is sent; the answer says what failed
+        _store_edits(db, job, [], now)
+        message_id = int(job.params[ANSWER])
+    if FILE in job.params:  # nor the file
+        _store_file(db, int(job.params[FILE]), None, now)
     db.connection().execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.id == job.message_id)
+        .where(_OUTBOX.c.id == message_id)
         .values(
             kind="text",
             body=i18n.t(lang, "core.internal_error", ref=ref),
