@@ -168,6 +168,8 @@ def _rate(cents: int, minutes: int, lang: str, currency: str) -> str:
 def _project(db: Session, env: BudgetEnvelope) -> Project:
     project = db.get(Project, env.project_id)
     assert project is not None
+    # the session holds what it reads weakly: kept for the transaction, the project is read once
+    db.info.setdefault("budget_projects", {})[project.id] = project
     return project
 
 
@@ -282,17 +284,22 @@ def actor(ctx: Context) -> Actor:
     return Actor(ctx.sender, ctx.is_admin)
 
 
+def _envelope_counts(env: BudgetEnvelope) -> tuple[Any, Any]:
+    """Its requests and its give-backs, counted (scalar subqueries)."""
+    requests = select(func.count(col(BudgetRequest.id))).where(BudgetRequest.envelope_id == env.id)
+    gifts = select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
+    return requests.scalar_subquery(), gifts.scalar_subquery()
+
+
 def envelope_life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
-    """The envelope as its rules see it (``commands.lifecycle.budget``)."""
-    requests = ctx.db.exec(
-        select(func.count(col(BudgetRequest.id))).where(BudgetRequest.envelope_id == env.id)
-    ).one()
-    gifts = ctx.db.exec(
-        select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
-    ).one()
-    return life.Envelope(
-        env.state, _label(ctx, env), _project(ctx.db, env).code, int(requests), int(gifts)
-    )
+    """The envelope as its rules see it (``commands.lifecycle.budget``), read in one query."""
+    in_envelope, given_back = _envelope_counts(env)
+    requests, gifts = ctx.db.exec(select(in_envelope, given_back)).one()
+    return _envelope_life(ctx, env, int(requests), int(gifts))
+
+
+def _envelope_life(ctx: Context, env: BudgetEnvelope, requests: int, gifts: int) -> life.Envelope:
+    return life.Envelope(env.state, _label(ctx, env), _project(ctx.db, env).code, requests, gifts)
 
 
 def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
@@ -314,25 +321,38 @@ def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
 def request_life(
     ctx: Context, req: BudgetRequest, env: BudgetEnvelope, *, unchanged: bool = True
 ) -> life.Request:
-    answers = len(
-        ctx.db.exec(select(BudgetValidation.id).where(BudgetValidation.request_id == req.id)).all()
-    ) + len(ctx.db.exec(select(BudgetQuestion.id).where(BudgetQuestion.request_id == req.id)).all())
-    other = ctx.db.exec(
-        select(BudgetRequest.id).where(
+    """The request as its rules see it (``commands.lifecycle.budget``), read in one query: its
+    answers, whether its author has another active request in the envelope, and the envelope's
+    own counts."""
+    validations = select(func.count(col(BudgetValidation.id))).where(
+        BudgetValidation.request_id == req.id
+    )
+    questions = select(func.count(col(BudgetQuestion.id))).where(
+        BudgetQuestion.request_id == req.id
+    )
+    other = (
+        select(BudgetRequest.id)
+        .where(
             BudgetRequest.envelope_id == env.id,
             BudgetRequest.user_id == req.user_id,
             BudgetRequest.state == "active",
             BudgetRequest.id != req.id,
         )
-    ).first()
+        .exists()
+    )
+    in_envelope, given_back = _envelope_counts(env)
+    answers = validations.scalar_subquery() + questions.scalar_subquery()
+    answered, another, requests, gifts = ctx.db.exec(
+        select(answers, other.label("another"), in_envelope, given_back)
+    ).one()
     return life.Request(
         req.state,
-        envelope_life(ctx, env),
+        _envelope_life(ctx, env, int(requests), int(gifts)),
         req.number,
         req.user_id,
-        answers,
+        int(answered),
         req.granted is not None,
-        other is not None,
+        bool(another),
         unchanged,
     )
 
