@@ -21,7 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
-from sqlalchemy import and_, insert
+from sqlalchemy import and_, delete, insert
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from commands import budget_campaign as campaign
@@ -32,6 +34,7 @@ from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
 from commands.deferred import Rendered, RenderScope, defer
+from commands.events import ReactionAdded
 from commands.grammar import (
     Amount,
     Period,
@@ -73,6 +76,7 @@ from storage.models import (
     BudgetRequest,
     BudgetShare,
     BudgetValidation,
+    ChatEvent,
     Contribution,
     Project,
     Room,
@@ -217,13 +221,17 @@ def first_logged(db: Session, env: BudgetEnvelope) -> dict[str, int]:
 
 
 def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
-    return list(
-        ctx.db.exec(
-            select(BudgetEnvelope)
-            .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.project_id == project.id)
-            .order_by(col(BudgetEnvelope.start).desc())
-        ).all()
-    )
+    """The project's envelopes, latest first, each with its counts (``envelope_life``): one
+    query."""
+    requests, gifts = _envelope_counts(BudgetEnvelope)
+    rows = ctx.db.exec(
+        select(BudgetEnvelope, requests, gifts)
+        .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.project_id == project.id)
+        .order_by(col(BudgetEnvelope.start).desc())
+    ).all()
+    for env, in_envelope, given_back in rows:
+        ctx.keep_ahead(("envelope", env.id), (int(in_envelope), int(given_back)))
+    return [env for env, _, _ in rows]
 
 
 def pick_envelope(
@@ -284,17 +292,23 @@ def actor(ctx: Context) -> Actor:
     return Actor(ctx.sender, ctx.is_admin)
 
 
-def _envelope_counts(env: BudgetEnvelope) -> tuple[Any, Any]:
-    """Its requests and its give-backs, counted (scalar subqueries)."""
-    requests = select(func.count(col(BudgetRequest.id))).where(BudgetRequest.envelope_id == env.id)
+def _envelope_counts(env: Any) -> tuple[Any, Any]:
+    """Its requests and its give-backs, counted (scalar subqueries; ``env`` an envelope, or the
+    envelope table for counts correlated to the query they are in)."""
+    counted = aliased(BudgetRequest)
+    requests = select(func.count(col(counted.id))).where(counted.envelope_id == env.id)
     gifts = select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
     return requests.scalar_subquery(), gifts.scalar_subquery()
 
 
 def envelope_life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
-    """The envelope as its rules see it (``commands.lifecycle.budget``), read in one query."""
-    in_envelope, given_back = _envelope_counts(env)
-    requests, gifts = ctx.db.exec(select(in_envelope, given_back)).one()
+    """The envelope as its rules see it (``commands.lifecycle.budget``), read in one query
+    (none when the event read it along with the envelope and has changed nothing since)."""
+    known = ctx.read_ahead(("envelope", env.id))
+    if known is None:
+        in_envelope, given_back = _envelope_counts(env)
+        known = ctx.db.exec(select(in_envelope, given_back)).one()
+    requests, gifts = known
     return _envelope_life(ctx, env, int(requests), int(gifts))
 
 
@@ -318,33 +332,44 @@ def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
     )
 
 
-def request_life(
-    ctx: Context, req: BudgetRequest, env: BudgetEnvelope, *, unchanged: bool = True
-) -> life.Request:
-    """The request as its rules see it (``commands.lifecycle.budget``), read in one query: its
-    answers, whether its author has another active request in the envelope, and the envelope's
-    own counts."""
+def _request_counts(req: Any) -> tuple[Any, Any]:
+    """Its answers (validations and questions), counted, and whether its author has another
+    active request in its envelope (``req`` a request, or the request table for columns
+    correlated to the query they are in)."""
     validations = select(func.count(col(BudgetValidation.id))).where(
         BudgetValidation.request_id == req.id
     )
     questions = select(func.count(col(BudgetQuestion.id))).where(
         BudgetQuestion.request_id == req.id
     )
+    others = aliased(BudgetRequest)
     other = (
-        select(BudgetRequest.id)
+        select(others.id)
         .where(
-            BudgetRequest.envelope_id == env.id,
-            BudgetRequest.user_id == req.user_id,
-            BudgetRequest.state == "active",
-            BudgetRequest.id != req.id,
+            others.envelope_id == req.envelope_id,
+            others.user_id == req.user_id,
+            others.state == "active",
+            others.id != req.id,
         )
         .exists()
     )
-    in_envelope, given_back = _envelope_counts(env)
     answers = validations.scalar_subquery() + questions.scalar_subquery()
-    answered, another, requests, gifts = ctx.db.exec(
-        select(answers, other.label("another"), in_envelope, given_back)
-    ).one()
+    return answers, other.label("another")
+
+
+def request_life(
+    ctx: Context, req: BudgetRequest, env: BudgetEnvelope, *, unchanged: bool = True
+) -> life.Request:
+    """The request as its rules see it (``commands.lifecycle.budget``), read in one query: its
+    answers, whether its author has another active request in the envelope, and the envelope's
+    own counts (none when the event read them along with the request, and has changed nothing
+    since)."""
+    known = ctx.read_ahead(("request", req.id))
+    if known is None:
+        answers, other = _request_counts(req)
+        in_envelope, given_back = _envelope_counts(env)
+        known = ctx.db.exec(select(answers, other, in_envelope, given_back)).one()
+    answered, another, requests, gifts = known
     return life.Request(
         req.state,
         _envelope_life(ctx, env, int(requests), int(gifts)),
@@ -608,7 +633,24 @@ class View:
 def proportional_view(db: Session, env: BudgetEnvelope) -> View:
     if env.state == "closed":
         return _frozen_view(db, env)
-    return _view(env, minutes_by_person(db, env), _latest_givebacks(db, env), first_logged(db, env))
+    minutes, first = _minutes_and_first(db, env)
+    return _view(env, minutes, _latest_givebacks(db, env), first)
+
+
+def _minutes_and_first(db: Session, env: BudgetEnvelope) -> tuple[dict[str, int], dict[str, int]]:
+    """``minutes_by_person`` and ``first_logged`` of an envelope, in one query."""
+    rows = db.exec(
+        select(Contribution.user_id, func.sum(Contribution.minutes), func.min(Contribution.id))
+        .where(
+            Contribution.room_id == env.room_id,
+            Contribution.project_id == env.project_id,
+            Contribution.day >= env.start,
+            Contribution.day < env.end,
+        )
+        .group_by(col(Contribution.user_id))
+    ).all()
+    minutes = {user: int(total or 0) for user, total, _ in rows}
+    return minutes, {user: int(first or 0) for user, _, first in rows}
 
 
 def _view(
@@ -1215,10 +1257,8 @@ def request_command(ctx: Context, args: str) -> None:
             period is None or (env.start < period.end and period.start < env.end)
         )
         refuse(ctx, keep_scope(True, same, "envelope"))
-        require(
-            ctx,
-            life.request_step(request_life(ctx, original, env), act(Act.EDIT), actor(ctx), ctx.now),
-        )
+        editable = request_life(ctx, original, env)
+        require(ctx, life.request_step(editable, act(Act.EDIT), actor(ctx), ctx.now))
     else:
         env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != LIBRE:
@@ -1239,10 +1279,9 @@ def request_command(ctx: Context, args: str) -> None:
     message = " ".join(tokens[i + found_amount[1] :]).strip()
     rates.check_growth(ctx, env, existing.user_id if existing else ctx.sender, cents)
     if existing is not None:
-        require(
-            ctx,
-            life.request_step(request_life(ctx, existing, env), act(Act.EDIT), actor(ctx), ctx.now),
-        )
+        if original is None:  # an edit was checked above, and nothing changed since
+            editable = request_life(ctx, existing, env)
+            require(ctx, life.request_step(editable, act(Act.EDIT), actor(ctx), ctx.now))
         before = {
             "amount": existing.amount,
             "message": existing.message,
@@ -1252,15 +1291,23 @@ def request_command(ctx: Context, args: str) -> None:
         }
         existing.amount, existing.message, existing.granted = cents, message, None
         existing.updated_at = ctx.now
-        dropped = ctx.db.exec(
-            select(BudgetValidation)
-            .where(BudgetValidation.request_id == existing.id)
-            .order_by(col(BudgetValidation.id))
-        ).all()
-        kept = [_validation_row(v) for v in dropped]
-        for v in dropped:
-            ctx.db.delete(v)
+        # the validations start again: deleted and returned in one statement
         ctx.db.flush()
+        dropped = sorted(
+            ctx.db.execute(
+                delete(BudgetValidation)
+                .where(col(BudgetValidation.request_id) == existing.id)
+                .returning(
+                    col(BudgetValidation.id),
+                    col(BudgetValidation.user_id),
+                    col(BudgetValidation.by_admin),
+                    col(BudgetValidation.event_id),
+                    col(BudgetValidation.created_at),
+                ),
+                execution_options={"synchronize_session": "fetch"},
+            ).all()
+        )
+        kept = [_validation_row(v) for v in dropped]
         ctx.audit(
             "update",
             "budget_request",
@@ -1304,7 +1351,7 @@ def request_command(ctx: Context, args: str) -> None:
     _post_request(ctx, env, req, "budget.request_saved")
 
 
-def _validation_row(v: BudgetValidation) -> dict[str, object]:
+def _validation_row(v: Any) -> dict[str, object]:
     return {
         "id": v.id,
         "user_id": v.user_id,
@@ -1319,11 +1366,9 @@ def _edited_request(ctx: Context) -> BudgetRequest | None:
     if it acted on one: the edit stays on that request."""
     if ctx.edit_of is None:
         return None
-    made = ctx.db.exec(
-        select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
-    ).first()
+    made = _request_with_envelope(ctx, BudgetRequest.event_id == ctx.source_event_id)
     if made is not None:
-        return made
+        return made[0]
     acted = ctx.db.exec(
         select(Audit)
         .where(
@@ -1386,7 +1431,7 @@ def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelo
         raise UserError("budget.error.bad_request_id", token=token, prefix=p)
     found = (
         _request_with_envelope(
-            ctx.db, BudgetRequest.room_id == ctx.room.id, BudgetRequest.number == number
+            ctx, BudgetRequest.room_id == ctx.room.id, BudgetRequest.number == number
         )
         if 0 < number < LARGEST
         else None
@@ -1396,17 +1441,27 @@ def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelo
     return found
 
 
-def _request_with_envelope(db: Session, *where: Any) -> tuple[BudgetRequest, BudgetEnvelope] | None:
-    """The request that ``where`` finds and its envelope, in one query."""
-    row = db.exec(
-        select(BudgetRequest, BudgetEnvelope)
+def _request_with_envelope(
+    ctx: Context, *where: Any
+) -> tuple[BudgetRequest, BudgetEnvelope] | None:
+    """The request that ``where`` finds and its envelope, in one query, with the envelope's
+    project and what their lives count (``request_life``, ``envelope_life``)."""
+    answers, other = _request_counts(BudgetRequest)
+    requests, gifts = _envelope_counts(BudgetEnvelope)
+    row = ctx.db.execute(
+        sa_select(BudgetRequest, BudgetEnvelope, Project, answers, other, requests, gifts)
         .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetRequest.envelope_id))
+        .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
         .where(*where)
     ).first()
     if row is None:
         return None
-    db.info.setdefault("keep", []).extend(row)  # the session only holds them weakly
-    return row[0], row[1]
+    req, env, project, answered, another, in_envelope, given_back = row
+    ctx.db.info.setdefault("keep", []).extend((req, env))  # the session only holds them weakly
+    ctx.db.info.setdefault("budget_projects", {})[project.id] = project
+    ctx.keep_ahead(("request", req.id), (answered, another, in_envelope, given_back))
+    ctx.keep_ahead(("envelope", env.id), (in_envelope, given_back))
+    return req, env
 
 
 def question_command(ctx: Context, args: str) -> None:
@@ -1523,7 +1578,7 @@ def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     clean = key.replace("\ufe0f", "")
     if len(target.ref_id) > 18:
         return False
-    found = _request_with_envelope(ctx.db, BudgetRequest.id == int(target.ref_id))
+    found = _request_with_envelope(ctx, BudgetRequest.id == int(target.ref_id))
     if found is None or found[0].state != "active":
         return False
     req, env = found
@@ -1797,6 +1852,10 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     text): undo exactly that change, or say why it cannot be undone. What an admin's command did
     (an envelope, an agreed amount) is undone by an admin only."""
     db = ctx.db
+    removed = db.get(ChatEvent, target_event_id)
+    if removed is not None and removed.kind == ReactionAdded.__name__:
+        # a reaction only ever validates or questions a request
+        return _undo_reaction(ctx, target_event_id)
     if consent.undo_by_event(ctx, target_event_id):
         return True
     changes = db.exec(
@@ -1821,43 +1880,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             return _undo_update(ctx, [c for c in changes if c.action == "update"])
         if made is None and change.action == "withdraw":
             return _undo_withdrawal(ctx, change)
-    validation = db.exec(
-        select(BudgetValidation).where(BudgetValidation.event_id == target_event_id)
-    ).first()
-    if validation is not None:
-        req, env = _request_of(ctx, validation.request_id)
-        _undo_answer(ctx, env)
-        db.delete(validation)
-        db.flush()
-        ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
-        st = request_state(db, env, req)
-        tell_undo(
-            ctx,
-            ctx.t(
-                "budget.unvalidated",
-                id=req.number,
-                who=ctx.name(validation.user_id),
-                votes=st.votes,
-                needed=env.validations_needed,
-                state=ctx.t(
-                    "budget.req_state.validated"
-                    if st.validated
-                    else "budget.req_state.not_validated"
-                ),
-            ),
-        )
-        landing.reland(ctx, env)
-        return True
-    question = db.exec(
-        select(BudgetQuestion).where(BudgetQuestion.event_id == target_event_id)
-    ).first()
-    if question is not None:
-        req, env = _request_of(ctx, question.request_id)
-        _undo_answer(ctx, env)
-        db.delete(question)
-        db.flush()
-        ctx.audit("unquestion", "budget_request", req.id, user=question.user_id)
-        tell_undo(ctx, ctx.t("budget.unquestioned", id=req.number, who=ctx.name(question.user_id)))
+    if _undo_reaction(ctx, target_event_id):
         return True
     if made is not None:
         _, env = _request_of(ctx, _id(made))
@@ -1906,6 +1929,67 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             ctx,
             life.envelope_step(envelope_life(ctx, closed), undo(Act.CLOSE), actor(ctx), ctx.now),
         )
+    return False
+
+
+def _answer_with_request(ctx: Context, model: Any, event_id: str) -> tuple[Any, Any, Any] | None:
+    """The validation or question (``model``) that ``event_id`` made, its request and its
+    envelope, in one query, with the envelope's project and counts (``envelope_life``)."""
+    requests, gifts = _envelope_counts(BudgetEnvelope)
+    row = ctx.db.execute(
+        sa_select(model, BudgetRequest, BudgetEnvelope, Project, requests, gifts)
+        .join(BudgetRequest, col(BudgetRequest.id) == model.request_id)
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetRequest.envelope_id))
+        .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
+        .where(model.event_id == event_id)
+    ).first()
+    if row is None:
+        return None
+    answer, req, env, project, in_envelope, given_back = row
+    ctx.db.info.setdefault("keep", []).extend((answer, req, env))
+    ctx.db.info.setdefault("budget_projects", {})[project.id] = project
+    ctx.keep_ahead(("envelope", env.id), (in_envelope, given_back))
+    return answer, req, env
+
+
+def _undo_reaction(ctx: Context, target_event_id: str) -> bool:
+    """Undo the validation or question that ``target_event_id`` made (a reaction, or a
+    command)."""
+    db = ctx.db
+    found = _answer_with_request(ctx, BudgetValidation, target_event_id)
+    if found is not None:
+        validation, req, env = found
+        _undo_answer(ctx, env)
+        db.delete(validation)
+        db.flush()
+        ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
+        st = request_state(db, env, req)
+        tell_undo(
+            ctx,
+            ctx.t(
+                "budget.unvalidated",
+                id=req.number,
+                who=ctx.name(validation.user_id),
+                votes=st.votes,
+                needed=env.validations_needed,
+                state=ctx.t(
+                    "budget.req_state.validated"
+                    if st.validated
+                    else "budget.req_state.not_validated"
+                ),
+            ),
+        )
+        landing.reland(ctx, env)
+        return True
+    found = _answer_with_request(ctx, BudgetQuestion, target_event_id)
+    if found is not None:
+        question, req, env = found
+        _undo_answer(ctx, env)
+        db.delete(question)
+        db.flush()
+        ctx.audit("unquestion", "budget_request", req.id, user=question.user_id)
+        tell_undo(ctx, ctx.t("budget.unquestioned", id=req.number, who=ctx.name(question.user_id)))
+        return True
     return False
 
 

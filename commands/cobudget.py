@@ -1245,7 +1245,7 @@ def allocate_command(ctx: Context, args: str) -> None:
     if method in ("hours", "equal", "each"):
         # everyone of the room, or everyone who contributed: the table (and its file) is worded
         # after the transaction (``commands.deferred``), so that no other room waits on it
-        defer(ctx, ALLOCATED, outcome, then_file=len(shares) > LONG_TABLE)
+        defer(ctx, ALLOCATED, outcome, then=("file",) if len(shares) > LONG_TABLE else ())
         return
     text, full = _allocated(ctx, rnd, outcome)
     if full is None:
@@ -1312,7 +1312,7 @@ def render_allocated(scope: RenderScope) -> Rendered:
     if full is None:
         return Rendered(text=text)
     file = Rendered(text=full.caption, file_name=full.name, mime="text/csv", data=full.data)
-    return Rendered(text=text, attachment=file)
+    return Rendered(text=text, more=[file])
 
 
 def _plain(value: Any) -> Any:

@@ -207,6 +207,21 @@ class Context(RoomTexts):
         self.undoing = False  # an edit into plain text undoing its message
         # the bot's message a reaction was put on, once the dispatcher has read it
         self.reaction_target: BotMessage | None = None
+        # what a handler read ahead, with what it loaded in the same query, for a later step
+        # of the same event (``read_ahead``)
+        self._ahead: dict[Any, Any] = {}
+
+    def keep_ahead(self, key: Any, value: Any) -> None:
+        """Remember ``value``, read along with something else, for ``read_ahead``."""
+        self._ahead[key] = value
+
+    def read_ahead(self, key: Any) -> Any:
+        """What ``keep_ahead`` kept under ``key``, once, and only while the event has changed
+        nothing yet (every change is audited: past the first audit row, read it again)."""
+        value = self._ahead.pop(key, None)
+        if self.audits or self.db.new or self.db.deleted or self.db.dirty:
+            return None
+        return value
 
     # -- who / where -------------------------------------------------------------------
     @property

@@ -65,8 +65,9 @@ class Rendered:
     extra: dict[str, Any] = field(default_factory=dict)
     # ``defer_edits``: the content of each edited message (by its id), in any order
     edits: list[tuple[int, Rich]] | None = None
-    # ``defer(then_file=True)``: the file posted after the text (its caption as ``text``)
-    attachment: Rendered | None = None
+    # ``defer(then=...)``: the messages said after this one, in order (a file's caption as its
+    # ``text``); one left out is not sent
+    more: list[Rendered] = field(default_factory=list)
 
     @property
     def is_file(self) -> bool:
@@ -78,17 +79,38 @@ class Renderer(Protocol):
 
 
 def defer(
-    ctx: Context, job: str, params: dict[str, Any], *, file: bool = False, then_file: bool = False
+    ctx: Context,
+    job: str,
+    params: dict[str, Any],
+    *,
+    file: bool = False,
+    then: tuple[str, ...] = (),
 ) -> Queued:
     """Answer the event with what the renderer ``job`` will make of ``params`` once this
     transaction is committed: a reply, or a file (in the event's place, as every answer);
-    ``then_file``: a reply, then a file (``Rendered.attachment``; none, and nothing is sent)."""
+    ``then``: the kinds (``text``, ``file``) of more answers said after it (``Rendered.more``),
+    their placeholders written in the same statement."""
     if job not in ctx.registry.renderers:
         raise ValueError(f"no renderer {job!r}")
     extra: dict[str, Any] = {}
-    if then_file:
-        queued, attached = ctx.reply_with_file("", "", "application/octet-stream", b"", "")
-        extra[FILE] = attached.id
+    if then:
+        kinds = ("file" if file else "text", *then)
+        # each placeholder's body tells which new id is whose (never sent as such: the job
+        # holds them all until it writes their contents)
+        file_values: dict[str, Any] = {"file_name": "", "mime": "application/octet-stream"}
+        placeholders = [
+            ctx._row(
+                room_id=ctx.room.id,
+                kind=kind,
+                body=f"…{n}",
+                html=None,
+                **(file_values if kind == "file" else {}),
+            )
+            for n, kind in enumerate(kinds)
+        ]
+        ctx.db.flush()
+        queued, *after = ctx._insert_rows(placeholders, "body")
+        extra[MORE] = [q.id for q in after]
     else:
         queued = ctx.send_file("", "application/octet-stream", b"", "") if file else ctx.reply("")
     ctx.db.connection().execute(
@@ -108,7 +130,7 @@ def defer(
 
 
 ANSWER = "_answer"  # ``defer_edits``: the answer's message, in the job's params
-FILE = "_file"  # ``defer(then_file=True)``: the file's message, in the job's params
+MORE = "_more"  # ``defer(then=...)``: the messages after the first, in the job's params
 
 
 def defer_edits(
@@ -173,18 +195,21 @@ def _store_edits(db: Session, job: Job, edits: list[tuple[int, Rich]], now: dt.d
     )
 
 
-def _store_file(db: Session, message_id: int, file: Rendered | None, now: dt.datetime) -> None:
-    """The file said after a deferred answer; none: its placeholder is never sent."""
+def _store_more(db: Session, message_id: int, said: Rendered | None, now: dt.datetime) -> None:
+    """A message said after a deferred answer; none: its placeholder is never sent."""
     values: dict[str, Any] = {"sent_at": now, "data": None}
-    if file is not None and file.data is not None:
-        caption = file.text if isinstance(file.text, Rich) else plain(file.text or "")
-        values = {
-            "body": caption.text or file.file_name or "",
-            "html": caption.html,
-            "file_name": file.file_name,
-            "mime": file.mime,
-            "data": file.data,
-        }
+    if said is not None and (said.data is not None or said.text is not None):
+        text = said.text if isinstance(said.text, Rich) else plain(said.text or "")
+        values = {"kind": "text", "body": text.text, "html": text.html, "data": None}
+        if said.data is not None:
+            values = {
+                "kind": "file",
+                "body": text.text or said.file_name or "",
+                "html": text.html,
+                "file_name": said.file_name,
+                "mime": said.mime,
+                "data": said.data,
+            }
     db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == message_id).values(**values))
 
 
@@ -231,8 +256,10 @@ def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.d
     if ANSWER in job.params:
         _store_edits(db, job, result.edits or [], now)
         message_id = int(job.params[ANSWER])
-    if FILE in job.params:
-        _store_file(db, int(job.params[FILE]), result.attachment, now)
+    if MORE in job.params:
+        more = result.more + [None] * len(job.params[MORE])
+        for message, said in zip(job.params[MORE], more, strict=False):
+            _store_more(db, int(message), said, now)
     values: dict[str, Any]
     text = result.text if isinstance(result.text, Rich) else plain(result.text or "")
     if result.is_file and data is not None:
@@ -271,8 +298,9 @@ def failed(db: Session, job: Job, now: dt.datetime) -> str:
     if ANSWER in job.params:  # no edit is sent; the answer says what failed
         _store_edits(db, job, [], now)
         message_id = int(job.params[ANSWER])
-    if FILE in job.params:  # nor the file
-        _store_file(db, int(job.params[FILE]), None, now)
+    if MORE in job.params:  # nor what follows it
+        for message in job.params[MORE]:
+            _store_more(db, int(message), None, now)
     db.connection().execute(
         update(_OUTBOX)
         .where(_OUTBOX.c.id == message_id)
