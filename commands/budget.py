@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -131,6 +131,8 @@ def register(reg: Registry) -> None:
     reg.renderer(BUDGET_CSV)(budget_csv)
     rates.register(reg)
     campaign.register(reg)
+    reg.renderer(CLOSED)(render_closed)
+    reg.renderer(landing.APPLIED)(landing.render_applied)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -722,7 +724,9 @@ def _latest_givebacks(db: Session, env: BudgetEnvelope) -> dict[str, BudgetGiveB
     return {g.user_id: g for g in gifts}
 
 
-def _proportional_body(ctx: Context, env: BudgetEnvelope, view: View | None = None) -> Rich:
+def _proportional_body(
+    ctx: Context | RenderScope, env: BudgetEnvelope, view: View | None = None
+) -> Rich:
     view = view or proportional_view(ctx.db, env)
     cur = env.currency
     rows = []
@@ -790,7 +794,7 @@ def _proportional_body(ctx: Context, env: BudgetEnvelope, view: View | None = No
 
 
 def show_envelope(
-    ctx: Context,
+    ctx: Context | RenderScope,
     env: BudgetEnvelope,
     *,
     view: View | None = None,
@@ -971,7 +975,7 @@ def libre_view(db: Session, env: BudgetEnvelope) -> list[RequestRow]:
 
 
 def _libre_body(
-    ctx: Context,
+    ctx: Context | RenderScope,
     env: BudgetEnvelope,
     frozen: View | None = None,
 ) -> Rich:
@@ -1673,7 +1677,8 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     period, _ = _take_period(ctx, tokens)
     env = pick_envelope(ctx, project, period, open_only=True)
     require(ctx, life.envelope_step(envelope_life(ctx, env), act(Act.CLOSE), actor(ctx), ctx.now))
-    rows: list[Row]
+    rows: list[Row] = []
+    unpaid: list[int] = []  # the requests not validated, so not paid
     commons = 0
     if env.mode == PROPORTIONAL:
         view = proportional_view(ctx.db, env)
@@ -1693,14 +1698,12 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
                 notes.append(ctx.t("budget.note.given_back", amount=ctx.money(r.given_back)))
             r.note = ", ".join(notes)
     else:
-        rows, unpaid = [], []
         found = requests_with_states(ctx.db, [env])
         hours = minutes_by_person(ctx.db, env)
-        ctx.names(req.user_id for req, _ in found)
         for req, st in found:
             minutes = hours.get(req.user_id, 0)
             if not st.validated:
-                unpaid.append(f"#{req.number} {ctx.name(req.user_id)}")
+                unpaid.append(_id(req))
                 continue
             paid = req.granted if req.granted is not None else req.amount
             note = ctx.t("budget.note.request", id=req.number, asked=ctx.money(req.amount))
@@ -1717,8 +1720,6 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         if not rows:
             raise UserError("budget.error.close_nothing", project=project.code, prefix=p)
         remainder = env.amount - total
-        if unpaid:
-            ctx.reply(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
     ctx.db.connection().execute(
         insert(BudgetShare.__table__),  # type: ignore[attr-defined]
         [
@@ -1752,22 +1753,36 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         commons=commons,
         remainder=remainder,
     )
-    # the frozen split, as ``_frozen_view`` would read it back
-    frozen = View(
-        sorted(rows, key=lambda r: (-r.amount, r.user_id)),
-        commons,
-        remainder,
-        0,
-        [],
-        sum(r.minutes for r in rows),
-    )
-    ctx.reply(
-        lines(
-            ctx.t("budget.closed_now", envelope=_label(ctx, env)),
-            show_envelope(ctx, env, view=frozen),
+    # what was not paid, that it is closed, its frozen split and its CSV file: worded after the
+    # transaction (``commands.deferred``), so that no other room waits on them
+    then = ("text", "file") if unpaid else ("file",)
+    defer(ctx, CLOSED, {"envelope": _id(env), "unpaid": unpaid}, then=then)
+
+
+def render_closed(scope: RenderScope) -> Rendered:
+    """The answer to ``!budget X clore``: the requests left unpaid (if any), the envelope as it
+    was closed, and its CSV file."""
+    s = scope
+    env = s.db.get(BudgetEnvelope, int(s.params["envelope"]))
+    if env is None:
+        raise LookupError("the envelope is gone")
+    said: list[Rendered] = []
+    if s.params["unpaid"]:
+        unpaid = s.db.exec(
+            select(BudgetRequest)
+            .where(col(BudgetRequest.id).in_(s.params["unpaid"]))
+            .order_by(col(BudgetRequest.id))
+        ).all()
+        names = s.names(req.user_id for req in unpaid)
+        listed = ", ".join(f"#{req.number} {names[req.user_id]}" for req in unpaid)
+        said.append(Rendered(text=s.t("budget.unpaid", requests=listed)))
+    said.append(
+        Rendered(
+            text=lines(s.t("budget.closed_now", envelope=_label(s, env)), show_envelope(s, env))
         )
     )
-    _send_csv(ctx, env)
+    said.append(budget_csv(s))
+    return replace(said[0], more=said[1:])
 
 
 def csv_command(ctx: Context, project: Project, tokens: list[str]) -> None:
@@ -1803,6 +1818,7 @@ def csv_rows(ctx: RoomTexts, env: BudgetEnvelope) -> tuple[list[str], list[list[
     return header, rows
 
 
+CLOSED = "budget_closed"  # the render job of ``!budget X clore``: its answers and CSV file
 BUDGET_CSV = "budget:csv"
 
 
