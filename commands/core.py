@@ -547,9 +547,18 @@ class Context(RoomTexts):
         return self._insert_rows(rows, "target_id")
 
 
+_PLAIN = frozenset((str, int, bool, float, type(None)))
+
+
 def _jsonable(value: Any) -> Any:
-    if value is None or type(value) in (str, int, bool, float):
+    kind = type(value)
+    if kind in _PLAIN:
         return value
+    if kind is list or kind is tuple:
+        # a list of plain values (an audit row may name thousands of them): as it is
+        if all(type(v) in _PLAIN for v in value):
+            return list(value)
+        return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
