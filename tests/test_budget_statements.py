@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from sqlmodel import Session, col, select
 
+from bot.render import render_pending_now
 from commands.events import Message, ReactionAdded, Redacted
 from storage.db import make_engine, sqlite_url
 from storage.models import BotMessage
@@ -115,3 +117,26 @@ def test_budget_commands_send_ten_statements_at_most(tmp_path, template_db):
     assert found["small.db"] == found["large.db"]
     over = {label: n for label, n in found["large.db"].items() if n > 10}
     assert not over, over
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request):
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url(request.getfixturevalue("db_path")))
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")
+
+
+def test_the_same_commands_answer_on_both_databases(engine):
+    room = Room(engine)
+    _world(room, 8)
+    _counts(room)  # every one of them, as above
+    render_pending_now(engine)
+    with Session(engine) as db:
+        said = [m.body for m in db.exec(select(BotMessage).order_by(col(BotMessage.id))).all()]
+    assert not [text for text in said if "erreur interne" in text or "internal error" in text]
+    assert any("Prorata appliqué" in text for text in said)
+    assert any("clôturée" in text for text in said)
+    assert any("retire sa validation" in text for text in said)
