@@ -13,7 +13,9 @@ An answer that also edits many of the bot's earlier messages (closing a round ed
 bucket card) calls ``defer_edits``: its transaction writes a placeholder for each edit and for
 the answer (one statement), and the job on the first of them; every later message of the same
 event waits behind it. The renderer gives the edits' contents (``Rendered.edits``) and the
-answer's text.
+answer's text. An answer followed by more answers (a CSV file after a table) says so with
+``defer(..., then=("file",))``: their placeholders are written with the first, and the renderer
+gives them in ``Rendered.more``.
 """
 
 from __future__ import annotations
