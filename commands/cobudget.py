@@ -1243,18 +1243,17 @@ def allocate_command(ctx: Context, args: str) -> None:
     )
     for user, cents in sorted(shares.items()):
         ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
-    outcome = {
-        "round_id": rnd.id,
-        "total": total,
-        "left": left - total,
-        "shares": sorted(shares.items()),
-        "left_out": details.get("left_out", []),
-    }
+    outcome: dict[str, Any] = {"round_id": rnd.id, "total": total, "left": left - total}
     if method in ("hours", "equal", "each"):
         # everyone of the room, or everyone who contributed: the table (and its file) is worded
-        # after the transaction (``commands.deferred``), so that no other room waits on it
+        # after the transaction (``commands.deferred``), so that no other room waits on it; it
+        # reads who got what back from the allocations (the job names nobody: forgetting
+        # someone finds nothing of them there)
+        outcome["event"] = ctx.source_event_id
         defer(ctx, ALLOCATED, outcome, then=("file",) if len(shares) > LONG_TABLE else ())
         return
+    outcome["shares"] = sorted(shares.items())
+    outcome["left_out"] = details.get("left_out", [])
     text, full = _allocated(ctx, rnd, outcome)
     if full is None:
         ctx.reply(text)
@@ -1316,7 +1315,19 @@ def render_allocated(scope: RenderScope) -> Rendered:
     s = scope
     rnd = s.db.get(CobudgetRound, int(s.params["round_id"]))
     assert rnd is not None
-    text, full = _allocated(s, rnd, s.params)
+    given = s.db.exec(
+        select(Allocation.user_id, Allocation.cents, Allocation.details).where(
+            Allocation.round_id == rnd.id, Allocation.event_id == s.params["event"]
+        )
+    ).all()
+    if not given:  # undone meanwhile: its undoing says so
+        return Rendered()
+    outcome = {
+        **s.params,
+        "shares": sorted((user, cents) for user, cents, _ in given),
+        "left_out": list((given[0][2] or {}).get("left_out", [])),
+    }
+    text, full = _allocated(s, rnd, outcome)
     if full is None:
         return Rendered(text=text)
     file = Rendered(text=full.caption, file_name=full.name, mime="text/csv", data=full.data)
