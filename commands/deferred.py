@@ -40,7 +40,7 @@ _JOBS = RenderJob.__table__  # type: ignore[attr-defined]
 _OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity, as a ``Context`` is
 class RenderScope(RoomTexts):
     """What a renderer gets: a read-only session, the room, the job's ``params``."""
 
