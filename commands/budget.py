@@ -226,14 +226,17 @@ def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
     """The project's envelopes, latest first, each with its counts (``envelope_life``): one
     query."""
     requests, gifts = _envelope_counts(BudgetEnvelope)
+    guided = rates.guides_exist(ctx.room.id, project.id).label("guided")
     rows = ctx.db.exec(
-        select(BudgetEnvelope, requests, gifts)
+        select(BudgetEnvelope, requests, gifts, guided)
         .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.project_id == project.id)
         .order_by(col(BudgetEnvelope.start).desc())
     ).all()
-    for env, in_envelope, given_back in rows:
+    for env, in_envelope, given_back, has_guide in rows:
         ctx.keep_ahead(("envelope", env.id), (int(in_envelope), int(given_back)))
-    return [env for env, _, _ in rows]
+        if not has_guide:
+            rates.none_for(ctx, env.project_id)
+    return [env for env, _, _, _ in rows]
 
 
 def pick_envelope(
@@ -1452,15 +1455,18 @@ def _request_with_envelope(
     project and what their lives count (``request_life``, ``envelope_life``)."""
     answers, other = _request_counts(BudgetRequest)
     requests, gifts = _envelope_counts(BudgetEnvelope)
+    guided = rates.guides_exist(ctx.room.id, BudgetEnvelope.project_id).label("guided")
     row = ctx.db.execute(
-        sa_select(BudgetRequest, BudgetEnvelope, Project, answers, other, requests, gifts)
+        sa_select(BudgetRequest, BudgetEnvelope, Project, answers, other, requests, gifts, guided)
         .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetRequest.envelope_id))
         .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
         .where(*where)
     ).first()
     if row is None:
         return None
-    req, env, project, answered, another, in_envelope, given_back = row
+    req, env, project, answered, another, in_envelope, given_back, has_guide = row
+    if not has_guide:
+        rates.none_for(ctx, env.project_id)
     ctx.db.info.setdefault("keep", []).extend((req, env))  # the session only holds them weakly
     ctx.db.info.setdefault("budget_projects", {})[project.id] = project
     ctx.keep_ahead(("request", req.id), (answered, another, in_envelope, given_back))

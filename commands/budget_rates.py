@@ -29,6 +29,7 @@ from fractions import Fraction
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import String, cast, literal, or_
 from sqlmodel import Session, col, select
 
 from commands.core import Context, Registry, RoomTexts, UserError
@@ -157,6 +158,25 @@ def scope_of(project: Project | None) -> str:
 
 def _guide(row: BudgetRateGuide) -> Guide:
     return Guide(row.low, row.high, row.unit, row.growth_bp)
+
+
+def guides_exist(room_id: Any, project_id: Any) -> Any:
+    """Whether a range applies to a project of a room (an expression: ``project_id`` may be a
+    column of the query it is in)."""
+    scope = literal("project:") + cast(project_id, String)
+    return (
+        select(BudgetRateGuide.id)
+        .where(
+            BudgetRateGuide.room_id == room_id,
+            or_(col(BudgetRateGuide.scope) == ROOM_SCOPE, col(BudgetRateGuide.scope) == scope),
+        )
+        .exists()
+    )
+
+
+def none_for(ctx: Context, project_id: int) -> None:
+    """The event read along with something else that no range applies to ``project_id``."""
+    _read.setdefault(ctx, {})[project_id] = None
 
 
 def guide_of(ctx: Context | RenderScope, env: BudgetEnvelope) -> Guide | None:
