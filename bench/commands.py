@@ -233,7 +233,9 @@ def seed(path: Path) -> None:
     rng = random.Random(5)
     start = TODAY - dt.timedelta(days=365)
     with engine.begin() as conn:
-        conn.execute(insert(Room), [{"id": ROOM, "name": "bench", "created_at": NOW}])
+        conn.execute(
+            insert(Room), [{"id": ROOM, "name": "bench", "platform": "console", "created_at": NOW}]
+        )
         everyone = [ADMIN, *PEOPLE]
         conn.execute(
             insert(Person),

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, update
 
@@ -496,7 +496,21 @@ class Runtime:
             .subquery()
         )
         jobs = RenderJob.__table__  # type: ignore[attr-defined]
-        rendering = exists().where(jobs.c.message_id == table.c.id)
+        # a message being rendered, or one that follows it among its event's answers (the
+        # edits and answer of ``commands.deferred.defer_edits``)
+        held = table.alias("held")
+        rendering = (
+            select(jobs.c.message_id)
+            .select_from(jobs.join(held, held.c.id == jobs.c.message_id))
+            .where(
+                jobs.c.message_id <= table.c.id,
+                or_(
+                    jobs.c.message_id == table.c.id,
+                    held.c.cause_event_id == table.c.cause_event_id,
+                ),
+            )
+            .exists()
+        )
         query = (
             select(
                 table,

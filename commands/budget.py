@@ -21,7 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
-from sqlalchemy import and_, insert
+from sqlalchemy import and_, delete, insert
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from commands import budget_campaign as campaign
@@ -33,6 +35,7 @@ from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
 from commands.deferred import Rendered, RenderScope, defer
+from commands.events import ReactionAdded
 from commands.grammar import (
     Amount,
     Period,
@@ -73,6 +76,7 @@ from storage.models import (
     BudgetRequest,
     BudgetShare,
     BudgetValidation,
+    ChatEvent,
     Contribution,
     Project,
     Room,
@@ -128,6 +132,8 @@ def register(reg: Registry) -> None:
     rates.register(reg)
     campaign.register(reg)
     sources.register(reg)
+    reg.renderer(CLOSED)(render_closed)
+    reg.renderer(landing.APPLIED)(landing.render_applied)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -169,6 +175,8 @@ def _rate(cents: int, minutes: int, lang: str, currency: str) -> str:
 def _project(db: Session, env: BudgetEnvelope) -> Project:
     project = db.get(Project, env.project_id)
     assert project is not None
+    # the session holds what it reads weakly: kept for the transaction, the project is read once
+    db.info.setdefault("budget_projects", {})[project.id] = project
     return project
 
 
@@ -217,13 +225,20 @@ def first_logged(db: Session, env: BudgetEnvelope) -> dict[str, int]:
 
 
 def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
-    return list(
-        ctx.db.exec(
-            select(BudgetEnvelope)
-            .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.project_id == project.id)
-            .order_by(col(BudgetEnvelope.start).desc())
-        ).all()
-    )
+    """The project's envelopes, latest first, each with its counts (``envelope_life``): one
+    query."""
+    requests, gifts = _envelope_counts(BudgetEnvelope)
+    guided = rates.guides_exist(ctx.room.id, project.id).label("guided")
+    rows = ctx.db.exec(
+        select(BudgetEnvelope, requests, gifts, guided)
+        .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.project_id == project.id)
+        .order_by(col(BudgetEnvelope.start).desc())
+    ).all()
+    for env, in_envelope, given_back, has_guide in rows:
+        ctx.keep_ahead(("envelope", env.id), (int(in_envelope), int(given_back)))
+        if not has_guide:
+            rates.none_for(ctx, env.project_id)
+    return [env for env, _, _, _ in rows]
 
 
 def pick_envelope(
@@ -292,17 +307,28 @@ def actor(ctx: Context, env: BudgetEnvelope | None = None) -> Actor:
     return Actor(ctx.sender, sources.settles(ctx, env))
 
 
+def _envelope_counts(env: Any) -> tuple[Any, Any]:
+    """Its requests and its give-backs, counted (scalar subqueries; ``env`` an envelope, or the
+    envelope table for counts correlated to the query they are in)."""
+    counted = aliased(BudgetRequest)
+    requests = select(func.count(col(counted.id))).where(counted.envelope_id == env.id)
+    gifts = select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
+    return requests.scalar_subquery(), gifts.scalar_subquery()
+
+
 def envelope_life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
-    """The envelope as its rules see it (``commands.lifecycle.budget``)."""
-    requests = ctx.db.exec(
-        select(func.count(col(BudgetRequest.id))).where(BudgetRequest.envelope_id == env.id)
-    ).one()
-    gifts = ctx.db.exec(
-        select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
-    ).one()
-    return life.Envelope(
-        env.state, _label(ctx, env), _project(ctx.db, env).code, int(requests), int(gifts)
-    )
+    """The envelope as its rules see it (``commands.lifecycle.budget``), read in one query
+    (none when the event read it along with the envelope and has changed nothing since)."""
+    known = ctx.read_ahead(("envelope", env.id))
+    if known is None:
+        in_envelope, given_back = _envelope_counts(env)
+        known = ctx.db.exec(select(in_envelope, given_back)).one()
+    requests, gifts = known
+    return _envelope_life(ctx, env, int(requests), int(gifts))
+
+
+def _envelope_life(ctx: Context, env: BudgetEnvelope, requests: int, gifts: int) -> life.Envelope:
+    return life.Envelope(env.state, _label(ctx, env), _project(ctx.db, env).code, requests, gifts)
 
 
 def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
@@ -321,28 +347,52 @@ def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
     )
 
 
+def _request_counts(req: Any) -> tuple[Any, Any]:
+    """Its answers (validations and questions), counted, and whether its author has another
+    active request in its envelope (``req`` a request, or the request table for columns
+    correlated to the query they are in)."""
+    validations = select(func.count(col(BudgetValidation.id))).where(
+        BudgetValidation.request_id == req.id
+    )
+    questions = select(func.count(col(BudgetQuestion.id))).where(
+        BudgetQuestion.request_id == req.id
+    )
+    others = aliased(BudgetRequest)
+    other = (
+        select(others.id)
+        .where(
+            others.envelope_id == req.envelope_id,
+            others.user_id == req.user_id,
+            others.state == "active",
+            others.id != req.id,
+        )
+        .exists()
+    )
+    answers = validations.scalar_subquery() + questions.scalar_subquery()
+    return answers, other.label("another")
+
+
 def request_life(
     ctx: Context, req: BudgetRequest, env: BudgetEnvelope, *, unchanged: bool = True
 ) -> life.Request:
-    answers = len(
-        ctx.db.exec(select(BudgetValidation.id).where(BudgetValidation.request_id == req.id)).all()
-    ) + len(ctx.db.exec(select(BudgetQuestion.id).where(BudgetQuestion.request_id == req.id)).all())
-    other = ctx.db.exec(
-        select(BudgetRequest.id).where(
-            BudgetRequest.envelope_id == env.id,
-            BudgetRequest.user_id == req.user_id,
-            BudgetRequest.state == "active",
-            BudgetRequest.id != req.id,
-        )
-    ).first()
+    """The request as its rules see it (``commands.lifecycle.budget``), read in one query: its
+    answers, whether its author has another active request in the envelope, and the envelope's
+    own counts (none when the event read them along with the request, and has changed nothing
+    since)."""
+    known = ctx.read_ahead(("request", req.id))
+    if known is None:
+        answers, other = _request_counts(req)
+        in_envelope, given_back = _envelope_counts(env)
+        known = ctx.db.exec(select(answers, other, in_envelope, given_back)).one()
+    answered, another, requests, gifts = known
     return life.Request(
         req.state,
-        envelope_life(ctx, env),
+        _envelope_life(ctx, env, int(requests), int(gifts)),
         req.number,
         req.user_id,
-        answers,
+        int(answered),
         req.granted is not None,
-        other is not None,
+        bool(another),
         unchanged,
     )
 
@@ -619,7 +669,24 @@ class View:
 def proportional_view(db: Session, env: BudgetEnvelope) -> View:
     if env.state == "closed":
         return _frozen_view(db, env)
-    return _view(env, minutes_by_person(db, env), _latest_givebacks(db, env), first_logged(db, env))
+    minutes, first = _minutes_and_first(db, env)
+    return _view(env, minutes, _latest_givebacks(db, env), first)
+
+
+def _minutes_and_first(db: Session, env: BudgetEnvelope) -> tuple[dict[str, int], dict[str, int]]:
+    """``minutes_by_person`` and ``first_logged`` of an envelope, in one query."""
+    rows = db.exec(
+        select(Contribution.user_id, func.sum(Contribution.minutes), func.min(Contribution.id))
+        .where(
+            Contribution.room_id == env.room_id,
+            Contribution.project_id == env.project_id,
+            Contribution.day >= env.start,
+            Contribution.day < env.end,
+        )
+        .group_by(col(Contribution.user_id))
+    ).all()
+    minutes = {user: int(total or 0) for user, total, _ in rows}
+    return minutes, {user: int(first or 0) for user, _, first in rows}
 
 
 def _view(
@@ -691,7 +758,9 @@ def _latest_givebacks(db: Session, env: BudgetEnvelope) -> dict[str, BudgetGiveB
     return {g.user_id: g for g in gifts}
 
 
-def _proportional_body(ctx: Context, env: BudgetEnvelope, view: View | None = None) -> Rich:
+def _proportional_body(
+    ctx: Context | RenderScope, env: BudgetEnvelope, view: View | None = None
+) -> Rich:
     view = view or proportional_view(ctx.db, env)
     cur = env.currency
     rows = []
@@ -759,7 +828,7 @@ def _proportional_body(ctx: Context, env: BudgetEnvelope, view: View | None = No
 
 
 def show_envelope(
-    ctx: Context,
+    ctx: Context | RenderScope,
     env: BudgetEnvelope,
     *,
     view: View | None = None,
@@ -944,7 +1013,7 @@ def libre_view(db: Session, env: BudgetEnvelope) -> list[RequestRow]:
 
 
 def _libre_body(
-    ctx: Context,
+    ctx: Context | RenderScope,
     env: BudgetEnvelope,
     frozen: View | None = None,
 ) -> Rich:
@@ -1236,10 +1305,8 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             and (named is None or named.id == env.id)
         )
         refuse(ctx, keep_scope(True, same, "envelope"))
-        require(
-            ctx,
-            life.request_step(request_life(ctx, original, env), act(Act.EDIT), actor(ctx), ctx.now),
-        )
+        editable = request_life(ctx, original, env)
+        require(ctx, life.request_step(editable, act(Act.EDIT), actor(ctx), ctx.now))
     else:
         env = pick_envelope(ctx, project, period, open_only=True)
     if env.mode != LIBRE:
@@ -1260,10 +1327,9 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     message = " ".join(tokens[i + found_amount[1] :]).strip()
     rates.check_growth(ctx, env, existing.user_id if existing else ctx.sender, cents)
     if existing is not None:
-        require(
-            ctx,
-            life.request_step(request_life(ctx, existing, env), act(Act.EDIT), actor(ctx), ctx.now),
-        )
+        if original is None:  # an edit was checked above, and nothing changed since
+            editable = request_life(ctx, existing, env)
+            require(ctx, life.request_step(editable, act(Act.EDIT), actor(ctx), ctx.now))
         before = {
             "amount": existing.amount,
             "message": existing.message,
@@ -1273,15 +1339,23 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         }
         existing.amount, existing.message, existing.granted = cents, message, None
         existing.updated_at = ctx.now
-        dropped = ctx.db.exec(
-            select(BudgetValidation)
-            .where(BudgetValidation.request_id == existing.id)
-            .order_by(col(BudgetValidation.id))
-        ).all()
-        kept = [_validation_row(v) for v in dropped]
-        for v in dropped:
-            ctx.db.delete(v)
+        # the validations start again: deleted and returned in one statement
         ctx.db.flush()
+        dropped = sorted(
+            ctx.db.execute(
+                delete(BudgetValidation)
+                .where(col(BudgetValidation.request_id) == existing.id)
+                .returning(
+                    col(BudgetValidation.id),
+                    col(BudgetValidation.user_id),
+                    col(BudgetValidation.by_admin),
+                    col(BudgetValidation.event_id),
+                    col(BudgetValidation.created_at),
+                ),
+                execution_options={"synchronize_session": "fetch"},
+            ).all()
+        )
+        kept = [_validation_row(v) for v in dropped]
         ctx.audit(
             "update",
             "budget_request",
@@ -1325,7 +1399,7 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     _post_request(ctx, env, req, "budget.request_saved")
 
 
-def _validation_row(v: BudgetValidation) -> dict[str, object]:
+def _validation_row(v: Any) -> dict[str, object]:
     return {
         "id": v.id,
         "user_id": v.user_id,
@@ -1340,11 +1414,9 @@ def _edited_request(ctx: Context) -> BudgetRequest | None:
     if it acted on one: the edit stays on that request."""
     if ctx.edit_of is None:
         return None
-    made = ctx.db.exec(
-        select(BudgetRequest).where(BudgetRequest.event_id == ctx.source_event_id)
-    ).first()
+    made = _request_with_envelope(ctx, BudgetRequest.event_id == ctx.source_event_id)
     if made is not None:
-        return made
+        return made[0]
     acted = ctx.db.exec(
         select(Audit)
         .where(
@@ -1407,7 +1479,7 @@ def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelo
         raise UserError("budget.error.bad_request_id", token=token, prefix=p)
     found = (
         _request_with_envelope(
-            ctx.db, BudgetRequest.room_id == ctx.room.id, BudgetRequest.number == number
+            ctx, BudgetRequest.room_id == ctx.room.id, BudgetRequest.number == number
         )
         if 0 < number < LARGEST
         else None
@@ -1417,17 +1489,30 @@ def _load_request(ctx: Context, token: str) -> tuple[BudgetRequest, BudgetEnvelo
     return found
 
 
-def _request_with_envelope(db: Session, *where: Any) -> tuple[BudgetRequest, BudgetEnvelope] | None:
-    """The request that ``where`` finds and its envelope, in one query."""
-    row = db.exec(
-        select(BudgetRequest, BudgetEnvelope)
+def _request_with_envelope(
+    ctx: Context, *where: Any
+) -> tuple[BudgetRequest, BudgetEnvelope] | None:
+    """The request that ``where`` finds and its envelope, in one query, with the envelope's
+    project and what their lives count (``request_life``, ``envelope_life``)."""
+    answers, other = _request_counts(BudgetRequest)
+    requests, gifts = _envelope_counts(BudgetEnvelope)
+    guided = rates.guides_exist(ctx.room.id, BudgetEnvelope.project_id).label("guided")
+    row = ctx.db.execute(
+        sa_select(BudgetRequest, BudgetEnvelope, Project, answers, other, requests, gifts, guided)
         .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetRequest.envelope_id))
+        .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
         .where(*where)
     ).first()
     if row is None:
         return None
-    db.info.setdefault("keep", []).extend(row)  # the session only holds them weakly
-    return row[0], row[1]
+    req, env, project, answered, another, in_envelope, given_back, has_guide = row
+    if not has_guide:
+        rates.none_for(ctx, env.project_id)
+    ctx.db.info.setdefault("keep", []).extend((req, env))  # the session only holds them weakly
+    ctx.db.info.setdefault("budget_projects", {})[project.id] = project
+    ctx.keep_ahead(("request", req.id), (answered, another, in_envelope, given_back))
+    ctx.keep_ahead(("envelope", env.id), (in_envelope, given_back))
+    return req, env
 
 
 def question_command(ctx: Context, args: str) -> None:
@@ -1544,7 +1629,7 @@ def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     clean = key.replace("\ufe0f", "")
     if len(target.ref_id) > 18:
         return False
-    found = _request_with_envelope(ctx.db, BudgetRequest.id == int(target.ref_id))
+    found = _request_with_envelope(ctx, BudgetRequest.id == int(target.ref_id))
     if found is None or found[0].state != "active":
         return False
     req, env = found
@@ -1651,7 +1736,8 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     require(
         ctx, life.envelope_step(envelope_life(ctx, env), act(Act.CLOSE), actor(ctx, env), ctx.now)
     )
-    rows: list[Row]
+    rows: list[Row] = []
+    unpaid: list[int] = []  # the requests not validated, so not paid
     commons = 0
     if env.mode == PROPORTIONAL:
         view = proportional_view(ctx.db, env)
@@ -1671,14 +1757,12 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
                 notes.append(ctx.t("budget.note.given_back", amount=ctx.money(r.given_back)))
             r.note = ", ".join(notes)
     else:
-        rows, unpaid = [], []
         found = requests_with_states(ctx.db, [env])
         hours = minutes_by_person(ctx.db, env)
-        ctx.names(req.user_id for req, _ in found)
         for req, st in found:
             minutes = hours.get(req.user_id, 0)
             if not st.validated:
-                unpaid.append(f"#{req.number} {ctx.name(req.user_id)}")
+                unpaid.append(_id(req))
                 continue
             paid = req.granted if req.granted is not None else req.amount
             note = ctx.t("budget.note.request", id=req.number, asked=ctx.money(req.amount))
@@ -1695,8 +1779,6 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         if not rows:
             raise UserError("budget.error.close_nothing", project=project.code, prefix=p)
         remainder = env.amount - total
-        if unpaid:
-            ctx.reply(ctx.t("budget.unpaid", requests=", ".join(unpaid)))
     ctx.db.connection().execute(
         insert(BudgetShare.__table__),  # type: ignore[attr-defined]
         [
@@ -1730,22 +1812,36 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         commons=commons,
         remainder=remainder,
     )
-    # the frozen split, as ``_frozen_view`` would read it back
-    frozen = View(
-        sorted(rows, key=lambda r: (-r.amount, r.user_id)),
-        commons,
-        remainder,
-        0,
-        [],
-        sum(r.minutes for r in rows),
-    )
-    ctx.reply(
-        lines(
-            ctx.t("budget.closed_now", envelope=_label(ctx, env)),
-            show_envelope(ctx, env, view=frozen),
+    # what was not paid, that it is closed, its frozen split and its CSV file: worded after the
+    # transaction (``commands.deferred``), so that no other room waits on them
+    then = ("text", "file") if unpaid else ("file",)
+    defer(ctx, CLOSED, {"envelope": _id(env), "unpaid": unpaid}, then=then)
+
+
+def render_closed(scope: RenderScope) -> Rendered:
+    """The answer to ``!budget X clore``: the requests left unpaid (if any), the envelope as it
+    was closed, and its CSV file."""
+    s = scope
+    env = s.db.get(BudgetEnvelope, int(s.params["envelope"]))
+    if env is None:
+        raise LookupError("the envelope is gone")
+    said: list[Rendered] = []
+    if s.params["unpaid"]:
+        unpaid = s.db.exec(
+            select(BudgetRequest)
+            .where(col(BudgetRequest.id).in_(s.params["unpaid"]))
+            .order_by(col(BudgetRequest.id))
+        ).all()
+        names = s.names(req.user_id for req in unpaid)
+        listed = ", ".join(f"#{req.number} {names[req.user_id]}" for req in unpaid)
+        said.append(Rendered(text=s.t("budget.unpaid", requests=listed)))
+    said.append(
+        Rendered(
+            text=lines(s.t("budget.closed_now", envelope=_label(s, env)), show_envelope(s, env))
         )
     )
-    _send_csv(ctx, env)
+    said.append(budget_csv(s))
+    return replace(said[0], more=said[1:])
 
 
 def csv_command(ctx: Context, project: Project, tokens: list[str]) -> None:
@@ -1781,6 +1877,7 @@ def csv_rows(ctx: RoomTexts, env: BudgetEnvelope) -> tuple[list[str], list[list[
     return header, rows
 
 
+CLOSED = "budget_closed"  # the render job of ``!budget X clore``: its answers and CSV file
 BUDGET_CSV = "budget:csv"
 
 
@@ -1830,6 +1927,10 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     text): undo exactly that change, or say why it cannot be undone. What an admin's command did
     (an envelope, an agreed amount) is undone by an admin only."""
     db = ctx.db
+    removed = db.get(ChatEvent, target_event_id)
+    if removed is not None and removed.kind == ReactionAdded.__name__:
+        # a reaction only ever validates or questions a request
+        return _undo_reaction(ctx, target_event_id)
     if consent.undo_by_event(ctx, target_event_id) or sources.undo_by_event(ctx, target_event_id):
         return True
     changes = db.exec(
@@ -1854,43 +1955,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             return _undo_update(ctx, [c for c in changes if c.action == "update"])
         if made is None and change.action == "withdraw":
             return _undo_withdrawal(ctx, change)
-    validation = db.exec(
-        select(BudgetValidation).where(BudgetValidation.event_id == target_event_id)
-    ).first()
-    if validation is not None:
-        req, env = _request_of(ctx, validation.request_id)
-        _undo_answer(ctx, env)
-        db.delete(validation)
-        db.flush()
-        ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
-        st = request_state(db, env, req)
-        tell_undo(
-            ctx,
-            ctx.t(
-                "budget.unvalidated",
-                id=req.number,
-                who=ctx.name(validation.user_id),
-                votes=st.votes,
-                needed=env.validations_needed,
-                state=ctx.t(
-                    "budget.req_state.validated"
-                    if st.validated
-                    else "budget.req_state.not_validated"
-                ),
-            ),
-        )
-        landing.reland(ctx, env)
-        return True
-    question = db.exec(
-        select(BudgetQuestion).where(BudgetQuestion.event_id == target_event_id)
-    ).first()
-    if question is not None:
-        req, env = _request_of(ctx, question.request_id)
-        _undo_answer(ctx, env)
-        db.delete(question)
-        db.flush()
-        ctx.audit("unquestion", "budget_request", req.id, user=question.user_id)
-        tell_undo(ctx, ctx.t("budget.unquestioned", id=req.number, who=ctx.name(question.user_id)))
+    if _undo_reaction(ctx, target_event_id):
         return True
     if made is not None:
         _, env = _request_of(ctx, _id(made))
@@ -1938,6 +2003,67 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
             ctx,
             life.envelope_step(envelope_life(ctx, closed), undo(Act.CLOSE), actor(ctx), ctx.now),
         )
+    return False
+
+
+def _answer_with_request(ctx: Context, model: Any, event_id: str) -> tuple[Any, Any, Any] | None:
+    """The validation or question (``model``) that ``event_id`` made, its request and its
+    envelope, in one query, with the envelope's project and counts (``envelope_life``)."""
+    requests, gifts = _envelope_counts(BudgetEnvelope)
+    row = ctx.db.execute(
+        sa_select(model, BudgetRequest, BudgetEnvelope, Project, requests, gifts)
+        .join(BudgetRequest, col(BudgetRequest.id) == model.request_id)
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetRequest.envelope_id))
+        .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
+        .where(model.event_id == event_id)
+    ).first()
+    if row is None:
+        return None
+    answer, req, env, project, in_envelope, given_back = row
+    ctx.db.info.setdefault("keep", []).extend((answer, req, env))
+    ctx.db.info.setdefault("budget_projects", {})[project.id] = project
+    ctx.keep_ahead(("envelope", env.id), (in_envelope, given_back))
+    return answer, req, env
+
+
+def _undo_reaction(ctx: Context, target_event_id: str) -> bool:
+    """Undo the validation or question that ``target_event_id`` made (a reaction, or a
+    command)."""
+    db = ctx.db
+    found = _answer_with_request(ctx, BudgetValidation, target_event_id)
+    if found is not None:
+        validation, req, env = found
+        _undo_answer(ctx, env)
+        db.delete(validation)
+        db.flush()
+        ctx.audit("unvalidate", "budget_request", req.id, user=validation.user_id)
+        st = request_state(db, env, req)
+        tell_undo(
+            ctx,
+            ctx.t(
+                "budget.unvalidated",
+                id=req.number,
+                who=ctx.name(validation.user_id),
+                votes=st.votes,
+                needed=env.validations_needed,
+                state=ctx.t(
+                    "budget.req_state.validated"
+                    if st.validated
+                    else "budget.req_state.not_validated"
+                ),
+            ),
+        )
+        landing.reland(ctx, env)
+        return True
+    found = _answer_with_request(ctx, BudgetQuestion, target_event_id)
+    if found is not None:
+        question, req, env = found
+        _undo_answer(ctx, env)
+        db.delete(question)
+        db.flush()
+        ctx.audit("unquestion", "budget_request", req.id, user=question.user_id)
+        tell_undo(ctx, ctx.t("budget.unquestioned", id=req.number, who=ctx.name(question.user_id)))
+        return True
     return False
 
 

@@ -41,6 +41,7 @@ from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
 from commands.core import Context, Queued, Registry, Settings, UserError, room_members
+from commands.deferred import RenderScope
 from commands.events import Message, Role
 from commands.grammar import Period, fold, match_date, tokenize
 from commands.i18n import format_hours
@@ -355,7 +356,7 @@ def _post(ctx: Context, campaign: BudgetCampaign, env: BudgetEnvelope, code: str
     )
 
 
-def _names(ctx: Context, people: list[str]) -> str:
+def _names(ctx: Context | RenderScope, people: list[str]) -> str:
     ctx.names(people)
     return ", ".join(ctx.name(u) for u in people) or ctx.t("budget.campaign.nobody")
 
@@ -368,7 +369,9 @@ def show(ctx: Context, env: BudgetEnvelope, code: str) -> None:
     ctx.reply(state_text(ctx, campaign, env, code))
 
 
-def state_text(ctx: Context, campaign: BudgetCampaign, env: BudgetEnvelope, code: str) -> str:
+def state_text(
+    ctx: Context | RenderScope, campaign: BudgetCampaign, env: BudgetEnvelope, code: str
+) -> str:
     found = read_standing(ctx.db, campaign, env)
     state = campaign.state
     if state == life.OPEN and ctx.now >= _utc(campaign.deadline_at):
@@ -385,7 +388,7 @@ def state_text(ctx: Context, campaign: BudgetCampaign, env: BudgetEnvelope, code
     )
 
 
-def envelope_line(ctx: Context, env: BudgetEnvelope) -> str | None:
+def envelope_line(ctx: Context | RenderScope, env: BudgetEnvelope) -> str | None:
     """Under an envelope's table: its latest campaign and who confirmed."""
     campaign = latest(ctx.db, env)
     if campaign is None or campaign.state == life.CANCELLED:

@@ -20,7 +20,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from commands import budget as b
-from commands.core import Context, UserError
+from commands.core import Context, RoomTexts, UserError
+from commands.deferred import Rendered, RenderScope, defer
 from commands.grammar import fold, match_amount, parse_percent
 from commands.landing import (
     BASE,
@@ -83,7 +84,7 @@ def _land(
     return option.shares({rid: r.amount for rid, r in validated.items()}, env.amount)
 
 
-def option_label(ctx: Context, option: Option) -> str:
+def option_label(ctx: RoomTexts, option: Option) -> str:
     """``base égale 30 % + prorata`` and the like."""
     param = ""
     if option.name == BASE:
@@ -133,6 +134,9 @@ def reland(ctx: Context, env: BudgetEnvelope) -> None:
             amount=ctx.money(env.amount),
         )
     )
+
+
+APPLIED = "landing_applied"  # the render job of an applied landing (``!budget KPA prorata``)
 
 
 def forget(env: BudgetEnvelope) -> dict[str, Any]:
@@ -200,6 +204,17 @@ def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
         before=before,
         was=was,
     )
+    # the envelope as it now stands is worded after the transaction (``commands.deferred``)
+    defer(ctx, APPLIED, {"envelope": env.id, "option": option.key()})
+
+
+def render_applied(scope: RenderScope) -> Rendered:
+    """The answer to an applied landing: the option, and the envelope as it now stands."""
+    ctx = scope
+    env = ctx.db.get(BudgetEnvelope, int(ctx.params["envelope"]))
+    if env is None:  # gone since: nothing to say
+        return Rendered()
+    option = Option.parse(str(ctx.params["option"]))
     head = (
         ctx.t("budget.prorata_applied", envelope=b._label(ctx, env))
         if option.name == PRORATA
@@ -210,7 +225,7 @@ def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
             envelope=b._label(ctx, env),
         )
     )
-    ctx.reply(lines(head, ctx.t("budget.landing.follows"), b.show_envelope(ctx, env)))
+    return Rendered(text=lines(head, ctx.t("budget.landing.follows"), b.show_envelope(ctx, env)))
 
 
 def undo_apply(ctx: Context, change: Audit) -> bool:

@@ -29,9 +29,11 @@ from fractions import Fraction
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import String, cast, literal, or_
 from sqlmodel import Session, col, select
 
 from commands.core import Context, Registry, RoomTexts, UserError
+from commands.deferred import RenderScope
 from commands.grammar import fold, parse_percent, tokenize
 from commands.i18n import format_money
 from commands.lifecycle import Act, Actor, act, require, tell_undo, undo, undone_before
@@ -158,7 +160,26 @@ def _guide(row: BudgetRateGuide) -> Guide:
     return Guide(row.low, row.high, row.unit, row.growth_bp)
 
 
-def guide_of(ctx: Context, env: BudgetEnvelope) -> Guide | None:
+def guides_exist(room_id: Any, project_id: Any) -> Any:
+    """Whether a range applies to a project of a room (an expression: ``project_id`` may be a
+    column of the query it is in)."""
+    scope = literal("project:") + cast(project_id, String)
+    return (
+        select(BudgetRateGuide.id)
+        .where(
+            BudgetRateGuide.room_id == room_id,
+            or_(col(BudgetRateGuide.scope) == ROOM_SCOPE, col(BudgetRateGuide.scope) == scope),
+        )
+        .exists()
+    )
+
+
+def none_for(ctx: Context, project_id: int) -> None:
+    """The event read along with something else that no range applies to ``project_id``."""
+    _read.setdefault(ctx, {})[project_id] = None
+
+
+def guide_of(ctx: Context | RenderScope, env: BudgetEnvelope) -> Guide | None:
     """The range that applies to an envelope's requests, read once per event."""
     known = _read.setdefault(ctx, {})
     if env.project_id not in known:
@@ -166,7 +187,7 @@ def guide_of(ctx: Context, env: BudgetEnvelope) -> Guide | None:
     return known[env.project_id]
 
 
-_read: WeakKeyDictionary[Context, dict[int, Guide | None]] = WeakKeyDictionary()
+_read: WeakKeyDictionary[Context | RenderScope, dict[int, Guide | None]] = WeakKeyDictionary()
 
 
 def guide_for(db: Session, room_id: str, project_id: int) -> tuple[Guide | None, bool]:
@@ -243,11 +264,11 @@ def request_note(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, minutes:
     return "\n" + ctx.t(f"budget.rates.note.{where}", range=shown)
 
 
-def table_guide(ctx: Context, env: BudgetEnvelope) -> Guide | None:
+def table_guide(ctx: Context | RenderScope, env: BudgetEnvelope) -> Guide | None:
     return guide_of(ctx, env)
 
 
-def table_line(ctx: Context, env: BudgetEnvelope, guide: Guide | None) -> str | None:
+def table_line(ctx: Context | RenderScope, env: BudgetEnvelope, guide: Guide | None) -> str | None:
     """The line under an envelope's table: the range its rates are compared with."""
     if guide is None:
         return None

@@ -26,6 +26,7 @@ from sqlmodel import col, func, select
 from commands import budget as b
 from commands import budget_landing as landing
 from commands.core import Context, Registry, UserError
+from commands.deferred import RenderScope
 from commands.grammar import Period, fold, match_amount, parse_percent, tokenize
 from commands.lifecycle import ABSENT, Act, act, require, tell_undo, undo
 from commands.lifecycle import budget as life
@@ -521,7 +522,7 @@ def _undo_owner(ctx: Context, target_event_id: str) -> bool:
 # --------------------------------------------------------------------------- showing
 
 
-def body(ctx: Context, env: BudgetEnvelope) -> Rich | None:
+def body(ctx: Context | RenderScope, env: BudgetEnvelope) -> Rich | None:
     """The envelope's sources (label, amount, who, date), when it has more than the amount it
     was created with."""
     sources = list(

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, case, func, insert, literal
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -25,13 +26,14 @@ from commands.core import (
     Queued,
     RecapScope,
     Registry,
+    RoomTexts,
     Settings,
     UserError,
     room_members,
     system_context,
 )
-from commands.csvfile import long_table, money_cell
-from commands.deferred import Rendered, RenderScope, defer
+from commands.csvfile import LONG_TABLE, FullTable, long_table, money_cell
+from commands.deferred import Rendered, RenderScope, defer, defer_edits
 from commands.distribution import split_equal, split_proportional
 from commands.grammar import (
     Amount,
@@ -92,6 +94,8 @@ _CANCEL_WORDS = ("annuler", "annule", "cancel", "supprimer", "delete")
 STATE_ORDER = (BUCKET_OPEN, BUCKET_FUNDED, BUCKET_COMPLETED, BUCKET_CANCELLED, BUCKET_REFUNDED)
 
 BUCKET_LIST = "bucket_list"  # the render job of ``!buckets`` (``commands.deferred``)
+CLOSE_ANSWER = "round_closed"  # the render job of ``!tour fermer``: its cards and answer
+ALLOCATED = "allocated"  # the render job of ``!allouer tous`` / ``contributions``
 
 BOT_ACTOR = "bot"  # who the audit names for what the bot does on its own (a deadline)
 
@@ -113,6 +117,8 @@ def register(reg: Registry) -> None:
     reg.recap_section("buckets", 20)(recap_section)
     reg.on_tick(close_due_rounds)
     reg.renderer(BUCKET_LIST)(render_bucket_list)
+    reg.renderer(CLOSE_ANSWER)(render_round_closed)
+    reg.renderer(ALLOCATED)(render_allocated)
 
 
 class Speaker(Protocol):
@@ -515,14 +521,22 @@ def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int,
     for funding in fundings:
         by_bucket.setdefault(funding.bucket_id, []).append(funding)
     out: dict[int, tuple[int, int]] = {}
+    # the buckets' new state in one statement; the objects are told without writing them again
+    buckets_table = Bucket.__table__  # type: ignore[attr-defined]
+    for i in range(0, len(ids), 5000):
+        ctx.db.connection().execute(
+            buckets_table.update()
+            .where(buckets_table.c.id.in_(ids[i : i + 5000]))
+            .values(state=state, closed_at=now)
+        )
     for bucket in buckets:
         assert bucket.id is not None
         given_back = by_bucket.get(bucket.id, [])
         total = sum(funding.cents for funding in given_back)
         people = {funding.funder for funding in given_back}
         before = bucket.state
-        bucket.state = state
-        bucket.closed_at = now
+        set_committed_value(bucket, "state", state)
+        set_committed_value(bucket, "closed_at", now)
         # one row per bucket, that names every funding it gave back (funding, funder, cents)
         ctx.audit(
             state,
@@ -534,7 +548,6 @@ def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int,
             fundings=[[f.id, f.funder, f.cents] for f in given_back],
         )
         out[bucket.id] = (total, len(people))
-    ctx.db.flush()
     return out
 
 
@@ -979,45 +992,70 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
         allocated=given,
         in_buckets=in_buckets,
     )
-    parts: list[Rich | str] = [ctx.t("buckets.round.closed", id=rnd.number, title=rnd.title)]
-    for bucket, cents in funded:
-        parts.append(
-            ctx.t(
-                "buckets.round.closed_funded",
-                id=bucket.number,
-                title=bucket.title,
-                held=ctx.money(cents),
-            )
-        )
-    for bucket, cents in refunded:
-        parts.append(
-            ctx.t(
-                "buckets.round.closed_refunded",
-                id=bucket.number,
-                title=bucket.title,
-                held=ctx.money(cents),
-            )
-        )
-    parts.append(
-        ctx.t(
-            "buckets.round.closed_totals",
-            pot=ctx.money(rnd.pot_cents),
-            in_buckets=ctx.money(in_buckets),
-            balances=ctx.money(given - in_buckets),
-            unallocated=ctx.money(rnd.pot_cents - given),
-        )
-    )
-    # the cards say so (refunded; no more funding), then the room is answered
-    after = {b.id: (0, 0) for b, _ in refunded if b.id is not None}
-    after.update({b.id: totals.get(b.id, (0, 0)) for b, _ in funded if b.id is not None})
-    refresh_cards(
+    # the cards say so (refunded; no more funding), then the room is answered: a thousand
+    # cards are worded after the transaction (``commands.deferred``), so that no other room
+    # waits on them
+    shown = [*(b for b, _ in refunded), *(b for b, _ in funded if b.state == BUCKET_FUNDED)]
+    edited = [b for b in shown if b.card_message_id in cards]
+    defer_edits(
         ctx,
-        rnd,
-        [*(b for b, _ in refunded), *(b for b, _ in funded if b.state == BUCKET_FUNDED)],
-        after,
-        then=lines(*parts),
-        cards=cards,
+        CLOSE_ANSWER,
+        {
+            "round_id": rnd.id,
+            "cards": [b.id for b in edited],
+            "funded": [[b.id, cents] for b, cents in funded],
+            "refunded": [[b.id, cents] for b, cents in refunded],
+            "allocated": given,
+            "in_buckets": in_buckets,
+        },
+        [
+            Queued(id=b.card_message_id, room_id=cards[b.card_message_id][0], kind="text", body="")
+            for b in edited
+            if b.card_message_id is not None
+        ],
     )
+
+
+def render_round_closed(scope: RenderScope) -> Rendered:
+    """What ``!tour fermer`` says: the cards of the buckets it refunded or left funded, each in
+    its new state, then the round's outcome."""
+    s = scope
+    p = s.params
+    rnd = s.db.get(CobudgetRound, int(p["round_id"]))
+    assert rnd is not None and rnd.id is not None
+    buckets = {b.id: b for b in round_buckets(s.db, rnd.id)}
+    totals = bucket_totals(s.db, rnd.id)
+    edited = [buckets[i] for i in p["cards"] if i in buckets]
+    s.names(b.author for b in edited)
+    edits = [
+        (b.card_message_id, render_card(s, b, rnd, s.settings.prefix, totals.get(b.id, (0, 0))))
+        for b in edited
+        if b.card_message_id is not None and b.id is not None
+    ]
+    parts: list[Rich | str] = [s.t("buckets.round.closed", id=rnd.number, title=rnd.title)]
+    for key, listed in (("closed_funded", p["funded"]), ("closed_refunded", p["refunded"])):
+        for bucket_id, cents in listed:
+            bucket = buckets.get(bucket_id)
+            if bucket is not None:
+                parts.append(
+                    s.t(
+                        f"buckets.round.{key}",
+                        id=bucket.number,
+                        title=bucket.title,
+                        held=s.money(cents),
+                    )
+                )
+    given, in_buckets = int(p["allocated"]), int(p["in_buckets"])
+    parts.append(
+        s.t(
+            "buckets.round.closed_totals",
+            pot=s.money(rnd.pot_cents),
+            in_buckets=s.money(in_buckets),
+            balances=s.money(given - in_buckets),
+            unallocated=s.money(rnd.pot_cents - given),
+        )
+    )
+    return Rendered(text=lines(*parts), edits=edits)
 
 
 def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
@@ -1205,47 +1243,95 @@ def allocate_command(ctx: Context, args: str) -> None:
     )
     for user, cents in sorted(shares.items()):
         ctx.audit("allocate", "round", rnd.id, user=user, cents=cents, method=method)
+    outcome: dict[str, Any] = {"round_id": rnd.id, "total": total, "left": left - total}
+    if method in ("hours", "equal", "each"):
+        # everyone of the room, or everyone who contributed: the table (and its file) is worded
+        # after the transaction (``commands.deferred``), so that no other room waits on it; it
+        # reads who got what back from the allocations (the job names nobody: forgetting
+        # someone finds nothing of them there)
+        outcome["event"] = ctx.source_event_id
+        defer(ctx, ALLOCATED, outcome, then=("file",) if len(shares) > LONG_TABLE else ())
+        return
+    outcome["shares"] = sorted(shares.items())
+    outcome["left_out"] = details.get("left_out", [])
+    text, full = _allocated(ctx, rnd, outcome)
+    if full is None:
+        ctx.reply(text)
+    else:  # the answer and the whole table as a file, in one statement
+        full.post_after(ctx, text)
+
+
+def _allocated(
+    s: RoomTexts, rnd: CobudgetRound, said: dict[str, Any]
+) -> tuple[Rich, FullTable | None]:
+    """The answer to ``!allouer`` (``said``: what it gave), and the file of its whole table
+    when it is long."""
+    shares = {user: int(cents) for user, cents in said["shares"]}
     ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
-    names = ctx.names(shares)
+    names = s.names(shares)
+    assert rnd.id is not None
     # everyone's balance in two queries, whatever the number of people
-    left_of = {user: given - used for user, given, used in balances(ctx.db, rnd.id)}
-    rows = [[names[u], ctx.money(cents), ctx.money(left_of.get(u, 0))] for u, cents in ordered]
-    head = ctx.t(
+    left_of = {user: given - used for user, given, used in balances(s.db, rnd.id)}
+    rows = [[names[u], s.money(cents), s.money(left_of.get(u, 0))] for u, cents in ordered]
+    head = s.t(
         "buckets.allocated",
-        total=ctx.money(total),
+        total=s.money(int(said["total"])),
         people=len(shares),
         title=rnd.title,
-        left=ctx.money(left - total),
+        left=s.money(int(said["left"])),
     )
     shown, full = long_table(
-        ctx,
-        [ctx.t("buckets.col.person"), ctx.t("buckets.col.given"), ctx.t("buckets.col.balance")],
+        s,
+        [s.t("buckets.col.person"), s.t("buckets.col.given"), s.t("buckets.col.balance")],
         rows,
         align="lrr",
         name=f"allocations-{rnd.number}.csv",
-        csv_header=[ctx.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "balance")],
+        csv_header=[s.t(f"buckets.csv.{c}") for c in ("person", "user", "given", "balance")],
         csv_rows=[
             [names[u], u, money_cell(cents), money_cell(left_of.get(u, 0))] for u, cents in ordered
         ],
     )
+    left_out = said["left_out"]
     answer = lines(
         head,
         shown,
         *(
             [
-                ctx.t(
+                s.t(
                     "buckets.allocated_left_out",
-                    people=", ".join(sorted(ctx.names(details["left_out"]).values())),
+                    people=", ".join(sorted(s.names(left_out).values())),
                 )
             ]
-            if details.get("left_out")
+            if left_out
             else []
         ),
     )
+    return answer, full
+
+
+def render_allocated(scope: RenderScope) -> Rendered:
+    """The answer to ``!allouer tous`` / ``!allouer contributions``: who got what, and their
+    balances; a long table also as a CSV file."""
+    s = scope
+    rnd = s.db.get(CobudgetRound, int(s.params["round_id"]))
+    assert rnd is not None
+    given = s.db.exec(
+        select(Allocation.user_id, Allocation.cents, Allocation.details).where(
+            Allocation.round_id == rnd.id, Allocation.event_id == s.params["event"]
+        )
+    ).all()
+    if not given:  # undone meanwhile: its undoing says so
+        return Rendered()
+    outcome = {
+        **s.params,
+        "shares": sorted((user, cents) for user, cents, _ in given),
+        "left_out": list((given[0][2] or {}).get("left_out", [])),
+    }
+    text, full = _allocated(s, rnd, outcome)
     if full is None:
-        ctx.reply(answer)
-    else:  # the answer and the whole table as a file, in one statement
-        full.post_after(ctx, answer)
+        return Rendered(text=text)
+    file = Rendered(text=full.caption, file_name=full.name, mime="text/csv", data=full.data)
+    return Rendered(text=text, more=[file])
 
 
 def _plain(value: Any) -> Any:

@@ -131,6 +131,10 @@ class RoomTexts:
     def lang(self) -> str:
         return self.room.language
 
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.room.timezone)
+
     def t(self, key: str, /, **params: Any) -> str:
         return i18n.t(self.lang, key, **params)
 
@@ -207,6 +211,21 @@ class Context(RoomTexts):
         self.undoing = False  # an edit into plain text undoing its message
         # the bot's message a reaction was put on, once the dispatcher has read it
         self.reaction_target: BotMessage | None = None
+        # what a handler read ahead, with what it loaded in the same query, for a later step
+        # of the same event (``read_ahead``)
+        self._ahead: dict[Any, Any] = {}
+
+    def keep_ahead(self, key: Any, value: Any) -> None:
+        """Remember ``value``, read along with something else, for ``read_ahead``."""
+        self._ahead[key] = value
+
+    def read_ahead(self, key: Any) -> Any:
+        """What ``keep_ahead`` kept under ``key``, once, and only while the event has changed
+        nothing yet (every change is audited: past the first audit row, read it again)."""
+        value = self._ahead.pop(key, None)
+        if self.audits or self.db.new or self.db.deleted or self.db.dirty:
+            return None
+        return value
 
     # -- who / where -------------------------------------------------------------------
     @property
@@ -220,10 +239,6 @@ class Context(RoomTexts):
     @property
     def is_admin(self) -> bool:
         return self.event.role == Role.ADMIN
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.room.timezone)
 
     @property
     def today(self) -> dt.date:
@@ -532,9 +547,18 @@ class Context(RoomTexts):
         return self._insert_rows(rows, "target_id")
 
 
+_PLAIN = frozenset((str, int, bool, float, type(None)))
+
+
 def _jsonable(value: Any) -> Any:
-    if value is None or type(value) in (str, int, bool, float):
+    kind = type(value)
+    if kind in _PLAIN:
         return value
+    if kind is list or kind is tuple:
+        # a list of plain values (an audit row may name thousands of them): as it is
+        if all(type(v) in _PLAIN for v in value):
+            return list(value)
+        return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

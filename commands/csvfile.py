@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from commands.core import Context
+from commands.core import Context, RoomTexts
 from commands.render import Rich, lines, table
 
 # a table longer than this is not posted whole in the chat: its first rows are, and the whole of
@@ -100,7 +100,7 @@ class FullTable:
 
 
 def long_table(
-    ctx: Context,
+    ctx: RoomTexts,
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
     *,

@@ -8,6 +8,14 @@ own, draws what must be drawn in a child process (``Rendered.draw``), and writes
 into the outbox row in a short transaction (``store``), deleting the job: the outbox then holds
 only the result. The room's queue holds the placeholder, and what follows it, until then; a job
 left by a crash is rendered at the next start.
+
+An answer that also edits many of the bot's earlier messages (closing a round edits every
+bucket card) calls ``defer_edits``: its transaction writes a placeholder for each edit and for
+the answer (one statement), and the job on the first of them; every later message of the same
+event waits behind it. The renderer gives the edits' contents (``Rendered.edits``) and the
+answer's text. An answer followed by more answers (a CSV file after a table) says so with
+``defer(..., then=("file",))``: their placeholders are written with the first, and the renderer
+gives them in ``Rendered.more``.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import and_, bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -32,7 +40,7 @@ _JOBS = RenderJob.__table__  # type: ignore[attr-defined]
 _OUTBOX = BotMessage.__table__  # type: ignore[attr-defined]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity, as a ``Context`` is
 class RenderScope(RoomTexts):
     """What a renderer gets: a read-only session, the room, the job's ``params``."""
 
@@ -57,6 +65,11 @@ class Rendered:
     draw: Callable[[Any], bytes] | None = None
     draw_input: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # ``defer_edits``: the content of each edited message (by its id), in any order
+    edits: list[tuple[int, Rich]] | None = None
+    # ``defer(then=...)``: the messages said after this one, in order (a file's caption as its
+    # ``text``); one left out is not sent
+    more: list[Rendered] = field(default_factory=list)
 
     @property
     def is_file(self) -> bool:
@@ -67,19 +80,48 @@ class Renderer(Protocol):
     def __call__(self, scope: RenderScope) -> Rendered: ...
 
 
-def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False) -> Queued:
+def defer(
+    ctx: Context,
+    job: str,
+    params: dict[str, Any],
+    *,
+    file: bool = False,
+    then: tuple[str, ...] = (),
+) -> Queued:
     """Answer the event with what the renderer ``job`` will make of ``params`` once this
-    transaction is committed: a reply, or a file (in the event's place, as every answer)."""
+    transaction is committed: a reply, or a file (in the event's place, as every answer);
+    ``then``: the kinds (``text``, ``file``) of more answers said after it (``Rendered.more``),
+    their placeholders written in the same statement."""
     if job not in ctx.registry.renderers:
         raise ValueError(f"no renderer {job!r}")
-    queued = ctx.send_file("", "application/octet-stream", b"", "") if file else ctx.reply("")
+    extra: dict[str, Any] = {}
+    if then:
+        kinds = ("file" if file else "text", *then)
+        # each placeholder's body tells which new id is whose (never sent as such: the job
+        # holds them all until it writes their contents)
+        file_values: dict[str, Any] = {"file_name": "", "mime": "application/octet-stream"}
+        placeholders = [
+            ctx._row(
+                room_id=ctx.room.id,
+                kind=kind,
+                body=f"…{n}",
+                html=None,
+                **(file_values if kind == "file" else {}),
+            )
+            for n, kind in enumerate(kinds)
+        ]
+        ctx.db.flush()
+        queued, *after = ctx._insert_rows(placeholders, "body")
+        extra[MORE] = [q.id for q in after]
+    else:
+        queued = ctx.send_file("", "application/octet-stream", b"", "") if file else ctx.reply("")
     ctx.db.connection().execute(
         insert(_JOBS),
         {
             "message_id": queued.id,
             "room_id": queued.room_id,
             "kind": job,
-            "params": params,
+            "params": {**params, **extra},
             "attempts": 0,
             "created_at": ctx.now,
         },
@@ -87,6 +129,90 @@ def defer(ctx: Context, job: str, params: dict[str, Any], *, file: bool = False)
     rendering = replace(queued, rendering=True)
     ctx.sent[ctx.sent.index(queued)] = rendering
     return rendering
+
+
+ANSWER = "_answer"  # ``defer_edits``: the answer's message, in the job's params
+MORE = "_more"  # ``defer(then=...)``: the messages after the first, in the job's params
+
+
+def defer_edits(
+    ctx: Context, job: str, params: dict[str, Any], targets: list[Queued | BotMessage]
+) -> list[Queued]:
+    """Edit each of ``targets`` (the bot's earlier messages), then answer the event, with what
+    the renderer ``job`` will make of ``params`` once this transaction is committed: the
+    placeholders are written in one statement, in that order, and the job holds them all."""
+    if job not in ctx.registry.renderers:
+        raise ValueError(f"no renderer {job!r}")
+    queued = ctx.edit_many([(target, plain("")) for target in targets], then=plain(""))
+    first, answer = queued[0], queued[-1]
+    ctx.db.connection().execute(
+        insert(_JOBS),
+        {
+            "message_id": first.id,
+            "room_id": first.room_id,
+            "kind": job,
+            "params": {**params, ANSWER: answer.id},
+            "attempts": 0,
+            "created_at": ctx.now,
+        },
+    )
+    rendering = replace(first, rendering=True)
+    ctx.sent[ctx.sent.index(first)] = rendering
+    queued[0] = rendering
+    return queued
+
+
+def _placeholders(job: Job) -> Any:
+    """The edits written by ``defer_edits`` for ``job`` (up to its answer)."""
+    cause = select(_OUTBOX.c.cause_event_id).where(_OUTBOX.c.id == job.message_id).scalar_subquery()
+    return and_(
+        _OUTBOX.c.cause_event_id == cause,
+        _OUTBOX.c.kind == "edit",
+        _OUTBOX.c.id >= job.message_id,
+        _OUTBOX.c.id < int(job.params[ANSWER]),
+    )
+
+
+def _store_edits(db: Session, job: Job, edits: list[tuple[int, Rich]], now: dt.datetime) -> None:
+    """The placeholders' contents (each an edit of ``target``); an edit of a message still
+    undelivered also changes that message (an edit of an undelivered message is dropped); a
+    placeholder left without content is never sent."""
+    conn = db.connection()
+    values = [{"t": target, "b": rich.text, "h": rich.html} for target, rich in edits]
+    if values:
+        conn.execute(
+            update(_OUTBOX)
+            .where(_placeholders(job), _OUTBOX.c.target_id == bindparam("t"))
+            .values(body=bindparam("b"), html=bindparam("h")),
+            values,
+        )
+        conn.execute(
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id == bindparam("t"), _OUTBOX.c.sent_at.is_(None))
+            .values(body=bindparam("b"), html=bindparam("h")),
+            values,
+        )
+    conn.execute(
+        update(_OUTBOX).where(_placeholders(job), _OUTBOX.c.body == "").values(sent_at=now)
+    )
+
+
+def _store_more(db: Session, message_id: int, said: Rendered | None, now: dt.datetime) -> None:
+    """A message said after a deferred answer; none: its placeholder is never sent."""
+    values: dict[str, Any] = {"sent_at": now, "data": None}
+    if said is not None and (said.data is not None or said.text is not None):
+        text = said.text if isinstance(said.text, Rich) else plain(said.text or "")
+        values = {"kind": "text", "body": text.text, "html": text.html, "data": None}
+        if said.data is not None:
+            values = {
+                "kind": "file",
+                "body": text.text or said.file_name or "",
+                "html": text.html,
+                "file_name": said.file_name,
+                "mime": said.mime,
+                "data": said.data,
+            }
+    db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == message_id).values(**values))
 
 
 @dataclass(frozen=True)
@@ -128,6 +254,14 @@ def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.d
     gone = db.connection().execute(delete(_JOBS).where(_JOBS.c.message_id == job.message_id))
     if gone.rowcount == 0:
         return False
+    message_id = job.message_id
+    if ANSWER in job.params:
+        _store_edits(db, job, result.edits or [], now)
+        message_id = int(job.params[ANSWER])
+    if MORE in job.params:
+        more = result.more + [None] * len(job.params[MORE])
+        for message, said in zip(job.params[MORE], more, strict=False):
+            _store_more(db, int(message), said, now)
     values: dict[str, Any]
     text = result.text if isinstance(result.text, Rich) else plain(result.text or "")
     if result.is_file and data is not None:
@@ -151,7 +285,7 @@ def store(db: Session, job: Job, result: Rendered, data: bytes | None, now: dt.d
     else:
         # nothing to say (a recap with no chart): the message is never sent
         values = {"sent_at": now, "data": None}
-    db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == job.message_id).values(**values))
+    db.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == message_id).values(**values))
     return True
 
 
@@ -162,9 +296,16 @@ def failed(db: Session, job: Job, now: dt.datetime) -> str:
     room = db.get(Room, job.room_id)
     lang = room.language if room is not None else i18n.DEFAULT_LANGUAGE
     db.connection().execute(delete(_JOBS).where(_JOBS.c.message_id == job.message_id))
+    message_id = job.message_id
+    if ANSWER in job.params:  # no edit is sent; the answer says what failed
+        _store_edits(db, job, [], now)
+        message_id = int(job.params[ANSWER])
+    if MORE in job.params:  # nor what follows it
+        for message in job.params[MORE]:
+            _store_more(db, int(message), None, now)
     db.connection().execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.id == job.message_id)
+        .where(_OUTBOX.c.id == message_id)
         .values(
             kind="text",
             body=i18n.t(lang, "core.internal_error", ref=ref),

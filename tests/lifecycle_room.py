@@ -14,8 +14,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.render import render_pending_now
 from commands import build_registry
-from commands.core import Dispatcher, Settings
+from commands.core import Dispatcher, Queued, Settings
 from commands.events import AnyEvent, Message, ReactionAdded, Redacted, Role
 from storage import clock as process_clock
 from storage.db import transaction
@@ -72,8 +73,29 @@ class Room:
     def handle(self, event: AnyEvent) -> list[str]:
         with process_clock.using(lambda: self.now):
             sent = self.dispatcher.handle(event, self.now)
+        texts = self._rendered(sent)
         self.deliver()
-        return [q.body for q in sent if q.kind == "text"]
+        return texts
+
+    def _rendered(self, sent: list[Queued]) -> list[str]:
+        """The texts of ``sent``, once what is worded after the transaction is (as the runtime
+        does before delivering them)."""
+        if not any(q.rendering for q in sent):
+            return [q.body for q in sent if q.kind == "text"]
+        with process_clock.using(lambda: self.now):
+            render_pending_now(self.engine, REGISTRY, self.dispatcher.settings)
+        with Session(self.engine) as db:
+            rows = {
+                m.id: m
+                for m in db.exec(
+                    select(BotMessage).where(col(BotMessage.id).in_([q.id for q in sent]))
+                ).all()
+            }
+        return [
+            rows[q.id].body
+            for q in sent
+            if q.id in rows and rows[q.id].kind == "text" and rows[q.id].sent_at is None
+        ]
 
     def say(self, who: str, body: str) -> Sent:
         event_id = self._id("m")
@@ -119,8 +141,9 @@ class Room:
             for hook in REGISTRY.tick_hooks:
                 with transaction(self.engine) as db:
                     out += hook(db, REGISTRY, self.dispatcher.settings, self.now)
+        texts = self._rendered(out)
         self.deliver()
-        return [q.body for q in out if q.kind == "text"]
+        return texts
 
     def _message(self, event_id: str, who: str, body: str, edit_of: str | None = None) -> Message:
         return Message(

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from bot.render import render_pending_now
 from commands import build_registry
 from commands.core import Dispatcher, Settings
 from commands.events import Message, ReactionAdded, Redacted, Role
@@ -178,7 +179,13 @@ def test_closing_a_round_refunds_in_one_statement_on_both_databases(engine):
         active = db.exec(
             select(func.count()).select_from(Funding).where(Funding.state == FUNDING_ACTIVE)
         ).one()
-    said = room.say("admin", "!tour fermer", admin=True)
+    closing = room.msg("admin", "!tour fermer", admin=True)
+    room.handle(closing)
+    render_pending_now(engine)  # the cards and the answer are worded after the transaction
+    with Session(engine) as db:
+        said = db.exec(
+            select(BotMessage.body).where(BotMessage.cause_event_id == closing.event_id)
+        ).all()
     assert any("Printemps" in text for text in said)
     with Session(engine) as db:
         states = db.exec(select(Funding.state, func.count()).group_by(Funding.state)).all()

@@ -1,0 +1,142 @@
+"""The contributive budget's commands send at most ten SQL statements each (counted as
+``bench/commands.py`` counts them: an executemany once, savepoints and ``BEGIN`` not at all),
+whatever the number of people, requests and validations."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlmodel import Session, col, select
+
+from bot.render import render_pending_now
+from commands.events import Message, ReactionAdded, Redacted
+from storage.db import make_engine, sqlite_url
+from storage.models import BotMessage
+from tests.test_cobudget_statements import ROOM, Room
+
+
+def _card(room: Room, number: int) -> str:
+    with Session(room.engine) as db:
+        found = db.exec(
+            select(BotMessage.platform_id).where(
+                BotMessage.ref_kind == "request",
+                BotMessage.ref_id == str(number),
+                col(BotMessage.platform_id).is_not(None),
+            )
+        ).first()
+    assert found
+    return found
+
+
+def _world(room: Room, people: int) -> None:
+    """Two projects with hours from everyone; a libre envelope where everyone asks (the first
+    four requests validated twice, the first one questioned), over its amount; a proportional
+    one."""
+    room.say("admin", "!projet ajouter KPA Kpa", admin=True)
+    room.say("admin", "!projet ajouter COMPTA Compta", admin=True)
+    for n in range(people):
+        room.say(f"p{n}", f"!contrib {n + 1}h 10/11 KPA")
+        room.say(f"p{n}", f"!contrib {n + 1}h 10/11 COMPTA")
+    room.say("admin", "!budget KPA 300€ novembre", admin=True)
+    for n in range(people):
+        room.say(f"p{n}", f"!demande KPA 80€ pour le mois {n}")
+    for n in range(4):
+        room.say(f"p{n + 1}", f"!valider {n + 1}")
+        room.say(f"p{n + 2}", f"!valider {n + 1}")
+    room.say("p3", "!question 1 pourquoi ?")
+    room.say("admin", "!budget COMPTA 2000€ novembre plafond 900€ commun 5%", admin=True)
+    room.deliver()
+
+
+def _counts(room: Room) -> dict[str, int]:
+    def msg(user: str, body: str, admin: bool = False, **kw: str) -> Message:
+        return Message(**{**vars(room.msg(user, body, admin)), **kw})  # type: ignore[arg-type]
+
+    def reaction(user: str, number: int, key: str) -> ReactionAdded:
+        return ReactionAdded(
+            event_id=f"$x{next(room.ids)}",
+            room_id=ROOM,
+            sender=f"@{user}",
+            sender_name=user.title(),
+            target_event_id=_card(room, number),
+            key=key,
+        )
+
+    def edited() -> Message:
+        first = room.msg("q2", "!demande KPA 50€ v1")
+        room.handle(first)
+        room.deliver()
+        return msg("q2", "!demande KPA 55€ v2", edit_of=first.event_id, edit_of_sender="@q2")
+
+    def unvalidated() -> Redacted:
+        tick = reaction("p9", 5, "✅")
+        room.handle(tick)
+        room.deliver()
+        return Redacted(
+            event_id=f"$r{next(room.ids)}",
+            room_id=ROOM,
+            sender="@p9",
+            sender_name="P9",
+            target_event_id=tick.event_id,
+        )
+
+    cases = {
+        "!demande": lambda: room.msg("q1", "!demande KPA 60€ pour le matériel"),
+        "!demande edited": edited,
+        "!demande retirer": lambda: room.msg("p6", "!demande KPA retirer"),
+        "!question": lambda: room.msg("p1", "!question 5 pourquoi ?"),
+        "!valider": lambda: room.msg("p1", "!valider 6"),
+        "✅ on a request": lambda: reaction("p2", 5, "✅"),
+        "❓ on a request": lambda: reaction("p2", 8, "❓"),
+        "✅ removed from a request": unvalidated,
+        "!budget prorata": lambda: room.msg("admin", "!budget KPA prorata", True),
+        "!budget accord": lambda: room.msg("admin", "!budget KPA accord 2 40€", True),
+        "je-donne": lambda: room.msg("p1", "!budget COMPTA je-donne 50%"),
+        "je-refuse": lambda: room.msg("p2", "!budget COMPTA je-refuse"),
+        "!budget clore (proportional)": lambda: room.msg("admin", "!budget COMPTA clore", True),
+        "!budget clore (libre)": lambda: room.msg("admin", "!budget KPA clore", True),
+    }
+    counts = {}
+    for label, make in cases.items():
+        ev = make()
+        counts[label] = room.counted(ev)
+        room.deliver()
+    return counts
+
+
+def test_budget_commands_send_ten_statements_at_most(tmp_path, template_db):
+    found = {}
+    for name, people in (("small.db", 8), ("large.db", 20)):
+        shutil.copy(template_db, tmp_path / name)
+        engine = make_engine(sqlite_url(tmp_path / name))
+        room = Room(engine)
+        _world(room, people)
+        found[name] = _counts(room)
+        engine.dispose()
+    assert found["small.db"] == found["large.db"]
+    over = {label: n for label, n in found["large.db"].items() if n > 10}
+    assert not over, over
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request):
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url(request.getfixturevalue("db_path")))
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")
+
+
+def test_the_same_commands_answer_on_both_databases(engine):
+    room = Room(engine)
+    _world(room, 8)
+    _counts(room)  # every one of them, as above
+    render_pending_now(engine)
+    with Session(engine) as db:
+        said = [m.body for m in db.exec(select(BotMessage).order_by(col(BotMessage.id))).all()]
+    assert not [text for text in said if "erreur interne" in text or "internal error" in text]
+    assert any("Prorata appliqué" in text for text in said)
+    assert any("clôturée" in text for text in said)
+    assert any("retire sa validation" in text for text in said)
