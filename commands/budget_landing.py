@@ -153,10 +153,15 @@ def restore(ctx: Context, env: BudgetEnvelope, was: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- applying
 
 
-def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
+def apply(ctx: Context, env: BudgetEnvelope, option: Option, *, head: str | None = None) -> None:
     """An admin applies ``option`` to ``env``'s validated requests, which ask for more than it
-    holds (``!budget KPA prorata`` applies the first)."""
+    holds (``!budget KPA prorata`` applies the first); or the room's vote does, at its deadline
+    (``commands.budget_vote``: ``head`` says so)."""
+    from commands import budget_vote
+
     project = b._project(ctx.db, env)
+    if ctx.chat_event:  # not while a vote runs; after a tie, one of the tied options
+        budget_vote.guard_apply(ctx, env, option)
     validated = _validated(ctx, env)
     asked = sum(r.amount for r in validated.values())
     if asked <= env.amount:
@@ -201,7 +206,9 @@ def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
         was=was,
     )
     head = (
-        ctx.t("budget.prorata_applied", envelope=b._label(ctx, env))
+        head
+        if head is not None
+        else ctx.t("budget.prorata_applied", envelope=b._label(ctx, env))
         if option.name == PRORATA
         else ctx.t(
             "budget.landing.applied",
@@ -302,8 +309,26 @@ def _take_params(
 
 
 def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    from commands import budget_vote
+
     p = ctx.settings.prefix
     base_bp, floor, tokens, named = _take_params(ctx, project, tokens)
+    folded = [fold(t) for t in tokens]
+    at = next((i for i, w in enumerate(folded) if w in budget_vote.VOTE_WORDS), None)
+    if at is not None:  # ``… atterrissage vote jusqu'au 15/12`` (what follows is the vote's)
+        tokens, voting = tokens[:at], tokens[at + 1 :]
+        if any(w in APPLY_WORDS for w in folded[:at]):
+            raise UserError("budget.landing.error.which", project=project.code, prefix=p)
+        period, others = b._take_period(ctx, tokens)
+        if others:
+            raise UserError(
+                "budget.landing.error.usage", token=others[0], project=project.code, prefix=p
+            )
+        env = b.pick_envelope(ctx, project, period, open_only=True)
+        if env.mode != b.LIBRE:
+            raise UserError("budget.error.libre_only", project=project.code, prefix=p)
+        budget_vote.vote_command(ctx, env, project, voting, base_bp, floor)
+        return
     words = [fold(w) for w in tokens]
     applying = next((w for w in words if w in APPLY_WORDS), None)
     chosen: str | None = None
@@ -327,6 +352,10 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         b._require_admin(ctx, "atterrissage appliquer", env)
     if env.mode != b.LIBRE:
         raise UserError("budget.error.libre_only", project=project.code, prefix=p)
+    if not named and chosen is None:  # the options of a running vote, as it will count them
+        vote = budget_vote.latest_vote(ctx.db, env)
+        if vote is not None and vote.state == budget_vote.OPEN:
+            base_bp, floor = vote.base_bp, vote.floor
     choices = {o.name: o for o in options(base_bp, floor)}
     if chosen is not None:
         apply(ctx, env, choices[chosen])
@@ -346,6 +375,8 @@ def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option
         asked=ctx.money(asked),
         count=len(validated),
     )
+    from commands import budget_vote
+
     if asked <= env.amount:
         return lines(
             head,
@@ -356,6 +387,7 @@ def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option
                 project=project.code,
                 prefix=p,
             ),
+            *budget_vote.status_lines(ctx, env, project.code),
         )
     landed = [_land(o, env, validated) for o in shown]
     ctx.names(r.user_id for r in validated.values())
@@ -397,6 +429,7 @@ def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option
         table(headers, rows, align="llrr" + "r" * len(shown)),
         ctx.t("budget.landing.legend", options=" · ".join(legend)),
     ]
+    parts.extend(budget_vote.status_lines(ctx, env, project.code))
     if env.landing is not None:
         applied = Option.parse(env.landing)
         parts.append(
