@@ -151,10 +151,16 @@ def _choices(vote: BudgetLandingVote) -> dict[str, Option]:
     return {o.name: o for o in options(vote.base_bp, vote.floor)}
 
 
-def card(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope, code: str) -> str:
+def card(
+    ctx: Context,
+    vote: BudgetLandingVote,
+    env: BudgetEnvelope,
+    project: Project,
+    counts: dict[str, int] | None = None,
+) -> str:
     """The vote's message: the options with their reactions, and the votes so far."""
     p = ctx.settings.prefix
-    counts, voters = current(ctx.db, vote)
+    counts = counts if counts is not None else current(ctx.db, vote)[0]
     listed = "\n".join(
         ctx.t(
             "budget.landing.vote.option",
@@ -171,8 +177,12 @@ def card(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope, code: str) 
                 deadline=deadline_text(ctx, vote.deadline),
             ),
             listed,
-            ctx.t("budget.landing.vote.at_deadline", project=code, prefix=p),
-            ctx.t("budget.landing.vote.tally", counts=counts_text(ctx, counts), voters=voters),
+            ctx.t("budget.landing.vote.at_deadline", project=project.code, prefix=p),
+            ctx.t(
+                "budget.landing.vote.tally",
+                counts=counts_text(ctx, counts),
+                voters=sum(counts.values()),
+            ),
         )
     )
 
@@ -213,11 +223,31 @@ def latest_vote(db: Session, env: BudgetEnvelope) -> BudgetLandingVote | None:
     ).first()
 
 
+def _load(db: Session, vote_id: int) -> tuple[BudgetLandingVote, BudgetEnvelope, Project] | None:
+    """A vote with its envelope and project, in one query."""
+    row = db.exec(
+        select(BudgetLandingVote, BudgetEnvelope, Project)
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetLandingVote.envelope_id))
+        .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
+        .where(BudgetLandingVote.id == vote_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _env_life(ctx: Context, env: BudgetEnvelope, project: Project) -> life.Envelope:
+    """The envelope as a vote's rules see it (open or closed; its name)."""
+    return life.Envelope(env.state, b._label(ctx, env), project.code)
+
+
 def _vote_life(
-    ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope, others_open: bool = False
+    ctx: Context,
+    vote: BudgetLandingVote,
+    env: BudgetEnvelope,
+    project: Project,
+    others_open: bool = False,
 ) -> life.Vote:
     status = {OPEN: life.VOTING, CANCELLED: life.CANCELLED}.get(vote.state, life.DECIDED)
-    return life.Vote(status, b.envelope_life(ctx, env), _aware(vote.deadline), others_open)
+    return life.Vote(status, _env_life(ctx, env, project), _aware(vote.deadline), others_open)
 
 
 # --------------------------------------------------------------------------- the command
@@ -292,7 +322,7 @@ def vote_command(
     require(
         ctx,
         life.vote_step(
-            life.Vote(ABSENT, b.envelope_life(ctx, env), deadline, running),
+            life.Vote(ABSENT, _env_life(ctx, env, project), deadline, running),
             act(Act.CREATE),
             b.actor(ctx),
             ctx.now,
@@ -320,7 +350,8 @@ def vote_command(
         base_bp=base_bp,
         floor=floor,
     )
-    message = ctx.reply(card(ctx, vote, env, project.code), ref=(REF, vote.id))
+    empty = dict.fromkeys(OPTIONS, 0)
+    message = ctx.reply(card(ctx, vote, env, project, empty), ref=(REF, vote.id))
     _put_keys(ctx, message)
 
 
@@ -338,7 +369,10 @@ def cancel(ctx: Context, env: BudgetEnvelope, project: Project) -> None:
     if latest is None or latest.state != OPEN:
         raise UserError("budget.landing.vote.error.none_open", project=project.code)
     require(
-        ctx, life.vote_step(_vote_life(ctx, latest, env), act(Act.CANCEL), b.actor(ctx), ctx.now)
+        ctx,
+        life.vote_step(
+            _vote_life(ctx, latest, env, project), act(Act.CANCEL), b.actor(ctx), ctx.now
+        ),
     )
     latest.state, latest.closed_at, latest.closed_by = CANCELLED, ctx.now, ctx.sender
     latest.close_event_id = ctx.source_event_id
@@ -425,32 +459,34 @@ def on_vote_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
         return False
     if ctx.sender == BOT or len(target.ref_id) > 18:
         return False
-    vote = ctx.db.get(BudgetLandingVote, int(target.ref_id))
-    env = ctx.db.get(BudgetEnvelope, vote.envelope_id) if vote is not None else None
-    if vote is None or env is None:
+    found = _load(ctx.db, int(target.ref_id))
+    if found is None:
         return False
-    vote_life = _vote_life(ctx, vote, env)
+    vote, env, project = found
     require(
         ctx,
         life.ballot_step(
-            life.Ballot(ABSENT, vote_life, ctx.sender), act(Act.CREATE), b.actor(ctx), ctx.now
+            life.Ballot(ABSENT, _vote_life(ctx, vote, env, project), ctx.sender),
+            act(Act.CREATE),
+            b.actor(ctx),
+            ctx.now,
         ),
     )
-    before = ctx.db.exec(
-        select(BudgetLandingBallot).where(
-            BudgetLandingBallot.vote_id == vote.id,
-            BudgetLandingBallot.user_id == ctx.sender,
-            BudgetLandingBallot.state == ACTIVE,
+    # the person's vote so far, if any, is replaced (``ballot_step``: active → replaced)
+    replaced = (
+        connection_of(ctx.db)
+        .execute(
+            update(BudgetLandingBallot)
+            .where(
+                col(BudgetLandingBallot.vote_id) == vote.id,
+                col(BudgetLandingBallot.user_id) == ctx.sender,
+                col(BudgetLandingBallot.state) == ACTIVE,
+            )
+            .values(state=REPLACED)
+            .returning(col(BudgetLandingBallot.id))
         )
-    ).first()
-    if before is not None:
-        require(
-            ctx,
-            life.ballot_step(
-                life.Ballot(life.CAST, vote_life, ctx.sender), act(Act.EDIT), b.actor(ctx), ctx.now
-            ),
-        )
-        before.state = REPLACED
+        .scalar()
+    )
     ctx.db.add(
         BudgetLandingBallot(
             vote_id=int(vote.id or 0),
@@ -468,9 +504,9 @@ def on_vote_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
         vote=vote.id,
         user=ctx.sender,
         option=option,
-        replaced=None if before is None else before.id,
+        replaced=replaced,
     )
-    ctx.edit(target, card(ctx, vote, env, b._project(ctx.db, env).code))
+    ctx.edit(target, card(ctx, vote, env, project))
     return True
 
 
@@ -488,11 +524,15 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     """A vote's reaction taken back (the vote withdrawn, if it was that person's latest), the
     message that opened a vote deleted (the vote goes, while it runs), or the message that
     cancelled one deleted (it runs again, before its deadline)."""
-    ballot = ctx.db.exec(
-        select(BudgetLandingBallot).where(BudgetLandingBallot.event_id == target_event_id)
+    row = ctx.db.exec(
+        select(BudgetLandingBallot, BudgetLandingVote, BudgetEnvelope, Project)
+        .join(BudgetLandingVote, col(BudgetLandingVote.id) == col(BudgetLandingBallot.vote_id))
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetLandingVote.envelope_id))
+        .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
+        .where(BudgetLandingBallot.event_id == target_event_id)
     ).first()
-    if ballot is not None:
-        return _withdraw(ctx, ballot)
+    if row is not None:
+        return _withdraw(ctx, *row)
     vote = ctx.db.exec(
         select(BudgetLandingVote).where(
             (col(BudgetLandingVote.event_id) == target_event_id)
@@ -503,13 +543,17 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         return False
     env = ctx.db.get(BudgetEnvelope, vote.envelope_id)
     assert env is not None
+    project = b._project(ctx.db, env)
     if vote.close_event_id == target_event_id and vote.state == CANCELLED:
         latest = latest_vote(ctx.db, env)
         others = latest is not None and latest.id != vote.id and latest.state == OPEN
         require(
             ctx,
             life.vote_step(
-                _vote_life(ctx, vote, env, others), undo(Act.CANCEL), b.actor(ctx), ctx.now
+                _vote_life(ctx, vote, env, project, others),
+                undo(Act.CANCEL),
+                b.actor(ctx),
+                ctx.now,
             ),
         )
         vote.state, vote.closed_at, vote.closed_by, vote.close_event_id = OPEN, None, None, None
@@ -527,13 +571,16 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     if vote.event_id != target_event_id:
         return False
     require(
-        ctx, life.vote_step(_vote_life(ctx, vote, env), undo(Act.CREATE), b.actor(ctx), ctx.now)
+        ctx,
+        life.vote_step(
+            _vote_life(ctx, vote, env, project), undo(Act.CREATE), b.actor(ctx), ctx.now
+        ),
     )
     ballots = ctx.db.exec(
         select(BudgetLandingBallot).where(BudgetLandingBallot.vote_id == vote.id)
     ).all()
-    for row in ballots:
-        ctx.db.delete(row)
+    for ballot in ballots:
+        ctx.db.delete(ballot)
     ctx.db.flush()
     ctx.db.delete(vote)
     ctx.db.flush()
@@ -542,10 +589,14 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     return True
 
 
-def _withdraw(ctx: Context, ballot: BudgetLandingBallot) -> bool:
-    vote = ctx.db.get(BudgetLandingVote, ballot.vote_id)
-    env = ctx.db.get(BudgetEnvelope, vote.envelope_id) if vote is not None else None
-    if vote is None or env is None or vote.room_id != ctx.room.id:
+def _withdraw(
+    ctx: Context,
+    ballot: BudgetLandingBallot,
+    vote: BudgetLandingVote,
+    env: BudgetEnvelope,
+    project: Project,
+) -> bool:
+    if vote.room_id != ctx.room.id:
         return False
     if ballot.state != ACTIVE and vote.state == OPEN:
         return False  # an earlier reaction, replaced by a later one: nothing changes
@@ -554,7 +605,7 @@ def _withdraw(ctx: Context, ballot: BudgetLandingBallot) -> bool:
         life.ballot_step(
             life.Ballot(
                 life.CAST if ballot.state == ACTIVE else ballot.state,
-                _vote_life(ctx, vote, env),
+                _vote_life(ctx, vote, env, project),
                 ballot.user_id,
             ),
             undo(Act.CREATE),
@@ -566,9 +617,8 @@ def _withdraw(ctx: Context, ballot: BudgetLandingBallot) -> bool:
     ctx.db.flush()
     ctx.audit("unvote", "budget_envelope", env.id, vote=vote.id, user=ballot.user_id)
     message = _card_of(ctx, vote)
-    text = card(ctx, vote, env, b._project(ctx.db, env).code)
     if message is not None:
-        ctx.edit(message, text)
+        ctx.edit(message, card(ctx, vote, env, project))
     else:
         tell_undo(ctx, ctx.t("budget.landing.vote.withdrawn", who=ctx.name(ballot.user_id)))
     return True
@@ -616,13 +666,13 @@ def close_votes(
 
 def _count(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope) -> list[Queued]:
     db = ctx.db
+    project = b._project(db, env)
+    code = project.code
     refused = life.vote_step(
-        _vote_life(ctx, vote, env), act(Act.DEADLINE), Actor(BOT, True), ctx.now
+        _vote_life(ctx, vote, env, project), act(Act.DEADLINE), Actor(BOT, True), ctx.now
     )
     if isinstance(refused, life.Refusal):
         return []
-    project = db.get(Project, env.project_id)
-    code = project.code if project is not None else "?"
     p = ctx.settings.prefix
     counts, _ = current(db, vote)
     state, best = outcome(counts)
