@@ -862,6 +862,7 @@ def cases() -> list[Case]:
             job=_campaign_job(dt.datetime(2026, 12, 15, 9, tzinfo=dt.UTC)),
         ),
         # -- a landing chosen by reaction (KPA: 60 validated requests over the envelope)
+        Case("!budget KPA atterrissage (no vote)", say(p(20), "!budget KPA atterrissage")),
         Case("!budget KPA atterrissage vote 3j (open)", say(ADMIN, VOTE, **admin), fresh=True),
         Case("1️⃣ on a landing vote", lambda w, i: w.react(p(60 + i), vote_card(w), key_of(1))),
         Case("2️⃣ replacing one's landing vote", revote),

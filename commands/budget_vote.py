@@ -460,7 +460,7 @@ def on_vote_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
     if ctx.sender == BOT or len(target.ref_id) > 18:
         return False
     found = _load(ctx.db, int(target.ref_id))
-    if found is None:
+    if found is None or found[0].room_id != ctx.room.id:
         return False
     vote, env, project = found
     require(
