@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from commands import budget_vote as vote
 from commands.landing import OPTIONS
 from storage.models import Audit, BudgetLandingBallot, BudgetLandingVote
+from storage.personal import personal_data
 from tests.test_budget_consent import tick
 from tests.test_budget_landing import five_requests, granted
 
@@ -133,11 +134,14 @@ async def test_the_most_voted_option_is_applied_once_at_the_deadline(chat, engin
         states = sorted(
             (b.user_id, b.option, b.state) for b in db.exec(select(BudgetLandingBallot)).all()
         )
-        assert ("@erin", "median", "replaced") in states and (
-            "@fred",
-            "floor",
-            "withdrawn",
-        ) in states
+        assert ("@erin", "median", "replaced") in states
+        assert ("@fred", "floor", "withdrawn") in states
+        # a person's ballots are in what the bot gives them of their data
+        mine = personal_data(db, "@erin", now=clock.now)["landing_votes"]
+        assert [(v["option"], v["state"]) for v in mine] == [
+            ("median", "replaced"),
+            ("base", "active"),
+        ]
 
 
 async def test_a_tie_is_broken_by_an_admin_naming_a_tied_option(chat, engine, clock, runtime):
