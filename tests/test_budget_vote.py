@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
@@ -348,3 +349,88 @@ async def test_the_count_is_made_once_even_by_a_process_that_read_the_vote_befor
         stale.rollback()
     with Session(engine) as db:
         assert len(db.exec(select(Audit).where(Audit.action == "vote_count")).all()) == 1
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request, db_path):
+    from storage.db import make_engine, sqlite_url
+
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url(db_path))
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")
+
+
+def test_two_processes_count_the_vote_once(any_engine):
+    """Two bot processes run their timed duties at the same moment, after the deadline: the
+    vote is counted, applied and told once."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from commands import build_registry
+    from commands.core import Dispatcher, Settings
+    from commands.events import Message, ReactionAdded, Role
+    from storage.db import transaction
+    from storage.models import BotMessage, BudgetRequest
+
+    t0 = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
+    registry, settings = build_registry(), Settings()
+    d = Dispatcher(any_engine, registry, settings, lambda: t0)
+    room = "!vote"
+    said = [
+        ("@alice", "!projet ajouter KPA", True),
+        ("@bob", "!contrib 3h 20/11 KPA", False),
+        ("@alice", "!budget KPA 100€ novembre validations 1", True),
+        ("@bob", "!demande KPA 80€", False),
+        ("@carol", "!demande KPA 60€", False),
+        ("@alice", "!valider 1", True),
+        ("@alice", "!valider 2", True),
+        ("@alice", "!budget KPA atterrissage vote 1j", True),
+    ]
+    for i, (who, body, admin) in enumerate(said):
+        event = Message(
+            event_id=f"$m{i}",
+            room_id=room,
+            sender=who,
+            sender_name=who.lstrip("@").title(),
+            body=body,
+            role=Role.ADMIN if admin else Role.MEMBER,
+        )
+        d.handle(event, t0)
+    with Session(any_engine) as db:  # the vote's message was delivered
+        card = db.exec(select(BotMessage).where(BotMessage.ref_kind == "landing_vote")).one()
+        card.platform_id = "$card"
+        db.add(card)
+        db.commit()
+    for i, who in enumerate(("@bob", "@carol")):
+        d.handle(
+            ReactionAdded(
+                event_id=f"$r{i}",
+                room_id=room,
+                sender=who,
+                target_event_id="$card",
+                key=FOUR,
+            ),
+            t0,
+        )
+    later = t0 + dt.timedelta(days=1)
+    barrier = threading.Barrier(2)
+
+    def duty() -> int:
+        barrier.wait()
+        with transaction(any_engine, rooms=()) as db:
+            return len(vote.close_votes(db, registry, settings, later))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        told = sorted(pool.map(lambda _: duty(), range(2)))
+    assert told == [0, 1]
+    with Session(any_engine) as db:
+        assert db.exec(select(BudgetLandingVote)).one().state == "applied"
+        granted = sorted(r.granted or 0 for r in db.exec(select(BudgetRequest)).all())
+        assert sum(granted) == 10000
+        posts = db.exec(select(BotMessage).where(BotMessage.room_id == room)).all()
+        assert sum("Vote clos" in (p.body or "") for p in posts) == 1
+        counted = db.exec(select(Audit).where(Audit.action == "vote_count")).all()
+        assert len(counted) == 1
