@@ -153,7 +153,14 @@ def restore(ctx: Context, env: BudgetEnvelope, was: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- applying
 
 
-def apply(ctx: Context, env: BudgetEnvelope, option: Option, *, head: str | None = None) -> None:
+def apply(
+    ctx: Context,
+    env: BudgetEnvelope,
+    option: Option,
+    *,
+    head: str | None = None,
+    follows: str | None = None,
+) -> None:
     """An admin applies ``option`` to ``env``'s validated requests, which ask for more than it
     holds (``!budget KPA prorata`` applies the first); or the room's vote does, at its deadline
     (``commands.budget_vote``: ``head`` says so)."""
@@ -217,7 +224,8 @@ def apply(ctx: Context, env: BudgetEnvelope, option: Option, *, head: str | None
             envelope=b._label(ctx, env),
         )
     )
-    ctx.reply(lines(head, ctx.t("budget.landing.follows"), b.show_envelope(ctx, env)))
+    follows = follows if follows is not None else ctx.t("budget.landing.follows")
+    ctx.reply(lines(head, follows, b.show_envelope(ctx, env)))
 
 
 def undo_apply(ctx: Context, change: Audit) -> bool:

@@ -722,7 +722,8 @@ def _count(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope) -> list[Q
                 note,
             )
         )
-        landing.apply(ctx, env, option, head=head)
+        follows = ctx.t("budget.landing.vote.follows", project=code, prefix=p)
+        landing.apply(ctx, env, option, head=head, follows=follows)
     elif state == TIED:
         ctx.reply(
             ctx.t(

@@ -112,6 +112,11 @@ async def test_the_most_voted_option_is_applied_once_at_the_deadline(chat, engin
         "3. 1 voix · 4. 0 voix." in said[0]
     )
     assert "Les demandes validées n'ont pas changé depuis l'ouverture du vote." in said[0]
+    assert "supprime ce message" not in said[0]
+    assert (
+        "Pour appliquer une autre option (admins) : !budget KPA atterrissage appliquer 2"
+        in (said[0])
+    )
     assert granted(engine) == OPTION_2
     assert await tick(room, runtime) == []  # once
     # a reaction after the deadline changes nothing, and says so
