@@ -29,12 +29,11 @@ from sqlmodel import Session, col, select
 
 from commands import budget as b
 from commands import budget_landing as landing
-from commands.core import Context, Queued, Registry, Settings, UserError
-from commands.events import Message, Role
+from commands.core import Context, Queued, Registry, Settings, UserError, system_context
 from commands.grammar import WEEKDAYS, fold, match_date, parse_days
 from commands.i18n import plural_form
 from commands.landing import OPTIONS, Option, options
-from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
+from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, require, tell_undo, undo
 from commands.lifecycle import budget as life
 from commands.refusals import checked_date
 from storage.db import connection_of, lock_rooms
@@ -650,16 +649,7 @@ def close_votes(
         env = db.get(BudgetEnvelope, vote.envelope_id)
         if vote.state != OPEN or room is None or env is None:
             continue
-        event = Message(
-            event_id=f"landing-vote:{vote.id}",
-            room_id=room.id,
-            sender=BOT,
-            role=Role.ADMIN,
-            platform=room.platform,
-            timestamp=now,
-            body="",
-        )
-        ctx = Context(db, event, room, settings, now, registry, chat_event=False)
+        ctx = system_context(db, room, registry, settings, now, f"landing-vote:{vote.id}")
         sent.extend(_count(ctx, vote, env))
     return sent
 
@@ -671,7 +661,7 @@ def _count(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope) -> list[Q
     refused = life.vote_step(
         _vote_life(ctx, vote, env, project), act(Act.DEADLINE), Actor(BOT, True), ctx.now
     )
-    if isinstance(refused, life.Refusal):
+    if isinstance(refused, Refusal):
         return []
     p = ctx.settings.prefix
     counts, _ = current(db, vote)
