@@ -273,6 +273,7 @@ class BudgetSource(SQLModel, table=True):
     percent_bp: int | None = Field(default=None)  # prestation: the share of it, basis points
     user_id: str = Field(max_length=255)  # who recorded it
     event_id: str = Field(unique=True, max_length=255)
+    created_at: dt.datetime = Field(default_factory=now)
 
 
 class BudgetLandingVote(SQLModel, table=True):
