@@ -585,6 +585,72 @@ def unvalidate_card(w: World, i: int) -> AnyEvent:
     return w.redact(p(130 + i), tick.event_id)
 
 
+VOTE = "!budget KPA atterrissage vote 3j"
+
+
+def vote_card(w: World) -> str:
+    """The platform id of the message of KPA's running landing vote, opened (untimed) when
+    there is none."""
+    from storage.models import BudgetLandingVote
+
+    with Session(w.engine) as db:
+        found = db.exec(
+            select(BotMessage.platform_id)
+            .join(
+                BudgetLandingVote,
+                col(BotMessage.ref_id) == text("CAST(budget_landing_vote.id AS TEXT)"),
+            )
+            .where(
+                BotMessage.ref_kind == "landing_vote",
+                BudgetLandingVote.state == "open",
+                col(BotMessage.platform_id).is_not(None),
+            )
+        ).first()
+    if found:
+        return found
+    w.handle(w.msg(ADMIN, VOTE, admin=True))
+    w.deliver_all()
+    return vote_card(w)
+
+
+def key_of(n: int) -> str:
+    return f"{n}\ufe0f\u20e3"
+
+
+def revote(w: World, i: int) -> AnyEvent:
+    first = w.react(p(90 + i), vote_card(w), key_of(1))
+    w.handle(first)
+    w.deliver_all()
+    return w.react(p(90 + i), vote_card(w), key_of(2))
+
+
+def unvote(w: World, i: int) -> AnyEvent:
+    first = w.react(p(120 + i), vote_card(w), key_of(3))
+    w.handle(first)
+    w.deliver_all()
+    return w.redact(p(120 + i), first.event_id)
+
+
+def vote_cancelled(w: World, _i: int) -> AnyEvent:
+    vote_card(w)
+    return w.msg(ADMIN, "!budget KPA atterrissage vote annuler", admin=True)
+
+
+def votes_cast(w: World, _i: int) -> AnyEvent:
+    """A running vote with 50 ballots (untimed); the job counts it."""
+    card = vote_card(w)
+    for n in range(50):
+        w.handle(w.react(p(n), card, key_of(2 if n < 20 else n % 4 + 1)))
+    w.deliver_all()
+    return w.msg(ADMIN, "")  # not handled: the job runs instead
+
+
+def _count_votes(db: Session, w: World) -> Any:
+    from commands.budget_vote import close_votes
+
+    return close_votes(db, w.registry, Settings(), NOW + dt.timedelta(days=4))
+
+
 def buckets_in(w: World, state: str) -> list[int]:
     with Session(w.engine) as db:
         return list(
@@ -797,6 +863,18 @@ def cases() -> list[Case]:
             fresh=True,
             job=_campaign_job(dt.datetime(2026, 12, 15, 9, tzinfo=dt.UTC)),
         ),
+        # -- a landing chosen by reaction (KPA: 60 validated requests over the envelope)
+        Case("!budget KPA atterrissage (no vote)", say(p(20), "!budget KPA atterrissage")),
+        Case("!budget KPA atterrissage vote 3j (open)", say(ADMIN, VOTE, **admin), fresh=True),
+        Case("1️⃣ on a landing vote", lambda w, i: w.react(p(60 + i), vote_card(w), key_of(1))),
+        Case("2️⃣ replacing one's landing vote", revote),
+        Case("vote reaction removed", unvote),
+        Case(
+            "!budget KPA atterrissage (a running vote)",
+            lambda w, _i: (vote_card(w), w.msg(p(20), "!budget KPA atterrissage"))[1],
+        ),
+        Case("!budget KPA atterrissage vote annuler", vote_cancelled, fresh=True),
+        Case("landing vote counted, 50 ballots (job)", votes_cast, fresh=True, job=_count_votes),
         # -- exports
         Case("!export csv (this month)", say(p(22), "!export csv")),
         Case("!export csv tout (100,000 rows)", say(p(22), "!export csv tout")),

@@ -31,6 +31,7 @@ from commands import budget_consent as consent
 from commands import budget_landing as landing
 from commands import budget_rates as rates
 from commands import budget_sources as sources
+from commands import budget_vote as vote
 from commands.contrib import period_label
 from commands.core import Context, RecapScope, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
@@ -125,6 +126,8 @@ def register(reg: Registry) -> None:
     reg.on_reaction("request")(on_request_reaction)
     reg.on_undo(undo_by_event)
     reg.on_tick(consent.auto_validate)
+    vote.register(reg)
+    reg.on_undo(vote.undo_by_event)
     reg.on_kept(kept_by_event)
     reg.recap_section("budget", 30)(recap_section)
     reg.on_contribution_change(on_contribution_change)
@@ -1932,6 +1935,8 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         # a reaction only ever validates or questions a request
         return _undo_reaction(ctx, target_event_id)
     if consent.undo_by_event(ctx, target_event_id) or sources.undo_by_event(ctx, target_event_id):
+        return True
+    if vote.undo_by_event(ctx, target_event_id):
         return True
     changes = db.exec(
         select(Audit)

@@ -157,10 +157,22 @@ def restore(ctx: Context, env: BudgetEnvelope, was: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- applying
 
 
-def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
+def apply(
+    ctx: Context,
+    env: BudgetEnvelope,
+    option: Option,
+    *,
+    head: str | None = None,
+    follows: str | None = None,
+) -> None:
     """An admin applies ``option`` to ``env``'s validated requests, which ask for more than it
-    holds (``!budget KPA prorata`` applies the first)."""
+    holds (``!budget KPA prorata`` applies the first); or the room's vote does, at its deadline
+    (``commands.budget_vote``: ``head`` says so)."""
+    from commands import budget_vote
+
     project = b._project(ctx.db, env)
+    if ctx.chat_event:  # not while a vote runs; after a tie, one of the tied options
+        budget_vote.guard_apply(ctx, env, option)
     validated = _validated(ctx, env)
     asked = sum(r.amount for r in validated.values())
     if asked <= env.amount:
@@ -205,7 +217,12 @@ def apply(ctx: Context, env: BudgetEnvelope, option: Option) -> None:
         was=was,
     )
     # the envelope as it now stands is worded after the transaction (``commands.deferred``)
-    defer(ctx, APPLIED, {"envelope": env.id, "option": option.key()})
+    said = {"head": head, "follows": follows}
+    defer(
+        ctx,
+        APPLIED,
+        {"envelope": env.id, "option": option.key(), **{k: v for k, v in said.items() if v}},
+    )
 
 
 def render_applied(scope: RenderScope) -> Rendered:
@@ -215,8 +232,11 @@ def render_applied(scope: RenderScope) -> Rendered:
     if env is None:  # gone since: nothing to say
         return Rendered()
     option = Option.parse(str(ctx.params["option"]))
+    head: str | None = ctx.params.get("head")
     head = (
-        ctx.t("budget.prorata_applied", envelope=b._label(ctx, env))
+        head
+        if head is not None
+        else ctx.t("budget.prorata_applied", envelope=b._label(ctx, env))
         if option.name == PRORATA
         else ctx.t(
             "budget.landing.applied",
@@ -225,7 +245,8 @@ def render_applied(scope: RenderScope) -> Rendered:
             envelope=b._label(ctx, env),
         )
     )
-    return Rendered(text=lines(head, ctx.t("budget.landing.follows"), b.show_envelope(ctx, env)))
+    follows = ctx.params.get("follows") or ctx.t("budget.landing.follows")
+    return Rendered(text=lines(head, follows, b.show_envelope(ctx, env)))
 
 
 def undo_apply(ctx: Context, change: Audit) -> bool:
@@ -317,8 +338,26 @@ def _take_params(
 
 
 def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+    from commands import budget_vote
+
     p = ctx.settings.prefix
     base_bp, floor, tokens, named = _take_params(ctx, project, tokens)
+    folded = [fold(t) for t in tokens]
+    at = next((i for i, w in enumerate(folded) if w in budget_vote.VOTE_WORDS), None)
+    if at is not None:  # ``… atterrissage vote jusqu'au 15/12`` (what follows is the vote's)
+        tokens, voting = tokens[:at], tokens[at + 1 :]
+        if any(w in APPLY_WORDS for w in folded[:at]):
+            raise UserError("budget.landing.error.which", project=project.code, prefix=p)
+        period, others = b._take_period(ctx, tokens)
+        if others:
+            raise UserError(
+                "budget.landing.error.usage", token=others[0], project=project.code, prefix=p
+            )
+        env = b.pick_envelope(ctx, project, period, open_only=True)
+        if env.mode != b.LIBRE:
+            raise UserError("budget.error.libre_only", project=project.code, prefix=p)
+        budget_vote.vote_command(ctx, env, project, voting, base_bp, floor)
+        return
     words = [fold(w) for w in tokens]
     applying = next((w for w in words if w in APPLY_WORDS), None)
     chosen: str | None = None
@@ -342,6 +381,10 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         b._require_admin(ctx, "atterrissage appliquer", env)
     if env.mode != b.LIBRE:
         raise UserError("budget.error.libre_only", project=project.code, prefix=p)
+    if not named and chosen is None:  # the options of a running vote, as it will count them
+        vote = budget_vote.latest_vote(ctx.db, env)
+        if vote is not None and vote.state == budget_vote.OPEN:
+            base_bp, floor = vote.base_bp, vote.floor
     choices = {o.name: o for o in options(base_bp, floor)}
     if chosen is not None:
         apply(ctx, env, choices[chosen])
@@ -361,6 +404,8 @@ def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option
         asked=ctx.money(asked),
         count=len(validated),
     )
+    from commands import budget_vote
+
     if asked <= env.amount:
         return lines(
             head,
@@ -371,6 +416,7 @@ def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option
                 project=project.code,
                 prefix=p,
             ),
+            *budget_vote.status_lines(ctx, env, project.code),
         )
     landed = [_land(o, env, validated) for o in shown]
     ctx.names(r.user_id for r in validated.values())
@@ -412,6 +458,7 @@ def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option
         table(headers, rows, align="llrr" + "r" * len(shown)),
         ctx.t("budget.landing.legend", options=" · ".join(legend)),
     ]
+    parts.extend(budget_vote.status_lines(ctx, env, project.code))
     if env.landing is not None:
         applied = Option.parse(env.landing)
         parts.append(

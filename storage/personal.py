@@ -28,6 +28,8 @@ from storage.models import (
     Bucket,
     BudgetEnvelope,
     BudgetGiveBack,
+    BudgetLandingBallot,
+    BudgetLandingVote,
     BudgetQuestion,
     BudgetRequest,
     BudgetShare,
@@ -379,6 +381,20 @@ def personal_data(db: Session, user_id: str, *, now: dt.datetime) -> dict[str, A
             select(BudgetSource)
             .where(BudgetSource.user_id == user_id)
             .order_by(col(BudgetSource.id))
+        ).all()
+    ]
+    doc["landing_votes"] = [
+        {
+            **envelope(v.envelope_id),
+            "option": b.option,
+            "state": b.state,
+            "at": b.created_at,
+        }
+        for b, v in db.exec(
+            select(BudgetLandingBallot, BudgetLandingVote)
+            .join(BudgetLandingVote, col(BudgetLandingVote.id) == col(BudgetLandingBallot.vote_id))
+            .where(BudgetLandingBallot.user_id == user_id)
+            .order_by(col(BudgetLandingBallot.id))
         ).all()
     ]
     doc["shares"] = [

@@ -34,6 +34,8 @@ from storage.models import (
     BudgetCampaign,
     BudgetEnvelope,
     BudgetGiveBack,
+    BudgetLandingBallot,
+    BudgetLandingVote,
     BudgetQuestion,
     BudgetRateGuide,
     BudgetRequest,
@@ -305,6 +307,22 @@ def givebacks(db: Session) -> object:
     )
 
 
+def landing_votes(db: Session) -> object:
+    """Votes on a landing, and the ballots that count."""
+    return (
+        [
+            (v.id, v.state, v.deadline)
+            for v in db.exec(select(BudgetLandingVote).order_by(col(BudgetLandingVote.id)))
+        ],
+        sorted(
+            (b.user_id, b.option)
+            for b in db.exec(
+                select(BudgetLandingBallot).where(BudgetLandingBallot.state == "active")
+            )
+        ),
+    )
+
+
 def settled(db: Session) -> object:
     return (requests(db), validations(db))
 
@@ -407,6 +425,8 @@ class Case:
     undo: bool = True  # whether removing it (by its sender or an admin) undoes it
     room: str = ROOM
     before: tuple[tuple[str, Role, str], ...] = ()  # what the room says first
+    # a card the bot sent first, delivered with a platform id (ref kind, ref id, platform id)
+    card: tuple[str, object, str] | None = None
 
     @property
     def admin_only(self) -> bool:
@@ -415,6 +435,10 @@ class Case:
     def __str__(self) -> str:
         return self.name
 
+
+# validated requests over the envelope (100 € and 450 € for 500 €): something to land
+SHORTFALL = (("@carol", MEMBER, "!demande KPA 450€"), ("@root", ADMIN, "!valider 1"),
+             ("@root", ADMIN, "!valider 2"))  # fmt: skip
 
 CASES = [
     Case("contrib", "@alice", MEMBER, "!contrib 3h atelier KPA", "!contrib 9h atelier KPA",
@@ -455,6 +479,14 @@ CASES = [
          "!prestation KPA 9000€ 10% atelier", funded),
     Case("budget soucieux", "@root", ADMIN, "!budget KPA soucieux @bob",
          "!budget KPA soucieux @carol", owners),
+    Case("atterrissage vote", "@root", ADMIN, "!budget KPA atterrissage vote 3j",
+         "!budget KPA atterrissage vote 9j", landing_votes, before=SHORTFALL),
+    Case("atterrissage vote annuler", "@root", ADMIN, "!budget KPA atterrissage vote annuler",
+         "!budget KPA atterrissage", landing_votes,
+         before=(*SHORTFALL, ("@root", ADMIN, "!budget KPA atterrissage vote 3j"))),
+    Case("vote reaction", "@bob", MEMBER, "react $vote 2️⃣", "!budget KPA atterrissage",
+         landing_votes, before=(*SHORTFALL, ("@root", ADMIN, "!budget KPA atterrissage vote 3j")),
+         card=("landing_vote", 1, "$vote")),
     Case("clore", "@root", ADMIN, "!budget PROP clore", "!budget PROP", envelopes, undo=False),
     Case("demande", "@carol", MEMBER, "!demande KPA 80€ affiches", "!demande KPA 800€ affiches",
          requests),
@@ -511,6 +543,8 @@ def prepare(world: World, case: Case) -> None:
     for sender, role, body in case.before:
         _, sent = world.send(sender, body, role, room=case.room)
         assert sent and not any(refused(m.body) for m in sent), bodies(sent)
+    if case.card is not None:
+        world.delivered(*case.card)
 
 
 def run(world: World, case: Case, role: Role | None = None) -> str:

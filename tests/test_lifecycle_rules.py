@@ -586,3 +586,91 @@ def test_past_its_deadline_a_campaign_only_ends(status, kind, days):
 def test_confirmation(state, action, now, expected):
     result = k.confirmation_step(state, action, AUTHOR, now)
     assert (result.key if isinstance(result, Refusal) else result.status) == expected
+
+
+# --------------------------------------------------------------------------- landing votes
+
+DEADLINE = NOON + dt.timedelta(days=3)
+AFTER = DEADLINE + dt.timedelta(seconds=1)
+
+
+def vote(status: str = b.VOTING, env: b.Envelope = CONSENT_OPEN, others: bool = False) -> b.Vote:
+    return b.Vote(status, env, DEADLINE, others)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "now", "expected"),
+    [
+        (vote(ABSENT), act(Act.CREATE), ADMIN, NOON, b.VOTING),
+        (vote(ABSENT), act(Act.CREATE), OTHER, NOON, "lifecycle.admin_only"),
+        (vote(ABSENT), act(Act.CREATE), ADMIN, AFTER, "budget.landing.vote.error.past"),
+        (vote(ABSENT, others=True), act(Act.CREATE), ADMIN, NOON, "budget.landing.vote.error.already"),
+        (vote(ABSENT, CONSENT_CLOSED), act(Act.CREATE), ADMIN, NOON, "lifecycle.envelope.closed"),
+        (vote(), act(Act.CANCEL), ADMIN, NOON, b.CANCELLED),
+        (vote(), act(Act.CANCEL), OTHER, NOON, "lifecycle.admin_only"),
+        (vote(), act(Act.CANCEL), ADMIN, AFTER, "budget.landing.vote.error.none_open"),
+        (vote(b.DECIDED), act(Act.CANCEL), ADMIN, NOON, "budget.landing.vote.error.none_open"),
+        (vote(), act(Act.DEADLINE), BOT, NOON, "budget.landing.vote.error.not_due"),
+        (vote(), act(Act.DEADLINE), BOT, DEADLINE, b.DECIDED),
+        (vote(b.DECIDED), act(Act.DEADLINE), BOT, AFTER, "budget.landing.vote.error.not_due"),
+        (vote(b.CANCELLED), act(Act.DEADLINE), BOT, AFTER, "budget.landing.vote.error.not_due"),
+        (vote(), undo(Act.CREATE), ADMIN, NOON, ABSENT),
+        (vote(), undo(Act.CREATE), OTHER, NOON, "lifecycle.admin_only"),
+        (vote(), undo(Act.CREATE), ADMIN, AFTER, "budget.landing.vote.error.counted"),
+        (vote(b.DECIDED), undo(Act.CREATE), ADMIN, NOON, "budget.landing.vote.error.counted"),
+        (vote(b.CANCELLED), undo(Act.CANCEL), ADMIN, NOON, b.VOTING),
+        (vote(b.CANCELLED), undo(Act.CANCEL), ADMIN, AFTER, "budget.landing.vote.error.past"),
+        (vote(b.CANCELLED, others=True), undo(Act.CANCEL), ADMIN, NOON,
+         "budget.landing.vote.error.already"),
+        (vote(), undo(Act.CANCEL), ADMIN, NOON, "lifecycle.changed_since"),
+        (vote(b.CANCELLED, CONSENT_CLOSED), undo(Act.CANCEL), ADMIN, NOON,
+         "lifecycle.envelope.closed"),
+    ],
+    ids=str,
+)  # fmt: skip
+def test_landing_vote(state, action, who, now, expected):
+    result = b.vote_step(state, action, who, now)
+    assert (result.key if isinstance(result, Refusal) else result.status) == expected
+
+
+def ballot(status: str = b.CAST, v: b.Vote | None = None) -> b.Ballot:
+    return b.Ballot(status, v or vote(), "@carol")
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "who", "now", "expected"),
+    [
+        (ballot(ABSENT), act(Act.CREATE), CAROL, NOON, b.CAST),
+        (ballot(ABSENT), act(Act.CREATE), CAROL, DEADLINE, "budget.landing.vote.error.closed"),
+        (ballot(ABSENT, vote(b.CANCELLED)), act(Act.CREATE), CAROL, NOON,
+         "budget.landing.vote.error.closed"),
+        (ballot(), act(Act.EDIT), CAROL, NOON, b.REPLACED),
+        (ballot(b.REPLACED), act(Act.EDIT), CAROL, NOON, "lifecycle.changed_since"),
+        (ballot(), undo(Act.CREATE), CAROL, NOON, b.TAKEN_BACK),
+        (ballot(), undo(Act.CREATE), BOB, NOON, "budget.landing.vote.error.not_yours"),
+        (ballot(), undo(Act.CREATE), ADMIN, NOON, b.TAKEN_BACK),
+        (ballot(b.REPLACED), undo(Act.CREATE), CAROL, NOON, "lifecycle.changed_since"),
+        (ballot(), undo(Act.CREATE), CAROL, AFTER, "budget.landing.vote.error.closed"),
+        (ballot(v=vote(b.DECIDED)), undo(Act.CREATE), CAROL, NOON,
+         "budget.landing.vote.error.closed"),
+    ],
+    ids=str,
+)  # fmt: skip
+def test_landing_ballot(state, action, who, now, expected):
+    result = b.ballot_step(state, action, who, now)
+    assert (result.key if isinstance(result, Refusal) else result.status) == expected
+
+
+@given(st.sampled_from([NOON, DEADLINE - dt.timedelta(seconds=1)]))
+def test_cancelling_a_vote_then_undoing_that_gives_back_the_running_vote(now):
+    before = vote()
+    done = b.vote_step(before, act(Act.CANCEL), ADMIN, now)
+    assert not isinstance(done, Refusal)
+    assert b.vote_step(done, undo(Act.CANCEL), ADMIN, now) == before
+
+
+@given(st.sampled_from([b.VOTING, b.DECIDED, b.CANCELLED]), st.sampled_from(list(Act)))
+def test_past_its_deadline_no_ballot_enters_or_leaves(status, kind):
+    for action in (act(kind), undo(kind)):
+        result = b.ballot_step(ballot(v=vote(status)), action, CAROL, AFTER)
+        assert isinstance(result, Refusal)

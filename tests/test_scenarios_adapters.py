@@ -43,7 +43,12 @@ from storage.models import (
     Funding,
     MatrixAccount,
 )
-from storage.models.budget import BudgetEnvelope, BudgetValidation
+from storage.models.budget import (
+    BudgetEnvelope,
+    BudgetLandingVote,
+    BudgetRequest,
+    BudgetValidation,
+)
 from storage.models.cobudget import FUNDING_ACTIVE
 from tests.conftest import Chat
 from tests.matrix_helpers import PASSWORD, Person, relates, reply_target, unique
@@ -174,6 +179,7 @@ class ConsoleConversation:
 # -- Mattermost (the fake server) -------------------------------------------------------------------
 
 EMOJI_NAMES = {"💶": "euro", "💰": "moneybag", "👍": "+1", "❓": "question"}
+EMOJI_NAMES |= {"1️⃣": "one", "2️⃣": "two", "3️⃣": "three", "4️⃣": "four"}
 
 
 async def run_timed_duties(runtime: Runtime) -> None:
@@ -882,6 +888,43 @@ async def test_budget_landing_follows_changes_and_four_options_add_up(conv, engi
     assert "3 demande(s) validée(s) pour 15 000,00 €, l'enveloppe a 10 000,00 €" in landing
     total_row = next(line for line in landing.splitlines() if "Total" in line and "15 000" in line)
     assert total_row.count("10 000,00 €") == 4, total_row
+
+
+async def test_landing_chosen_by_reaction_before_a_deadline(conv, engine, clock):
+    """``atterrissage vote 2j``: the bot puts one reaction per option on its message, members
+    vote by reacting (their latest reaction counts), and at the deadline the timed job applies
+    the most voted option, once."""
+    await conv.say("alice", '!projet ajouter KPA "KPA-Cités"')
+    for who in ("alice", "bob", "carol"):
+        await conv.say(who, "!contrib 10h 02/11 KPA travail")
+    await conv.say("alice", "!budget KPA 1000€ novembre validations 1")
+    await conv.say("bob", "!demande KPA 900€")
+    await conv.say("carol", "!demande KPA 300€")
+    await conv.say("alice", "!valider 1")
+    await conv.say("alice", "!valider 2")
+    answers = await conv.say("alice", "!budget KPA atterrissage vote 2j")
+    assert len(answers) == 1, answers
+    assert "Vote sur l'atterrissage de l'enveloppe KPA (novembre 2026)" in n(answers[0])
+    assert "3️⃣ 3. jusqu'à la demande médiane, puis prorata au-delà" in n(answers[0])
+    card = str(conv.bot_id(-1))
+    await conv.react("bob", card, "3️⃣")
+    await conv.react("carol", card, "1️⃣")
+    await conv.react("carol", card, "3️⃣")  # her latest reaction counts
+    answers = await conv.say("bob", "!budget KPA atterrissage")
+    assert "voix : 1. 0 voix · 2. 0 voix · 3. 2 voix · 4. 0 voix (2 votant(s))" in n(answers[0])
+    clock.advance(days=2)
+    answers = await conv.tick()
+    assert len(answers) == 1, answers
+    assert (
+        "Vote clos sur l'atterrissage de l'enveloppe KPA (novembre 2026) : l'option 3 (jusqu'à la "
+        "demande médiane, puis prorata au-delà) l'emporte ; voix : 1. 0 voix · 2. 0 voix · "
+        "3. 2 voix · 4. 0 voix." in n(answers[0])
+    )
+    assert await conv.tick() == []
+    with Session(engine) as db:
+        requests = db.exec(select(BudgetRequest).order_by(col(BudgetRequest.id))).all()
+        assert [r.granted for r in requests] == [70000, 30000]
+        assert db.exec(select(BudgetLandingVote)).one().state == "applied"
 
 
 # -- contributive budget: lazy consensus ------------------------------------------------------------

@@ -34,6 +34,10 @@ NAMES: dict[str, str] = {
     "clap": "👏",
     "ok_hand": "👌",
     "raised_hands": "🙌",
+    "one": "1️⃣",
+    "two": "2️⃣",
+    "three": "3️⃣",
+    "four": "4️⃣",
 }
 ALIASES = {"thumbsup": "+1", "thumbsdown": "-1", "heavy_dollar_sign": "dollar"}
 _CHARS = {char: name for name, char in NAMES.items()}

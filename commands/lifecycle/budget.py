@@ -273,3 +273,88 @@ def source_step(s: Source, action: Action, actor: Actor, now: dt.datetime) -> So
             return Refusal("lifecycle.not_allowed", {"action": str(action)})
         return replace(s, status=ABSENT)
     return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+# --------------------------------------------------------------------------- landing votes
+
+VOTING, DECIDED, CANCELLED = "open", "decided", "cancelled"  # vote
+CAST, REPLACED, TAKEN_BACK = "active", "replaced", "withdrawn"  # ballot
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The room chooses a landing option by reaction before a deadline (``!budget KPA
+    atterrissage vote jusqu'au 15/12``): open until the deadline, when the timed job counts it
+    once (decided: applied, tied, nobody voted, or nothing left to land), unless an admin
+    cancels it first."""
+
+    status: str  # ABSENT | open | decided | cancelled
+    envelope: Envelope
+    deadline: dt.datetime
+    others_open: bool = False  # another vote of the envelope is open
+
+
+def vote_step(v: Vote, action: Action, actor: Actor, now: dt.datetime) -> Vote | Refusal:
+    code = v.envelope.code
+    if action.kind is Act.DEADLINE:  # the timed job, once
+        if v.status != VOTING or now < v.deadline:
+            return Refusal("budget.landing.vote.error.not_due")
+        return replace(v, status=DECIDED)
+    refused = admin_only(actor, f"budget {code} atterrissage vote") or frozen(v.envelope)
+    if refused is not None:
+        return refused
+    ids = {"project": code}
+    if action.kind is Act.CREATE:
+        if v.others_open:
+            return Refusal("budget.landing.vote.error.already", ids)
+        if v.deadline <= now:
+            return Refusal("budget.landing.vote.error.past", ids)
+        return replace(v, status=VOTING)
+    if action.kind is Act.CANCEL:
+        if v.status != VOTING or now >= v.deadline:
+            return Refusal("budget.landing.vote.error.none_open", ids)
+        return replace(v, status=CANCELLED)
+    if action == Action(Act.UNDO, Act.CREATE):
+        if v.status != VOTING or now >= v.deadline:
+            return Refusal("budget.landing.vote.error.counted", ids)
+        return replace(v, status=ABSENT)
+    if action == Action(Act.UNDO, Act.CANCEL):
+        if v.status != CANCELLED:
+            return Refusal("lifecycle.changed_since")
+        if now >= v.deadline:
+            return Refusal("budget.landing.vote.error.past", ids)
+        if v.others_open:
+            return Refusal("budget.landing.vote.error.already", ids)
+        return replace(v, status=VOTING)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A reaction on a vote's message (1️⃣ to 4️⃣): its sender's latest one is their vote, an
+    earlier one is replaced by it; taking the latest back withdraws the vote (taking back a
+    replaced one changes nothing). Only before the deadline of an open vote, by a member of the
+    room, never the bot."""
+
+    status: str  # ABSENT | active | replaced | withdrawn
+    vote: Vote
+    voter: str
+
+
+def ballot_step(b: Ballot, action: Action, actor: Actor, now: dt.datetime) -> Ballot | Refusal:
+    v = b.vote
+    if v.status != VOTING or now >= v.deadline:
+        return Refusal("budget.landing.vote.error.closed", {"project": v.envelope.code})
+    if action.kind is Act.CREATE:
+        return replace(b, status=CAST)
+    if action.kind is Act.EDIT:  # a later reaction of the same person
+        if b.status != CAST:
+            return Refusal("lifecycle.changed_since")
+        return replace(b, status=REPLACED)
+    if action == Action(Act.UNDO, Act.CREATE):
+        if actor.user != b.voter and not actor.admin:
+            return Refusal("budget.landing.vote.error.not_yours", {"project": v.envelope.code})
+        if b.status != CAST:
+            return Refusal("lifecycle.changed_since")
+        return replace(b, status=TAKEN_BACK)
+    return Refusal("lifecycle.not_allowed", {"action": str(action)})

@@ -274,3 +274,46 @@ class BudgetSource(SQLModel, table=True):
     user_id: str = Field(max_length=255)  # who recorded it
     event_id: str = Field(unique=True, max_length=255)
     created_at: dt.datetime = Field(default_factory=now)
+
+
+class BudgetLandingVote(SQLModel, table=True):
+    """The room chooses a landing option by reaction before a deadline (``!budget KPA
+    atterrissage vote jusqu'au 15/12``): at the deadline the timed job counts the ballots once
+    (``state`` leaves ``open`` in one guarded update) and applies the option with the most."""
+
+    __tablename__ = "budget_landing_vote"
+    __table_args__ = (Index("ix_budget_landing_vote_open", "state", "deadline"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    envelope_id: int = Field(foreign_key="budget_envelope.id", index=True)
+    room_id: str = Field(max_length=255)
+    event_id: str = Field(unique=True, max_length=255)  # the message that opened it
+    opened_by: str = Field(max_length=255)
+    opened_at: dt.datetime = Field(default_factory=now)
+    deadline: dt.datetime  # UTC: ballots count until then
+    base_bp: int  # the options' parameters (``commands.landing.options``)
+    floor: int
+    requests_key: str = Field(max_length=64)  # the validated requests when it opened
+    # open | applied | tied | empty (nobody voted) | void (nothing to land) | cancelled
+    state: str = Field(default="open", max_length=16)
+    result: str | None = Field(default=None, max_length=255)  # the option(s): ``median``
+    counts: str | None = Field(default=None, max_length=255)  # ``1:2,2:0,3:3,4:0``
+    closed_at: dt.datetime | None = Field(default=None)
+    closed_by: str | None = Field(default=None, max_length=255)
+    close_event_id: str | None = Field(default=None, max_length=255, index=True)
+
+
+class BudgetLandingBallot(SQLModel, table=True):
+    """One reaction on a vote's message: a person's latest reaction is their vote (``active``);
+    an earlier one is ``replaced``; taking the latest back withdraws it (``withdrawn``)."""
+
+    __tablename__ = "budget_landing_ballot"
+    __table_args__ = (Index("ix_budget_landing_ballot_vote", "vote_id", "user_id"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="budget_landing_vote.id")
+    user_id: str = Field(max_length=255)
+    option: str = Field(max_length=16)  # ``commands.landing`` option name
+    event_id: str = Field(unique=True, max_length=255)  # the reaction
+    state: str = Field(default="active", max_length=16)  # active | replaced | withdrawn
+    created_at: dt.datetime = Field(default_factory=now)
