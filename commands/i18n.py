@@ -1,15 +1,19 @@
 """Message catalogues and locale-aware formatting.
 
-One catalogue per language: ``commands/messages/<lang>/*.toml``; each file holds the texts of
-one family and its keys are prefixed with the file's name (``contrib.toml`` -> ``contrib.saved``).
-Texts are ``str.format`` templates. Numbers, money and dates are formatted with Babel.
+One catalogue per language, in Fluent: ``commands/messages/<lang>/*.ftl``; each file holds the
+texts of one family. A text is called by its key, ``family.name`` (``contrib.saved``); its Fluent
+id is the key with ``-`` for ``.`` (``contrib-saved``): keys are made of ``[a-z0-9_.]`` only, so
+the two spellings map one to one. Plurals are Fluent selectors on a number
+(``{ $n -> [one] ... *[other] ... }``); French elision is the catalogue function ``DE``
+(``{ DE($who) }``: « de Bob », « d'Alice »), see ``commands/elision.py``. Numbers, money and dates
+are formatted with Babel before they are given to a text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import string
-import tomllib
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -18,43 +22,150 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency, format_decimal
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.resolver import CurrentEnvironment, Pattern, ResolverEnvironment
+from fluent.runtime.types import FluentInt, FluentNone
+from fluent.syntax import FluentParser, FluentSerializer
+from fluent.syntax import ast as ftl
+
+from commands.elision import de_elided, le_elided
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+# languages added at run time (a pseudo-locale in the tests): code -> (folder, locale)
+_EXTRA: dict[str, tuple[Path, str]] = {}
 
 
-def _flatten(prefix: str, data: dict[str, Any], out: dict[str, str]) -> None:
-    for key, value in data.items():
-        full = f"{prefix}.{key}"
-        if isinstance(value, dict):
-            _flatten(full, value, out)
-        else:
-            out[full] = str(value)
+def message_id(key: str) -> str:
+    """The Fluent id of the catalogue key ``key``: ``contrib.saved`` -> ``contrib-saved``."""
+    return key.replace(".", "-")
+
+
+def message_key(fluent_id: str) -> str:
+    """The catalogue key of a Fluent id (the inverse of :func:`message_id`)."""
+    return fluent_id.replace("-", ".")
+
+
+class _Int(FluentInt):
+    """A whole number given to a text: written as ``str.format`` writes it (``1234``, no
+    grouping, ASCII minus), while selectors still see a number for its plural form."""
+
+    def format(self, locale: Locale) -> str:
+        if self.options.minimumIntegerDigits:
+            return f"{int(self):0{self.options.minimumIntegerDigits}d}"
+        return str(int(self))
+
+
+class _Bundle(FluentBundle):
+    """A bundle that takes the arguments as :func:`t` prepared them (fluent.runtime would turn
+    every ``int`` back into its own number type, written with the locale's grouping)."""
+
+    def format_pattern(
+        self, pattern: Pattern, args: dict[str, Any] | None = None
+    ) -> tuple[str | FluentNone, list[Exception]]:
+        errors: list[Exception] = []
+        env = ResolverEnvironment(
+            context=self, current=CurrentEnvironment(args=dict(args or {})), errors=errors
+        )
+        try:
+            result = pattern(env)
+        except ValueError as e:
+            errors.append(e)
+            result = "{???}"
+        return result, errors
+
+
+def _de(value: Any) -> str:
+    return de_elided(str(value))
+
+
+def _le(value: Any) -> str:
+    return le_elided(str(value))
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {"DE": _de, "LE": _le}
+
+
+def folder_of(lang: str) -> Path:
+    return _EXTRA[lang][0] if lang in _EXTRA else MESSAGES_DIR / lang
+
+
+@cache
+def _bundle(lang: str) -> FluentBundle:
+    bundle = _Bundle([locale_of(lang).replace("_", "-")], functions=FUNCTIONS, use_isolating=False)
+    for path in sorted(folder_of(lang).glob("*.ftl")):
+        bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+    return bundle
 
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Every text of ``lang`` by key (cached; the files are read once)."""
+    """Every text of ``lang`` by key, as written in the catalogue (Fluent source)."""
     out: dict[str, str] = {}
-    folder = MESSAGES_DIR / lang
-    for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as fh:
-            _flatten(path.stem, tomllib.load(fh), out)
+    serializer = FluentSerializer()
+    for path in sorted(folder_of(lang).glob("*.ftl")):
+        resource = FluentParser().parse(path.read_text(encoding="utf-8"))
+        for entry in resource.body:
+            if isinstance(entry, ftl.Junk):
+                raise ValueError(f"{path}: not Fluent: {(entry.content or '')[:200]!r}")
+            if isinstance(entry, ftl.Message) and entry.value is not None:
+                source = serializer.serialize_entry(entry)
+                out[message_key(entry.id.name)] = source.split("=", 1)[1].strip()
     return out
 
 
+_VARIABLE = re.compile(r"\$([a-zA-Z][a-zA-Z0-9_-]*)")
+
+
 def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The parameters a text (Fluent source) uses: ``{ $who }`` -> ``who``."""
+    return set(_VARIABLE.findall(template))
+
+
+def _argument(value: Any) -> Any:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return _Int(value)
+    if isinstance(value, str):
+        return value
+    # what str.format wrote: the value's own format
+    return format(value, "")
 
 
 def t(lang: str, key: str, /, **params: Any) -> str:
-    """The text ``key`` in ``lang`` (falling back to French), filled with ``params``."""
-    template = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key)
-    if template is None:
-        raise KeyError(f"no message {key!r} in the catalogues")
-    return template.format(**params) if params else template
+    """The text ``key`` in ``lang`` (falling back to French), filled with ``params``. A whole
+    number is written as it is (no grouping); a text that depends on it picks its plural form."""
+    fid = message_id(key)
+    bundle = _bundle(lang)
+    if not bundle.has_message(fid):
+        bundle = _bundle(DEFAULT_LANGUAGE)
+        if not bundle.has_message(fid):
+            raise KeyError(f"no message {key!r} in the catalogues")
+    message = bundle.get_message(fid)
+    if message.value is None:
+        raise KeyError(f"message {key!r} has no text")
+    args = {name: _argument(value) for name, value in params.items()}
+    text, errors = bundle.format_pattern(message.value, args)
+    if errors:
+        raise KeyError(f"message {key!r} in {lang!r}: {errors}")
+    return str(text)
+
+
+def install_language(code: str, folder: Path, locale: str = "fr_FR") -> None:
+    """Add an output language read from ``folder`` (its ``*.ftl``), with the formats of
+    ``locale``. Used by the tests for a pseudo-locale; not one of :data:`LANGUAGES`."""
+    _EXTRA[code] = (folder, locale)
+    _bundle.cache_clear()
+    catalogue.cache_clear()
+
+
+def uninstall_language(code: str) -> None:
+    _EXTRA.pop(code, None)
+    _bundle.cache_clear()
+    catalogue.cache_clear()
 
 
 def plural_form(lang: str, n: int) -> str:
@@ -70,10 +181,13 @@ def language_name(code: str, lang: str) -> str:
 
 
 def has(lang: str, key: str) -> bool:
-    return key in catalogue(lang) or key in catalogue(DEFAULT_LANGUAGE)
+    fid = message_id(key)
+    return _bundle(lang).has_message(fid) or _bundle(DEFAULT_LANGUAGE).has_message(fid)
 
 
 def locale_of(lang: str) -> str:
+    if lang in _EXTRA:
+        return _EXTRA[lang][1]
     return _LOCALES.get(lang, _LOCALES[DEFAULT_LANGUAGE])
 
 

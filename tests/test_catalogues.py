@@ -61,7 +61,7 @@ def test_every_refusal_says_what_to_type():
         for key in sorted(keys):
             template = i18n.catalogue(lang)[key]
             # {command} is the command itself, with its prefix (core.admin_only)
-            text = template.replace("{prefix}", PREFIX).replace("{command}", f"{PREFIX}tour")
+            text = template.replace("{ $prefix }", PREFIX).replace("{ $command }", f"{PREFIX}tour")
             assert SAYS_WHAT_TO_TYPE.search(text), (lang, key, template)
 
 
