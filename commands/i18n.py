@@ -27,6 +27,7 @@ from fluent.runtime.resolver import CurrentEnvironment, Pattern, ResolverEnviron
 from fluent.runtime.types import FluentInt, FluentNone
 from fluent.syntax import FluentParser, FluentSerializer
 from fluent.syntax import ast as ftl
+from fluent.syntax.visitor import Visitor
 
 from commands.elision import de_elided, le_elided
 
@@ -34,8 +35,8 @@ MESSAGES_DIR = Path(__file__).parent / "messages"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-# languages added at run time (a pseudo-locale in the tests): code -> (folder, locale)
-_EXTRA: dict[str, tuple[Path, str]] = {}
+# languages added at run time (a pseudo-locale in the tests): code -> (folder, locale, functions)
+_EXTRA: dict[str, tuple[Path, str, dict[str, Callable[..., Any]]]] = {}
 
 
 def message_id(key: str) -> str:
@@ -92,12 +93,38 @@ def folder_of(lang: str) -> Path:
     return _EXTRA[lang][0] if lang in _EXTRA else MESSAGES_DIR / lang
 
 
+class _Selectors(Visitor):
+    """The parameters a message chooses a form by (``{ $n -> ...}``)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_SelectExpression(self, node: ftl.SelectExpression) -> None:
+        if isinstance(node.selector, ftl.VariableReference):
+            self.names.add(node.selector.id.name)
+        self.generic_visit(node)
+
+
 @cache
-def _bundle(lang: str) -> FluentBundle:
-    bundle = _Bundle([locale_of(lang).replace("_", "-")], functions=FUNCTIONS, use_isolating=False)
+def _bundle(lang: str) -> tuple[FluentBundle, dict[str, frozenset[str]]]:
+    """The language's messages, and for each message that has plural forms the parameters
+    they depend on (they must be given as numbers)."""
+    bundle = _Bundle(
+        [locale_of(lang).replace("_", "-")],
+        functions=_EXTRA[lang][2] if lang in _EXTRA else FUNCTIONS,
+        use_isolating=False,
+    )
+    selectors: dict[str, frozenset[str]] = {}
     for path in sorted(folder_of(lang).glob("*.ftl")):
-        bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
-    return bundle
+        resource = FluentResource(path.read_text(encoding="utf-8"))
+        bundle.add_resource(resource)
+        for entry in resource.body:
+            if isinstance(entry, ftl.Message):
+                finder = _Selectors()
+                finder.visit(entry)
+                if finder.names:
+                    selectors[entry.id.name] = frozenset(finder.names)
+    return bundle, selectors
 
 
 @cache
@@ -139,11 +166,14 @@ def t(lang: str, key: str, /, **params: Any) -> str:
     """The text ``key`` in ``lang`` (falling back to French), filled with ``params``. A whole
     number is written as it is (no grouping); a text that depends on it picks its plural form."""
     fid = message_id(key)
-    bundle = _bundle(lang)
+    bundle, selectors = _bundle(lang)
     if not bundle.has_message(fid):
-        bundle = _bundle(DEFAULT_LANGUAGE)
+        bundle, selectors = _bundle(DEFAULT_LANGUAGE)
         if not bundle.has_message(fid):
             raise KeyError(f"no message {key!r} in the catalogues")
+    for name in selectors.get(fid, ()):
+        if type(params.get(name)) is not int:
+            raise TypeError(f"{key!r}: {name} chooses a plural form, give it as a whole number")
     message = bundle.get_message(fid)
     if message.value is None:
         raise KeyError(f"message {key!r} has no text")
@@ -154,10 +184,16 @@ def t(lang: str, key: str, /, **params: Any) -> str:
     return str(text)
 
 
-def install_language(code: str, folder: Path, locale: str = "fr_FR") -> None:
+def install_language(
+    code: str,
+    folder: Path,
+    locale: str = "fr_FR",
+    functions: dict[str, Callable[..., Any]] | None = None,
+) -> None:
     """Add an output language read from ``folder`` (its ``*.ftl``), with the formats of
-    ``locale``. Used by the tests for a pseudo-locale; not one of :data:`LANGUAGES`."""
-    _EXTRA[code] = (folder, locale)
+    ``locale`` and the catalogue functions ``functions`` (default: :data:`FUNCTIONS`). Used by
+    the tests for a pseudo-locale; not one of :data:`LANGUAGES`."""
+    _EXTRA[code] = (folder, locale, functions if functions is not None else FUNCTIONS)
     _bundle.cache_clear()
     catalogue.cache_clear()
 
@@ -168,13 +204,6 @@ def uninstall_language(code: str) -> None:
     catalogue.cache_clear()
 
 
-def plural_form(lang: str, n: int) -> str:
-    """``one`` or ``other``: which of a text's two forms fits ``n`` things in ``lang`` (French:
-    0 and 1 are singular; English: 1 only)."""
-    form = Locale.parse(locale_of(lang)).plural_form(n)
-    return "one" if form == "one" else "other"
-
-
 def language_name(code: str, lang: str) -> str:
     """The name of the language ``code`` in ``lang``: ``français``, ``anglais`` / ``French``."""
     return str(Locale.parse(code).get_display_name(locale_of(lang)))
@@ -182,7 +211,7 @@ def language_name(code: str, lang: str) -> str:
 
 def has(lang: str, key: str) -> bool:
     fid = message_id(key)
-    return _bundle(lang).has_message(fid) or _bundle(DEFAULT_LANGUAGE).has_message(fid)
+    return _bundle(lang)[0].has_message(fid) or _bundle(DEFAULT_LANGUAGE)[0].has_message(fid)
 
 
 def locale_of(lang: str) -> str:

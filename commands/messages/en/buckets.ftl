@@ -1,12 +1,24 @@
 buckets-funded_now = 🎉 Bucket #{ $id } “{ $title }” is funded: { $held } raised, goal of { $min } reached!
 buckets-unfunded = ↩️ Bucket #{ $id } “{ $title }” is back below its goal ({ $held } of { $min }): it is no longer funded.
-buckets-allocated = ✅ { $total } allocated to { $people } person(s) for “{ $title }”. Left to allocate in the pot: { $left }.
+buckets-allocated = ✅ { $total } allocated to { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    } for “{ $title }”. Left to allocate in the pot: { $left }.
 buckets-allocated_left_out = ℹ️ No share for people who are no longer members of the room: { $people }. Their hours do not count in this split.
-buckets-unallocated = { $cause }: allocation undone ({ $total } taken back from { $people } person(s)).
+buckets-unallocated = { $cause }: allocation undone ({ $total } taken back from { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }).
 buckets-completed = 🏁 Bucket #{ $id } “{ $title }” is completed (marked by { $who }). Thanks to its funders!
-buckets-cancelled = ❌ Bucket #{ $id } “{ $title }” was cancelled by { $who }: { $held } given back to { $people } funder(s).
+buckets-cancelled = ❌ Bucket #{ $id } “{ $title }” was cancelled by { $who }: { $held } given back to { $people ->
+        [one] { $people } funder
+       *[other] { $people } funders
+    }.
 buckets-cancelled_unfunded = ❌ Bucket #{ $id } “{ $title }” was cancelled by { $who }; nobody had funded it yet.
-buckets-cancelled_removed = { $cause }: bucket #{ $id } “{ $title }” is cancelled, { $held } given back to { $people } funder(s).
+buckets-cancelled_removed = { $cause }: bucket #{ $id } “{ $title }” is cancelled, { $held } given back to { $people ->
+        [one] { $people } funder
+       *[other] { $people } funders
+    }.
 buckets-cancelled_removed_unfunded = { $cause }: bucket #{ $id } “{ $title }” is cancelled; nobody had funded it yet.
 buckets-no_funders = Nobody has funded it yet.
 buckets-funders = Funders ({ $people }):
@@ -16,15 +28,24 @@ buckets-withdraw_refused = { $who }: { $reason }
 buckets-withdrawn = ↩️ { $who } takes { $cents } back from bucket #{ $id } “{ $title }”.
 buckets-kept_funding = Nothing has changed: your { $cents } stay in bucket #{ $id } “{ $title }”.
 buckets-kept_bucket = Nothing has changed: bucket #{ $id } “{ $title }” stays as it was.
-buckets-kept_allocation = Nothing has changed: the allocation stays as it was ({ $total } to { $people } person(s)).
+buckets-kept_allocation = Nothing has changed: the allocation stays as it was ({ $total } to { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }).
 buckets-kept_round = Nothing has changed: round #{ $id } “{ $title }” stays as it was.
 buckets-allocate_command = { $prefix }allocate
 buckets-card-title = 🪣 Bucket #{ $id } — { $title }
 buckets-card-byline = Proposed by { $author } · { $goals }
 buckets-card-goal = goal { $min }
 buckets-card-goals = goal { $min } (up to { $max })
-buckets-card-progress = { $bar } { $percent } % · { $held } of { $min } · { $people } funder(s)
-buckets-card-progress_past_min = { $bar } minimum reached · { $held } of { $max } max · { $people } funder(s)
+buckets-card-progress = { $bar } { $percent } % · { $held } of { $min } · { $people ->
+        [one] { $people } funder
+       *[other] { $people } funders
+    }
+buckets-card-progress_past_min = { $bar } minimum reached · { $held } of { $max } max · { $people ->
+        [one] { $people } funder
+       *[other] { $people } funders
+    }
 buckets-card-how_open = To fund it: react to this message ({ $reactions }), or { $prefix }fund { $id } 12.50€. Removing your reaction takes back what it gave.
 buckets-card-how_funded = ✅ Funded! It can still take up to { $max } ({ $room } left): { $reactions }, or { $prefix }fund { $id } <amount>.
 buckets-card-funded_full = ✅ Funded: { $held }.
@@ -36,16 +57,6 @@ buckets-state-funded = funded
 buckets-state-completed = completed
 buckets-state-cancelled = cancelled
 buckets-state-refunded = refunded
-buckets-counted-one-open = { $n } open
-buckets-counted-one-funded = { $n } funded
-buckets-counted-one-completed = { $n } completed
-buckets-counted-one-cancelled = { $n } cancelled
-buckets-counted-one-refunded = { $n } refunded
-buckets-counted-other-open = { $n } open
-buckets-counted-other-funded = { $n } funded
-buckets-counted-other-completed = { $n } completed
-buckets-counted-other-cancelled = { $n } cancelled
-buckets-counted-other-refunded = { $n } refunded
 buckets-round-deadline_reached = ⏰ Round “{ $title }” reached its deadline ({ $date }): it closes on its own.
 buckets-round-until = { " " }until { $date }
 buckets-round-opened = 🗳️ Round #{ $id } “{ $title }” open{ $until }: a pot of { $pot }. Admins allocate balances ({ $prefix }allocate), everyone proposes buckets ({ $prefix }bucket) and funds them by reacting ({ $reactions }).
@@ -155,3 +166,23 @@ buckets-help_full-financer =
     { $prefix }fund <number> <amount>  — e.g. { $prefix }fund 3 12.50€ · { $prefix }fund 3 EUR 12
     Deleting the message takes the amount back. You can also react to the bucket's card.
 buckets-help_full-solde = { $prefix }balance · { $prefix }balance @bob · { $prefix }balance everyone — balance = allocated − put into buckets
+buckets-counted-open = { $n ->
+        [one] { $n } open
+       *[other] { $n } open
+    }
+buckets-counted-funded = { $n ->
+        [one] { $n } funded
+       *[other] { $n } funded
+    }
+buckets-counted-completed = { $n ->
+        [one] { $n } completed
+       *[other] { $n } completed
+    }
+buckets-counted-cancelled = { $n ->
+        [one] { $n } cancelled
+       *[other] { $n } cancelled
+    }
+buckets-counted-refunded = { $n ->
+        [one] { $n } refunded
+       *[other] { $n } refunded
+    }

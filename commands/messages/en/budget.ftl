@@ -21,7 +21,10 @@ budget-list_title = 💰 Envelopes of the room ({ $count }):
 budget-closed_notice = 🔒 The envelope { $envelope } is closed: its frozen split does not change.
 budget-closed_now = 🔒 Envelope { $envelope } closed.
 budget-deleted = { $cause }: the envelope { $envelope } is deleted.
-budget-csv_caption = 📎 Split of the envelope { $envelope } for payroll: { $count } person(s).
+budget-csv_caption = 📎 Split of the envelope { $envelope } for payroll: { $count ->
+        [one] { $count } person
+       *[other] { $count } people
+    }.
 budget-unpaid = ℹ️ Requests not validated, hence not paid: { $requests }.
 budget-gave_back = 🎁 { $who } gives { $given } of their share of the envelope { $envelope } back to the commons: it goes from { $gross } to { $net }. To cancel: delete your message.
 budget-give_back_undone = { $cause }: { $who } no longer gives anything back to the commons.
@@ -37,7 +40,10 @@ budget-withdrawn = ↩️ Request #{ $id } by { $who } withdrawn.
 budget-questioned = ❓ { $who } questions request #{ $id } by { $author } ({ $amount }){ $why }. For your attention: { $told }. Let's talk it over here; to change the request: { $prefix }request { $project } <amount>.
 budget-questioned_quiet = ❓ { $who } questions request #{ $id } by { $author } ({ $amount }){ $why }. Let's talk it over here; to change the request: { $prefix }request { $project } <amount>.
 budget-unquestioned = ↩️ { $who } withdraws their question on request #{ $id }.
-budget-validated = ✅ Request #{ $id } by { $author } ({ $amount }) validated ({ $who }; { $votes } validation(s)).
+budget-validated = ✅ Request #{ $id } by { $author } ({ $amount }) validated ({ $who }; { $votes ->
+        [one] { $votes } validation
+       *[other] { $votes } validations
+    }).
 budget-vote = 👍 { $who } validates request #{ $id } by { $author }: { $votes }/{ $needed }.
 budget-unvalidated = ↩️ { $who } withdraws their validation of request #{ $id }: { $votes }/{ $needed }, { $state }.
 budget-agreed = 🤝 Request #{ $id } by { $author }: { $amount } agreed (asked: { $asked }).
@@ -89,7 +95,10 @@ budget-csv-currency = Currency
 budget-csv-rules = Rules applied
 budget-recap-title = 💰 Open envelopes ({ $count })
 budget-recap-proportional = { $project } ({ $period }, { $amount }) — provisional: { $people }
-budget-recap-libre = { $project } ({ $period }, { $amount }) — { $count } request(s), { $validated } validated, { $asked } asked
+budget-recap-libre = { $project } ({ $period }, { $amount }) — { $count ->
+        [one] { $count } request
+       *[other] { $count } requests
+    }, { $validated } validated, { $asked } asked
 budget-error-no_envelope = ⚠️ No envelope for { $project } in that period. Admins create one: { $prefix }budget { $project } 2000€ november
 budget-error-closed = 🔒 The envelope { $envelope } is closed: no more requests, questions or changes. Its frozen split does not change. The envelopes: { $prefix }budgets
 budget-error-ambiguous = ⚠️ { $project } has several open envelopes ({ $periods }): say which period. Example: { $prefix }budget { $project } november
@@ -108,7 +117,10 @@ budget-error-future = ⚠️ The period { $period } has not started: only what w
 budget-error-overlap = ⚠️ { $project } already has an envelope overlapping this period (#{ $id }, { $period }). Choose another period, or delete the message that created it. The envelopes: { $prefix }budgets
 budget-error-no_contributions = ⚠️ No contribution on { $project } ({ $period }): nothing to share. Log them first: { $prefix }contrib 3h { $project } …
 budget-error-nobody_eligible = ⚠️ Nobody reaches the minimum of { $hours } h: nothing would be shared. Lower the minimum (example: min 2h).
-budget-error-impossible_cap = ⚠️ With a cap of { $cap } and { $people } person(s), at most { $most } of { $amount } can be paid: the envelope cannot be spent. Raise the cap or lower the amount. Example: { $prefix }budget KPA 2000€ november proportional cap 600€
+budget-error-impossible_cap = ⚠️ With a cap of { $cap } and { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }, at most { $most } of { $amount } can be paid: the envelope cannot be spent. Raise the cap or lower the amount. Example: { $prefix }budget KPA 2000€ november proportional cap 600€
 budget-error-give_libre = ⚠️ The envelope of { $project } is a free payout: to receive less, change your request ({ $prefix }request { $project } <amount>).
 budget-error-give_usage = ⚠️ How much do you give back to the commons? Examples: { $prefix }budget { $project } give 50% · { $prefix }budget { $project } give 30€ · { $prefix }budget { $project } give all · { $prefix }budget { $project } give 0%
 budget-error-no_share = ⚠️ You have no share in the envelope { $envelope }. The envelopes: { $prefix }budgets
@@ -151,7 +163,10 @@ budget-help_full-demande =
     { $prefix }request KPA 100€ — change it (or edit your message); { $prefix }request KPA withdraw — withdraw it
     { $prefix }request 3 revised 60€ — say the amount that seems fair to you for your request #3 (shown in { $prefix }budget KPA landing)
     The answer shows your hours and the hourly rate it makes. ❓ to question, ✅ to validate.
-budget-landing-title = 🛬 Landing envelope { $envelope }: { $count } validated request(s) for { $asked }, the envelope holds { $amount }. The options side by side (each share at most the request, exact sum, to the cent):
+budget-landing-title = 🛬 Landing envelope { $envelope }: { $count ->
+        [one] { $count } validated request
+       *[other] { $count } validated requests
+    } for { $asked }, the envelope holds { $amount }. The options side by side (each share at most the request, exact sum, to the cent):
 budget-landing-fits = ℹ️ The validated requests ({ $asked }) fit in the envelope ({ $amount }): nothing to land, everyone receives their request. To close it: { $prefix }budget { $project } close
 budget-landing-total = Total
 budget-landing-legend = Options: { $options }.
@@ -185,13 +200,24 @@ budget-consent-off = 🔔 Envelope { $envelope }: no more automatic validation; 
 budget-consent-request_note = 🤫 With no open objection, it will be validated automatically from { $date } ({ $delay } of consent).
 budget-consent-objection = This is an objection: request #{ $id } will not be validated automatically while it stays open. To lift it: { $prefix }question { $id } lifted (or take your ❓ back); an admin may settle it: { $prefix }question { $id } close.
 budget-consent-own_question = (A question on one's own request is no objection: it does not hold the automatic validation back.)
-budget-consent-lifted = 🕊️ { $who } lifts their objection on request #{ $id } by { $author } ({ $left } objection(s) still open).
-budget-consent-settled = ⚖️ { $who } settles it: objection(s) closed on request #{ $id } by { $author } ({ $n }). The automatic validation goes on.
+budget-consent-lifted = 🕊️ { $who } lifts their objection on request #{ $id } by { $author } ({ $left ->
+        [one] { $left } objection
+       *[other] { $left } objections
+    } still open).
+budget-consent-settled = ⚖️ { $who } settles it: { $n ->
+        [one] objection
+       *[other] objections
+    } closed on request #{ $id } by { $author } ({ $n }). The automatic validation goes on.
 budget-consent-reopened = ↩️ The objection on request #{ $id } is open again ({ $n }).
 budget-consent-item = #{ $id } { $who } ({ $amount })
-budget-consent-validated = 🤫 Envelope { $envelope }: consent delay ({ $delay }) over with no open objection, { $count } request(s) validated automatically: { $requests }. The table: { $prefix }budget { $project }
-budget-consent-days-one = { $n } day
-budget-consent-days-other = { $n } days
+budget-consent-validated = 🤫 Envelope { $envelope }: consent delay ({ $delay }) over with no open objection, { $count ->
+        [one] { $count } request
+       *[other] { $count } requests
+    } validated automatically: { $requests }. The table: { $prefix }budget { $project }
+budget-consent-days = { $n ->
+        [one] { $n } day
+       *[other] { $n } days
+    }
 budget-consent-error-delay = ⚠️ After “consent”, give a delay in days (1 to 90), or “off” to remove it. Examples: { $prefix }budget { $project } consent 5d · { $prefix }budget { $project } consent off
 budget-consent-error-proportional = ⚠️ Consent only applies to free payout (requests to validate); the envelope of { $project } is split in proportion to hours. See: { $prefix }budget { $project }
 budget-consent-error-not_yours = ⚠️ Only the person who raised the objection lifts it; an admin may settle it: { $prefix }question { $id } close.

@@ -39,7 +39,13 @@ contrib-doubtful-no_project = without a project
 contrib-doubtful-default_project = in the room's default project, { $code }
 contrib-doubtful-default_gone = ⚠️ The default project was archived in the meantime: nothing is recorded. Type the command again with the project you want (the list: { $prefix }projects).
 contrib-list-empty = ℹ️ No contributions for { $scope } ({ $period }).
-contrib-list-headline = 📊 { $scope } — { $period }: { $total } in { $count } contribution(s), { $people } person(s)
+contrib-list-headline = 📊 { $scope } — { $period }: { $total } in { $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    }, { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }
 contrib-list-latest = Latest contributions ({ $shown } of { $count }):
 contrib-col-person = Person
 contrib-col-time = Time

@@ -57,19 +57,49 @@ data-import-bad_amount = “{ $cell }” is not an amount (e.g. 12.50).
 data-import-currency = “{ $cell }” is not in the room's currency ({ $currency }).
 data-import-zero_amount = a zero amount is not allocated.
 data-import-title = 📥 Import preview: { $kind }, file “{ $file }” ({ $format }; columns: { $columns })
-data-import-would_contributions = { $rows } row(s) to import: { $duration } for { $people } person(s).
-data-import-would_allocations = { $rows } allocation(s) to import: { $total } in the round “{ $title }”.
-data-import-more = … and { $more } more row(s).
-data-import-already = { $rows } row(s) already imported: skipped.
-data-import-refused_title = ⚠️ { $rows } row(s) refused:
+data-import-would_contributions = { $rows ->
+        [one] { $rows } row
+       *[other] { $rows } rows
+    } to import: { $duration } for { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }.
+data-import-would_allocations = { $rows ->
+        [one] { $rows } allocation
+       *[other] { $rows } allocations
+    } to import: { $total } in the round “{ $title }”.
+data-import-more = … and { $more ->
+        [one] { $more } more row
+       *[other] { $more } more rows
+    }.
+data-import-already = { $rows ->
+        [one] { $rows } row
+       *[other] { $rows } rows
+    } already imported: skipped.
+data-import-refused_title = ⚠️ { $rows ->
+        [one] { $rows } row
+       *[other] { $rows } rows
+    } refused:
 data-import-refused_row = • line { $line }: { $reason }
-data-import-more_refused = … and { $more } more refused row(s) (cagnotte import lists them all).
+data-import-more_refused = … and { $more ->
+        [one] { $more } more refused row
+       *[other] { $more } more refused rows
+    } (cagnotte import lists them all).
 data-import-unknown = Unknown people ({ $count }): { $people }.
 data-import-nothing = Nothing is imported while a row is refused: correct the file and send it again.
 data-import-nothing_new = Nothing new to import.
-data-import-confirm = React ✅ to this message to import these { $rows } row(s) (removing the ✅ takes them back).
-data-import-done = ✅ Imported: { $rows } row(s) recorded, { $skipped } already there.
-data-import-undone = ↩️ Import taken back: { $rows } row(s) deleted.
+data-import-confirm = React ✅ to this message to import these { $rows ->
+        [one] { $rows } row
+       *[other] { $rows } rows
+    } (removing the ✅ takes them back).
+data-import-done = ✅ Imported: { $rows ->
+        [one] { $rows } row
+       *[other] { $rows } rows
+    } recorded, { $skipped } already there.
+data-import-undone = ↩️ Import taken back: { $rows ->
+        [one] { $rows } row
+       *[other] { $rows } rows
+    } deleted.
 data-import-kind-contributions = contributions
 data-import-kind-allocations = allocations
 data-import-format-own = this bot's export

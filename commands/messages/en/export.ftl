@@ -1,6 +1,9 @@
 export-usage = Usage: { $prefix }export csv [period] [project]. Example: { $prefix }export csv november KPA
 export-empty = ℹ️ Nothing to export ({ $period }).
-export-caption = 📎 CSV export: { $count } contribution(s), { $period }.
+export-caption = 📎 CSV export: { $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    }, { $period }.
 export-long_table = … and { $more } more rows: the whole table ({ $count } rows) is in the attached file, { $file }.
 export-long_table_caption = 📎 The whole table: { $count } rows.
 export-col-number = number

@@ -49,7 +49,13 @@ page-web-period_last_week = Last week
 page-web-period_month = This month
 page-web-period_last_month = Last month
 page-web-period_year = This year
-page-web-headline = { $total } given by { $people } people, in { $count } contribution(s).
+page-web-headline = { $total } given by { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }, in { $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    }.
 page-web-nothing = No contribution in this period.
 page-web-newcomers = Newcomers
 page-web-by_project = Hours per project

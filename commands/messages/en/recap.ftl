@@ -6,10 +6,22 @@ recap-percent = { $sign }{ $value }%
 recap-first_day = 1
 recap-time = { NUMBER($hour, minimumIntegerDigits: 2) }:{ NUMBER($minute, minimumIntegerDigits: 2) }
 recap-period-week = week of { $start } to { $end }
-recap-contrib-headline = ⏱️ { $total } given by { $people } person(s) ({ $count } contribution(s))
-recap-contrib-compare = Previous period: { $before } by { $people } person(s) ({ $percent })
+recap-contrib-headline = ⏱️ { $total } given by { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    } ({ $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    })
+recap-contrib-compare = Previous period: { $before } by { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    } ({ $percent })
 recap-contrib-compare_none = Previous period: no contributions.
-recap-contrib-none = ⏱️ No contributions in this period (previous period: { $before } by { $people } person(s)).
+recap-contrib-none = ⏱️ No contributions in this period (previous period: { $before } by { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }).
 recap-contrib-newcomers = 🆕 First contribution: { $names } — welcome!
 recap-contrib-no_project = No project
 recap-contrib-others = Others ({ $n })
@@ -52,7 +64,10 @@ recap-error-bad_day = ⚠️ “{ $token }” is not a day of the week (monday �
 recap-error-bad_month_day = ⚠️ “{ $token }”: the day of the month goes from 1 to 28, or “last”. { $usage }
 recap-error-bad_time = ⚠️ Time not understood: “{ $token }”. Examples: 9am, 9:30, 17:00. { $usage }
 recap-reminder-text = ⏰ Time to log this week's contributions: { $prefix }contrib 3h workshop #PROJECT
-recap-reminder-so_far = Logged so far this week: { $total } by { $people } person(s).
+recap-reminder-so_far = Logged so far this week: { $total } by { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    }.
 recap-reminder-nothing_yet = Nothing logged yet this week.
 recap-help-recap = the recap (this week by default): { $prefix }recap last week · { $prefix }recap november; schedule it (admins): { $prefix }recap schedule monday 9am
 recap-help-rappel = a reminder to log contributions (admins): { $prefix }reminder friday 5pm · { $prefix }reminder off

@@ -3,15 +3,27 @@ statement-only_yours = 🔒 A statement only shows your own: type { $prefix }me 
 statement-usage = Usage: { $prefix }me [csv] [period], in a direct message. E.g.: { $prefix }me, { $prefix }me last month, { $prefix }me csv 2026
 statement-empty = ℹ️ Nothing for you ({ $period }) in the rooms I share with you: no hours logged, no envelope paid. Another period: { $prefix }me 2025
 statement-title = 🧾 Statement of { $name } ({ $user }), { $period }
-statement-summary = { $rooms } room(s), { $duration } of contributions, { $total } received.
+statement-summary = { $rooms ->
+        [one] { $rooms } room
+       *[other] { $rooms } rooms
+    }, { $duration } of contributions, { $total } received.
 statement-hours_title = Hours logged
 statement-paid_title = Envelopes paid (by closing date)
 statement-nothing_paid = No envelope paid you in this period.
 statement-given_back = { $amount } ({ $given } given back to the commons)
-statement-more = … and { $more } more envelope(s): all of them are in the file of { $command }
+statement-more = … and { $more ->
+        [one] { $more } more envelope
+       *[other] { $more } more envelopes
+    }: all of them are in the file of { $command }
 statement-csv_hint = 📎 For your CAE or your accountant, one row per envelope paid: { $command }
 statement-csv_empty = ℹ️ No envelope paid you ({ $period }) in the rooms I share with you: no file. Your hours: { $command }
-statement-csv_caption = 📎 Your statement for { $period }: { $count } envelope(s) paid in { $rooms } room(s), { $total } in all.
+statement-csv_caption = 📎 Your statement for { $period }: { $count ->
+        [one] { $count } envelope
+       *[other] { $count } envelopes
+    } paid in { $rooms ->
+        [one] { $rooms } room
+       *[other] { $rooms } rooms
+    }, { $total } in all.
 statement-file = statement
 statement-word = me
 statement-no_project = no project

@@ -1,12 +1,24 @@
 buckets-funded_now = 🎉 Le bucket #{ $id } « { $title } » est financé : { $held } réunis, objectif { $min } atteint !
 buckets-unfunded = ↩️ Le bucket #{ $id } « { $title } » repasse sous son objectif ({ $held } sur { $min }) : il n'est plus financé.
-buckets-allocated = ✅ { $total } alloués à { $people } personne(s) pour « { $title } ». Reste à allouer dans l'enveloppe : { $left }.
+buckets-allocated = ✅ { $total } alloués à { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    } pour « { $title } ». Reste à allouer dans l'enveloppe : { $left }.
 buckets-allocated_left_out = ℹ️ Pas de part pour qui n'est plus membre du salon : { $people }. Leurs heures ne comptent pas dans ce partage.
-buckets-unallocated = { $cause } : allocation annulée ({ $total } repris à { $people } personne(s)).
+buckets-unallocated = { $cause } : allocation annulée ({ $total } repris à { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }).
 buckets-completed = 🏁 Le bucket #{ $id } « { $title } » est réalisé (marqué par { $who }). Merci à ses financeurs !
-buckets-cancelled = ❌ Le bucket #{ $id } « { $title } » est annulé par { $who } : { $held } rendus à { $people } financeur(s).
+buckets-cancelled = ❌ Le bucket #{ $id } « { $title } » est annulé par { $who } : { $held } rendus à { $people ->
+        [one] { $people } financeur
+       *[other] { $people } financeurs
+    }.
 buckets-cancelled_unfunded = ❌ Le bucket #{ $id } « { $title } » est annulé par { $who } ; personne ne l'avait encore financé.
-buckets-cancelled_removed = { $cause } : le bucket #{ $id } « { $title } » est annulé, { $held } rendus à { $people } financeur(s).
+buckets-cancelled_removed = { $cause } : le bucket #{ $id } « { $title } » est annulé, { $held } rendus à { $people ->
+        [one] { $people } financeur
+       *[other] { $people } financeurs
+    }.
 buckets-cancelled_removed_unfunded = { $cause } : le bucket #{ $id } « { $title } » est annulé ; personne ne l'avait encore financé.
 buckets-no_funders = Personne ne l'a encore financé.
 buckets-funders = Financeurs ({ $people }) :
@@ -16,15 +28,24 @@ buckets-withdraw_refused = { $who } : { $reason }
 buckets-withdrawn = ↩️ { $who } retire { $cents } du bucket #{ $id } « { $title } ».
 buckets-kept_funding = Rien n'a changé : tes { $cents } restent dans le bucket #{ $id } « { $title } ».
 buckets-kept_bucket = Rien n'a changé : le bucket #{ $id } « { $title } » reste tel quel.
-buckets-kept_allocation = Rien n'a changé : l'allocation reste telle quelle ({ $total } à { $people } personne(s)).
+buckets-kept_allocation = Rien n'a changé : l'allocation reste telle quelle ({ $total } à { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }).
 buckets-kept_round = Rien n'a changé : le tour #{ $id } « { $title } » reste tel quel.
 buckets-allocate_command = { $prefix }allouer
 buckets-card-title = 🪣 Bucket #{ $id } — { $title }
 buckets-card-byline = Proposé par { $author } · { $goals }
 buckets-card-goal = objectif { $min }
 buckets-card-goals = objectif { $min } (jusqu'à { $max })
-buckets-card-progress = { $bar } { $percent } % · { $held } sur { $min } · { $people } financeur(s)
-buckets-card-progress_past_min = { $bar } minimum atteint · { $held } sur { $max } max · { $people } financeur(s)
+buckets-card-progress = { $bar } { $percent } % · { $held } sur { $min } · { $people ->
+        [one] { $people } financeur
+       *[other] { $people } financeurs
+    }
+buckets-card-progress_past_min = { $bar } minimum atteint · { $held } sur { $max } max · { $people ->
+        [one] { $people } financeur
+       *[other] { $people } financeurs
+    }
 buckets-card-how_open = Pour financer : réagis à ce message ({ $reactions }), ou { $prefix }financer { $id } 12,50€. Retirer ta réaction reprend ce qu'elle a donné.
 buckets-card-how_funded = ✅ Financé ! On peut encore donner jusqu'à { $max } (reste { $room }) : { $reactions }, ou { $prefix }financer { $id } <montant>.
 buckets-card-funded_full = ✅ Financé : { $held }.
@@ -36,16 +57,6 @@ buckets-state-funded = financé
 buckets-state-completed = réalisé
 buckets-state-cancelled = annulé
 buckets-state-refunded = remboursé
-buckets-counted-one-open = { $n } ouvert
-buckets-counted-one-funded = { $n } financé
-buckets-counted-one-completed = { $n } réalisé
-buckets-counted-one-cancelled = { $n } annulé
-buckets-counted-one-refunded = { $n } remboursé
-buckets-counted-other-open = { $n } ouverts
-buckets-counted-other-funded = { $n } financés
-buckets-counted-other-completed = { $n } réalisés
-buckets-counted-other-cancelled = { $n } annulés
-buckets-counted-other-refunded = { $n } remboursés
 buckets-round-deadline_reached = ⏰ Le tour « { $title } » arrive à échéance ({ $date }) : il se clôt tout seul.
 buckets-round-until = { " " }jusqu'au { $date }
 buckets-round-opened = 🗳️ Tour #{ $id } « { $title } » ouvert{ $until } : enveloppe de { $pot }. Les admins allouent les soldes ({ $prefix }allouer), chacun propose des buckets ({ $prefix }bucket) et les finance en réagissant ({ $reactions }).
@@ -80,7 +91,7 @@ buckets-csv-balance = Solde
 buckets-list-empty = ℹ️ Aucun bucket dans le tour « { $title } ». Propose le tien : { $prefix }bucket "Machine à café" 150€
 buckets-list-title = 🪣 Buckets du tour « { $title } » ({ $count })
 buckets-balance-mine = 💰 Ton solde pour « { $title } » : { $balance } (alloué { $allocated }, dans les buckets { $spent }).
-buckets-balance-other = 💰 Solde de { $who } pour « { $title } » : { $balance } (alloué { $allocated }, dans les buckets { $spent }).
+buckets-balance-other = 💰 Solde { DE($who) } pour « { $title } » : { $balance } (alloué { $allocated }, dans les buckets { $spent }).
 buckets-balance-round_closed = Ce tour est clos.
 buckets-balance-nothing = Rien n'a encore été alloué ici : ce sont les admins qui allouent les soldes.
 buckets-balance-none = ℹ️ Rien n'a encore été alloué dans le tour « { $title } ». Les admins : { $prefix }allouer tous
@@ -155,3 +166,23 @@ buckets-help_full-financer =
     { $prefix }financer <numéro> <montant>  — ex. { $prefix }financer 3 12,50€ · { $prefix }financer 3 EUR 12
     Supprimer le message reprend le montant. On peut aussi réagir à la carte du bucket.
 buckets-help_full-solde = { $prefix }solde · { $prefix }solde @bob · { $prefix }solde tous — solde = alloué − mis dans les buckets
+buckets-counted-open = { $n ->
+        [one] { $n } ouvert
+       *[other] { $n } ouverts
+    }
+buckets-counted-funded = { $n ->
+        [one] { $n } financé
+       *[other] { $n } financés
+    }
+buckets-counted-completed = { $n ->
+        [one] { $n } réalisé
+       *[other] { $n } réalisés
+    }
+buckets-counted-cancelled = { $n ->
+        [one] { $n } annulé
+       *[other] { $n } annulés
+    }
+buckets-counted-refunded = { $n ->
+        [one] { $n } remboursé
+       *[other] { $n } remboursés
+    }

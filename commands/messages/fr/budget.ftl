@@ -21,27 +21,33 @@ budget-list_title = 💰 Enveloppes du salon ({ $count }) :
 budget-closed_notice = 🔒 L'enveloppe { $envelope } est clôturée : sa répartition figée ne change pas.
 budget-closed_now = 🔒 Enveloppe { $envelope } clôturée.
 budget-deleted = { $cause } : l'enveloppe { $envelope } est supprimée.
-budget-csv_caption = 📎 Répartition de l'enveloppe { $envelope } pour la paie : { $count } personne(s).
+budget-csv_caption = 📎 Répartition de l'enveloppe { $envelope } pour la paie : { $count ->
+        [one] { $count } personne
+       *[other] { $count } personnes
+    }.
 budget-unpaid = ℹ️ Demandes non validées, donc non versées : { $requests }.
 budget-gave_back = 🎁 { $who } rend { $given } au commun sur sa part de l'enveloppe { $envelope } : elle passe de { $gross } à { $net }. Pour annuler : supprime ton message.
 budget-give_back_undone = { $cause } : { $who } ne rend plus rien au commun.
 budget-request_saved =
-    🙋 Demande #{ $id } de { $who } : { $amount } sur l'enveloppe { $envelope }.
-    Heures de { $who } sur ce projet et cette période : { $hours } h → { $rate }.{ $message }
+    🙋 Demande #{ $id } { DE($who) } : { $amount } sur l'enveloppe { $envelope }.
+    Heures { DE($who) } sur ce projet et cette période : { $hours } h → { $rate }.{ $message }
     Réagissez ❓ pour la questionner, ✅ pour la valider ({ $n } ✅ de membres, ou celui d'un admin). Pour la changer : modifie ton message ou refais { $prefix }demande.
 budget-request_updated =
-    ✏️ Demande #{ $id } de { $who } modifiée : { $amount } sur l'enveloppe { $envelope } (les validations repartent de zéro).
-    Heures de { $who } sur ce projet et cette période : { $hours } h → { $rate }.{ $message }
+    ✏️ Demande #{ $id } { DE($who) } modifiée : { $amount } sur l'enveloppe { $envelope } (les validations repartent de zéro).
+    Heures { DE($who) } sur ce projet et cette période : { $hours } h → { $rate }.{ $message }
     Réagissez ❓ pour la questionner, ✅ pour la valider ({ $n } ✅ de membres, ou celui d'un admin).
-budget-withdrawn = ↩️ Demande #{ $id } de { $who } retirée.
-budget-questioned = ❓ { $who } questionne la demande #{ $id } de { $author } ({ $amount }){ $why }. Pour info : { $told }. On en parle ici ; pour changer la demande : { $prefix }demande { $project } <montant>.
-budget-questioned_quiet = ❓ { $who } questionne la demande #{ $id } de { $author } ({ $amount }){ $why }. On en parle ici ; pour changer la demande : { $prefix }demande { $project } <montant>.
+budget-withdrawn = ↩️ Demande #{ $id } { DE($who) } retirée.
+budget-questioned = ❓ { $who } questionne la demande #{ $id } { DE($author) } ({ $amount }){ $why }. Pour info : { $told }. On en parle ici ; pour changer la demande : { $prefix }demande { $project } <montant>.
+budget-questioned_quiet = ❓ { $who } questionne la demande #{ $id } { DE($author) } ({ $amount }){ $why }. On en parle ici ; pour changer la demande : { $prefix }demande { $project } <montant>.
 budget-unquestioned = ↩️ { $who } retire sa question sur la demande #{ $id }.
-budget-validated = ✅ Demande #{ $id } de { $author } ({ $amount }) validée ({ $who } ; { $votes } validation(s)).
-budget-vote = 👍 { $who } valide la demande #{ $id } de { $author } : { $votes }/{ $needed }.
+budget-validated = ✅ Demande #{ $id } { DE($author) } ({ $amount }) validée ({ $who } ; { $votes ->
+        [one] { $votes } validation
+       *[other] { $votes } validations
+    }).
+budget-vote = 👍 { $who } valide la demande #{ $id } { DE($author) } : { $votes }/{ $needed }.
 budget-unvalidated = ↩️ { $who } retire sa validation de la demande #{ $id } : { $votes }/{ $needed }, { $state }.
-budget-agreed = 🤝 Demande #{ $id } de { $author } : { $amount } convenu (demandé : { $asked }).
-budget-unagreed = ↩️ Accord sur la demande #{ $id } de { $author } annulé : montant retenu { $amount } ; { $votes }/{ $needed }, { $state }.
+budget-agreed = 🤝 Demande #{ $id } { DE($author) } : { $amount } convenu (demandé : { $asked }).
+budget-unagreed = ↩️ Accord sur la demande #{ $id } { DE($author) } annulé : montant retenu { $amount } ; { $votes }/{ $needed }, { $state }.
 budget-prorata_applied = ⚖️ Prorata appliqué à l'enveloppe { $envelope }.
 budget-kept_request = Rien n'a changé : la demande #{ $id } reste telle quelle ({ $amount }).
 budget-kept_envelope = Rien n'a changé : l'enveloppe #{ $id } { $envelope } reste telle quelle.
@@ -89,7 +95,13 @@ budget-csv-currency = Devise
 budget-csv-rules = Règles appliquées
 budget-recap-title = 💰 Enveloppes ouvertes ({ $count })
 budget-recap-proportional = { $project } ({ $period }, { $amount }) — provisoire : { $people }
-budget-recap-libre = { $project } ({ $period }, { $amount }) — { $count } demande(s), { $validated } validée(s), { $asked } demandés
+budget-recap-libre = { $project } ({ $period }, { $amount }) — { $count ->
+        [one] { $count } demande
+       *[other] { $count } demandes
+    }, { $validated ->
+        [one] { $validated } validée
+       *[other] { $validated } validées
+    }, { $asked } demandés
 budget-error-no_envelope = ⚠️ Pas d'enveloppe pour { $project } à cette période. Les admins en créent une : { $prefix }budget { $project } 2000€ novembre
 budget-error-closed = 🔒 L'enveloppe { $envelope } est clôturée : plus de demande, de question ni de changement. Sa répartition figée ne change pas. Les enveloppes : { $prefix }budgets
 budget-error-ambiguous = ⚠️ { $project } a plusieurs enveloppes ouvertes ({ $periods }) : précise la période. Exemple : { $prefix }budget { $project } novembre
@@ -108,12 +120,15 @@ budget-error-future = ⚠️ La période { $period } n'a pas commencé : on ne p
 budget-error-overlap = ⚠️ { $project } a déjà une enveloppe qui chevauche cette période (#{ $id }, { $period }). Choisis une autre période, ou supprime le message qui l'a créée. Les enveloppes : { $prefix }budgets
 budget-error-no_contributions = ⚠️ Aucune contribution sur { $project } ({ $period }) : rien à répartir. On note d'abord : { $prefix }contrib 3h { $project } …
 budget-error-nobody_eligible = ⚠️ Personne n'atteint le minimum de { $hours } h : rien ne serait réparti. Baisse le minimum (exemple : min 2h).
-budget-error-impossible_cap = ⚠️ Avec un plafond de { $cap } et { $people } personne(s), on ne peut verser que { $most } sur { $amount } : l'enveloppe ne peut pas être dépensée. Monte le plafond ou baisse le montant. Exemple : { $prefix }budget KPA 2000€ novembre proportionnel plafond 600€
-budget-error-give_libre = ⚠️ L'enveloppe de { $project } est en rétribution libre : pour recevoir moins, change ta demande ({ $prefix }demande { $project } <montant>).
+budget-error-impossible_cap = ⚠️ Avec un plafond de { $cap } et { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }, on ne peut verser que { $most } sur { $amount } : l'enveloppe ne peut pas être dépensée. Monte le plafond ou baisse le montant. Exemple : { $prefix }budget KPA 2000€ novembre proportionnel plafond 600€
+budget-error-give_libre = ⚠️ L'enveloppe { DE($project) } est en rétribution libre : pour recevoir moins, change ta demande ({ $prefix }demande { $project } <montant>).
 budget-error-give_usage = ⚠️ Combien rends-tu au commun ? Exemples : { $prefix }budget { $project } je-donne 50% · { $prefix }budget { $project } je-donne 30€ · { $prefix }budget { $project } je-donne tout · { $prefix }budget { $project } je-donne 0%
 budget-error-no_share = ⚠️ Tu n'as pas de part dans l'enveloppe { $envelope }. Les enveloppes : { $prefix }budgets
 budget-error-request_usage = ⚠️ Exemples : { $prefix }demande KPA 120€ pour l'atelier · { $prefix }demande KPA retirer
-budget-error-request_proportional = ⚠️ L'enveloppe de { $project } est répartie au prorata des heures : pas de demande à faire. Voir : { $prefix }budget { $project }
+budget-error-request_proportional = ⚠️ L'enveloppe { DE($project) } est répartie au prorata des heures : pas de demande à faire. Voir : { $prefix }budget { $project }
 budget-error-no_request = ⚠️ Tu n'as pas de demande en cours sur { $project }. Pour en faire une : { $prefix }demande { $project } 120€
 budget-error-bad_request_id = ⚠️ « { $token } » n'est pas un numéro de demande. Exemple : { $prefix }question 3 pourquoi ce montant ?
 budget-error-no_such_request = ⚠️ Pas de demande #{ $id } en cours dans ce salon. { $prefix }budget <projet> montre les demandes et leur numéro.
@@ -121,7 +136,7 @@ budget-error-question_usage = ⚠️ Exemple : { $prefix }question 3 pourquoi ce
 budget-error-validate_usage = ⚠️ Exemple : { $prefix }valider 3 (ou réagis ✅ à la demande)
 budget-error-own_request = ⚠️ On ne valide pas sa propre demande. Pour la changer : modifie ton message ou refais { $prefix }demande.
 budget-error-already_validated = ℹ️ Tu as déjà validé la demande #{ $id } ; pour retirer ta validation, supprime ton message ou ta réaction ✅. Les enveloppes : { $prefix }budgets
-budget-error-libre_only = ⚠️ Le prorata ne vaut que pour la rétribution libre ; l'enveloppe de { $project } est déjà répartie au prorata des heures. La répartition : { $prefix }budget { $project }
+budget-error-libre_only = ⚠️ Le prorata ne vaut que pour la rétribution libre ; l'enveloppe { DE($project) } est déjà répartie au prorata des heures. La répartition : { $prefix }budget { $project }
 budget-error-no_need_prorata = ℹ️ Les demandes validées ({ $total }) tiennent dans l'enveloppe ({ $amount }) : pas besoin de prorata. Pour clôturer : { $prefix }budget { $project } clore
 budget-error-agree_usage = ⚠️ Exemple : { $prefix }budget { $project } accord 3 80€ (demande #3, montant convenu 80 €)
 budget-error-agree_usage_short = ⚠️ Il manque le montant convenu. Exemple : { $prefix }budget KPA accord 3 80€
@@ -151,7 +166,10 @@ budget-help_full-demande =
     { $prefix }demande KPA 100€ — la changer (ou modifie ton message) ; { $prefix }demande KPA retirer — la retirer
     { $prefix }demande 3 révisée 60€ — dire le montant qui te semble juste pour ta demande #3 (affiché dans { $prefix }budget KPA atterrissage)
     La réponse montre tes heures et le taux horaire que ça fait. ❓ pour questionner, ✅ pour valider.
-budget-landing-title = 🛬 Atterrissage de l'enveloppe { $envelope } : { $count } demande(s) validée(s) pour { $asked }, l'enveloppe a { $amount }. Les options côte à côte (chaque part au plus la demande, somme exacte, au centime) :
+budget-landing-title = 🛬 Atterrissage de l'enveloppe { $envelope } : { $count ->
+        [one] { $count } demande validée
+       *[other] { $count } demandes validées
+    } pour { $asked }, l'enveloppe a { $amount }. Les options côte à côte (chaque part au plus la demande, somme exacte, au centime) :
 budget-landing-fits = ℹ️ Les demandes validées ({ $asked }) tiennent dans l'enveloppe ({ $amount }) : rien à faire atterrir, chacun reçoit sa demande. Pour clôturer : { $prefix }budget { $project } clore
 budget-landing-total = Total
 budget-landing-legend = Options : { $options }.
@@ -161,8 +179,8 @@ budget-landing-applied = 🛬 Option { $number } ({ $option }) appliquée à l'e
 budget-landing-follows = Les montants accordés seront recalculés à chaque changement des demandes (montant, validation, retrait). Pour annuler : supprime ce message.
 budget-landing-recomputed = ⚖️ Atterrissage recalculé ({ $option }) sur l'enveloppe { $envelope } : { $shares } (total { $total } sur { $amount }).
 budget-landing-undone = ↩️ L'atterrissage de l'enveloppe { $envelope } est défait : les montants accordés sont ceux d'avant.
-budget-landing-revised = ✍️ Demande #{ $id } de { $who } : montant révisé { $amount } (demandé : { $asked }). Il s'affiche dans { $prefix }budget { $project } atterrissage ; la demande elle-même ne change pas.
-budget-landing-unrevised = ↩️ Demande #{ $id } de { $who } : montant révisé de nouveau { $amount }.
+budget-landing-revised = ✍️ Demande #{ $id } { DE($who) } : montant révisé { $amount } (demandé : { $asked }). Il s'affiche dans { $prefix }budget { $project } atterrissage ; la demande elle-même ne change pas.
+budget-landing-unrevised = ↩️ Demande #{ $id } { DE($who) } : montant révisé de nouveau { $amount }.
 budget-landing-option-prorata = prorata
 budget-landing-option-base = base égale de { $param } % de l'enveloppe, puis prorata
 budget-landing-option-median = jusqu'à la demande médiane, puis prorata au-delà
@@ -185,15 +203,26 @@ budget-consent-off = 🔔 Enveloppe { $envelope } : plus de validation d'office 
 budget-consent-request_note = 🤫 Sans objection ouverte, elle sera validée d'office à partir du { $date } ({ $delay } de consentement).
 budget-consent-objection = C'est une objection : la demande #{ $id } ne sera pas validée d'office tant qu'elle reste ouverte. La lever : { $prefix }question { $id } levée (ou retire ton ❓) ; un admin peut la trancher : { $prefix }question { $id } close.
 budget-consent-own_question = (Une question sur sa propre demande n'est pas une objection : elle ne retient pas la validation d'office.)
-budget-consent-lifted = 🕊️ { $who } lève son objection sur la demande #{ $id } de { $author } ({ $left } objection(s) encore ouverte(s)).
-budget-consent-settled = ⚖️ { $who } tranche : objection(s) close(s) sur la demande #{ $id } de { $author } ({ $n }). La validation d'office reprend son cours.
+budget-consent-lifted = 🕊️ { $who } lève son objection sur la demande #{ $id } { DE($author) } ({ $left ->
+        [one] { $left } objection encore ouverte
+       *[other] { $left } objections encore ouvertes
+    }).
+budget-consent-settled = ⚖️ { $who } tranche : { $n ->
+        [one] objection close
+       *[other] objections closes
+    } sur la demande #{ $id } { DE($author) } ({ $n }). La validation d'office reprend son cours.
 budget-consent-reopened = ↩️ L'objection sur la demande #{ $id } est de nouveau ouverte ({ $n }).
 budget-consent-item = #{ $id } { $who } ({ $amount })
-budget-consent-validated = 🤫 Enveloppe { $envelope } : délai de consentement ({ $delay }) passé sans objection ouverte, { $count } demande(s) validée(s) d'office : { $requests }. Le tableau : { $prefix }budget { $project }
-budget-consent-days-one = { $n } jour
-budget-consent-days-other = { $n } jours
+budget-consent-validated = 🤫 Enveloppe { $envelope } : délai de consentement ({ $delay }) passé sans objection ouverte, { $count ->
+        [one] { $count } demande validée
+       *[other] { $count } demandes validées
+    } d'office : { $requests }. Le tableau : { $prefix }budget { $project }
+budget-consent-days = { $n ->
+        [one] { $n } jour
+       *[other] { $n } jours
+    }
 budget-consent-error-delay = ⚠️ Après « consentement », il faut un délai en jours (de 1 à 90), ou « non » pour l'enlever. Exemples : { $prefix }budget { $project } consentement 5j · { $prefix }budget { $project } consentement non
-budget-consent-error-proportional = ⚠️ Le consentement ne vaut qu'en rétribution libre (des demandes à valider) ; l'enveloppe de { $project } est répartie au prorata des heures. Voir : { $prefix }budget { $project }
+budget-consent-error-proportional = ⚠️ Le consentement ne vaut qu'en rétribution libre (des demandes à valider) ; l'enveloppe { DE($project) } est répartie au prorata des heures. Voir : { $prefix }budget { $project }
 budget-consent-error-not_yours = ⚠️ Seule la personne qui a posé l'objection la lève ; un admin peut la trancher : { $prefix }question { $id } close.
 budget-consent-error-not_open = ℹ️ Cette objection sur la demande #{ $id } n'est plus ouverte. Le tableau : { $prefix }budget { $project }
 budget-consent-error-not_due = ℹ️ Rien à valider d'office pour l'instant. Les enveloppes : { $prefix }budgets

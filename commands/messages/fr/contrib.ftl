@@ -39,7 +39,13 @@ contrib-doubtful-no_project = sans projet
 contrib-doubtful-default_project = dans le projet par défaut du salon, { $code }
 contrib-doubtful-default_gone = ⚠️ Le projet par défaut a été archivé entre-temps : rien n'est enregistré. Retape la commande avec le projet voulu (la liste : { $prefix }projets).
 contrib-list-empty = ℹ️ Aucune contribution pour { $scope } ({ $period }).
-contrib-list-headline = 📊 { $scope } — { $period } : { $total } en { $count } contribution(s), { $people } personne(s)
+contrib-list-headline = 📊 { $scope } — { $period } : { $total } en { $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    }, { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }
 contrib-list-latest = Dernières contributions ({ $shown } sur { $count }) :
 contrib-col-person = Personne
 contrib-col-time = Temps

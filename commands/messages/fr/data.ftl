@@ -2,7 +2,10 @@ data-mine-not_direct = 🔒 Tes données ne s'affichent pas dans un salon : écr
 data-mine-summary =
     📦 Tout ce que je garde sur toi ({ $name }, { $user }) est dans ce fichier JSON :
     • salons : { $rooms }
-    • contributions : { $contributions } ({ $duration }), et { $logged_for_others } notée(s) par toi pour d'autres
+    • contributions : { $contributions } ({ $duration }), et { $logged_for_others ->
+        [one] { $logged_for_others } notée
+       *[other] { $logged_for_others } notées
+    } par toi pour d'autres
     • allocations : { $allocations }, soldes : { $balances }, financements : { $fundings }, buckets proposés : { $buckets }
     • demandes : { $requests }, questions : { $questions }, validations : { $validations }, dons au commun : { $give_backs }, parts d'enveloppes : { $shares }
     • actions en attente de ton ✅ : { $pending_actions }
@@ -57,19 +60,49 @@ data-import-bad_amount = « { $cell } » n'est pas un montant (ex. 12,50).
 data-import-currency = « { $cell } » n'est pas dans la devise du salon ({ $currency }).
 data-import-zero_amount = un montant nul ne s'alloue pas.
 data-import-title = 📥 Aperçu de l'import : { $kind }, fichier « { $file } » ({ $format } ; colonnes : { $columns })
-data-import-would_contributions = { $rows } ligne(s) à importer : { $duration } pour { $people } personne(s).
-data-import-would_allocations = { $rows } allocation(s) à importer : { $total } dans le tour « { $title } ».
-data-import-more = … et { $more } ligne(s) de plus.
-data-import-already = { $rows } ligne(s) déjà importée(s) : ignorée(s).
-data-import-refused_title = ⚠️ { $rows } ligne(s) refusée(s) :
+data-import-would_contributions = { $rows ->
+        [one] { $rows } ligne
+       *[other] { $rows } lignes
+    } à importer : { $duration } pour { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }.
+data-import-would_allocations = { $rows ->
+        [one] { $rows } allocation
+       *[other] { $rows } allocations
+    } à importer : { $total } dans le tour « { $title } ».
+data-import-more = … et { $more ->
+        [one] { $more } ligne
+       *[other] { $more } lignes
+    } de plus.
+data-import-already = { $rows ->
+        [one] { $rows } ligne déjà importée : ignorée
+       *[other] { $rows } lignes déjà importées : ignorées
+    }.
+data-import-refused_title = ⚠️ { $rows ->
+        [one] { $rows } ligne refusée
+       *[other] { $rows } lignes refusées
+    } :
 data-import-refused_row = • ligne { $line } : { $reason }
-data-import-more_refused = … et { $more } ligne(s) refusée(s) de plus (cagnotte import les liste toutes).
+data-import-more_refused = … et { $more ->
+        [one] { $more } ligne refusée
+       *[other] { $more } lignes refusées
+    } de plus (cagnotte import les liste toutes).
 data-import-unknown = Personnes inconnues ({ $count }) : { $people }.
 data-import-nothing = Rien n'est importé tant qu'une ligne est refusée : corrige le fichier et renvoie-le.
 data-import-nothing_new = Rien de nouveau à importer.
-data-import-confirm = Réagis ✅ à ce message pour importer ces { $rows } ligne(s) (retirer le ✅ les retire).
-data-import-done = ✅ Import fait : { $rows } ligne(s) enregistrée(s), { $skipped } déjà là.
-data-import-undone = ↩️ Import retiré : { $rows } ligne(s) supprimée(s).
+data-import-confirm = Réagis ✅ à ce message pour importer ces { $rows ->
+        [one] { $rows } ligne
+       *[other] { $rows } lignes
+    } (retirer le ✅ les retire).
+data-import-done = ✅ Import fait : { $rows ->
+        [one] { $rows } ligne enregistrée
+       *[other] { $rows } lignes enregistrées
+    }, { $skipped } déjà là.
+data-import-undone = ↩️ Import retiré : { $rows ->
+        [one] { $rows } ligne supprimée
+       *[other] { $rows } lignes supprimées
+    }.
 data-import-kind-contributions = contributions
 data-import-kind-allocations = allocations
 data-import-format-own = export de ce bot

@@ -1,6 +1,9 @@
 export-usage = Utilisation : { $prefix }export csv [période] [projet]. Exemple : { $prefix }export csv novembre KPA
 export-empty = ℹ️ Rien à exporter ({ $period }).
-export-caption = 📎 Export CSV : { $count } contribution(s), { $period }.
+export-caption = 📎 Export CSV : { $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    }, { $period }.
 export-long_table = … et { $more } autres lignes : le tableau complet ({ $count } lignes) est dans le fichier joint, { $file }.
 export-long_table_caption = 📎 Le tableau complet : { $count } lignes.
 export-col-number = n°

@@ -49,7 +49,13 @@ page-web-period_last_week = Semaine dernière
 page-web-period_month = Ce mois-ci
 page-web-period_last_month = Mois dernier
 page-web-period_year = Cette année
-page-web-headline = { $total } données par { $people } personne(s), en { $count } contribution(s).
+page-web-headline = { $total } données par { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }, en { $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    }.
 page-web-nothing = Aucune contribution sur cette période.
 page-web-newcomers = Nouveaux venus
 page-web-by_project = Heures par projet

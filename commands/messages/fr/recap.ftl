@@ -6,10 +6,22 @@ recap-percent = { $sign }{ $value } %
 recap-first_day = 1er
 recap-time = { $hour }h{ NUMBER($minute, minimumIntegerDigits: 2) }
 recap-period-week = semaine du { $start } au { $end }
-recap-contrib-headline = ⏱️ { $total } données par { $people } personne(s) ({ $count } contribution(s))
-recap-contrib-compare = Période précédente : { $before } par { $people } personne(s) ({ $percent })
+recap-contrib-headline = ⏱️ { $total } données par { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    } ({ $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    })
+recap-contrib-compare = Période précédente : { $before } par { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    } ({ $percent })
 recap-contrib-compare_none = Période précédente : aucune contribution.
-recap-contrib-none = ⏱️ Aucune contribution sur la période (période précédente : { $before } par { $people } personne(s)).
+recap-contrib-none = ⏱️ Aucune contribution sur la période (période précédente : { $before } par { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }).
 recap-contrib-newcomers = 🆕 Première contribution : { $names } — bienvenue !
 recap-contrib-no_project = Sans projet
 recap-contrib-others = Autres ({ $n })
@@ -52,7 +64,10 @@ recap-error-bad_day = ⚠️ « { $token } » n'est pas un jour de la semaine (l
 recap-error-bad_month_day = ⚠️ « { $token } » : le jour du mois va de 1 à 28, ou « dernier ». { $usage }
 recap-error-bad_time = ⚠️ Heure non comprise : « { $token } ». Exemples : 9h, 9h30, 17:00. { $usage }
 recap-reminder-text = ⏰ Pensez à noter vos contributions de la semaine : { $prefix }contrib 3h atelier #PROJET
-recap-reminder-so_far = Déjà noté cette semaine : { $total } par { $people } personne(s).
+recap-reminder-so_far = Déjà noté cette semaine : { $total } par { $people ->
+        [one] { $people } personne
+       *[other] { $people } personnes
+    }.
 recap-reminder-nothing_yet = Rien n'est encore noté cette semaine.
 recap-help-recap = le récap (semaine en cours par défaut) : { $prefix }recap semaine dernière · { $prefix }recap novembre ; planifier (admins) : { $prefix }recap planifier lundi 9h
 recap-help-rappel = rappel de noter ses contributions (admins) : { $prefix }rappel vendredi 17h · { $prefix }rappel off

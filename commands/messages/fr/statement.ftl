@@ -2,16 +2,28 @@ statement-not_direct = 🔒 Ton relevé ne s'affiche pas dans un salon : écris-
 statement-only_yours = 🔒 Un relevé ne montre que le tien : écris { $prefix }moi [csv] [période], sans nommer personne. Ex. : { $prefix }moi csv 2026
 statement-usage = Utilisation : { $prefix }moi [csv] [période], en message privé. Ex. : { $prefix }moi, { $prefix }moi mois dernier, { $prefix }moi csv 2026
 statement-empty = ℹ️ Rien pour toi ({ $period }) dans les salons que je partage avec toi : ni heures notées, ni enveloppe payée. Une autre période : { $prefix }moi 2025
-statement-title = 🧾 Relevé de { $name } ({ $user }), { $period }
-statement-summary = { $rooms } salon(s), { $duration } de contributions, { $total } reçus.
+statement-title = 🧾 Relevé { DE($name) } ({ $user }), { $period }
+statement-summary = { $rooms ->
+        [one] { $rooms } salon
+       *[other] { $rooms } salons
+    }, { $duration } de contributions, { $total } reçus.
 statement-hours_title = Heures notées
 statement-paid_title = Enveloppes payées (par date de clôture)
 statement-nothing_paid = Aucune enveloppe ne t'a payé sur cette période.
 statement-given_back = { $amount } ({ $given } laissés au commun)
-statement-more = … et { $more } enveloppe(s) de plus : toutes sont dans le fichier de { $command }
+statement-more = … et { $more ->
+        [one] { $more } enveloppe
+       *[other] { $more } enveloppes
+    } de plus : toutes sont dans le fichier de { $command }
 statement-csv_hint = 📎 Pour ta CAE ou ta comptabilité, une ligne par enveloppe payée : { $command }
 statement-csv_empty = ℹ️ Aucune enveloppe ne t'a payé ({ $period }) dans les salons que je partage avec toi : pas de fichier. Tes heures : { $command }
-statement-csv_caption = 📎 Ton relevé, { $period } : { $count } enveloppe(s) payée(s) dans { $rooms } salon(s), { $total } au total.
+statement-csv_caption = 📎 Ton relevé, { $period } : { $count ->
+        [one] { $count } enveloppe payée
+       *[other] { $count } enveloppes payées
+    } dans { $rooms ->
+        [one] { $rooms } salon
+       *[other] { $rooms } salons
+    }, { $total } au total.
 statement-file = releve
 statement-word = moi
 statement-no_project = sans projet
