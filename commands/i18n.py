@@ -32,9 +32,26 @@ from fluent.syntax.visitor import Visitor
 from commands.elision import de_elided, le_elided
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
-LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
-_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def _languages() -> tuple[str, ...]:
+    found = sorted(p.name for p in MESSAGES_DIR.iterdir() if (p / "language.ftl").is_file())
+    return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
+
+
+def _locale_in(folder: Path) -> str:
+    """The Babel locale a catalogue names (``language.ftl``: ``language-locale = fr_FR``)."""
+    text = (folder / "language.ftl").read_text(encoding="utf-8")
+    found = re.search(r"^language-locale\s*=\s*(\S+)\s*$", text, re.MULTILINE)
+    if found is None:
+        raise ValueError(f"{folder}/language.ftl names no locale")
+    return found.group(1)
+
+
+# every folder of commands/messages with a language.ftl is a language: adding one is adding files
+LANGUAGES = _languages()
+_LOCALES = {code: _locale_in(MESSAGES_DIR / code) for code in LANGUAGES}
 # languages added at run time (a pseudo-locale in the tests): code -> (folder, locale, functions)
 _EXTRA: dict[str, tuple[Path, str, dict[str, Callable[..., Any]]]] = {}
 
@@ -196,12 +213,44 @@ def install_language(
     _EXTRA[code] = (folder, locale, functions if functions is not None else FUNCTIONS)
     _bundle.cache_clear()
     catalogue.cache_clear()
+    command_words.cache_clear()
 
 
 def uninstall_language(code: str) -> None:
     _EXTRA.pop(code, None)
     _bundle.cache_clear()
     catalogue.cache_clear()
+    command_words.cache_clear()
+
+
+def _plain(pattern: ftl.Pattern) -> str:
+    return "".join(e.value for e in pattern.elements if isinstance(e, ftl.TextElement))
+
+
+@cache
+def command_words(lang: str) -> dict[str, tuple[str, ...]]:
+    """The words of ``lang`` for each command (``commands.ftl``): the one help shows first, then
+    the other words that call it. ``{"annuler": ("undo", "delete"), ...}`` in English."""
+    path = folder_of(lang) / "commands.ftl"
+    if not path.exists():
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in FluentParser().parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(entry, ftl.Message) or entry.value is None:
+            continue
+        name = entry.id.name.removeprefix("commands-")
+        words = [_plain(entry.value).strip()]
+        for attribute in entry.attributes:
+            if attribute.id.name == "aliases":
+                words += [w.strip() for w in _plain(attribute.value).split(",") if w.strip()]
+        out[name] = tuple(words)
+    return out
+
+
+def command_name(lang: str, name: str) -> str:
+    """The word help shows for the command ``name`` in ``lang`` (``annuler`` -> ``undo``)."""
+    words = command_words(lang).get(name)
+    return words[0] if words else name
 
 
 def language_name(code: str, lang: str) -> str:

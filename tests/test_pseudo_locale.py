@@ -34,6 +34,8 @@ OPEN, CLOSE = "⟦", "⟧"
 ACCENTS = str.maketrans("aeiouycnAEIOUYCN", "áéíóúýçñÁÉÍÓÚÝÇÑ")
 BRACKETED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
 WORD = re.compile(r"[^\W\d_]+")
+# the words people type (the input stays French) and the language's locale: not transformed
+INPUT_FILES = ("commands.ftl", "language.ftl")
 
 
 def pseudo(text: str) -> str:
@@ -47,9 +49,13 @@ class _Pseudo(Transformer):  # type: ignore[misc]
 
 
 def write_pseudo_catalogue(folder: Path) -> None:
-    """The French catalogue with every text element transformed (placeables untouched)."""
+    """The French catalogue with every text element transformed (placeables untouched), except
+    the command words, which stay those people type."""
     folder.mkdir(parents=True, exist_ok=True)
     for path in sorted((i18n.MESSAGES_DIR / "fr").glob("*.ftl")):
+        if path.name in INPUT_FILES:
+            (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+            continue
         resource = FluentParser().parse(path.read_text(encoding="utf-8"))
         _Pseudo().visit(resource)
         (folder / path.name).write_text(FluentSerializer().serialize(resource), encoding="utf-8")
