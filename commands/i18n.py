@@ -213,14 +213,14 @@ def install_language(
     _EXTRA[code] = (folder, locale, functions if functions is not None else FUNCTIONS)
     _bundle.cache_clear()
     catalogue.cache_clear()
-    command_words.cache_clear()
+    _word_file.cache_clear()
 
 
 def uninstall_language(code: str) -> None:
     _EXTRA.pop(code, None)
     _bundle.cache_clear()
     catalogue.cache_clear()
-    command_words.cache_clear()
+    _word_file.cache_clear()
 
 
 def _plain(pattern: ftl.Pattern) -> str:
@@ -228,22 +228,55 @@ def _plain(pattern: ftl.Pattern) -> str:
 
 
 @cache
+def _word_file(folder: Path, name: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """The messages of a file of words (``commands.ftl``, ``words.ftl``): Fluent id -> (its
+    text, its attributes' texts)."""
+    path = folder / name
+    if not path.exists():
+        return {}
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for entry in FluentParser().parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(entry, ftl.Message) and entry.value is not None:
+            attributes = {a.id.name: _plain(a.value) for a in entry.attributes}
+            out[entry.id.name] = (_plain(entry.value), attributes)
+    return out
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in text.split(",") if w.strip())
+
+
 def command_words(lang: str) -> dict[str, tuple[str, ...]]:
     """The words of ``lang`` for each command (``commands.ftl``): the one help shows first, then
     the other words that call it. ``{"annuler": ("undo", "delete"), ...}`` in English."""
-    path = folder_of(lang) / "commands.ftl"
-    if not path.exists():
-        return {}
-    out: dict[str, tuple[str, ...]] = {}
-    for entry in FluentParser().parse(path.read_text(encoding="utf-8")).body:
-        if not isinstance(entry, ftl.Message) or entry.value is None:
-            continue
-        name = entry.id.name.removeprefix("commands-")
-        words = [_plain(entry.value).strip()]
-        for attribute in entry.attributes:
-            if attribute.id.name == "aliases":
-                words += [w.strip() for w in _plain(attribute.value).split(",") if w.strip()]
-        out[name] = tuple(words)
+    return {
+        fid.removeprefix("commands-"): (text.strip(), *_split(attributes.get("aliases", "")))
+        for fid, (text, attributes) in _word_file(folder_of(lang), "commands.ftl").items()
+    }
+
+
+def words(key: str) -> tuple[str, ...]:
+    """The words every language reads for ``key`` (``words.ftl``), French first:
+    ``words("unit_days")`` -> ``("j", "jour", ..., "d", "day", "days")``."""
+    out: list[str] = []
+    for lang in LANGUAGES:
+        text, _ = _word_file(MESSAGES_DIR / lang, "words.ftl").get(
+            message_id(f"words.{key}"), ("", {})
+        )
+        out += [w for w in _split(text) if w not in out]
+    return tuple(out)
+
+
+def ordered_words(key: str) -> list[tuple[str, int]]:
+    """A list in order (weekdays, months) in every language: ``(word, index)``, ``fevr/fev``
+    giving two words for one place."""
+    out: list[tuple[str, int]] = []
+    for lang in LANGUAGES:
+        text, _ = _word_file(MESSAGES_DIR / lang, "words.ftl").get(
+            message_id(f"words.{key}"), ("", {})
+        )
+        for i, item in enumerate(_split(text)):
+            out += [(w.strip(), i) for w in item.split("/") if w.strip()]
     return out
 
 

@@ -35,7 +35,7 @@ ACCENTS = str.maketrans("aeiouycnAEIOUYCN", "áéíóúýçñÁÉÍÓÚÝÇÑ")
 BRACKETED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
 WORD = re.compile(r"[^\W\d_]+")
 # the words people type (the input stays French) and the language's locale: not transformed
-INPUT_FILES = ("commands.ftl", "language.ftl")
+INPUT_FILES = ("commands.ftl", "language.ftl", "words.ftl")
 
 
 def pseudo(text: str) -> str:
