@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -70,6 +71,9 @@ class _Int(FluentInt):
     """A whole number given to a text: written as ``str.format`` writes it (``1234``, no
     grouping, ASCII minus), while selectors still see a number for its plural form."""
 
+    def __str__(self) -> str:
+        return str(int(self))
+
     def format(self, locale: Locale) -> str:
         if self.options.minimumIntegerDigits:
             return f"{int(self):0{self.options.minimumIntegerDigits}d}"
@@ -111,37 +115,79 @@ def folder_of(lang: str) -> Path:
 
 
 class _Selectors(Visitor):
-    """The parameters a message chooses a form by (``{ $n -> ...}``)."""
+    """The parameters a message chooses a form by (``{ $n -> ...}``), and those it gives to
+    ``NUMBER()``: both are given to Fluent as numbers."""
 
     def __init__(self) -> None:
         self.names: set[str] = set()
+        self.numbers: set[str] = set()
 
     def visit_SelectExpression(self, node: ftl.SelectExpression) -> None:
         if isinstance(node.selector, ftl.VariableReference):
             self.names.add(node.selector.id.name)
         self.generic_visit(node)
 
+    def visit_FunctionReference(self, node: ftl.FunctionReference) -> None:
+        if node.id.name == "NUMBER":
+            for arg in node.arguments.positional:
+                if isinstance(arg, ftl.VariableReference):
+                    self.numbers.add(arg.id.name)
+        self.generic_visit(node)
+
+
+# a message made of text and parameters only (most are): its pieces, a parameter as (name,)
+_Pieces = tuple[str | tuple[str], ...]
+
+
+def _pieces(pattern: ftl.Pattern) -> _Pieces | None:
+    out: list[str | tuple[str]] = []
+    for element in pattern.elements:
+        if isinstance(element, ftl.TextElement):
+            out.append(element.value)
+        elif isinstance(element.expression, ftl.VariableReference):
+            out.append((element.expression.id.name,))
+        elif isinstance(element.expression, ftl.StringLiteral):
+            out.append(str(element.expression.parse()["value"]))
+        else:
+            return None  # a selector or a function: Fluent's resolver writes it
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A language's messages; for each message that has plural forms, the parameters they
+    depend on (they must be given as numbers); the messages made of text and parameters only,
+    written directly (ten times faster than the resolver, the same text: a test checks)."""
+
+    bundle: FluentBundle
+    selectors: dict[str, frozenset[str]]
+    numbers: dict[str, frozenset[str]]  # the selectors and what NUMBER() formats
+    simple: dict[str, _Pieces]
+
 
 @cache
-def _bundle(lang: str) -> tuple[FluentBundle, dict[str, frozenset[str]]]:
-    """The language's messages, and for each message that has plural forms the parameters
-    they depend on (they must be given as numbers)."""
+def _bundle(lang: str) -> _Texts:
     bundle = _Bundle(
         [locale_of(lang).replace("_", "-")],
         functions=_EXTRA[lang][2] if lang in _EXTRA else FUNCTIONS,
         use_isolating=False,
     )
-    selectors: dict[str, frozenset[str]] = {}
+    texts = _Texts(bundle, {}, {}, {})
     for path in sorted(folder_of(lang).glob("*.ftl")):
         resource = FluentResource(path.read_text(encoding="utf-8"))
         bundle.add_resource(resource)
         for entry in resource.body:
-            if isinstance(entry, ftl.Message):
+            if isinstance(entry, ftl.Message) and entry.value is not None:
                 finder = _Selectors()
                 finder.visit(entry)
                 if finder.names:
-                    selectors[entry.id.name] = frozenset(finder.names)
-    return bundle, selectors
+                    texts.selectors[entry.id.name] = frozenset(finder.names)
+                if finder.names or finder.numbers:
+                    texts.numbers[entry.id.name] = frozenset(finder.names | finder.numbers)
+                pieces = _pieces(entry.value)
+                if pieces is not None:
+                    texts.simple[entry.id.name] = pieces
+    return texts
 
 
 @cache
@@ -168,36 +214,44 @@ def placeholders(template: str) -> set[str]:
     return set(_VARIABLE.findall(template))
 
 
-def _argument(value: Any) -> Any:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return _Int(value)
-    if isinstance(value, str):
-        return value
-    # what str.format wrote: the value's own format
-    return format(value, "")
+def _argument(value: Any) -> str:
+    """A value as ``str.format`` wrote it (a number: ``1234``, no grouping)."""
+    return value if type(value) is str else format(value, "")
 
 
 def t(lang: str, key: str, /, **params: Any) -> str:
     """The text ``key`` in ``lang`` (falling back to French), filled with ``params``. A whole
     number is written as it is (no grouping); a text that depends on it picks its plural form."""
     fid = message_id(key)
-    bundle, selectors = _bundle(lang)
-    if not bundle.has_message(fid):
-        bundle, selectors = _bundle(DEFAULT_LANGUAGE)
-        if not bundle.has_message(fid):
+    texts = _bundle(lang)
+    if not texts.bundle.has_message(fid):
+        texts = _bundle(DEFAULT_LANGUAGE)
+        if not texts.bundle.has_message(fid):
             raise KeyError(f"no message {key!r} in the catalogues")
-    for name in selectors.get(fid, ()):
+    for name in texts.selectors.get(fid, ()):
         if type(params.get(name)) is not int:
             raise TypeError(f"{key!r}: {name} chooses a plural form, give it as a whole number")
-    message = bundle.get_message(fid)
+    args: dict[str, Any] = {name: _argument(value) for name, value in params.items()}
+    for name in texts.numbers.get(fid, ()):
+        if type(params.get(name)) is int:
+            args[name] = _Int(params[name])  # Fluent picks the plural form of a number
+    return _format(texts, fid, args)
+
+
+def _format(texts: _Texts, fid: str, args: dict[str, Any], *, resolver: bool = False) -> str:
+    """The message ``fid`` filled with ``args`` (prepared by :func:`_argument`)."""
+    pieces = None if resolver else texts.simple.get(fid)
+    if pieces is not None:
+        try:
+            return "".join(p if type(p) is str else str(args[p[0]]) for p in pieces)
+        except KeyError as missing:
+            raise KeyError(f"message {fid!r}: no value for {missing}") from None
+    message = texts.bundle.get_message(fid)
     if message.value is None:
-        raise KeyError(f"message {key!r} has no text")
-    args = {name: _argument(value) for name, value in params.items()}
-    text, errors = bundle.format_pattern(message.value, args)
+        raise KeyError(f"message {fid!r} has no text")
+    text, errors = texts.bundle.format_pattern(message.value, args)
     if errors:
-        raise KeyError(f"message {key!r} in {lang!r}: {errors}")
+        raise KeyError(f"message {fid!r}: {errors}")
     return str(text)
 
 
@@ -293,7 +347,9 @@ def language_name(code: str, lang: str) -> str:
 
 def has(lang: str, key: str) -> bool:
     fid = message_id(key)
-    return _bundle(lang)[0].has_message(fid) or _bundle(DEFAULT_LANGUAGE)[0].has_message(fid)
+    return _bundle(lang).bundle.has_message(fid) or _bundle(DEFAULT_LANGUAGE).bundle.has_message(
+        fid
+    )
 
 
 def locale_of(lang: str) -> str:

@@ -92,3 +92,19 @@ def test_a_language_is_a_folder_of_files():
     assert i18n.locale_of("fr") == "fr_FR" and i18n.locale_of("en") == "en_GB"
     assert i18n.command_name("en", "annuler") == "undo"
     assert i18n.command_name("fr", "annuler") == "annuler"
+
+
+def test_texts_written_directly_read_as_fluent_writes_them():
+    """Messages made of text and parameters only skip Fluent's resolver: the same text."""
+    for lang in i18n.LANGUAGES:
+        texts = i18n._bundle(lang)
+        assert len(texts.simple) > 500
+        for fid in texts.simple:
+            names = i18n.placeholders(i18n.catalogue(lang)[i18n.message_key(fid)])
+            for sample in ("<{}>", 1234, -5, "  {} {{x}} "):
+                args = {
+                    n: i18n._argument(sample.format(n) if isinstance(sample, str) else sample)
+                    for n in names
+                }
+                fast = i18n._format(texts, fid, args)
+                assert fast == i18n._format(texts, fid, args, resolver=True), (lang, fid)

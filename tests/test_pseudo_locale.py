@@ -78,7 +78,7 @@ def pseudo_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     values: set[str] = set()
     foreign: set[str] = set()
     argument = i18n._argument
-    format_pattern = i18n._Bundle.format_pattern
+    format_text = i18n._format
 
     def recording(value: Any) -> Any:
         out = argument(value)
@@ -86,14 +86,14 @@ def pseudo_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
             values.update(WORD.findall(BRACKETED.sub(" ", str(out))))
         return out
 
-    def formatting(self: Any, pattern: Any, args: Any = None) -> Any:
-        text, errors = format_pattern(self, pattern, args)
-        if self is not i18n._bundle(PSEUDO)[0]:
-            foreign.add(str(text))
-        return text, errors
+    def formatting(texts: Any, fid: str, args: dict[str, Any], *, resolver: bool = False) -> str:
+        text = format_text(texts, fid, args, resolver=resolver)
+        if texts is not i18n._bundle(PSEUDO):
+            foreign.add(text)
+        return text
 
     monkeypatch.setattr(i18n, "_argument", recording)
-    monkeypatch.setattr(i18n._Bundle, "format_pattern", formatting)
+    monkeypatch.setattr(i18n, "_format", formatting)
     try:
         yield values
     finally:
