@@ -411,7 +411,7 @@ def test_two_processes_validate_and_tell_once(any_engine):
         assert len(db.exec(select(BudgetValidation)).all()) == 1
         assert len(db.exec(select(BudgetConsentDay)).all()) == 1
         posts = db.exec(select(BotMessage).where(BotMessage.room_id == room)).all()
-        assert sum("validée d'office" in (p.body or "") for p in posts) == 1
+        assert sum("demande validée d'office" in (p.body or "") for p in posts) == 1
 
 
 async def test_an_applied_landing_follows_an_automatic_validation(room, runtime, clock, engine):
