@@ -226,3 +226,67 @@ budget-consent-error-not_due = ℹ️ Nothing to validate automatically yet. The
 budget-consent-error-objected = ℹ️ An open objection holds the automatic validation back; its author lifts it with { $prefix }question <no.> lifted.
 budget-consent-error-none_to_lift = ℹ️ You have no open objection on request #{ $id }. To raise one: { $prefix }question { $id } why this amount?
 budget-consent-error-none_to_settle = ℹ️ No open objection on request #{ $id }: nothing to settle. To validate it: { $prefix }validate { $id }
+budget-help-taux = indicative pay range: { $prefix }rates KPA 15-25€/h (admins), { $prefix }rates KPA (see)
+budget-help-releve = hour reading: { $prefix }reading KPA before 15/12 (admins), { $prefix }reading KPA (where it stands)
+budget-help_full-taux =
+    { $prefix }rates KPA 15-25€/h — indicative range of project KPA (admins); per day: { $prefix }rates KPA 120-200€/d (a day: { $prefix }settings day, 7 h by default)
+    { $prefix }rates 15-25€/h — the room's; a project's wins
+    { $prefix }rates KPA 15-25€/h growth 20% — and a request may not exceed the one of the project's previous envelope by more than 20%
+    { $prefix }rates KPA — see it; { $prefix }rates — all of them; { $prefix }rates KPA none — remove it (admins)
+    Each request shows its hourly rate against the range (🔺 above, 🔻 below), never blocked. Deleting the message puts the range before back.
+budget-help_full-releve =
+    { $prefix }reading KPA before 15/12 — start an hour reading on KPA's open envelope (admins): one message mentions those with hours in the period and the members with none; one reminder in its thread the day before at 9:00 (or half-way); report on 15/12 at 9:00
+    People confirm by logging hours on KPA, posting their request, or reacting ✅ to the message.
+    { $prefix }reading KPA — where it stands (who confirmed); { $prefix }reading KPA cancel — cancel it (admins)
+    Deleting the message that started it removes it, until its deadline.
+budget-rates-the_room = the room
+budget-rates-the_project = project { $project }
+budget-rates-growth = (growth capped at { $pct }% from one envelope to the next)
+budget-rates-per_hour = (that is { $low } to { $high } an hour, for a { $day } h day)
+budget-rates-set = 📏 Indicative range for { $where }: { $range }{ $hourly }. Each request shows its hourly rate against it.
+budget-rates-removed = 📏 No more indicative range for { $where }.
+budget-rates-none = ℹ️ No indicative range for { $where }. An admin sets one with { $prefix }rates { $project } 15-25€/h (or 120-200€/d).
+budget-rates-shown = 📏 Indicative range for { $where }: { $range }{ $hourly }
+budget-rates-shown_room = 📏 No range of its own for { $project }: the room's applies, { $range }{ $hourly }
+budget-rates-item = • { $where }: { $range }{ $hourly }
+budget-rates-list =
+    📏 Indicative ranges:
+    { $items }
+    A project's range wins over the room's. To change it: { $prefix }rates KPA 15-25€/h; to remove it: { $prefix }rates KPA none
+budget-rates-table = 📏 Indicative range: { $range } (🔺 above, 🔻 below; nothing is blocked)
+budget-rates-range-h = { $low } to { $high } an hour
+budget-rates-range-j = { $low } to { $high } a day
+budget-rates-flag-above = 🔺
+budget-rates-flag-below = 🔻
+budget-rates-note-within = 📏 Its hourly rate is within the indicative range ({ $range }).
+budget-rates-note-above = 🔺 Its hourly rate is above the indicative range ({ $range }): nothing is blocked, it is a pointer for the discussion.
+budget-rates-note-below = 🔻 Its hourly rate is below the indicative range ({ $range }): nothing is blocked, you may ask for more.
+budget-rates-note-no_hours = 📏 No hours logged in this period yet, so no hourly rate to compare with the indicative range ({ $range }).
+budget-rates-error-usage = ⚠️ I can't read “{ $token }” as a range. Examples: { $prefix }rates { $project } 15-25€/h · { $prefix }rates { $project } 120-200€/d · { $prefix }rates { $project } 15-25€/h growth 20% · { $prefix }rates { $project } none
+budget-rates-error-nothing_to_remove = ℹ️ There is no indicative range for { $where }: nothing to remove. To set one: { $prefix }rates { $project } 15-25€/h
+budget-rates-error-growth = ⛔ { $asked } is too much: your request on { $project } may not exceed { $most }. Your request in the previous envelope ({ $period }) was { $previous } and growth from one envelope to the next is capped at { $pct }% (set by an admin with { $prefix }rates). Ask for { $most } at most: { $prefix }request { $project } { $most }
+budget-campaign-nobody = nobody
+budget-campaign-person_hours = { $who } ({ $hours } h)
+budget-campaign-without = ; and, with no hours in the period yet: { $people }
+budget-campaign-none = ℹ️ No hour reading on the envelope of { $project }. An admin starts one with { $prefix }reading { $project } before 15/12
+budget-campaign-cancelled = 🛑 Hour reading of { $project } cancelled by { $who }.
+budget-campaign-unconfirmed = ↩️ { $who } takes their ✅ back from the hour reading of { $project }.
+budget-campaign-removed = ↩️ The hour reading of { $project } (until { $deadline }) is removed: no reminder, no report.
+budget-campaign-reopened = ↩️ The hour reading of { $project } goes on, until { $deadline }.
+budget-campaign-reminder = ⏰ Reminder: the hour reading of { $project } ends on { $deadline }. { $people }: complete your hours ({ $prefix }contrib 3h { $project } …) and post your request ({ $prefix }request { $project } 120€), or react ✅ to the message above if all is there.
+budget-campaign-report = 📋 Hour reading over for { $envelope }: { $done } of { $asked } confirmed. Confirmed: { $confirmed }. No answer: { $missing }. The table: { $prefix }budget { $project }
+budget-campaign-opened-libre = 📋 Hour reading for { $envelope }, until { $deadline }: { $with_hours }{ $without }. Complete your hours ({ $prefix }contrib 3h { $project } …) and post your request ({ $prefix }request { $project } 120€); if all is there already, react ✅ to this message. Reminder on { $remind } to those who have not confirmed, report on { $deadline }.
+budget-campaign-opened-proportionnel = 📋 Hour reading for { $envelope }, until { $deadline }: { $with_hours }{ $without }. Complete your hours ({ $prefix }contrib 3h { $project } …): the envelope is split in proportion to hours; if all is there already, react ✅ to this message. Reminder on { $remind } to those who have not confirmed, report on { $deadline }.
+budget-campaign-state-open = 📋 Hour reading of { $project } under way until { $deadline }: { $done } of { $asked } confirmed. Confirmed: { $confirmed }. Not yet: { $missing }.
+budget-campaign-state-ended = 📋 Hour reading of { $project } over on { $deadline }: { $done } of { $asked } confirmed. Confirmed: { $confirmed }. No answer: { $missing }.
+budget-campaign-state-cancelled = 📋 The latest hour reading of { $project } was cancelled. To start another: { $prefix }reading { $project } before 15/12
+budget-campaign-error-usage = ⚠️ Examples: { $prefix }reading { $project } before 15/12 (start, admins) · { $prefix }reading { $project } (where it stands) · { $prefix }reading { $project } cancel (admins)
+budget-campaign-error-past = ⚠️ { $date } is today or already past: give a day to come. Example: { $prefix }reading { $project } before 15/12
+budget-campaign-error-deadline_passed = ⚠️ The deadline of the hour reading of { $project } has passed: give a day to come. Example: { $prefix }reading { $project } before 15/12
+budget-campaign-error-too_far = ⚠️ An hour reading lasts { $days } days at most. Pick a closer day: { $prefix }reading { $project } before 15/12
+budget-campaign-error-already = ⚠️ An hour reading is already under way on the envelope of { $project }. Where it stands: { $prefix }reading { $project }; to cancel it: { $prefix }reading { $project } cancel
+budget-campaign-error-none_open = ℹ️ No hour reading under way on the envelope of { $project }: nothing to cancel. To start one: { $prefix }reading { $project } before 15/12
+budget-campaign-error-not_open = ℹ️ This hour reading of { $project } is no longer under way. Where it stands: { $prefix }reading { $project }
+budget-campaign-error-ended = ⛔ The hour reading of { $project } is over: nothing enters or leaves it any more. Its report: { $prefix }reading { $project }
+budget-campaign-error-envelope_closed = ⚠️ The envelope of { $project } is closed: no hour reading on it. The envelopes: { $prefix }budgets
+budget-campaign-error-not_due = ℹ️ The deadline of the hour reading of { $project } has not come yet. Where it stands: { $prefix }reading { $project }

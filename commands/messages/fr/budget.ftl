@@ -229,3 +229,67 @@ budget-consent-error-not_due = ℹ️ Rien à valider d'office pour l'instant. L
 budget-consent-error-objected = ℹ️ Une objection ouverte retient la validation d'office ; son auteur la lève avec { $prefix }question <n°> levée.
 budget-consent-error-none_to_lift = ℹ️ Tu n'as pas d'objection ouverte sur la demande #{ $id }. Pour en poser une : { $prefix }question { $id } pourquoi ce montant ?
 budget-consent-error-none_to_settle = ℹ️ Aucune objection ouverte sur la demande #{ $id } : rien à trancher. Pour la valider : { $prefix }valider { $id }
+budget-help-taux = fourchette indicative de rémunération : { $prefix }taux KPA 15-25€/h (admins), { $prefix }taux KPA (voir)
+budget-help-releve = relevé des compteurs : { $prefix }releve KPA avant le 15/12 (admins), { $prefix }releve KPA (où il en est)
+budget-help_full-taux =
+    { $prefix }taux KPA 15-25€/h — fourchette indicative du projet KPA (admins) ; par jour : { $prefix }taux KPA 120-200€/j (une journée : { $prefix }reglages journee, 7 h par défaut)
+    { $prefix }taux 15-25€/h — celle du salon ; celle d'un projet l'emporte
+    { $prefix }taux KPA 15-25€/h hausse 20% — et une demande ne peut pas dépasser de plus de 20 % celle de l'enveloppe précédente du projet
+    { $prefix }taux KPA — la voir ; { $prefix }taux — toutes ; { $prefix }taux KPA aucun — l'enlever (admins)
+    Chaque demande affiche son taux horaire face à la fourchette (🔺 au-dessus, 🔻 en dessous), sans être bloquée. Supprimer le message remet la fourchette d'avant.
+budget-help_full-releve =
+    { $prefix }releve KPA avant le 15/12 — lancer un relevé des compteurs sur l'enveloppe ouverte de KPA (admins) : un message mentionne ceux qui ont des heures sur la période et les membres sans heures ; un rappel dans son fil la veille à 9 h (ou à mi-parcours) ; bilan le 15/12 à 9 h
+    On confirme en ajoutant des heures sur KPA, en postant sa demande, ou en réagissant ✅ au message.
+    { $prefix }releve KPA — où il en est (qui a confirmé) ; { $prefix }releve KPA annuler — l'annuler (admins)
+    Supprimer le message qui l'a lancé le supprime, tant que l'échéance n'est pas passée.
+budget-rates-the_room = le salon
+budget-rates-the_project = le projet { $project }
+budget-rates-growth = (hausse limitée à { $pct } % d'une enveloppe à la suivante)
+budget-rates-per_hour = (soit { $low } à { $high } de l'heure, pour une journée de { $day } h)
+budget-rates-set = 📏 Fourchette indicative pour { $where } : { $range }{ $hourly }. Chaque demande affiche son taux horaire face à elle.
+budget-rates-removed = 📏 Plus de fourchette indicative pour { $where }.
+budget-rates-none = ℹ️ Pas de fourchette indicative pour { $where }. Un admin la fixe avec { $prefix }taux { $project } 15-25€/h (ou 120-200€/j).
+budget-rates-shown = 📏 Fourchette indicative pour { $where } : { $range }{ $hourly }
+budget-rates-shown_room = 📏 Pas de fourchette propre à { $project } : celle du salon s'applique, { $range }{ $hourly }
+budget-rates-item = • { $where } : { $range }{ $hourly }
+budget-rates-list =
+    📏 Fourchettes indicatives :
+    { $items }
+    Celle d'un projet l'emporte sur celle du salon. Pour la changer : { $prefix }taux KPA 15-25€/h ; l'enlever : { $prefix }taux KPA aucun
+budget-rates-table = 📏 Fourchette indicative : { $range } (🔺 au-dessus, 🔻 en dessous ; rien n'est bloqué)
+budget-rates-range-h = { $low } à { $high } de l'heure
+budget-rates-range-j = { $low } à { $high } par jour
+budget-rates-flag-above = 🔺
+budget-rates-flag-below = 🔻
+budget-rates-note-within = 📏 Son taux horaire est dans la fourchette indicative ({ $range }).
+budget-rates-note-above = 🔺 Son taux horaire est au-dessus de la fourchette indicative ({ $range }) : rien n'est bloqué, c'est une indication pour en parler.
+budget-rates-note-below = 🔻 Son taux horaire est en dessous de la fourchette indicative ({ $range }) : rien n'est bloqué, tu peux demander plus.
+budget-rates-note-no_hours = 📏 Pas encore d'heures sur cette période, donc pas de taux horaire à comparer à la fourchette indicative ({ $range }).
+budget-rates-error-usage = ⚠️ Je ne lis pas « { $token } » comme une fourchette. Exemples : { $prefix }taux { $project } 15-25€/h · { $prefix }taux { $project } 120-200€/j · { $prefix }taux { $project } 15-25€/h hausse 20% · { $prefix }taux { $project } aucun
+budget-rates-error-nothing_to_remove = ℹ️ Il n'y a pas de fourchette indicative pour { $where } : rien à enlever. Pour en fixer une : { $prefix }taux { $project } 15-25€/h
+budget-rates-error-growth = ⛔ { $asked }, c'est trop : ta demande sur { $project } ne peut pas dépasser { $most }. Ta demande de l'enveloppe précédente ({ $period }) était de { $previous } et la hausse d'une enveloppe à la suivante est limitée à { $pct } % (fixé par un admin avec { $prefix }taux). Demande au plus { $most } : { $prefix }demande { $project } { $most }
+budget-campaign-nobody = personne
+budget-campaign-person_hours = { $who } ({ $hours } h)
+budget-campaign-without = { " " }; et, sans heures sur la période pour l'instant : { $people }
+budget-campaign-none = ℹ️ Pas de relevé des compteurs sur l'enveloppe { DE($project) }. Un admin le lance avec { $prefix }releve { $project } avant le 15/12
+budget-campaign-cancelled = 🛑 Relevé des compteurs { DE($project) } annulé par { $who }.
+budget-campaign-unconfirmed = ↩️ { $who } retire son ✅ du relevé des compteurs { DE($project) }.
+budget-campaign-removed = ↩️ Le relevé des compteurs { DE($project) } (jusqu'au { $deadline }) est supprimé : plus de rappel ni de bilan.
+budget-campaign-reopened = ↩️ Le relevé des compteurs { DE($project) } reprend, jusqu'au { $deadline }.
+budget-campaign-reminder = ⏰ Rappel : le relevé des compteurs { DE($project) } se termine le { $deadline }. { $people } : complétez vos heures ({ $prefix }contrib 3h { $project } …) et postez votre demande ({ $prefix }demande { $project } 120€), ou réagissez ✅ au message ci-dessus si tout y est.
+budget-campaign-report = 📋 Relevé des compteurs terminé pour { $envelope } : { $done } sur { $asked } ont confirmé. Confirmé : { $confirmed }. Sans réponse : { $missing }. Le tableau : { $prefix }budget { $project }
+budget-campaign-opened-libre = 📋 Relevé des compteurs pour { $envelope }, jusqu'au { $deadline } : { $with_hours }{ $without }. Complétez vos heures ({ $prefix }contrib 3h { $project } …) et postez votre demande ({ $prefix }demande { $project } 120€) ; si tout y est déjà, réagissez ✅ à ce message. Rappel le { $remind } à ceux qui n'auront pas confirmé, bilan le { $deadline }.
+budget-campaign-opened-proportionnel = 📋 Relevé des compteurs pour { $envelope }, jusqu'au { $deadline } : { $with_hours }{ $without }. Complétez vos heures ({ $prefix }contrib 3h { $project } …) : l'enveloppe est répartie au prorata des heures ; si tout y est déjà, réagissez ✅ à ce message. Rappel le { $remind } à ceux qui n'auront pas confirmé, bilan le { $deadline }.
+budget-campaign-state-open = 📋 Relevé des compteurs { DE($project) } en cours jusqu'au { $deadline } : { $done } sur { $asked } ont confirmé. Confirmé : { $confirmed }. Pas encore : { $missing }.
+budget-campaign-state-ended = 📋 Relevé des compteurs { DE($project) } terminé le { $deadline } : { $done } sur { $asked } ont confirmé. Confirmé : { $confirmed }. Sans réponse : { $missing }.
+budget-campaign-state-cancelled = 📋 Le dernier relevé des compteurs { DE($project) } a été annulé. Pour en relancer un : { $prefix }releve { $project } avant le 15/12
+budget-campaign-error-usage = ⚠️ Exemples : { $prefix }releve { $project } avant le 15/12 (lancer, admins) · { $prefix }releve { $project } (où il en est) · { $prefix }releve { $project } annuler (admins)
+budget-campaign-error-past = ⚠️ Le { $date }, c'est aujourd'hui ou déjà passé : il faut une date à venir. Exemple : { $prefix }releve { $project } avant le 15/12
+budget-campaign-error-deadline_passed = ⚠️ L'échéance du relevé { DE($project) } est déjà passée : il faut une date à venir. Exemple : { $prefix }releve { $project } avant le 15/12
+budget-campaign-error-too_far = ⚠️ Un relevé dure au plus { $days } jours. Choisis une date plus proche : { $prefix }releve { $project } avant le 15/12
+budget-campaign-error-already = ⚠️ Un relevé des compteurs est déjà en cours sur l'enveloppe { DE($project) }. Où il en est : { $prefix }releve { $project } ; pour l'annuler : { $prefix }releve { $project } annuler
+budget-campaign-error-none_open = ℹ️ Pas de relevé des compteurs en cours sur l'enveloppe { DE($project) } : rien à annuler. Pour en lancer un : { $prefix }releve { $project } avant le 15/12
+budget-campaign-error-not_open = ℹ️ Ce relevé des compteurs { DE($project) } n'est plus en cours. Où il en est : { $prefix }releve { $project }
+budget-campaign-error-ended = ⛔ Le relevé des compteurs { DE($project) } est terminé : plus rien n'y entre ni n'en sort. Son bilan : { $prefix }releve { $project }
+budget-campaign-error-envelope_closed = ⚠️ L'enveloppe { DE($project) } est clôturée : pas de relevé des compteurs dessus. Les enveloppes : { $prefix }budgets
+budget-campaign-error-not_due = ℹ️ L'échéance du relevé { DE($project) } n'est pas encore arrivée. Où il en est : { $prefix }releve { $project }
