@@ -37,7 +37,7 @@ from sqlmodel import Session, col, func, select
 from commands.contrib import period_label
 from commands.core import Context, Queued, Registry, Settings, UserError, system_context
 from commands.grammar import Period, fold
-from commands.i18n import plural_form, t
+from commands.i18n import t
 from commands.lifecycle import Act, Actor, Refusal, act, require, tell_undo, undo, undone_before
 from commands.lifecycle import budget as life
 from commands.lifecycle.settings import Setting, setting_step
@@ -136,7 +136,7 @@ def due_day(since: dt.datetime, days: int, timezone: str) -> dt.date:
 
 
 def delay_text(lang: str, days: int) -> str:
-    return t(lang, f"budget.consent.days.{plural_form(lang, days)}", n=days)
+    return t(lang, "budget.consent.days", n=days)
 
 
 # --------------------------------------------------------------------------- reading the rows

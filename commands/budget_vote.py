@@ -31,7 +31,6 @@ from commands import budget as b
 from commands import budget_landing as landing
 from commands.core import Context, Queued, Registry, Settings, UserError, system_context
 from commands.grammar import WEEKDAYS, fold, match_date, parse_days
-from commands.i18n import plural_form
 from commands.landing import OPTIONS, Option, options
 from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, require, tell_undo, undo
 from commands.lifecycle import budget as life
@@ -136,7 +135,7 @@ def counts_text(ctx: Context, counts: dict[str, int]) -> str:
         ctx.t(
             "budget.landing.vote.count",
             number=n,
-            votes=ctx.t(f"budget.landing.vote.votes.{plural_form(ctx.lang, c)}", n=c),
+            votes=ctx.t("budget.landing.vote.votes", n=c),
         )
         for n, c in enumerate(counts.values(), start=1)
     )

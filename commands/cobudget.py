@@ -1107,7 +1107,7 @@ def _show_round(ctx: Context) -> None:
     state = ctx.t(f"buckets.round.state_{rnd.state}")
     until = ctx.t("buckets.round.until", date=ctx.date(rnd.deadline)) if rnd.deadline else ""
     states = ", ".join(
-        ctx.t(f"buckets.counted.{i18n.plural_form(ctx.lang, n)}.{name}", n=n)
+        ctx.t(f"buckets.counted.{name}", n=n)
         for name, n in sorted(counts.items(), key=lambda item: STATE_ORDER.index(item[0]))
     ) or ctx.t("buckets.round.no_buckets")
     text = ctx.t(

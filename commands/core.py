@@ -688,6 +688,11 @@ class Registry:
                 if key in self.commands:
                     raise ValueError(f"command word {word!r} registered twice")
                 self.commands[key] = cmd
+            # the words of every language's catalogue call it too, in every room
+            for lang in i18n.LANGUAGES:
+                for word in i18n.command_words(lang).get(name, ()):
+                    if self.commands.setdefault(fold(word), cmd) is not cmd:
+                        raise ValueError(f"command word {word!r} ({lang}) names two commands")
             self.by_name[name] = cmd
             if family not in self.families:
                 self.families.append(family)

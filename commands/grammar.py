@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
+from commands import i18n
+
 # --------------------------------------------------------------------------- text helpers
 
 
@@ -76,9 +78,17 @@ def join_spans(text: str, spans: list[tuple[int, int]]) -> str:
 # --------------------------------------------------------------------------- durations
 
 _NUM = r"[0-9]{1,6}(?:[.,][0-9]{1,4})?"
-_H_UNITS = r"h|hr|hrs|heure|heures|hour|hours"
-_M_UNITS = r"m|mn|min|mins|minute|minutes"
-_D_UNITS = r"j|d|jour|jours|day|days|jr|jrs"
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """A regular expression's alternatives for ``words`` (longest first)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# the words of every language (the catalogues' words.ftl), understood in every room
+_H_UNITS = _alternatives(i18n.words("unit_hours"))
+_M_UNITS = _alternatives(i18n.words("unit_minutes"))
+_D_UNITS = _alternatives(i18n.words("unit_days"))
 _RE_HM = re.compile(rf"^([0-9]{{1,4}})\s*(?:{_H_UNITS})\s*([0-9]{{1,2}})\s*(?:{_M_UNITS})?$")
 _RE_H = re.compile(rf"^({_NUM})\s*(?:{_H_UNITS})$")
 _RE_M = re.compile(rf"^({_NUM})\s*(?:{_M_UNITS})$")
@@ -138,103 +148,19 @@ def parse_duration(text: str, day_minutes: int = 7 * 60) -> Duration | None:
 
 # --------------------------------------------------------------------------- dates
 
-WEEKDAYS = {
-    **{
-        w: i
-        for i, w in enumerate(
-            ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-        )
-    },
-    **{
-        w: i
-        for i, w in enumerate(
-            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        )
-    },
-    **{w: i for i, w in enumerate(["lun", "mar", "mer", "jeu", "ven", "sam", "dim"])},
-    **{w: i for i, w in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])},
-}
-MONTHS = {
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            [
-                "janvier",
-                "fevrier",
-                "mars",
-                "avril",
-                "mai",
-                "juin",
-                "juillet",
-                "aout",
-                "septembre",
-                "octobre",
-                "novembre",
-                "decembre",
-            ]
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            [
-                "january",
-                "february",
-                "march",
-                "april",
-                "may",
-                "june",
-                "july",
-                "august",
-                "september",
-                "october",
-                "november",
-                "december",
-            ]
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            [
-                "janv",
-                "fevr",
-                "mars",
-                "avr",
-                "mai",
-                "juin",
-                "juil",
-                "aout",
-                "sept",
-                "oct",
-                "nov",
-                "dec",
-            ]
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        )
-    },
-    "fev": 2,
-}
+WEEKDAYS = dict(i18n.ordered_words("weekdays") + i18n.ordered_words("weekdays_short"))
+MONTHS = {w: i + 1 for w, i in i18n.ordered_words("months") + i18n.ordered_words("months_short")}
 _WEEKDAY_OBJS = (MO, TU, WE, TH, FR, SA, SU)
 _RELATIVE_DAYS = {
-    "aujourd'hui": 0,
-    "aujourd’hui": 0,
-    "aujourdhui": 0,
-    "auj": 0,
-    "today": 0,
-    "hier": 1,
-    "yesterday": 1,
-    "avant-hier": 2,
-    "avant-hiers": 2,
-    "avanthier": 2,
-    "demain": -1,
-    "tomorrow": -1,
-    "apres-demain": -2,
+    word: ago
+    for key, ago in (
+        ("today", 0),
+        ("yesterday", 1),
+        ("day_before_yesterday", 2),
+        ("tomorrow", -1),
+        ("day_after_tomorrow", -2),
+    )
+    for word in i18n.words(key)
 }
 # the days the bot reads: a year outside 1970-2999 is refused (dates, periods and deadlines stay
 # far from the limits of dates in Python and in the databases, and the totals start in 1970)
@@ -360,10 +286,9 @@ def match_date(tokens: list[str], start: int, today: dt.date) -> DateMatch | Non
 
 
 _DAY_UNITS = {
-    **dict.fromkeys(("j", "jr", "jrs", "jour", "jours", "d", "day", "days"), 1),
-    **dict.fromkeys(("sem", "semaine", "semaines", "w", "wk", "week", "weeks"), 7),
-    **dict.fromkeys(("mois", "month", "months"), 30),
-    **dict.fromkeys(("an", "ans", "annee", "annees", "y", "yr", "year", "years"), 365),
+    word: days
+    for key, days in (("unit_days", 1), ("unit_weeks", 7), ("unit_months", 30), ("unit_years", 365))
+    for word in i18n.words(key)
 }
 _RE_DAYS = re.compile(r"([0-9]{1,5})\s*([a-z]*)")
 
@@ -411,34 +336,16 @@ def week_period(day: dt.date) -> Period:
     return Period(start, start + dt.timedelta(days=7), "week")
 
 
-_PERIOD_WORDS = {
-    "ce mois": "this_month",
-    "ce mois-ci": "this_month",
-    "this month": "this_month",
-    "mois": "this_month",
-    "mois dernier": "last_month",
-    "le mois dernier": "last_month",
-    "last month": "last_month",
-    "cette semaine": "this_week",
-    "this week": "this_week",
-    "semaine": "this_week",
-    "semaine derniere": "last_week",
-    "la semaine derniere": "last_week",
-    "last week": "last_week",
-    "semaine passee": "last_week",
-    "la semaine passee": "last_week",
-    "cette annee": "this_year",
-    "this year": "this_year",
-    "annee": "this_year",
-    "annee derniere": "last_year",
-    "l'annee derniere": "last_year",
-    "last year": "last_year",
-    "tout": "all",
-    "toujours": "all",
-    "all": "all",
-    "all time": "all",
-    "depuis le debut": "all",
-}
+_PERIOD_KINDS = (
+    "this_month",
+    "last_month",
+    "this_week",
+    "last_week",
+    "this_year",
+    "last_year",
+    "all",
+)
+_PERIOD_WORDS = {word: kind for kind in _PERIOD_KINDS for word in i18n.words(f"period.{kind}")}
 
 
 @dataclass(frozen=True)
@@ -574,17 +481,9 @@ def parse_period(text: str, today: dt.date) -> PeriodMatch | None:
 # --------------------------------------------------------------------------- amounts
 
 _CURRENCY_SIGNS = {
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euros": "EUR",
-    "$": "USD",
-    "usd": "USD",
-    "chf": "CHF",
-    "£": "GBP",
-    "gbp": "GBP",
+    word: code for code in ("EUR", "USD", "CHF", "GBP") for word in i18n.words(f"currency.{code}")
 }
-_CUR = r"€|eur|euros?|\$|usd|chf|£|gbp"
+_CUR = _alternatives(tuple(_CURRENCY_SIGNS))
 _RE_AMOUNT = re.compile(
     rf"^(?P<pre>{_CUR})?\s*"
     r"(?P<sign>[-−+])?\s*"

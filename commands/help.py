@@ -37,8 +37,9 @@ def register(reg: Registry) -> None:
                     continue
                 summary = ctx.t(cmd.help_key, prefix=p)
                 admin = " " + ctx.t("help.admin_mark") if cmd.admin_only else ""
-                text_lines.append(f"{p}{cmd.name} — {summary}{admin}")
-                html_lines.append(f"<code>{esc(p + cmd.name)}</code> — {esc(summary)}{esc(admin)}")
+                word = i18n.command_name(ctx.lang, cmd.name)
+                text_lines.append(f"{p}{word} — {summary}{admin}")
+                html_lines.append(f"<code>{esc(p + word)}</code> — {esc(summary)}{esc(admin)}")
         text_lines.append(ctx.t("help.footer", prefix=p))
         html_lines.append(esc(text_lines[-1]))
         ctx.reply(Rich("\n".join(text_lines), "<br/>\n".join(html_lines)))

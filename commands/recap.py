@@ -10,6 +10,7 @@ of posts (``RecapSent``, one row per room and period) does not have it yet.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -602,9 +603,13 @@ def chart_data(
         people_title=i18n.t(lang, "recap.chart.people", span=span),
         hours_label=i18n.t(lang, "recap.chart.hours"),
         others_label=i18n.t(lang, "recap.chart.others"),
-        others_people=i18n.t(lang, "recap.chart.others_people"),
+        others_people=functools.partial(_others_people, lang),
         lang=lang,
     )
+
+
+def _others_people(lang: str, n: int, hours: str) -> str:
+    return i18n.t(lang, "recap.chart.others_people", n=n, hours=hours)
 
 
 def _bucket_index(buckets: list[Period], day: dt.date) -> int | None:

@@ -8,7 +8,7 @@ sorted, values written on the bars. matplotlib is imported on first use only.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from babel.numbers import format_decimal
@@ -18,6 +18,10 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 OTHERS_COLOUR = "#9E9E9E"
 MAX_PROJECTS = 5
 MAX_PEOPLE = 8
+
+
+def _bare_count(n: int, hours: str) -> str:
+    return str(n)
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ class ChartData:
     people_title: str
     hours_label: str
     others_label: str
-    others_people: str = "{n}"  # "+ {n} autres : {hours} h"
+    # (n, hours) -> "(+ 2 autres : 3 h)", the catalogue's text in the room's language
+    others_people: Callable[[int, str], str] = _bare_count
     lang: str = "fr"  # numbers on the chart: 6,5 in French, 6.5 in English
 
     def people_others_note(self, n: int) -> str:
@@ -40,7 +45,7 @@ class ChartData:
             return ""
         rest = sorted(self.people, key=lambda item: (-item[1], item[0]))[-n:]
         hours = self.number(_hours(sum(m for _, m in rest)))
-        return " " + self.others_people.format(n=n, hours=hours)
+        return " " + self.others_people(n, hours)
 
     def number(self, hours: float) -> str:
         """Hours as the chart writes them: whole from 10 up, else to a tenth, with the

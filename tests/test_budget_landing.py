@@ -146,7 +146,7 @@ async def test_four_options_side_by_side_each_summing_to_the_envelope(chat, engi
     room = await five_requests(chat, engine)
     await room.say("fred", "!demande 5 révisée 400€")
     answer = await room.one("bob", "!budget KPA atterrissage")
-    assert "5 demande(s) validée(s) pour 15 000,00 €, l'enveloppe a 10 000,00 €" in answer
+    assert "5 demandes validées pour 15 000,00 €, l'enveloppe a 10 000,00 €" in answer
     assert (
         "| # | Personne | Demandé | Révisé | 1. Prorata | 2. Base + prorata | 3. Médiane "
         "| 4. Plancher |" in answer

@@ -61,7 +61,7 @@ def test_every_refusal_says_what_to_type():
         for key in sorted(keys):
             template = i18n.catalogue(lang)[key]
             # {command} is the command itself, with its prefix (core.admin_only)
-            text = template.replace("{prefix}", PREFIX).replace("{command}", f"{PREFIX}tour")
+            text = template.replace("{ $prefix }", PREFIX).replace("{ $command }", f"{PREFIX}tour")
             assert SAYS_WHAT_TO_TYPE.search(text), (lang, key, template)
 
 
@@ -70,3 +70,41 @@ def test_money_and_numbers_follow_the_language():
     assert i18n.format_money(1250, "EUR", "en") == "€12.50"
     assert i18n.format_hours(90, "fr") == "1,5"
     assert i18n.format_minutes(65) == "1h05"
+
+
+def test_every_command_has_its_words_in_every_language():
+    """``commands.ftl``: the word help shows and the other words, in each language; every one
+    of them calls its command, whatever the room's language."""
+    reg = build_registry()
+    for lang in i18n.LANGUAGES:
+        words = i18n.command_words(lang)
+        assert set(words) == set(reg.by_name), (lang, set(words) ^ set(reg.by_name))
+        for name, said in words.items():
+            for word in said:
+                found = reg.find(word)
+                assert found is not None and found.name == name, (lang, name, word)
+
+
+def test_a_language_is_a_folder_of_files():
+    assert i18n.LANGUAGES[0] == i18n.DEFAULT_LANGUAGE
+    for lang in i18n.LANGUAGES:
+        assert (i18n.MESSAGES_DIR / lang / "language.ftl").is_file()
+    assert i18n.locale_of("fr") == "fr_FR" and i18n.locale_of("en") == "en_GB"
+    assert i18n.command_name("en", "annuler") == "undo"
+    assert i18n.command_name("fr", "annuler") == "annuler"
+
+
+def test_texts_written_directly_read_as_fluent_writes_them():
+    """Messages made of text and parameters only skip Fluent's resolver: the same text."""
+    for lang in i18n.LANGUAGES:
+        texts = i18n._bundle(lang)
+        assert len(texts.simple) > 500
+        for fid in texts.simple:
+            names = i18n.placeholders(i18n.catalogue(lang)[i18n.message_key(fid)])
+            for sample in ("<{}>", 1234, -5, "  {} {{x}} "):
+                args = {
+                    n: i18n._argument(sample.format(n) if isinstance(sample, str) else sample)
+                    for n in names
+                }
+                fast = i18n._format(texts, fid, args)
+                assert fast == i18n._format(texts, fid, args, resolver=True), (lang, fid)

@@ -147,14 +147,14 @@ async def test_import_from_the_command_line_is_a_dry_run_until_applied(
     args = ["import", "contributions", str(sheet), "--room", "coroutine", "--db", url]
     assert cli(*args, "--people", str(people)) == 0
     out = capsys.readouterr().out
-    assert "2 ligne(s) à importer : 3h30 pour 1 personne(s)." in out and "dry run" in out
+    assert "2 lignes à importer : 3h30 pour 1 personne." in out and "dry run" in out
     assert len(figures(engine)["contribution numbers"]) == count
     assert cli(*args, "--people", str(people), "--apply") == 0
     out = capsys.readouterr().out
     assert "imported 2 row(s)" in out and "every invariant holds" in out
     assert len(figures(engine)["contribution numbers"]) == count + 2
     assert cli(*args, "--people", str(people), "--apply") == 0
-    assert "2 ligne(s) déjà importée(s)" in capsys.readouterr().out
+    assert "2 lignes déjà importées" in capsys.readouterr().out
     assert len(figures(engine)["contribution numbers"]) == count + 2
     # bad options
     assert cli(*args[:-4], "--room", "nowhere", "--db", url) == 2
@@ -175,7 +175,7 @@ async def test_cobudget_allocations_with_emails(filled, engine, tmp_path, capsys
     args = ["import", "allocations", str(sheet), "--room", "coroutine", "--db", url]
     assert cli(*args, "--people", str(people), "--apply") == 0
     out = capsys.readouterr().out
-    assert "2 allocation(s) à importer : 35,00" in out.replace("\u202f", " ").replace("\xa0", " ")
+    assert "2 allocations à importer : 35,00" in out.replace("\u202f", " ").replace("\xa0", " ")
     with Session(engine) as db:
         rows = db.exec(select(Allocation).where(Allocation.method == "import")).all()
         assert sorted((a.user_id, a.cents) for a in rows) == [("@bob", 1000), ("@zoe", 2500)]

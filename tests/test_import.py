@@ -55,14 +55,14 @@ async def test_a_spreadsheet_is_previewed_then_imported_on_confirmation(chat, en
     said = await send(chat, "alice", path)
     preview = norm(said[0].text)
     assert "Aperçu de l'import : contributions, fichier « heures.csv » (tableur" in preview
-    assert "4 ligne(s) à importer : 4h30 pour 2 personne(s)." in preview
+    assert "4 lignes à importer : 4h30 pour 2 personnes." in preview
     assert "| 2 | jeu. 12 nov. 2026 | Bob | 1h30 | KPA | atelier vélo |" in preview
     assert "Réagis ✅" in preview
     assert len(contributions(engine)) == 1  # nothing yet
     # only the sender confirms
     assert await chat.react("bob", said[0].short_id, "✅") == []
     answers = await chat.react("alice", said[0].short_id, "✅")
-    assert any("Import fait : 4 ligne(s) enregistrée(s), 0 déjà là" in norm(a) for a in answers)
+    assert any("Import fait : 4 lignes enregistrées, 0 déjà là" in norm(a) for a in answers)
     rows = contributions(engine)
     assert [r[:5] for r in rows] == [
         (1, "@bob", "2026-11-02", 60, "avant l'import"),
@@ -81,12 +81,12 @@ async def test_a_spreadsheet_is_previewed_then_imported_on_confirmation(chat, en
     again = "\n".join([SHEET.splitlines()[0], *reversed(SHEET.splitlines()[1:])]) + "\n"
     said = await send(chat, "alice", write(tmp_path, "encore.csv", again))
     text = norm(said[0].text)
-    assert "4 ligne(s) déjà importée(s) : ignorée(s)." in text
+    assert "4 lignes déjà importées : ignorées." in text
     assert "Rien de nouveau à importer." in text and "Réagis" not in text
     assert len(contributions(engine)) == 5
     # removing the ✅ takes the import back
     answers = await chat.unreact("alice", (await _first_offer(chat)).short_id, "✅")
-    assert any("Import retiré : 4 ligne(s)" in norm(a) for a in answers)
+    assert any("Import retiré : 4 lignes" in norm(a) for a in answers)
     assert [r[0] for r in contributions(engine)] == [1]
 
 
@@ -114,7 +114,7 @@ async def test_bad_rows_are_refused_with_their_line_and_nothing_is_half_imported
     )
     said = await send(chat, "alice", write(tmp_path, "mauvais.csv", text))
     answer = norm(said[0].text)
-    assert "⚠️ 10 ligne(s) refusée(s) :" in answer
+    assert "⚠️ 10 lignes refusées :" in answer
     for expected in (
         "ligne 3 : « 31/04/2026 » : ce jour n'existe pas",
         "ligne 4 : « -2 » est négatif.",
@@ -156,7 +156,7 @@ async def test_the_bots_own_export_comes_back_exactly(chat, engine, tmp_path):
     path = write(tmp_path, "export.csv", exported.decode("utf-8"))
     said = await send(chat, "alice", path, room="autre")
     preview = norm(said[0].text)
-    assert "(export de ce bot" in preview and "5 ligne(s) à importer" in preview, preview
+    assert "(export de ce bot" in preview and "5 lignes à importer" in preview, preview
     await chat.react("alice", said[0].short_id, "✅", room="autre")
     with Session(engine) as db:
         after = [
@@ -184,7 +184,7 @@ async def test_an_ambiguous_amount_in_an_allocations_file_is_refused_with_both_r
     text = "personne;montant\nbob;20\ncarol;12,50\nbob;20\n"
     said = await send(chat, "alice", write(tmp_path, "cobudget.csv", text))
     answer = norm(said[0].text)
-    assert "3 allocation(s) à importer : 52,50 € dans le tour « Hiver »" in answer, answer
+    assert "3 allocations à importer : 52,50 € dans le tour « Hiver »" in answer, answer
     await chat.react("alice", said[0].short_id, "✅")
     with Session(engine) as db:
         rows = db.exec(select(Allocation).order_by(col(Allocation.id))).all()

@@ -33,7 +33,7 @@ async def test_mattermost_hands_the_file_of_a_command_to_the_bot(runtime, engine
         await until(lambda: post["id"] in adapter.handled, what="the import command")
         await runtime.flush()
         preview = mm.fake.posts_by(mm.bot)[before]
-        assert "4 ligne(s) à importer" in preview["message"], preview["message"]
+        assert "4 lignes à importer" in preview["message"], preview["message"]
         # alice confirms with ✅ (white_check_mark on Mattermost)
         preview_short = mm._short("b", preview["id"])
         answers = await mm.react("alice", preview_short, "white_check_mark")

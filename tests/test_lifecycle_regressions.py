@@ -158,7 +158,7 @@ def test_an_edit_cannot_move_a_request_into_another_envelope(room):
     same(room, before)
     # within its envelope, the edit updates it
     answer = plain(room.edit("@alice", request.event_id, "!demande KPA octobre 70€").text)
-    assert "Demande #1 de Alice modifiée : 70,00 €" in answer
+    assert "Demande #1 d'Alice modifiée : 70,00 €" in answer
     (req,) = room.rows(BudgetRequest)
     assert req.amount == 7000 and room.rows(BudgetValidation) == []
     # once October is closed, an edit changes nothing there either
@@ -259,7 +259,7 @@ def test_every_deletion_of_a_cobudget_command_is_answered_and_exact(room):
     cancel = room.say("@bob", "!bucket 1 annuler")
     assert "50,00 € rendus" in plain(cancel.text)
     answer = plain(room.remove("@bob", cancel.event_id).text)
-    assert "n'est plus annulé (financé) ; 50,00 € y reviennent de 1 financeur(s)" in answer
+    assert "n'est plus annulé (financé) ; 50,00 € y reviennent de 1 financeur" in answer
     same(room, before)
 
     # the money given back was spent since: the cancel stays, and says why
@@ -273,7 +273,7 @@ def test_every_deletion_of_a_cobudget_command_is_answered_and_exact(room):
 
     # the round holds allocations and buckets: deleting its opening says so
     answer = plain(room.remove("@root", room.rows(CobudgetRound)[0].event_id).text)
-    assert "a déjà 2 allocation(s) et 2 bucket(s)" in answer and "!tour fermer" in answer
+    assert "a déjà 2 allocations et 2 buckets" in answer and "!tour fermer" in answer
     same(room, before)
 
     # a command that changed nothing: deleting it says nothing

@@ -54,7 +54,7 @@ async def test_a_file_with_the_import_command_is_previewed_then_imported(alice, 
         },
     )
     preview = await alice.reply_to(command)
-    assert "1 ligne(s) à importer : 2h" in preview["content"]["body"], preview["content"]["body"]
+    assert "1 ligne à importer : 2h" in preview["content"]["body"], preview["content"]["body"]
     await alice.react(room, preview["event_id"], "✅")
     await alice.wait_for(
         lambda raw, _r: "Import fait : 1" in raw.get("content", {}).get("body", "")

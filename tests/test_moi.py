@@ -57,7 +57,7 @@ async def test_one_statement_covers_both_rooms(chat):
     [answer] = await chat.say("zoe", "!moi", room="dm-zoe")
     text = n(answer)
     assert "Relevé de Zoe (@zoe), 2026" in text
-    assert "2 salon(s), 6h de contributions, 87,50 € reçus." in text
+    assert "2 salons, 6h de contributions, 87,50 € reçus." in text
     assert "| coroutine | KPA (KPA-Cités) | 3h |" in text
     assert "| atelier | JAR (Jardin) | 2h |" in text
     assert "| atelier | sans projet | 1h |" in text
@@ -74,7 +74,7 @@ async def test_the_csv_has_one_row_per_envelope_paid_in_both_rooms(chat):
     said = await chat.said("zoe", "!moi csv 2026", room="dm-zoe")
     assert len(said) == 1 and said[0].kind == "file"
     assert n(said[0].text) == (
-        "📎 Ton relevé, 2026 : 2 enveloppe(s) payée(s) dans 2 salon(s), 87,50 € au total."
+        "📎 Ton relevé, 2026 : 2 enveloppes payées dans 2 salons, 87,50 € au total."
     )
     assert said[0].file_name == "releve-2026.csv"
     rows = rows_of(said[0].data)
@@ -159,7 +159,7 @@ async def test_hours_without_envelope_and_in_english(chat):
     [text] = await chat.say("alice", "!me", room="dm-alice")
     text = n(text)
     assert "Statement of Alice (@alice), 2026" in text
-    assert "1 room(s), 2h30 of contributions, €0.00 received." in text
+    assert "1 room, 2h30 of contributions, €0.00 received." in text
     assert "No envelope paid you in this period." in text
     answer = n(await chat.one("alice", "!me csv", room="dm-alice"))
     assert answer.startswith("ℹ️ No envelope paid you (2026)"), answer
@@ -287,7 +287,7 @@ async def test_on_synapse_one_csv_covers_two_rooms_and_nobody_sees_another(
         )
         assert {r[1] for r in rows[1:]} == {f"'{bob.user_id}"}
         [raw] = await _ask(matrix, "bob", dm, "!moi")
-        assert "2 salon(s), 5h de contributions, 115,00 € reçus." in n(raw["content"]["body"])
+        assert "2 salons, 5h de contributions, 115,00 € reçus." in n(raw["content"]["body"])
         # Chloe asks for hers: nothing about Bob
         dm = await _direct_room(matrix, "chloe")
         [raw] = await _ask(matrix, "chloe", dm, "!moi csv 2026")
@@ -306,5 +306,5 @@ async def test_many_envelopes_point_to_the_csv(chat, monkeypatch):
     monkeypatch.setattr(statement, "SHOWN_ENVELOPES", 1)
     await two_rooms(chat)
     text = n(await chat.one("zoe", "!moi 2026", room="dm-zoe"))
-    assert "… et 1 enveloppe(s) de plus : toutes sont dans le fichier de !moi csv 2026" in text
+    assert "… et 1 enveloppe de plus : toutes sont dans le fichier de !moi csv 2026" in text
     assert text.count("| #1 |") == 1

@@ -48,7 +48,7 @@ def url_of(engine: Engine) -> str:
 async def test_my_statement_on_postgresql(pg_chat):
     await two_rooms(pg_chat)
     [text] = await pg_chat.say("zoe", "!moi", room="dm-zoe")
-    assert "2 salon(s), 6h de contributions, 87,50 € reçus." in norm(text)
+    assert "2 salons, 6h de contributions, 87,50 € reçus." in norm(text)
     [sent] = await pg_chat.said("zoe", "!moi csv 2026", room="dm-zoe")
     assert [(r[2], r[9], r[13]) for r in rows_of(sent.data)[1:]] == [
         ("atelier", "2026-11-26", "20,00"),
@@ -79,11 +79,11 @@ async def test_import_in_chat_on_postgresql(pg_chat, postgres_engine, tmp_path):
     await chat.join("bob")
     await chat.join("carol")
     said = await send(chat, "alice", write(tmp_path, "heures.csv", SHEET))
-    assert "4 ligne(s) à importer" in norm(said[0].text)
+    assert "4 lignes à importer" in norm(said[0].text)
     answers = await chat.react("alice", said[0].short_id, "✅")
     assert any("Import fait : 4" in norm(a) for a in answers)
     said = await send(chat, "alice", write(tmp_path, "heures.csv", SHEET))
-    assert "4 ligne(s) déjà importée(s)" in norm(said[0].text)
+    assert "4 lignes déjà importées" in norm(said[0].text)
 
 
 async def test_the_command_line_on_postgresql(

@@ -75,7 +75,7 @@ async def test_a_bucket_past_its_minimum_shows_no_percentage_above_100(chat: Cha
     await chat.say("alice", "!financer 1 40€")
     answers = await chat.say("bob", "!financer 1 45€")
     card = [s.text for s in chat.bot_messages if s.kind == "edit"][-1]
-    assert "minimum atteint · 85,00 € sur 90,00 € max · 2 financeur(s)" in n(card), card
+    assert "minimum atteint · 85,00 € sur 90,00 € max · 2 financeurs" in n(card), card
     assert "%" not in card.splitlines()[2]
     assert any("est financé" in a for a in answers)
 
@@ -125,7 +125,7 @@ async def test_a_long_table_is_summed_up_and_comes_whole_as_a_file(chat: Chat):
     await chat.say("alice", '!tour ouvrir "Hiver" 10000€')
     said = await chat.said("alice", "!allouer tous")
     text, csv = said
-    assert n(text.text).startswith("✅ 10 000,00 € alloués à 1000 personne(s)")
+    assert n(text.text).startswith("✅ 10 000,00 € alloués à 1000 personnes")
     assert text.text.count("\n| ") == SHOWN_ROWS + 1  # the header and the first rows
     assert text.text.endswith(
         "… et 990 autres lignes : le tableau complet (1000 lignes) est dans le fichier joint, "

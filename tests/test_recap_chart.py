@@ -32,7 +32,7 @@ def _data(people: int) -> ChartData:
         people_title="Par personne",
         hours_label="heures",
         others_label="Autres",
-        others_people="(+ {n} autres : {hours} h)",
+        others_people=lambda n, hours: f"(+ {n} autres : {hours} h)",
     )
 
 

@@ -23,8 +23,8 @@ async def test_recap_of_this_week_with_comparison_newcomers_and_chart(chat):
     text = said[0].text
     lines = text.splitlines()
     assert lines[0] == "**📊 Récap — semaine du 23 nov. au 29 nov. 2026 (en cours)**"
-    assert "6h30 données par 3 personne(s) (3 contribution(s))" in text
-    assert "Période précédente : 4h par 1 personne(s) (+63 %)" in text
+    assert "6h30 données par 3 personnes (3 contributions)" in text
+    assert "Période précédente : 4h par 1 personne (+63 %)" in text
     assert "Première contribution : Carol, Alice — bienvenue !" in text
     assert "| KPA | 4h30 | 2 | +30 min |" in text
     assert "| COMPTA | 2h | 1 | nouveau |" in text
@@ -40,11 +40,11 @@ async def test_recap_of_last_week_and_of_a_month(chat):
     text = (await chat.say("dan", "!recap semaine dernière"))[0]
     assert "semaine du 16 nov. au 22 nov. 2026**" in text
     assert "(en cours)" not in text
-    assert "4h données par 1 personne(s)" in text
+    assert "4h données par 1 personne" in text
     assert "Première contribution : Bob" in text
     text = (await chat.say("dan", "!recap novembre"))[0]
     assert "Récap — novembre 2026 (en cours)" in text
-    assert "10h30 données par 3 personne(s)" in text
+    assert "10h30 données par 3 personnes" in text
     assert "Période précédente : aucune contribution." in text
 
 
@@ -80,7 +80,7 @@ async def test_english_room(chat):
     text = (await chat.say("bob", "!recap last week"))[0]
     assert text == "📭 Recap — week of 16 Nov to 22 Nov 2026: nothing to report, no activity."
     text = (await chat.say("bob", "!summary"))[0]
-    assert "2h given by 1 person(s)" in text
+    assert "2h given by 1 person" in text
 
 
 async def test_admins_plan_the_recap_and_the_reminder(chat, engine):

@@ -160,7 +160,7 @@ async def test_scheduled_recap_is_posted_once(chat, clock, scheduler, engine):
     posts = _posts(chat)
     assert [p.kind for p in posts] == ["text", "file"]
     assert "semaine du 23 nov. au 29 nov. 2026**" in posts[0].text
-    assert "3h données par 1 personne(s)" in posts[0].text
+    assert "3h données par 1 personne" in posts[0].text
     sent = _sent(engine)
     assert [(s.period_kind, s.period_start) for s in sent] == [("week", dt.date(2026, 11, 23))]
     with Session(engine) as db:
@@ -241,7 +241,7 @@ async def test_reminder_says_what_is_logged_so_far(chat, clock, scheduler):
     posts = _posts(chat)
     assert len(posts) == 1
     assert "Pensez à noter vos contributions" in posts[0].text
-    assert "Déjà noté cette semaine : 2h par 1 personne(s)." in posts[0].text
+    assert "Déjà noté cette semaine : 2h par 1 personne." in posts[0].text
 
 
 async def _walk(clock, scheduler, start: dt.datetime, end: dt.datetime, step_minutes: int):
@@ -322,4 +322,4 @@ async def test_the_timer_itself_posts_through_the_room_adapter(chat, clock, sche
             break
     posts = _posts(chat)
     assert [p.kind for p in posts] == ["text", "file"]
-    assert "2h données par 1 personne(s)" in posts[0].text
+    assert "2h données par 1 personne" in posts[0].text

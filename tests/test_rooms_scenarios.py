@@ -45,14 +45,14 @@ async def test_totals_per_person_and_per_project(chat):
     await chat.say("bob", "!contrib 2h lundi KPA")
     await chat.say("bob", "!contrib 1h 15/10 KPA")  # October: outside this month
     mine = await chat.one("bob", "!contribs")
-    assert "3h30 en 2 contribution(s)" in mine
+    assert "3h30 en 2 contributions" in mine
     kpa = await chat.one("carol", "!contribs KPA novembre")
-    assert "5h en 2 contribution(s), 2 personne(s)" in kpa
+    assert "5h en 2 contributions, 2 personnes" in kpa
     assert "Alice" in kpa and "Bob" in kpa
     everyone = await chat.one("carol", "!contribs tous")
     assert "6h30" in everyone and "COMPTA" in everyone
     october = await chat.one("carol", "!contribs @bob octobre")
-    assert "1h en 1 contribution(s)" in october
+    assert "1h en 1 contribution" in october
     assert "Je ne comprends pas" in await chat.one("carol", "!contribs n'importe quoi")
 
 

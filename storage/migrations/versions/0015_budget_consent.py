@@ -7,7 +7,7 @@ settles it (``closed_kind``, ``closed_by``, ``closed_at``, ``close_event_id``); 
 which requests of an envelope were validated that way is recorded once (``budget_consent_day``).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 from collections.abc import Sequence

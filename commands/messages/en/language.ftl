@@ -1,0 +1,2 @@
+# The Babel locale whose formats (numbers, money, dates) the texts of this language use
+language-locale = en_GB

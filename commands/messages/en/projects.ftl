@@ -1,0 +1,30 @@
+projects-none = ℹ️ No projects yet. An admin can create one: { $prefix }project add KPA "KPA-Cités"
+projects-title = 📁 Projects of this room ({ $count })
+projects-default_legend = ★ = default project: a contribution that names no project counts for it.
+projects-archived = archived
+projects-active = active
+projects-usage = Usage: { $prefix }project add CODE "Name" · { $prefix }project rename CODE "New name" · { $prefix }project archive CODE · { $prefix }project reopen CODE · { $prefix }project default CODE (or none)
+projects-show = 📁 { $code }: { $name }
+projects-added = ✅ Project { $code } created: { $name }. Contributions can now say “#{ $code }”.
+projects-renamed = ✏️ Project { $old } renamed: { $code } — { $name }.
+projects-archived_now = 📦 Project { $code } archived: it takes no new contributions (the old ones stay).
+projects-reopened = 📂 Project { $code } reopened.
+projects-default_none = ✅ This room has no default project any more.
+projects-default_set = ✅ Default project of this room: { $code }. A contribution without a project counts there.
+projects-col-code = Code
+projects-col-name = Name
+projects-col-state = State
+projects-error-unknown_hint = ⚠️ Unknown project “{ $code }”. Close ones: { $codes }. All projects: { $prefix }projects
+projects-error-unknown_none = ⚠️ Unknown project “{ $code }”, and this room has no project yet. An admin can create it: { $prefix }project add { $code } "Project name"
+projects-error-archived = ⚠️ Project { $code } is archived: it takes no more contributions. The projects: { $prefix }projects; an admin reopens it with { $prefix }project reopen { $code }
+projects-error-bad_code = ⚠️ “{ $code }” cannot be a code: letters, digits, - and _ only, 32 characters at most (e.g. KPA).
+projects-error-exists = ⚠️ Project { $code } already exists. To rename it: { $prefix }project rename { $code } "New name"
+projects-help-projets = list the room's projects
+projects-help-projet = manage projects (admins): { $prefix }project add KPA "KPA-Cités"
+projects-help_full-projet =
+    { $prefix }project add CODE "Name"        — creates a project (admins)
+    { $prefix }project rename CODE "New name"  — changes its name (or its code: { $prefix }project rename KPA KPC)
+    { $prefix }project archive CODE            — no new contributions
+    { $prefix }project reopen CODE
+    { $prefix }project default CODE            — project of contributions that name none (or: none)
+    { $prefix }project CODE                    — show a project

@@ -1,0 +1,31 @@
+# The words the bot reads in English: dates, periods, durations, amounts. Written as the grammar
+# reads them (lower case, no accents), separated by commas; a list of days or months is in
+# order, and "fevr/fev" would give two spellings of one month. Every language's words are
+# understood in every room.
+
+words-weekdays = monday, tuesday, wednesday, thursday, friday, saturday, sunday
+words-weekdays_short = mon, tue, wed, thu, fri, sat, sun
+words-months = january, february, march, april, may, june, july, august, september, october, november, december
+words-months_short = jan, feb, mar, apr, may, jun, jul, aug, sep, oct, nov, dec
+words-today = today
+words-yesterday = yesterday
+words-day_before_yesterday = { "" }
+words-tomorrow = tomorrow
+words-day_after_tomorrow = { "" }
+words-unit_hours = h, hr, hrs, hour, hours
+words-unit_minutes = m, min, mins, minute, minutes
+words-unit_days = d, day, days
+words-unit_weeks = w, wk, week, weeks
+words-unit_months = month, months
+words-unit_years = y, yr, year, years
+words-period-this_month = this month
+words-period-last_month = last month
+words-period-this_week = this week
+words-period-last_week = last week
+words-period-this_year = this year
+words-period-last_year = last year
+words-period-all = all, all time
+words-currency-EUR = €, eur, euro, euros
+words-currency-USD = $, usd
+words-currency-CHF = chf
+words-currency-GBP = £, gbp

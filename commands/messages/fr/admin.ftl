@@ -1,0 +1,39 @@
+admin-language_is = 🌐 Langue du salon : { $lang } (possibles : { $choices }). Un admin la change avec { $prefix }langue en.
+admin-language_set = 🌐 C'est noté : je parle français dans ce salon.
+admin-timezone_is = 🕐 Fuseau horaire du salon : { $tz }.
+admin-timezone_set = 🕐 Fuseau horaire du salon : { $tz }.
+admin-settings_title = ⚙️ Réglages du salon :
+admin-setting_line = • { $setting } : { $value }
+admin-setting_set = ⚙️ { $setting } : { $value }.
+admin-days = { $days } jours
+admin-setting-language = Langue
+admin-setting-timezone = Fuseau horaire
+admin-setting-currency = Devise
+admin-setting-day = Durée d'une journée (2j = …)
+admin-setting-max_entry = Maximum par contribution
+admin-setting-admin_level = Niveau de pouvoir admin (Matrix)
+admin-setting-max_past_days = Recul maximal d'une date sans année
+admin-field-day_minutes = Durée d'une journée
+admin-field-max_entry_minutes = Maximum par contribution
+admin-field-admin_level = Niveau de pouvoir admin
+admin-field-currency = Devise
+admin-field-max_past_days = Recul maximal d'une date sans année
+admin-error-currency = ⚠️ « { $value } » n'est pas une devise en cours (code ISO 4217 à trois lettres). Exemples : { $prefix }reglages devise EUR · { $prefix }reglages devise CHF · { $prefix }reglages devise XOF
+admin-error-currency_round = ⛔ Le tour « { $title } » est ouvert : ses soldes et ses buckets sont en { $currency }, la devise du salon ne peut pas changer avant sa fermeture ({ $prefix }tour fermer).
+admin-error-currency_envelope = ⛔ L'enveloppe { $envelope } est ouverte : ses montants sont en { $currency }, la devise du salon ne peut pas changer avant sa clôture ({ $prefix }budget { $code } clore).
+admin-error-language = ⚠️ Langue « { $lang } » inconnue. Possibles : { $choices }. Exemple : { $prefix }langue en
+admin-error-timezone = ⚠️ Fuseau « { $tz } » inconnu. Exemple : !fuseau Europe/Paris
+admin-error-duration = ⚠️ « { $value } » n'est pas une durée possible ici. Exemple : 7h
+admin-error-setting = ⚠️ Réglage inconnu. Possibles : { $prefix }reglages journee 7h · { $prefix }reglages max 12h · { $prefix }reglages admin 50 · { $prefix }reglages devise EUR · { $prefix }reglages passé 1an
+admin-error-admin_level = ⚠️ « { $value } » : le niveau admin est un nombre entier de 0 à { $most }. Exemple : { $prefix }reglages admin 50
+admin-error-past_days = ⚠️ « { $value } » : donne un nombre de jours de { $least } à { $most }, ou des semaines, des mois, des ans. Exemples : { $prefix }reglages passé 90j · { $prefix }reglages passé 2ans
+admin-help-langue = langue du salon : { $prefix }langue en (admins)
+admin-help-fuseau = fuseau horaire du salon : { $prefix }fuseau Europe/Paris (admins)
+admin-help-reglages = voir ou changer les réglages du salon
+admin-help_full-reglages =
+    { $prefix }reglages — affiche les réglages du salon
+    { $prefix }reglages journee 7h   — durée d'une journée (pour « 2j ») (admins)
+    { $prefix }reglages max 12h      — durée maximale d'une contribution (admins)
+    { $prefix }reglages admin 50     — niveau de pouvoir Matrix à partir duquel on est admin (admins)
+    { $prefix }reglages devise EUR   — devise du salon (admins)
+    { $prefix }reglages passé 1an    — une date sans année (12/11) ne remonte pas plus loin ; au-delà, on écrit l'année (12/11/2025) (admins)

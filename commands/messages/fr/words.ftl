@@ -1,0 +1,31 @@
+# Les mots que le bot lit en français : dates, périodes, durées, montants. Écrits comme la
+# grammaire les lit (minuscules, sans accents), séparés par des virgules ; une liste de jours ou
+# de mois est dans l'ordre, et « fevr/fev » donne deux écritures du même mois. Les mots de toutes
+# les langues sont compris dans tous les salons.
+
+words-weekdays = lundi, mardi, mercredi, jeudi, vendredi, samedi, dimanche
+words-weekdays_short = lun, mar, mer, jeu, ven, sam, dim
+words-months = janvier, fevrier, mars, avril, mai, juin, juillet, aout, septembre, octobre, novembre, decembre
+words-months_short = janv, fevr/fev, mars, avr, mai, juin, juil, aout, sept, oct, nov, dec
+words-today = aujourd'hui, aujourd’hui, aujourdhui, auj
+words-yesterday = hier
+words-day_before_yesterday = avant-hier, avant-hiers, avanthier
+words-tomorrow = demain
+words-day_after_tomorrow = apres-demain
+words-unit_hours = h, heure, heures
+words-unit_minutes = m, mn, min, minute, minutes
+words-unit_days = j, jour, jours, jr, jrs
+words-unit_weeks = sem, semaine, semaines
+words-unit_months = mois
+words-unit_years = an, ans, annee, annees
+words-period-this_month = ce mois, ce mois-ci, mois
+words-period-last_month = mois dernier, le mois dernier
+words-period-this_week = cette semaine, semaine
+words-period-last_week = semaine derniere, la semaine derniere, semaine passee, la semaine passee
+words-period-this_year = cette annee, annee
+words-period-last_year = annee derniere, l'annee derniere
+words-period-all = tout, toujours, depuis le debut
+words-currency-EUR = €, eur, euro, euros
+words-currency-USD = $, usd
+words-currency-CHF = chf
+words-currency-GBP = £, gbp
