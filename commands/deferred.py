@@ -308,7 +308,7 @@ def failed(db: Session, job: Job, now: dt.datetime) -> str:
         .where(_OUTBOX.c.id == message_id)
         .values(
             kind="text",
-            body=i18n.t(lang, "core.internal_error", ref=ref),
+            body=i18n.t(lang, "core.render_error", ref=ref),
             html=None,
             file_name=None,
             mime=None,

@@ -138,7 +138,7 @@ async def test_an_envelope_with_top_ups_is_not_deleted_with_its_message(chat, en
     created = room.last_id
     await room.say("alice", "!prestation KPA 200€ 50% atelier")
     answer = "\n".join(await room.delete("alice", created))
-    assert "a reçu 1 source(s)" in answer, answer
+    assert "a reçu 1 source depuis" in answer, answer
     assert amounts(engine) == {1: 20000}
     await room.delete("alice", room.last_id)  # the prestation's message
     answer = "\n".join(await room.delete("alice", created))

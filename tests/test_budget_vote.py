@@ -82,21 +82,21 @@ async def test_the_most_voted_option_is_applied_once_at_the_deadline(chat, engin
     assert "Vote sur l'atterrissage de l'enveloppe KPA (novembre 2026)" in text
     assert "jusqu'au dimanche 29 novembre 2026 à 12:00" in text
     assert f"{TWO} 2. base égale de 30 % de l'enveloppe, puis prorata" in text
-    assert "Voix : 1. 0 voix · 2. 0 voix · 3. 0 voix · 4. 0 voix (0 votant(s))." in text
+    assert "Voix : 1. 0 voix · 2. 0 voix · 3. 0 voix · 4. 0 voix (0 votant)." in text
     # each vote updates the message's counts; the latest reaction of a person counts
     answers = await room.react("bob", card, TWO)
-    assert len(answers) == 1 and "2. 1 voix" in answers[0] and "(1 votant(s))" in answers[0]
+    assert len(answers) == 1 and "2. 1 voix" in answers[0] and "(1 votant)" in answers[0]
     await room.react("carol", card, TWO)
     await room.react("dan", card, THREE)
     await room.react("erin", card, THREE)
     await room.react("erin", card, TWO)  # Erin changes her mind
     await room.react("fred", card, FOUR)
     answers = await room.unreact("fred", card, FOUR)  # and Fred takes his vote back
-    assert "Voix : 1. 0 voix · 2. 3 voix · 3. 1 voix · 4. 0 voix (4 votant(s))" in answers[0]
+    assert "Voix : 1. 0 voix · 2. 3 voix · 3. 1 voix · 4. 0 voix (4 votants)" in answers[0]
     await room.unreact("erin", card, THREE)  # a replaced reaction: nothing changes
     answer = await room.one("bob", "!budget KPA atterrissage")
     assert "Vote en cours jusqu'au dimanche 29 novembre 2026 à 12:00" in answer
-    assert "voix : 1. 0 voix · 2. 3 voix · 3. 1 voix · 4. 0 voix (4 votant(s))" in answer
+    assert "voix : 1. 0 voix · 2. 3 voix · 3. 1 voix · 4. 0 voix (4 votants)" in answer
     # an admin does not apply an option while the room votes
     answer = await room.one("alice", "!budget KPA atterrissage appliquer 3")
     assert "Un vote est en cours jusqu'au dimanche 29 novembre" in answer
@@ -316,7 +316,7 @@ async def test_in_english(chat, engine, clock, runtime):
     await room.react("bob", card, FOUR)
     answer = await room.one("bob", "!budget KPA landing")
     assert "Vote under way until Tuesday 15 December 2026 (included)" in answer
-    assert "votes: 1. 0 votes · 2. 0 votes · 3. 0 votes · 4. 1 vote (1 voter(s))" in answer
+    assert "votes: 1. 0 votes · 2. 0 votes · 3. 0 votes · 4. 1 vote (1 voter)" in answer
     clock.advance(days=20)
     said_now = await tick(room, runtime)
     assert "option 4 (every request protected up to €100.00, then pro rata) wins" in said_now[0]

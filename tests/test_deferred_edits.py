@@ -78,7 +78,10 @@ def test_a_failed_render_sends_no_edit_and_answers_with_a_reference(room):
     rows = _rows(room, event_id)
     assert all(r.sent_at is not None for r in rows if r.kind == "edit")  # never sent
     assert _deliverable(room) == [rows[-1].id]
-    assert "erreur" in rows[-1].body.lower()
+    said = rows[-1].body
+    # the round was closed (committed before rendering): the answer must not say otherwise
+    assert "erreur" in said.lower() and "rien n'a été enregistré" not in said
+    assert "bien enregistré" in said and "inutile de la renvoyer" in said
 
 
 def test_an_allocation_to_everyone_is_worded_after_the_transaction(room):

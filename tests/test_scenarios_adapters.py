@@ -911,7 +911,7 @@ async def test_landing_chosen_by_reaction_before_a_deadline(conv, engine, clock)
     await conv.react("carol", card, "1️⃣")
     await conv.react("carol", card, "3️⃣")  # her latest reaction counts
     answers = await conv.say("bob", "!budget KPA atterrissage")
-    assert "voix : 1. 0 voix · 2. 0 voix · 3. 2 voix · 4. 0 voix (2 votant(s))" in n(answers[0])
+    assert "voix : 1. 0 voix · 2. 0 voix · 3. 2 voix · 4. 0 voix (2 votants)" in n(answers[0])
     clock.advance(days=2)
     answers = await conv.tick()
     assert len(answers) == 1, answers

@@ -30,7 +30,10 @@ budget_sources-error-prestation_nothing = ⚠️ { $pct }% of { $service }, roun
 budget_sources-error-in_use = ⚠️ Envelope { $envelope } has received { $sources ->
         [one] { $sources } source
        *[other] { $sources } sources
-    } since it was created: deleting the message that created it does not erase it. Delete those sources' messages first, or close it: { $prefix }budget { $project } close
+    } since it was created: deleting the message that created it does not erase it. Delete { $sources ->
+        [one] that source's message
+       *[other] those sources' messages
+    } first, or close it: { $prefix }budget { $project } close
 budget_sources-help-prestation = a paid service, a share of which goes into the envelope: { $prefix }service KPA 3000€ 10% "training X" (admins or owner)
 budget_sources-help_full-prestation =
     { $prefix }service KPA 3000€ 10% "training X" — records a paid service and puts 10% of its price into KPA's open envelope (admins, or the envelope's owner)

@@ -1,4 +1,5 @@
 core-internal_error = ⚠️ An internal error stopped me from handling this command; nothing was saved. Try again later, or tell the admins, giving reference { $ref }.
+core-render_error = ⚠️ An internal error kept me from writing this answer. Your command was handled, and what it changes is recorded: no need to send it again. Tell the admins, with the reference { $ref }.
 core-answer_failed = ⚠️ I could not show my answer to this message. Tell the admins, giving reference { $ref }.
 core-message_failed = ⚠️ I could not show one of my messages in this room. Tell the admins, giving reference { $ref }.
 core-too_long = ⚠️ Message too long ({ $limit } characters at most): nothing was saved. Shorten it; the syntax of the commands: { $prefix }help

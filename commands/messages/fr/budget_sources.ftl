@@ -30,7 +30,10 @@ budget_sources-error-prestation_nothing = ⚠️ { $pct } % de { $service }, arr
 budget_sources-error-in_use = ⚠️ L'enveloppe { $envelope } a reçu { $sources ->
         [one] { $sources } source
        *[other] { $sources } sources
-    } depuis sa création : supprimer le message qui l'a créée ne l'efface pas. Supprime d'abord les messages de ces sources, ou clos-la : { $prefix }budget { $project } clore
+    } depuis sa création : supprimer le message qui l'a créée ne l'efface pas. Supprime d'abord { $sources ->
+        [one] le message de cette source
+       *[other] les messages de ces sources
+    }, ou clos-la : { $prefix }budget { $project } clore
 budget_sources-help-prestation = une prestation payée dont une part va à l'enveloppe : { $prefix }prestation KPA 3000€ 10% "formation X" (admins ou soucieux)
 budget_sources-help_full-prestation =
     { $prefix }prestation KPA 3000€ 10% "formation X" — note une prestation payée et verse 10 % de son prix dans l'enveloppe ouverte de KPA (admins, ou le soucieux de l'enveloppe)

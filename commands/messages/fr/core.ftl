@@ -1,4 +1,5 @@
 core-internal_error = ⚠️ Une erreur interne m'a empêché de traiter cette commande ; rien n'a été enregistré. Réessaie plus tard, ou signale-le aux admins avec la référence { $ref }.
+core-render_error = ⚠️ Une erreur interne m'a empêché d'écrire cette réponse. Ta commande a bien été traitée, et ce qu'elle change est bien enregistré : inutile de la renvoyer. Signale-le aux admins avec la référence { $ref }.
 core-answer_failed = ⚠️ Je n'ai pas pu afficher ma réponse à ce message. Signale-le aux admins avec la référence { $ref }.
 core-message_failed = ⚠️ Je n'ai pas pu afficher un de mes messages dans ce salon. Signale-le aux admins avec la référence { $ref }.
 core-too_long = ⚠️ Message trop long ({ $limit } caractères au plus) : rien n'a été enregistré. Raccourcis-le ; la syntaxe des commandes : { $prefix }aide
