@@ -214,17 +214,7 @@ def first_logged(db: Session, env: BudgetEnvelope) -> dict[str, int]:
     """Each contributor's first contribution in the envelope (its internal id): between two
     people with the same hours, the cent that cannot be split goes to who logged first (a rule
     that no id decides, so that forgetting someone changes no share)."""
-    rows = db.exec(
-        select(Contribution.user_id, func.min(Contribution.id))
-        .where(
-            Contribution.room_id == env.room_id,
-            Contribution.project_id == env.project_id,
-            Contribution.day >= env.start,
-            Contribution.day < env.end,
-        )
-        .group_by(col(Contribution.user_id))
-    ).all()
-    return {user: int(first or 0) for user, first in rows}
+    return _minutes_and_first(db, env)[1]
 
 
 def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:

@@ -40,9 +40,16 @@ from sqlalchemy import union
 from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
-from commands.core import Context, Queued, Registry, Settings, UserError, room_members
+from commands.core import (
+    Context,
+    Queued,
+    Registry,
+    Settings,
+    UserError,
+    room_members,
+    system_context,
+)
 from commands.deferred import RenderScope
-from commands.events import Message, Role
 from commands.grammar import Period, fold, match_date, tokenize
 from commands.i18n import format_hours
 from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
@@ -525,18 +532,6 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
 # --------------------------------------------------------------------------- the timed job
 
 
-class _InThread(Context):
-    """What the timed job says about a campaign: a reply to its message, in its thread (the
-    message's own thread, or the one it starts)."""
-
-    def __init__(self, *args: object, reply_to: str | None, thread: str | None, **kw: object):
-        super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self._place = (reply_to, thread)
-
-    def _find_anchor(self) -> tuple[str | None, str | None]:
-        return self._place
-
-
 def _sent(db: Session, campaign_id: int) -> set[str]:
     return set(
         db.exec(
@@ -604,32 +599,14 @@ def _notice(
         )
     ).first()
     root = posted.platform_id if posted is not None else None
-    thread = (posted.thread_id or root) if posted is not None else None
-    event = Message(
-        event_id=f"campaign:{campaign.id}:{kind}",
-        room_id=room.id,
-        sender=BOT,
-        role=Role.ADMIN,
-        platform=room.platform,
-        timestamp=now,
-        body="",
-    )
+    # the reminder goes in the campaign message's thread (the one it is in, or starts); the
+    # report replies to the message where it is (the room, or its thread)
+    thread = posted.thread_id if posted is not None else None
     if kind == REMINDER:
-        ctx: Context = _InThread(
-            db, event, room, settings, now, registry, chat_event=False, reply_to=root, thread=thread
-        )
-    else:  # the report: a reply to the campaign's message, in the room (or its thread)
-        ctx = _InThread(
-            db,
-            event,
-            room,
-            settings,
-            now,
-            registry,
-            chat_event=False,
-            reply_to=root,
-            thread=posted.thread_id if posted is not None else None,
-        )
+        thread = thread or root
+    ctx = system_context(
+        db, room, registry, settings, now, f"campaign:{campaign.id}:{kind}", anchor=(root, thread)
+    )
     code = _project_code(db, env)
     found = read_standing(db, campaign, env)
     # (an envelope closed meanwhile takes no more hours nor requests: no reminder then)
@@ -638,7 +615,7 @@ def _notice(
         BudgetCampaignNotice(
             campaign_id=int(campaign.id or 0),
             kind=kind,
-            event_id=event.event_id,
+            event_id=ctx.event.event_id,
             named=len(named),
             sent_at=now,
         )

@@ -816,12 +816,20 @@ SYSTEM = "bot"
 
 
 def system_context(
-    db: Session, room: Room, registry: Registry, settings: Settings, now: dt.datetime, cause: str
+    db: Session,
+    room: Room,
+    registry: Registry,
+    settings: Settings,
+    now: dt.datetime,
+    cause: str,
+    *,
+    anchor: tuple[str | None, str | None] | None = None,
 ) -> Context:
     """The context of what the bot does on its own in ``room`` (a timed duty, a scheduled
     post): the same path into the outbox and the audit as a command's, acting as an admin
     named ``SYSTEM``. ``cause`` is the id its messages and audit rows name (a synthetic event,
-    never recorded as a chat event; its answers reply to nothing)."""
+    never recorded as a chat event). Its answers reply to nothing, or to ``anchor`` (the
+    platform id of a message and its thread, e.g. a reminder in a campaign's thread)."""
     event = Message(
         event_id=cause,
         room_id=room.id,
@@ -831,7 +839,10 @@ def system_context(
         timestamp=now,
         body="",
     )
-    return Context(db, event, room, settings, now, registry, chat_event=False)
+    ctx = Context(db, event, room, settings, now, registry, chat_event=False)
+    if anchor is not None:
+        ctx._anchor = anchor
+    return ctx
 
 
 def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
