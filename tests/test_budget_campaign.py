@@ -16,6 +16,7 @@ from commands import budget_campaign as campaigns
 from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, undo
 from commands.lifecycle import campaign as life
 from storage.models import Audit, BudgetCampaign, BudgetCampaignConfirm, BudgetCampaignNotice
+from tests.processes import play
 from tests.test_budget_consent import tick
 from tests.test_budget_scenarios import NormChat, setup_kpa
 
@@ -293,14 +294,9 @@ def test_two_processes_remind_and_report_once(any_engine):
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from commands import build_registry
-    from commands.core import Dispatcher, Settings
-    from commands.events import Message, Role
     from storage.db import transaction
     from storage.models import BotMessage
 
-    registry, settings = build_registry(), Settings()
-    d = Dispatcher(any_engine, registry, settings, lambda: T0)
     room = "!reading"
     said = [
         ("@alice", "!projet ajouter KPA", True),
@@ -308,16 +304,7 @@ def test_two_processes_remind_and_report_once(any_engine):
         ("@alice", "!budget KPA 300€ novembre", True),
         ("@alice", "!releve KPA avant le 30/11", True),
     ]
-    for i, (who, body, admin) in enumerate(said):
-        event = Message(
-            event_id=f"$m{i}",
-            room_id=room,
-            sender=who,
-            sender_name=who.lstrip("@").title(),
-            body=body,
-            role=Role.ADMIN if admin else Role.MEMBER,
-        )
-        d.handle(event, T0)
+    _, registry, settings = play(any_engine, room, said, T0)
 
     def duty(at: dt.datetime, barrier: threading.Barrier) -> int:
         barrier.wait()

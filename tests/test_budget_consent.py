@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from commands import budget_consent as consent
 from commands.lifecycle import budget as life
 from storage.models import Audit, BudgetConsentDay, BudgetQuestion, BudgetRequest, BudgetValidation
+from tests.processes import play
 from tests.test_budget_scenarios import NormChat, setup_kpa
 
 T0 = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)  # Thursday 26 Nov 2026, 12:00 in Paris
@@ -371,14 +372,9 @@ def test_two_processes_validate_and_tell_once(any_engine):
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from commands import build_registry
-    from commands.core import Dispatcher, Settings
-    from commands.events import Message, Role
     from storage.db import transaction
     from storage.models import BotMessage
 
-    registry, settings = build_registry(), Settings()
-    d = Dispatcher(any_engine, registry, settings, lambda: T0)
     room = "!consent"
     said = [
         ("@alice", "!projet ajouter KPA", True),
@@ -386,16 +382,7 @@ def test_two_processes_validate_and_tell_once(any_engine):
         ("@alice", "!budget KPA 300€ novembre consentement 5j", True),
         ("@bob", "!demande KPA 100€", False),
     ]
-    for i, (who, body, admin) in enumerate(said):
-        event = Message(
-            event_id=f"$m{i}",
-            room_id=room,
-            sender=who,
-            sender_name=who.lstrip("@").title(),
-            body=body,
-            role=Role.ADMIN if admin else Role.MEMBER,
-        )
-        d.handle(event, T0)
+    _, registry, settings = play(any_engine, room, said, T0)
     later = T0 + dt.timedelta(days=5)
     barrier = threading.Barrier(2)
 

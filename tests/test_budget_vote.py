@@ -16,6 +16,7 @@ from commands import budget_vote as vote
 from commands.landing import OPTIONS
 from storage.models import Audit, BudgetLandingBallot, BudgetLandingVote
 from storage.personal import personal_data
+from tests.processes import play
 from tests.test_budget_consent import tick
 from tests.test_budget_landing import five_requests, granted
 
@@ -375,15 +376,11 @@ def test_two_processes_count_the_vote_once(any_engine):
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from commands import build_registry
-    from commands.core import Dispatcher, Settings
-    from commands.events import Message, ReactionAdded, Role
+    from commands.events import ReactionAdded
     from storage.db import transaction
     from storage.models import BotMessage, BudgetRequest
 
     t0 = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
-    registry, settings = build_registry(), Settings()
-    d = Dispatcher(any_engine, registry, settings, lambda: t0)
     room = "!vote"
     said = [
         ("@alice", "!projet ajouter KPA", True),
@@ -395,16 +392,7 @@ def test_two_processes_count_the_vote_once(any_engine):
         ("@alice", "!valider 2", True),
         ("@alice", "!budget KPA atterrissage vote 1j", True),
     ]
-    for i, (who, body, admin) in enumerate(said):
-        event = Message(
-            event_id=f"$m{i}",
-            room_id=room,
-            sender=who,
-            sender_name=who.lstrip("@").title(),
-            body=body,
-            role=Role.ADMIN if admin else Role.MEMBER,
-        )
-        d.handle(event, t0)
+    d, registry, settings = play(any_engine, room, said, t0)
     with Session(any_engine) as db:  # the vote's message was delivered
         card = db.exec(select(BotMessage).where(BotMessage.ref_kind == "landing_vote")).one()
         card.platform_id = "$card"
