@@ -54,7 +54,6 @@ from commands.grammar import Period, fold, match_date, tokenize
 from commands.i18n import format_hours
 from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
 from commands.lifecycle import campaign as life
-from commands.projects import find_project, resolve_project
 from commands.refusals import checked_date
 from storage.db import lock_rooms
 from storage.models import (
@@ -237,17 +236,22 @@ def _actor(ctx: Context) -> Actor:
 
 
 def campaign_command(ctx: Context, args: str) -> None:
-    """``!releve KPA [avant le 15/12 | annuler]``."""
-    from commands.budget import pick_envelope
+    """``!releve KPA [avant le 15/12 | annuler]`` (or ``#N``, the envelope's number)."""
+    from commands import budget_sources as sources
 
     p = ctx.settings.prefix
     tokens = tokenize(args)
     if not tokens:
         raise UserError("budget.campaign.error.usage", project="KPA", prefix=p)
-    project = find_project(ctx, tokens[0])
-    if project is None:
-        project = resolve_project(ctx, tokens[0])
-    rest = tokens[1:]
+    project, named = sources.project_of(ctx, tokens[0])
+    with sources.choosing(named):
+        _campaign_command(ctx, project, tokens[1:])
+
+
+def _campaign_command(ctx: Context, project: Project, rest: list[str]) -> None:
+    from commands.budget import pick_envelope
+
+    p = ctx.settings.prefix
     if not rest:
         env = pick_envelope(ctx, project, None)
         show(ctx, env, project.code)
@@ -350,7 +354,7 @@ def _post(ctx: Context, campaign: BudgetCampaign, env: BudgetEnvelope, code: str
     ctx.reply(
         ctx.t(
             f"budget.campaign.opened.{env.mode}",
-            envelope=f"{code} ({period_label(ctx, _period(env))})",
+            envelope=_envelope_label(ctx, env, code),
             deadline=ctx.long_date(campaign.deadline),
             with_hours=with_hours or ctx.t("budget.campaign.nobody"),
             without=(ctx.t("budget.campaign.without", people=without) if without else ""),
@@ -647,7 +651,7 @@ def _notice(
         ctx.reply(
             ctx.t(
                 "budget.campaign.report",
-                envelope=f"{code} ({period_label(ctx, _period(env))})",
+                envelope=_envelope_label(ctx, env, code),
                 confirmed=_names(ctx, found.done),
                 missing=_names(ctx, found.missing),
                 done=len(found.done),
@@ -658,3 +662,9 @@ def _notice(
         )
     ctx.flush_audits()
     return list(ctx.sent)
+
+
+def _envelope_label(ctx: Context, env: BudgetEnvelope, code: str) -> str:
+    """``KPA (novembre 2026)``, or ``KPA · Fête de quartier (2026)`` for a mission envelope."""
+    named = f" · {env.label}" if env.label else ""
+    return f"{code}{named} ({period_label(ctx, _period(env))})"

@@ -224,8 +224,8 @@ def _find_row(db: Session, room_id: str, scope: str) -> BudgetRateGuide | None:
 # --------------------------------------------------------------------------- texts
 
 
-def range_text(lang: str, guide: Guide, currency: str) -> str:
-    """``15,00–25,00 €/h`` (and the growth cap, if any)."""
+def range_text(lang: str, guide: Guide, currency: str, *, growth: bool = True) -> str:
+    """``15,00–25,00 €/h`` (and the growth cap, if any and ``growth``: not beside a rate)."""
     from commands.i18n import t
 
     text = t(
@@ -234,7 +234,7 @@ def range_text(lang: str, guide: Guide, currency: str) -> str:
         low=format_money(guide.low, currency, lang),
         high=format_money(guide.high, currency, lang),
     )
-    if guide.growth_bp is not None:
+    if growth and guide.growth_bp is not None:
         text += " " + t(lang, "budget.rates.growth", pct=_pct(guide.growth_bp, lang))
     return text
 
@@ -258,7 +258,7 @@ def request_note(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, minutes:
     if guide is None:
         return ""
     where = position(req.amount, minutes, guide, ctx.room.day_minutes)
-    shown = range_text(ctx.lang, guide, env.currency)
+    shown = range_text(ctx.lang, guide, env.currency, growth=False)
     if where is None:
         return "\n" + ctx.t("budget.rates.note.no_hours", range=shown)
     return "\n" + ctx.t(f"budget.rates.note.{where}", range=shown)
@@ -272,7 +272,9 @@ def table_line(ctx: Context | RenderScope, env: BudgetEnvelope, guide: Guide | N
     """The line under an envelope's table: the range its rates are compared with."""
     if guide is None:
         return None
-    return ctx.t("budget.rates.table", range=range_text(ctx.lang, guide, env.currency))
+    return ctx.t(
+        "budget.rates.table", range=range_text(ctx.lang, guide, env.currency, growth=False)
+    )
 
 
 def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) -> None:

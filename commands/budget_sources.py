@@ -120,9 +120,19 @@ def which_one(ctx: Context, project: Project, opened: list[BudgetEnvelope]) -> U
         "budget_sources.error.which",
         project=project.code,
         envelopes=listed,
-        id=opened[0].number,
-        prefix=ctx.settings.prefix,
+        example=_with_ref(ctx, project, opened[0].number),
     )
+
+
+def _with_ref(ctx: Context, project: Project, number: int) -> str:
+    """The command as it was typed, with ``#number`` in place of the project's code
+    (``!releve #1 avant le 30/11``); ``!budget #1`` when it cannot be said so."""
+    words = ctx.typed_command().split(" ")
+    for i, word in enumerate(words[1:], start=1):
+        if fold(word) == fold(project.code):
+            words[i] = f"#{number}"
+            return " ".join(words)
+    return f"{ctx.settings.prefix}budget #{number}"
 
 
 def take_label_and_owner(

@@ -161,7 +161,11 @@ async def test_a_mission_envelope_with_an_owner_beside_the_period_one(chat, engi
     assert "plusieurs enveloppes ouvertes" in answer, answer
     assert "#1 KPA (novembre 2026)" in answer and "#2 KPA · Fête de quartier (2026)" in answer
     answer = await room.one("carol", "!demande KPA 50€")
-    assert "Laquelle ? Exemple : !budget #1" in answer, answer
+    assert "Laquelle ? Exemple : !demande #1 50€" in answer, answer  # what was typed, with #N
+    answer = await room.one("alice", "!releve KPA avant le 30/11")
+    assert "Laquelle ? Exemple : !releve #1 avant le 30/11" in answer, answer
+    answer = await room.one("alice", "!releve #2 avant le 30/11")
+    assert "Relevé des compteurs pour KPA · Fête de quartier (2026)" in answer, answer
     answer = await room.one("carol", "!demande #2 50€ affiches")
     assert "Demande #1" in answer or "#1" in answer, answer
     await room.say("alice", "!demande #1 30€")

@@ -1023,7 +1023,7 @@ async def test_an_owner_settles_an_envelope_named_by_its_number_and_a_service_fu
     answers = await conv.say("alice", '!budget KPA 500€ mission "Fête de quartier" soucieux @bob')
     assert "#2" in n(answers[0]) and "soucieux : Bob" in n(answers[0]), answers
     answers = await conv.say("carol", "!demande KPA 50€")
-    assert "Laquelle ? Exemple : !budget #1" in n(answers[0]), answers
+    assert "Laquelle ? Exemple : !demande #1 50€" in n(answers[0]), answers
     await conv.say("carol", "!demande #2 50€ affiches")
     answers = await conv.say("bob", '!prestation #2 1000€ 10% "buvette"')
     assert "+100,00 €" in n(answers[0]) and "600,00 €" in n(answers[0]), answers
