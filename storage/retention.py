@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
+from storage.db import transaction
 from storage.models import Audit, BotMessage, ChatEvent, Room
 
 DEFAULT_DAYS = 365
@@ -194,12 +195,12 @@ def purge_room(engine: Engine, room_id: str, now: dt.datetime) -> Step:
     total = Step()
     after: tuple[dt.datetime, str] | None = None
     while True:
-        with Session(engine) as db:
+        # no room lock: what is purged is older than anything a room's work touches
+        with transaction(engine, rooms=()) as db:
             room = db.get(Room, room_id)
             if room is None:
                 return total
             step, after = purge_step(db, room, now, after)
-            db.commit()
         total.events += step.events
         total.messages += step.messages
         if not step.more:

@@ -57,9 +57,7 @@ ids = st.text(alphabet="abcdef", min_size=1, max_size=4)
 
 
 @given(
-    rows=st.lists(
-        st.builds(EventRow, ids, instants), max_size=30, unique_by=lambda r: r.event_id
-    ),
+    rows=st.lists(st.builds(EventRow, ids, instants), max_size=30, unique_by=lambda r: r.event_id),
     referenced=st.sets(ids, max_size=20),
     days=st.sampled_from([retention.FOREVER, 7, 90, 365, 730]),
 )
@@ -287,3 +285,57 @@ async def test_a_purge_on_postgresql(postgres_engine: Engine, tmp_path):
         )
     finally:
         await runtime.close()
+
+
+# -- Mattermost: reaction removals after a purge ----------------------------------------------------
+
+
+async def test_a_mattermost_reaction_taken_back_after_a_purge(runtime, clock):
+    """The Mattermost adapter finds which reaction a removal takes back in its own table
+    (``adapter_cursor``), not in the handled events: a purge does not lose it, and the removal
+    is handed over either way. Mattermost sends a removal without a time (the adapter stamps it
+    when it arrives), so it is never too old itself. The reaction's handled row is purged only
+    if the reaction changed nothing (one that did is named by the audit trail and kept, so its
+    removal undoes it as ever): its removal is then recorded and cleanly ignored."""
+    import time
+
+    from storage.models import AdapterCursor
+    from tests.mm_harness import mattermost_world
+
+    wall = dt.datetime.fromtimestamp(time.time(), dt.UTC)  # the fake server stamps wall time
+    clock.now = wall - dt.timedelta(days=10)
+    async with mattermost_world(runtime) as mm:
+        adapter = await mm.start()
+        await mm.say("alice", "!reglages conservation 7j")
+        await mm.say("bob", "!solde")
+        asked = mm.ids[mm.last_id or ""]
+        answer = [short for short in mm.ids if short.startswith("b")][-1]
+        clock.now = wall + dt.timedelta(minutes=1)
+        await mm.react("bob", answer, "heart")
+        await mm.react("bob", answer, "tada")
+        [heart] = [e for e in adapter.handled if ":heart:" in e]
+        [tada] = [e for e in adapter.handled if ":tada:" in e]
+        retention.purge_room(runtime.engine, mm.channel, clock.now)
+        assert asked not in _events(runtime.engine)  # ten days old: purged
+        # within the limit: recognised, and handled
+        await mm.unreact("bob", answer, "heart")
+        assert f"{heart}:removed" in _events(runtime.engine)
+        # past the limit: the reaction's own row purged, its removal ignored, nothing breaks
+        clock.advance(days=8)
+        retention.purge_room(runtime.engine, mm.channel, clock.now)
+        assert tada not in _events(runtime.engine)
+        said = await mm.unreact("bob", answer, "tada")
+        with Session(runtime.engine) as db:
+            removal = db.get(ChatEvent, f"{tada}:removed")
+            assert removal is not None and removal.command == "ignored"
+        assert said == []
+
+        def reactions_kept() -> list[str]:
+            with Session(runtime.engine) as db:
+                kept = db.exec(select(AdapterCursor).where(AdapterCursor.platform == "mattermost"))
+                return [c.key for c in kept if c.key.startswith("reaction:")]
+
+        from tests.mm_harness import until
+
+        await until(lambda: reactions_kept() == [], what="the reactions forgotten")
+    assert_ledger_sound(runtime.engine)
