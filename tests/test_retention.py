@@ -339,3 +339,29 @@ async def test_a_mattermost_reaction_taken_back_after_a_purge(runtime, clock):
 
         await until(lambda: reactions_kept() == [], what="the reactions forgotten")
     assert_ledger_sound(runtime.engine)
+
+
+async def test_a_funding_taken_back_after_a_purge_is_still_undone(
+    chat: Chat, engine: Engine, clock
+):
+    """A reaction that funded a bucket is named by the ledger and the audit trail: its row
+    stays, and so does the bucket's card; taking it back after a purge withdraws the money."""
+    from storage.models import Funding
+
+    await chat.say("bob", "!solde")
+    await chat.say("alice", "!reglages conservation 30j")
+    await chat.say("alice", '!tour ouvrir "Printemps" 100€')
+    await chat.say("alice", "!allouer @bob 50€")
+    said = await chat.said("alice", "!bucket Four 40€")
+    [card] = [s.short_id for s in said if s.text.startswith("**🪣 Bucket #")]
+    await chat.react("bob", card, "💰")
+    await chat.say("bob", "!solde")
+    clock.advance(days=40)
+    _purge(engine, clock.now)
+    with Session(engine) as db:
+        assert db.exec(select(BotMessage).where(BotMessage.ref_kind == "bucket")).all()
+        assert [f.state for f in db.exec(select(Funding)).all()] == ["active"]
+    await chat.unreact("bob", card, "💰")
+    with Session(engine) as db:
+        assert [f.state for f in db.exec(select(Funding)).all()] != ["active"]
+    assert_ledger_sound(engine)
