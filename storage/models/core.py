@@ -159,6 +159,8 @@ class BotMessage(SQLModel, table=True):
         Index("ix_bot_message_pending", "sent_at", "id"),
         Index("ix_bot_message_ref", "ref_kind", "ref_id"),
         Index("ix_bot_message_room_created", "room_id", "created_at"),
+        # deleting a message checks that no edit of it points at it
+        Index("ix_bot_message_target", "target_id"),
         NO_REUSE,
     )
 

@@ -1,6 +1,7 @@
 """retention: how long a room's handled events and delivered answers are kept
 
-``room.retention_days`` (0: forever) and the indexes the purge reads a room's oldest rows by.
+``room.retention_days`` (0: forever), the indexes the purge reads a room's oldest rows by, and
+one on a message's edits (deleting a message checks that none points at it).
 
 Revision ID: 0020
 Revises: 0019
@@ -28,9 +29,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_bot_message_room_created", "botmessage", ["room_id", "created_at"], unique=False
     )
+    op.create_index("ix_bot_message_target", "botmessage", ["target_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_bot_message_target", table_name="botmessage")
     op.drop_index("ix_bot_message_room_created", table_name="botmessage")
     op.drop_index("ix_chat_event_room_handled", table_name="chatevent")
     with op.batch_alter_table("room") as batch:
