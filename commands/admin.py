@@ -8,17 +8,17 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel.core import get_global
 from babel.numbers import get_territory_currencies
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from commands import i18n
 from commands.contrib import period_label
-from commands.core import Context, Registry, UserError
+from commands.core import Context, Queued, Registry, Settings, UserError
 from commands.grammar import Period, fold, parse_days, parse_duration, parse_int, tokenize
 from commands.lifecycle import Act, Actor, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import Setting, setting_step
 from commands.render import lines
-from storage import cursors
-from storage.models import Audit, BudgetEnvelope, Project
+from storage import cursors, retention
+from storage.models import Audit, BudgetEnvelope, Project, Room
 from storage.models.cobudget import ROUND_OPEN, CobudgetRound
 
 FAMILY = "admin"
@@ -28,6 +28,13 @@ PAST_WORDS = ("passe", "past", "recul", "dates")
 MIN_PAST_DAYS = 7
 MAX_PAST_DAYS = 3650
 MAX_ADMIN_LEVEL = 1_000_000  # Matrix power levels are usually 0-100
+# how long handled events and the bot's delivered answers are kept (``!reglages conservation
+# 90j``; ``toujours``: forever): a week at least, so that a fresh edit or removal is still
+# recognised; a hundred years at most
+RETENTION_WORDS = ("conservation", "retention", "garder", "keep")
+FOREVER_WORDS = ("toujours", "forever", "jamais", "never", "illimite", "unlimited")
+MIN_RETENTION_DAYS = retention.MIN_DAYS
+MAX_RETENTION_DAYS = 36_500
 
 
 # the command that sets each setting (what an undo refused to a member names)
@@ -37,8 +44,35 @@ COMMAND_OF = {"language": "langue", "timezone": "fuseau"}
 ADMIN_LEVEL = "admin_level"  # the setting kept among the Matrix adapter's keys
 
 
+# where each room's purge stopped (the rows before it are named by others and stay): a hint
+# only, lost at a restart, when the purge starts again from the oldest row
+_purged_to: dict[str, tuple[dt.datetime, str] | None] = {}
+PURGE_ROWS_PER_TICK = 4 * retention.BATCH
+
+
+def purge_old(
+    db: Session, registry: Registry, settings: Settings, now: dt.datetime
+) -> list[Queued]:
+    """The retention duty: one bounded batch per room whose limit is passed (``storage.retention``)
+    and a few rooms per tick at most, so that its transaction is short. It says nothing: what it
+    deletes was already delivered or handled. Running it again, or in two processes, deletes
+    nothing twice."""
+    done = 0
+    rooms = db.exec(
+        select(Room).where(col(Room.retention_days) > retention.FOREVER).order_by(col(Room.id))
+    ).all()
+    for room in rooms:
+        step, position = retention.purge_step(db, room, now, _purged_to.get(room.id))
+        _purged_to[room.id] = position if step.more else None
+        done += step.events + step.messages
+        if done >= PURGE_ROWS_PER_TICK:
+            break
+    return []
+
+
 def register(reg: Registry) -> None:
     reg.on_undo(undo_setting)
+    reg.on_tick(purge_old)
 
     @reg.command("langue", family=FAMILY, aliases=("language", "lang"))
     def language(ctx: Context, args: str) -> None:
@@ -105,6 +139,7 @@ def register(reg: Registry) -> None:
                     ctx.t("admin.setting.max_past_days"),
                     ctx.t("admin.days", days=ctx.room.max_past_days),
                 ],
+                [ctx.t("admin.setting.retention_days"), _kept(ctx, ctx.room.retention_days)],
             ]
             ctx.reply(
                 lines(
@@ -149,6 +184,19 @@ def register(reg: Registry) -> None:
                     prefix=p,
                 )
             _set(ctx, "max_past_days", days, ctx.t("admin.days", days=days))
+        elif name in RETENTION_WORDS and value:
+            days = retention.FOREVER if fold(value) in FOREVER_WORDS else parse_days(value)
+            if days is None or not (
+                days == retention.FOREVER or MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS
+            ):
+                raise UserError(
+                    "admin.error.retention",
+                    value=value,
+                    least=MIN_RETENTION_DAYS,
+                    most=MAX_RETENTION_DAYS,
+                    prefix=p,
+                )
+            _set(ctx, "retention_days", days, _kept(ctx, days))
         elif name in ("devise", "currency") and value:
             code = value.strip().upper()
             if code not in currencies_in_use(ctx.today):
@@ -281,7 +329,15 @@ def _shown(ctx: Context, field: str, value: object) -> str:
         return ctx.duration(value)
     if field == "max_past_days":
         return ctx.t("admin.days", days=value)
+    if field == "retention_days" and isinstance(value, int):
+        return _kept(ctx, value)
     return str(value)
+
+
+def _kept(ctx: Context, days: int) -> str:
+    if days == retention.FOREVER:
+        return ctx.t("admin.forever")
+    return ctx.t("admin.days", days=days)
 
 
 def _set(ctx: Context, field: str, value: object, shown: str) -> None:

@@ -37,7 +37,7 @@ from commands.events import (
 )
 from commands.grammar import fold
 from commands.render import Rich, plain
-from storage import clock, forget
+from storage import clock, forget, retention
 from storage.clock import Clock
 from storage.db import connection_of, transaction
 from storage.forget import pseudonym_number
@@ -1041,6 +1041,15 @@ class Dispatcher:
                 for event in events:
                     if event.event_id in handled:
                         continue  # handled before (a replay): nothing changes, nothing is said
+                    if self._too_old(db, event, at):
+                        # older than the room keeps its events: its row may have been purged,
+                        # so a replay could not be told from a new event (``storage.retention``)
+                        log.info(
+                            "ignoring %s in %s: older than the room's retention",
+                            event.event_id,
+                            event.room_id,
+                        )
+                        continue
                     handled.add(event.event_id)
                     sent.extend(self._handle_one(db, event, at, seen))
         except BaseException:
@@ -1052,6 +1061,16 @@ class Dispatcher:
         if len(self._seen) > 100_000:
             self._seen.clear()
         return sent
+
+    @staticmethod
+    def _too_old(db: Session, event: AnyEvent, now: dt.datetime) -> bool:
+        """Whether the event was sent before the room's retention limit (read from the room only
+        for an event older than the shortest limit)."""
+        if event.timestamp >= now - dt.timedelta(days=retention.MIN_DAYS):
+            return False
+        room = db.info.get("rooms", {}).get(event.room_id) or db.get(Room, event.room_id)
+        days = room.retention_days if room is not None else retention.DEFAULT_DAYS
+        return retention.too_old(event.timestamp, now, days)
 
     def _attach_rooms(self, db: Session, room_ids: set[str]) -> None:
         """The rooms as this process last committed them, put in the session without reading

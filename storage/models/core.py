@@ -29,6 +29,9 @@ class Room(SQLModel, table=True):
     max_entry_minutes: int = Field(default=24 * 60)
     # a date further back than this many days must carry its year (``12/11/2025``)
     max_past_days: int = Field(default=365)
+    # handled chat events and the bot's delivered answers are kept this many days (0: forever);
+    # the audit trail and the ledger are kept forever (``storage.retention``)
+    retention_days: int = Field(default=365)
     default_project_id: int | None = Field(default=None)  # a project of this room
     created_at: dt.datetime = Field(default_factory=now)
 
@@ -114,6 +117,9 @@ class ContributionMonth(SQLModel, table=True):
 class ChatEvent(SQLModel, table=True):
     """A chat event that was handled: handling the same event id again changes nothing."""
 
+    # what the retention purge reads: a room's oldest rows first
+    __table_args__ = (Index("ix_chat_event_room_handled", "room_id", "handled_at"),)
+
     event_id: str = Field(primary_key=True, max_length=255)
     room_id: str = Field(max_length=255, index=True)
     sender: str = Field(default="", max_length=255)
@@ -152,6 +158,9 @@ class BotMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_bot_message_pending", "sent_at", "id"),
         Index("ix_bot_message_ref", "ref_kind", "ref_id"),
+        Index("ix_bot_message_room_created", "room_id", "created_at"),
+        # deleting a message checks that no edit of it points at it
+        Index("ix_bot_message_target", "target_id"),
         NO_REUSE,
     )
 

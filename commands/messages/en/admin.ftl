@@ -24,9 +24,13 @@ admin-error-currency_envelope = ⛔ Envelope { $envelope } is open: its amounts 
 admin-error-language = ⚠️ Unknown language “{ $lang }”. Available: { $choices }. Example: { $prefix }language fr
 admin-error-timezone = ⚠️ Unknown time zone “{ $tz }”. Example: !timezone Europe/Paris
 admin-error-duration = ⚠️ “{ $value }” is not a possible duration here. Example: 7h
-admin-error-setting = ⚠️ Unknown setting. Available: { $prefix }settings day 7h · { $prefix }settings max 12h · { $prefix }settings admin 50 · { $prefix }settings currency EUR · { $prefix }settings past 1y
+admin-error-setting = ⚠️ Unknown setting. Available: { $prefix }settings day 7h · { $prefix }settings max 12h · { $prefix }settings admin 50 · { $prefix }settings currency EUR · { $prefix }settings past 1y · { $prefix }settings keep 1y
 admin-error-admin_level = ⚠️ “{ $value }”: the admin level is a whole number from 0 to { $most }. Example: { $prefix }settings admin 50
 admin-error-past_days = ⚠️ “{ $value }”: give a number of days from { $least } to { $most }, or weeks, months, years. Examples: { $prefix }settings past 90d · { $prefix }settings past 2y
+admin-setting-retention_days = Keeping handled messages and answers
+admin-field-retention_days = Keeping handled messages and answers
+admin-forever = forever
+admin-error-retention = ⚠️ “{ $value }”: give a number of days from { $least } to { $most }, or weeks, months, years, or “forever”. Examples: { $prefix }settings keep 90d · { $prefix }settings keep 1y · { $prefix }settings keep forever
 admin-help-langue = room language: { $prefix }language fr (admins)
 admin-help-fuseau = room time zone: { $prefix }timezone Europe/Paris (admins)
 admin-help-reglages = see or change the room's settings
@@ -37,3 +41,4 @@ admin-help_full-reglages =
     { $prefix }settings admin 50     — Matrix power level from which one is admin (admins)
     { $prefix }settings currency EUR — the room's currency (admins)
     { $prefix }settings past 1y      — a date without its year (12/11) goes no further back; beyond, type the year (12/11/2025) (admins)
+    { $prefix }settings keep 90d     — how long handled messages and ordinary answers are kept (forever: keep everything); the ledger and the change history are always kept (admins)

@@ -24,9 +24,13 @@ admin-error-currency_envelope = ⛔ L'enveloppe { $envelope } est ouverte : ses 
 admin-error-language = ⚠️ Langue « { $lang } » inconnue. Possibles : { $choices }. Exemple : { $prefix }langue en
 admin-error-timezone = ⚠️ Fuseau « { $tz } » inconnu. Exemple : !fuseau Europe/Paris
 admin-error-duration = ⚠️ « { $value } » n'est pas une durée possible ici. Exemple : 7h
-admin-error-setting = ⚠️ Réglage inconnu. Possibles : { $prefix }reglages journee 7h · { $prefix }reglages max 12h · { $prefix }reglages admin 50 · { $prefix }reglages devise EUR · { $prefix }reglages passé 1an
+admin-error-setting = ⚠️ Réglage inconnu. Possibles : { $prefix }reglages journee 7h · { $prefix }reglages max 12h · { $prefix }reglages admin 50 · { $prefix }reglages devise EUR · { $prefix }reglages passé 1an · { $prefix }reglages conservation 1an
 admin-error-admin_level = ⚠️ « { $value } » : le niveau admin est un nombre entier de 0 à { $most }. Exemple : { $prefix }reglages admin 50
 admin-error-past_days = ⚠️ « { $value } » : donne un nombre de jours de { $least } à { $most }, ou des semaines, des mois, des ans. Exemples : { $prefix }reglages passé 90j · { $prefix }reglages passé 2ans
+admin-setting-retention_days = Conservation des messages traités et des réponses
+admin-field-retention_days = Conservation des messages traités et des réponses
+admin-forever = toujours
+admin-error-retention = ⚠️ « { $value } » : donne un nombre de jours de { $least } à { $most }, ou des semaines, des mois, des ans, ou « toujours ». Exemples : { $prefix }reglages conservation 90j · { $prefix }reglages conservation 1an · { $prefix }reglages conservation toujours
 admin-help-langue = langue du salon : { $prefix }langue en (admins)
 admin-help-fuseau = fuseau horaire du salon : { $prefix }fuseau Europe/Paris (admins)
 admin-help-reglages = voir ou changer les réglages du salon
@@ -37,3 +41,4 @@ admin-help_full-reglages =
     { $prefix }reglages admin 50     — niveau de pouvoir Matrix à partir duquel on est admin (admins)
     { $prefix }reglages devise EUR   — devise du salon (admins)
     { $prefix }reglages passé 1an    — une date sans année (12/11) ne remonte pas plus loin ; au-delà, on écrit l'année (12/11/2025) (admins)
+    { $prefix }reglages conservation 90j — durée de conservation des messages traités et des réponses ordinaires (toujours : tout garder) ; le registre et l'historique des changements restent toujours (admins)
