@@ -293,3 +293,14 @@ async def chat(runtime: Runtime, tmp_path: Path) -> Chat:
     )
     adapter.attach(runtime)
     return Chat(runtime, adapter)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Engine]:
+    """A migrated database on SQLite (a file), then on the suite's PostgreSQL."""
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url(db_path))
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")

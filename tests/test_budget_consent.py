@@ -354,18 +354,6 @@ async def test_in_english(room, runtime, clock):
 # --------------------------------------------------------------------------- two processes
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_engine(request, db_path):
-    from storage.db import make_engine, sqlite_url
-
-    if request.param == "sqlite":
-        eng = make_engine(sqlite_url(db_path))
-        yield eng
-        eng.dispose()
-    else:
-        yield request.getfixturevalue("postgres_engine")
-
-
 def test_two_processes_validate_and_tell_once(any_engine):
     """Two bot processes run their timed duties at the same moment: the request is validated
     once and the room told once (the room's lock, then the keyed records)."""

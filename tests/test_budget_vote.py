@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
@@ -356,18 +355,6 @@ async def test_the_count_is_made_once_even_by_a_process_that_read_the_vote_befor
         stale.rollback()
     with Session(engine) as db:
         assert len(db.exec(select(Audit).where(Audit.action == "vote_count")).all()) == 1
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_engine(request, db_path):
-    from storage.db import make_engine, sqlite_url
-
-    if request.param == "sqlite":
-        eng = make_engine(sqlite_url(db_path))
-        yield eng
-        eng.dispose()
-    else:
-        yield request.getfixturevalue("postgres_engine")
 
 
 def test_two_processes_count_the_vote_once(any_engine):

@@ -22,20 +22,10 @@ from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import OUTCOME_CRASH, Dispatcher, Settings
 from commands.events import Message, Role
-from storage.db import make_engine, sqlite_url, transaction
+from storage.db import transaction
 from storage.models import ChatEvent, Contribution, Member, Person
 
 NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_engine(request, db_path):
-    if request.param == "sqlite":
-        eng = make_engine(sqlite_url(db_path))
-        yield eng
-        eng.dispose()
-    else:
-        yield request.getfixturevalue("postgres_engine")
 
 
 def _msg(event_id: str, room: str, sender: str, body: str, admin: bool = False) -> Message:
