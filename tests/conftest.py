@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,12 +45,41 @@ NEEDS_A_SERVER = {
 }
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# under pytest-xdist (``--dist loadgroup``), the tests of one server go to one worker, so that each
+# server starts once per run; the other tests are shared among the workers
+SERVER_MARKS = ("synapse", "postgres", "browser")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that starts Synapse or PostgreSQL carries the mark that the fast tier leaves out."""
+    shard = os.environ.get("CAGNOTTE_DATED_SHARD")
+    if shard:
+        keep, left = in_shard(items, shard)
+        if left:
+            config.hook.pytest_deselected(items=left)
+            items[:] = keep
     for item in items:
         for fixture, mark in NEEDS_A_SERVER.items():
             if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(mark):
                 raise pytest.UsageError(f"{item.nodeid} uses {fixture}: mark it {mark}")
+        for mark in SERVER_MARKS:
+            if item.get_closest_marker(mark):
+                item.add_marker(pytest.mark.xdist_group(mark))
+                break
+
+
+def in_shard(items: list[pytest.Item], shard: str) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """``CAGNOTTE_DATED_SHARD=k/n`` (the dated runs of ``./dev test``): the tests whose id falls in
+    part ``k`` of ``n``, by a hash of the id that does not change from run to run."""
+    k, _, n = shard.partition("/")
+    part, parts = int(k), int(n)
+    if not 0 <= part < parts:
+        raise pytest.UsageError(f"CAGNOTTE_DATED_SHARD={shard}: expected k/n with 0 <= k < n")
+    keep: list[pytest.Item] = []
+    left: list[pytest.Item] = []
+    for item in items:
+        (keep if zlib.crc32(item.nodeid.encode()) % parts == part else left).append(item)
+    return keep, left
 
 
 def not_in_the_fast_tier(what: str) -> None:

@@ -29,7 +29,7 @@ def contract_or_skip() -> Any:
     return contract
 
 
-async def until(check: Callable[[], bool], timeout: float = 5.0, what: str = "") -> None:
+async def until(check: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not check():

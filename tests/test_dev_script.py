@@ -116,3 +116,21 @@ def test_fuzz_searches_the_commands_and_each_records_life(tmp_path: Path):
     assert len(runs) == 1, calls
     assert "tests/test_fuzz_commands.py tests/test_lifecycle_machines.py" in runs[0]
     assert "no_input_crashes or lives_by_its_rules" in runs[0] and runs[0].endswith("-x")
+
+
+def test_the_dated_runs_halves_hold_every_test_once_and_do_not_move() -> None:
+    """``CAGNOTTE_DATED_SHARD=k/n``: each test falls in one part, the same from run to run."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from tests.conftest import in_shard
+
+    items = [SimpleNamespace(nodeid=f"tests/test_x.py::test_{i}[{i % 7}]") for i in range(400)]
+    first, second = in_shard(items, "0/2"), in_shard(items, "1/2")  # type: ignore[arg-type]
+    assert first[0] == second[1] and first[1] == second[0]
+    assert sorted(map(id, first[0] + second[0])) == sorted(map(id, items))
+    assert 150 < len(first[0]) < 250  # both halves hold a fair share
+    assert in_shard(list(reversed(items)), "0/2")[0] == list(reversed(first[0]))  # type: ignore[arg-type]
+    with pytest.raises(pytest.UsageError):
+        in_shard(items, "2/2")  # type: ignore[arg-type]
