@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60.0  # the drawing process stops after this long without work
 TASKS_PER_CHILD = 50  # and is started afresh after this many drawings (matplotlib's caches)
+DRAWING_NICENESS = 10  # how much lower the drawing process's priority is than the bot's
 
 
 class DrawingFailed(Exception):
@@ -69,6 +70,10 @@ class Drawer:
                 env={k: v for k, v in os.environ.items() if not k.startswith("CAGNOTTE_")},
             )
             self._drawn = 0
+            # drawing is background work: a busy machine serves the chat first
+            with contextlib.suppress(OSError):
+                own = os.getpriority(os.PRIO_PROCESS, 0)
+                os.setpriority(os.PRIO_PROCESS, self._proc.pid, min(19, own + DRAWING_NICENESS))
         return self._proc
 
     def _kill(self) -> None:

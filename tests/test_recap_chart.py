@@ -64,3 +64,20 @@ def test_recap_catalogues_have_the_same_keys_and_placeholders():
     assert fr.keys() == en.keys()
     for key in fr:
         assert placeholders(fr[key]) == placeholders(en[key]), key
+
+
+def test_the_drawing_process_leaves_the_processor_to_the_chat_first() -> None:
+    """Charts are drawn in a child process at a lower priority than the bot's: on a busy
+    machine another room's command is served before the drawing."""
+    import os
+
+    from bot.render import DRAWING_NICENESS, Drawer
+
+    drawer = Drawer(idle_seconds=60)
+    try:
+        assert drawer.draw(bytes, b"drawn") == b"drawn"
+        (pid,) = drawer.child_pids()
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, own + DRAWING_NICENESS)
+    finally:
+        drawer.stop()
