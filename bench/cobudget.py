@@ -23,6 +23,7 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, not bench/
 
 from bot.adapters.console import ConsoleAdapter
+from bot.app import tune_interpreter
 from bot.clock import install_default
 from bot.runtime import Runtime
 from commands import build_registry
@@ -210,5 +211,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_interpreter()  # as the bot does (bot.app.build_runtime)
     install_default()  # the process clock: the system one, or $CAGNOTTE_NOW
     main()

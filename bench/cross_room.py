@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.recap import ROOM as BIG
 from bench.recap import populate
 from bot.adapters.base import Outgoing
+from bot.app import tune_interpreter
 from bot.render import DRAWER
 from bot.runtime import Runtime
 from commands import build_registry
@@ -127,6 +128,7 @@ async def main(commands: int, every: float) -> None:
 
 
 if __name__ == "__main__":
+    tune_interpreter()  # as the bot does (bot.app.build_runtime)
     clock.install(lambda: NOW)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--commands", type=int, default=300)

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.adapters.base import Outgoing
 from bot.adapters.console import ConsoleAdapter
+from bot.app import tune_interpreter
 from bot.runtime import Runtime
 from commands import build_registry
 from commands.core import Settings
@@ -143,4 +144,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_interpreter()  # as the bot does (bot.app.build_runtime)
     main()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.app import tune_interpreter
 from bot.runtime import Runtime
 from commands import build_registry
 from storage.db import open_database, sqlite_url
@@ -68,4 +69,5 @@ async def main(count: int) -> None:
 
 
 if __name__ == "__main__":
+    tune_interpreter()  # as the bot does (bot.app.build_runtime)
     asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 200))

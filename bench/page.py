@@ -34,6 +34,7 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, not bench/
 
 from bot.adapters.console import ConsoleAdapter
+from bot.app import tune_interpreter
 from bot.clock import install_default
 from bot.config import WebSection
 from bot.runtime import Runtime
@@ -424,5 +425,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_interpreter()  # as the bot does (bot.app.build_runtime)
     install_default()  # the process clock: the system one, or $CAGNOTTE_NOW
     main()

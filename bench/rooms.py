@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert
 
 from bot.adapters.base import Outgoing
+from bot.app import tune_interpreter
 from bot.render import LocalDrawer
 from bot.runtime import Runtime
 from commands import build_registry
@@ -172,6 +173,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_interpreter()  # as the bot does (bot.app.build_runtime)
     from storage import clock
 
     clock.install(lambda: NOW)

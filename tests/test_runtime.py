@@ -273,3 +273,22 @@ async def test_a_batch_that_cannot_be_committed_fails_only_the_event_that_breaks
         assert sorted(c.minutes for c in db.exec(select(Contribution)).all()) == [60, 120]
     with pytest.raises(NotHandled):
         await runtime.handle(events[1])
+
+
+def test_the_bot_process_hands_the_interpreter_over_in_short_slices(engine):
+    """A room's command waits for no recap being worded in another room: the bot's process
+    gives the interpreter to a waiting thread after 1 ms, not CPython's default 5 ms."""
+    import sys
+
+    import pytest
+
+    from bot.app import SWITCH_INTERVAL, build_runtime
+    from bot.config import Config
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        build_runtime(Config(), engine)
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+    finally:
+        sys.setswitchinterval(before)
