@@ -29,3 +29,13 @@ words-currency-EUR = €, eur, euro, euros
 words-currency-USD = $, usd
 words-currency-CHF = chf
 words-currency-GBP = £, gbp
+
+# The words of subcommands (words-sub-<command>-<subcommand>): help shows the first; those of
+# every language are read everywhere.
+words-sub-reglages-day = day
+words-sub-reglages-max = max, maximum
+words-sub-reglages-admin = admin, admin-level
+words-sub-reglages-past = past
+words-sub-reglages-retention = keep, retention
+words-sub-reglages-currency = currency
+words-forever = forever, never, unlimited

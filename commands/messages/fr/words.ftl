@@ -29,3 +29,13 @@ words-currency-EUR = €, eur, euro, euros
 words-currency-USD = $, usd
 words-currency-CHF = chf
 words-currency-GBP = £, gbp
+
+# Les mots des sous-commandes (words-sub-<commande>-<sous-commande>) : le premier est celui que
+# l'aide montre ; ceux de toutes les langues sont compris partout.
+words-sub-reglages-day = journee, jour
+words-sub-reglages-max = max, maximum, plafond
+words-sub-reglages-admin = admin, niveau-admin
+words-sub-reglages-past = passé, passe, recul, dates
+words-sub-reglages-retention = conservation, garder
+words-sub-reglages-currency = devise
+words-forever = toujours, jamais, illimite
