@@ -238,18 +238,24 @@ class Person:
 
 @dataclass(frozen=True)
 class ProjectRef:
-    """One of the room's projects (``KPA``, ``#KPA``); an unknown or archived one is refused
-    with the close codes (``commands.projects.resolve_project``)."""
+    """One of the room's projects (``KPA``, ``#KPA``). ``strict``: any word there names a
+    project, and an unknown one is refused with the close codes
+    (``commands.projects.resolve_project``); otherwise only a known code reads. ``archived``:
+    an archived project reads too."""
 
     placeholder: str = "project"
+    strict: bool = True
+    archived: bool = False
 
     def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
         if start >= len(tokens):
             return None
-        from commands.projects import known_codes, looks_like_code, resolve_project
+        from commands.projects import find_project, resolve_project
 
-        token = tokens[start]
-        if not (token.startswith("#") or looks_like_code(token, known_codes(ctx))):
+        found = find_project(ctx, tokens[start])
+        if found is not None and (self.archived or not found.archived):
+            return found, 1
+        if not self.strict:
             return None
-        project: Project = resolve_project(ctx, token)
+        project: Project = resolve_project(ctx, tokens[start])
         return project, 1
