@@ -120,7 +120,7 @@ class DurationArg:
         if start >= len(tokens):
             return None
         day = ctx.room.day_minutes
-        for size in (1, 2):  # 7h, or 6 h / 1h 30
+        for size in (2, 1):  # 6 h / 1h 30, or 7h
             if start + size <= len(tokens):
                 found = parse_duration(" ".join(tokens[start : start + size]), day)
                 if found is not None:
@@ -145,10 +145,15 @@ class Days:
     def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
         if start >= len(tokens):
             return None
-        days = parse_days(tokens[start])
-        if days is None or days < self.least or (self.most is not None and days > self.most):
-            return None
-        return days, 1
+        for size in (2, 1):  # 2 ans, or 90j
+            if start + size <= len(tokens):
+                days = parse_days(" ".join(tokens[start : start + size]))
+                if days is not None:
+                    return (days, size) if self._fits(days) else None
+        return None
+
+    def _fits(self, days: int) -> bool:
+        return days >= self.least and (self.most is None or days <= self.most)
 
 
 @dataclass(frozen=True)
