@@ -25,6 +25,7 @@ from commands.grammar import (
     match_amount,
     match_date,
     match_period,
+    mention_id,
     parse_days,
     parse_duration,
     parse_int,
@@ -223,6 +224,18 @@ class PeriodArg:
             return None
         period: Period = checked_period(found, " ".join(tokens[start : start + found.used]))
         return period, found.used
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention (``@bob``, ``@bob:server``), as typed: nobody is looked up."""
+
+    placeholder: str = "person"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens) or not is_mention(tokens[start]):
+            return None
+        return mention_id(tokens[start]), 1
 
 
 @dataclass(frozen=True)

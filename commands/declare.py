@@ -65,6 +65,7 @@ class Sub:
     args: tuple[Arg, ...]
     handler: Handler
     admin: bool = False
+    typed: bool = False  # the handler also gets ``typed``: each argument's words as typed
 
 
 class _Mismatch(Exception):
@@ -79,7 +80,8 @@ class _Mismatch(Exception):
 @dataclass
 class Declared:
     """A command and its subcommands (see the module's docstring). ``refusal``: a catalogue
-    key answered (with ``prefix``) when nothing reads, instead of the generated answer."""
+    key answered (with ``prefix``) when nothing reads, instead of the generated answer;
+    ``before(ctx, words)``: a check made before the words are read."""
 
     name: str
     family: str
@@ -87,17 +89,24 @@ class Declared:
     editable: bool = False
     hidden: bool = False
     refusal: str | None = None
+    # checked before the words are read (answered in a direct conversation only, say)
+    before: Callable[[Context, list[str]], None] | None = None
     subs: list[Sub] = field(default_factory=list)
 
     # -- declaring --------------------------------------------------------------------------
     def sub(
-        self, name: str, *args: Arg, path: tuple[str, ...] | None = None, admin: bool = False
+        self,
+        name: str,
+        *args: Arg,
+        path: tuple[str, ...] | None = None,
+        admin: bool = False,
+        typed: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Declare the subcommand ``name`` (its words: ``path``), handled by the function."""
 
         def deco(fn: Handler) -> Handler:
             words = (name,) if path is None else path
-            self.subs.append(Sub(name, words, tuple(args), fn, admin))
+            self.subs.append(Sub(name, words, tuple(args), fn, admin, typed))
             return fn
 
         return deco
@@ -110,7 +119,10 @@ class Declared:
         decl = self
 
         def handle(ctx: Context, args: str) -> None:
-            sub, values = decl.read(ctx, tokenize(args))
+            tokens = tokenize(args)
+            if decl.before is not None:
+                decl.before(ctx, tokens)
+            sub, values = decl.read(ctx, tokens)
             sub.handler(ctx, **values)
 
         # undo hooks are chosen by the module of the handler: the declaring module's
@@ -137,7 +149,7 @@ class Declared:
             if _starts_with(self.name, sub.path, tokens):
                 _check_admin(ctx, sub)
                 try:
-                    return sub, _read_args(ctx, sub.args, tokens[len(sub.path) :])
+                    return sub, _read_args(ctx, sub, tokens[len(sub.path) :])
                 except _Mismatch as err:
                     raise self._refusal(ctx, sub, err) from None
         first: tuple[Sub, _Mismatch] | None = None
@@ -145,7 +157,7 @@ class Declared:
             if sub.path:
                 continue
             try:
-                values = _read_args(ctx, sub.args, tokens)
+                values = _read_args(ctx, sub, tokens)
             except _Mismatch as err:
                 first = first or (sub, err)
                 continue
@@ -233,10 +245,12 @@ def _check_admin(ctx: Context, sub: Sub) -> None:
         raise UserError("core.admin_only", command=ctx.typed_command(len(sub.path)))
 
 
-def _read_args(ctx: Context, args: tuple[Arg, ...], tokens: list[str]) -> dict[str, Any]:
+def _read_args(ctx: Context, sub: Sub, tokens: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    typed: dict[str, str] = {}
     i = 0
-    for arg in args:
+    for arg in sub.args:
+        start = i
         if arg.repeated:
             got: list[Any] = []
             while i < len(tokens) and (taken := arg.converter.take(ctx, tokens, i)) is not None:
@@ -245,17 +259,17 @@ def _read_args(ctx: Context, args: tuple[Arg, ...], tokens: list[str]) -> dict[s
             if not got and not arg.optional:
                 raise _Mismatch(arg, " ".join(tokens[i:]) or None)
             values[arg.name] = got
-            continue
-        found = arg.converter.take(ctx, tokens, i) if i < len(tokens) else None
-        if found is None:
-            if not arg.optional:
+        else:
+            found = arg.converter.take(ctx, tokens, i) if i < len(tokens) else None
+            if found is None and not arg.optional:
                 raise _Mismatch(arg, " ".join(tokens[i:]) or None)
-            values[arg.name] = None
-            continue
-        values[arg.name] = found[0]
-        i += found[1]
+            values[arg.name] = found[0] if found is not None else None
+            i += found[1] if found is not None else 0
+        typed[arg.name] = " ".join(tokens[start:i])
     if i < len(tokens):
         raise _Mismatch(None, " ".join(tokens[i:]))
+    if sub.typed:
+        values["typed"] = typed
     return values
 
 

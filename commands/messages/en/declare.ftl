@@ -49,3 +49,5 @@ declare-arg-level = level
 declare-what-level = a level
 declare-arg-command = command
 declare-what-command = a command
+declare-arg-filters = period, project, @person
+declare-what-filters = a period, a project or a person

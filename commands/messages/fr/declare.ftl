@@ -49,3 +49,5 @@ declare-arg-level = niveau
 declare-what-level = un niveau
 declare-arg-command = commande
 declare-what-command = une commande
+declare-arg-filters = période, projet, @personne
+declare-what-filters = une période, un projet ou une personne
