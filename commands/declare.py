@@ -230,8 +230,9 @@ def declaration_of(cmd: Command) -> Declared | None:
 
 
 def sub_words(command: str, key: str) -> set[str]:
-    """Every language's words for the subcommand word ``key`` of ``command``, folded."""
-    return {fold(w) for w in i18n.words(f"sub.{command}.{key}")}
+    """Every language's words for the subcommand word ``key`` of ``command``, folded (the key
+    itself while the catalogue has none)."""
+    return {fold(w) for w in i18n.words(f"sub.{command}.{key}")} or {fold(key)}
 
 
 def _starts_with(command: str, path: tuple[str, ...], tokens: list[str]) -> bool:
@@ -299,7 +300,7 @@ def shown_arg(arg: Arg, lang: str) -> str:
 def sub_word(command: str, key: str, lang: str) -> str:
     """The word of ``lang`` that help shows for a subcommand word."""
     words = i18n.words_of(lang, f"sub.{command}.{key}") or i18n.words(f"sub.{command}.{key}")
-    return words[0]
+    return words[0] if words else key
 
 
 def usage_line(decl: Declared, sub: Sub, lang: str, prefix: str) -> str:
