@@ -94,6 +94,14 @@ async def test_every_example_of_a_declared_command_reads_as_its_subcommand(
                     except UserError as err:  # pragma: no cover - the failure says why
                         pytest.fail(f"{lang}: {example!r} is refused: {ctx.refusal(err)}")
                     assert found is sub, (lang, example, found.name, sub.name)
+            # the one line of the list (``!aide``) may show an example too: it reads as well
+            for example in help_examples(name, lang):
+                parts = split_command(example, PREFIX)
+                assert parts is not None, example
+                try:
+                    decl.read(ctx, tokenize(parts[1]))
+                except UserError as err:  # pragma: no cover - the failure says why
+                    pytest.fail(f"{lang}: {example!r} is refused: {ctx.refusal(err)}")
 
 
 def test_declared_help_has_no_hand_written_syntax() -> None:
@@ -146,7 +154,7 @@ def help_examples(name: str, lang: str) -> list[str]:
         texts.append(i18n.t(lang, cmd.help_full_key, prefix=PREFIX))
     found: list[str] = []
     for text in texts:
-        for fragment in _FRAGMENT.findall(text):
+        for fragment in _FRAGMENT.findall(text.replace(f", {PREFIX}", f" · {PREFIX}")):
             example = fragment.strip().rstrip(",.")
             parts = split_command(example, PREFIX)
             if parts is None or any(c in example for c in "<>[]|…"):
