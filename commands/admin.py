@@ -11,9 +11,11 @@ from babel.numbers import get_territory_currencies
 from sqlmodel import Session, col, select
 
 from commands import i18n
+from commands.args import Choice, Days, DurationArg, Either, Number, Text, Token
 from commands.contrib import period_label
 from commands.core import Context, Queued, Registry, Settings, UserError
-from commands.grammar import Period, fold, parse_days, parse_duration, parse_int, tokenize
+from commands.declare import Arg, Declared
+from commands.grammar import Duration, Period, fold
 from commands.lifecycle import Act, Actor, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import Setting, setting_step
 from commands.render import lines
@@ -24,15 +26,12 @@ from storage.models.cobudget import ROUND_OPEN, CobudgetRound
 FAMILY = "admin"
 # how far back a date without its year may go (``!reglages passé 2ans``), in days: a week at least,
 # so that "lundi" always passes; ten years at most
-PAST_WORDS = ("passe", "past", "recul", "dates")
 MIN_PAST_DAYS = 7
 MAX_PAST_DAYS = 3650
 MAX_ADMIN_LEVEL = 1_000_000  # Matrix power levels are usually 0-100
 # how long handled events and the bot's delivered answers are kept (``!reglages conservation
 # 90j``; ``toujours``: forever): a week at least, so that a fresh edit or removal is still
 # recognised; a hundred years at most
-RETENTION_WORDS = ("conservation", "retention", "garder", "keep")
-FOREVER_WORDS = ("toujours", "forever", "jamais", "never", "illimite", "unlimited")
 MIN_RETENTION_DAYS = retention.MIN_DAYS
 MAX_RETENTION_DAYS = 36_500
 
@@ -73,139 +72,160 @@ def purge_old(
 def register(reg: Registry) -> None:
     reg.on_undo(undo_setting)
     reg.on_tick(purge_old)
+    LANGUAGE.register(reg)
+    TIMEZONE.register(reg)
+    SETTINGS.register(reg)
 
-    @reg.command("langue", family=FAMILY, aliases=("language", "lang"))
-    def language(ctx: Context, args: str) -> None:
-        wanted = fold(args.strip())
-        aliases = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
-        wanted = aliases.get(wanted, wanted)
-        if not wanted:
-            choices = ", ".join(
-                f"{code} ({i18n.language_name(code, ctx.lang)})" for code in i18n.LANGUAGES
-            )
-            ctx.reply(
-                ctx.t(
-                    "admin.language_is",
-                    lang=i18n.language_name(ctx.lang, ctx.lang),
-                    choices=choices,
-                    prefix=ctx.settings.prefix,
-                )
-            )
-            return
-        if not ctx.is_admin:
-            raise UserError("core.admin_only", command=ctx.typed_command(0))
-        if wanted not in i18n.LANGUAGES:
-            raise UserError(
-                "admin.error.language",
-                lang=args.strip(),
-                choices=", ".join(i18n.LANGUAGES),
-                prefix=ctx.settings.prefix,
-            )
-        before = ctx.room.language
-        ctx.room.language = wanted
-        ctx.audit("set", "room", ctx.room.id, setting="language", before=before, after=wanted)
-        ctx.reply(ctx.t("admin.language_set"))
 
-    @reg.command("fuseau", family=FAMILY, aliases=("timezone", "tz"))
-    def timezone(ctx: Context, args: str) -> None:
-        wanted = args.strip()
-        if not wanted:
-            ctx.reply(ctx.t("admin.timezone_is", tz=ctx.room.timezone))
-            return
-        if not ctx.is_admin:
-            raise UserError("core.admin_only", command=ctx.typed_command(0))
-        zones = {fold(z): z for z in available_timezones()}
-        zone = zones.get(fold(wanted))
-        if zone is None:
-            raise UserError("admin.error.timezone", tz=wanted)
-        ZoneInfo(zone)
-        before = ctx.room.timezone
-        ctx.room.timezone = zone
-        ctx.audit("set", "room", ctx.room.id, setting="timezone", before=before, after=zone)
-        ctx.reply(ctx.t("admin.timezone_set", tz=zone))
+LANGUAGE = Declared("langue", family=FAMILY, aliases=("language", "lang"))
+TIMEZONE = Declared("fuseau", family=FAMILY, aliases=("timezone", "tz"))
+SETTINGS = Declared(
+    "reglages",
+    family=FAMILY,
+    aliases=("settings", "reglage", "setting"),
+    refusal="admin.error.setting",
+)
 
-    @reg.command("reglages", family=FAMILY, aliases=("settings", "reglage", "setting"))
-    def settings(ctx: Context, args: str) -> None:
-        tokens = tokenize(args)
-        if not tokens:
-            rows = [
-                [ctx.t("admin.setting.language"), i18n.language_name(ctx.lang, ctx.lang)],
-                [ctx.t("admin.setting.timezone"), ctx.room.timezone],
-                [ctx.t("admin.setting.currency"), ctx.room.currency],
-                [ctx.t("admin.setting.day"), ctx.duration(ctx.room.day_minutes)],
-                [ctx.t("admin.setting.max_entry"), ctx.duration(ctx.room.max_entry_minutes)],
-                [ctx.t("admin.setting.admin_level"), str(_current(ctx, ADMIN_LEVEL))],
-                [
-                    ctx.t("admin.setting.max_past_days"),
-                    ctx.t("admin.days", days=ctx.room.max_past_days),
-                ],
-                [ctx.t("admin.setting.retention_days"), _kept(ctx, ctx.room.retention_days)],
-            ]
-            ctx.reply(
-                lines(
-                    ctx.t("admin.settings_title"),
-                    *(
-                        ctx.t("admin.setting_line", setting=name, value=value)
-                        for name, value in rows
-                    ),
-                )
-            )
-            return
-        if not ctx.is_admin:
-            raise UserError("core.admin_only", command=ctx.typed_command(0))
-        name = fold(tokens[0])
-        value = " ".join(tokens[1:])
-        p = ctx.settings.prefix
-        if name in ("journee", "jour", "day") and value:
-            dur = parse_duration(value, ctx.room.day_minutes)
-            if dur is None or dur.negative or not 0 < dur.minutes <= 24 * 60:
-                raise UserError("admin.error.duration", value=value)
-            _set(ctx, "day_minutes", dur.minutes, ctx.duration(dur.minutes))
-        elif name in ("max", "maximum", "plafond") and value:
-            dur = parse_duration(value, ctx.room.day_minutes)
-            if dur is None or dur.negative or not 0 < dur.minutes <= 7 * 24 * 60:
-                raise UserError("admin.error.duration", value=value)
-            _set(ctx, "max_entry_minutes", dur.minutes, ctx.duration(dur.minutes))
-        elif name in ("admin", "niveau-admin", "admin-level") and value:
-            level = parse_int(value, maximum=MAX_ADMIN_LEVEL)
-            if level is None:
-                raise UserError(
-                    "admin.error.admin_level", value=value, most=MAX_ADMIN_LEVEL, prefix=p
-                )
-            _set(ctx, ADMIN_LEVEL, level, str(level))
-        elif name in PAST_WORDS and value:
-            days = parse_days(value)
-            if days is None or not MIN_PAST_DAYS <= days <= MAX_PAST_DAYS:
-                raise UserError(
-                    "admin.error.past_days",
-                    value=value,
-                    least=MIN_PAST_DAYS,
-                    most=MAX_PAST_DAYS,
-                    prefix=p,
-                )
-            _set(ctx, "max_past_days", days, ctx.t("admin.days", days=days))
-        elif name in RETENTION_WORDS and value:
-            days = retention.FOREVER if fold(value) in FOREVER_WORDS else parse_days(value)
-            if days is None or not (
-                days == retention.FOREVER or MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS
-            ):
-                raise UserError(
-                    "admin.error.retention",
-                    value=value,
-                    least=MIN_RETENTION_DAYS,
-                    most=MAX_RETENTION_DAYS,
-                    prefix=p,
-                )
-            _set(ctx, "retention_days", days, _kept(ctx, days))
-        elif name in ("devise", "currency") and value:
-            code = value.strip().upper()
-            if code not in currencies_in_use(ctx.today):
-                raise UserError("admin.error.currency", value=value, prefix=p)
-            if code != ctx.room.currency:
-                _refuse_if_money_is_open(ctx)
-            _set(ctx, "currency", code, code)
-        else:
-            raise UserError("admin.error.setting", prefix=p)
+
+@LANGUAGE.sub("show", path=())
+def show_language(ctx: Context) -> None:
+    choices = ", ".join(f"{code} ({i18n.language_name(code, ctx.lang)})" for code in i18n.LANGUAGES)
+    ctx.reply(
+        ctx.t(
+            "admin.language_is",
+            lang=i18n.language_name(ctx.lang, ctx.lang),
+            choices=choices,
+            prefix=ctx.settings.prefix,
+        )
+    )
+
+
+@LANGUAGE.sub("set", Arg("typed", Text(), shown="language"), path=(), admin=True)
+def set_language(ctx: Context, typed: str) -> None:
+    aliases = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
+    wanted = aliases.get(fold(typed), fold(typed))
+    if wanted not in i18n.LANGUAGES:
+        raise UserError(
+            "admin.error.language",
+            lang=typed,
+            choices=", ".join(i18n.LANGUAGES),
+            prefix=ctx.settings.prefix,
+        )
+    before = ctx.room.language
+    ctx.room.language = wanted
+    ctx.audit("set", "room", ctx.room.id, setting="language", before=before, after=wanted)
+    ctx.reply(ctx.t("admin.language_set"))
+
+
+@TIMEZONE.sub("show", path=())
+def show_timezone(ctx: Context) -> None:
+    ctx.reply(ctx.t("admin.timezone_is", tz=ctx.room.timezone))
+
+
+@TIMEZONE.sub("set", Arg("wanted", Text(), shown="timezone"), path=(), admin=True)
+def set_timezone(ctx: Context, wanted: str) -> None:
+    zones = {fold(z): z for z in available_timezones()}
+    zone = zones.get(fold(wanted))
+    if zone is None:
+        raise UserError("admin.error.timezone", tz=wanted)
+    ZoneInfo(zone)
+    before = ctx.room.timezone
+    ctx.room.timezone = zone
+    ctx.audit("set", "room", ctx.room.id, setting="timezone", before=before, after=zone)
+    ctx.reply(ctx.t("admin.timezone_set", tz=zone))
+
+
+@SETTINGS.sub("show", path=())
+def show_settings(ctx: Context) -> None:
+    rows = [
+        [ctx.t("admin.setting.language"), i18n.language_name(ctx.lang, ctx.lang)],
+        [ctx.t("admin.setting.timezone"), ctx.room.timezone],
+        [ctx.t("admin.setting.currency"), ctx.room.currency],
+        [ctx.t("admin.setting.day"), ctx.duration(ctx.room.day_minutes)],
+        [ctx.t("admin.setting.max_entry"), ctx.duration(ctx.room.max_entry_minutes)],
+        [ctx.t("admin.setting.admin_level"), str(_current(ctx, ADMIN_LEVEL))],
+        [ctx.t("admin.setting.max_past_days"), ctx.t("admin.days", days=ctx.room.max_past_days)],
+        [ctx.t("admin.setting.retention_days"), _kept(ctx, ctx.room.retention_days)],
+    ]
+    ctx.reply(
+        lines(
+            ctx.t("admin.settings_title"),
+            *(ctx.t("admin.setting_line", setting=name, value=value) for name, value in rows),
+        )
+    )
+
+
+_DURATION = "admin.error.duration"
+
+
+@SETTINGS.sub("day", Arg("length", DurationArg(most=24 * 60), refusal=_DURATION), admin=True)
+def set_day(ctx: Context, length: Duration) -> None:
+    _set(ctx, "day_minutes", length.minutes, ctx.duration(length.minutes))
+
+
+@SETTINGS.sub("max", Arg("length", DurationArg(most=7 * 24 * 60), refusal=_DURATION), admin=True)
+def set_max(ctx: Context, length: Duration) -> None:
+    _set(ctx, "max_entry_minutes", length.minutes, ctx.duration(length.minutes))
+
+
+@SETTINGS.sub(
+    "admin",
+    Arg(
+        "level",
+        Number(maximum=MAX_ADMIN_LEVEL),
+        shown="level",
+        refusal="admin.error.admin_level",
+        params=(("most", MAX_ADMIN_LEVEL),),
+    ),
+    admin=True,
+)
+def set_admin_level(ctx: Context, level: int) -> None:
+    _set(ctx, ADMIN_LEVEL, level, str(level))
+
+
+_PAST = (("least", MIN_PAST_DAYS), ("most", MAX_PAST_DAYS))
+
+
+@SETTINGS.sub(
+    "past",
+    Arg(
+        "days",
+        Days(least=MIN_PAST_DAYS, most=MAX_PAST_DAYS),
+        refusal="admin.error.past_days",
+        params=(("least", MIN_PAST_DAYS), ("most", MAX_PAST_DAYS)),
+    ),
+    admin=True,
+)
+def set_past(ctx: Context, days: int) -> None:
+    _set(ctx, "max_past_days", days, ctx.t("admin.days", days=days))
+
+
+@SETTINGS.sub(
+    "retention",
+    Arg(
+        "days",
+        Either(Choice("forever"), Days(least=MIN_RETENTION_DAYS, most=MAX_RETENTION_DAYS)),
+        shown="days",
+        refusal="admin.error.retention",
+        params=(("least", MIN_RETENTION_DAYS), ("most", MAX_RETENTION_DAYS)),
+    ),
+    admin=True,
+)
+def set_retention(ctx: Context, days: int | str) -> None:
+    kept = retention.FOREVER if days == "forever" else int(days)
+    _set(ctx, "retention_days", kept, _kept(ctx, kept))
+
+
+@SETTINGS.sub(
+    "currency", Arg("code", Token(), shown="currency", refusal="admin.error.currency"), admin=True
+)
+def set_currency(ctx: Context, code: str) -> None:
+    wanted = code.strip().upper()
+    if wanted not in currencies_in_use(ctx.today):
+        raise UserError("admin.error.currency", value=code, prefix=ctx.settings.prefix)
+    if wanted != ctx.room.currency:
+        _refuse_if_money_is_open(ctx)
+    _set(ctx, "currency", wanted, wanted)
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,7 @@ import json
 from sqlmodel import Session, col, select
 
 from commands.core import Context, Queued, Registry, Settings, UserError
+from commands.declare import Declared
 from commands.events import Message, Role
 from commands.pending import offer
 from storage.forget import forget_person, pseudonym_number
@@ -27,11 +28,20 @@ FAMILY = "data"
 KIND_FORGET = "forget_me"  # a pending action: forget its sender once confirmed
 
 
+def _in_direct(ctx: Context, tokens: list[str]) -> None:
+    if not ctx.event.is_direct:
+        raise UserError("data.mine.not_direct", prefix=ctx.settings.prefix)
+
+
+MY_DATA = Declared(
+    "mesdonnees", family=FAMILY, aliases=("mydata", "mes-donnees", "my-data"), before=_in_direct
+)
+FORGET_ME = Declared("oubliemoi", family=FAMILY, aliases=("forgetme", "oublie-moi", "forget-me"))
+
+
 def register(reg: Registry) -> None:
-    reg.command("mesdonnees", family=FAMILY, aliases=("mydata", "mes-donnees", "my-data"))(my_data)
-    reg.command("oubliemoi", family=FAMILY, aliases=("forgetme", "oublie-moi", "forget-me"))(
-        forget_me
-    )
+    MY_DATA.register(reg)
+    FORGET_ME.register(reg)
     reg.on_pending(KIND_FORGET, _confirmed, _unconfirmed)
     reg.on_tick(forget_confirmed)
 
@@ -39,9 +49,8 @@ def register(reg: Registry) -> None:
 # --------------------------------------------------------------------------- !mesdonnees
 
 
-def my_data(ctx: Context, args: str) -> None:
-    if not ctx.event.is_direct:
-        raise UserError("data.mine.not_direct", prefix=ctx.settings.prefix)
+@MY_DATA.sub("send", path=())
+def my_data(ctx: Context) -> None:
     doc = personal_data(ctx.db, ctx.sender, now=ctx.now)
     data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     counts = {section: len(doc[section]) for section in SECTIONS}
@@ -60,7 +69,8 @@ def my_data(ctx: Context, args: str) -> None:
 # --------------------------------------------------------------------------- !oubliemoi
 
 
-def forget_me(ctx: Context, args: str) -> None:
+@FORGET_ME.sub("offer", path=())
+def forget_me(ctx: Context) -> None:
     offer(
         ctx,
         KIND_FORGET,

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from commands.args import Text
 from commands.contrib import parse_filters, period_label
-from commands.core import Context, Registry, RoomTexts, UserError
+from commands.core import Context, Registry, RoomTexts
 from commands.csvfile import (  # noqa: F401 - the CSV rules, named here too
     FORMULA_STARTS,
     NEUTRALISED,
@@ -22,8 +23,9 @@ from commands.csvfile import (  # noqa: F401 - the CSV rules, named here too
     money_cell,
     neutralise,
 )
+from commands.declare import Arg, Declared
 from commands.deferred import Rendered, RenderScope, defer
-from commands.grammar import Period, fold
+from commands.grammar import Period
 from storage.models import Contribution, Person
 from storage.queries import room_projects
 
@@ -34,24 +36,26 @@ EXPORT_CSV = "export:csv"
 
 
 def register(reg: Registry) -> None:
-    @reg.command("export", family=FAMILY, aliases=("exporter",))
-    def export(ctx: Context, args: str) -> None:
-        words = args.split(maxsplit=1)
-        if not words or fold(words[0]) != "csv":
-            raise UserError("export.usage", prefix=ctx.settings.prefix)
-        user, _everyone, project, period = parse_filters(ctx, words[1] if len(words) > 1 else "")
-        # the rows are read and written out after this transaction (commands.deferred)
-        params = {
-            "user": user,
-            "project": project.id if project else None,
-            "code": project.code if project else None,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "kind": period.kind,
-        }
-        defer(ctx, EXPORT_CSV, params, file=True)
-
+    EXPORT.register(reg)
     reg.renderer(EXPORT_CSV)(export_file)
+
+
+EXPORT = Declared("export", family=FAMILY, aliases=("exporter",), refusal="export.usage")
+
+
+@EXPORT.sub("csv", Arg("filters", Text(), optional=True, shown="filters"))
+def export(ctx: Context, filters: str | None) -> None:
+    user, _everyone, project, period = parse_filters(ctx, filters or "")
+    # the rows are read and written out after this transaction (commands.deferred)
+    params = {
+        "user": user,
+        "project": project.id if project else None,
+        "code": project.code if project else None,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "kind": period.kind,
+    }
+    defer(ctx, EXPORT_CSV, params, file=True)
 
 
 def export_file(scope: RenderScope) -> Rendered:

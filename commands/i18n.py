@@ -321,6 +321,12 @@ def words(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def words_of(lang: str, key: str) -> tuple[str, ...]:
+    """The words of ``lang`` alone for ``key`` (``words.ftl``), the one help shows first."""
+    text, _ = _word_file(folder_of(lang), "words.ftl").get(message_id(f"words.{key}"), ("", {}))
+    return _split(text)
+
+
 def ordered_words(key: str) -> list[tuple[str, int]]:
     """A list in order (weekdays, months) in every language: ``(word, index)``, ``fevr/fev``
     giving two words for one place."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from commands.core import Context, Registry, UserError
-from commands.grammar import fold, tokenize
+from commands.declare import Declared
 from storage.models import Audit, PageLink, PageRoom
 from storage.models.page import LINK_MEMBER, LINK_PUBLIC
 from storage.pages import active_links, link_by_hash, page_enabled
@@ -34,26 +34,9 @@ MAX_TOKEN_LENGTH = 80
 MAX_MEMBER_LINKS = 5  # a member's links that work at once (a phone, a laptop...)
 SECRET = "secret"  # ``BotMessage.ref_kind`` of a message that carries a token
 
-PUBLIC_WORDS = ("public", "publique", "ouvert", "ouverte", "open")
-NEW_WORDS = (
-    "nouveau-lien",
-    "nouveaulien",
-    "nouveau",
-    "new-link",
-    "newlink",
-    "new",
-    "renouveler",
-    "renew",
-    "revoquer",
-    "revoke",
-)
-OFF_WORDS = ("off", "fermer", "desactiver", "disable", "close")
-ON_WORDS = ("on", "ouvrir", "activer", "enable")
-ALL_WORDS = ("tous", "tout", "toutes", "all", "everyone")
-
 
 def register(reg: Registry) -> None:
-    reg.command("page", family=FAMILY, aliases=("pages", "web"))(page_command)
+    PAGE.register(reg)
     reg.on_undo(undo_by_event)
 
 
@@ -105,55 +88,73 @@ def link_url(ctx: Context, token: str) -> str:
 # --------------------------------------------------------------------------- !page
 
 
-def page_command(ctx: Context, args: str) -> None:
-    p = ctx.settings.prefix
-    words = [fold(w) for w in tokenize(args)]
+def _page_served(ctx: Context, tokens: list[str]) -> None:
     if not ctx.settings.page_url:
-        raise UserError("page.error.no_server", prefix=p)
-    head = words[0] if words else ""
-    rest = words[1:]
-    if not words:
-        _need_page_on(ctx)
-        _send_member_link(ctx)
-        ctx.reply(ctx.t("page.sent"))
-    elif head in PUBLIC_WORDS and not rest:
-        _require_admin(ctx, "page public")
-        _need_page_on(ctx)
+        raise UserError("page.error.no_server", prefix=ctx.settings.prefix)
+
+
+PAGE = Declared(
+    "page", family=FAMILY, aliases=("pages", "web"), refusal="page.usage", before=_page_served
+)
+
+
+@PAGE.sub("link", path=())
+def send_link(ctx: Context) -> None:
+    _need_page_on(ctx)
+    _send_member_link(ctx)
+    ctx.reply(ctx.t("page.sent"))
+
+
+@PAGE.sub("renew")
+def renew_link(ctx: Context) -> None:
+    _need_page_on(ctx)
+    revoked = _revoke(ctx, active_links(ctx.db, ctx.room.id, user_id=ctx.sender))
+    _send_member_link(ctx)
+    ctx.reply(ctx.t("page.renewed", count=revoked))
+
+
+@PAGE.sub("renew_all", path=("renew", "all"), admin=True)
+def renew_all_links(ctx: Context) -> None:
+    _need_page_on(ctx)
+    links = active_links(ctx.db, ctx.room.id)
+    had_public = any(link.kind == LINK_PUBLIC for link in links)
+    revoked = _revoke(ctx, links)
+    _send_member_link(ctx)
+    ctx.reply(ctx.t("page.renewed_all", count=revoked, prefix=ctx.settings.prefix))
+    if had_public:
         _public_link(ctx)
-    elif head in PUBLIC_WORDS and len(rest) == 1 and rest[0] in OFF_WORDS:
-        _require_admin(ctx, "page public off")
-        closed = _revoke(ctx, active_links(ctx.db, ctx.room.id, kind=LINK_PUBLIC))
-        ctx.reply(ctx.t("page.public_closed" if closed else "page.public_none", prefix=p))
-    elif head in NEW_WORDS and not rest:
-        _need_page_on(ctx)
-        revoked = _revoke(ctx, active_links(ctx.db, ctx.room.id, user_id=ctx.sender))
-        _send_member_link(ctx)
-        ctx.reply(ctx.t("page.renewed", count=revoked))
-    elif head in NEW_WORDS and len(rest) == 1 and rest[0] in ALL_WORDS:
-        _require_admin(ctx, "page nouveau-lien tous")
-        _need_page_on(ctx)
-        links = active_links(ctx.db, ctx.room.id)
-        had_public = any(link.kind == LINK_PUBLIC for link in links)
-        revoked = _revoke(ctx, links)
-        _send_member_link(ctx)
-        ctx.reply(ctx.t("page.renewed_all", count=revoked, prefix=p))
-        if had_public:
-            _public_link(ctx)
-    elif head in OFF_WORDS and not rest:
-        _require_admin(ctx, "page off")
-        revoked = _revoke(ctx, active_links(ctx.db, ctx.room.id))
-        changed = _set_enabled(ctx, False)
-        key = "page.turned_off" if changed or revoked else "page.already_off"
-        ctx.reply(ctx.t(key, count=revoked, prefix=p))
-    elif head in ON_WORDS and not rest:
-        _require_admin(ctx, "page on")
-        changed = _set_enabled(ctx, True)
-        ctx.reply(ctx.t("page.turned_on" if changed else "page.already_on", prefix=p))
-    else:
-        raise UserError("page.usage", prefix=p)
+
+
+@PAGE.sub("public", admin=True)
+def open_public(ctx: Context) -> None:
+    _need_page_on(ctx)
+    _public_link(ctx)
+
+
+@PAGE.sub("public_off", path=("public", "off"), admin=True)
+def close_public(ctx: Context) -> None:
+    closed = _revoke(ctx, active_links(ctx.db, ctx.room.id, kind=LINK_PUBLIC))
+    key = "page.public_closed" if closed else "page.public_none"
+    ctx.reply(ctx.t(key, prefix=ctx.settings.prefix))
+
+
+@PAGE.sub("off", admin=True)
+def turn_off(ctx: Context) -> None:
+    revoked = _revoke(ctx, active_links(ctx.db, ctx.room.id))
+    changed = _set_enabled(ctx, False)
+    key = "page.turned_off" if changed or revoked else "page.already_off"
+    ctx.reply(ctx.t(key, count=revoked, prefix=ctx.settings.prefix))
+
+
+@PAGE.sub("on", admin=True)
+def turn_on(ctx: Context) -> None:
+    changed = _set_enabled(ctx, True)
+    key = "page.turned_on" if changed else "page.already_on"
+    ctx.reply(ctx.t(key, prefix=ctx.settings.prefix))
 
 
 def _require_admin(ctx: Context, command: str) -> None:
+    """Undoing what an admin's ``!page`` did is for an admin too."""
     if not ctx.is_admin:
         raise UserError("core.admin_only", command=f"{ctx.settings.prefix}{command}")
 

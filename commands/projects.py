@@ -10,8 +10,10 @@ from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from commands.args import Choice, Either, ProjectRef, Text, Token, Words
 from commands.core import Context, Registry, UserError
-from commands.grammar import fold, parse_duration, tokenize
+from commands.declare import Arg, Declared
+from commands.grammar import fold, parse_duration
 from commands.lifecycle import ABSENT, Act, Actor, refuse, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import (
     EXISTS,
@@ -140,60 +142,79 @@ def default_project(ctx: Context) -> Project | None:
 
 def register(reg: Registry) -> None:
     reg.on_undo(undo_by_event)
+    PROJECTS.register(reg)
+    PROJECT.register(reg)
 
-    @reg.command("projets", family=FAMILY, aliases=("projects",))
-    def list_projects(ctx: Context, args: str) -> None:
-        projects = room_projects(ctx.db, ctx.room.id, include_archived="archiv" in fold(args))
-        if not projects:
-            ctx.reply(ctx.t("projects.none", prefix=ctx.settings.prefix))
-            return
-        default_id = ctx.room.default_project_id
-        rows = [
-            [
-                p.code + (" ★" if p.id == default_id else ""),
-                p.name,
-                ctx.t("projects.archived") if p.archived else ctx.t("projects.active"),
-            ]
-            for p in projects
-        ]
-        headers = [
-            ctx.t("projects.col.code"),
-            ctx.t("projects.col.name"),
-            ctx.t("projects.col.state"),
-        ]
-        legend = (
-            [ctx.t("projects.default_legend")] if any(p.id == default_id for p in projects) else []
-        )
-        ctx.reply(
-            lines(ctx.t("projects.title", count=len(projects)), table(headers, rows), *legend)
-        )
 
-    @reg.command("projet", family=FAMILY, aliases=("project",))
-    def manage(ctx: Context, args: str) -> None:
-        tokens = tokenize(args)
-        if not tokens:
-            raise UserError("projects.usage", prefix=ctx.settings.prefix)
-        action = fold(tokens[0])
-        if action in ("ajouter", "add", "creer", "create", "nouveau", "new"):
-            _require_admin(ctx)
-            _add(ctx, tokens[1:])
-        elif action in ("renommer", "rename"):
-            _require_admin(ctx)
-            _rename(ctx, tokens[1:])
-        elif action in ("archiver", "archive"):
-            _require_admin(ctx)
-            _set_archived(ctx, tokens[1:], True)
-        elif action in ("rouvrir", "reopen", "desarchiver", "unarchive"):
-            _require_admin(ctx)
-            _set_archived(ctx, tokens[1:], False)
-        elif action in ("defaut", "default", "par-defaut"):
-            _require_admin(ctx)
-            _set_default(ctx, tokens[1:])
-        else:
-            project = find_project(ctx, tokens[0])
-            if project is None:
-                raise UserError("projects.usage", prefix=ctx.settings.prefix)
-            ctx.reply(ctx.t("projects.show", code=project.code, name=project.name or project.code))
+PROJECTS = Declared("projets", family=FAMILY, aliases=("projects",))
+PROJECT = Declared("projet", family=FAMILY, aliases=("project",), refusal="projects.usage")
+
+
+@PROJECTS.sub("list", path=())
+def list_projects(ctx: Context) -> None:
+    _list(ctx, include_archived=False)
+
+
+@PROJECTS.sub("archived")
+def list_all_projects(ctx: Context) -> None:
+    _list(ctx, include_archived=True)
+
+
+def _list(ctx: Context, *, include_archived: bool) -> None:
+    projects = room_projects(ctx.db, ctx.room.id, include_archived=include_archived)
+    if not projects:
+        ctx.reply(ctx.t("projects.none", prefix=ctx.settings.prefix))
+        return
+    default_id = ctx.room.default_project_id
+    rows = [
+        [
+            p.code + (" ★" if p.id == default_id else ""),
+            p.name,
+            ctx.t("projects.archived") if p.archived else ctx.t("projects.active"),
+        ]
+        for p in projects
+    ]
+    headers = [
+        ctx.t("projects.col.code"),
+        ctx.t("projects.col.name"),
+        ctx.t("projects.col.state"),
+    ]
+    legend = [ctx.t("projects.default_legend")] if any(p.id == default_id for p in projects) else []
+    ctx.reply(lines(ctx.t("projects.title", count=len(projects)), table(headers, rows), *legend))
+
+
+_CODE_ARG = Arg("code", Token(), shown="code")
+_ANY_PROJECT = Arg("project", ProjectRef(archived=True))
+
+
+@PROJECT.sub("add", _CODE_ARG, Arg("name", Text(), optional=True, shown="name"), admin=True)
+def add_project(ctx: Context, code: str, name: str | None) -> None:
+    _add(ctx, code.lstrip("#"), (name or "").strip())
+
+
+@PROJECT.sub("rename", Arg("project", ProjectRef()), Arg("new", Words(), shown="name"), admin=True)
+def rename_project(ctx: Context, project: Project, new: list[str]) -> None:
+    _rename(ctx, project, new)
+
+
+@PROJECT.sub("archive", _ANY_PROJECT, admin=True)
+def archive_project(ctx: Context, project: Project) -> None:
+    _set_archived(ctx, project, True)
+
+
+@PROJECT.sub("reopen", _ANY_PROJECT, admin=True)
+def reopen_project(ctx: Context, project: Project) -> None:
+    _set_archived(ctx, project, False)
+
+
+@PROJECT.sub("default", Arg("project", Either(Choice("none"), ProjectRef())), admin=True)
+def default_of_room(ctx: Context, project: Project | str) -> None:
+    _set_default(ctx, project if isinstance(project, Project) else None)
+
+
+@PROJECT.sub("show", Arg("project", ProjectRef(strict=False, archived=True)), path=())
+def show_project(ctx: Context, project: Project) -> None:
+    ctx.reply(ctx.t("projects.show", code=project.code, name=project.name or project.code))
 
 
 def undo_by_event(ctx: Context, target_event_id: str) -> bool:
@@ -328,20 +349,12 @@ def _undo_default(ctx: Context, change: Audit, who: Actor) -> None:
         tell_undo(ctx, ctx.t("projects.default_set", code=project.code))
 
 
-def _require_admin(ctx: Context) -> None:
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=ctx.typed_command(1))
-
-
-def _add(ctx: Context, tokens: list[str]) -> None:
-    if not tokens:
-        raise UserError("projects.usage", prefix=ctx.settings.prefix)
-    code = tokens[0].lstrip("#")
+def _add(ctx: Context, code: str, name: str) -> None:
     if not _CODE.match(code):
         raise UserError("projects.error.bad_code", code=code)
     if find_project(ctx, code) is not None:
         raise UserError("projects.error.exists", code=code)
-    name = " ".join(tokens[1:]).strip() or code
+    name = name or code
     project = Project(
         room_id=ctx.room.id,
         code=code,
@@ -357,15 +370,12 @@ def _add(ctx: Context, tokens: list[str]) -> None:
     ctx.reply(ctx.t("projects.added", code=code, name=name))
 
 
-def _rename(ctx: Context, tokens: list[str]) -> None:
-    if len(tokens) < 2:
-        raise UserError("projects.usage", prefix=ctx.settings.prefix)
-    project = resolve_project(ctx, tokens[0])
-    new_name = " ".join(tokens[1:]).strip()
+def _rename(ctx: Context, project: Project, tokens: list[str]) -> None:
+    new_name = " ".join(tokens).strip()
     new_code = project.code
     # "!projet renommer KPA KPB" renames the code when the new name is a single valid code
-    if len(tokens) == 2 and _CODE.match(tokens[1]) and tokens[1].upper() == tokens[1]:
-        new_code = tokens[1]
+    if len(tokens) == 1 and _CODE.match(tokens[0]) and tokens[0].upper() == tokens[0]:
+        new_code = tokens[0]
         other = find_project(ctx, new_code)
         if other is not None and other.id != project.id:
             raise UserError("projects.error.exists", code=new_code)
@@ -379,13 +389,7 @@ def _rename(ctx: Context, tokens: list[str]) -> None:
     ctx.reply(ctx.t("projects.renamed", old=old["code"], code=new_code, name=new_name))
 
 
-def _set_archived(ctx: Context, tokens: list[str], archived: bool) -> None:
-    if not tokens:
-        raise UserError("projects.usage", prefix=ctx.settings.prefix)
-    project = find_project(ctx, tokens[0])
-    if project is None:
-        resolve_project(ctx, tokens[0])  # raises the "unknown" answer
-        return
+def _set_archived(ctx: Context, project: Project, archived: bool) -> None:
     before = (project.archived, ctx.room.default_project_id)
     project.archived = archived
     _forget_projects(ctx)
@@ -404,16 +408,13 @@ def _set_archived(ctx: Context, tokens: list[str], archived: bool) -> None:
     )
 
 
-def _set_default(ctx: Context, tokens: list[str]) -> None:
-    if not tokens:
-        raise UserError("projects.usage", prefix=ctx.settings.prefix)
+def _set_default(ctx: Context, project: Project | None) -> None:
     before = ctx.room.default_project_id
-    if fold(tokens[0]) in ("aucun", "none", "off"):
+    if project is None:
         ctx.room.default_project_id = None
         ctx.audit("default_project", "room", ctx.room.id, project=None, before=before, after=None)
         ctx.reply(ctx.t("projects.default_none"))
         return
-    project = resolve_project(ctx, tokens[0])
     ctx.room.default_project_id = project.id
     ctx.audit(
         "default_project",

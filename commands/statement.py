@@ -26,12 +26,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from commands import i18n
+from commands.args import Choice, PeriodArg
 from commands.contrib import period_label
 from commands.core import Context, Registry, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
+from commands.declare import Arg, Declared
 from commands.deferred import Rendered, RenderScope, defer
-from commands.grammar import Period, fold, is_mention, match_period, tokenize
-from commands.refusals import checked_period
+from commands.grammar import Period, fold, is_mention
 from commands.render import Rich, bold, lines, table
 from storage.models import Person, Project, Room
 from storage.personal import PaidShare, minutes_of, paid_shares_of
@@ -39,13 +40,12 @@ from storage.personal import PaidShare, minutes_of, paid_shares_of
 FAMILY = "statement"
 STATEMENT_TEXT = "statement:text"
 STATEMENT_CSV = "statement:csv"
-CSV_WORDS = ("csv",)
 # envelope rows shown in the chat; the CSV has them all
 SHOWN_ENVELOPES = 25
 
 
 def register(reg: Registry) -> None:
-    reg.command("moi", family=FAMILY, aliases=("me",))(me)
+    ME.register(reg)
     reg.renderer(STATEMENT_TEXT)(statement_text)
     reg.renderer(STATEMENT_CSV)(statement_csv)
 
@@ -54,34 +54,36 @@ def year_period(today: dt.date) -> Period:
     return Period(dt.date(today.year, 1, 1), dt.date(today.year + 1, 1, 1), "year")
 
 
-def parse_statement_args(ctx: Context, args: str) -> tuple[bool, Period, str]:
-    """``[csv] [période]`` -> (as a CSV, the period, the period as typed)."""
+def _only_mine(ctx: Context, tokens: list[str]) -> None:
+    """A statement is asked in a direct message, and is always the sender's own."""
     p = ctx.settings.prefix
-    tokens = tokenize(args)
-    as_csv = any(fold(tok) in CSV_WORDS for tok in tokens)
-    tokens = [tok for tok in tokens if fold(tok) not in CSV_WORDS]
+    if not ctx.event.is_direct:
+        raise UserError("statement.not_direct", prefix=p)
     if any(is_mention(tok) or fold(tok) in ("tous", "all", "everyone") for tok in tokens):
         raise UserError("statement.only_yours", prefix=p)
-    if not tokens:
-        return as_csv, year_period(ctx.today), ""
-    found = match_period(tokens, 0, ctx.today)
-    if found is None or (found.period is not None and found.used != len(tokens)):
-        raise UserError("statement.usage", prefix=p)
-    typed = " ".join(tokens)
-    return as_csv, checked_period(found, typed), typed
 
 
-def me(ctx: Context, args: str) -> None:
-    if not ctx.event.is_direct:
-        raise UserError("statement.not_direct", prefix=ctx.settings.prefix)
-    as_csv, period, typed = parse_statement_args(ctx, args)
+ME = Declared("moi", family=FAMILY, aliases=("me",), refusal="statement.usage", before=_only_mine)
+
+
+@ME.sub(
+    "mine",
+    Arg("csv", Choice("csv"), optional=True),
+    Arg("period", PeriodArg(), optional=True),
+    path=(),
+    typed=True,
+)
+def me(ctx: Context, csv: str | None, period: Period | None, typed: dict[str, str]) -> None:
+    as_csv = csv is not None
+    shown = typed["period"] if period is not None else ""
+    period = period or year_period(ctx.today)
     params = {
         "user": ctx.sender,
         "platform": ctx.event.platform,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "kind": period.kind,
-        "typed": typed,
+        "typed": shown,
     }
     defer(ctx, STATEMENT_CSV if as_csv else STATEMENT_TEXT, params, file=as_csv)
 

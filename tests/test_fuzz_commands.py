@@ -4,7 +4,7 @@ an open round with buckets, allocations and fundings, envelopes with requests, s
 that deep paths are reached.
 
 Every command word comes from the registry and every subcommand word from the family modules'
-own source, so a new command or a new word is fuzzed without editing this file. Each input runs
+own source or, for a declared command, from its declaration's catalogue words, so a new command or a new word is fuzzed without editing this file. Each input runs
 in a transaction that is rolled back afterwards: every example sees the same rooms.
 
 Asserted for every input: no internal error (the dispatcher's "crash" outcome), and every refusal
@@ -35,7 +35,9 @@ from sqlmodel import Session
 
 import commands
 from commands import build_registry, i18n, recap
+from commands.args import Choice
 from commands.core import OUTCOME_CRASH, OUTCOME_ERROR, Dispatcher, Queued, Settings
+from commands.declare import declaration_of
 from commands.deferred import pending_jobs, render
 from commands.events import Message, Role
 from storage import clock as process_clock
@@ -337,8 +339,27 @@ def _module_words(module_name: str) -> set[str]:
     }
 
 
+def _declared_words(module: str) -> set[str]:
+    """The catalogue's words of the subcommands (and word arguments) of the commands that
+    ``module`` declares (``commands.declare``)."""
+    words: set[str] = set()
+    for cmd in REGISTRY.by_name.values():
+        decl = declaration_of(cmd)
+        if decl is None or cmd.handler.__module__ != module:
+            continue
+        for sub in decl.subs:
+            for key in sub.path:
+                words |= set(i18n.words(f"sub.{decl.name}.{key}"))
+            for arg in sub.args:
+                if isinstance(arg.converter, Choice):
+                    words |= set(i18n.words(arg.converter.key))
+    return words
+
+
 FAMILY_MODULES = sorted({f.__name__ for f in commands.FAMILIES} | {"commands.schedules"})
-FAMILY_WORDS = {name: sorted(_module_words(name)) for name in FAMILY_MODULES}
+FAMILY_WORDS = {
+    name: sorted(_module_words(name) | _declared_words(name)) for name in FAMILY_MODULES
+}
 ALL_WORDS = sorted({w for words in FAMILY_WORDS.values() for w in words})
 
 

@@ -34,11 +34,28 @@ admin-error-retention = ⚠️ “{ $value }”: give a number of days from { $l
 admin-help-langue = room language: { $prefix }language fr (admins)
 admin-help-fuseau = room time zone: { $prefix }timezone Europe/Paris (admins)
 admin-help-reglages = see or change the room's settings
-admin-help_full-reglages =
-    { $prefix }settings — shows the room's settings
-    { $prefix }settings day 7h       — length of a day (for “2d”) (admins)
-    { $prefix }settings max 12h      — longest single contribution (admins)
-    { $prefix }settings admin 50     — Matrix power level from which one is admin (admins)
-    { $prefix }settings currency EUR — the room's currency (admins)
-    { $prefix }settings past 1y      — a date without its year (12/11) goes no further back; beyond, type the year (12/11/2025) (admins)
-    { $prefix }settings keep 90d     — how long handled messages and ordinary answers are kept (forever: keep everything); the ledger and the change history are always kept (admins)
+admin-sub-langue-show = the room's language and the languages available
+admin-sub-langue-set = change the room's language
+admin-ex-langue-set =
+    { $prefix }language fr
+    { $prefix }language english
+admin-sub-fuseau-show = the room's time zone
+admin-sub-fuseau-set = change the room's time zone
+admin-ex-fuseau-set = { $prefix }timezone Europe/Paris
+admin-sub-reglages-show = shows the room's settings
+admin-sub-reglages-day = length of a day (for “2d”)
+admin-ex-reglages-day = { $prefix }settings day 7h
+admin-sub-reglages-max = longest single contribution
+admin-ex-reglages-max = { $prefix }settings max 12h
+admin-sub-reglages-admin = Matrix power level from which one is admin
+admin-ex-reglages-admin = { $prefix }settings admin 50
+admin-sub-reglages-past = a date without its year (12/11) goes no further back; beyond, type the year (12/11/2025)
+admin-ex-reglages-past =
+    { $prefix }settings past 1y
+    { $prefix }settings past 90d
+admin-sub-reglages-retention = how long handled messages and ordinary answers are kept (forever: keep everything); the ledger and the change history are always kept
+admin-ex-reglages-retention =
+    { $prefix }settings keep 90d
+    { $prefix }settings keep forever
+admin-sub-reglages-currency = the room's currency
+admin-ex-reglages-currency = { $prefix }settings currency EUR

@@ -112,15 +112,11 @@ data-import-col-duration = duration
 data-import-col-project = project
 data-import-col-description = description
 data-import-col-amount = amount
-data-help_full-mesdonnees =
-    { $prefix }mydata — in a direct message to the bot
-    I send you a JSON file with everything I keep about you, in every room: your display name, your rooms, your contributions, allocations, balances, fundings, buckets, requests, questions, validations, give-backs, envelope shares, pending actions, the audit rows where you act and the events handled. I keep no text of your messages.
-data-help_full-oubliemoi =
-    { $prefix }forgetme — then ✅ on my answer to confirm
-    Your id and name are replaced everywhere by a pseudonym (“Former member 7”), your descriptions, requests and questions erased. Your hours, amounts and balances stay with the commons. Removing the ✅ within the minute cancels it; after that, it cannot be undone.
-    An admin does the same for someone who left: cagnotte forget @person
 data-help_full-importer =
     { $prefix }import [contributions|allocations] — with the CSV file attached (admins)
     Files read: an export of this bot, a spreadsheet (date, person, hours, project, description), Cobudget allocations (person or email, amount). Separated by ; or ,; decimal commas; dates with their year (12/11/2026 or 2026-11-12).
     I show what would be imported and every refused row with its reason; ✅ on the preview imports it all at once. The same file sent again adds nothing. Removing the ✅ takes the import back.
     Command line: cagnotte import contributions hours.csv --room ROOM [--people names.csv] [--apply]
+data-sub-mesdonnees-send = in a direct message to the bot: I send you a JSON file with everything I keep about you, in every room: your display name, your rooms, your contributions, allocations, balances, fundings, buckets, requests, questions, validations, give-backs, envelope shares, pending actions, the audit rows where you act and the events handled. I keep no text of your messages.
+data-sub-oubliemoi-offer = then ✅ on my answer to confirm: your id and name are replaced everywhere by a pseudonym (“Former member 7”), your descriptions, requests and questions erased. Your hours, amounts and balances stay with the commons. Removing the ✅ within the minute cancels it; after that, it cannot be undone.
+data-note-oubliemoi = An admin does the same for someone who left: cagnotte forget @person

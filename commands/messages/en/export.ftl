@@ -16,3 +16,7 @@ export-col-project = project
 export-col-description = description
 export-col-event = event id
 export-help-export = export as CSV: { $prefix }export csv november KPA
+export-sub-export-csv = a CSV file of the contributions of a period (this month by default), of a project, of a person
+export-ex-export-csv =
+    { $prefix }export csv november KPA
+    { $prefix }export csv last month

@@ -16,12 +16,6 @@ page-usage = ⚠️ I did not understand. Examples: { $prefix }page (your link, 
 page-error-no_server = ⚠️ The web page is not turned on for this bot: whoever hosts it adds a [web] section to its configuration. Meanwhile the figures are in the room: { $prefix }contribs all, { $prefix }round, { $prefix }budgets.
 page-error-off = 🚫 An admin closed this room's page. An admin opens it again with { $prefix }page on; meanwhile: { $prefix }round, { $prefix }budgets.
 page-help-page = your link to the room's web page (privately); { $prefix }page public, { $prefix }page off (admins)
-page-help_full-page =
-    { $prefix }page — sends you, by direct message, your link to the room's page: the ledger, read only (contributions, round and buckets, envelopes, journal, downloads), live. The link is yours and stops working if you leave the room.
-    { $prefix }page new-link — your earlier links stop working, a new one comes privately
-    { $prefix }page public — a public link, posted in the room, for a ledger open to all (admins); { $prefix }page public off closes it
-    { $prefix }page new-link all — no link of the room works any more (admins)
-    { $prefix }page off — closes the room's page, { $prefix }page on opens it again (admins)
 page-web-site = cagnotte
 page-web-read_only = Read-only page of the room “{ $room }”.
 page-web-as_member = Your own link: do not share it.
@@ -252,3 +246,10 @@ page-web-field-held = funded
 page-web-field-deadline = deadline
 page-web-field-method = method
 page-web-field-kind = kind
+page-sub-page-link = sends you, by direct message, your link to the room's page: the ledger, read only (contributions, round and buckets, envelopes, journal, downloads), live. The link is yours and stops working if you leave the room.
+page-sub-page-renew = your earlier links stop working, a new one comes privately
+page-sub-page-renew_all = no link of the room works any more; yours comes privately
+page-sub-page-public = a public link, posted in the room, for a ledger open to all
+page-sub-page-public_off = closes the public link
+page-sub-page-off = closes the room's page: no link works any more
+page-sub-page-on = opens the room's page again

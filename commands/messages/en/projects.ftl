@@ -21,10 +21,23 @@ projects-error-bad_code = ⚠️ “{ $code }” cannot be a code: letters, digi
 projects-error-exists = ⚠️ Project { $code } already exists. To rename it: { $prefix }project rename { $code } "New name"
 projects-help-projets = list the room's projects
 projects-help-projet = manage projects (admins): { $prefix }project add KPA "KPA-Cités"
-projects-help_full-projet =
-    { $prefix }project add CODE "Name"        — creates a project (admins)
-    { $prefix }project rename CODE "New name"  — changes its name (or its code: { $prefix }project rename KPA KPC)
-    { $prefix }project archive CODE            — no new contributions
-    { $prefix }project reopen CODE
-    { $prefix }project default CODE            — project of contributions that name none (or: none)
-    { $prefix }project CODE                    — show a project
+projects-sub-projets-list = the room's open projects (★: the default project)
+projects-sub-projets-archived = every project, archived ones included
+projects-sub-projet-add = creates a project; without a name, the code is its name
+projects-ex-projet-add =
+    { $prefix }project add KPA "KPA-Cités"
+    { $prefix }project add ATL Bike workshop
+projects-sub-projet-rename = changes its name, or its code when the new name is a code in capitals
+projects-ex-projet-rename =
+    { $prefix }project rename KPA "New name"
+    { $prefix }project rename KPA KPC
+projects-sub-projet-archive = no new contributions
+projects-ex-projet-archive = { $prefix }project archive KPA
+projects-sub-projet-reopen = it takes contributions again
+projects-ex-projet-reopen = { $prefix }project reopen KPA
+projects-sub-projet-default = project of contributions that name none (or: none)
+projects-ex-projet-default =
+    { $prefix }project default KPA
+    { $prefix }project default none
+projects-sub-projet-show = show a project
+projects-ex-projet-show = { $prefix }project KPA

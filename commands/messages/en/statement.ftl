@@ -50,8 +50,9 @@ statement-col-given_back = given back to the commons
 statement-col-amount = amount received
 statement-col-currency = currency
 statement-help-moi = your statement of hours and amounts received, across every room (in a direct message): { $prefix }me 2026
-statement-help_full-moi =
-    { $prefix }me [csv] [period] — in a direct message to the bot
-    Your hours logged per room and project, and what each closed envelope paid you (net of what you gave back to the commons), in every room I share with you. Period: the current year by default, or as for { $prefix }contribs (2026, last month, November, from 01/09 to 30/11). An envelope counts in the period it was closed.
-    { $prefix }me csv 2026: the CSV file for your CAE or your accountant, one row per envelope paid (room, number, project, period, closing date, hours, amount).
-    Nobody else sees your statement, and you only see your own.
+statement-sub-moi-mine = in a direct message to the bot: your hours logged per room and project, and what each closed envelope paid you (net of what you gave back to the commons), in every room I share with you; with csv, the file for your CAE or your accountant, one row per envelope paid (room, number, project, period, closing date, hours, amount)
+statement-ex-moi-mine =
+    { $prefix }me
+    { $prefix }me last month
+    { $prefix }me csv 2026
+statement-note-moi = Period: the current year by default, or as for { $prefix }contribs (2026, last month, November, from 01/09 to 30/11). An envelope counts in the period it was closed. Nobody else sees your statement, and you only see your own.

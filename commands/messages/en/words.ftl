@@ -29,3 +29,27 @@ words-currency-EUR = €, eur, euro, euros
 words-currency-USD = $, usd
 words-currency-CHF = chf
 words-currency-GBP = £, gbp
+
+# The words of subcommands (words-sub-<command>-<subcommand>): help shows the first; those of
+# every language are read everywhere.
+words-sub-reglages-day = day
+words-sub-reglages-max = max, maximum
+words-sub-reglages-admin = admin, admin-level
+words-sub-reglages-past = past
+words-sub-reglages-retention = keep, retention
+words-sub-reglages-currency = currency
+words-forever = forever, never, unlimited
+words-sub-projets-archived = archived, archive
+words-sub-projet-add = add, create, new
+words-sub-projet-rename = rename
+words-sub-projet-archive = archive
+words-sub-projet-reopen = reopen, unarchive
+words-sub-projet-default = default
+words-none = none, off
+words-sub-page-renew = new-link, newlink, new, renew, revoke
+words-sub-page-all = all, everyone
+words-sub-page-public = public, open
+words-sub-page-off = off, disable, close
+words-sub-page-on = on, enable
+words-sub-export-csv = csv
+words-csv = csv

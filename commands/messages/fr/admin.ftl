@@ -34,11 +34,28 @@ admin-error-retention = ⚠️ « { $value } » : donne un nombre de jours de { 
 admin-help-langue = langue du salon : { $prefix }langue en (admins)
 admin-help-fuseau = fuseau horaire du salon : { $prefix }fuseau Europe/Paris (admins)
 admin-help-reglages = voir ou changer les réglages du salon
-admin-help_full-reglages =
-    { $prefix }reglages — affiche les réglages du salon
-    { $prefix }reglages journee 7h   — durée d'une journée (pour « 2j ») (admins)
-    { $prefix }reglages max 12h      — durée maximale d'une contribution (admins)
-    { $prefix }reglages admin 50     — niveau de pouvoir Matrix à partir duquel on est admin (admins)
-    { $prefix }reglages devise EUR   — devise du salon (admins)
-    { $prefix }reglages passé 1an    — une date sans année (12/11) ne remonte pas plus loin ; au-delà, on écrit l'année (12/11/2025) (admins)
-    { $prefix }reglages conservation 90j — durée de conservation des messages traités et des réponses ordinaires (toujours : tout garder) ; le registre et l'historique des changements restent toujours (admins)
+admin-sub-langue-show = la langue du salon et les langues possibles
+admin-sub-langue-set = changer la langue du salon
+admin-ex-langue-set =
+    { $prefix }langue en
+    { $prefix }langue français
+admin-sub-fuseau-show = le fuseau horaire du salon
+admin-sub-fuseau-set = changer le fuseau horaire du salon
+admin-ex-fuseau-set = { $prefix }fuseau Europe/Paris
+admin-sub-reglages-show = affiche les réglages du salon
+admin-sub-reglages-day = durée d'une journée (pour « 2j »)
+admin-ex-reglages-day = { $prefix }reglages journee 7h
+admin-sub-reglages-max = durée maximale d'une contribution
+admin-ex-reglages-max = { $prefix }reglages max 12h
+admin-sub-reglages-admin = niveau de pouvoir Matrix à partir duquel on est admin
+admin-ex-reglages-admin = { $prefix }reglages admin 50
+admin-sub-reglages-past = une date sans année (12/11) ne remonte pas plus loin ; au-delà, on écrit l'année (12/11/2025)
+admin-ex-reglages-past =
+    { $prefix }reglages passé 1an
+    { $prefix }reglages passé 90j
+admin-sub-reglages-retention = durée de conservation des messages traités et des réponses ordinaires (toujours : tout garder) ; le registre et l'historique des changements restent toujours
+admin-ex-reglages-retention =
+    { $prefix }reglages conservation 90j
+    { $prefix }reglages conservation toujours
+admin-sub-reglages-currency = devise du salon
+admin-ex-reglages-currency = { $prefix }reglages devise EUR

@@ -115,15 +115,11 @@ data-import-col-duration = durée
 data-import-col-project = projet
 data-import-col-description = description
 data-import-col-amount = montant
-data-help_full-mesdonnees =
-    { $prefix }mesdonnees — en message privé au bot
-    Je t'envoie un fichier JSON avec tout ce que je garde sur toi, dans tous les salons : ton nom affiché, tes salons, tes contributions, allocations, soldes, financements, buckets, demandes, questions, validations, dons, parts d'enveloppes, actions en attente, les lignes du journal où tu agis et les événements traités. Je ne garde pas le texte de tes messages.
-data-help_full-oubliemoi =
-    { $prefix }oubliemoi — puis ✅ sur ma réponse pour confirmer
-    Ton identifiant et ton nom sont remplacés partout par un pseudonyme (« Ancien membre 7 »), tes descriptions, demandes et questions effacées. Tes heures, montants et soldes restent au commun. Retirer le ✅ dans la minute annule ; après, c'est définitif.
-    Un admin fait de même pour quelqu'un qui est parti : cagnotte forget @personne
 data-help_full-importer =
     { $prefix }importer [contributions|allocations] — avec le fichier CSV en pièce jointe (admins)
     Fichiers lus : un export de ce bot, un tableur (date, personne, heures, projet, description), des allocations Cobudget (personne ou email, montant). Séparateur ; ou , ; virgule décimale ; dates avec l'année (12/11/2026 ou 2026-11-12).
     Je montre ce qui serait importé et chaque ligne refusée avec sa raison ; ✅ sur l'aperçu importe tout d'un coup. Le même fichier renvoyé n'ajoute rien. Retirer le ✅ retire l'import.
     Ligne de commande : cagnotte import contributions heures.csv --room SALON [--people noms.csv] [--apply]
+data-sub-mesdonnees-send = en message privé au bot : je t'envoie un fichier JSON avec tout ce que je garde sur toi, dans tous les salons : ton nom affiché, tes salons, tes contributions, allocations, soldes, financements, buckets, demandes, questions, validations, dons, parts d'enveloppes, actions en attente, les lignes du journal où tu agis et les événements traités. Je ne garde pas le texte de tes messages.
+data-sub-oubliemoi-offer = puis ✅ sur ma réponse pour confirmer : ton identifiant et ton nom sont remplacés partout par un pseudonyme (« Ancien membre 7 »), tes descriptions, demandes et questions effacées. Tes heures, montants et soldes restent au commun. Retirer le ✅ dans la minute annule ; après, c'est définitif.
+data-note-oubliemoi = Un admin fait de même pour quelqu'un qui est parti : cagnotte forget @personne

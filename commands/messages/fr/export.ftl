@@ -16,3 +16,7 @@ export-col-project = projet
 export-col-description = description
 export-col-event = id de l'événement
 export-help-export = exporter en CSV : { $prefix }export csv novembre KPA
+export-sub-export-csv = un fichier CSV des contributions, d'une période (le mois en cours par défaut), d'un projet, d'une personne
+export-ex-export-csv =
+    { $prefix }export csv novembre KPA
+    { $prefix }export csv mois dernier

@@ -16,12 +16,6 @@ page-usage = ⚠️ Je n'ai pas compris. Exemples : { $prefix }page (ton lien, e
 page-error-no_server = ⚠️ La page web n'est pas activée sur ce bot : la personne qui l'héberge ajoute une section [web] à sa configuration. En attendant, les chiffres sont dans le salon : { $prefix }contribs tous, { $prefix }tour, { $prefix }budgets.
 page-error-off = 🚫 Un admin a fermé la page de ce salon. Un admin la rouvre avec { $prefix }page on ; en attendant : { $prefix }tour, { $prefix }budgets.
 page-help-page = ton lien vers la page web du salon (en privé) ; { $prefix }page public, { $prefix }page off (admins)
-page-help_full-page =
-    { $prefix }page — t'envoie en message privé ton lien vers la page du salon : le grand livre en lecture seule (contributions, tour et buckets, enveloppes, journal, téléchargements), en direct. Ce lien est personnel et cesse de marcher si tu quittes le salon.
-    { $prefix }page nouveau-lien — tes anciens liens ne marchent plus, un nouveau t'arrive en privé
-    { $prefix }page public — un lien public, posté dans le salon, pour un grand livre ouvert à tous (admins) ; { $prefix }page public off le ferme
-    { $prefix }page nouveau-lien tous — plus aucun lien du salon ne marche (admins)
-    { $prefix }page off — ferme la page du salon, { $prefix }page on la rouvre (admins)
 page-web-site = cagnotte
 page-web-read_only = Page en lecture seule du salon « { $room } ».
 page-web-as_member = Ton lien personnel : ne le partage pas.
@@ -252,3 +246,10 @@ page-web-field-held = financé
 page-web-field-deadline = échéance
 page-web-field-method = méthode
 page-web-field-kind = type
+page-sub-page-link = t'envoie en message privé ton lien vers la page du salon : le grand livre en lecture seule (contributions, tour et buckets, enveloppes, journal, téléchargements), en direct. Ce lien est personnel et cesse de marcher si tu quittes le salon.
+page-sub-page-renew = tes anciens liens ne marchent plus, un nouveau t'arrive en privé
+page-sub-page-renew_all = plus aucun lien du salon ne marche ; le tien t'arrive en privé
+page-sub-page-public = un lien public, posté dans le salon, pour un grand livre ouvert à tous
+page-sub-page-public_off = ferme le lien public
+page-sub-page-off = ferme la page du salon : plus aucun lien ne marche
+page-sub-page-on = rouvre la page du salon

@@ -21,10 +21,23 @@ projects-error-bad_code = ⚠️ « { $code } » ne peut pas servir de code : le
 projects-error-exists = ⚠️ Le projet { $code } existe déjà. Pour le renommer : { $prefix }projet renommer { $code } "Nouveau nom"
 projects-help-projets = lister les projets du salon
 projects-help-projet = gérer les projets (admins) : { $prefix }projet ajouter KPA "KPA-Cités"
-projects-help_full-projet =
-    { $prefix }projet ajouter CODE "Nom"      — crée un projet (admins)
-    { $prefix }projet renommer CODE "Nouveau nom" — change son nom (ou son code : { $prefix }projet renommer KPA KPC)
-    { $prefix }projet archiver CODE               — plus de nouvelles contributions
-    { $prefix }projet rouvrir CODE
-    { $prefix }projet defaut CODE                 — projet des contributions qui n'en citent pas (ou : aucun)
-    { $prefix }projet CODE                        — voir un projet
+projects-sub-projets-list = les projets ouverts du salon (★ : le projet par défaut)
+projects-sub-projets-archived = tous les projets, archivés compris
+projects-sub-projet-add = crée un projet ; sans nom, le code sert de nom
+projects-ex-projet-add =
+    { $prefix }projet ajouter KPA "KPA-Cités"
+    { $prefix }projet ajouter ATL Atelier vélo
+projects-sub-projet-rename = change son nom, ou son code quand le nouveau nom est un code en capitales
+projects-ex-projet-rename =
+    { $prefix }projet renommer KPA "Nouveau nom"
+    { $prefix }projet renommer KPA KPC
+projects-sub-projet-archive = plus de nouvelles contributions
+projects-ex-projet-archive = { $prefix }projet archiver KPA
+projects-sub-projet-reopen = il accepte de nouveau des contributions
+projects-ex-projet-reopen = { $prefix }projet rouvrir KPA
+projects-sub-projet-default = projet des contributions qui n'en citent pas (ou : aucun)
+projects-ex-projet-default =
+    { $prefix }projet defaut KPA
+    { $prefix }projet defaut aucun
+projects-sub-projet-show = voir un projet
+projects-ex-projet-show = { $prefix }projet KPA

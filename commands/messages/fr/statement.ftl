@@ -50,8 +50,9 @@ statement-col-given_back = laissé au commun
 statement-col-amount = montant reçu
 statement-col-currency = devise
 statement-help-moi = ton relevé d'heures et de sommes reçues, tous salons confondus (en message privé) : { $prefix }moi 2026
-statement-help_full-moi =
-    { $prefix }moi [csv] [période] — en message privé au bot
-    Tes heures notées par salon et par projet, et ce que chaque enveloppe clôturée t'a payé (net de ce que tu as laissé au commun), dans tous les salons que je partage avec toi. Période : l'année en cours par défaut, ou comme pour { $prefix }contribs (2026, mois dernier, novembre, du 01/09 au 30/11). Une enveloppe compte dans la période où elle a été clôturée.
-    { $prefix }moi csv 2026 : le fichier CSV pour ta CAE ou ta comptabilité, une ligne par enveloppe payée (salon, numéro, projet, période, date de clôture, heures, montant).
-    Personne d'autre ne voit ton relevé, et tu ne vois que le tien.
+statement-sub-moi-mine = en message privé au bot : tes heures notées par salon et par projet, et ce que chaque enveloppe clôturée t'a payé (net de ce que tu as laissé au commun), dans tous les salons que je partage avec toi ; avec csv, le fichier pour ta CAE ou ta comptabilité, une ligne par enveloppe payée (salon, numéro, projet, période, date de clôture, heures, montant)
+statement-ex-moi-mine =
+    { $prefix }moi
+    { $prefix }moi mois dernier
+    { $prefix }moi csv 2026
+statement-note-moi = Période : l'année en cours par défaut, ou comme pour { $prefix }contribs (2026, mois dernier, novembre, du 01/09 au 30/11). Une enveloppe compte dans la période où elle a été clôturée. Personne d'autre ne voit ton relevé, et tu ne vois que le tien.

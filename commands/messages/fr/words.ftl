@@ -29,3 +29,27 @@ words-currency-EUR = €, eur, euro, euros
 words-currency-USD = $, usd
 words-currency-CHF = chf
 words-currency-GBP = £, gbp
+
+# Les mots des sous-commandes (words-sub-<commande>-<sous-commande>) : le premier est celui que
+# l'aide montre ; ceux de toutes les langues sont compris partout.
+words-sub-reglages-day = journee, jour
+words-sub-reglages-max = max, maximum, plafond
+words-sub-reglages-admin = admin, niveau-admin
+words-sub-reglages-past = passé, passe, recul, dates
+words-sub-reglages-retention = conservation, garder
+words-sub-reglages-currency = devise
+words-forever = toujours, jamais, illimite
+words-sub-projets-archived = archivés, archives, archive
+words-sub-projet-add = ajouter, creer, nouveau
+words-sub-projet-rename = renommer
+words-sub-projet-archive = archiver
+words-sub-projet-reopen = rouvrir, desarchiver
+words-sub-projet-default = defaut, par-defaut
+words-none = aucun
+words-sub-page-renew = nouveau-lien, nouveaulien, nouveau, renouveler, revoquer
+words-sub-page-all = tous, tout, toutes
+words-sub-page-public = public, publique, ouvert, ouverte
+words-sub-page-off = off, fermer, desactiver
+words-sub-page-on = on, ouvrir, activer
+words-sub-export-csv = csv
+words-csv = csv

@@ -1,0 +1,321 @@
+"""Commands declared once: a command, its subcommands and their typed arguments, from which the
+framework reads what was typed, checks admin rights, refuses what does not read (saying what to
+type instead), and writes the usage lines and the ``!aide <commande>`` text. Help cannot drift
+from what parses: both come from the same declaration, and a test parses every example.
+
+    settings = Declared("reglages", family="admin", aliases=("settings",))
+
+    @settings.sub("show", path=())
+    def show(ctx: Context) -> None: ...
+
+    @settings.sub("day", Arg("length", DurationArg()), admin=True)
+    def day(ctx: Context, length: Duration) -> None: ...
+
+    settings.register(reg)
+
+The words of a subcommand are the catalogue's ``words-sub-<command>-<word>`` (``words.ftl``, in
+every language; the first of the room's language is the one help shows); ``path`` lists the
+word keys (the subcommand's name by default; ``()`` for what the command does without a word).
+What a subcommand does is ``<family>-sub-<command>-<name>``, its examples (one a line)
+``<family>-ex-<command>-<name>``, a note under the help ``<family>-note-<command>``.
+
+Reading: the subcommands with words are tried first, the longest words first; then those without
+words, in the order declared, the first whose arguments read wholly. Each argument's converter
+(``commands.args``) reads it or says it cannot; an optional argument may be left out; a repeated
+one takes as many values as read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from commands import i18n
+from commands.args import Converter
+from commands.core import Command, Context, Registry, UserError
+from commands.grammar import fold, tokenize
+
+Handler = Callable[..., None]
+
+# every declared command by name (the last registered)
+DECLARED: dict[str, Declared] = {}
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument: the handler's keyword ``name``, read by ``converter``. ``shown``: the
+    catalogue key suffix of its placeholder (``declare-arg-<shown>``), the converter's by
+    default. ``refusal``: a catalogue key answered when it does not read (given ``value``,
+    ``prefix`` and ``params``), instead of the generated answer."""
+
+    name: str
+    converter: Converter
+    optional: bool = False
+    repeated: bool = False
+    shown: str | None = None
+    refusal: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Sub:
+    name: str
+    path: tuple[str, ...]
+    args: tuple[Arg, ...]
+    handler: Handler
+    admin: bool = False
+    typed: bool = False  # the handler also gets ``typed``: each argument's words as typed
+
+
+class _Mismatch(Exception):
+    """An argument did not read: which, and the word found instead (``None``: none left)."""
+
+    def __init__(self, arg: Arg | None, value: str | None) -> None:
+        super().__init__(value)
+        self.arg = arg
+        self.value = value
+
+
+@dataclass
+class Declared:
+    """A command and its subcommands (see the module's docstring). ``refusal``: a catalogue
+    key answered (with ``prefix``) when nothing reads, instead of the generated answer;
+    ``before(ctx, words)``: a check made before the words are read."""
+
+    name: str
+    family: str
+    aliases: tuple[str, ...] = ()
+    editable: bool = False
+    hidden: bool = False
+    refusal: str | None = None
+    # checked before the words are read (answered in a direct conversation only, say)
+    before: Callable[[Context, list[str]], None] | None = None
+    subs: list[Sub] = field(default_factory=list)
+
+    # -- declaring --------------------------------------------------------------------------
+    def sub(
+        self,
+        name: str,
+        *args: Arg,
+        path: tuple[str, ...] | None = None,
+        admin: bool = False,
+        typed: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Declare the subcommand ``name`` (its words: ``path``), handled by the function."""
+
+        def deco(fn: Handler) -> Handler:
+            words = (name,) if path is None else path
+            self.subs.append(Sub(name, words, tuple(args), fn, admin, typed))
+            return fn
+
+        return deco
+
+    def register(self, reg: Registry) -> Command:
+        """Register the command through ``reg.command``: its handler reads the words with this
+        declaration and calls the subcommand's function with the typed values."""
+        if not self.subs:
+            raise ValueError(f"command {self.name!r} declares no subcommand")
+        decl = self
+
+        def handle(ctx: Context, args: str) -> None:
+            tokens = tokenize(args)
+            if decl.before is not None:
+                decl.before(ctx, tokens)
+            sub, values = decl.read(ctx, tokens)
+            sub.handler(ctx, **values)
+
+        # undo hooks are chosen by the module of the handler: the declaring module's
+        handle.__module__ = self.subs[0].handler.__module__
+        handle.__qualname__ = handle.__name__ = f"declared_{self.name}"
+        handle.declaration = self  # type: ignore[attr-defined]
+        admin_only = all(s.admin for s in self.subs)
+        reg.command(
+            self.name,
+            family=self.family,
+            aliases=self.aliases,
+            admin_only=admin_only,
+            editable=self.editable,
+            hidden=self.hidden,
+        )(handle)
+        DECLARED[self.name] = self
+        return reg.by_name[self.name]
+
+    # -- reading ---------------------------------------------------------------------------
+    def read(self, ctx: Context, tokens: list[str]) -> tuple[Sub, dict[str, Any]]:
+        """The subcommand ``tokens`` ask for and its typed values, or a refusal."""
+        worded = sorted((s for s in self.subs if s.path), key=lambda s: -len(s.path))
+        for sub in worded:
+            if _starts_with(self.name, sub.path, tokens):
+                _check_admin(ctx, sub)
+                try:
+                    return sub, _read_args(ctx, sub, tokens[len(sub.path) :])
+                except _Mismatch as err:
+                    raise self._refusal(ctx, sub, err) from None
+        first: tuple[Sub, _Mismatch] | None = None
+        for sub in self.subs:
+            if sub.path:
+                continue
+            try:
+                values = _read_args(ctx, sub, tokens)
+            except _Mismatch as err:
+                first = first or (sub, err)
+                continue
+            _check_admin(ctx, sub)
+            return sub, values
+        if first is not None and len([s for s in self.subs if not s.path]) == len(self.subs):
+            raise self._refusal(ctx, *first)
+        raise self._refusal(ctx, None, _Mismatch(None, tokens[0] if tokens else None))
+
+    def _refusal(self, ctx: Context, sub: Sub | None, err: _Mismatch) -> UserError:
+        p = ctx.settings.prefix
+        arg = err.arg
+        missing = arg is not None and err.value is None
+        if arg is not None and arg.refusal is not None and not missing:
+            return UserError(arg.refusal, value=err.value or "", prefix=p, **dict(arg.params))
+        if self.refusal is not None and not (missing and sub is not None and sub.path):
+            return UserError(self.refusal, prefix=p)
+        lang = ctx.lang
+        if sub is None:
+            shown = [ex for s in self.subs for ex in examples(self, s, lang, p)[:1]]
+            return UserError(
+                "declare.error.unknown",
+                examples=" · ".join(shown),
+                help=i18n.command_name(lang, "aide"),
+                command=i18n.command_name(lang, self.name),
+            )
+        usage = usage_line(self, sub, lang, p)
+        example = " · ".join(examples(self, sub, lang, p)[:2])
+        if arg is None:
+            return UserError(
+                "declare.error.extra", value=err.value or "", usage=usage, example=example
+            )
+        what = i18n.t(lang, f"declare.what.{_shown_key(arg)}")
+        if err.value is None:
+            return UserError("declare.error.missing", what=what, usage=usage, example=example)
+        return UserError(
+            "declare.error.wrong", value=err.value, what=what, usage=usage, example=example
+        )
+
+    # -- help ------------------------------------------------------------------------------
+    def help_text(self, lang: str, prefix: str) -> str:
+        """What ``!aide <commande>`` says: each subcommand's usage, what it does, its
+        examples; then the command's note, if it has one."""
+        out: list[str] = []
+        for sub in self.subs:
+            does = i18n.t(lang, f"{self.family}.sub.{self.name}.{sub.name}", prefix=prefix)
+            if sub.admin:
+                does += " " + i18n.t(lang, "help.admin_mark")
+            out.append(
+                i18n.t(
+                    lang, "declare.help.line", usage=usage_line(self, sub, lang, prefix), does=does
+                )
+            )
+            shown = examples(self, sub, lang, prefix) if sub.args else []
+            if shown:
+                out.append(i18n.t(lang, "declare.help.examples", examples=" · ".join(shown)))
+        note = f"{self.family}.note.{self.name}"
+        if i18n.has(lang, note):
+            out.append(i18n.t(lang, note, prefix=prefix))
+        return "\n".join(out)
+
+
+def declaration_of(cmd: Command) -> Declared | None:
+    """The declaration a registered command was made from, if it was declared."""
+    found = getattr(cmd.handler, "declaration", None)
+    return found if isinstance(found, Declared) else None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def sub_words(command: str, key: str) -> set[str]:
+    """Every language's words for the subcommand word ``key`` of ``command``, folded (the key
+    itself while the catalogue has none)."""
+    return {fold(w) for w in i18n.words(f"sub.{command}.{key}")} or {fold(key)}
+
+
+def _starts_with(command: str, path: tuple[str, ...], tokens: list[str]) -> bool:
+    if len(tokens) < len(path):
+        return False
+    return all(fold(tok) in sub_words(command, key) for key, tok in zip(path, tokens, strict=False))
+
+
+def _check_admin(ctx: Context, sub: Sub) -> None:
+    if sub.admin and not ctx.is_admin:
+        raise UserError("core.admin_only", command=ctx.typed_command(len(sub.path)))
+
+
+def _read_args(ctx: Context, sub: Sub, tokens: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    typed: dict[str, str] = {}
+    i = 0
+    for arg in sub.args:
+        start = i
+        if arg.repeated:
+            got: list[Any] = []
+            while i < len(tokens) and (taken := arg.converter.take(ctx, tokens, i)) is not None:
+                got.append(taken[0])
+                i += taken[1]
+            if not got and not arg.optional:
+                raise _Mismatch(arg, " ".join(tokens[i:]) or None)
+            values[arg.name] = got
+        else:
+            found = arg.converter.take(ctx, tokens, i) if i < len(tokens) else None
+            if found is None and not arg.optional:
+                raise _Mismatch(arg, " ".join(tokens[i:]) or None)
+            values[arg.name] = found[0] if found is not None else None
+            i += found[1] if found is not None else 0
+        typed[arg.name] = " ".join(tokens[start:i])
+    if i < len(tokens):
+        raise _Mismatch(None, " ".join(tokens[i:]))
+    if sub.typed:
+        values["typed"] = typed
+    return values
+
+
+# --------------------------------------------------------------------------- usage and help
+
+
+def _shown_key(arg: Arg) -> str:
+    return arg.shown or arg.converter.placeholder.split(":")[0]
+
+
+def shown_arg(arg: Arg, lang: str) -> str:
+    """An argument as a usage line shows it: ``<durée>``, ``[période]``, ``csv``."""
+    placeholder = arg.converter.placeholder
+    if placeholder.startswith("word:") and arg.shown is None:
+        words = i18n.words_of(lang, placeholder.removeprefix("word:")) or i18n.words(
+            placeholder.removeprefix("word:")
+        )
+        name = words[0]
+    else:
+        name = i18n.t(lang, f"declare.arg.{_shown_key(arg)}")
+    form = "optional" if arg.optional else "required"
+    if arg.repeated:
+        form += "_repeated"
+    return i18n.t(lang, f"declare.form.{form}", name=name)
+
+
+def sub_word(command: str, key: str, lang: str) -> str:
+    """The word of ``lang`` that help shows for a subcommand word."""
+    words = i18n.words_of(lang, f"sub.{command}.{key}") or i18n.words(f"sub.{command}.{key}")
+    return words[0] if words else key
+
+
+def usage_line(decl: Declared, sub: Sub, lang: str, prefix: str) -> str:
+    """``!reglages journee <durée>`` in the words of ``lang``."""
+    parts = [prefix + i18n.command_name(lang, decl.name)]
+    parts += [sub_word(decl.name, key, lang) for key in sub.path]
+    parts += [shown_arg(arg, lang) for arg in sub.args]
+    return " ".join(parts)
+
+
+def examples(decl: Declared, sub: Sub, lang: str, prefix: str) -> list[str]:
+    """The examples of a subcommand, in ``lang`` (a subcommand without arguments: its usage
+    line, which is its own example)."""
+    key = f"{decl.family}.ex.{decl.name}.{sub.name}"
+    if not i18n.has(lang, key):
+        return [usage_line(decl, sub, lang, prefix)] if not sub.args else []
+    text = i18n.t(lang, key, prefix=prefix)
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -1,0 +1,53 @@
+# Ce que le cadre des commandes déclarées écrit de lui-même : les lignes d'utilisation, l'aide
+# d'une commande et les refus quand un argument manque ou ne se lit pas.
+
+declare-help-line = { $usage } — { $does }
+declare-help-examples = { "  " }ex. { $examples }
+declare-form-required = <{ $name }>
+declare-form-optional = [{ $name }]
+declare-form-required_repeated = { $name }…
+declare-form-optional_repeated = [{ $name }…]
+declare-error-unknown = ⚠️ Je n'ai pas compris. Par exemple : { $examples } ({ $prefix }{ $help } { $command } pour tout voir)
+declare-error-missing = ⚠️ Il manque { $what }. Tape : { $usage } — par exemple : { $example }
+declare-error-wrong = ⚠️ « { $value } » n'est pas { $what }. Tape : { $usage } — par exemple : { $example }
+declare-error-extra = ⚠️ Je ne sais que faire de « { $value } ». Tape : { $usage } — par exemple : { $example }
+
+# comment une ligne d'utilisation nomme un argument (<durée>), et ce qu'un refus dit attendre
+declare-arg-word = mot
+declare-what-word = un mot
+declare-arg-text = texte
+declare-what-text = un texte
+declare-arg-duration = durée
+declare-what-duration = une durée
+declare-arg-days = durée
+declare-what-days = une durée en jours
+declare-arg-number = nombre
+declare-what-number = un nombre
+declare-arg-bucket = numéro
+declare-what-bucket = un numéro de bucket
+declare-arg-amount = montant
+declare-what-amount = un montant
+declare-arg-date = date
+declare-what-date = une date
+declare-arg-period = période
+declare-what-period = une période
+declare-arg-person = @personne
+declare-what-person = une personne (@nom)
+declare-arg-project = projet
+declare-what-project = un projet
+declare-arg-code = CODE
+declare-what-code = un code de projet
+declare-arg-name = nom
+declare-what-name = un nom
+declare-arg-language = langue
+declare-what-language = une langue
+declare-arg-timezone = fuseau
+declare-what-timezone = un fuseau horaire
+declare-arg-currency = devise
+declare-what-currency = une devise
+declare-arg-level = niveau
+declare-what-level = un niveau
+declare-arg-command = commande
+declare-what-command = une commande
+declare-arg-filters = période, projet, @personne
+declare-what-filters = une période, un projet ou une personne

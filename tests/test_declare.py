@@ -1,0 +1,280 @@
+"""Commands declared once (``commands.declare``): what help shows is what parses.
+
+- every example that help shows of a declared command, in both languages, reads as the
+  subcommand it illustrates;
+- every example that the hand-written help of a command not declared yet shows is played in a
+  room, and is not answered with a refusal of its syntax;
+- the README's "Adding a command" example registers and parses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from commands import build_registry, i18n
+from commands.core import Context, Registry, Settings, UserError, split_command
+from commands.declare import Declared, declaration_of, examples, usage_line
+from commands.events import Message, Role
+from commands.grammar import tokenize
+from storage.models import Room
+from tests.conftest import Chat
+
+REGISTRY = build_registry()
+PREFIX = Settings().prefix
+DECLARED = sorted(name for name, cmd in REGISTRY.by_name.items() if declaration_of(cmd))
+UNDECLARED = sorted(name for name in REGISTRY.by_name if name not in DECLARED)
+README = Path(__file__).parent.parent / "README.md"
+
+
+def _declared(name: str) -> Declared:
+    found = declaration_of(REGISTRY.by_name[name])
+    assert found is not None
+    return found
+
+
+async def _room_with_state(chat: Chat, lang: str) -> None:
+    """A room where the examples find what they name: projects KPA and ATL, Bob a member."""
+    await chat.join("alice")
+    await chat.join("bob")
+    await chat.say("alice", "!projet ajouter KPA Cités")
+    await chat.say("alice", "!projet ajouter ATL Atelier")
+    if lang != "fr":
+        await chat.say("alice", f"!langue {lang}")
+
+
+def _context(db: Session, chat: Chat, registry: Registry) -> Context:
+    room = db.get(Room, chat.adapter.room)
+    assert room is not None
+    event = Message(
+        event_id=f"probe-{uuid.uuid4().hex}",
+        room_id=room.id,
+        sender=chat.adapter.user_id("alice"),
+        role=Role.ADMIN,
+        body="",
+        is_direct=True,
+    )
+    return Context(db, event, room, Settings(), registry=registry)
+
+
+def test_commands_are_declared() -> None:
+    wanted = {"langue", "fuseau", "reglages", "projets", "projet", "moi", "mesdonnees"}
+    wanted |= {"oubliemoi", "export", "page", "aide"}
+    assert wanted <= set(DECLARED)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+async def test_every_example_of_a_declared_command_reads_as_its_subcommand(
+    lang: str, chat: Chat
+) -> None:
+    await _room_with_state(chat, lang)
+    with Session(chat.runtime.engine) as db:
+        ctx = _context(db, chat, REGISTRY)
+        for name in DECLARED:
+            decl = _declared(name)
+            help_text = decl.help_text(lang, PREFIX)
+            for sub in decl.subs:
+                assert usage_line(decl, sub, lang, PREFIX) in help_text, (name, sub.name)
+                shown = examples(decl, sub, lang, PREFIX)
+                assert shown, (lang, name, sub.name, "no example")
+                for example in shown:
+                    parts = split_command(example, PREFIX)
+                    assert parts is not None, example
+                    cmd = REGISTRY.find(parts[0])
+                    assert cmd is not None and cmd.name == name, example
+                    try:
+                        found, _values = decl.read(ctx, tokenize(parts[1]))
+                    except UserError as err:  # pragma: no cover - the failure says why
+                        pytest.fail(f"{lang}: {example!r} is refused: {ctx.refusal(err)}")
+                    assert found is sub, (lang, example, found.name, sub.name)
+            # the one line of the list (``!aide``) may show an example too: it reads as well
+            for example in help_examples(name, lang):
+                parts = split_command(example, PREFIX)
+                assert parts is not None, example
+                try:
+                    decl.read(ctx, tokenize(parts[1]))
+                except UserError as err:  # pragma: no cover - the failure says why
+                    pytest.fail(f"{lang}: {example!r} is refused: {ctx.refusal(err)}")
+
+
+def test_declared_help_has_no_hand_written_syntax() -> None:
+    """A declared command's syntax is written from its declaration only."""
+    for name in DECLARED:
+        cmd = REGISTRY.by_name[name]
+        for lang in i18n.LANGUAGES:
+            assert cmd.help_full_key not in i18n.catalogue(lang), (lang, cmd.help_full_key)
+
+
+async def test_a_wrong_argument_says_what_to_type(chat: Chat) -> None:
+    await _room_with_state(chat, "fr")
+    answer = await chat.one("alice", "!projet renommer KPA")
+    assert answer.startswith("⚠️ Il manque un nom.")
+    assert "!projet renommer <projet> <nom>" in answer
+    assert '!projet renommer KPA "Nouveau nom"' in answer
+    assert "!reglages journee <durée>" in await chat.one("alice", "!reglages journee")
+    assert "réservé aux admins" in await chat.one("bob", "!reglages devise EUR")
+    await chat.say("alice", "!langue en")
+    answer = await chat.one("alice", "!project rename KPA")
+    assert answer.startswith("⚠️ Missing: a name.")
+    assert "!project rename <project> <name>" in answer
+
+
+async def test_help_of_a_declared_command_is_its_declaration(chat: Chat) -> None:
+    await _room_with_state(chat, "fr")
+    answer = await chat.one("bob", "!aide projet")
+    assert "!projet ajouter <CODE> [nom] — crée un projet" in answer
+    assert '  ex. !projet ajouter KPA "KPA-Cités" · !projet ajouter ATL Atelier vélo' in answer
+    assert answer.endswith("Aussi : !project")
+
+
+# --------------------------------------------------------------------------- not declared yet
+
+# refusals of the syntax itself (what was typed does not read), as opposed to refusals of the
+# state (no open round, an unknown bucket)
+SYNTAX = re.compile(
+    r"usage|^declare\.error|^core\.unknown_command|^core\.too_long|^grammar\.|bad_filter|"
+    r"missing_duration"
+)
+_FRAGMENT = re.compile(rf"{re.escape(PREFIX)}[^\W\d_][^·—;()\n:]*")
+
+
+def help_examples(name: str, lang: str) -> list[str]:
+    """The commands that the help of ``name`` shows as they would be typed (syntax lines, with
+    placeholders or choices, left out)."""
+    cmd = REGISTRY.by_name[name]
+    texts = [i18n.t(lang, cmd.help_key, prefix=PREFIX)]
+    if i18n.has(lang, cmd.help_full_key):
+        texts.append(i18n.t(lang, cmd.help_full_key, prefix=PREFIX))
+    found: list[str] = []
+    for text in texts:
+        for fragment in _FRAGMENT.findall(text.replace(f", {PREFIX}", f" · {PREFIX}")):
+            example = fragment.strip().rstrip(",.")
+            parts = split_command(example, PREFIX)
+            if parts is None or any(c in example for c in "<>[]|…"):
+                continue
+            if re.search(r"\b[A-Z]{4,}\b", example):  # CODE, PERSON: placeholders
+                continue
+            owner = REGISTRY.find(parts[0])
+            if owner is not None and owner.name == name and example not in found:
+                found.append(example)
+    return found
+
+
+@pytest.fixture
+def refusals(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The keys of the refusals answered meanwhile."""
+    said: list[str] = []
+    original = Context.refusal
+
+    def refusal(self: Context, err: UserError) -> str:
+        said.append(err.key)
+        return original(self, err)
+
+    monkeypatch.setattr(Context, "refusal", refusal)
+    yield said
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+async def test_every_example_of_a_command_not_declared_is_understood(
+    lang: str, chat: Chat, refusals: list[str]
+) -> None:
+    await _room_with_state(chat, lang)
+    await chat.say("alice", "!tour ouvrir Hiver 1000€")
+    await chat.say("alice", "!allouer @bob 100€")
+    await chat.say("bob", '!bucket "Machine à café" 150€')
+    await chat.say("bob", '!bucket "Vélo" 150€')
+    await chat.say("bob", '!bucket "Four" 150€')
+    await chat.say("alice", "!budget KPA 2000€ novembre")
+    played = 0
+    wrong: list[str] = []
+    for name in UNDECLARED:
+        for example in help_examples(name, lang):
+            before = len(refusals)
+            # a refusal is said in the transaction; a chart drawn afterwards may be slow on a
+            # busy machine, and is not what this test reads
+            with contextlib.suppress(TimeoutError):
+                await chat.say("alice", example)
+            played += 1
+            wrong += [f"{example!r}: {key}" for key in refusals[before:] if SYNTAX.search(key)]
+    assert played > 20
+    assert not wrong, wrong
+
+
+# --------------------------------------------------------------------------- the README
+
+
+def _readme_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split("## Adding a command", 1)[1].split("\n## ", 1)[0]
+
+
+def _readme_blocks() -> dict[str, str]:
+    section = _readme_section()
+    blocks = re.findall(r"```(\w+)\n(.*?)```", section, re.DOTALL)
+    return {kind: code for kind, code in blocks}
+
+
+def _clear_catalogue_caches() -> None:
+    i18n._bundle.cache_clear()
+    i18n.catalogue.cache_clear()
+    i18n._word_file.cache_clear()
+
+
+@pytest.fixture
+def readme_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The catalogues with the README's lines added to the French files (and, as they are, to
+    the English ones)."""
+    folder = tmp_path / "messages"
+    shutil.copytree(i18n.MESSAGES_DIR, folder)
+    parts = re.split(r"^# file: (\S+)\n", _readme_blocks()["ftl"], flags=re.MULTILINE)
+    for lang in i18n.LANGUAGES:
+        for name, body in zip(parts[1::2], parts[2::2], strict=True):
+            path = folder / lang / name
+            old = path.read_text(encoding="utf-8") if path.exists() else ""
+            path.write_text(old.rstrip("\n") + "\n" + body, encoding="utf-8")
+    monkeypatch.setattr(i18n, "MESSAGES_DIR", folder)
+    _clear_catalogue_caches()
+    yield "fr"
+    monkeypatch.undo()
+    _clear_catalogue_caches()
+
+
+async def test_the_readme_example_registers_and_parses(readme_language: str, chat: Chat) -> None:
+    code = _readme_blocks()["python"]
+    namespace: dict[str, Any] = {"__name__": "readme_example"}
+    exec(compile(code, str(README), "exec"), namespace)
+    registry = Registry()
+    namespace["register"](registry)
+    [name] = registry.by_name
+    decl = declaration_of(registry.by_name[name])
+    assert decl is not None and len(decl.subs) == 2
+    assert all(sub.args for sub in decl.subs)
+    await _room_with_state(chat, "fr")
+    with Session(chat.runtime.engine) as db:
+        ctx = _context(db, chat, registry)
+        for sub in decl.subs:
+            shown = examples(decl, sub, readme_language, PREFIX)
+            assert shown and usage_line(decl, sub, readme_language, PREFIX), sub.name
+            for example in shown:
+                parts = split_command(example, PREFIX)
+                assert parts is not None and registry.find(parts[0]) is not None, example
+                found, values = decl.read(ctx, tokenize(parts[1]))
+                assert found is sub, example
+                assert all(v is not None for v in values.values()), (example, values)
+        help_text = decl.help_text(readme_language, PREFIX)
+        assert all(usage_line(decl, s, readme_language, PREFIX) in help_text for s in decl.subs)
+        # what the README says help and a refusal write
+        section = _readme_section()
+        assert f"```\n{help_text}\n```" in section
+        with pytest.raises(UserError) as refused:
+            decl.read(ctx, tokenize("donner @bob"))
+        assert f"« {ctx.refusal(refused.value)} »" in " ".join(section.split())
+        db.rollback()
