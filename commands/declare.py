@@ -53,6 +53,7 @@ class Arg:
     converter: Converter
     optional: bool = False
     repeated: bool = False
+    anywhere: bool = False  # an optional word that may stand before or after the others (csv)
     shown: str | None = None
     refusal: str | None = None
     params: tuple[tuple[str, Any], ...] = ()
@@ -246,11 +247,33 @@ def _check_admin(ctx: Context, sub: Sub) -> None:
         raise UserError("core.admin_only", command=ctx.typed_command(len(sub.path)))
 
 
+def _take_anywhere(
+    ctx: Context, sub: Sub, tokens: list[str], values: dict[str, Any], typed: dict[str, str]
+) -> list[str]:
+    """Read the arguments that may stand anywhere (the first place each reads at); what is
+    left, in order, is read by the others."""
+    left = list(tokens)
+    for arg in sub.args:
+        if not arg.anywhere:
+            continue
+        values[arg.name], typed[arg.name] = None, ""
+        for j in range(len(left)):
+            found = arg.converter.take(ctx, left, j)
+            if found is not None:
+                values[arg.name], typed[arg.name] = found[0], " ".join(left[j : j + found[1]])
+                del left[j : j + found[1]]
+                break
+    return left
+
+
 def _read_args(ctx: Context, sub: Sub, tokens: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     typed: dict[str, str] = {}
+    tokens = _take_anywhere(ctx, sub, tokens, values, typed)
     i = 0
     for arg in sub.args:
+        if arg.anywhere:
+            continue
         start = i
         if arg.repeated:
             got: list[Any] = []

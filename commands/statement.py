@@ -68,7 +68,7 @@ ME = Declared("moi", family=FAMILY, aliases=("me",), refusal="statement.usage", 
 
 @ME.sub(
     "mine",
-    Arg("csv", Choice("csv"), optional=True),
+    Arg("csv", Choice("csv"), optional=True, anywhere=True),
     Arg("period", PeriodArg(), optional=True),
     path=(),
     typed=True,

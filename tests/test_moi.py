@@ -77,6 +77,11 @@ async def test_the_csv_has_one_row_per_envelope_paid_in_both_rooms(chat):
         "📎 Ton relevé, 2026 : 2 enveloppes payées dans 2 salons, 87,50 € au total."
     )
     assert said[0].file_name == "releve-2026.csv"
+    # the word csv may come before or after the period
+    after = await chat.said("zoe", "!moi 2026 csv", room="dm-zoe")
+    assert [(s.kind, s.file_name, s.data) for s in after] == [
+        ("file", "releve-2026.csv", said[0].data)
+    ]
     rows = rows_of(said[0].data)
     assert rows == [
         [

@@ -24,6 +24,10 @@ async def test_projects_are_managed_by_admins(chat):
     assert "archivé" in await chat.one("alice", "!projet archiver COMPTA")
     assert "archivé" in await chat.one("bob", "!contrib 1h #COMPTA factures")
     assert "existe déjà" in await chat.one("alice", "!projet ajouter kpa")
+    # the archived ones listed too, however the word is written
+    for word in ("archivés", "archivées", "archivé", "Archives", "archived"):
+        assert "COMPTA" in await chat.one("bob", f"!projets {word}"), word
+    assert "COMPTA" not in await chat.one("bob", "!projets")
 
 
 async def test_unknown_project_lists_close_codes(chat):
