@@ -294,3 +294,38 @@ def test_allocating_by_contributions_writes_each_share_once(engine):
     assert all(a.details["method"] == "hours" for a in audits)
     assert any("P0" in text for text in answer)
     assert violations == []
+
+
+def test_the_journal_reads_the_rounds_refunds_and_an_older_databases_rows(engine):
+    from commands.ledger import Reader, journal_view
+    from storage.models import Room as RoomRow
+
+    room = _world(engine, people=3, buckets=2)
+    room.say("admin", "!tour fermer", admin=True)
+    render_pending_now(engine)
+    with Session(engine) as db:
+        # a database written before the refunds were told by one row: one row per bucket
+        db.add(
+            Audit(
+                at=NOW,
+                room_id=ROOM,
+                actor="@admin",
+                action="refunded",
+                object_kind="bucket",
+                object_id="1",
+                event_id="$old",
+                details={"before": "open", "refunded": 600, "funders": 3, "fundings": []},
+            )
+        )
+        db.commit()
+        place = db.get(RoomRow, ROOM)
+        assert place is not None
+        said = {
+            (e.what, e.details)
+            for e in journal_view(Reader(db=db, room=place, settings=Settings(), now=NOW)).entries
+        }
+    whats = {what for what, _ in said}
+    assert any("#1" in w and "buckets remboursés" in w for w in whats), whats
+    assert any("#1" in w and w.endswith("remboursé") for w in whats), whats
+    refunds = next(d for w, d in said if "buckets remboursés" in w)
+    assert "12,00" in refunds and "[[1, 600], [2, 600]]" in refunds, refunds
