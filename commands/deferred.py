@@ -10,7 +10,8 @@ only the result. The room's queue holds the placeholder, and what follows it, un
 left by a crash is rendered at the next start.
 
 An answer that also edits many of the bot's earlier messages (closing a round edits every
-bucket card) calls ``defer_edits``: its transaction writes a placeholder for each edit and for
+bucket card) calls ``defer_edits``, or ``defer_edits_of`` with a query of the messages to edit
+(no row of them read into Python): its transaction writes a placeholder for each edit and for
 the answer (one statement), and the job on the first of them; every later message of the same
 event waits behind it. The renderer gives the edits' contents (``Rendered.edits``) and the
 answer's text. An answer followed by more answers (a CSV file after a table) says so with

@@ -5,14 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from commands import i18n
 from commands.cobudget.queries import bucket_total
 from commands.cobudget.rules import reaction_values
 from commands.cobudget.words import BAR_CELLS
-from commands.core import Context, Queued
+from commands.core import Context
 from commands.render import Rich, esc, plain
 from storage.models import BotMessage, Room
 from storage.models.cobudget import BUCKET_FUNDED, BUCKET_OPEN, ROUND_OPEN, Bucket, CobudgetRound
@@ -139,56 +138,3 @@ def refresh_card(
     if card.sent_at is None:
         card.body, card.html = content.text, content.html
     ctx.edit_many([(card, content)], then=answer)
-
-
-def refresh_cards(
-    ctx: Context,
-    rnd: CobudgetRound,
-    buckets: list[Bucket],
-    totals: dict[int, tuple[int, int]],
-    *,
-    then: Rich | None = None,
-    cards: dict[int, tuple[str, bool]] | None = None,
-) -> None:
-    """``refresh_card`` of many buckets of ``rnd`` in order (``totals``: what each holds),
-    then ``then`` said in answer, in a few statements whatever their number: the cards' state
-    in one query (``cards``: card id -> its room and whether it was delivered, when the caller
-    read them), the edits in one insert."""
-    outbox = BotMessage.__table__  # type: ignore[attr-defined]
-    found: dict[int, tuple[str, bool]] = dict(cards or {})
-    ids = [b.card_message_id for b in buckets if b.card_message_id is not None]
-    if cards is not None:
-        ids = []
-    cards_of = [b for b in buckets if b.card_message_id is not None]
-    for i in range(0, len(ids), 5000):
-        for card_id, room_id, delivered in ctx.db.exec(
-            select(outbox.c.id, outbox.c.room_id, outbox.c.sent_at.is_not(None)).where(
-                outbox.c.id.in_(ids[i : i + 5000])
-            )
-        ).all():
-            found[card_id] = (room_id, bool(delivered))
-    if cards_of:
-        ctx.names(b.author for b in cards_of)
-    edits: list[tuple[Queued | BotMessage, Rich]] = []
-    unsent: list[dict[str, Any]] = []
-    for bucket in cards_of:
-        assert bucket.id is not None and bucket.card_message_id is not None
-        if bucket.card_message_id not in found:
-            continue
-        room_id, delivered = found[bucket.card_message_id]
-        content = render_card(ctx, bucket, rnd, ctx.settings.prefix, totals.get(bucket.id, (0, 0)))
-        if not delivered:
-            unsent.append(
-                {"card": bucket.card_message_id, "body": content.text, "html": content.html}
-            )
-        edits.append(
-            (Queued(id=bucket.card_message_id, room_id=room_id, kind="text", body=""), content)
-        )
-    if unsent:
-        ctx.db.connection().execute(
-            outbox.update()
-            .where(outbox.c.id == bindparam("card"))
-            .values(body=bindparam("body"), html=bindparam("html")),
-            unsent,
-        )
-    ctx.edit_many(edits, then=then)
