@@ -10,7 +10,8 @@ only the result. The room's queue holds the placeholder, and what follows it, un
 left by a crash is rendered at the next start.
 
 An answer that also edits many of the bot's earlier messages (closing a round edits every
-bucket card) calls ``defer_edits``: its transaction writes a placeholder for each edit and for
+bucket card) calls ``defer_edits``, or ``defer_edits_of`` with a query of the messages to edit
+(no row of them read into Python): its transaction writes a placeholder for each edit and for
 the answer (one statement), and the job on the first of them; every later message of the same
 event waits behind it. The renderer gives the edits' contents (``Rendered.edits``) and the
 answer's text. An answer followed by more answers (a CSV file after a table) says so with
@@ -26,7 +27,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, delete, insert, update
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    insert,
+    literal,
+    null,
+    union_all,
+    update,
+)
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from commands import i18n
@@ -316,3 +329,94 @@ def failed(db: Session, job: Job, now: dt.datetime) -> str:
         )
     )
     return ref
+
+
+def defer_edits_of(ctx: Context, job: str, params: dict[str, Any], targets: Select[Any]) -> Queued:
+    """``defer_edits`` of the messages ``targets`` selects: three columns, each message's room,
+    its id and its place among them. Their placeholders and the answer's are written by one
+    ``INSERT … SELECT``, whatever their number, without reading the messages first. Returns
+    the answer."""
+    if job not in ctx.registry.renderers:
+        raise ValueError(f"no renderer {job!r}")
+    ctx.db.flush()  # what the edits speak of is written first
+    c = _OUTBOX.c
+    reply_to, thread_id = ctx.anchor
+    edits = targets.add_columns(
+        literal(0).label("k"),
+        literal("edit", c.kind.type).label("kind"),
+        cast(null(), c.reply_to.type).label("reply_to"),
+        cast(null(), c.thread_id.type).label("thread_id"),
+    )
+    answer = sa_select(
+        literal(ctx.room.id, c.room_id.type),
+        cast(null(), c.target_id.type),
+        literal(0),
+        literal(1),
+        literal("text", c.kind.type),
+        literal(reply_to, c.reply_to.type),
+        literal(thread_id, c.thread_id.type),
+    )
+    both = union_all(edits, answer).subquery()
+    room, target, place, k, kind, to, thread = both.c
+    rows = sa_select(
+        room,
+        target,
+        kind,
+        literal("", c.body.type),
+        to,
+        thread,
+        literal(ctx.event.event_id, c.cause_event_id.type),
+        literal(ctx.now, c.created_at.type),
+        literal([], c.mentions.type),
+        literal(0, c.attempts.type),
+    ).order_by(k, place)
+    made = (
+        ctx.db.connection()
+        .execute(
+            insert(_OUTBOX)
+            .from_select(
+                [
+                    "room_id",
+                    "target_id",
+                    "kind",
+                    "body",
+                    "reply_to",
+                    "thread_id",
+                    "cause_event_id",
+                    "created_at",
+                    "mentions",
+                    "attempts",
+                ],
+                rows,
+            )
+            .returning(c.id, c.room_id, c.target_id)
+        )
+        .all()
+    )
+    cause = ctx.event.event_id
+    queued = [
+        Queued(
+            id=int(new),
+            room_id=room_id,
+            kind="text" if target_id is None else "edit",
+            body="",
+            cause=cause,
+        )
+        for new, room_id, target_id in sorted(made)
+    ]
+    first, said = queued[0], queued[-1]
+    assert said.kind == "text"
+    ctx.db.connection().execute(
+        insert(_JOBS),
+        {
+            "message_id": first.id,
+            "room_id": said.room_id,
+            "kind": job,
+            "params": {**params, ANSWER: said.id},
+            "attempts": 0,
+            "created_at": ctx.now,
+        },
+    )
+    queued[-1] = replace(said, rendering=True)
+    ctx.sent.extend(queued)
+    return queued[-1]

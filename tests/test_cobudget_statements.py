@@ -18,8 +18,9 @@ from bot.render import render_pending_now
 from commands import build_registry
 from commands.core import Dispatcher, Settings
 from commands.events import Message, ReactionAdded, Redacted, Role
+from storage.checks import check_ledger
 from storage.db import make_engine, sqlite_url
-from storage.models import Audit, BotMessage, ChatEvent, Funding
+from storage.models import Allocation, Audit, BotMessage, ChatEvent, Funding
 from storage.models.cobudget import FUNDING_ACTIVE, FUNDING_REFUNDED
 
 NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
@@ -189,14 +190,54 @@ def test_closing_a_round_refunds_in_one_statement_on_both_databases(engine):
     assert any("Printemps" in text for text in said)
     with Session(engine) as db:
         states = db.exec(select(Funding.state, func.count()).group_by(Funding.state)).all()
-        audits = db.exec(select(Audit).where(Audit.action == "refunded")).all()
-    # every bucket was below its goal: every funding is given back, named by its bucket's
-    # audit row
+        per_bucket = db.exec(select(Audit).where(Audit.action == "refunded")).all()
+        refunds = db.exec(select(Audit).where(Audit.action == "refunds")).all()
+        violations = check_ledger(db)
+    # every bucket was below its goal: every funding is given back, told by one audit row for
+    # the whole round: the total, the fundings, and what each bucket (by its number) gave back
     assert dict(states) == {FUNDING_REFUNDED: active}
-    assert len(audits) == 3
-    assert sum(len(a.details["fundings"]) for a in audits) == active
-    assert all(a.details["refunded"] == 600 for a in audits)
+    assert per_bucket == []
+    assert len(refunds) == 1
+    row = refunds[0]
+    assert (row.object_kind, row.event_id) == ("round", closing.event_id)
+    assert row.details == {
+        "refunded": 1800,
+        "fundings": active,
+        "buckets": [[1, 600], [2, 600], [3, 600]],
+    }
+    assert violations == []
     assert room.say("p1", "!solde") and "50,00" in room.say("p1", "!solde")[0]
+
+
+def test_closing_a_round_edits_every_card_it_changes_once(engine):
+    room = _world(engine, people=4, buckets=4)
+    room.say("p0", "!financer 2 20€")  # #2 reaches its minimum: funded, it keeps what it holds
+    room.say("admin", "!bucket 3 annuler", admin=True)  # #3 gave its fundings back already
+    room.deliver()
+    closing = room.msg("admin", "!tour fermer", admin=True)
+    room.handle(closing)
+    render_pending_now(engine)
+    with Session(engine) as db:
+        cards = {
+            m.id: int(m.ref_id or 0)
+            for m in db.exec(select(BotMessage).where(BotMessage.ref_kind == "bucket")).all()
+        }
+        edits = db.exec(
+            select(BotMessage)
+            .where(BotMessage.cause_event_id == closing.event_id, BotMessage.kind == "edit")
+            .order_by(BotMessage.id)
+        ).all()
+        answer = db.exec(
+            select(BotMessage).where(
+                BotMessage.cause_event_id == closing.event_id, BotMessage.kind == "text"
+            )
+        ).one()
+        refunds = db.exec(select(Audit).where(Audit.action == "refunds")).one()
+    # the refunded cards first, then the funded one; the cancelled one is left as it was
+    assert [cards[e.target_id] for e in edits] == [1, 4, 2]
+    assert all(e.body and e.id < answer.id for e in edits)
+    assert "remboursé" in edits[0].body.lower()
+    assert refunds.details == {"refunded": 1200, "fundings": 6, "buckets": [[1, 600], [4, 600]]}
 
 
 def test_an_event_handled_alone_twice_counts_once(engine):
@@ -219,3 +260,72 @@ def test_an_event_handled_alone_twice_counts_once(engine):
         recorded = db.get(ChatEvent, funding.event_id)
     assert after == before
     assert recorded is not None and recorded.command == "financer"
+
+
+def test_allocating_by_contributions_writes_each_share_once(engine):
+    room = _world(engine, people=3, buckets=0)
+    room.say("p0", "!contrib 2h compta")
+    room.say("p1", "!contrib 1h compta")
+    allocating = room.msg("admin", "!allouer contributions novembre", admin=True)
+    room.handle(allocating)
+    render_pending_now(engine)
+    with Session(engine) as db:
+        given = db.exec(select(Allocation).where(Allocation.event_id == allocating.event_id)).all()
+        audits = db.exec(select(Audit).where(Audit.event_id == allocating.event_id)).all()
+        answer = db.exec(
+            select(BotMessage.body).where(BotMessage.cause_event_id == allocating.event_id)
+        ).all()
+        violations = check_ledger(db)
+    # each share names its own minutes (not everyone's again); one audit row per share
+    shares = {a.user_id: (a.cents, a.method, a.details["minutes"]) for a in given}
+    left = 100_000_00 - 4 * 50_00  # the pot, less what everyone (the admin too) was given
+    assert {user: (method, m) for user, (_, method, m) in shares.items()} == {
+        "@p0": ("hours", {"@p0": 120}),
+        "@p1": ("hours", {"@p1": 60}),
+    }
+    assert sum(c for c, _, _ in shares.values()) == left and shares["@p0"][0] == 6_653_333
+    assert {user: minutes for _, _, m in shares.values() for user, minutes in m.items()} == {
+        "@p0": 120,
+        "@p1": 60,
+    }
+    assert sorted((a.details["user"], a.details["cents"]) for a in audits) == sorted(
+        (user, cents) for user, (cents, _, _) in shares.items()
+    )
+    assert all(a.details["method"] == "hours" for a in audits)
+    assert any("P0" in text for text in answer)
+    assert violations == []
+
+
+def test_the_journal_reads_the_rounds_refunds_and_an_older_databases_rows(engine):
+    from commands.ledger import Reader, journal_view
+    from storage.models import Room as RoomRow
+
+    room = _world(engine, people=3, buckets=2)
+    room.say("admin", "!tour fermer", admin=True)
+    render_pending_now(engine)
+    with Session(engine) as db:
+        # a database written before the refunds were told by one row: one row per bucket
+        db.add(
+            Audit(
+                at=NOW,
+                room_id=ROOM,
+                actor="@admin",
+                action="refunded",
+                object_kind="bucket",
+                object_id="1",
+                event_id="$old",
+                details={"before": "open", "refunded": 600, "funders": 3, "fundings": []},
+            )
+        )
+        db.commit()
+        place = db.get(RoomRow, ROOM)
+        assert place is not None
+        said = {
+            (e.what, e.details)
+            for e in journal_view(Reader(db=db, room=place, settings=Settings(), now=NOW)).entries
+        }
+    whats = {what for what, _ in said}
+    assert any("#1" in w and "buckets remboursés" in w for w in whats), whats
+    assert any("#1" in w and w.endswith("remboursé") for w in whats), whats
+    refunds = next(d for w, d in said if "buckets remboursés" in w)
+    assert "12,00" in refunds and "[[1, 600], [2, 600]]" in refunds, refunds

@@ -204,6 +204,7 @@ page-web-action-close = closed
 page-web-action-complete = done
 page-web-action-cancelled = cancelled
 page-web-action-refunded = refunded
+page-web-action-refunds = buckets refunded
 page-web-action-reactions = reactions changed
 page-web-action-issue = link given
 page-web-action-revoke = link revoked

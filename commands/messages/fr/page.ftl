@@ -204,6 +204,7 @@ page-web-action-close = fermé
 page-web-action-complete = réalisé
 page-web-action-cancelled = annulé
 page-web-action-refunded = remboursé
+page-web-action-refunds = buckets remboursés
 page-web-action-reactions = réactions changées
 page-web-action-issue = lien donné
 page-web-action-revoke = lien révoqué
