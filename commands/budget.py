@@ -15,15 +15,30 @@ who contributed to it, in the room, transparently.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from babel.numbers import format_decimal
-from sqlalchemy import and_, delete, insert
+from sqlalchemy import (
+    Boolean,
+    String,
+    and_,
+    cast,
+    delete,
+    insert,
+    literal_column,
+    null,
+    or_,
+    union_all,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, func, select
 
 from commands import budget_campaign as campaign
@@ -67,13 +82,15 @@ from commands.numbers import read_number
 from commands.refusals import check_amount, checked_period
 from commands.render import Rich, bold, lines, table
 from commands.split import Rules, give_back, percent_shares, scale, split
-from storage.ledger import RequestVotes, request_votes
+from storage.ledger import RequestVotes
 from storage.models import (
     Audit,
     BotMessage,
+    BudgetCampaign,
     BudgetEnvelope,
     BudgetGiveBack,
     BudgetQuestion,
+    BudgetRateGuide,
     BudgetRequest,
     BudgetShare,
     BudgetValidation,
@@ -218,20 +235,43 @@ def first_logged(db: Session, env: BudgetEnvelope) -> dict[str, int]:
 
 
 def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
-    """The project's envelopes, latest first, each with its counts (``envelope_life``): one
-    query."""
+    """The project's envelopes, latest first, each with its counts (``envelope_life``), the
+    one just before it (``rates.check_growth``) and its latest campaign, and the range of pay
+    that applies to the project: one query."""
     requests, gifts = _envelope_counts(BudgetEnvelope)
-    guided = rates.guides_exist(ctx.room.id, project.id).label("guided")
-    rows = ctx.db.exec(
-        select(BudgetEnvelope, requests, gifts, guided)
-        .where(BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.project_id == project.id)
+    scopes = (rates.ROOM_SCOPE, rates.scope_of(project))
+    rows = ctx.db.execute(
+        sa_select(BudgetEnvelope, requests, gifts, BudgetRateGuide, BudgetCampaign)
+        .outerjoin(
+            BudgetRateGuide,
+            and_(
+                col(BudgetRateGuide.room_id) == col(BudgetEnvelope.room_id),
+                col(BudgetRateGuide.scope).in_(scopes),
+            ),
+        )
+        .outerjoin(BudgetCampaign, col(BudgetCampaign.id) == campaign.latest_id(BudgetEnvelope))
+        .where(
+            col(BudgetEnvelope.room_id) == ctx.room.id, col(BudgetEnvelope.project_id) == project.id
+        )
         .order_by(col(BudgetEnvelope.start).desc())
     ).all()
-    for env, in_envelope, given_back, has_guide in rows:
+    found: dict[int, BudgetEnvelope] = {}
+    guides: dict[str, BudgetRateGuide] = {}
+    for env, in_envelope, given_back, guide, latest in rows:
+        if guide is not None:
+            guides[guide.scope] = guide
+        if _id(env) in found:
+            continue
+        found[_id(env)] = env
         ctx.keep_ahead(("envelope", env.id), (int(in_envelope), int(given_back)))
-        if not has_guide:
-            rates.none_for(ctx, env.project_id)
-    return [env for env, _, _, _ in rows]
+        ctx.keep_ahead(("campaign", env.id), (latest,))
+    envs = list(found.values())
+    for k, env in enumerate(envs):
+        before = next((e for e in envs[k + 1 :] if e.start < env.start), None)
+        ctx.keep_ahead(("before", env.id), (before,))
+    if envs:
+        rates.known(ctx, _id(project), guides.get(scopes[1]) or guides.get(scopes[0]))
+    return envs
 
 
 def pick_envelope(
@@ -388,6 +428,49 @@ def request_life(
         bool(another),
         unchanged,
     )
+
+
+def request_votes(db: Session, envelope_id: int) -> dict[int, RequestVotes]:
+    """Request id -> its validations and questions, for every request of an envelope (one
+    statement: the two kinds of answer side by side, each in the order it was given)."""
+    validations: dict[int, list[tuple[str, bool]]] = {}
+    questions: dict[int, list[tuple[str, str]]] = {}
+    given: Any = (
+        sa_select(
+            literal_column("0").label("kind"),
+            col(BudgetValidation.id).label("id"),
+            col(BudgetValidation.request_id).label("request_id"),
+            col(BudgetValidation.user_id).label("user_id"),
+            col(BudgetValidation.by_admin).label("by_admin"),
+            cast(null(), String).label("text"),
+        )
+        .join(BudgetRequest, col(BudgetRequest.id) == col(BudgetValidation.request_id))
+        .where(col(BudgetRequest.envelope_id) == envelope_id)
+    )
+    asked: Any = (
+        sa_select(
+            literal_column("1").label("kind"),
+            col(BudgetQuestion.id).label("id"),
+            col(BudgetQuestion.request_id).label("request_id"),
+            col(BudgetQuestion.user_id).label("user_id"),
+            cast(null(), Boolean).label("by_admin"),
+            col(BudgetQuestion.text).label("text"),
+        )
+        .join(BudgetRequest, col(BudgetRequest.id) == col(BudgetQuestion.request_id))
+        .where(col(BudgetRequest.envelope_id) == envelope_id)
+    )
+    both = union_all(given, asked).subquery()
+    for kind, _, request_id, user, admin, text in db.execute(
+        sa_select(both).order_by(both.c.kind, both.c.id)
+    ).all():
+        if kind == 0:
+            validations.setdefault(int(request_id), []).append((user, bool(admin)))
+        else:
+            questions.setdefault(int(request_id), []).append((user, text))
+    return {
+        rid: RequestVotes(validations.get(rid, []), questions.get(rid, []))
+        for rid in set(validations) | set(questions)
+    }
 
 
 # --------------------------------------------------------------------------- !budget
@@ -836,7 +919,10 @@ def show_envelope(
         rules=rules_text(ctx.lang, env),
         state=state,
     )
-    readings = [said] if (said := campaign.envelope_line(ctx, env)) is not None else []
+    # the minutes per person in the envelope, read once for its campaign and its requests
+    hours = functools.cache(lambda: minutes_by_person(ctx.db, env))
+    said = campaign.envelope_line(ctx, env, hours if env.mode == LIBRE else None)
+    readings = [said] if said is not None else []
     if env.owner:
         head += " · " + ctx.t("budget_sources.owner_note", who=ctx.name(env.owner))
     funded = sources.body(ctx, env)
@@ -844,7 +930,7 @@ def show_envelope(
     if env.mode == PROPORTIONAL:
         note = ctx.t("budget.frozen" if env.state == "closed" else "budget.provisional")
         return lines(*parts, note, _proportional_body(ctx, env, view), *readings)
-    return lines(*parts, _libre_body(ctx, env, view), *readings)
+    return lines(*parts, _libre_body(ctx, env, view, hours), *readings)
 
 
 def _requests(db: Session, env: BudgetEnvelope) -> list[BudgetRequest]:
@@ -859,27 +945,7 @@ def requests_with_states(
     if not envs:
         return []
     needed = {e.id: e.validations_needed for e in envs}
-    votes = (
-        select(func.count())
-        .where(col(BudgetValidation.request_id) == col(BudgetRequest.id))
-        .correlate(BudgetRequest)
-        .scalar_subquery()
-    )
-    by_admin = (
-        select(func.count())
-        .where(
-            col(BudgetValidation.request_id) == col(BudgetRequest.id),
-            col(BudgetValidation.by_admin).is_(True),
-        )
-        .correlate(BudgetRequest)
-        .scalar_subquery()
-    )
-    questions = (
-        select(func.count())
-        .where(col(BudgetQuestion.request_id) == col(BudgetRequest.id))
-        .correlate(BudgetRequest)
-        .scalar_subquery()
-    )
+    votes, by_admin, questions = _vote_counts()
     rows = db.exec(
         select(BudgetRequest, votes, by_admin, questions)
         .where(col(BudgetRequest.envelope_id).in_(list(needed)), BudgetRequest.state == "active")
@@ -988,13 +1054,16 @@ class RequestRow:
         return req.granted if req.granted is not None else req.amount
 
 
-def libre_view(db: Session, env: BudgetEnvelope) -> list[RequestRow]:
+def libre_view(
+    db: Session, env: BudgetEnvelope, hours: Callable[[], dict[str, int]] | None = None
+) -> list[RequestRow]:
     """Every active request of an envelope with its hours, validations and questions (a few
-    queries, whatever the number of requests)."""
+    queries, whatever the number of requests; ``hours``: its minutes per person, when the
+    caller reads them anyway)."""
     requests = _requests(db, env)
     if not requests:
         return []
-    minutes = minutes_by_person(db, env)
+    minutes = hours() if hours is not None else minutes_by_person(db, env)
     votes = request_votes(db, _id(env))
     empty = RequestVotes([], [])
     rows = []
@@ -1009,6 +1078,7 @@ def _libre_body(
     ctx: Context | RenderScope,
     env: BudgetEnvelope,
     frozen: View | None = None,
+    hours: Callable[[], dict[str, int]] | None = None,
 ) -> Rich:
     p = ctx.settings.prefix
     if env.state == "closed":
@@ -1036,7 +1106,7 @@ def _libre_body(
                 amount=ctx.money(env.amount),
             ),
         )
-    view_rows = libre_view(ctx.db, env)
+    view_rows = libre_view(ctx.db, env, hours)
     if not view_rows:
         return lines(ctx.t("budget.no_requests", project=_project(ctx.db, env).code, prefix=p))
     requests = [r.request for r in view_rows]
@@ -1156,7 +1226,7 @@ def list_envelopes(ctx: Context, args: str) -> None:
     envs = ctx.db.exec(
         select(BudgetEnvelope)
         .where(BudgetEnvelope.room_id == ctx.room.id)
-        .order_by(col(BudgetEnvelope.start).desc(), col(BudgetEnvelope.id))
+        .order_by(col(BudgetEnvelope.start).desc())
     ).all()
     if not envs:
         ctx.reply(ctx.t("budget.none", prefix=ctx.settings.prefix))
@@ -1330,24 +1400,24 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             "updated_at": instant(existing.updated_at),
             **consent.restart(ctx, existing, cents),
         }
+        # the validations start again: deleted and returned in one statement
+        with ctx.db.no_autoflush:
+            dropped = sorted(
+                ctx.db.execute(
+                    delete(BudgetValidation)
+                    .where(col(BudgetValidation.request_id) == existing.id)
+                    .returning(
+                        col(BudgetValidation.id),
+                        col(BudgetValidation.user_id),
+                        col(BudgetValidation.by_admin),
+                        col(BudgetValidation.event_id),
+                        col(BudgetValidation.created_at),
+                    ),
+                    execution_options={"synchronize_session": "fetch"},
+                ).all()
+            )
         existing.amount, existing.message, existing.granted = cents, message, None
         existing.updated_at = ctx.now
-        # the validations start again: deleted and returned in one statement
-        ctx.db.flush()
-        dropped = sorted(
-            ctx.db.execute(
-                delete(BudgetValidation)
-                .where(col(BudgetValidation.request_id) == existing.id)
-                .returning(
-                    col(BudgetValidation.id),
-                    col(BudgetValidation.user_id),
-                    col(BudgetValidation.by_admin),
-                    col(BudgetValidation.event_id),
-                    col(BudgetValidation.created_at),
-                ),
-                execution_options={"synchronize_session": "fetch"},
-            ).all()
-        )
         kept = [_validation_row(v) for v in dropped]
         ctx.audit(
             "update",
@@ -1358,8 +1428,12 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             validations_dropped=len(dropped),
             dropped=kept,
         )
+        tell = _reland_known(ctx, env, existing)
         _post_request(ctx, env, existing, "budget.request_updated")
-        landing.reland(ctx, env)
+        if tell is not None:
+            tell()
+        else:
+            landing.reland(ctx, env)
         return
     require(
         ctx,
@@ -1390,6 +1464,31 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         message=message,
     )
     _post_request(ctx, env, req, "budget.request_saved")
+
+
+def _reland_known(
+    ctx: Context, env: BudgetEnvelope, changed: BudgetRequest
+) -> Callable[[], None] | None:
+    """When ``_own_request`` read the envelope's requests along with the sender's (a landing
+    is applied to it), land them again with ``changed`` no longer validated, without reading
+    them again: its new amounts are written with ``changed`` in one statement, and the
+    returned function says so (``landing.reland``; None: they were not read)."""
+    states = _states_known.get(ctx, {}).pop(_id(env), None)
+    if states is None:
+        return None
+    validated = {}
+    for req, state in states:
+        if req is changed:  # its validations were just dropped
+            state = RequestState(env.validations_needed <= 0, False, 0, state.questions)
+        if state.validated:
+            validated[_id(req)] = req
+    tell = landing.regrant(ctx, env, validated)
+    # one statement for every changed request: each sets the same columns
+    for req in [changed, *validated.values()]:
+        if req is changed or req in ctx.db.dirty:
+            for name in ("amount", "message", "granted", "consent_from", "updated_at"):
+                flag_modified(req, name)
+    return tell or (lambda: None)
 
 
 def _validation_row(v: Any) -> dict[str, object]:
@@ -1423,14 +1522,117 @@ def _edited_request(ctx: Context) -> BudgetRequest | None:
 
 
 def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
-    """The sender's active request in ``env`` (a new ``!demande`` changes it)."""
-    return ctx.db.exec(
-        select(BudgetRequest).where(
-            BudgetRequest.envelope_id == env.id,
-            BudgetRequest.user_id == ctx.sender,
-            BudgetRequest.state == "active",
+    """The sender's active request in ``env`` (a new ``!demande`` changes it), in one query
+    with what the command reads next: the request's answers (``request_life``), the sender's
+    minutes in the envelope (``_post_request``), the sender's request in the envelope just
+    before (``rates.check_growth``, when ``_envelopes`` said which it is) and, when a landing
+    is applied to ``env``, every active request of it with its validations (``landing``)."""
+    kept = ctx.read_ahead(("before", env.id))
+    before = kept[0] if kept is not None else None
+    landed = env.landing is not None and env.state == "open"
+    answers, other = _request_counts(BudgetRequest)
+    in_envelope, given_back = _envelope_counts(env)
+    votes, by_admin, questions = _vote_counts()
+    minutes = (
+        select(func.coalesce(func.sum(Contribution.minutes), 0))
+        .where(
+            Contribution.room_id == env.room_id,
+            Contribution.project_id == env.project_id,
+            Contribution.user_id == ctx.sender,
+            Contribution.day >= env.start,
+            Contribution.day < env.end,
         )
-    ).first()
+        .scalar_subquery()
+    )
+    envs = [_id(env)] + ([_id(before)] if before is not None else [])
+    whose: Any = col(BudgetRequest.user_id) == ctx.sender
+    if landed:
+        whose = or_(whose, col(BudgetRequest.envelope_id) == env.id)
+    rows = ctx.db.execute(
+        sa_select(
+            col(BudgetEnvelope.id),
+            BudgetRequest,
+            answers,
+            other,
+            in_envelope,
+            given_back,
+            votes,
+            by_admin,
+            questions,
+            minutes,
+        )
+        .select_from(BudgetEnvelope)
+        .outerjoin(
+            BudgetRequest,
+            and_(
+                col(BudgetRequest.envelope_id) == col(BudgetEnvelope.id),
+                col(BudgetRequest.state) == "active",
+                whose,
+            ),
+        )
+        .where(col(BudgetEnvelope.id).in_(envs))
+        .order_by(col(BudgetRequest.id))
+    ).all()
+    mine = previous = None
+    states: list[tuple[BudgetRequest, RequestState]] = []
+    for env_id, req, answered, another, requests, gifts, n, admins, asked, logged in rows:
+        if env_id == env.id:
+            _request_minutes_known.setdefault(ctx, {})[(env_id, ctx.sender)] = int(logged)
+        if req is None:
+            continue
+        if env_id != env.id:
+            previous = previous or req
+            continue
+        if req.user_id == ctx.sender and mine is None:
+            mine = req
+            ctx.keep_ahead(("request", req.id), (answered, another, requests, gifts))
+        if landed:
+            needed = env.validations_needed
+            states.append(
+                (req, RequestState(admins > 0 or n >= needed, admins > 0, int(n), int(asked)))
+            )
+    if landed:
+        _states_known.setdefault(ctx, {})[_id(env)] = states
+    if kept is not None:
+        growth = None
+        if previous is not None and before is not None:
+            growth = (previous.amount, before.start, before.end, before.period_kind)
+        ctx.keep_ahead(("growth", env.id, ctx.sender), (growth,))
+    return mine
+
+
+# what ``_own_request`` read along with the sender's request, for the rest of the command
+_request_minutes_known: WeakKeyDictionary[Context, dict[tuple[int, str], int]] = WeakKeyDictionary()
+_states_known: WeakKeyDictionary[Context, dict[int, list[tuple[BudgetRequest, RequestState]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _vote_counts() -> tuple[Any, Any, Any]:
+    """A request's validations, those by an admin and its questions, counted (scalar
+    subqueries correlated to the request table of the query they are in)."""
+    votes = (
+        select(func.count())
+        .where(col(BudgetValidation.request_id) == col(BudgetRequest.id))
+        .correlate(BudgetRequest)
+        .scalar_subquery()
+    )
+    by_admin = (
+        select(func.count())
+        .where(
+            col(BudgetValidation.request_id) == col(BudgetRequest.id),
+            col(BudgetValidation.by_admin).is_(True),
+        )
+        .correlate(BudgetRequest)
+        .scalar_subquery()
+    )
+    questions = (
+        select(func.count())
+        .where(col(BudgetQuestion.request_id) == col(BudgetRequest.id))
+        .correlate(BudgetRequest)
+        .scalar_subquery()
+    )
+    return votes, by_admin, questions
 
 
 def _withdraw(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
@@ -1444,7 +1646,9 @@ def _withdraw(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
 
 
 def _post_request(ctx: Context, env: BudgetEnvelope, req: BudgetRequest, key: str) -> None:
-    minutes = _request_minutes(ctx.db, env, req.user_id)
+    minutes = _request_minutes_known.get(ctx, {}).pop((_id(env), req.user_id), None)
+    if minutes is None:
+        minutes = _request_minutes(ctx.db, env, req.user_id)
     ctx.reply(
         ctx.t(
             key,

@@ -32,11 +32,15 @@ Rules chosen here:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import union
+from sqlalchemy import literal_column, union
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from commands.contrib import period_label
@@ -64,6 +68,7 @@ from storage.models import (
     BudgetEnvelope,
     BudgetRequest,
     Contribution,
+    Member,
     Project,
     Room,
 )
@@ -155,15 +160,23 @@ def _period(env: BudgetEnvelope) -> Period:
     return Period(env.start, env.end, env.period_kind)
 
 
-def read_standing(db: Session, campaign: BudgetCampaign, env: BudgetEnvelope) -> Standing:
-    """Who ``campaign`` asks and who confirmed (what happened before its deadline)."""
-    totals = contribution_totals(db, env.room_id, env.start, env.end, project_id=env.project_id)
-    hours = {u: m for u, m, _ in totals.by_person}
-    members = room_members(db, env.room_id)
+def read_standing(
+    db: Session,
+    campaign: BudgetCampaign,
+    env: BudgetEnvelope,
+    hours: Callable[[], dict[str, int]] | None = None,
+) -> Standing:
+    """Who ``campaign`` asks and who confirmed (what happened before its deadline); ``hours``:
+    the minutes per person in the envelope, when the caller reads them anyway."""
+    if hours is None:
+        totals = contribution_totals(db, env.room_id, env.start, env.end, project_id=env.project_id)
+        found_hours = {u: m for u, m, _ in totals.by_person}
+    else:
+        found_hours = hours()
     until = campaign.deadline_at
-    # the three ways to confirm, in one statement
+    # the three ways to confirm, and the room's members, in one statement
     logged = (
-        select(Contribution.user_id)
+        select(col(Contribution.user_id), _CONFIRMED)
         .where(
             Contribution.room_id == env.room_id,
             Contribution.project_id == env.project_id,
@@ -175,17 +188,28 @@ def read_standing(db: Session, campaign: BudgetCampaign, env: BudgetEnvelope) ->
         )
         .distinct()
     )
-    asked = select(BudgetRequest.user_id).where(
+    asked = select(col(BudgetRequest.user_id), _CONFIRMED).where(
         BudgetRequest.envelope_id == env.id,
         BudgetRequest.state == "active",
         col(BudgetRequest.created_at) < until,
     )
-    reacted = select(BudgetCampaignConfirm.user_id).where(
+    reacted = select(col(BudgetCampaignConfirm.user_id), _CONFIRMED).where(
         BudgetCampaignConfirm.campaign_id == campaign.id,
         col(BudgetCampaignConfirm.created_at) < until,
     )
-    confirmed = {str(u) for (u,) in db.execute(union(logged, asked, reacted)).all()}
-    return standing(hours, members, confirmed)
+    members = select(col(Member.user_id), _MEMBER).where(
+        Member.room_id == env.room_id,
+        col(Member.joined).is_(True),
+        col(Member.is_bot).is_(False),
+    )
+    rows = db.execute(union(logged, asked, reacted, members)).all()
+    confirmed = {str(u) for u, kind in rows if kind == 0}
+    return standing(found_hours, sorted(str(u) for u, kind in rows if kind == 1), confirmed)
+
+
+# which branch of ``read_standing``'s statement a row comes from
+_CONFIRMED: Any = literal_column("0").label("kind")
+_MEMBER: Any = literal_column("1").label("kind")
 
 
 def latest(db: Session, env: BudgetEnvelope) -> BudgetCampaign | None:
@@ -197,8 +221,32 @@ def latest(db: Session, env: BudgetEnvelope) -> BudgetCampaign | None:
     ).first()
 
 
+def latest_id(env: Any) -> Any:
+    """The id of ``latest`` (a scalar subquery; ``env`` the envelope table, for a column
+    correlated to the query it is in)."""
+    c: Any = aliased(BudgetCampaign)
+    return (
+        sa_select(c.id)
+        .where(c.envelope_id == env.id, c.state != life.REMOVED)
+        .order_by(c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def latest_of(ctx: Context | RenderScope, env: BudgetEnvelope) -> BudgetCampaign | None:
+    """``latest``, unless the event read it along with the envelope (``keep_ahead``)."""
+    kept = ctx.read_ahead(("campaign", env.id)) if isinstance(ctx, Context) else None
+    return kept[0] if kept is not None else latest(ctx.db, env)
+
+
 def _open_count(db: Session, env: BudgetEnvelope, but: int | None = None) -> int:
-    found = db.exec(
+    return int(db.exec(select(_open_count_of(env, but))).one())
+
+
+def _open_count_of(env: BudgetEnvelope, but: int | None = None) -> Any:
+    """The envelope's open campaigns but ``but``, counted (a scalar subquery)."""
+    return (
         select(func.count())
         .select_from(BudgetCampaign)
         .where(
@@ -206,8 +254,8 @@ def _open_count(db: Session, env: BudgetEnvelope, but: int | None = None) -> int
             BudgetCampaign.state == life.OPEN,
             BudgetCampaign.id != (but or 0),
         )
-    ).one()
-    return int(found)
+        .scalar_subquery()
+    )
 
 
 def _life(db: Session, c: BudgetCampaign, env: BudgetEnvelope, code: str) -> life.Campaign:
@@ -296,10 +344,14 @@ def read_deadline(ctx: Context, tokens: list[str], code: str) -> dt.date:
 def open_campaign(ctx: Context, env: BudgetEnvelope, code: str, day: dt.date) -> None:
     deadline_at = deadline_instant(day, ctx.room.timezone)
     remind_at = reminder_instant(ctx.now, deadline_at, ctx.room.timezone)
+    # the campaigns already open and the latest contribution, in one statement
+    opened, last = ctx.db.exec(
+        select(_open_count_of(env), select(func.max(Contribution.id)).scalar_subquery())
+    ).one()
     require(
         ctx,
         life.campaign_step(
-            life.Campaign(ABSENT, code, deadline_at, env.state == "open", _open_count(ctx.db, env)),
+            life.Campaign(ABSENT, code, deadline_at, env.state == "open", int(opened)),
             act(Act.CREATE),
             _actor(ctx),
             ctx.now,
@@ -314,7 +366,7 @@ def open_campaign(ctx: Context, env: BudgetEnvelope, code: str, day: dt.date) ->
         opened_by=ctx.sender,
         event_id=ctx.source_event_id,
         opened_at=ctx.now,
-        last_contribution=int(ctx.db.exec(select(func.max(Contribution.id))).one() or 0),
+        last_contribution=int(last or 0),
     )
     ctx.db.add(campaign)
     ctx.db.flush()
@@ -373,7 +425,7 @@ def _names(ctx: Context | RenderScope, people: list[str]) -> str:
 
 
 def show(ctx: Context, env: BudgetEnvelope, code: str) -> None:
-    campaign = latest(ctx.db, env)
+    campaign = latest_of(ctx, env)
     if campaign is None:
         ctx.reply(ctx.t("budget.campaign.none", project=code, prefix=ctx.settings.prefix))
         return
@@ -381,9 +433,13 @@ def show(ctx: Context, env: BudgetEnvelope, code: str) -> None:
 
 
 def state_text(
-    ctx: Context | RenderScope, campaign: BudgetCampaign, env: BudgetEnvelope, code: str
+    ctx: Context | RenderScope,
+    campaign: BudgetCampaign,
+    env: BudgetEnvelope,
+    code: str,
+    hours: Callable[[], dict[str, int]] | None = None,
 ) -> str:
-    found = read_standing(ctx.db, campaign, env)
+    found = read_standing(ctx.db, campaign, env, hours)
     state = campaign.state
     if state == life.OPEN and ctx.now >= _utc(campaign.deadline_at):
         state = life.ENDED
@@ -399,12 +455,17 @@ def state_text(
     )
 
 
-def envelope_line(ctx: Context | RenderScope, env: BudgetEnvelope) -> str | None:
-    """Under an envelope's table: its latest campaign and who confirmed."""
-    campaign = latest(ctx.db, env)
+def envelope_line(
+    ctx: Context | RenderScope,
+    env: BudgetEnvelope,
+    hours: Callable[[], dict[str, int]] | None = None,
+) -> str | None:
+    """Under an envelope's table: its latest campaign and who confirmed (``hours``: the minutes
+    per person in the envelope, when the caller reads them anyway)."""
+    campaign = latest_of(ctx, env)
     if campaign is None or campaign.state == life.CANCELLED:
         return None
-    return state_text(ctx, campaign, env, _project_code(ctx.db, env))
+    return state_text(ctx, campaign, env, _project_code(ctx.db, env), hours)
 
 
 def cancel(ctx: Context, env: BudgetEnvelope, code: str) -> None:

@@ -15,6 +15,7 @@ rules):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import col, select
@@ -106,34 +107,49 @@ def reland(ctx: Context, env: BudgetEnvelope) -> None:
     again on the same option (audited, and said in the room when an amount changes)."""
     if env.landing is None or env.state != "open":
         return
+    tell = regrant(ctx, env, _validated(ctx, env))
+    if tell is not None:
+        ctx.db.flush()
+        tell()
+
+
+def regrant(
+    ctx: Context, env: BudgetEnvelope, validated: dict[int, BudgetRequest]
+) -> Callable[[], None] | None:
+    """``reland`` on ``validated`` (the envelope's validated requests, by id, in order): sets
+    their new amounts and returns what audits and says it (None: no amount changes)."""
+    if env.landing is None or env.state != "open":
+        return None
     option = Option.parse(env.landing)
-    validated = _validated(ctx, env)
     shares = _land(option, env, validated)
     changed = {rid: c for rid, c in shares.items() if validated[rid].granted != c}
     if not changed:
-        return
+        return None
     before = {str(rid): validated[rid].granted for rid in changed}
     for rid, cents in changed.items():
         validated[rid].granted = cents
-    ctx.db.flush()
-    ctx.audit(
-        "reland",
-        "budget_envelope",
-        env.id,
-        option=env.landing,
-        granted={str(k): v for k, v in changed.items()},
-        before=before,
-    )
-    ctx.reply(
-        ctx.t(
-            "budget.landing.recomputed",
-            option=option_label(ctx, option),
-            envelope=b._label(ctx, env),
-            shares=_who_gets(ctx, validated, shares),
-            total=ctx.money(sum(shares.values())),
-            amount=ctx.money(env.amount),
+
+    def tell() -> None:
+        ctx.audit(
+            "reland",
+            "budget_envelope",
+            env.id,
+            option=env.landing,
+            granted={str(k): v for k, v in changed.items()},
+            before=before,
         )
-    )
+        ctx.reply(
+            ctx.t(
+                "budget.landing.recomputed",
+                option=option_label(ctx, option),
+                envelope=b._label(ctx, env),
+                shares=_who_gets(ctx, validated, shares),
+                total=ctx.money(sum(shares.values())),
+                amount=ctx.money(env.amount),
+            )
+        )
+
+    return tell
 
 
 APPLIED = "landing_applied"  # the render job of an applied landing (``!budget KPA prorata``)

@@ -174,6 +174,11 @@ def guides_exist(room_id: Any, project_id: Any) -> Any:
     )
 
 
+def known(ctx: Context, project_id: int, row: BudgetRateGuide | None) -> None:
+    """The event read along with something else the range that applies to ``project_id``."""
+    _read.setdefault(ctx, {})[project_id] = None if row is None else _guide(row)
+
+
 def none_for(ctx: Context, project_id: int) -> None:
     """The event read along with something else that no range applies to ``project_id``."""
     _read.setdefault(ctx, {})[project_id] = None
@@ -283,32 +288,10 @@ def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) ->
     guide = guide_of(ctx, env)
     if guide is None or guide.growth_bp is None:
         return
-    # the author's request in the project's envelope just before (one statement)
-    just_before = (
-        select(BudgetEnvelope.id)
-        .where(
-            BudgetEnvelope.room_id == env.room_id,
-            BudgetEnvelope.project_id == env.project_id,
-            col(BudgetEnvelope.start) < env.start,
-        )
-        .order_by(col(BudgetEnvelope.start).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    found = ctx.db.exec(
-        select(
-            col(BudgetRequest.amount),
-            col(BudgetEnvelope.start),
-            col(BudgetEnvelope.end),
-            col(BudgetEnvelope.period_kind),
-        )
-        .join(BudgetEnvelope, col(BudgetEnvelope.id) == BudgetRequest.envelope_id)
-        .where(
-            BudgetRequest.envelope_id == just_before,
-            BudgetRequest.user_id == user_id,
-            BudgetRequest.state == "active",
-        )
-    ).first()
+    # the author's request in the project's envelope just before (one statement), unless the
+    # event read it along with the author's request in this one
+    kept = ctx.read_ahead(("growth", env.id, user_id))
+    found = kept[0] if kept is not None else _previous_request(ctx, env, user_id)
     if found is None:
         return
     previous, start, end, kind = found
@@ -329,6 +312,34 @@ def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) ->
         pct=_pct(guide.growth_bp, ctx.lang),
         project=code,
     )
+
+
+def _previous_request(ctx: Context, env: BudgetEnvelope, user_id: str) -> Any:
+    just_before = (
+        select(BudgetEnvelope.id)
+        .where(
+            BudgetEnvelope.room_id == env.room_id,
+            BudgetEnvelope.project_id == env.project_id,
+            col(BudgetEnvelope.start) < env.start,
+        )
+        .order_by(col(BudgetEnvelope.start).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return ctx.db.exec(
+        select(
+            col(BudgetRequest.amount),
+            col(BudgetEnvelope.start),
+            col(BudgetEnvelope.end),
+            col(BudgetEnvelope.period_kind),
+        )
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == BudgetRequest.envelope_id)
+        .where(
+            BudgetRequest.envelope_id == just_before,
+            BudgetRequest.user_id == user_id,
+            BudgetRequest.state == "active",
+        )
+    ).first()
 
 
 # --------------------------------------------------------------------------- the command
