@@ -104,6 +104,7 @@ def _counts(room: Room) -> dict[str, int]:
         "!demande (a range, a growth cap)": guided(
             lambda: room.msg("q3", "!demande KPA 60€ pour le matériel")
         ),
+        "!demande #1 (an envelope by its number)": lambda: room.msg("q4", "!demande #1 50€ outils"),
         "!releve KPA avant le 15/12": lambda: room.msg("admin", "!releve KPA avant le 15/12", True),
         "!budget KPA (a range, a campaign)": lambda: room.msg("p7", "!budget KPA"),
         "!budget prorata": lambda: room.msg("admin", "!budget KPA prorata", True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from commands.budget import common, consent, landing, queries, rules
+from commands.budget import common, consent, landing, lives, rules
 from commands.core import Context
 from commands.lifecycle import (
     ABSENT,
@@ -25,7 +25,7 @@ def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) 
     require(
         ctx,
         life.answer_step(
-            life.Answer(ABSENT, queries.envelope_life(ctx, env)),
+            life.Answer(ABSENT, lives.envelope_life(ctx, env)),
             act(Act.CREATE),
             common.actor(ctx),
             ctx.now,
@@ -76,7 +76,7 @@ def _validate(
     require(
         ctx,
         life.answer_step(
-            life.Answer(ABSENT, queries.envelope_life(ctx, env)),
+            life.Answer(ABSENT, lives.envelope_life(ctx, env)),
             act(Act.CREATE),
             common.actor(ctx),
             ctx.now,

@@ -29,36 +29,6 @@ from storage.models import (
     Project,
 )
 
-FAMILY = "budget"
-LIBRE, PROPORTIONAL = "libre", "proportionnel"
-MODE_WORDS = {
-    "libre": LIBRE,
-    "retribution-libre": LIBRE,
-    "free": LIBRE,
-    "proportionnel": PROPORTIONAL,
-    "proportionnelle": PROPORTIONAL,
-    "proportional": PROPORTIONAL,
-    "prop": PROPORTIONAL,
-    "heures": PROPORTIONAL,
-    "hours": PROPORTIONAL,
-}
-CAP_WORDS = ("plafond", "cap", "max")
-RATE_WORDS = ("taux", "rate", "taux-horaire")
-COMMONS_WORDS = ("commun", "communs", "commons", "common")
-MIN_WORDS = ("min", "minimum")
-VALIDATIONS_WORDS = ("validations", "valideurs", "validators")
-GIVE_WORDS = ("je-donne", "jedonne", "donne", "je-rends", "rends", "give", "give-back", "giveback")
-DECLINE_WORDS = ("je-refuse", "refuse", "decline", "je-decline")
-CLOSE_WORDS = ("clore", "cloturer", "fermer", "close")
-CSV_WORDS = ("csv", "export", "exporter")
-PRORATA_WORDS = ("prorata", "pro-rata", "scale")
-AGREE_WORDS = ("accord", "accorder", "agree", "agreed")
-WITHDRAW_WORDS = ("retirer", "retire", "withdraw", "annuler", "cancel")
-ALL_WORDS = ("tout", "tous", "all", "100%")
-QUESTION_KEYS = ("❓", "❔")
-VALIDATE_KEYS = ("✅", "✔", "☑")
-
-
 # --------------------------------------------------------------------------- helpers
 
 

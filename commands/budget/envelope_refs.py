@@ -9,7 +9,7 @@ from contextvars import ContextVar
 
 from sqlmodel import col, select
 
-from commands.budget import common, envelopes
+from commands.budget import common, envelopes, queries
 from commands.core import Context, UserError
 from commands.deferred import RenderScope
 from commands.grammar import Period, fold
@@ -43,15 +43,7 @@ def envelope_ref(ctx: Context, token: str) -> BudgetEnvelope | None:
     number = read_number(token[1:])
     if number is None:
         raise UserError("budget_sources.error.bad_ref", token=token, prefix=ctx.settings.prefix)
-    env = (
-        ctx.db.exec(
-            select(BudgetEnvelope).where(
-                BudgetEnvelope.room_id == ctx.room.id, BudgetEnvelope.number == number
-            )
-        ).first()
-        if 0 < number < LARGEST
-        else None
-    )
+    env = queries.envelope_numbered(ctx, number) if 0 < number < LARGEST else None
     if env is None:
         raise UserError(
             "budget_sources.error.no_such_envelope", id=number, prefix=ctx.settings.prefix

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from commands import budget
 from commands.budget import (
     common,
     consent,
@@ -114,86 +116,115 @@ def _budget_command(
 # --------------------------------------------------------------------------- creation
 
 
-def create_envelope(
-    ctx: Context, project: Project, period: Period | None, tokens: list[str]
-) -> None:
-    p = ctx.settings.prefix
-    if project.archived:
-        raise UserError("projects.error.archived", code=project.code)
+@dataclass
+class Terms:
+    """What ``!budget KPA 2000€ novembre …`` says of the envelope to create."""
+
     amount: int | None = None
     mode: str | None = None
-    cap = rate = None
-    commons_bp = min_minutes = 0
-    validations = 2
+    cap: int | None = None
+    rate: int | None = None
+    commons_bp: int = 0
+    min_minutes: int = 0
+    validations: int = 2
     consent_days: int | None = None
-    label, owner, tokens = envelope_refs.take_label_and_owner(ctx, tokens)
-    has_rules = False
+    has_rules: bool = False  # a cap, a rate, a commons part or a minimum: proportional
+
+
+def read_terms(ctx: Context, project: Project, tokens: list[str]) -> Terms:
+    terms = Terms()
     i = 0
     while i < len(tokens):
-        word = fold(tokens[i])
-        if word in common.MODE_WORDS:
-            mode = common.MODE_WORDS[word]
-            i += 1
-        elif word in common.CAP_WORDS:
-            cap, used = common._amount(ctx, tokens, i + 1, "budget.error.cap")
-            has_rules, i = True, i + 1 + used
-        elif word in common.RATE_WORDS:
-            rate_tokens = [common._strip_per_hour(tok) for tok in tokens[i + 1 : i + 3]]
-            rate_tokens = [tok for tok in rate_tokens if tok]
-            rate, used = common._amount(ctx, rate_tokens, 0, "budget.error.rate")
-            consumed = len(tokens[i + 1 : i + 1 + used])
-            if (
-                consumed < len(tokens) - i - 1
-                and fold(tokens[i + 1 + consumed]) in common._PER_HOUR
-            ):
-                consumed += 1
-            has_rules, i = True, i + 1 + consumed
-        elif word in common.COMMONS_WORDS:
-            bp = parse_percent(" ".join(tokens[i + 1 : i + 2]))
-            if bp is None or not 0 <= bp < 10000:
-                raise UserError("budget.error.commons", prefix=p)
-            commons_bp, has_rules = bp, True
-            i += 2
-            if i < len(tokens) and tokens[i] == "%":
-                i += 1
-        elif word in common.MIN_WORDS:
-            dur = (
-                parse_duration(tokens[i + 1], ctx.room.day_minutes) if i + 1 < len(tokens) else None
-            )
-            if dur is None or dur.negative:
-                raise UserError("budget.error.min", prefix=p)
-            min_minutes, has_rules = dur.minutes, True
-            i += 2
-        elif word in common.VALIDATIONS_WORDS:
-            value = (
-                parse_int(tokens[i + 1], minimum=1, maximum=100) if i + 1 < len(tokens) else None
-            )
-            if value is None:
-                raise UserError("budget.error.validations", prefix=p)
-            validations = value
-            i += 2
-        elif word in consent.WORDS:
-            days, used = consent.read_delay(tokens, i + 1)
-            if days is None:
-                raise UserError("budget.consent.error.delay", project=project.code, prefix=p)
-            consent_days, i = days or None, i + 1 + used
-        elif amount is None and (found := match_amount(tokens, i)) is not None:
-            common._check_amount(ctx, found[0], " ".join(tokens[i : i + found[1]]))
-            amount = found[0].cents
-            i += found[1]
-        elif amount is None and re.fullmatch(r"[-−]?[0-9][0-9,]*", tokens[i]):
-            raise UserError("budget.error.amount", token=tokens[i])
-        else:
-            raise UserError("budget.error.bad_token", token=tokens[i], prefix=p)
-    if amount is None:
+        i = _read_term(ctx, project, tokens, i, terms)
+    return terms
+
+
+def _read_term(ctx: Context, project: Project, tokens: list[str], i: int, terms: Terms) -> int:
+    """Read the term at ``tokens[i]`` into ``terms``; the index of the next one."""
+    p = ctx.settings.prefix
+    word = fold(tokens[i])
+    if word in budget.MODE_WORDS:
+        terms.mode = budget.MODE_WORDS[word]
+        return i + 1
+    if word in budget.CAP_WORDS:
+        terms.cap, used = common._amount(ctx, tokens, i + 1, "budget.error.cap")
+        terms.has_rules = True
+        return i + 1 + used
+    if word in budget.RATE_WORDS:
+        return _read_rate(ctx, tokens, i, terms)
+    if word in budget.COMMONS_WORDS:
+        return _read_commons(ctx, tokens, i, terms)
+    if word in budget.MIN_WORDS:
+        return _read_min(ctx, tokens, i, terms)
+    if word in budget.VALIDATIONS_WORDS:
+        value = parse_int(tokens[i + 1], minimum=1, maximum=100) if i + 1 < len(tokens) else None
+        if value is None:
+            raise UserError("budget.error.validations", prefix=p)
+        terms.validations = value
+        return i + 2
+    if word in consent.WORDS:
+        days, used = consent.read_delay(tokens, i + 1)
+        if days is None:
+            raise UserError("budget.consent.error.delay", project=project.code, prefix=p)
+        terms.consent_days = days or None
+        return i + 1 + used
+    return _read_amount(ctx, tokens, i, terms)
+
+
+def _read_rate(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
+    rate_tokens = [common._strip_per_hour(tok) for tok in tokens[i + 1 : i + 3]]
+    rate_tokens = [tok for tok in rate_tokens if tok]
+    terms.rate, used = common._amount(ctx, rate_tokens, 0, "budget.error.rate")
+    consumed = len(tokens[i + 1 : i + 1 + used])
+    if consumed < len(tokens) - i - 1 and fold(tokens[i + 1 + consumed]) in common._PER_HOUR:
+        consumed += 1
+    terms.has_rules = True
+    return i + 1 + consumed
+
+
+def _read_commons(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
+    bp = parse_percent(" ".join(tokens[i + 1 : i + 2]))
+    if bp is None or not 0 <= bp < 10000:
+        raise UserError("budget.error.commons", prefix=ctx.settings.prefix)
+    terms.commons_bp, terms.has_rules = bp, True
+    i += 2
+    if i < len(tokens) and tokens[i] == "%":
+        i += 1
+    return i
+
+
+def _read_min(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
+    dur = parse_duration(tokens[i + 1], ctx.room.day_minutes) if i + 1 < len(tokens) else None
+    if dur is None or dur.negative:
+        raise UserError("budget.error.min", prefix=ctx.settings.prefix)
+    terms.min_minutes, terms.has_rules = dur.minutes, True
+    return i + 2
+
+
+def _read_amount(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
+    if terms.amount is None and (found := match_amount(tokens, i)) is not None:
+        common._check_amount(ctx, found[0], " ".join(tokens[i : i + found[1]]))
+        terms.amount = found[0].cents
+        return i + found[1]
+    if terms.amount is None and re.fullmatch(r"[-−]?[0-9][0-9,]*", tokens[i]):
+        raise UserError("budget.error.amount", token=tokens[i])
+    raise UserError("budget.error.bad_token", token=tokens[i], prefix=ctx.settings.prefix)
+
+
+def _checked_terms(
+    ctx: Context, project: Project, terms: Terms, period: Period | None, label: str | None
+) -> tuple[int, str, Period]:
+    """The amount, mode and period of the envelope, refused when missing or at odds."""
+    p = ctx.settings.prefix
+    if terms.amount is None:
         raise UserError("budget.error.missing_amount", prefix=p)
     period = period or envelope_refs.default_period(ctx, label)  # a mission: this year
     if period is None:
         raise UserError("budget.error.missing_period", prefix=p)
-    mode = mode or (common.PROPORTIONAL if has_rules else common.LIBRE)
-    if has_rules and mode == common.LIBRE:
+    mode = terms.mode or (budget.PROPORTIONAL if terms.has_rules else budget.LIBRE)
+    if terms.has_rules and mode == budget.LIBRE:
         raise UserError("budget.error.rules_need_proportional", prefix=p)
-    if consent_days is not None and mode != common.LIBRE:
+    if terms.consent_days is not None and mode != budget.LIBRE:
         raise UserError("budget.consent.error.proportional", project=project.code, prefix=p)
     if period.start > ctx.today:
         raise UserError("budget.error.future", period=period_label(ctx, period))
@@ -206,10 +237,40 @@ def create_envelope(
                 period=period_label(ctx, common.envelope_period(other)),
                 id=other.number,
             )
+    return terms.amount, mode, period
+
+
+def _check_feasible(ctx: Context, terms: Terms, amount: int, minutes: dict[str, int]) -> None:
+    """A proportional envelope: someone can receive it, and its cap lets it be shared."""
+    eligible = [u for u, m in minutes.items() if m >= max(terms.min_minutes, 1)]
+    if not eligible:
+        raise UserError(
+            "budget.error.nobody_eligible", hours=format_hours(terms.min_minutes, ctx.lang)
+        )
+    to_share = amount - amount * terms.commons_bp // 10000
+    if terms.cap is not None and terms.cap * len(eligible) < to_share:
+        raise UserError(
+            "budget.error.impossible_cap",
+            cap=ctx.money(terms.cap),
+            people=len(eligible),
+            most=ctx.money(terms.cap * len(eligible)),
+            amount=ctx.money(to_share),
+        )
+
+
+def create_envelope(
+    ctx: Context, project: Project, period: Period | None, tokens: list[str]
+) -> None:
+    p = ctx.settings.prefix
+    if project.archived:
+        raise UserError("projects.error.archived", code=project.code)
+    label, owner, tokens = envelope_refs.take_label_and_owner(ctx, tokens)
+    terms = read_terms(ctx, project, tokens)
+    amount, mode, period = _checked_terms(ctx, project, terms, period, label)
     totals = contribution_totals(
         ctx.db, ctx.room.id, period.start, period.end, project_id=project.id
     )
-    if totals.count == 0 and envelope_refs.needs_hours(label, mode == common.PROPORTIONAL):
+    if totals.count == 0 and envelope_refs.needs_hours(label, mode == budget.PROPORTIONAL):
         raise UserError(
             "budget.error.no_contributions",
             project=project.code,
@@ -226,34 +287,20 @@ def create_envelope(
         amount=amount,
         currency=ctx.room.currency,
         mode=mode,
-        cap=cap,
-        rate=rate,
-        commons_bp=commons_bp,
-        min_minutes=min_minutes,
-        validations_needed=validations,
-        consent_days=consent_days,
+        cap=terms.cap,
+        rate=terms.rate,
+        commons_bp=terms.commons_bp,
+        min_minutes=terms.min_minutes,
+        validations_needed=terms.validations,
+        consent_days=terms.consent_days,
         label=label,
         owner=owner,
         created_by=ctx.sender,
         event_id=ctx.source_event_id,
         created_at=ctx.now,
     )
-    if mode == common.PROPORTIONAL:
-        minutes = {u: m for u, m, _ in totals.by_person}
-        eligible = [u for u, m in minutes.items() if m >= max(min_minutes, 1)]
-        if not eligible:
-            raise UserError(
-                "budget.error.nobody_eligible", hours=format_hours(min_minutes, ctx.lang)
-            )
-        to_share = amount - amount * commons_bp // 10000
-        if cap is not None and cap * len(eligible) < to_share:
-            raise UserError(
-                "budget.error.impossible_cap",
-                cap=ctx.money(cap),
-                people=len(eligible),
-                most=ctx.money(cap * len(eligible)),
-                amount=ctx.money(to_share),
-            )
+    if mode == budget.PROPORTIONAL:
+        _check_feasible(ctx, terms, amount, {u: m for u, m, _ in totals.by_person})
     require(
         ctx,
         life.envelope_step(
@@ -273,12 +320,12 @@ def create_envelope(
         end=env.end,
         amount=amount,
         mode=mode,
-        cap=cap,
-        rate=rate,
-        commons_bp=commons_bp,
-        min_minutes=min_minutes,
-        validations_needed=validations,
-        consent_days=consent_days,
+        cap=terms.cap,
+        rate=terms.rate,
+        commons_bp=terms.commons_bp,
+        min_minutes=terms.min_minutes,
+        validations_needed=terms.validations,
+        consent_days=terms.consent_days,
         label=label,
         owner=owner,
     )
@@ -289,10 +336,10 @@ def create_envelope(
         period=period_label(ctx, period),
         amount=ctx.money(amount),
         rules=common.rules_text(ctx.lang, env),
-        n=validations,
+        n=terms.validations,
         prefix=p,
     ) + envelope_refs.created_note(ctx, env)
-    if mode == common.PROPORTIONAL:
+    if mode == budget.PROPORTIONAL:
         # a new envelope: the minutes were just read, and nobody gave anything back yet
         minutes = {u: m for u, m, _ in totals.by_person}
         view = rules._view(env, minutes, {}, queries.first_logged(ctx.db, env))
@@ -322,11 +369,11 @@ def consent_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 def _actions() -> dict[str, Any]:
     """A subcommand's words -> its handler."""
     return {
-        **dict.fromkeys(common.GIVE_WORDS, settle.give_back_command),
-        **dict.fromkeys(common.DECLINE_WORDS, settle.decline_command),
-        **dict.fromkeys(common.CLOSE_WORDS, settle.close_command),
-        **dict.fromkeys(common.CSV_WORDS, csv_command),
-        **dict.fromkeys(common.PRORATA_WORDS, settle.prorata_command),
-        **dict.fromkeys(common.AGREE_WORDS, settle.agree_command),
+        **dict.fromkeys(budget.GIVE_WORDS, settle.give_back_command),
+        **dict.fromkeys(budget.DECLINE_WORDS, settle.decline_command),
+        **dict.fromkeys(budget.CLOSE_WORDS, settle.close_command),
+        **dict.fromkeys(budget.CSV_WORDS, csv_command),
+        **dict.fromkeys(budget.PRORATA_WORDS, settle.prorata_command),
+        **dict.fromkeys(budget.AGREE_WORDS, settle.agree_command),
         **dict.fromkeys(landing.LANDING_WORDS, landing_view.landing_command),
     }

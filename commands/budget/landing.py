@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from commands.budget import common, queries, tables, vote_open
+from commands.budget import common, lives, queries, tables, vote_open
 from commands.core import Context, RoomTexts, UserError
 from commands.deferred import Rendered, RenderScope, defer
 from commands.grammar import fold, match_amount, parse_percent
@@ -200,7 +200,7 @@ def apply(
     require(
         ctx,
         life.agreement_step(
-            life.Agreement(ABSENT, queries.envelope_life(ctx, env), word),
+            life.Agreement(ABSENT, lives.envelope_life(ctx, env), word),
             act(Act.CREATE),
             common.actor(ctx, env),
             ctx.now,
@@ -286,7 +286,7 @@ def undo_apply(ctx: Context, change: Audit) -> bool:
     require(
         ctx,
         life.agreement_step(
-            life.Agreement(life.GIVEN, queries.envelope_life(ctx, env), word, unchanged),
+            life.Agreement(life.GIVEN, lives.envelope_life(ctx, env), word, unchanged),
             undo(Act.CREATE),
             common.actor(ctx, env),
             ctx.now,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commands import budget
 from commands.budget import common, envelopes, landing, vote_open, vote_rules
 from commands.core import Context, UserError
 from commands.grammar import fold
@@ -29,7 +30,7 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
                 "budget.landing.error.usage", token=others[0], project=project.code, prefix=p
             )
         env = envelopes.pick_envelope(ctx, project, period, open_only=True)
-        if env.mode != common.LIBRE:
+        if env.mode != budget.LIBRE:
             raise UserError("budget.error.libre_only", project=project.code, prefix=p)
         vote_open.vote_command(ctx, env, project, voting, base_bp, floor)
         return
@@ -54,7 +55,7 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     env = envelopes.pick_envelope(ctx, project, period, open_only=True)
     if applying is not None:
         common._require_admin(ctx, "atterrissage appliquer", env)
-    if env.mode != common.LIBRE:
+    if env.mode != budget.LIBRE:
         raise UserError("budget.error.libre_only", project=project.code, prefix=p)
     if not named and chosen is None:  # the options of a running vote, as it will count them
         vote = vote_rules.latest_vote(ctx.db, env)

@@ -9,8 +9,10 @@ from sqlalchemy import (
     String,
     and_,
     cast,
+    literal,
     literal_column,
     null,
+    or_,
     union_all,
 )
 from sqlalchemy import select as sa_select
@@ -19,10 +21,8 @@ from sqlmodel import Session, col, func, select
 
 from commands.budget import campaign_reading, common, rate_rules, rules
 from commands.core import Context
-from commands.lifecycle import budget as life
 from storage.ledger import RequestVotes
 from storage.models import (
-    Audit,
     BudgetCampaign,
     BudgetEnvelope,
     BudgetGiveBack,
@@ -46,6 +46,63 @@ def first_logged(db: Session, env: BudgetEnvelope) -> dict[str, int]:
     people with the same hours, the cent that cannot be split goes to who logged first (a rule
     that no id decides, so that forgetting someone changes no share)."""
     return _minutes_and_first(db, env)[1]
+
+
+def envelope_numbered(ctx: Context, number: int) -> BudgetEnvelope | None:
+    """The room's envelope ``#number`` (``envelope_refs.envelope_ref``), read in one query with
+    what ``_envelopes`` reads along with each envelope: its project, its counts, its latest
+    campaign, the project's envelope just before it and the project's range of pay."""
+    requests, gifts = _envelope_counts(BudgetEnvelope)
+    scope = literal("project:") + cast(col(BudgetEnvelope.project_id), String)
+    earlier: Any = aliased(BudgetEnvelope)
+    before = (
+        sa_select(earlier.id)
+        .where(
+            earlier.room_id == BudgetEnvelope.room_id,
+            earlier.project_id == BudgetEnvelope.project_id,
+            earlier.start < BudgetEnvelope.start,
+        )
+        .order_by(earlier.start.desc())
+        .limit(1)
+        .correlate(BudgetEnvelope)
+        .scalar_subquery()
+    )
+    previous: Any = aliased(BudgetEnvelope)
+    rows = ctx.db.execute(
+        sa_select(
+            BudgetEnvelope, Project, requests, gifts, BudgetRateGuide, BudgetCampaign, previous
+        )
+        .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
+        .outerjoin(
+            BudgetRateGuide,
+            and_(
+                col(BudgetRateGuide.room_id) == col(BudgetEnvelope.room_id),
+                or_(
+                    col(BudgetRateGuide.scope) == rate_rules.ROOM_SCOPE,
+                    col(BudgetRateGuide.scope) == scope,
+                ),
+            ),
+        )
+        .outerjoin(
+            BudgetCampaign,
+            col(BudgetCampaign.id) == campaign_reading.latest_id(BudgetEnvelope),
+        )
+        .outerjoin(previous, previous.id == before)
+        .where(col(BudgetEnvelope.room_id) == ctx.room.id, col(BudgetEnvelope.number) == number)
+    ).all()
+    if not rows:
+        return None
+    env: BudgetEnvelope
+    env, project, in_envelope, given_back, _, latest, earlier_env = rows[0]
+    guides = {row[4].scope: row[4] for row in rows if row[4] is not None}
+    ctx.keep_ahead(("envelope", env.id), (int(in_envelope), int(given_back)))
+    ctx.keep_ahead(("campaign", env.id), (latest,))
+    ctx.keep_ahead(("before", env.id), (earlier_env,))
+    mine = rate_rules.scope_of(project)
+    rate_rules.known(
+        ctx, common._id(project), guides.get(mine) or guides.get(rate_rules.ROOM_SCOPE)
+    )
+    return env
 
 
 def _envelopes(ctx: Context, project: Project) -> list[BudgetEnvelope]:
@@ -97,89 +154,6 @@ def _envelope_counts(env: Any) -> tuple[Any, Any]:
     requests = select(func.count(col(counted.id))).where(counted.envelope_id == env.id)
     gifts = select(func.count(col(BudgetGiveBack.id))).where(BudgetGiveBack.envelope_id == env.id)
     return requests.scalar_subquery(), gifts.scalar_subquery()
-
-
-def envelope_life(ctx: Context, env: BudgetEnvelope) -> life.Envelope:
-    """The envelope as its rules see it (``commands.lifecycle.budget``), read in one query
-    (none when the event read it along with the envelope and has changed nothing since)."""
-    known = ctx.read_ahead(("envelope", env.id))
-    if known is None:
-        in_envelope, given_back = _envelope_counts(env)
-        known = ctx.db.exec(select(in_envelope, given_back)).one()
-    requests, gifts = known
-    return _envelope_life(ctx, env, int(requests), int(gifts))
-
-
-def _envelope_life(ctx: Context, env: BudgetEnvelope, requests: int, gifts: int) -> life.Envelope:
-    return life.Envelope(
-        env.state, common._label(ctx, env), common._project(ctx.db, env).code, requests, gifts
-    )
-
-
-def _changed_by_others(ctx: Context, req: BudgetRequest) -> bool:
-    """Whether another message's ``!demande`` changed ``req`` (and was not undone since)."""
-    changes = ctx.db.exec(
-        select(Audit).where(
-            Audit.object_kind == "budget_request",
-            Audit.object_id == str(req.id),
-            col(Audit.action).in_(("update", "unupdate")),
-        )
-    ).all()
-    undone = {str(a.details.get("undid")) for a in changes if a.action == "unupdate"}
-    return any(
-        a.action == "update" and a.event_id != req.event_id and a.event_id not in undone
-        for a in changes
-    )
-
-
-def _request_counts(req: Any) -> tuple[Any, Any]:
-    """Its answers (validations and questions), counted, and whether its author has another
-    active request in its envelope (``req`` a request, or the request table for columns
-    correlated to the query they are in)."""
-    validations = select(func.count(col(BudgetValidation.id))).where(
-        BudgetValidation.request_id == req.id
-    )
-    questions = select(func.count(col(BudgetQuestion.id))).where(
-        BudgetQuestion.request_id == req.id
-    )
-    others = aliased(BudgetRequest)
-    other = (
-        select(others.id)
-        .where(
-            others.envelope_id == req.envelope_id,
-            others.user_id == req.user_id,
-            others.state == "active",
-            others.id != req.id,
-        )
-        .exists()
-    )
-    answers = validations.scalar_subquery() + questions.scalar_subquery()
-    return answers, other.label("another")
-
-
-def request_life(
-    ctx: Context, req: BudgetRequest, env: BudgetEnvelope, *, unchanged: bool = True
-) -> life.Request:
-    """The request as its rules see it (``commands.lifecycle.budget``), read in one query: its
-    answers, whether its author has another active request in the envelope, and the envelope's
-    own counts (none when the event read them along with the request, and has changed nothing
-    since)."""
-    known = ctx.read_ahead(("request", req.id))
-    if known is None:
-        answers, other = _request_counts(req)
-        in_envelope, given_back = _envelope_counts(env)
-        known = ctx.db.exec(select(answers, other, in_envelope, given_back)).one()
-    answered, another, requests, gifts = known
-    return life.Request(
-        req.state,
-        _envelope_life(ctx, env, int(requests), int(gifts)),
-        req.number,
-        req.user_id,
-        int(answered),
-        req.granted is not None,
-        bool(another),
-        unchanged,
-    )
 
 
 def request_votes(db: Session, envelope_id: int) -> dict[int, RequestVotes]:

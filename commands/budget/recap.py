@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlmodel import col, select
 
+from commands import budget
 from commands.budget import common, queries, tables
 from commands.core import Context, RecapScope
 from commands.i18n import format_money, t
@@ -48,7 +49,7 @@ def recap_section(scope: RecapScope) -> Rich | None:
         project = common._project(scope.db, env)
         code = project.code + (f" · {env.label}" if env.label else "")
         period = _recap_period(scope.room, env)
-        if env.mode == common.PROPORTIONAL:
+        if env.mode == budget.PROPORTIONAL:
             view = tables.proportional_view(scope.db, env)
             people = " · ".join(
                 f"{scope.name(r.user_id)} {format_money(r.amount, cur, lang)}" for r in view.rows

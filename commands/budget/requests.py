@@ -15,12 +15,14 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import col, func, select
 
+from commands import budget
 from commands.budget import (
     common,
     consent,
     envelope_refs,
     envelopes,
     landing,
+    lives,
     queries,
     rate_rules,
     rules,
@@ -76,14 +78,14 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             and (named is None or named.id == env.id)
         )
         refuse(ctx, keep_scope(True, same, "envelope"))
-        editable = queries.request_life(ctx, original, env)
+        editable = lives.request_life(ctx, original, env)
         require(ctx, life.request_step(editable, act(Act.EDIT), common.actor(ctx), ctx.now))
     else:
         env = envelopes.pick_envelope(ctx, project, period, open_only=True)
-    if env.mode != common.LIBRE:
+    if env.mode != budget.LIBRE:
         raise UserError("budget.error.request_proportional", project=project.code, prefix=p)
     existing = original or _own_request(ctx, env)
-    if i < len(tokens) and fold(tokens[i]) in common.WITHDRAW_WORDS:
+    if i < len(tokens) and fold(tokens[i]) in budget.WITHDRAW_WORDS:
         if existing is None:
             raise UserError("budget.error.no_request", project=project.code, prefix=p)
         _withdraw(ctx, existing, env)
@@ -99,7 +101,7 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     rate_rules.check_growth(ctx, env, existing.user_id if existing else ctx.sender, cents)
     if existing is not None:
         if original is None:  # an edit was checked above, and nothing changed since
-            editable = queries.request_life(ctx, existing, env)
+            editable = lives.request_life(ctx, existing, env)
             require(ctx, life.request_step(editable, act(Act.EDIT), common.actor(ctx), ctx.now))
         before = {
             "amount": existing.amount,
@@ -146,7 +148,7 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     require(
         ctx,
         life.request_step(
-            life.Request(ABSENT, queries.envelope_life(ctx, env)),
+            life.Request(ABSENT, lives.envelope_life(ctx, env)),
             act(Act.CREATE),
             common.actor(ctx),
             ctx.now,
@@ -241,7 +243,7 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
     kept = ctx.read_ahead(("before", env.id))
     before = kept[0] if kept is not None else None
     landed = env.landing is not None and env.state == "open"
-    answers, other = queries._request_counts(BudgetRequest)
+    answers, other = lives._request_counts(BudgetRequest)
     in_envelope, given_back = queries._envelope_counts(env)
     votes, by_admin, questions = queries._vote_counts()
     minutes = (
@@ -323,7 +325,7 @@ def _withdraw(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
     require(
         ctx,
         life.request_step(
-            queries.request_life(ctx, req, env), act(Act.WITHDRAW), common.actor(ctx), ctx.now
+            lives.request_life(ctx, req, env), act(Act.WITHDRAW), common.actor(ctx), ctx.now
         ),
     )
     before = instant(req.updated_at)
@@ -378,7 +380,7 @@ def _request_with_envelope(
 ) -> tuple[BudgetRequest, BudgetEnvelope] | None:
     """The request that ``where`` finds and its envelope, in one query, with the envelope's
     project and what their lives count (``request_life``, ``envelope_life``)."""
-    answers, other = queries._request_counts(BudgetRequest)
+    answers, other = lives._request_counts(BudgetRequest)
     requests, gifts = queries._envelope_counts(BudgetEnvelope)
     guided = rate_rules.guides_exist(ctx.room.id, BudgetEnvelope.project_id).label("guided")
     row = ctx.db.execute(

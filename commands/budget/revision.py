@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands.budget import common, landing, queries, requests, undoing
+from commands.budget import common, landing, lives, requests, undoing
 from commands.core import Context, UserError
 from commands.grammar import fold, match_amount
 from commands.lifecycle import (
@@ -44,7 +44,7 @@ def revise_command(ctx: Context, tokens: list[str]) -> None:
     require(
         ctx,
         life.request_step(
-            queries.request_life(ctx, req, env), act(Act.EDIT), common.actor(ctx), ctx.now
+            lives.request_life(ctx, req, env), act(Act.EDIT), common.actor(ctx), ctx.now
         ),
     )
     if cents > req.amount:
@@ -92,7 +92,7 @@ def undo_revision(ctx: Context, changes: list[Audit]) -> bool:
     require(
         ctx,
         life.request_step(
-            queries.request_life(ctx, req, env, unchanged=unchanged),
+            lives.request_life(ctx, req, env, unchanged=unchanged),
             undo(Act.EDIT),
             common.actor(ctx),
             ctx.now,

@@ -9,12 +9,14 @@ from sqlalchemy import (
 )
 from sqlmodel import col, select
 
+from commands import budget
 from commands.budget import (
     answers,
     common,
     envelope_refs,
     envelopes,
     landing,
+    lives,
     queries,
     requests,
     rules,
@@ -58,13 +60,13 @@ def give_back_command(ctx: Context, project: Project, tokens: list[str]) -> None
     how = 2 if len(tokens) > 1 and tokens[1] in ("%", "€", "EUR", "eur") else 1
     period, _ = common._take_period(ctx, tokens[how:])
     env = envelopes.pick_envelope(ctx, project, period, open_only=True)
-    if env.mode != common.PROPORTIONAL:
+    if env.mode != budget.PROPORTIONAL:
         raise UserError("budget.error.give_libre", project=project.code, prefix=p)
     tokens = ["".join(tokens[:how])] if tokens else []
     percent_bp: int | None = None
     cents: int | None = None
     words = [fold(w) for w in tokens]
-    if words and words[0] in common.ALL_WORDS:
+    if words and words[0] in budget.ALL_WORDS:
         percent_bp = 10000
     elif words and words[0] in ("rien", "nothing", "0", "0%"):
         percent_bp = 0
@@ -83,7 +85,7 @@ def give_back_command(ctx: Context, project: Project, tokens: list[str]) -> None
 def decline_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     period, _ = common._take_period(ctx, tokens)
     env = envelopes.pick_envelope(ctx, project, period, open_only=True)
-    if env.mode != common.PROPORTIONAL:
+    if env.mode != budget.PROPORTIONAL:
         raise UserError("budget.error.give_libre", project=project.code, prefix=ctx.settings.prefix)
     _record_give_back(ctx, env, 10000, None)
 
@@ -99,7 +101,7 @@ def _record_give_back(
     require(
         ctx,
         life.answer_step(
-            life.Answer(ABSENT, queries.envelope_life(ctx, env)),
+            life.Answer(ABSENT, lives.envelope_life(ctx, env)),
             act(Act.CREATE),
             common.actor(ctx),
             ctx.now,
@@ -139,7 +141,7 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     period, _ = common._take_period(ctx, tokens)
     env = envelopes.pick_envelope(ctx, project, period, open_only=True)
     common._require_admin(ctx, "prorata", env)
-    if env.mode != common.LIBRE:
+    if env.mode != budget.LIBRE:
         raise UserError("budget.error.libre_only", project=project.code)
     landing.apply(ctx, env, Option(PRORATA))
 
@@ -162,7 +164,7 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     require(
         ctx,
         life.agreement_step(
-            life.Agreement(ABSENT, queries.envelope_life(ctx, env)),
+            life.Agreement(ABSENT, lives.envelope_life(ctx, env)),
             act(Act.CREATE),
             common.actor(ctx, env),
             ctx.now,
@@ -213,13 +215,13 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     require(
         ctx,
         life.envelope_step(
-            queries.envelope_life(ctx, env), act(Act.CLOSE), common.actor(ctx, env), ctx.now
+            lives.envelope_life(ctx, env), act(Act.CLOSE), common.actor(ctx, env), ctx.now
         ),
     )
     rows: list[rules.Row] = []
     unpaid: list[int] = []  # the requests not validated, so not paid
     commons = 0
-    if env.mode == common.PROPORTIONAL:
+    if env.mode == budget.PROPORTIONAL:
         view = tables.proportional_view(ctx.db, env)
         if not view.rows:
             raise UserError(

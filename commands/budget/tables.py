@@ -9,6 +9,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from sqlmodel import Session, col, select
 
+from commands import budget
 from commands.budget import campaign_reading, common, envelope_refs, queries, rate_rules, rules
 from commands.core import Context
 from commands.deferred import RenderScope
@@ -136,13 +137,13 @@ def show_envelope(
     )
     # the minutes per person in the envelope, read once for its campaign and its requests
     hours = functools.cache(lambda: queries.minutes_by_person(ctx.db, env))
-    said = campaign_reading.envelope_line(ctx, env, hours if env.mode == common.LIBRE else None)
+    said = campaign_reading.envelope_line(ctx, env, hours if env.mode == budget.LIBRE else None)
     readings = [said] if said is not None else []
     if env.owner:
         head += " · " + ctx.t("budget_sources.owner_note", who=ctx.name(env.owner))
     funded = envelope_refs.body(ctx, env)
     parts = [bold(head)] + ([funded] if funded is not None else [])
-    if env.mode == common.PROPORTIONAL:
+    if env.mode == budget.PROPORTIONAL:
         note = ctx.t("budget.frozen" if env.state == "closed" else "budget.provisional")
         return lines(*parts, note, _proportional_body(ctx, env, view), *readings)
     return lines(*parts, _libre_body(ctx, env, view, hours), *readings)
@@ -291,7 +292,7 @@ def envelope_left(db: Session, env: BudgetEnvelope) -> int:
     """What nobody receives (yet): for a closed envelope, its remainder."""
     if env.state == "closed":
         return env.remainder or 0
-    if env.mode == common.PROPORTIONAL:
+    if env.mode == budget.PROPORTIONAL:
         return proportional_view(db, env).remainder
     return env.amount - sum(r.planned for r in libre_view(db, env) if r.validated)
 
@@ -299,8 +300,8 @@ def envelope_left(db: Session, env: BudgetEnvelope) -> int:
 def envelopes_left(db: Session, envs: list[BudgetEnvelope]) -> dict[int, int]:
     """``envelope_left`` of many envelopes, in a few queries whatever their number."""
     out: dict[int, int] = {}
-    libre = [e for e in envs if e.state != "closed" and e.mode != common.PROPORTIONAL]
-    shared = [e for e in envs if e.state != "closed" and e.mode == common.PROPORTIONAL]
+    libre = [e for e in envs if e.state != "closed" and e.mode != budget.PROPORTIONAL]
+    shared = [e for e in envs if e.state != "closed" and e.mode == budget.PROPORTIONAL]
     planned: dict[int, int] = {common._id(e): 0 for e in libre}
     for req, st in queries.requests_with_states(db, libre):
         if st.validated:
@@ -311,7 +312,7 @@ def envelopes_left(db: Session, envs: list[BudgetEnvelope]) -> dict[int, int]:
     for env in envs:
         if env.state == "closed":
             out[common._id(env)] = env.remainder or 0
-        elif env.mode == common.PROPORTIONAL:
+        elif env.mode == budget.PROPORTIONAL:
             out[common._id(env)] = rules._view(
                 env,
                 minutes[common._id(env)],

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from commands.budget import common, consent, landing, queries, recap
+from commands.budget import common, consent, landing, lives, queries, recap
 from commands.core import Context, UserError
 from commands.lifecycle import (
     Act,
@@ -113,7 +113,7 @@ def _undo_answer(ctx: Context, env: BudgetEnvelope) -> None:
     require(
         ctx,
         life.answer_step(
-            life.Answer(life.GIVEN, queries.envelope_life(ctx, env)),
+            life.Answer(life.GIVEN, lives.envelope_life(ctx, env)),
             undo(Act.CREATE),
             common.actor(ctx),
             ctx.now,
@@ -145,7 +145,7 @@ def _undo_agreement(ctx: Context, agreed: Audit) -> bool:
         ctx,
         life.agreement_step(
             life.Agreement(
-                life.GIVEN, queries.envelope_life(ctx, env), unchanged=req.granted == after
+                life.GIVEN, lives.envelope_life(ctx, env), unchanged=req.granted == after
             ),
             undo(Act.CREATE),
             common.actor(ctx, env),
@@ -198,7 +198,7 @@ def _undo_update(ctx: Context, changes: list[Audit]) -> bool:
     require(
         ctx,
         life.request_step(
-            queries.request_life(ctx, req, env, unchanged=unchanged),
+            lives.request_life(ctx, req, env, unchanged=unchanged),
             undo(Act.EDIT),
             common.actor(ctx),
             ctx.now,
@@ -243,7 +243,7 @@ def _undo_withdrawal(ctx: Context, change: Audit) -> bool:
     require(
         ctx,
         life.request_step(
-            queries.request_life(ctx, req, env), undo(Act.WITHDRAW), common.actor(ctx), ctx.now
+            lives.request_life(ctx, req, env), undo(Act.WITHDRAW), common.actor(ctx), ctx.now
         ),
     )
     req.state = "active"
