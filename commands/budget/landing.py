@@ -181,7 +181,7 @@ def apply(
 ) -> None:
     """An admin applies ``option`` to ``env``'s validated requests, which ask for more than it
     holds (``!budget KPA prorata`` applies the first); or the room's vote does, at its deadline
-    (``commands.budget_vote``: ``head`` says so)."""
+    (``commands.budget.vote_open``: ``head`` says so)."""
 
     project = common._project(ctx.db, env)
     if ctx.chat_event:  # not while a vote runs; after a tie, one of the tied options

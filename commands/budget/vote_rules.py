@@ -1,4 +1,4 @@
-"""Choosing a landing option by reaction before a deadline (``commands.budget_landing`` shows and
+"""Choosing a landing option by reaction before a deadline (``commands.budget.landing`` shows and
 applies the options):
 
 - ``!budget KPA atterrissage vote jusqu'au 15/12`` or ``… vote 3j`` (admins; ``base 40%`` and
@@ -11,7 +11,7 @@ applies the options):
 - at the deadline the timed job (``close_votes``) counts the votes once, whatever the number of
   processes or restarts (the vote leaves ``open`` in one guarded update, in the same
   transaction as what it applies and says): the option with the most votes is applied through
-  ``budget_landing.apply``, computed on the requests validated at that moment, and followed as
+  ``landing.apply``, computed on the requests validated at that moment, and followed as
   any applied landing; on a tie an admin applies one of the tied options; nobody voted: nothing
   is applied;
 - ``!budget KPA atterrissage`` shows the running vote; ``… vote annuler`` (admins) cancels it.
