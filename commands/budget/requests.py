@@ -243,7 +243,6 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
     kept = ctx.read_ahead(("before", env.id))
     before = kept[0] if kept is not None else None
     landed = env.landing is not None and env.state == "open"
-    answers, other = lives._request_counts(BudgetRequest)
     in_envelope, given_back = queries._envelope_counts(env)
     votes, by_admin, questions = queries._vote_counts()
     minutes = (
@@ -265,8 +264,6 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
         sa_select(
             col(BudgetEnvelope.id),
             BudgetRequest,
-            answers,
-            other,
             in_envelope,
             given_back,
             votes,
@@ -288,7 +285,9 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
     ).all()
     mine = previous = None
     states: list[tuple[BudgetRequest, rules.RequestState]] = []
-    for env_id, req, answered, another, requests, gifts, n, admins, asked, logged in rows:
+    # every active request of the sender in ``env`` is among the rows: whether they have another
+    mine_here = [r for env_id, r, *_ in rows if env_id == env.id and r and r.user_id == ctx.sender]
+    for env_id, req, requests, gifts, n, admins, asked, logged in rows:
         if env_id == env.id:
             _request_minutes_known.setdefault(ctx, {})[(env_id, ctx.sender)] = int(logged)
         if req is None:
@@ -298,6 +297,7 @@ def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
             continue
         if req.user_id == ctx.sender and mine is None:
             mine = req
+            answered, another = n + asked, len(mine_here) > 1
             ctx.keep_ahead(("request", req.id), (answered, another, requests, gifts))
         if landed:
             needed = env.validations_needed
