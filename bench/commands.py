@@ -571,7 +571,7 @@ def opened_campaign(w: World, _i: int) -> AnyEvent:
 
 def _campaign_job(at: dt.datetime) -> Callable[[Session, World], Any]:
     def job(db: Session, w: World) -> Any:
-        from commands.budget_campaign import campaign_duty
+        from commands.budget.campaign_jobs import campaign_duty
 
         return campaign_duty(db, w.registry, Settings(), at)
 
@@ -646,7 +646,7 @@ def votes_cast(w: World, _i: int) -> AnyEvent:
 
 
 def _count_votes(db: Session, w: World) -> Any:
-    from commands.budget_vote import close_votes
+    from commands.budget.vote import close_votes
 
     return close_votes(db, w.registry, Settings(), NOW + dt.timedelta(days=4))
 

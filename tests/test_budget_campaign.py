@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from commands import budget_campaign as campaigns
+from commands.budget import campaign_jobs
+from commands.budget import campaign_reading as campaigns
 from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, undo
 from commands.lifecycle import campaign as life
 from storage.models import Audit, BudgetCampaign, BudgetCampaignConfirm, BudgetCampaignNotice
@@ -297,7 +298,7 @@ def test_two_processes_remind_and_report_once(any_engine):
     def duty(at: dt.datetime, barrier: threading.Barrier) -> int:
         barrier.wait()
         with transaction(any_engine, rooms=()) as db:
-            return len(campaigns.campaign_duty(db, registry, settings, at))
+            return len(campaign_jobs.campaign_duty(db, registry, settings, at))
 
     for days in (3, 4):
         barrier = threading.Barrier(2)

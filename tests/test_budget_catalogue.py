@@ -8,7 +8,7 @@ from pathlib import Path
 
 from commands import i18n
 
-SOURCE = Path(__file__).parents[1] / "commands" / "budget.py"
+SOURCE = Path(__file__).parents[1] / "commands" / "budget"  # the package
 
 
 def budget_keys(lang: str) -> dict[str, str]:
@@ -23,7 +23,8 @@ def test_same_keys_and_placeholders_in_french_and_english():
 
 
 def test_every_literal_key_used_exists():
-    used = set(re.findall(r'"(budget\.[a-z_.]+)"', SOURCE.read_text()))
+    text = "".join(path.read_text() for path in sorted(SOURCE.glob("*.py")))
+    used = set(re.findall(r'"(budget\.[a-z_.]+)"', text))
     assert used, "the pattern finds the keys"
     missing = sorted(k for k in used if k not in budget_keys("fr"))
     assert missing == []

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from commands import budget_consent as consent
+from commands.budget import consent
 from commands.lifecycle import budget as life
 from storage.models import Audit, BudgetConsentDay, BudgetQuestion, BudgetRequest, BudgetValidation
 from tests.processes import play

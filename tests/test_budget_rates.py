@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from commands import budget_rates as rates
+from commands.budget import rate_rules as rates
 from storage.models import Audit, BudgetRateGuide
 from tests.test_budget_scenarios import NormChat, setup_kpa
 

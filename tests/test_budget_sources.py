@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from commands.budget_sources import share_of
+from commands.budget.sources import share_of
 from storage.models import Audit, BudgetEnvelope, BudgetRequest, BudgetSource
 from tests.test_budget_scenarios import NormChat, log_hours
 

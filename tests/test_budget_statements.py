@@ -5,6 +5,7 @@ whatever the number of people, requests and validations."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session, col, select
@@ -81,6 +82,16 @@ def _counts(room: Room) -> dict[str, int]:
             target_event_id=tick.event_id,
         )
 
+    def guided(make: Callable[[], Message]) -> Callable[[], Message]:
+        """KPA with a range of pay and a growth cap (set untimed), then ``make``."""
+
+        def first() -> Message:
+            room.say("admin", "!taux KPA 15-25€/h hausse 20%", admin=True)
+            room.deliver()
+            return make()
+
+        return first
+
     cases = {
         "!demande": lambda: room.msg("q1", "!demande KPA 60€ pour le matériel"),
         "!demande edited": edited,
@@ -90,7 +101,16 @@ def _counts(room: Room) -> dict[str, int]:
         "✅ on a request": lambda: reaction("p2", 5, "✅"),
         "❓ on a request": lambda: reaction("p2", 8, "❓"),
         "✅ removed from a request": unvalidated,
+        "!demande (a range, a growth cap)": guided(
+            lambda: room.msg("q3", "!demande KPA 60€ pour le matériel")
+        ),
+        "!demande #1 (an envelope by its number)": lambda: room.msg("q4", "!demande #1 50€ outils"),
+        "!releve KPA avant le 15/12": lambda: room.msg("admin", "!releve KPA avant le 15/12", True),
+        "!budget KPA (a range, a campaign)": lambda: room.msg("p7", "!budget KPA"),
         "!budget prorata": lambda: room.msg("admin", "!budget KPA prorata", True),
+        "!demande changing a request, a landing applied": lambda: room.msg(
+            "p2", "!demande KPA 70€ pour le mois 1"
+        ),
         "!budget accord": lambda: room.msg("admin", "!budget KPA accord 2 40€", True),
         "je-donne": lambda: room.msg("p1", "!budget COMPTA je-donne 50%"),
         "je-refuse": lambda: room.msg("p2", "!budget COMPTA je-refuse"),

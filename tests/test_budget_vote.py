@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from bot.render import render_pending_now
-from commands import budget_vote as vote
+from commands.budget import vote, vote_rules
 from commands.landing import OPTIONS
 from storage.models import Audit, BudgetLandingBallot, BudgetLandingVote
 from storage.personal import personal_data
@@ -19,7 +19,7 @@ from tests.processes import play
 from tests.test_budget_consent import tick
 from tests.test_budget_landing import five_requests, granted
 
-ONE, TWO, THREE, FOUR = (vote.KEYS[o] for o in OPTIONS)
+ONE, TWO, THREE, FOUR = (vote_rules.KEYS[o] for o in OPTIONS)
 # what option 2 (an equal base of 30 %, then pro rata) gives the five requests
 OPTION_2 = {"@bob": 376860, "@carol": 259504, "@dan": 200826, "@erin": 112810, "@fred": 50000}
 
@@ -32,7 +32,7 @@ ballots = st.lists(st.tuples(people, st.sampled_from(OPTIONS)), max_size=30)
 
 @given(ballots, st.sets(people))
 def test_each_member_counts_once_with_their_latest_ballot(cast, members):
-    counts = vote.tally(cast, members)
+    counts = vote_rules.tally(cast, members)
     assert list(counts) == list(OPTIONS)
     latest = {who: option for who, option in cast if who in members}
     assert sum(counts.values()) == len(latest)
@@ -42,24 +42,24 @@ def test_each_member_counts_once_with_their_latest_ballot(cast, members):
 
 @given(ballots)
 def test_the_outcome_is_the_single_most_voted_option_or_the_tie(cast):
-    counts = vote.tally(cast, {who for who, _ in cast})
-    state, best = vote.outcome(counts)
+    counts = vote_rules.tally(cast, {who for who, _ in cast})
+    state, best = vote_rules.outcome(counts)
     top = max(counts.values())
     if top == 0:
-        assert (state, best) == (vote.EMPTY, [])
+        assert (state, best) == (vote_rules.EMPTY, [])
         return
     assert best == [o for o in OPTIONS if counts[o] == top]
-    assert state == (vote.APPLIED if len(best) == 1 else vote.TIED)
+    assert state == (vote_rules.APPLIED if len(best) == 1 else vote_rules.TIED)
 
 
 def test_the_reactions_are_keycap_digits_with_or_without_the_selector():
-    assert [vote.option_of(k) for k in (ONE, TWO, THREE, FOUR)] == list(OPTIONS)
-    assert vote.option_of("2\u20e3") == OPTIONS[1]
-    assert vote.option_of("👍") is None and vote.option_of("2") is None
+    assert [vote_rules.option_of(k) for k in (ONE, TWO, THREE, FOUR)] == list(OPTIONS)
+    assert vote_rules.option_of("2\u20e3") == OPTIONS[1]
+    assert vote_rules.option_of("👍") is None and vote_rules.option_of("2") is None
 
 
 def test_a_day_ends_at_midnight_in_the_rooms_time_zone():
-    end = vote.end_of_day(dt.date(2026, 12, 15), "Europe/Paris")
+    end = vote_rules.end_of_day(dt.date(2026, 12, 15), "Europe/Paris")
     assert end == dt.datetime(2026, 12, 15, 23, 0, tzinfo=dt.UTC)
 
 

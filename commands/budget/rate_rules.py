@@ -32,15 +32,12 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import String, cast, literal, or_
 from sqlmodel import Session, col, select
 
-from commands.core import Context, Registry, RoomTexts, UserError
+from commands.budget import common
+from commands.core import Context, RoomTexts, UserError
 from commands.deferred import RenderScope
-from commands.grammar import fold, parse_percent, tokenize
+from commands.grammar import fold, parse_percent
 from commands.i18n import format_money
-from commands.lifecycle import Act, Actor, act, require, tell_undo, undo, undone_before
-from commands.lifecycle.settings import Setting, setting_step
-from commands.projects import find_project, resolve_project
-from commands.schedules import OFF_WORDS
-from storage.models import Audit, BudgetEnvelope, BudgetRateGuide, BudgetRequest, Project
+from storage.models import BudgetEnvelope, BudgetRateGuide, BudgetRequest, Project
 
 FAMILY = "budget"
 HOUR, DAY = "h", "j"
@@ -174,6 +171,11 @@ def guides_exist(room_id: Any, project_id: Any) -> Any:
     )
 
 
+def known(ctx: Context, project_id: int, row: BudgetRateGuide | None) -> None:
+    """The event read along with something else the range that applies to ``project_id``."""
+    _read.setdefault(ctx, {})[project_id] = None if row is None else _guide(row)
+
+
 def none_for(ctx: Context, project_id: int) -> None:
     """The event read along with something else that no range applies to ``project_id``."""
     _read.setdefault(ctx, {})[project_id] = None
@@ -240,9 +242,8 @@ def range_text(lang: str, guide: Guide, currency: str, *, growth: bool = True) -
 
 
 def _pct(bp: int, lang: str) -> str:
-    from commands.budget import percent
 
-    return percent(bp, lang)
+    return common.percent(bp, lang)
 
 
 def flag(texts: RoomTexts, where: str | None) -> str:
@@ -283,32 +284,10 @@ def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) ->
     guide = guide_of(ctx, env)
     if guide is None or guide.growth_bp is None:
         return
-    # the author's request in the project's envelope just before (one statement)
-    just_before = (
-        select(BudgetEnvelope.id)
-        .where(
-            BudgetEnvelope.room_id == env.room_id,
-            BudgetEnvelope.project_id == env.project_id,
-            col(BudgetEnvelope.start) < env.start,
-        )
-        .order_by(col(BudgetEnvelope.start).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    found = ctx.db.exec(
-        select(
-            col(BudgetRequest.amount),
-            col(BudgetEnvelope.start),
-            col(BudgetEnvelope.end),
-            col(BudgetEnvelope.period_kind),
-        )
-        .join(BudgetEnvelope, col(BudgetEnvelope.id) == BudgetRequest.envelope_id)
-        .where(
-            BudgetRequest.envelope_id == just_before,
-            BudgetRequest.user_id == user_id,
-            BudgetRequest.state == "active",
-        )
-    ).first()
+    # the author's request in the project's envelope just before (one statement), unless the
+    # event read it along with the author's request in this one
+    kept = ctx.read_ahead(("growth", env.id, user_id))
+    found = kept[0] if kept is not None else _previous_request(ctx, env, user_id)
     if found is None:
         return
     previous, start, end, kind = found
@@ -331,235 +310,29 @@ def check_growth(ctx: Context, env: BudgetEnvelope, user_id: str, cents: int) ->
     )
 
 
-# --------------------------------------------------------------------------- the command
-
-
-def register(reg: Registry) -> None:
-    reg.command("taux", family=FAMILY, aliases=("rates", "fourchette", "tarifs"))(rate_command)
-    reg.on_undo(undo_by_event)
-
-
-def rate_command(ctx: Context, args: str) -> None:
-    """``!taux [KPA] [15-25€/h [hausse 20%] | aucun]``."""
-    tokens = tokenize(args)
-    project: Project | None = None
-    said_range = tokens and (tokens[0][:1].isdigit() or read_guide(tokens) is not None)
-    if tokens and not said_range and fold(tokens[0]) not in OFF_WORDS:
-        project = find_project(ctx, tokens[0])
-        if project is None:
-            resolve_project(ctx, tokens[0])  # refuses it, with the codes that come close
-        tokens = tokens[1:]
-    if not tokens:
-        show(ctx, project)
-        return
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=ctx.typed_command(2) or "!taux")
-    if len(tokens) == 1 and fold(tokens[0]) in OFF_WORDS:
-        change(ctx, project, None)
-        return
-    guide = read_guide(tokens)
-    if guide is None:
-        code = project.code if project is not None else "KPA"
-        raise UserError("budget.rates.error.usage", project=code, token=" ".join(tokens))
-    change(ctx, project, guide)
-
-
-def _where(ctx: Context, project: Project | None) -> str:
-    if project is None:
-        return ctx.t("budget.rates.the_room")
-    return ctx.t("budget.rates.the_project", project=project.code)
-
-
-def show(ctx: Context, project: Project | None) -> None:
-    p = ctx.settings.prefix
-    cur = ctx.room.currency
-    if project is not None:
-        assert project.id is not None
-        guide, from_room = guide_for(ctx.db, ctx.room.id, project.id)
-        if guide is None:
-            ctx.reply(
-                ctx.t(
-                    "budget.rates.none", where=_where(ctx, project), project=project.code, prefix=p
-                )
-            )
-            return
-        key = "budget.rates.shown_room" if from_room else "budget.rates.shown"
-        ctx.reply(
-            ctx.t(
-                key,
-                where=_where(ctx, project),
-                range=range_text(ctx.lang, guide, cur),
-                hourly=_hourly(ctx, guide, cur),
-                project=project.code,
-            )
+def _previous_request(ctx: Context, env: BudgetEnvelope, user_id: str) -> Any:
+    just_before = (
+        select(BudgetEnvelope.id)
+        .where(
+            BudgetEnvelope.room_id == env.room_id,
+            BudgetEnvelope.project_id == env.project_id,
+            col(BudgetEnvelope.start) < env.start,
         )
-        return
-    rows = list(
-        ctx.db.exec(
-            select(BudgetRateGuide)
-            .where(BudgetRateGuide.room_id == ctx.room.id)
-            .order_by(col(BudgetRateGuide.id))
-        ).all()
+        .order_by(col(BudgetEnvelope.start).desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    if not rows:
-        ctx.reply(ctx.t("budget.rates.none", where=_where(ctx, None), project="KPA", prefix=p))
-        return
-    codes = {
-        pr.id: pr.code
-        for pr in ctx.db.exec(select(Project).where(Project.room_id == ctx.room.id)).all()
-    }
-    listed = []
-    for row in sorted(rows, key=lambda r: (r.scope != ROOM_SCOPE, codes.get(r.project_id, ""))):
-        where = (
-            ctx.t("budget.rates.the_room")
-            if row.scope == ROOM_SCOPE
-            else codes.get(row.project_id, "?")
+    return ctx.db.exec(
+        select(
+            col(BudgetRequest.amount),
+            col(BudgetEnvelope.start),
+            col(BudgetEnvelope.end),
+            col(BudgetEnvelope.period_kind),
         )
-        guide = _guide(row)
-        listed.append(
-            ctx.t(
-                "budget.rates.item",
-                where=where,
-                range=range_text(ctx.lang, guide, cur),
-                hourly=_hourly(ctx, guide, cur),
-            )
-        )
-    ctx.reply(ctx.t("budget.rates.list", items="\n".join(listed), prefix=p))
-
-
-def _hourly(ctx: Context, guide: Guide, currency: str) -> str:
-    """For a range per day, the same per hour (the room's day); else nothing."""
-    if guide.unit != DAY:
-        return ""
-    low, high = hourly_bounds(guide, ctx.room.day_minutes)
-    return " " + ctx.t(
-        "budget.rates.per_hour",
-        low=ctx.money(round(low)),
-        high=ctx.money(round(high)),
-        day=ctx.hours(ctx.room.day_minutes),
-    )
-
-
-def change(ctx: Context, project: Project | None, guide: Guide | None) -> None:
-    """Set (or remove, ``guide`` None) the range of ``project`` (None: the room's)."""
-    scope = scope_of(project)
-    row = _find_row(ctx.db, ctx.room.id, scope)
-    before = _row_value(row)
-    after = (
-        None
-        if guide is None
-        else {
-            "low": guide.low,
-            "high": guide.high,
-            "unit": guide.unit,
-            "growth_bp": guide.growth_bp,
-        }
-    )
-    command = "taux" if project is None else f"taux {project.code}"
-    require(
-        ctx,
-        setting_step(
-            Setting(command, before, before, after),
-            act(Act.SET),
-            Actor(ctx.sender, ctx.is_admin),
-            ctx.now,
-        ),
-    )
-    if guide is None and row is None:
-        raise UserError(
-            "budget.rates.error.nothing_to_remove",
-            where=_where(ctx, project),
-            project=project.code if project is not None else "KPA",
-        )
-    _write(ctx, project, scope, row, after)
-    ctx.audit("rate_guide", "budget_rate_guide", scope, before=before, after=after)
-    _tell(ctx, project, guide, tell=ctx.reply)
-
-
-def _write(
-    ctx: Context,
-    project: Project | None,
-    scope: str,
-    row: BudgetRateGuide | None,
-    value: dict[str, Any] | None,
-) -> None:
-    if value is None:
-        if row is not None:
-            ctx.db.delete(row)
-        ctx.db.flush()
-        return
-    if row is None:
-        row = BudgetRateGuide(
-            room_id=ctx.room.id,
-            scope=scope,
-            project_id=project.id if project is not None else None,
-            low=int(value["low"]),
-            high=int(value["high"]),
-            set_by=ctx.sender,
-            event_id=ctx.source_event_id,
-            updated_at=ctx.now,
-        )
-        ctx.db.add(row)
-    row.low, row.high, row.unit = int(value["low"]), int(value["high"]), str(value["unit"])
-    growth = value.get("growth_bp")
-    row.growth_bp = None if growth is None else int(growth)
-    row.set_by, row.event_id, row.updated_at = ctx.sender, ctx.source_event_id, ctx.now
-    ctx.db.flush()
-
-
-def _tell(ctx: Context, project: Project | None, guide: Guide | None, tell: Any) -> None:
-    where = _where(ctx, project)
-    if guide is None:
-        tell(ctx.t("budget.rates.removed", where=where))
-        return
-    cur = ctx.room.currency
-    tell(
-        ctx.t(
-            "budget.rates.set",
-            where=where,
-            range=range_text(ctx.lang, guide, cur),
-            hourly=_hourly(ctx, guide, cur),
-        )
-    )
-
-
-def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """The message that set or removed a range was deleted (or edited into text): the range
-    before it comes back, unless a later message changed it since."""
-    change_row = ctx.db.exec(
-        select(Audit).where(
-            Audit.event_id == target_event_id,
-            Audit.room_id == ctx.room.id,
-            Audit.object_kind == "budget_rate_guide",
-            Audit.action == "rate_guide",
+        .join(BudgetEnvelope, col(BudgetEnvelope.id) == BudgetRequest.envelope_id)
+        .where(
+            BudgetRequest.envelope_id == just_before,
+            BudgetRequest.user_id == user_id,
+            BudgetRequest.state == "active",
         )
     ).first()
-    if change_row is None or undone_before(ctx, change_row):
-        return False
-    scope = change_row.object_id
-    row = _find_row(ctx.db, ctx.room.id, scope)
-    project = None
-    if scope != ROOM_SCOPE:
-        project = ctx.db.get(Project, int(scope.removeprefix("project:")))
-    before, after = change_row.details.get("before"), change_row.details.get("after")
-    command = "taux" if project is None else f"taux {project.code}"
-    require(
-        ctx,
-        setting_step(
-            Setting(command, _row_value(row), before, after),
-            undo(Act.SET),
-            Actor(ctx.sender, ctx.is_admin),
-            ctx.now,
-        ),
-    )
-    _write(ctx, project, scope, row, before)
-    ctx.audit("unrate_guide", "budget_rate_guide", scope, restored=before, undoes=target_event_id)
-    guide = (
-        None
-        if before is None
-        else Guide(
-            int(before["low"]), int(before["high"]), str(before["unit"]), before["growth_bp"]
-        )
-    )
-    _tell(ctx, project, guide, tell=lambda text: tell_undo(ctx, text))
-    return True

@@ -15,11 +15,10 @@ rules):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import col, select
-
-from commands import budget as b
+from commands.budget import common, lives, queries, tables, vote_open
 from commands.core import Context, RoomTexts, UserError
 from commands.deferred import Rendered, RenderScope, defer
 from commands.grammar import fold, match_amount, parse_percent
@@ -29,10 +28,8 @@ from commands.landing import (
     DEFAULT_FLOOR,
     FLOOR,
     MEDIAN,
-    OPTIONS,
     PRORATA,
     Option,
-    options,
 )
 from commands.lifecycle import (
     ABSENT,
@@ -42,11 +39,9 @@ from commands.lifecycle import (
     require,
     tell_undo,
     undo,
-    undone_before,
 )
 from commands.lifecycle import budget as life
-from commands.numbers import read_number
-from commands.render import Rich, lines, table
+from commands.render import lines
 from storage.models import Audit, BudgetEnvelope, BudgetRequest, Project
 
 LANDING_WORDS = ("atterrissage", "atterrir", "landing", "land")
@@ -73,7 +68,11 @@ OPTION_WORDS = {
 
 def _validated(ctx: Context, env: BudgetEnvelope) -> dict[int, BudgetRequest]:
     """The validated active requests of ``env``, by id, in the order they were made."""
-    return {b._id(req): req for req, st in b.requests_with_states(ctx.db, [env]) if st.validated}
+    return {
+        common._id(req): req
+        for req, st in queries.requests_with_states(ctx.db, [env])
+        if st.validated
+    }
 
 
 def _land(
@@ -88,7 +87,7 @@ def option_label(ctx: RoomTexts, option: Option) -> str:
     """``base égale 30 % + prorata`` and the like."""
     param = ""
     if option.name == BASE:
-        param = b.percent(option.param or DEFAULT_BASE_BP, ctx.lang)
+        param = common.percent(option.param or DEFAULT_BASE_BP, ctx.lang)
     elif option.name == FLOOR:
         param = ctx.money(option.param if option.param is not None else DEFAULT_FLOOR)
     return ctx.t(f"budget.landing.option.{option.name}", param=param)
@@ -106,34 +105,49 @@ def reland(ctx: Context, env: BudgetEnvelope) -> None:
     again on the same option (audited, and said in the room when an amount changes)."""
     if env.landing is None or env.state != "open":
         return
+    tell = regrant(ctx, env, _validated(ctx, env))
+    if tell is not None:
+        ctx.db.flush()
+        tell()
+
+
+def regrant(
+    ctx: Context, env: BudgetEnvelope, validated: dict[int, BudgetRequest]
+) -> Callable[[], None] | None:
+    """``reland`` on ``validated`` (the envelope's validated requests, by id, in order): sets
+    their new amounts and returns what audits and says it (None: no amount changes)."""
+    if env.landing is None or env.state != "open":
+        return None
     option = Option.parse(env.landing)
-    validated = _validated(ctx, env)
     shares = _land(option, env, validated)
     changed = {rid: c for rid, c in shares.items() if validated[rid].granted != c}
     if not changed:
-        return
+        return None
     before = {str(rid): validated[rid].granted for rid in changed}
     for rid, cents in changed.items():
         validated[rid].granted = cents
-    ctx.db.flush()
-    ctx.audit(
-        "reland",
-        "budget_envelope",
-        env.id,
-        option=env.landing,
-        granted={str(k): v for k, v in changed.items()},
-        before=before,
-    )
-    ctx.reply(
-        ctx.t(
-            "budget.landing.recomputed",
-            option=option_label(ctx, option),
-            envelope=b._label(ctx, env),
-            shares=_who_gets(ctx, validated, shares),
-            total=ctx.money(sum(shares.values())),
-            amount=ctx.money(env.amount),
+
+    def tell() -> None:
+        ctx.audit(
+            "reland",
+            "budget_envelope",
+            env.id,
+            option=env.landing,
+            granted={str(k): v for k, v in changed.items()},
+            before=before,
         )
-    )
+        ctx.reply(
+            ctx.t(
+                "budget.landing.recomputed",
+                option=option_label(ctx, option),
+                envelope=common._label(ctx, env),
+                shares=_who_gets(ctx, validated, shares),
+                total=ctx.money(sum(shares.values())),
+                amount=ctx.money(env.amount),
+            )
+        )
+
+    return tell
 
 
 APPLIED = "landing_applied"  # the render job of an applied landing (``!budget KPA prorata``)
@@ -167,12 +181,11 @@ def apply(
 ) -> None:
     """An admin applies ``option`` to ``env``'s validated requests, which ask for more than it
     holds (``!budget KPA prorata`` applies the first); or the room's vote does, at its deadline
-    (``commands.budget_vote``: ``head`` says so)."""
-    from commands import budget_vote
+    (``commands.budget.vote_open``: ``head`` says so)."""
 
-    project = b._project(ctx.db, env)
+    project = common._project(ctx.db, env)
     if ctx.chat_event:  # not while a vote runs; after a tie, one of the tied options
-        budget_vote.guard_apply(ctx, env, option)
+        vote_open.guard_apply(ctx, env, option)
     validated = _validated(ctx, env)
     asked = sum(r.amount for r in validated.values())
     if asked <= env.amount:
@@ -187,9 +200,9 @@ def apply(
     require(
         ctx,
         life.agreement_step(
-            life.Agreement(ABSENT, b.envelope_life(ctx, env), word),
+            life.Agreement(ABSENT, lives.envelope_life(ctx, env), word),
             act(Act.CREATE),
-            b.actor(ctx, env),
+            common.actor(ctx, env),
             ctx.now,
         ),
     )
@@ -236,17 +249,17 @@ def render_applied(scope: RenderScope) -> Rendered:
     head = (
         head
         if head is not None
-        else ctx.t("budget.prorata_applied", envelope=b._label(ctx, env))
+        else ctx.t("budget.prorata_applied", envelope=common._label(ctx, env))
         if option.name == PRORATA
         else ctx.t(
             "budget.landing.applied",
             number=option.number,
             option=option_label(ctx, option),
-            envelope=b._label(ctx, env),
+            envelope=common._label(ctx, env),
         )
     )
     follows = ctx.params.get("follows") or ctx.t("budget.landing.follows")
-    return Rendered(text=lines(head, follows, b.show_envelope(ctx, env)))
+    return Rendered(text=lines(head, follows, tables.show_envelope(ctx, env)))
 
 
 def undo_apply(ctx: Context, change: Audit) -> bool:
@@ -273,9 +286,9 @@ def undo_apply(ctx: Context, change: Audit) -> bool:
     require(
         ctx,
         life.agreement_step(
-            life.Agreement(life.GIVEN, b.envelope_life(ctx, env), word, unchanged),
+            life.Agreement(life.GIVEN, lives.envelope_life(ctx, env), word, unchanged),
             undo(Act.CREATE),
-            b.actor(ctx, env),
+            common.actor(ctx, env),
             ctx.now,
         ),
     )
@@ -295,9 +308,9 @@ def undo_apply(ctx: Context, change: Audit) -> bool:
         landing=env.landing,
     )
     if change.action == "prorata":
-        tell_undo(ctx, ctx.t("lifecycle.envelope.prorata_undone", envelope=b._label(ctx, env)))
+        tell_undo(ctx, ctx.t("lifecycle.envelope.prorata_undone", envelope=common._label(ctx, env)))
     else:
-        tell_undo(ctx, ctx.t("budget.landing.undone", envelope=b._label(ctx, env)))
+        tell_undo(ctx, ctx.t("budget.landing.undone", envelope=common._label(ctx, env)))
     return True
 
 
@@ -328,239 +341,10 @@ def _take_params(
             found = match_amount(tokens, i + 1)
             if found is None:
                 raise UserError("budget.landing.error.floor", project=project.code, prefix=p)
-            b._check_amount(ctx, found[0], " ".join(tokens[i + 1 : i + 1 + found[1]]))
+            common._check_amount(ctx, found[0], " ".join(tokens[i + 1 : i + 1 + found[1]]))
             floor, i = found[0].cents, i + 1 + found[1]
             named.append(FLOOR)
         else:
             rest.append(tokens[i])
             i += 1
     return base_bp, floor, rest, named
-
-
-def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
-    from commands import budget_vote
-
-    p = ctx.settings.prefix
-    base_bp, floor, tokens, named = _take_params(ctx, project, tokens)
-    folded = [fold(t) for t in tokens]
-    at = next((i for i, w in enumerate(folded) if w in budget_vote.VOTE_WORDS), None)
-    if at is not None:  # ``… atterrissage vote jusqu'au 15/12`` (what follows is the vote's)
-        tokens, voting = tokens[:at], tokens[at + 1 :]
-        if any(w in APPLY_WORDS for w in folded[:at]):
-            raise UserError("budget.landing.error.which", project=project.code, prefix=p)
-        period, others = b._take_period(ctx, tokens)
-        if others:
-            raise UserError(
-                "budget.landing.error.usage", token=others[0], project=project.code, prefix=p
-            )
-        env = b.pick_envelope(ctx, project, period, open_only=True)
-        if env.mode != b.LIBRE:
-            raise UserError("budget.error.libre_only", project=project.code, prefix=p)
-        budget_vote.vote_command(ctx, env, project, voting, base_bp, floor)
-        return
-    words = [fold(w) for w in tokens]
-    applying = next((w for w in words if w in APPLY_WORDS), None)
-    chosen: str | None = None
-    if applying is not None:
-        rest = [t for t, w in zip(tokens, words, strict=True) if w != applying]
-        picked = [w for w in (fold(t).lstrip("#") for t in rest) if w in OPTION_WORDS]
-        if len(picked) == 1:
-            chosen = OPTION_WORDS[picked[0]]
-            tokens = [t for t in rest if fold(t).lstrip("#") != picked[0]]
-        elif not picked and len(named) == 1:  # ``appliquer base 40%``
-            chosen, tokens = named[0], rest
-        else:
-            raise UserError("budget.landing.error.which", project=project.code, prefix=p)
-    period, others = b._take_period(ctx, tokens)
-    if others:
-        raise UserError(
-            "budget.landing.error.usage", token=others[0], project=project.code, prefix=p
-        )
-    env = b.pick_envelope(ctx, project, period, open_only=True)
-    if applying is not None:
-        b._require_admin(ctx, "atterrissage appliquer", env)
-    if env.mode != b.LIBRE:
-        raise UserError("budget.error.libre_only", project=project.code, prefix=p)
-    if not named and chosen is None:  # the options of a running vote, as it will count them
-        vote = budget_vote.latest_vote(ctx.db, env)
-        if vote is not None and vote.state == budget_vote.OPEN:
-            base_bp, floor = vote.base_bp, vote.floor
-    choices = {o.name: o for o in options(base_bp, floor)}
-    if chosen is not None:
-        apply(ctx, env, choices[chosen])
-        return
-    ctx.reply(show(ctx, env, project, list(choices.values())))
-
-
-def show(ctx: Context, env: BudgetEnvelope, project: Project, shown: list[Option]) -> Rich:
-    """The validated requests and what each option gives them, side by side."""
-    p = ctx.settings.prefix
-    validated = _validated(ctx, env)
-    asked = sum(r.amount for r in validated.values())
-    head = ctx.t(
-        "budget.landing.title",
-        envelope=b._label(ctx, env),
-        amount=ctx.money(env.amount),
-        asked=ctx.money(asked),
-        count=len(validated),
-    )
-    from commands import budget_vote
-
-    if asked <= env.amount:
-        return lines(
-            head,
-            ctx.t(
-                "budget.landing.fits",
-                asked=ctx.money(asked),
-                amount=ctx.money(env.amount),
-                project=project.code,
-                prefix=p,
-            ),
-            *budget_vote.status_lines(ctx, env, project.code),
-        )
-    landed = [_land(o, env, validated) for o in shown]
-    ctx.names(r.user_id for r in validated.values())
-    rows = []
-    for rid, req in validated.items():
-        revised = req.revised if req.revised is not None and req.revised < req.amount else None
-        rows.append(
-            [
-                f"#{req.number}",
-                ctx.name(req.user_id),
-                ctx.money(req.amount),
-                ctx.money(revised) if revised is not None else "",
-                *(ctx.money(shares[rid]) for shares in landed),
-            ]
-        )
-    revised_total = sum(
-        r.revised if r.revised is not None and r.revised < r.amount else r.amount
-        for r in validated.values()
-    )
-    rows.append(
-        [
-            "",
-            ctx.t("budget.landing.total"),
-            ctx.money(asked),
-            ctx.money(revised_total),
-            *(ctx.money(sum(s.values())) for s in landed),
-        ]
-    )
-    headers = [
-        "#",
-        ctx.t("budget.col.person"),
-        ctx.t("budget.col.asked"),
-        ctx.t("budget.landing.col.revised"),
-        *(f"{o.number}. {ctx.t(f'budget.landing.col.{o.name}')}" for o in shown),
-    ]
-    legend = [f"{o.number}. {option_label(ctx, o)}" for o in shown]
-    parts: list[Rich | str] = [
-        head,
-        table(headers, rows, align="llrr" + "r" * len(shown)),
-        ctx.t("budget.landing.legend", options=" · ".join(legend)),
-    ]
-    parts.extend(budget_vote.status_lines(ctx, env, project.code))
-    if env.landing is not None:
-        applied = Option.parse(env.landing)
-        parts.append(
-            ctx.t(
-                "budget.landing.current", number=applied.number, option=option_label(ctx, applied)
-            )
-        )
-    parts.append(ctx.t("budget.landing.hint", project=project.code, prefix=p))
-    return lines(*parts)
-
-
-# --------------------------------------------------------------------------- revised amounts
-
-
-def is_revision(tokens: list[str]) -> bool:
-    """``!demande 3 révisée 60€`` (a request's number, then the word)."""
-    return (
-        len(tokens) >= 2
-        and read_number(tokens[0].lstrip("#")) is not None
-        and fold(tokens[1]) in REVISED_WORDS
-    )
-
-
-def revise_command(ctx: Context, tokens: list[str]) -> None:
-    p = ctx.settings.prefix
-    req, env = b._load_request(ctx, tokens[0])
-    found = match_amount(tokens, 2)
-    if found is None or len(tokens) > 2 + found[1]:
-        raise UserError("budget.landing.error.revise_usage", id=req.number, prefix=p)
-    b._check_amount(ctx, found[0], " ".join(tokens[2 : 2 + found[1]]))
-    cents = found[0].cents
-    if req.user_id != ctx.sender:
-        raise UserError("budget.landing.error.revise_own", id=req.number, prefix=p)
-    require(
-        ctx,
-        life.request_step(b.request_life(ctx, req, env), act(Act.EDIT), b.actor(ctx), ctx.now),
-    )
-    if cents > req.amount:
-        raise UserError(
-            "budget.landing.error.revise_more",
-            id=req.number,
-            asked=ctx.money(req.amount),
-            project=b._project(ctx.db, env).code,
-            amount=ctx.money(cents),
-            prefix=p,
-        )
-    before = req.revised
-    req.revised = cents
-    ctx.db.flush()
-    ctx.audit("revise", "budget_request", req.id, before=before, after=cents)
-    ctx.reply(
-        ctx.t(
-            "budget.landing.revised",
-            id=req.number,
-            who=ctx.name(req.user_id),
-            amount=ctx.money(cents),
-            asked=ctx.money(req.amount),
-            project=b._project(ctx.db, env).code,
-            prefix=p,
-        )
-    )
-
-
-def undo_revision(ctx: Context, changes: list[Audit]) -> bool:
-    """The message that revised a request (and its edits) was deleted: the revised amount before
-    it comes back, unless another message revised it since."""
-    first, last = changes[0], changes[-1]
-    req, env = b._request_of(ctx, int(first.object_id))
-    later = ctx.db.exec(
-        select(Audit.id).where(
-            Audit.object_kind == "budget_request",
-            Audit.object_id == first.object_id,
-            Audit.action == "revise",
-            col(Audit.id) > last.id,
-        )
-    ).first()
-    unchanged = (
-        req.revised == last.details.get("after") and later is None and not undone_before(ctx, first)
-    )
-    require(
-        ctx,
-        life.request_step(
-            b.request_life(ctx, req, env, unchanged=unchanged),
-            undo(Act.EDIT),
-            b.actor(ctx),
-            ctx.now,
-        ),
-    )
-    restored = first.details.get("before")
-    req.revised = None if restored is None else int(restored)
-    ctx.db.flush()
-    ctx.audit("unrevise", "budget_request", req.id, restored=req.revised, undoes=first.event_id)
-    tell_undo(
-        ctx,
-        ctx.t(
-            "budget.landing.unrevised",
-            id=req.number,
-            who=ctx.name(req.user_id),
-            amount=ctx.money(req.revised) if req.revised is not None else "—",
-        ),
-    )
-    return True
-
-
-__all__ = ["LANDING_WORDS", "OPTIONS", "apply", "landing_command", "reland", "undo_apply"]
