@@ -63,6 +63,30 @@ def _forget_secrets(conn: Any, message_ids: list[int]) -> None:
         )
 
 
+def _delivery_failed(room_id: str, outgoing: Outgoing, err: Exception) -> tuple[bool, str]:
+    """Count and log a failed delivery (called while ``err`` is handled); returns whether
+    trying again may help, and the failure's reference."""
+    retriable = isinstance(err, DeliveryError) and not err.permanent
+    metrics.ERRORS.labels("delivery").inc()
+    ref = error_reference(f"outbox:{outgoing.id}")
+    if isinstance(err, DeliveryError):
+        log.warning(
+            "delivery of message %s to %s failed (reference %s): %s",
+            outgoing.id,
+            room_id,
+            ref,
+            err,
+        )
+    else:
+        log.exception(
+            "delivery of message %s to %s crashed (reference %s)",
+            outgoing.id,
+            room_id,
+            ref,
+        )
+    return retriable, ref
+
+
 class Delivery(DatabaseHost):
     """The runtime's senders: one task per room draining its queue."""
 
@@ -162,24 +186,7 @@ class Delivery(DatabaseHost):
                 except asyncio.CancelledError:
                     raise
                 except Exception as err:
-                    retriable = isinstance(err, DeliveryError) and not err.permanent
-                    metrics.ERRORS.labels("delivery").inc()
-                    ref = error_reference(f"outbox:{outgoing.id}")
-                    if isinstance(err, DeliveryError):
-                        log.warning(
-                            "delivery of message %s to %s failed (reference %s): %s",
-                            outgoing.id,
-                            room_id,
-                            ref,
-                            err,
-                        )
-                    else:
-                        log.exception(
-                            "delivery of message %s to %s crashed (reference %s)",
-                            outgoing.id,
-                            room_id,
-                            ref,
-                        )
+                    retriable, ref = _delivery_failed(room_id, outgoing, err)
                     if marks:
                         await self.in_db(self._mark_sent, marks, room=room_id)
                         marks = []

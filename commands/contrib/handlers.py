@@ -24,7 +24,7 @@ from commands.contrib.records import (
 from commands.contrib.words import _offer_without_project, _project_in_words
 from commands.core import Context, Registry, UserError
 from commands.csvfile import FullTable, hours_cell, long_table
-from commands.grammar import NEEDS_YEAR, parse_contrib
+from commands.grammar import NEEDS_YEAR, ContribParse, parse_contrib
 from commands.lifecycle import Act, tell_undo
 from commands.numbers import read_number
 from commands.people import resolve_person
@@ -57,6 +57,38 @@ def log_contribution(ctx: Context, args: str) -> None:
         day_minutes=ctx.room.day_minutes,
         max_past_days=ctx.room.max_past_days,
     )
+    minutes, day = _checked(ctx, parsed)
+    user = _contributor(ctx, parsed)
+    description = parsed.description
+    project: Project | None
+    if parsed.project_token is not None:
+        project = resolve_project(ctx, parsed.project_token)
+    else:
+        project, description, doubtful = _project_in_words(ctx, description)
+        if doubtful:
+            _offer_without_project(ctx, user, minutes, day, description, doubtful)
+            return
+        if project is None:
+            project = default_project(ctx)
+    existing = None
+    if ctx.edit_of is not None:
+        existing = _by_event(ctx, ctx.source_event_id)
+    contribution, key = _store(
+        ctx,
+        existing,
+        user=user,
+        minutes=minutes,
+        day=day,
+        project=project,
+        description=description,
+        event_id=ctx.source_event_id,
+        created_by=ctx.sender,
+    )
+    ctx.reply(_summary(ctx, key, contribution, project))
+
+
+def _checked(ctx: Context, parsed: ContribParse) -> tuple[int, dt.date]:
+    """The duration and day of a parsed ``!contrib``, or the refusal that says what is wrong."""
     p = ctx.settings.prefix
     if parsed.error == "negative":
         raise UserError("contrib.error.negative", token=parsed.bad_token, prefix=p)
@@ -77,39 +109,23 @@ def log_contribution(ctx: Context, args: str) -> None:
         )
     if parsed.day > ctx.today:
         raise UserError("contrib.error.future", date=ctx.long_date(parsed.day))
+    return parsed.minutes, parsed.day
+
+
+def _contributor(ctx: Context, parsed: ContribParse) -> str:
+    """Whose contribution it is: the sender's, or (an admin's command) the person it names."""
     user = ctx.sender
     if parsed.user is not None:
         named = resolve_person(ctx, parsed.user)
         if named != ctx.sender:
             if not ctx.is_admin:
-                raise UserError("contrib.error.not_admin_for_other", user=parsed.user, prefix=p)
+                raise UserError(
+                    "contrib.error.not_admin_for_other",
+                    user=parsed.user,
+                    prefix=ctx.settings.prefix,
+                )
             user = named
-    description = parsed.description
-    project: Project | None
-    if parsed.project_token is not None:
-        project = resolve_project(ctx, parsed.project_token)
-    else:
-        project, description, doubtful = _project_in_words(ctx, description)
-        if doubtful:
-            _offer_without_project(ctx, user, parsed.minutes, parsed.day, description, doubtful)
-            return
-        if project is None:
-            project = default_project(ctx)
-    existing = None
-    if ctx.edit_of is not None:
-        existing = _by_event(ctx, ctx.source_event_id)
-    contribution, key = _store(
-        ctx,
-        existing,
-        user=user,
-        minutes=parsed.minutes,
-        day=parsed.day,
-        project=project,
-        description=description,
-        event_id=ctx.source_event_id,
-        created_by=ctx.sender,
-    )
-    ctx.reply(_summary(ctx, key, contribution, project))
+    return user
 
 
 def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessage) -> None:

@@ -89,23 +89,42 @@ class EventHandlers:
             raise UserError("core.too_long", limit=self.settings.max_body_chars)
         parts = split_command(body, self.settings.prefix)
         if event.edit_of:
-            if parts is None:
-                # the command was edited into plain text: undo what it created, and say so once
-                # (the families say what they undid; if none did, a word that it is undone)
-                said = len(ctx.sent)
-                ctx.undoing = True
-                if original is not None and self._undo(ctx, event.edit_of):
-                    if not any(q.kind == "text" for q in ctx.sent[said:]):
-                        ctx.reply(ctx.t("core.edit_undone", cause=ctx.removal()))
-                    return "undo"
-                return "undo" if self._nothing_left(ctx, event.edit_of) else "ignored"
-            if original is not None and original.command not in NOT_A_COMMAND:
-                cmd = self.registry.find(parts[0])
-                if cmd is None or cmd.name != original.command or not cmd.editable:
-                    raise UserError("core.edit_not_supported", prefix=self.settings.prefix)
+            outcome = self._on_edit(ctx, event.edit_of, original, parts)
+            if outcome is not None:
+                return outcome
         if parts is None:
             return "ignored"
         word, args = parts
+        return self._run_command(ctx, word, args)
+
+    def _on_edit(
+        self,
+        ctx: Context,
+        edit_of: str,
+        original: ChatEvent | None,
+        parts: tuple[str, str] | None,
+    ) -> str | None:
+        """An edit of a message by its sender. Edited into plain text, what the command created
+        is undone (the outcome is returned); edited into another command, or a command that
+        cannot be edited, it is refused; else ``None``: the edited command runs."""
+        if parts is None:
+            # the command was edited into plain text: undo what it created, and say so once
+            # (the families say what they undid; if none did, a word that it is undone)
+            said = len(ctx.sent)
+            ctx.undoing = True
+            if original is not None and self._undo(ctx, edit_of):
+                if not any(q.kind == "text" for q in ctx.sent[said:]):
+                    ctx.reply(ctx.t("core.edit_undone", cause=ctx.removal()))
+                return "undo"
+            return "undo" if self._nothing_left(ctx, edit_of) else "ignored"
+        if original is not None and original.command not in NOT_A_COMMAND:
+            cmd = self.registry.find(parts[0])
+            if cmd is None or cmd.name != original.command or not cmd.editable:
+                raise UserError("core.edit_not_supported", prefix=self.settings.prefix)
+        return None
+
+    def _run_command(self, ctx: Context, word: str, args: str) -> str:
+        """Run the command ``word`` names, if it is one and the sender may run it."""
         cmd = self.registry.find(word)
         if cmd is None:
             hint = self.registry.suggest(word)
