@@ -15,14 +15,7 @@ from commands.core.outbox import _OUTBOX_DEFAULTS, ANSWERS, Queued, insert_one, 
 from commands.core.registry import Registry, split_command
 from commands.core.settings import Settings
 from commands.core.texts import RoomTexts
-from commands.events import (
-    AnyEvent,
-    Message,
-    ReactionAdded,
-    Redacted,
-    Role,
-    Unreadable,
-)
+from commands.events import AnyEvent, Message, ReactionAdded, Redacted, Role, Unreadable
 from commands.render import Rich, plain
 from storage import clock
 from storage.db import connection_of

@@ -29,12 +29,7 @@ from commands.core.record import (
 from commands.core.registry import Registry
 from commands.core.rooms import get_room, remember_member, remember_person
 from commands.core.settings import Settings
-from commands.events import (
-    AnyEvent,
-    MemberChanged,
-    Message,
-    Redacted,
-)
+from commands.events import AnyEvent, MemberChanged, Message, Redacted
 from storage import clock, forget, retention
 from storage.clock import Clock
 from storage.db import transaction

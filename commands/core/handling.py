@@ -16,13 +16,7 @@ from commands.core.record import NOT_A_COMMAND, OUTCOME_ERROR, OUTCOME_FORGED
 from commands.core.registry import split_command
 from commands.core.rooms import remember_member, remember_person
 from commands.core.settings import Settings
-from commands.events import (
-    MemberChanged,
-    Message,
-    ReactionAdded,
-    Redacted,
-    Unreadable,
-)
+from commands.events import MemberChanged, Message, ReactionAdded, Redacted, Unreadable
 from storage.forget import pseudonym_number
 from storage.models import Audit, BotMessage, ChatEvent
 

@@ -10,9 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from commands.core.settings import Settings
-from commands.events import (
-    AnyEvent,
-)
+from commands.events import AnyEvent
 from storage import clock
 from storage.models import Member, Person, Room
 

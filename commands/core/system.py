@@ -9,10 +9,7 @@ from sqlmodel import Session
 from commands.core.context import Context
 from commands.core.registry import Registry
 from commands.core.settings import Settings
-from commands.events import (
-    Message,
-    Role,
-)
+from commands.events import Message, Role
 from storage.models import Room
 
 # who the audit names for what the bot does on its own (a deadline, a scheduled post)
