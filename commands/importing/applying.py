@@ -160,12 +160,7 @@ def preview(ctx: Context, result: Plan, *, all_refusals: bool = False) -> Rich:
     if already:
         parts.append(ctx.t("data.import.already", rows=already))
     if result.refused:
-        parts.append(ctx.t("data.import.refused_title", rows=len(result.refused)))
-        limit = None if all_refusals else SHOWN_REFUSALS_CHAT
-        for line, reason in result.refused[:limit]:
-            parts.append(ctx.t("data.import.refused_row", line=line, reason=reason))
-        if limit is not None and len(result.refused) > limit:
-            parts.append(ctx.t("data.import.more_refused", more=len(result.refused) - limit))
+        parts += _refused_lines(ctx, result, all_refusals)
     if result.unknown:
         parts.append(
             ctx.t(
@@ -179,3 +174,15 @@ def preview(ctx: Context, result: Plan, *, all_refusals: bool = False) -> Rich:
     elif not new:
         parts.append(ctx.t("data.import.nothing_new"))
     return lines(*parts)
+
+
+def _refused_lines(ctx: Context, result: Plan, all_refusals: bool) -> list[str]:
+    """The preview's refused rows: each with its line and reason (in the room, the first
+    ``SHOWN_REFUSALS_CHAT``, then how many more)."""
+    said = [ctx.t("data.import.refused_title", rows=len(result.refused))]
+    limit = None if all_refusals else SHOWN_REFUSALS_CHAT
+    for line, reason in result.refused[:limit]:
+        said.append(ctx.t("data.import.refused_row", line=line, reason=reason))
+    if limit is not None and len(result.refused) > limit:
+        said.append(ctx.t("data.import.more_refused", more=len(result.refused) - limit))
+    return said
