@@ -327,15 +327,33 @@ _WORD = re.compile(r"^[^\W\d_][\w'’\-]{0,24}%?$")
 
 
 def _module_words(module_name: str) -> set[str]:
-    """Every short word written in a module's source: its subcommand words, among others."""
+    """Every short word written in a module's source (a package: in each of its modules): its
+    subcommand words, among others."""
     module = importlib.import_module(module_name)
-    tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+    folders = getattr(module, "__path__", None)
+    files = (
+        sorted(path for folder in folders for path in Path(folder).rglob("*.py"))
+        if folders
+        else [Path(module.__file__ or "")]
+    )
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in files]
+    # the names a package re-exports are not words anyone types
+    exported = {
+        id(node)
+        for tree in trees
+        for statement in tree.body
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in statement.targets)
+        for node in ast.walk(statement.value)
+    }
     return {
         node.value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and _WORD.match(node.value)
+        and id(node) not in exported
     }
 
 
@@ -370,7 +388,9 @@ def command_words(name: str) -> list[str]:
 
 def subcommand_words(name: str) -> list[str]:
     module = REGISTRY.by_name[name].handler.__module__
-    return FAMILY_WORDS.get(module) or ALL_WORDS
+    # the family's words: its module's, or its package's when the handler is in one of its modules
+    family = next((m for m in FAMILY_WORDS if module == m or module.startswith(f"{m}.")), None)
+    return (FAMILY_WORDS[family] if family else []) or ALL_WORDS
 
 
 def token(name: str, room: str) -> st.SearchStrategy[str]:

@@ -1,0 +1,364 @@
+"""The family's commands and hooks: ``!contrib``, ``!annuler``, ``!contribs``, the undo of a
+command message, what an edit refused keeps, the contribution without a project confirmed by ✅.
+(Undo hooks run for the commands of their own module: they live here together.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import col, select
+
+from commands.contrib.listing import _project_names, parse_filters, period_label
+from commands.contrib.records import (
+    FAMILY,
+    KIND_WITHOUT_PROJECT,
+    _by_event,
+    _delete,
+    _project_label,
+    _remove,
+    _restore,
+    _snapshot,
+    _store,
+    _summary,
+)
+from commands.contrib.words import _offer_without_project, _project_in_words
+from commands.core import Context, Registry, UserError
+from commands.csvfile import FullTable, hours_cell, long_table
+from commands.grammar import NEEDS_YEAR, ContribParse, parse_contrib
+from commands.lifecycle import Act, tell_undo
+from commands.numbers import read_number
+from commands.people import resolve_person
+from commands.projects import default_project, known_codes, resolve_project
+from commands.refusals import date_refusal, needs_year
+from commands.render import Rich, esc, lines, table
+from storage.models import Audit, BotMessage, Contribution, PendingAction, Project
+from storage.numbers import by_number
+from storage.queries import contribution_totals, list_contributions
+
+
+def register(reg: Registry) -> None:
+    reg.command("contrib", family=FAMILY, aliases=("c", "contribution"), editable=True)(
+        log_contribution
+    )
+    reg.command("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"))(undo_command)
+    reg.command("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))(
+        show_contributions
+    )
+    reg.on_undo(undo_by_event)
+    reg.on_kept(kept_by_event)
+    reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
+
+
+def log_contribution(ctx: Context, args: str) -> None:
+    parsed = parse_contrib(
+        args,
+        today=ctx.today,
+        known_codes=known_codes(ctx),
+        day_minutes=ctx.room.day_minutes,
+        max_past_days=ctx.room.max_past_days,
+    )
+    minutes, day = _checked(ctx, parsed)
+    user = _contributor(ctx, parsed)
+    description = parsed.description
+    project: Project | None
+    if parsed.project_token is not None:
+        project = resolve_project(ctx, parsed.project_token)
+    else:
+        project, description, doubtful = _project_in_words(ctx, description)
+        if doubtful:
+            _offer_without_project(ctx, user, minutes, day, description, doubtful)
+            return
+        if project is None:
+            project = default_project(ctx)
+    existing = None
+    if ctx.edit_of is not None:
+        existing = _by_event(ctx, ctx.source_event_id)
+    contribution, key = _store(
+        ctx,
+        existing,
+        user=user,
+        minutes=minutes,
+        day=day,
+        project=project,
+        description=description,
+        event_id=ctx.source_event_id,
+        created_by=ctx.sender,
+    )
+    ctx.reply(_summary(ctx, key, contribution, project))
+
+
+def _checked(ctx: Context, parsed: ContribParse) -> tuple[int, dt.date]:
+    """The duration and day of a parsed ``!contrib``, or the refusal that says what is wrong."""
+    p = ctx.settings.prefix
+    if parsed.error == "negative":
+        raise UserError("contrib.error.negative", token=parsed.bad_token, prefix=p)
+    if parsed.error == "missing_duration":
+        raise UserError("contrib.error.missing_duration", prefix=p)
+    if parsed.error == NEEDS_YEAR and parsed.day is not None:
+        raise needs_year(ctx, parsed.bad_token or "", parsed.day)
+    if parsed.error is not None:
+        raise date_refusal(parsed.error, parsed.bad_token or "")
+    assert parsed.minutes is not None and parsed.day is not None
+    if parsed.minutes <= 0:
+        raise UserError("contrib.error.zero", prefix=p)
+    if parsed.minutes > ctx.room.max_entry_minutes:
+        raise UserError(
+            "contrib.error.too_long",
+            duration=ctx.duration(parsed.minutes),
+            limit=ctx.duration(ctx.room.max_entry_minutes),
+        )
+    if parsed.day > ctx.today:
+        raise UserError("contrib.error.future", date=ctx.long_date(parsed.day))
+    return parsed.minutes, parsed.day
+
+
+def _contributor(ctx: Context, parsed: ContribParse) -> str:
+    """Whose contribution it is: the sender's, or (an admin's command) the person it names."""
+    user = ctx.sender
+    if parsed.user is not None:
+        named = resolve_person(ctx, parsed.user)
+        if named != ctx.sender:
+            if not ctx.is_admin:
+                raise UserError(
+                    "contrib.error.not_admin_for_other",
+                    user=parsed.user,
+                    prefix=ctx.settings.prefix,
+                )
+            user = named
+    return user
+
+
+def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessage) -> None:
+    """The sender confirmed with ✅: record what was understood, tied to the command message."""
+    data = action.payload
+    project = None
+    if data.get("project_id") is not None:
+        project = ctx.db.get(Project, int(data["project_id"]))
+        if project is None or project.archived:
+            raise UserError("contrib.doubtful.default_gone")
+    existing = _by_event(ctx, action.source_event_id) if data.get("existing", True) else None
+    before = _snapshot(existing) if existing is not None else None
+    contribution, key = _store(
+        ctx,
+        existing,
+        user=str(data["user"]),
+        minutes=int(data["minutes"]),
+        day=dt.date.fromisoformat(str(data["day"])),
+        project=project,
+        description=str(data["description"]),
+        event_id=action.source_event_id,
+        created_by=action.sender,
+    )
+    ctx.reply(_summary(ctx, key, contribution, project))
+    # after the answer (which writes what it speaks of): the action's row is written once
+    action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
+
+
+def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
+    """The sender took their ✅ back: what it recorded is undone (created: removed; updated:
+    back as it was)."""
+    applied = action.payload.get("applied") or {}
+    try:
+        contribution = _by_event(ctx, action.source_event_id)
+        if contribution is None:
+            return False
+        before = applied.get("before")
+        if not before:
+            _delete(ctx, contribution)
+            ctx.reply(
+                ctx.t(
+                    "contrib.removed_unconfirmed",
+                    id=contribution.number,
+                    duration=ctx.duration(contribution.minutes),
+                    date=ctx.date(contribution.day),
+                    who=ctx.name(contribution.user_id),
+                )
+            )
+            return True
+        project_id = before.get("project_id")
+        project = ctx.db.get(Project, int(project_id)) if project_id is not None else None
+        _store(
+            ctx,
+            contribution,
+            user=str(before["user"]),
+            minutes=int(before["minutes"]),
+            day=dt.date.fromisoformat(str(before["day"])),
+            project=project,
+            description=str(before["description"]),
+            event_id=action.source_event_id,
+            created_by=contribution.created_by,
+        )
+        ctx.reply(_summary(ctx, "contrib.updated", contribution, project))
+        return True
+    finally:
+        # once the rest is written: the action's row is written once
+        action.payload = {k: v for k, v in action.payload.items() if k != "applied"}
+
+
+def kept_by_event(ctx: Context, event_id: str) -> str | None:
+    """What the command message ``event_id`` recorded, in one sentence (a refused edit of it
+    leaves it as it was)."""
+    c = _by_event(ctx, event_id)
+    if c is None:
+        return None
+    project = ctx.db.get(Project, c.project_id) if c.project_id is not None else None
+    return ctx.t(
+        "contrib.kept",
+        id=c.number,
+        duration=ctx.duration(c.minutes),
+        date=ctx.date(c.day),
+        project=_project_label(ctx, project, short=True),
+    )
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def undo_command(ctx: Context, args: str) -> None:
+    p = ctx.settings.prefix
+    arg = args.strip().lstrip("#")
+    if not arg:
+        contribution = ctx.db.exec(
+            select(Contribution)
+            .where(Contribution.room_id == ctx.room.id, Contribution.created_by == ctx.sender)
+            .order_by(col(Contribution.id).desc())
+            .limit(1)
+        ).first()
+        if contribution is None:
+            raise UserError("contrib.error.nothing_to_undo", prefix=p)
+    else:
+        number = read_number(arg)
+        if number is None:
+            raise UserError("contrib.error.bad_id", token=args.strip(), prefix=p)
+        contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
+        if contribution is None:
+            raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
+    ctx.reply(_remove(ctx, contribution, "contrib.removed", Act.WITHDRAW))
+
+
+def undo_by_event(ctx: Context, target_event_id: str) -> bool:
+    """The command message that logged a contribution was removed (the contribution goes), or
+    the ``!annuler`` that removed one (it comes back, as it was)."""
+    contribution = ctx.db.exec(
+        select(Contribution).where(Contribution.event_id == target_event_id)
+    ).first()
+    if contribution is not None:
+        tell_undo(ctx, _remove(ctx, contribution, "contrib.removed_by_redaction", Act.CREATE))
+        return True
+    removed = ctx.db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            Audit.object_kind == "contribution",
+            Audit.action == "delete",
+        )
+        .order_by(col(Audit.id))
+    ).first()
+    if removed is None or not removed.details.get("row"):
+        return False
+    _restore(ctx, removed.details["row"])
+    return True
+
+
+def show_contributions(ctx: Context, args: str) -> None:
+    user, everyone, project, period = parse_filters(ctx, args)
+    if user is None and not everyone and project is None:
+        user = ctx.sender
+    totals = contribution_totals(
+        ctx.db,
+        ctx.room.id,
+        period.start,
+        period.end,
+        user_id=user,
+        project_id=project.id if project else None,
+    )
+    label = period_label(ctx, period)
+    scope_is_room = user is None and project is None
+    scope = ctx.name(user) if user else (project.code if project else ctx.t("contrib.scope_room"))
+    if project and user:
+        scope = f"{scope} · {project.code}"
+    if totals.count == 0:
+        ctx.reply(ctx.t("contrib.list.empty", scope=scope, period=label))
+        return
+    head = ctx.t(
+        "contrib.list.headline",
+        scope=ctx.t("contrib.scope_room_title") if scope_is_room else scope,
+        period=label,
+        total=ctx.duration(totals.minutes),
+        count=totals.count,
+        people=len(totals.by_person),
+    )
+    parts: list[Rich | str] = [Rich(head, f"<b>{esc(head)}</b>")]
+    full: FullTable | None = None
+    if user is None:
+        people = ctx.names(u for u, _, _ in totals.by_person)
+        rows = [[people[u], ctx.duration(m), c] for u, m, c in totals.by_person]
+        shown, full = long_table(
+            ctx,
+            [ctx.t("contrib.col.person"), ctx.t("contrib.col.time"), ctx.t("contrib.col.count")],
+            rows,
+            align="lrr",
+            name=f"totaux-{period.start.isoformat()}.csv"
+            if ctx.lang == "fr"
+            else f"totals-{period.start.isoformat()}.csv",
+            csv_header=[ctx.t(f"export.col.{c}") for c in ("person", "user", "minutes", "hours")]
+            + [ctx.t("contrib.col.count")],
+            csv_rows=[[people[u], u, m, hours_cell(m), c] for u, m, c in totals.by_person],
+        )
+        parts.append(shown)
+    if project is None:
+        names = _project_names(ctx, [pid for pid, _, _ in totals.by_project])
+        rows = [
+            [names.get(pid, ctx.t("contrib.no_project")), ctx.duration(m), c]
+            for pid, m, c in totals.by_project
+        ]
+        parts.append(
+            table(
+                [
+                    ctx.t("contrib.col.project"),
+                    ctx.t("contrib.col.time"),
+                    ctx.t("contrib.col.count"),
+                ],
+                rows,
+                align="lrr",
+            )
+        )
+    if user is not None:
+        entries = list_contributions(
+            ctx.db,
+            ctx.room.id,
+            period.start,
+            period.end,
+            user_id=user,
+            project_id=project.id if project else None,
+            limit=10,
+        )
+        names = _project_names(ctx, [c.project_id for c in entries])
+        rows = [
+            [
+                f"#{c.number}",
+                ctx.date(c.day),
+                ctx.duration(c.minutes),
+                names.get(c.project_id, "—"),
+                c.description,
+            ]
+            for c in entries
+        ]
+        parts.append(ctx.t("contrib.list.latest", shown=len(entries), count=totals.count))
+        parts.append(
+            table(
+                [
+                    "#",
+                    ctx.t("contrib.col.date"),
+                    ctx.t("contrib.col.time"),
+                    ctx.t("contrib.col.project"),
+                    ctx.t("contrib.col.description"),
+                ],
+                rows,
+                align="llrll",
+            )
+        )
+    ctx.reply(lines(*parts))
+    if full is not None:
+        full.post(ctx)
