@@ -376,6 +376,59 @@ def _refused(found: DateMatch, used: int) -> PeriodMatch:
     return PeriodMatch(None, used, found.error)
 
 
+def _month_name_period(month: int, words: list[str], today: dt.date) -> PeriodMatch:
+    """``novembre 2026``, or ``novembre`` alone: the last November up to this month."""
+    if len(words) > 1 and _RE_YEAR.fullmatch(words[1]):
+        return _month_period(int(words[1]), month, 2)
+    year = today.year if month <= today.month else today.year - 1
+    return PeriodMatch(month_period(year, month), 1)
+
+
+def _range_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch | None:
+    """``du 01/11 au 15/11`` (``entre ... et ...``, ``from ... to ...``) or ``depuis 01/11``
+    (up to today), ``tokens[start]`` being the first word."""
+    first = match_date(tokens, start + 1, today)
+    if first is None:
+        return None
+    if first.day is None:
+        return _refused(first, 1 + first.used)
+    pos = start + 1 + first.used
+    if pos < len(tokens) and fold(tokens[pos]) in (
+        "au",
+        "to",
+        "a",
+        "jusqu'au",
+        "until",
+        "et",
+        "and",
+    ):
+        second = match_date(tokens, pos + 1, today)
+        if second is not None and second.day is None:
+            return _refused(second, pos + 1 + second.used - start)
+        if second is None or second.day is None or second.day < first.day:
+            return None
+        return PeriodMatch(
+            Period(first.day, second.day + dt.timedelta(days=1)), pos + 1 + second.used - start
+        )
+    return PeriodMatch(Period(first.day, today + dt.timedelta(days=1)), 1 + first.used)
+
+
+def _dash_period(token: str, today: dt.date) -> PeriodMatch | None:
+    """``01/11-15/11`` in one token; ``None`` when its two sides are not dates in order (the
+    token may still be a single date)."""
+    left, _, right = token.partition("-")
+    a = match_date([left], 0, today)
+    b = match_date([right], 0, today)
+    if a and b:
+        if a.day is None:
+            return _refused(a, 1)
+        if b.day is None:
+            return _refused(b, 1)
+        if a.day <= b.day:
+            return PeriodMatch(Period(a.day, b.day + dt.timedelta(days=1)), 1)
+    return None
+
+
 def match_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch | None:
     """A period starting at ``tokens[start]``: ``novembre [2026]``, ``ce mois``, ``semaine
     dernière``, ``2026``, ``2026-11``, ``11/2026``, ``du 01/11 au 15/11``, ``01/11-15/11``,
@@ -392,11 +445,7 @@ def match_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch |
             return PeriodMatch(_named_period(_PERIOD_WORDS[phrase], today), size)
     word = words[0]
     if word in MONTHS and len(word) >= 3:
-        month = MONTHS[word]
-        if len(words) > 1 and _RE_YEAR.fullmatch(words[1]):
-            return _month_period(int(words[1]), month, 2)
-        year = today.year if month <= today.month else today.year - 1
-        return PeriodMatch(month_period(year, month), 1)
+        return _month_name_period(MONTHS[word], words, today)
     if re.fullmatch(r"(19|20)[0-9]{2}", word):
         return _year_period(int(word), 1)
     if m := re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", word):
@@ -404,41 +453,11 @@ def match_period(tokens: list[str], start: int, today: dt.date) -> PeriodMatch |
     if m := re.fullmatch(r"([0-9]{1,2})/([0-9]{4})", word):
         return _month_period(int(m.group(2)), int(m.group(1)), 1)
     if word in ("du", "from", "depuis", "since", "entre", "between"):
-        first = match_date(tokens, start + 1, today)
-        if first is None:
-            return None
-        if first.day is None:
-            return _refused(first, 1 + first.used)
-        pos = start + 1 + first.used
-        if pos < len(tokens) and fold(tokens[pos]) in (
-            "au",
-            "to",
-            "a",
-            "jusqu'au",
-            "until",
-            "et",
-            "and",
-        ):
-            second = match_date(tokens, pos + 1, today)
-            if second is not None and second.day is None:
-                return _refused(second, pos + 1 + second.used - start)
-            if second is None or second.day is None or second.day < first.day:
-                return None
-            return PeriodMatch(
-                Period(first.day, second.day + dt.timedelta(days=1)), pos + 1 + second.used - start
-            )
-        return PeriodMatch(Period(first.day, today + dt.timedelta(days=1)), 1 + first.used)
+        return _range_period(tokens, start, today)
     if "-" in word and not _RE_ISO.match(word):
-        left, _, right = tokens[start].partition("-")
-        a = match_date([left], 0, today)
-        b = match_date([right], 0, today)
-        if a and b:
-            if a.day is None:
-                return _refused(a, 1)
-            if b.day is None:
-                return _refused(b, 1)
-            if a.day <= b.day:
-                return PeriodMatch(Period(a.day, b.day + dt.timedelta(days=1)), 1)
+        dashed = _dash_period(tokens[start], today)
+        if dashed is not None:
+            return dashed
     single = match_date(tokens, start, today)
     if single is not None:
         if single.day is None:

@@ -25,6 +25,7 @@ from commands.grammar import (
     fold,
     match_amount,
     match_date,
+    match_period,
     parse_amount,
     parse_contrib,
     parse_days,
@@ -195,6 +196,56 @@ def test_periods(text, start, end):
     found = parse_period(text, TODAY)
     assert found is not None and found.period is not None
     assert (found.period.start, found.period.end) == (start, end)
+
+
+def _d(month: int, day: int, year: int = 2026) -> dt.date:
+    return dt.date(year, month, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a month name, with its year or not: the words it took, whatever follows
+        ("novembre 2026 kpa", ((_d(11, 1), _d(12, 1)), 2, None)),
+        ("novembre x", ((_d(11, 1), _d(12, 1)), 1, None)),
+        ("ce mois-ci", ((_d(11, 1), _d(12, 1)), 2, None)),
+        ("2026 kpa", ((_d(1, 1), _d(1, 1, 2027)), 1, None)),
+        ("2026-11 kpa", ((_d(11, 1), _d(12, 1)), 1, None)),
+        ("11/2026", ((_d(11, 1), _d(12, 1)), 1, None)),
+        # a range in words: both ends included, or up to today
+        ("du 01/11 au 15/11 kpa", ((_d(11, 1), _d(11, 16)), 4, None)),
+        ("entre 01/11 et 15/11", ((_d(11, 1), _d(11, 16)), 4, None)),
+        ("from 01/11 to 15/11", ((_d(11, 1), _d(11, 16)), 4, None)),
+        ("du 01/11 au demain", ((_d(11, 1), _d(11, 28)), 4, None)),
+        ("du 15/11 au 01/11", None),
+        ("du 01/11 au", None),
+        ("du 01/11 au 32/11", (None, 4, IMPOSSIBLE)),
+        ("du 32/01", (None, 2, IMPOSSIBLE)),
+        ("depuis 01/11 kpa", ((_d(11, 1), _d(11, 27)), 2, None)),
+        ("since 01/11", ((_d(11, 1), _d(11, 27)), 2, None)),
+        ("depuis kpa", None),
+        # a range in one token
+        ("01/11-15/11 kpa", ((_d(11, 1), _d(11, 16)), 1, None)),
+        ("15/11-01/11", None),
+        ("32/01-15/11", (None, 1, IMPOSSIBLE)),
+        ("01/11-32/11", (None, 1, IMPOSSIBLE)),
+        ("a-b", None),
+        # a single day
+        ("hier kpa", ((_d(11, 25), _d(11, 26)), 1, None)),
+        ("2026-01-05", ((_d(1, 5), _d(1, 6)), 1, None)),
+        ("32/01 kpa", (None, 1, IMPOSSIBLE)),
+        ("kpa", None),
+        ("", None),
+    ],
+)
+def test_match_period_says_how_many_words_each_form_takes(text, expected):
+    found = match_period(tokenize(text), 0, TODAY)
+    got = (
+        None
+        if found is None
+        else (found.period and (found.period.start, found.period.end), found.used, found.error)
+    )
+    assert got == expected
 
 
 def test_fold():

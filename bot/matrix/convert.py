@@ -247,6 +247,65 @@ def is_redacted(raw: dict[str, Any]) -> bool:
     return isinstance(unsigned, dict) and "redacted_because" in unsigned
 
 
+def _edit(
+    content: dict[str, Any], relates: dict[str, Any], base: dict[str, Any], recent: Recent | None
+) -> Message | None:
+    """An ``m.replace`` message: the edit of an earlier one."""
+    target = _str(relates.get("event_id"), "m.replace event_id")
+    new = content.get("m.new_content")
+    if not isinstance(new, dict):
+        raise Malformed("edit without m.new_content")
+    if new.get("msgtype") not in ("m.text", None):
+        return None
+    body = new.get("body")
+    if not isinstance(body, str):
+        raise Malformed("edit body is not a string")
+    body = with_user_ids(body, new)
+    thread = recent.thread(target) if recent else None
+    # who sent the original, if it is remembered: only they may edit it (the adapter
+    # asks the homeserver otherwise)
+    author = recent.sender(target) if recent else None
+    return Message(body=body, edit_of=target, edit_of_sender=author, thread_id=thread, **base)
+
+
+def _room_message(
+    content: dict[str, Any],
+    relates: dict[str, Any],
+    base: dict[str, Any],
+    recent: Recent | None,
+) -> Message | None:
+    """An ``m.room.message``: a text, a file with its caption, or an edit; ``None`` for a notice
+    or a kind of message the bot does not read."""
+    event_id, sender = base["event_id"], base["sender"]
+    msgtype = content.get("msgtype")
+    if msgtype == "m.notice":
+        return None  # other bots' output
+    if not isinstance(msgtype, str):
+        raise Malformed("msgtype missing")
+    if relates.get("rel_type") == "m.replace":
+        return _edit(content, relates, base, recent)
+    if msgtype not in ("m.text", "m.file"):
+        return None
+    body = content.get("body")
+    if not isinstance(body, str):
+        raise Malformed("body is not a string")
+    files: tuple[Attachment, ...] = ()
+    if msgtype == "m.file":
+        files, body = _file_and_caption(content, body)
+    body = with_user_ids(body, content)
+    thread_id: str | None = None
+    reply_to: str | None = None
+    if relates.get("rel_type") == "m.thread":
+        thread_id = _str(relates.get("event_id"), "thread root")
+    in_reply = relates.get("m.in_reply_to")
+    falling_back = thread_id is not None and relates.get("is_falling_back") is True
+    if isinstance(in_reply, dict) and isinstance(in_reply.get("event_id"), str):
+        reply_to = None if falling_back else in_reply["event_id"]
+    if recent is not None:
+        recent.add(event_id, sender, thread_id)
+    return Message(body=body, reply_to=reply_to, thread_id=thread_id, files=files, **base)
+
+
 def to_neutral(
     raw: dict[str, Any],
     room: RoomState,
@@ -293,49 +352,7 @@ def to_neutral(
     relates = relates or {}
 
     if kind == "m.room.message":
-        msgtype = content.get("msgtype")
-        if msgtype == "m.notice":
-            return None  # other bots' output
-        if not isinstance(msgtype, str):
-            raise Malformed("msgtype missing")
-        if relates.get("rel_type") == "m.replace":
-            target = _str(relates.get("event_id"), "m.replace event_id")
-            new = content.get("m.new_content")
-            if not isinstance(new, dict):
-                raise Malformed("edit without m.new_content")
-            if new.get("msgtype") not in ("m.text", None):
-                return None
-            body = new.get("body")
-            if not isinstance(body, str):
-                raise Malformed("edit body is not a string")
-            body = with_user_ids(body, new)
-            thread = recent.thread(target) if recent else None
-            # who sent the original, if it is remembered: only they may edit it (the adapter
-            # asks the homeserver otherwise)
-            author = recent.sender(target) if recent else None
-            return Message(
-                body=body, edit_of=target, edit_of_sender=author, thread_id=thread, **base
-            )
-        if msgtype not in ("m.text", "m.file"):
-            return None
-        body = content.get("body")
-        if not isinstance(body, str):
-            raise Malformed("body is not a string")
-        files: tuple[Attachment, ...] = ()
-        if msgtype == "m.file":
-            files, body = _file_and_caption(content, body)
-        body = with_user_ids(body, content)
-        thread_id: str | None = None
-        reply_to: str | None = None
-        if relates.get("rel_type") == "m.thread":
-            thread_id = _str(relates.get("event_id"), "thread root")
-        in_reply = relates.get("m.in_reply_to")
-        falling_back = thread_id is not None and relates.get("is_falling_back") is True
-        if isinstance(in_reply, dict) and isinstance(in_reply.get("event_id"), str):
-            reply_to = None if falling_back else in_reply["event_id"]
-        if recent is not None:
-            recent.add(event_id, sender, thread_id)
-        return Message(body=body, reply_to=reply_to, thread_id=thread_id, files=files, **base)
+        return _room_message(content, relates, base, recent)
 
     if kind == "m.room.encrypted":
         # what reaches the runtime encrypted could not be decrypted (a decrypted event comes as

@@ -450,40 +450,54 @@ class EventStream:
                 last_frame = self.last_heard = loop.time()
                 frame = json.loads(msg.data)
                 if "seq_reply" in frame:
-                    if frame["seq_reply"] == 1:
-                        if frame.get("status") != "OK":
-                            raise MattermostAuthError(
-                                f"websocket authentication refused: {frame.get('error')}",
-                                status=401,
-                            )
+                    if self._on_reply(frame, resumed_conn):
                         authed = True
-                        self.backoff.reset()
-                        self.connects += 1
-                        if not self.connection_id:
-                            continue
-                        log.info("mattermost: websocket resumed (%s)", resumed_conn)
-                    elif frame["seq_reply"] == self._pending_ping:
-                        self._pending_ping = None
                     continue
                 if "event" not in frame:
                     continue
-                event = decode_event(frame)
-                if event.name == "hello":
-                    new_id = str(event.data.get("connection_id", ""))
-                    fresh = new_id != self.connection_id
-                    self.connection_id = new_id
-                    self.expected_seq = event.seq + 1
-                    if fresh:
-                        self.resyncs += 1
-                        log.info("mattermost: new websocket connection %s", new_id)
-                        await self.on_resync()
-                        self.resynced += 1
-                    continue
-                if event.seq != self.expected_seq:
-                    await ws.close(code=CLOSE_SEQ_MISMATCH)
-                    raise _Reconnect(
-                        f"sequence gap (expected {self.expected_seq}, got {event.seq})",
-                        CLOSE_SEQ_MISMATCH,
-                    )
-                self.expected_seq = event.seq + 1
-                await self.on_event(event)
+                await self._on_server_event(ws, decode_event(frame))
+
+    def _on_reply(self, frame: dict[str, Any], resumed_conn: str) -> bool:
+        """A reply to one of this client's frames: ``True`` when it accepts the authentication
+        (raises when it refuses it); the answer to the pending ping otherwise."""
+        if frame["seq_reply"] == 1:
+            if frame.get("status") != "OK":
+                raise MattermostAuthError(
+                    f"websocket authentication refused: {frame.get('error')}",
+                    status=401,
+                )
+            self.backoff.reset()
+            self.connects += 1
+            if self.connection_id:
+                log.info("mattermost: websocket resumed (%s)", resumed_conn)
+            return True
+        if frame["seq_reply"] == self._pending_ping:
+            self._pending_ping = None
+        return False
+
+    async def _on_server_event(self, ws: aiohttp.ClientWebSocketResponse, event: Event) -> None:
+        """An event from the server: ``hello`` starts (or resumes) the sequence, any other must
+        come next in it (a gap closes the connection) and is handed on."""
+        if event.name == "hello":
+            await self._on_hello(event)
+            return
+        if event.seq != self.expected_seq:
+            await ws.close(code=CLOSE_SEQ_MISMATCH)
+            raise _Reconnect(
+                f"sequence gap (expected {self.expected_seq}, got {event.seq})",
+                CLOSE_SEQ_MISMATCH,
+            )
+        self.expected_seq = event.seq + 1
+        await self.on_event(event)
+
+    async def _on_hello(self, event: Event) -> None:
+        """``hello``: a new connection id means the server forgot this client: resynchronise."""
+        new_id = str(event.data.get("connection_id", ""))
+        fresh = new_id != self.connection_id
+        self.connection_id = new_id
+        self.expected_seq = event.seq + 1
+        if fresh:
+            self.resyncs += 1
+            log.info("mattermost: new websocket connection %s", new_id)
+            await self.on_resync()
+            self.resynced += 1

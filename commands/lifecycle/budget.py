@@ -99,6 +99,11 @@ def request_step(r: Request, action: Action, actor: Actor, now: dt.datetime) -> 
         if r.status != ACTIVE:
             return Refusal("lifecycle.request.withdrawn", ids)
         return replace(r, status=WITHDRAWN)
+    return _undo_request(r, action, ids)
+
+
+def _undo_request(r: Request, action: Action, ids: dict[str, object]) -> Request | Refusal:
+    """A request's undo steps (its creation, an edit, a withdrawal)."""
     if action == Action(Act.UNDO, Act.CREATE):
         if r.status == WITHDRAWN:
             return Refusal("lifecycle.request.withdrawn", ids)
