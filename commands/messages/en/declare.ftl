@@ -49,5 +49,7 @@ declare-arg-level = level
 declare-what-level = a level
 declare-arg-command = command
 declare-what-command = a command
+declare-arg-schedule = day time
+declare-what-schedule = a day and a time
 declare-arg-filters = period, project, @person
 declare-what-filters = a period, a project or a person

@@ -49,5 +49,7 @@ declare-arg-level = niveau
 declare-what-level = un niveau
 declare-arg-command = commande
 declare-what-command = une commande
+declare-arg-schedule = jour heure
+declare-what-schedule = un jour et une heure
 declare-arg-filters = période, projet, @personne
 declare-what-filters = une période, un projet ou une personne
