@@ -5,6 +5,8 @@ command message, what an edit refused keeps, the contribution without a project 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -24,6 +26,7 @@ from commands.contrib.records import (
 from commands.contrib.words import _offer_without_project, _project_in_words
 from commands.core import Context, Registry, UserError
 from commands.csvfile import FullTable, hours_cell, long_table
+from commands.declare import Arg, Declared
 from commands.grammar import NEEDS_YEAR, ContribParse, parse_contrib
 from commands.lifecycle import Act, tell_undo
 from commands.numbers import read_number
@@ -40,7 +43,7 @@ def register(reg: Registry) -> None:
     reg.command("contrib", family=FAMILY, aliases=("c", "contribution"), editable=True)(
         log_contribution
     )
-    reg.command("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"))(undo_command)
+    UNDO.register(reg)
     reg.command("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))(
         show_contributions
     )
@@ -214,25 +217,52 @@ def kept_by_event(ctx: Context, event_id: str) -> str | None:
 # --------------------------------------------------------------------------- undo
 
 
-def undo_command(ctx: Context, args: str) -> None:
-    p = ctx.settings.prefix
-    arg = args.strip().lstrip("#")
-    if not arg:
-        contribution = ctx.db.exec(
-            select(Contribution)
-            .where(Contribution.room_id == ctx.room.id, Contribution.created_by == ctx.sender)
-            .order_by(col(Contribution.id).desc())
-            .limit(1)
-        ).first()
-        if contribution is None:
-            raise UserError("contrib.error.nothing_to_undo", prefix=p)
-    else:
-        number = read_number(arg)
-        if number is None:
-            raise UserError("contrib.error.bad_id", token=args.strip(), prefix=p)
-        contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
-        if contribution is None:
-            raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
+@dataclass(frozen=True)
+class ContributionNumber:
+    """Every word left, as one contribution's number (``12``, ``#12``)."""
+
+    placeholder: str = "number"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Any:
+        rest = tokens[start:]
+        text = " ".join(rest).lstrip("#")
+        if rest and not text:
+            return None, len(rest)  # a lone # reads as no number: the latest
+        number = read_number(text) if rest else None
+        return (number, len(rest)) if number is not None else None
+
+
+UNDO = Declared("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"))
+
+
+@UNDO.sub(
+    "one",
+    Arg("number", ContributionNumber(), refusal="contrib.error.bad_id"),
+    path=(),
+    typed=True,
+)
+def undo_command(ctx: Context, number: int | None, typed: dict[str, str]) -> None:
+    if number is None:
+        undo_last(ctx)
+        return
+    contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
+    if contribution is None:
+        raise UserError(
+            "contrib.error.no_such_id", id=typed["number"].lstrip("#"), prefix=ctx.settings.prefix
+        )
+    ctx.reply(_remove(ctx, contribution, "contrib.removed", Act.WITHDRAW))
+
+
+@UNDO.sub("last", path=())
+def undo_last(ctx: Context) -> None:
+    contribution = ctx.db.exec(
+        select(Contribution)
+        .where(Contribution.room_id == ctx.room.id, Contribution.created_by == ctx.sender)
+        .order_by(col(Contribution.id).desc())
+        .limit(1)
+    ).first()
+    if contribution is None:
+        raise UserError("contrib.error.nothing_to_undo", prefix=ctx.settings.prefix)
     ctx.reply(_remove(ctx, contribution, "contrib.removed", Act.WITHDRAW))
 
 
