@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from commands.contrib.listing import _project_names, parse_filters, period_label
+from commands.args import Words
+from commands.contrib.listing import _project_names, period_label, read_filters
 from commands.contrib.records import (
     FAMILY,
     KIND_WITHOUT_PROJECT,
@@ -44,9 +45,7 @@ def register(reg: Registry) -> None:
         log_contribution
     )
     UNDO.register(reg)
-    reg.command("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))(
-        show_contributions
-    )
+    CONTRIBS.register(reg)
     reg.on_undo(undo_by_event)
     reg.on_kept(kept_by_event)
     reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
@@ -291,8 +290,13 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     return True
 
 
-def show_contributions(ctx: Context, args: str) -> None:
-    user, everyone, project, period = parse_filters(ctx, args)
+CONTRIBS = Declared("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))
+
+
+# the filters stand in any order, each refused in words of its own: commands.contrib.listing
+@CONTRIBS.sub("show", Arg("filters", Words(), optional=True, shown="contrib_filters"), path=())
+def show_contributions(ctx: Context, filters: list[str] | None) -> None:
+    user, everyone, project, period = read_filters(ctx, filters or [])
     if user is None and not everyone and project is None:
         user = ctx.sender
     totals = contribution_totals(

@@ -53,3 +53,5 @@ declare-arg-schedule = day time
 declare-what-schedule = a day and a time
 declare-arg-filters = period, project, @person
 declare-what-filters = a period, a project or a person
+declare-arg-contrib_filters = @person|all, project, period
+declare-what-contrib_filters = a person, all, a project or a period

@@ -67,12 +67,16 @@ contrib-help_full-contrib =
     { "  " }{ $prefix }contrib 1h30 hier #COMPTA rapprochement bancaire
     { "  " }{ $prefix }contrib @alice 2h 12/11 animation (admins seulement)
     Pour corriger : modifie ton message. Pour annuler : supprime-le, ou { $prefix }annuler <numéro>.
-contrib-help_full-contribs =
-    { $prefix }contribs [@personne|tous] [projet] [période]
-    Sans rien : tes contributions du mois. Périodes : novembre · novembre 2025 · ce mois · mois dernier · cette semaine · semaine dernière · 2026 · du 01/11 au 15/11 · tout
-    Exemples : { $prefix }contribs · { $prefix }contribs @bob · { $prefix }contribs KPA novembre · { $prefix }contribs tous semaine dernière
 # ce que font les sous-commandes de !annuler, leurs exemples (un par ligne)
 contrib-sub-annuler-one = supprime une de tes contributions (les admins : n'importe laquelle)
 contrib-ex-annuler-one = { $prefix }annuler 12
 contrib-sub-annuler-last = supprime ta dernière contribution dans ce salon
 contrib-note-annuler = Supprimer le message de la commande l'annule aussi.
+# ce que fait !contribs, ses exemples (un par ligne)
+contrib-sub-contribs-show = voir les contributions et les totaux ; sans rien : tes contributions du mois
+contrib-ex-contribs-show =
+    { $prefix }contribs
+    { $prefix }contribs @bob
+    { $prefix }contribs KPA novembre
+    { $prefix }contribs tous semaine dernière
+contrib-note-contribs = Les filtres dans n'importe quel ordre. Périodes : novembre · novembre 2025 · ce mois · mois dernier · cette semaine · semaine dernière · 2026 · du 01/11 au 15/11 · tout

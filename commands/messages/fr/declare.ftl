@@ -53,3 +53,5 @@ declare-arg-schedule = jour heure
 declare-what-schedule = un jour et une heure
 declare-arg-filters = période, projet, @personne
 declare-what-filters = une période, un projet ou une personne
+declare-arg-contrib_filters = @personne|tous, projet, période
+declare-what-contrib_filters = une personne, tous, un projet ou une période
