@@ -236,7 +236,7 @@ UNDO = Declared("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"
 
 @UNDO.sub(
     "one",
-    Arg("number", ContributionNumber(), refusal="contrib.error.bad_id"),
+    Arg("number", ContributionNumber(), shown="contribution", refusal="contrib.error.bad_id"),
     path=(),
     typed=True,
 )

@@ -55,3 +55,5 @@ declare-arg-filters = period, project, @person
 declare-what-filters = a period, a project or a person
 declare-arg-contrib_filters = @person|all, project, period
 declare-what-contrib_filters = a person, all, a project or a period
+declare-arg-contribution = number
+declare-what-contribution = a contribution number

@@ -55,3 +55,5 @@ declare-arg-filters = période, projet, @personne
 declare-what-filters = une période, un projet ou une personne
 declare-arg-contrib_filters = @personne|tous, projet, période
 declare-what-contrib_filters = une personne, tous, un projet ou une période
+declare-arg-contribution = numéro
+declare-what-contribution = un numéro de contribution
