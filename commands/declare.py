@@ -47,7 +47,8 @@ class Arg:
     """One argument: the handler's keyword ``name``, read by ``converter``. ``shown``: the
     catalogue key suffix of its placeholder (``declare-arg-<shown>``), the converter's by
     default. ``refusal``: a catalogue key answered when it does not read (given ``value``,
-    ``prefix`` and ``params``), instead of the generated answer."""
+    ``prefix`` and ``params``), instead of the generated answer; an optional one with a refusal
+    answers it for the words that stand in its place and do not read."""
 
     name: str
     converter: Converter
@@ -148,11 +149,7 @@ class Declared:
         worded = sorted((s for s in self.subs if s.path), key=lambda s: -len(s.path))
         for sub in worded:
             if _starts_with(self.name, sub.path, tokens):
-                _check_admin(ctx, sub)
-                try:
-                    return sub, _read_args(ctx, sub, tokens[len(sub.path) :])
-                except _Mismatch as err:
-                    raise self._refusal(ctx, sub, err) from None
+                return self._read_worded(ctx, sub, tokens)
         first: tuple[Sub, _Mismatch] | None = None
         for sub in self.subs:
             if sub.path:
@@ -164,9 +161,31 @@ class Declared:
                 continue
             _check_admin(ctx, sub)
             return sub, values
-        if first is not None and len([s for s in self.subs if not s.path]) == len(self.subs):
+        if first is not None and (
+            len([s for s in self.subs if not s.path]) == len(self.subs)
+            or (first[1].arg is not None and first[1].arg.refusal is not None)
+        ):
             raise self._refusal(ctx, *first)
         raise self._refusal(ctx, None, _Mismatch(None, tokens[0] if tokens else None))
+
+    def _read_worded(self, ctx: Context, sub: Sub, tokens: list[str]) -> tuple[Sub, dict[str, Any]]:
+        """``sub``'s words were typed: the first subcommand with those words whose arguments
+        read wholly (one without arguments shows, one with them changes, say); the admin
+        rights of the first are checked before its arguments when it is the only one."""
+        same = [s for s in self.subs if s.path == sub.path]
+        if len(same) == 1:
+            _check_admin(ctx, sub)
+        first: _Mismatch | None = None
+        for each in same:
+            try:
+                values = _read_args(ctx, each, tokens[len(each.path) :])
+            except _Mismatch as err:
+                first = first or err
+                continue
+            _check_admin(ctx, each)
+            return each, values
+        assert first is not None
+        raise self._refusal(ctx, sub, first)
 
     def _refusal(self, ctx: Context, sub: Sub | None, err: _Mismatch) -> UserError:
         p = ctx.settings.prefix
@@ -285,7 +304,9 @@ def _read_args(ctx: Context, sub: Sub, tokens: list[str]) -> dict[str, Any]:
             values[arg.name] = got
         else:
             found = arg.converter.take(ctx, tokens, i) if i < len(tokens) else None
-            if found is None and not arg.optional:
+            # an optional argument with a refusal of its own answers it for words it cannot read
+            refused = arg.refusal is not None and i < len(tokens)
+            if found is None and (not arg.optional or refused):
                 raise _Mismatch(arg, " ".join(tokens[i:]) or None)
             values[arg.name] = found[0] if found is not None else None
             i += found[1] if found is not None else 0

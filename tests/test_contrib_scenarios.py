@@ -73,3 +73,13 @@ async def test_same_event_twice_counts_once(chat, runtime, engine):
         assert len(db.exec(select(Contribution)).all()) == 1
         assert len(db.exec(select(ChatEvent)).all()) == 1
     assert len([s for s in chat.bot_messages if "Contribution #1" in s.text]) == 1
+
+
+async def test_undo_reads_a_number_a_lone_hash_or_nothing(chat):
+    await chat.say("bob", "!contrib 2h compta")
+    await chat.say("bob", "!contrib 1h rangement")
+    assert "« 1 2 » n'est pas un numéro de contribution" in await chat.one("bob", "!annuler 1 2")
+    assert "Pas de contribution #7" in await chat.one("bob", "!annuler #7")
+    assert "#2" in await chat.one("bob", "!annuler #")
+    assert "#1" in await chat.one("bob", "!annuler")
+    assert "aucune contribution à annuler" in await chat.one("bob", "!annuler")

@@ -67,7 +67,7 @@ def _context(db: Session, chat: Chat, registry: Registry) -> Context:
 
 def test_commands_are_declared() -> None:
     wanted = {"langue", "fuseau", "reglages", "projets", "projet", "moi", "mesdonnees"}
-    wanted |= {"oubliemoi", "export", "page", "aide"}
+    wanted |= {"oubliemoi", "export", "page", "aide", "recap", "rappel", "annuler", "contribs"}
     assert wanted <= set(DECLARED)
 
 

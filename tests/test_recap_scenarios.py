@@ -155,3 +155,10 @@ async def test_deleting_a_planning_message_puts_the_schedule_back(chat, engine):
     with Session(engine) as db:
         undos = db.exec(select(Audit).where(Audit.action == "undo")).all()
     assert len(undos) == 2
+
+
+async def test_anyone_sees_the_schedules_and_a_period_that_does_not_read_is_named(chat):
+    assert "réservé aux admins" not in await chat.one("bob", "!recap planifier")
+    assert "réservé aux admins" not in await chat.one("bob", "!rappel")
+    answer = await chat.one("bob", "!recap novembre zzz")
+    assert "Je ne comprends pas la période « novembre zzz »" in answer

@@ -5,10 +5,13 @@ command message, what an edit refused keeps, the contribution without a project 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import col, select
 
-from commands.contrib.listing import _project_names, parse_filters, period_label
+from commands.args import Words
+from commands.contrib.listing import _project_names, period_label, read_filters
 from commands.contrib.records import (
     FAMILY,
     KIND_WITHOUT_PROJECT,
@@ -24,6 +27,7 @@ from commands.contrib.records import (
 from commands.contrib.words import _offer_without_project, _project_in_words
 from commands.core import Context, Registry, UserError
 from commands.csvfile import FullTable, hours_cell, long_table
+from commands.declare import Arg, Declared
 from commands.grammar import NEEDS_YEAR, ContribParse, parse_contrib
 from commands.lifecycle import Act, tell_undo
 from commands.numbers import read_number
@@ -40,10 +44,8 @@ def register(reg: Registry) -> None:
     reg.command("contrib", family=FAMILY, aliases=("c", "contribution"), editable=True)(
         log_contribution
     )
-    reg.command("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"))(undo_command)
-    reg.command("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))(
-        show_contributions
-    )
+    UNDO.register(reg)
+    CONTRIBS.register(reg)
     reg.on_undo(undo_by_event)
     reg.on_kept(kept_by_event)
     reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
@@ -214,25 +216,52 @@ def kept_by_event(ctx: Context, event_id: str) -> str | None:
 # --------------------------------------------------------------------------- undo
 
 
-def undo_command(ctx: Context, args: str) -> None:
-    p = ctx.settings.prefix
-    arg = args.strip().lstrip("#")
-    if not arg:
-        contribution = ctx.db.exec(
-            select(Contribution)
-            .where(Contribution.room_id == ctx.room.id, Contribution.created_by == ctx.sender)
-            .order_by(col(Contribution.id).desc())
-            .limit(1)
-        ).first()
-        if contribution is None:
-            raise UserError("contrib.error.nothing_to_undo", prefix=p)
-    else:
-        number = read_number(arg)
-        if number is None:
-            raise UserError("contrib.error.bad_id", token=args.strip(), prefix=p)
-        contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
-        if contribution is None:
-            raise UserError("contrib.error.no_such_id", id=arg, prefix=p)
+@dataclass(frozen=True)
+class ContributionNumber:
+    """Every word left, as one contribution's number (``12``, ``#12``)."""
+
+    placeholder: str = "number"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Any:
+        rest = tokens[start:]
+        text = " ".join(rest).lstrip("#")
+        if rest and not text:
+            return None, len(rest)  # a lone # reads as no number: the latest
+        number = read_number(text) if rest else None
+        return (number, len(rest)) if number is not None else None
+
+
+UNDO = Declared("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"))
+
+
+@UNDO.sub(
+    "one",
+    Arg("number", ContributionNumber(), shown="contribution", refusal="contrib.error.bad_id"),
+    path=(),
+    typed=True,
+)
+def undo_command(ctx: Context, number: int | None, typed: dict[str, str]) -> None:
+    if number is None:
+        undo_last(ctx)
+        return
+    contribution = by_number(ctx.db, Contribution, ctx.room.id, number)
+    if contribution is None:
+        raise UserError(
+            "contrib.error.no_such_id", id=typed["number"].lstrip("#"), prefix=ctx.settings.prefix
+        )
+    ctx.reply(_remove(ctx, contribution, "contrib.removed", Act.WITHDRAW))
+
+
+@UNDO.sub("last", path=())
+def undo_last(ctx: Context) -> None:
+    contribution = ctx.db.exec(
+        select(Contribution)
+        .where(Contribution.room_id == ctx.room.id, Contribution.created_by == ctx.sender)
+        .order_by(col(Contribution.id).desc())
+        .limit(1)
+    ).first()
+    if contribution is None:
+        raise UserError("contrib.error.nothing_to_undo", prefix=ctx.settings.prefix)
     ctx.reply(_remove(ctx, contribution, "contrib.removed", Act.WITHDRAW))
 
 
@@ -261,8 +290,13 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     return True
 
 
-def show_contributions(ctx: Context, args: str) -> None:
-    user, everyone, project, period = parse_filters(ctx, args)
+CONTRIBS = Declared("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))
+
+
+# the filters stand in any order, each refused in words of its own: commands.contrib.listing
+@CONTRIBS.sub("show", Arg("filters", Words(), optional=True, shown="contrib_filters"), path=())
+def show_contributions(ctx: Context, filters: list[str] | None) -> None:
+    user, everyone, project, period = read_filters(ctx, filters or [])
     if user is None and not everyone and project is None:
         user = ctx.sender
     totals = contribution_totals(

@@ -16,7 +16,13 @@ from storage.models import Project
 
 def parse_filters(ctx: Context, args: str) -> tuple[str | None, bool, Project | None, Period]:
     """``[@user|tous] [PROJECT] [period]`` in any order -> (user, everyone, project, period)."""
-    tokens = tokenize(args)
+    return read_filters(ctx, tokenize(args))
+
+
+def read_filters(
+    ctx: Context, tokens: list[str]
+) -> tuple[str | None, bool, Project | None, Period]:
+    """``parse_filters`` of words already read."""
     user: str | None = None
     everyone = False
     project: Project | None = None

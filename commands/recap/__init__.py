@@ -13,12 +13,16 @@ itself: an undo hook runs for the commands of its own module.)
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import col, select
 
+from commands.args import Words
 from commands.core import Context, Registry, UserError
+from commands.declare import Arg, Declared
 from commands.deferred import Rendered, RenderScope, defer
-from commands.grammar import fold, parse_period, tokenize, week_period
+from commands.grammar import Period, parse_period, week_period
 from commands.lifecycle import Act, Actor, require, tell_undo, undo
 from commands.lifecycle.settings import Setting, setting_step
 from commands.recap.build import RecapOut, build_recap, contributions_section, period_title
@@ -26,11 +30,9 @@ from commands.recap.chart import chart_data
 from commands.recap.plans import (
     _apply,
     _from_params,
-    _require_admin,
     _show_schedules,
     _whole_row,
     describe,
-    plan_recap,
     recap_params,
     spec_of,
 )
@@ -39,7 +41,6 @@ from commands.recap.words import (
     CHART_MONTHS,
     CHART_WEEKS,
     FAMILY,
-    PLAN_WORDS,
     RECAP_CHART,
     RECAP_TEXT,
     TABLE_ROWS,
@@ -47,39 +48,67 @@ from commands.recap.words import (
 from commands.recap_chart import render
 from commands.refusals import checked_period
 from commands.render import lines
-from commands.schedules import REMINDER, parse_reminder_schedule
+from commands.schedules import (
+    MONTHLY,
+    REMINDER,
+    WEEKLY,
+    parse_recap_schedule,
+    parse_reminder_schedule,
+)
 from storage.models import Audit, RecapSchedule
 
 
+@dataclass(frozen=True)
+class WholePeriod:
+    """Every word left, read as one period (``semaine dernière``, ``novembre``)."""
+
+    placeholder: str = "period"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Any:
+        rest = tokens[start:]
+        found = parse_period(" ".join(rest), ctx.today) if rest else None
+        if found is None:
+            return None
+        return checked_period(found, " ".join(rest)), len(rest)
+
+
+RECAP = Declared("recap", family=FAMILY, aliases=("recapitulatif", "summary"))
+REMINDER_COMMAND = Declared("rappel", family=FAMILY, aliases=("reminder", "rappels", "reminders"))
+
+
+@RECAP.sub(
+    "show", Arg("period", WholePeriod(), optional=True, refusal="recap.error.period"), path=()
+)
+def recap_command(ctx: Context, period: Period | None) -> None:
+    # read and drawn after this transaction (commands.deferred): no room waits on a recap
+    params = recap_params(period or week_period(ctx.today), ctx.today)
+    defer(ctx, RECAP_TEXT, params)
+    defer(ctx, RECAP_CHART, params, file=True)
+
+
+@RECAP.sub("plan_show", path=("plan",))
+def plan_show(ctx: Context) -> None:
+    ctx.reply(_show_schedules(ctx, (WEEKLY, MONTHLY)))
+
+
+@RECAP.sub("plan", Arg("words", Words(), shown="schedule"), path=("plan",), admin=True)
+def plan_set(ctx: Context, words: list[str]) -> None:
+    _apply(ctx, parse_recap_schedule(words), "recap planifier")
+
+
+@REMINDER_COMMAND.sub("show", path=())
+def reminder_show(ctx: Context) -> None:
+    ctx.reply(_show_schedules(ctx, (REMINDER,)))
+
+
+@REMINDER_COMMAND.sub("set", Arg("words", Words(), shown="schedule"), path=(), admin=True)
+def reminder_set(ctx: Context, words: list[str]) -> None:
+    _apply(ctx, parse_reminder_schedule(words), "rappel")
+
+
 def register(reg: Registry) -> None:
-    @reg.command("recap", family=FAMILY, aliases=("recapitulatif", "summary"))
-    def recap_command(ctx: Context, args: str) -> None:
-        tokens = tokenize(args)
-        if tokens and fold(tokens[0]) in PLAN_WORDS:
-            plan_recap(ctx, tokens[1:])
-            return
-        if not tokens:
-            period = week_period(ctx.today)
-        else:
-            found = parse_period(args, ctx.today)
-            if found is None:
-                raise UserError("recap.error.period", text=args.strip(), prefix=ctx.settings.prefix)
-            period = checked_period(found, args.strip())
-        # read and drawn after this transaction (commands.deferred): no room waits on a recap
-        params = recap_params(period, ctx.today)
-        defer(ctx, RECAP_TEXT, params)
-        defer(ctx, RECAP_CHART, params, file=True)
-
-    @reg.command("rappel", family=FAMILY, aliases=("reminder", "rappels", "reminders"))
-    def reminder_command(ctx: Context, args: str) -> None:
-        tokens = tokenize(args)
-        if not tokens:
-            ctx.reply(_show_schedules(ctx, (REMINDER,)))
-            return
-        _require_admin(ctx, "rappel")
-        parsed = parse_reminder_schedule(tokens)
-        _apply(ctx, parsed, "rappel")
-
+    RECAP.register(reg)
+    REMINDER_COMMAND.register(reg)
     reg.recap_section("contributions", 10)(contributions_section)
     reg.on_undo(undo_schedule)
 
@@ -160,7 +189,6 @@ __all__ = [
     "CHART_MONTHS",
     "CHART_WEEKS",
     "FAMILY",
-    "PLAN_WORDS",
     "RECAP_CHART",
     "RECAP_TEXT",
     "TABLE_ROWS",
@@ -172,7 +200,6 @@ __all__ = [
     "describe",
     "enabled_schedules",
     "period_title",
-    "plan_recap",
     "recap_params",
     "register",
     "reminder_text",

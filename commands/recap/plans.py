@@ -20,7 +20,6 @@ from commands.schedules import (
     WEEKLY,
     Parsed,
     Spec,
-    parse_recap_schedule,
 )
 from storage.models import RecapSchedule
 
@@ -41,24 +40,6 @@ def _from_params(params: dict[str, str]) -> tuple[Period, dt.date]:
         params["kind"],
     )
     return period, dt.date.fromisoformat(params["today"])
-
-
-def _require_admin(ctx: Context, word: str) -> None:
-    """Admins only; ``word`` (``rappel``, ``recap planifier``) says how many words of the
-    command name it, and names it when the event is no command (a deletion)."""
-    if not ctx.is_admin:
-        command = ctx.typed_command(word.count(" ")) or ctx.t(
-            "recap.plan_command", prefix=ctx.settings.prefix
-        )
-        raise UserError("core.admin_only", command=command)
-
-
-def plan_recap(ctx: Context, tokens: list[str]) -> None:
-    if not tokens:
-        ctx.reply(_show_schedules(ctx, (WEEKLY, MONTHLY)))
-        return
-    _require_admin(ctx, "recap planifier")
-    _apply(ctx, parse_recap_schedule(tokens), "recap planifier")
 
 
 def _apply(ctx: Context, parsed: Parsed, word: str) -> None:

@@ -11,9 +11,6 @@ log = logging.getLogger("commands.recap")
 FAMILY = "recap"
 
 
-PLAN_WORDS = ("planifier", "planification", "plan", "programmer", "schedule", "horaire")
-
-
 CHART_WEEKS = 8
 
 

@@ -19,7 +19,7 @@ contrib-error-too_long = ⚠️ { $duration } in one go is more than the room's 
 contrib-error-future = ⚠️ { $date } is in the future: only what was done is logged. Try “today”, “yesterday” or a past date.
 contrib-error-not_admin_for_other = ⛔ Only admins can log a contribution for someone else ({ $user }). For yourself: { $prefix }contrib 2h …
 contrib-error-nothing_to_undo = ℹ️ You have no contribution to undo here. To undo a given one: { $prefix }undo <number>.
-contrib-error-bad_id = ⚠️ “{ $token }” is not a contribution number. Example: { $prefix }undo 12
+contrib-error-bad_id = ⚠️ “{ $value }” is not a contribution number. Example: { $prefix }undo 12
 contrib-error-no_such_id = ⚠️ No contribution #{ $id } in this room. { $prefix }contribs shows yours with their numbers.
 contrib-error-not_yours = ⛔ Contribution #{ $id } is not yours: only its author and admins can change it. Yours: { $prefix }contribs
 contrib-error-bad_filter = ⚠️ I don't understand “{ $token }”. Examples: { $prefix }contribs · { $prefix }contribs @bob · { $prefix }contribs KPA november · { $prefix }contribs all last week
@@ -67,11 +67,16 @@ contrib-help_full-contrib =
     { "  " }{ $prefix }contrib 1h30 yesterday #ACCOUNTS bank reconciliation
     { "  " }{ $prefix }contrib @alice 2h 12/11 facilitation (admins only)
     To fix: edit your message. To undo: delete it, or { $prefix }undo <number>.
-contrib-help_full-annuler =
-    { $prefix }undo <number> — removes one of your contributions (admins: any).
-    { $prefix }undo — removes your latest contribution in this room.
-    Deleting the command's message undoes it too.
-contrib-help_full-contribs =
-    { $prefix }contribs [@person|all] [project] [period]
-    With nothing: your contributions this month. Periods: november · november 2025 · this month · last month · this week · last week · 2026 · from 01/11 to 15/11 · all
-    Examples: { $prefix }contribs · { $prefix }contribs @bob · { $prefix }contribs KPA november · { $prefix }contribs all last week
+# what the subcommands of !undo do, their examples (one a line)
+contrib-sub-annuler-one = removes one of your contributions (admins: any)
+contrib-ex-annuler-one = { $prefix }undo 12
+contrib-sub-annuler-last = removes your latest contribution in this room
+contrib-note-annuler = Deleting the command's message undoes it too.
+# what !contribs does, its examples (one a line)
+contrib-sub-contribs-show = see contributions and totals; with nothing: your contributions this month
+contrib-ex-contribs-show =
+    { $prefix }contribs
+    { $prefix }contribs @bob
+    { $prefix }contribs KPA november
+    { $prefix }contribs all last week
+contrib-note-contribs = The filters in any order. Periods: november · november 2025 · this month · last month · this week · last week · 2026 · from 01/11 to 15/11 · all

@@ -1,5 +1,4 @@
 recap-title = 📊 Recap — { $period }
-recap-plan_command = { $prefix }recap schedule
 recap-in_progress = { $period } (in progress)
 recap-empty = 📭 Recap — { $period }: nothing to report, no activity.
 recap-percent = { $sign }{ $value }%
@@ -58,7 +57,7 @@ recap-plan-off = 🔕 Turned off: { $what }.
 recap-plan-already_off = ℹ️ Already off: { $what }.
 recap-usage-plan = Usage: { $prefix }recap schedule monday 9am · { $prefix }recap schedule monthly 1 9am (or: monthly last 18:00) · { $prefix }recap schedule off · { $prefix }recap schedule monthly off
 recap-usage-reminder = Usage: { $prefix }reminder friday 5pm · { $prefix }reminder off
-recap-error-period = ⚠️ I don't understand the period “{ $text }”. Examples: { $prefix }recap · { $prefix }recap last week · { $prefix }recap november · { $prefix }recap from 01/11 to 15/11
+recap-error-period = ⚠️ I don't understand the period “{ $value }”. Examples: { $prefix }recap · { $prefix }recap last week · { $prefix }recap november · { $prefix }recap from 01/11 to 15/11
 recap-error-usage = ⚠️ The day and time are missing. { $usage }
 recap-error-bad_day = ⚠️ “{ $token }” is not a day of the week (monday … sunday). { $usage }
 recap-error-bad_month_day = ⚠️ “{ $token }”: the day of the month goes from 1 to 28, or “last”. { $usage }
@@ -71,17 +70,23 @@ recap-reminder-so_far = Logged so far this week: { $total } by { $people ->
 recap-reminder-nothing_yet = Nothing logged yet this week.
 recap-help-recap = the recap (this week by default): { $prefix }recap last week · { $prefix }recap november; schedule it (admins): { $prefix }recap schedule monday 9am
 recap-help-rappel = a reminder to log contributions (admins): { $prefix }reminder friday 5pm · { $prefix }reminder off
-recap-help_full-recap =
-    { $prefix }recap [period] — the room's recap: hours, people, projects, newcomers, comparison with the previous period, and a chart.
-    Periods: (nothing = this week) · last week · november · november 2025 · last month · 2026 · from 01/11 to 15/11
-    Schedule (admins, in the room's time zone, see { $prefix }timezone):
-    { "  " }{ $prefix }recap schedule monday 9am        — every Monday at 9 (the week just over)
-    { "  " }{ $prefix }recap schedule monthly 1 9am     — on the 1st of every month (the month just over)
-    { "  " }{ $prefix }recap schedule monthly last 18:00
-    { "  " }{ $prefix }recap schedule off               — no more automatic recaps (monthly off: only the monthly one)
-    { "  " }{ $prefix }recap schedule                   — see the schedule
-    If the bot was down at the scheduled time, it posts the missed recap once when it is back.
-recap-help_full-rappel =
-    { $prefix }reminder friday 5pm — every Friday at 17:00, a reminder to log contributions (admins)
-    { $prefix }reminder off — no more reminders
-    { $prefix }reminder — see the setting
+# what the subcommands of !recap and !reminder do, their examples (one a line)
+recap-sub-recap-show = the room's recap: hours, people, projects, newcomers, comparison with the previous period, and a chart (nothing = this week)
+recap-ex-recap-show =
+    { $prefix }recap
+    { $prefix }recap last week
+    { $prefix }recap november
+    { $prefix }recap from 01/11 to 15/11
+recap-sub-recap-plan_show = see the recaps' schedule
+recap-sub-recap-plan = schedule the recap, in the room's time zone (see { $prefix }timezone): every week (the week just over), every month (the month just over), or off to stop it (monthly off: only the monthly one)
+recap-ex-recap-plan =
+    { $prefix }recap schedule monday 9am
+    { $prefix }recap schedule monthly 1 9am
+    { $prefix }recap schedule monthly last 18:00
+    { $prefix }recap schedule off
+recap-note-recap = Periods: last week · november · november 2025 · last month · 2026 · from 01/11 to 15/11. If the bot was down at the scheduled time, it posts the missed recap once when it is back.
+recap-sub-rappel-show = see the reminder's setting
+recap-sub-rappel-set = every week at the time given, a reminder to log contributions; off: no more reminders
+recap-ex-rappel-set =
+    { $prefix }reminder friday 5pm
+    { $prefix }reminder off

@@ -53,3 +53,4 @@ words-sub-page-off = off, disable, close
 words-sub-page-on = on, enable
 words-sub-export-csv = csv
 words-csv = csv
+words-sub-recap-plan = schedule, plan

@@ -19,7 +19,7 @@ contrib-error-too_long = ⚠️ { $duration } en une seule fois, c'est plus que 
 contrib-error-future = ⚠️ Le { $date } est dans le futur : on ne note que ce qui a été fait. Essaie « aujourd'hui », « hier » ou une date passée.
 contrib-error-not_admin_for_other = ⛔ Seuls les admins peuvent noter une contribution pour quelqu'un d'autre ({ $user }). Pour toi : { $prefix }contrib 2h …
 contrib-error-nothing_to_undo = ℹ️ Tu n'as aucune contribution à annuler ici. Pour en annuler une précise : { $prefix }annuler <numéro>.
-contrib-error-bad_id = ⚠️ « { $token } » n'est pas un numéro de contribution. Exemple : { $prefix }annuler 12
+contrib-error-bad_id = ⚠️ « { $value } » n'est pas un numéro de contribution. Exemple : { $prefix }annuler 12
 contrib-error-no_such_id = ⚠️ Pas de contribution #{ $id } dans ce salon. { $prefix }contribs montre les tiennes avec leur numéro.
 contrib-error-not_yours = ⛔ La contribution #{ $id } n'est pas la tienne : seuls son auteur et les admins peuvent la changer. Les tiennes : { $prefix }contribs
 contrib-error-bad_filter = ⚠️ Je ne comprends pas « { $token } ». Exemples : { $prefix }contribs · { $prefix }contribs @bob · { $prefix }contribs KPA novembre · { $prefix }contribs tous semaine dernière
@@ -67,11 +67,16 @@ contrib-help_full-contrib =
     { "  " }{ $prefix }contrib 1h30 hier #COMPTA rapprochement bancaire
     { "  " }{ $prefix }contrib @alice 2h 12/11 animation (admins seulement)
     Pour corriger : modifie ton message. Pour annuler : supprime-le, ou { $prefix }annuler <numéro>.
-contrib-help_full-annuler =
-    { $prefix }annuler <numéro> — supprime une de tes contributions (les admins : n'importe laquelle).
-    { $prefix }annuler — supprime ta dernière contribution dans ce salon.
-    Supprimer le message de la commande l'annule aussi.
-contrib-help_full-contribs =
-    { $prefix }contribs [@personne|tous] [projet] [période]
-    Sans rien : tes contributions du mois. Périodes : novembre · novembre 2025 · ce mois · mois dernier · cette semaine · semaine dernière · 2026 · du 01/11 au 15/11 · tout
-    Exemples : { $prefix }contribs · { $prefix }contribs @bob · { $prefix }contribs KPA novembre · { $prefix }contribs tous semaine dernière
+# ce que font les sous-commandes de !annuler, leurs exemples (un par ligne)
+contrib-sub-annuler-one = supprime une de tes contributions (les admins : n'importe laquelle)
+contrib-ex-annuler-one = { $prefix }annuler 12
+contrib-sub-annuler-last = supprime ta dernière contribution dans ce salon
+contrib-note-annuler = Supprimer le message de la commande l'annule aussi.
+# ce que fait !contribs, ses exemples (un par ligne)
+contrib-sub-contribs-show = voir les contributions et les totaux ; sans rien : tes contributions du mois
+contrib-ex-contribs-show =
+    { $prefix }contribs
+    { $prefix }contribs @bob
+    { $prefix }contribs KPA novembre
+    { $prefix }contribs tous semaine dernière
+contrib-note-contribs = Les filtres dans n'importe quel ordre. Périodes : novembre · novembre 2025 · ce mois · mois dernier · cette semaine · semaine dernière · 2026 · du 01/11 au 15/11 · tout

@@ -1,5 +1,4 @@
 recap-title = 📊 Récap — { $period }
-recap-plan_command = { $prefix }recap planifier
 recap-in_progress = { $period } (en cours)
 recap-empty = 📭 Récap — { $period } : rien à signaler, aucune activité.
 recap-percent = { $sign }{ $value } %
@@ -58,7 +57,7 @@ recap-plan-off = 🔕 Désactivé : { $what }.
 recap-plan-already_off = ℹ️ Déjà désactivé : { $what }.
 recap-usage-plan = Utilisation : { $prefix }recap planifier lundi 9h · { $prefix }recap planifier mensuel 1 9h (ou : mensuel dernier 18h) · { $prefix }recap planifier off · { $prefix }recap planifier mensuel off
 recap-usage-reminder = Utilisation : { $prefix }rappel vendredi 17h · { $prefix }rappel off
-recap-error-period = ⚠️ Je ne comprends pas la période « { $text } ». Exemples : { $prefix }recap · { $prefix }recap semaine dernière · { $prefix }recap novembre · { $prefix }recap du 01/11 au 15/11
+recap-error-period = ⚠️ Je ne comprends pas la période « { $value } ». Exemples : { $prefix }recap · { $prefix }recap semaine dernière · { $prefix }recap novembre · { $prefix }recap du 01/11 au 15/11
 recap-error-usage = ⚠️ Il manque le jour et l'heure. { $usage }
 recap-error-bad_day = ⚠️ « { $token } » n'est pas un jour de la semaine (lundi … dimanche). { $usage }
 recap-error-bad_month_day = ⚠️ « { $token } » : le jour du mois va de 1 à 28, ou « dernier ». { $usage }
@@ -71,17 +70,23 @@ recap-reminder-so_far = Déjà noté cette semaine : { $total } par { $people ->
 recap-reminder-nothing_yet = Rien n'est encore noté cette semaine.
 recap-help-recap = le récap (semaine en cours par défaut) : { $prefix }recap semaine dernière · { $prefix }recap novembre ; planifier (admins) : { $prefix }recap planifier lundi 9h
 recap-help-rappel = rappel de noter ses contributions (admins) : { $prefix }rappel vendredi 17h · { $prefix }rappel off
-recap-help_full-recap =
-    { $prefix }recap [période] — le récap du salon : heures, personnes, projets, nouveaux venus, comparaison avec la période précédente, et un graphique.
-    Périodes : (rien = semaine en cours) · semaine dernière · novembre · novembre 2025 · mois dernier · 2026 · du 01/11 au 15/11
-    Planifier (admins, dans le fuseau du salon, voir { $prefix }fuseau) :
-    { "  " }{ $prefix }recap planifier lundi 9h          — chaque lundi à 9h (la semaine écoulée)
-    { "  " }{ $prefix }recap planifier mensuel 1 9h      — le 1er de chaque mois (le mois écoulé)
-    { "  " }{ $prefix }recap planifier mensuel dernier 18h
-    { "  " }{ $prefix }recap planifier off               — plus de récap automatique (mensuel off : seulement le mensuel)
-    { "  " }{ $prefix }recap planifier                   — voir la planification
-    Si le bot était arrêté à l'heure prévue, il poste le récap manqué une fois à son retour.
-recap-help_full-rappel =
-    { $prefix }rappel vendredi 17h — chaque vendredi à 17h, un rappel de noter les contributions (admins)
-    { $prefix }rappel off — plus de rappel
-    { $prefix }rappel — voir le réglage
+# ce que font les sous-commandes de !recap et !rappel, leurs exemples (un par ligne)
+recap-sub-recap-show = le récap du salon : heures, personnes, projets, nouveaux venus, comparaison avec la période précédente, et un graphique (rien = semaine en cours)
+recap-ex-recap-show =
+    { $prefix }recap
+    { $prefix }recap semaine dernière
+    { $prefix }recap novembre
+    { $prefix }recap du 01/11 au 15/11
+recap-sub-recap-plan_show = voir la planification des récaps
+recap-sub-recap-plan = planifier le récap, dans le fuseau du salon (voir { $prefix }fuseau) : chaque semaine (la semaine écoulée), chaque mois (le mois écoulé), ou off pour l'arrêter (mensuel off : seulement le mensuel)
+recap-ex-recap-plan =
+    { $prefix }recap planifier lundi 9h
+    { $prefix }recap planifier mensuel 1 9h
+    { $prefix }recap planifier mensuel dernier 18h
+    { $prefix }recap planifier off
+recap-note-recap = Périodes : semaine dernière · novembre · novembre 2025 · mois dernier · 2026 · du 01/11 au 15/11. Si le bot était arrêté à l'heure prévue, il poste le récap manqué une fois à son retour.
+recap-sub-rappel-show = voir le réglage du rappel
+recap-sub-rappel-set = chaque semaine à l'heure dite, un rappel de noter les contributions ; off : plus de rappel
+recap-ex-rappel-set =
+    { $prefix }rappel vendredi 17h
+    { $prefix }rappel off

@@ -53,3 +53,4 @@ words-sub-page-off = off, fermer, desactiver
 words-sub-page-on = on, ouvrir, activer
 words-sub-export-csv = csv
 words-csv = csv
+words-sub-recap-plan = planifier, planification, programmer, horaire, plan
