@@ -223,6 +223,12 @@ def _undo_update(ctx: Context, changes: list[Audit]) -> bool:
         )
     ctx.db.flush()
     ctx.audit("unupdate", "budget_request", req.id, restored=before, undid=change.event_id)
+    _restored(ctx, req, env)
+    return True
+
+
+def _restored(ctx: Context, req: BudgetRequest, env: BudgetEnvelope) -> None:
+    """Tell the room a request is as it was, and land the envelope again on its option."""
     tell_undo(
         ctx,
         ctx.t(
@@ -233,7 +239,6 @@ def _undo_update(ctx: Context, changes: list[Audit]) -> bool:
         ),
     )
     landing.reland(ctx, env)
-    return True
 
 
 def _undo_withdrawal(ctx: Context, change: Audit) -> bool:
@@ -251,16 +256,7 @@ def _undo_withdrawal(ctx: Context, change: Audit) -> bool:
         req.updated_at = dt.datetime.fromisoformat(str(change.details["updated_at"]))
     ctx.db.flush()
     ctx.audit("unwithdraw", "budget_request", req.id)
-    tell_undo(
-        ctx,
-        ctx.t(
-            "lifecycle.request.restored",
-            id=req.number,
-            who=ctx.name(req.user_id),
-            amount=ctx.money(req.amount),
-        ),
-    )
-    landing.reland(ctx, env)
+    _restored(ctx, req, env)
     return True
 
 
