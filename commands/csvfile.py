@@ -22,6 +22,20 @@ SHOWN_ROWS = 10
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISED = "'"  # the mark put in front of such a text cell
 
+# the columns of the contributions export (``commands.export``), in its order: ``!importer``
+# reads a file with these headers, in any language, as the bot's own export
+CONTRIBUTION_COLUMNS = (
+    "number",
+    "date",
+    "person",
+    "user",
+    "minutes",
+    "hours",
+    "project",
+    "description",
+    "event",
+)
+
 
 def neutralise(text: str) -> str:
     """A text cell that no spreadsheet reads as a formula: one ``'`` in front of text that starts

@@ -14,6 +14,7 @@ from commands.args import Text
 from commands.contrib import parse_filters, period_label
 from commands.core import Context, Registry, RoomTexts
 from commands.csvfile import (  # noqa: F401 - the CSV rules, named here too
+    CONTRIBUTION_COLUMNS,
     FORMULA_STARTS,
     NEUTRALISED,
     cell,
@@ -168,20 +169,7 @@ def entries_csv(
     """The CSV of ``entries`` (``contributions_csv``), people and projects named by
     ``names`` and ``codes`` (``entry_labels``)."""
     people = {entry[2] for entry in entries}
-    header = [
-        s.t(f"export.col.{c}")
-        for c in (
-            "number",
-            "date",
-            "person",
-            "user",
-            "minutes",
-            "hours",
-            "project",
-            "description",
-            "event",
-        )
-    ]
+    header = [s.t(f"export.col.{c}") for c in CONTRIBUTION_COLUMNS]
     # each cell as csv_bytes writes it; the values a column repeats (people, projects, days,
     # durations) converted once, not once per row
     lang = s.lang

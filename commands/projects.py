@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import func
@@ -245,15 +246,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
         _undo_add(ctx, project, who)
     elif change.action == "rename":
         now = {"code": project.code, "name": project.name}
-        back = require(
-            ctx,
-            setting_step(
-                Setting("projet", now, change.details.get("before"), change.details.get("after")),
-                undo(Act.SET),
-                who,
-                ctx.now,
-            ),
-        ).current
+        back = _setting_back(ctx, change, who, now)
         other = find_project(ctx, str(back["code"]))
         if other is not None and other.id != project.id:
             raise UserError("projects.error.exists", code=back["code"], prefix=ctx.settings.prefix)
@@ -318,17 +311,21 @@ def _undo_add(ctx: Context, project: Project, who: Actor) -> None:
     tell_undo(ctx, ctx.t("lifecycle.project.removed", code=project.code))
 
 
+def _setting_back(ctx: Context, change: Audit, who: Actor, now: Any) -> Any:
+    """The value an undone project setting goes back to, if the setting still holds the value
+    the change gave it (refused otherwise, by the lifecycle's rule)."""
+    step = setting_step(
+        Setting("projet", now, change.details.get("before"), change.details.get("after")),
+        undo(Act.SET),
+        who,
+        ctx.now,
+    )
+    return require(ctx, step).current
+
+
 def _undo_default(ctx: Context, change: Audit, who: Actor) -> None:
     now = ctx.room.default_project_id
-    back = require(
-        ctx,
-        setting_step(
-            Setting("projet", now, change.details.get("before"), change.details.get("after")),
-            undo(Act.SET),
-            who,
-            ctx.now,
-        ),
-    ).current
+    back = _setting_back(ctx, change, who, now)
     project = ctx.db.get(Project, back) if back is not None else None
     if back is not None:
         state = Life(EXISTS, project.code, archived=project.archived) if project else Life(ABSENT)

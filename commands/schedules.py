@@ -143,21 +143,16 @@ def parse_recap_schedule(tokens: list[str]) -> Parsed:
         return Parsed(off=True, kind=kind)
     if not tokens:
         return Parsed(error="usage")
-    if kind == MONTHLY:
-        day = parse_month_day(tokens[0])
-        if day is None:
-            return Parsed(error="bad_month_day", token=tokens[0])
-        time, text = _time_tokens(tokens[1:])
-        if time is None:
-            return Parsed(error="bad_time", token=text)
-        return Parsed(spec=Spec(MONTHLY, time[0], time[1], month_day=day), kind=MONTHLY)
-    weekday = parse_weekday(tokens[0])
-    if weekday is None:
-        return Parsed(error="bad_day", token=tokens[0])
+    monthly = kind == MONTHLY
+    day = parse_month_day(tokens[0]) if monthly else parse_weekday(tokens[0])
+    if day is None:
+        return Parsed(error="bad_month_day" if monthly else "bad_day", token=tokens[0])
     time, text = _time_tokens(tokens[1:])
     if time is None:
         return Parsed(error="bad_time", token=text)
-    return Parsed(spec=Spec(WEEKLY, time[0], time[1], weekday=weekday), kind=WEEKLY)
+    if monthly:
+        return Parsed(spec=Spec(MONTHLY, time[0], time[1], month_day=day), kind=MONTHLY)
+    return Parsed(spec=Spec(WEEKLY, time[0], time[1], weekday=day), kind=WEEKLY)
 
 
 def parse_reminder_schedule(tokens: list[str]) -> Parsed:

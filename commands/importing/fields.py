@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from commands.csvfile import CONTRIBUTION_COLUMNS
 from commands.grammar import fold
 from storage.models import CobudgetRound, Project
 
@@ -49,17 +50,7 @@ SHOWN_REFUSALS_CHAT = 20  # refused rows listed in the room (the command line li
 
 # the fields of each kind, and the headers that name them (folded: no case, accents, spaces)
 FIELDS: dict[str, tuple[str, ...]] = {
-    CONTRIBUTIONS: (
-        "number",
-        "date",
-        "person",
-        "user",
-        "minutes",
-        "hours",
-        "project",
-        "description",
-        "event",
-    ),
+    CONTRIBUTIONS: CONTRIBUTION_COLUMNS,
     ALLOCATIONS: ("person", "user", "amount"),
 }
 
@@ -130,17 +121,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
 
 
 # the fields of the bot's own contribution export (``commands.export``), in its order
-OWN_EXPORT = (
-    "number",
-    "date",
-    "person",
-    "user",
-    "minutes",
-    "hours",
-    "project",
-    "description",
-    "event",
-)
+OWN_EXPORT = CONTRIBUTION_COLUMNS
 
 
 class ImportFileError(ValueError):
