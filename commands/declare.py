@@ -22,7 +22,14 @@ What a subcommand does is ``<family>-sub-<command>-<name>``, its examples (one a
 Reading: the subcommands with words are tried first, the longest words first; then those without
 words, in the order declared, the first whose arguments read wholly. Each argument's converter
 (``commands.args``) reads it or says it cannot; an optional argument may be left out; a repeated
-one takes as many values as read.
+one takes as many values as read; one ``anywhere`` may stand before or after the others.
+
+A subcommand with a ``Rest`` argument (the words no other reads, as typed and in order) reads
+its words from left to right: each is offered to the arguments not read yet, in the order
+declared, and the first that reads it takes it (and the words after it that it needs); a word
+none reads is the rest's. Its other arguments all stand ``anywhere``; a ``leading`` one reads
+only before the required ones and before the rest (``!contrib [@personne] <durée> [date]
+[projet] [description]``).
 """
 
 from __future__ import annotations
@@ -32,9 +39,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commands import i18n
-from commands.args import Converter
+from commands.args import Converter, Rest
 from commands.core import Command, Context, Registry, UserError
-from commands.grammar import fold, tokenize
+from commands.grammar import fold, join_spans, tokenize, tokenize_spans
 
 Handler = Callable[..., None]
 
@@ -48,13 +55,15 @@ class Arg:
     catalogue key suffix of its placeholder (``declare-arg-<shown>``), the converter's by
     default. ``refusal``: a catalogue key answered when it does not read (given ``value``,
     ``prefix`` and ``params``), instead of the generated answer; an optional one with a refusal
-    answers it for the words that stand in its place and do not read."""
+    answers it for the words that stand in its place and do not read; a required one that may
+    stand anywhere (it has no place of its own) answers it when it is missing."""
 
     name: str
     converter: Converter
     optional: bool = False
     repeated: bool = False
-    anywhere: bool = False  # an optional word that may stand before or after the others (csv)
+    anywhere: bool = False  # a word that may stand before or after the others (csv)
+    leading: bool = False  # with a Rest: read only before the required ones and the rest
     shown: str | None = None
     refusal: str | None = None
     params: tuple[tuple[str, Any], ...] = ()
@@ -106,6 +115,10 @@ class Declared:
     ) -> Callable[[Handler], Handler]:
         """Declare the subcommand ``name`` (its words: ``path``), handled by the function."""
 
+        rest = [a for a in args if isinstance(a.converter, Rest)]
+        if rest and (len(rest) > 1 or any(not a.anywhere for a in args if a not in rest)):
+            raise ValueError(f"{self.name} {name}: with a Rest, the others stand anywhere")
+
         def deco(fn: Handler) -> Handler:
             words = (name,) if path is None else path
             self.subs.append(Sub(name, words, tuple(args), fn, admin, typed))
@@ -124,7 +137,7 @@ class Declared:
             tokens = tokenize(args)
             if decl.before is not None:
                 decl.before(ctx, tokens)
-            sub, values = decl.read(ctx, tokens)
+            sub, values = decl.read(ctx, tokens, args)
             sub.handler(ctx, **values)
 
         # undo hooks are chosen by the module of the handler: the declaring module's
@@ -144,18 +157,22 @@ class Declared:
         return reg.by_name[self.name]
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self, ctx: Context, tokens: list[str]) -> tuple[Sub, dict[str, Any]]:
-        """The subcommand ``tokens`` ask for and its typed values, or a refusal."""
+    def read(
+        self, ctx: Context, tokens: list[str], text: str | None = None
+    ) -> tuple[Sub, dict[str, Any]]:
+        """The subcommand ``tokens`` ask for and its typed values, or a refusal. ``text``: the
+        words as typed (a ``Rest`` argument gives them as typed; the tokens joined otherwise)."""
+        source = _Source.of(tokens, text)
         worded = sorted((s for s in self.subs if s.path), key=lambda s: -len(s.path))
         for sub in worded:
             if _starts_with(self.name, sub.path, tokens):
-                return self._read_worded(ctx, sub, tokens)
+                return self._read_worded(ctx, sub, tokens, source)
         first: tuple[Sub, _Mismatch] | None = None
         for sub in self.subs:
             if sub.path:
                 continue
             try:
-                values = _read_args(ctx, sub, tokens)
+                values = _read_args(ctx, sub, tokens, source)
             except _Mismatch as err:
                 first = first or (sub, err)
                 continue
@@ -168,7 +185,9 @@ class Declared:
             raise self._refusal(ctx, *first)
         raise self._refusal(ctx, None, _Mismatch(None, tokens[0] if tokens else None))
 
-    def _read_worded(self, ctx: Context, sub: Sub, tokens: list[str]) -> tuple[Sub, dict[str, Any]]:
+    def _read_worded(
+        self, ctx: Context, sub: Sub, tokens: list[str], source: _Source
+    ) -> tuple[Sub, dict[str, Any]]:
         """``sub``'s words were typed: the first subcommand with those words whose arguments
         read wholly (one without arguments shows, one with them changes, say); the admin
         rights of the first are checked before its arguments when it is the only one."""
@@ -178,7 +197,7 @@ class Declared:
         first: _Mismatch | None = None
         for each in same:
             try:
-                values = _read_args(ctx, each, tokens[len(each.path) :])
+                values = _read_args(ctx, each, tokens[len(each.path) :], source.after(each.path))
             except _Mismatch as err:
                 first = first or err
                 continue
@@ -191,7 +210,7 @@ class Declared:
         p = ctx.settings.prefix
         arg = err.arg
         missing = arg is not None and err.value is None
-        if arg is not None and arg.refusal is not None and not missing:
+        if arg is not None and arg.refusal is not None and (not missing or arg.anywhere):
             return UserError(arg.refusal, value=err.value or "", prefix=p, **dict(arg.params))
         if self.refusal is not None and not (missing and sub is not None and sub.path):
             return UserError(self.refusal, prefix=p)
@@ -282,10 +301,17 @@ def _take_anywhere(
                 values[arg.name], typed[arg.name] = found[0], " ".join(left[j : j + found[1]])
                 del left[j : j + found[1]]
                 break
+        else:
+            if not arg.optional:  # a required one: missing
+                raise _Mismatch(arg, None)
     return left
 
 
-def _read_args(ctx: Context, sub: Sub, tokens: list[str]) -> dict[str, Any]:
+def _read_args(
+    ctx: Context, sub: Sub, tokens: list[str], source: _Source | None = None
+) -> dict[str, Any]:
+    if any(isinstance(a.converter, Rest) for a in sub.args):
+        return _read_with_rest(ctx, sub, tokens, source or _Source.of(tokens, None))
     values: dict[str, Any] = {}
     typed: dict[str, str] = {}
     tokens = _take_anywhere(ctx, sub, tokens, values, typed)
@@ -313,6 +339,68 @@ def _read_args(ctx: Context, sub: Sub, tokens: list[str]) -> dict[str, Any]:
         typed[arg.name] = " ".join(tokens[start:i])
     if i < len(tokens):
         raise _Mismatch(None, " ".join(tokens[i:]))
+    if sub.typed:
+        values["typed"] = typed
+    return values
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The words as typed: the text and where each word stands in it."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    @staticmethod
+    def of(tokens: list[str], text: str | None) -> _Source:
+        found = tokenize_spans(text) if text is not None else []
+        if text is not None and [tok for tok, _, _ in found] == tokens:
+            return _Source(text, tuple((start, end) for _, start, end in found))
+        spans, at = [], 0  # the tokens joined by spaces
+        for tok in tokens:
+            spans.append((at, at + len(tok)))
+            at += len(tok) + 1
+        return _Source(" ".join(tokens), tuple(spans))
+
+    def after(self, path: tuple[str, ...]) -> _Source:
+        return _Source(self.text, self.spans[len(path) :])
+
+    def words(self, indexes: list[int]) -> str:
+        return join_spans(self.text, [self.spans[i] for i in indexes]).strip()
+
+
+def _read_with_rest(ctx: Context, sub: Sub, tokens: list[str], source: _Source) -> dict[str, Any]:
+    """Read from left to right: each word goes to the first argument not read yet that reads
+    it there (a leading one: before the required ones and the rest), else to the rest."""
+    rest_arg = next(a for a in sub.args if isinstance(a.converter, Rest))
+    others = [a for a in sub.args if a is not rest_arg]
+    values: dict[str, Any] = {a.name: None for a in sub.args}
+    typed: dict[str, str] = {a.name: "" for a in sub.args}
+    rest: list[int] = []
+    read: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        closed = bool(rest) or any(a.name in read for a in others if not a.optional)
+        for arg in others:
+            if arg.name in read or (arg.leading and closed):
+                continue
+            found = arg.converter.take(ctx, tokens, i)
+            if found is not None:
+                values[arg.name], typed[arg.name] = found[0], " ".join(tokens[i : i + found[1]])
+                read.add(arg.name)
+                i += max(found[1], 1)
+                break
+        else:
+            taken = rest_arg.converter.take(ctx, tokens, i)
+            used = max(taken[1], 1) if taken is not None else 1
+            rest += range(i, min(i + used, len(tokens)))
+            i += used
+    if rest:
+        values[rest_arg.name] = typed[rest_arg.name] = source.words(rest)
+        read.add(rest_arg.name)
+    for arg in sub.args:
+        if not arg.optional and arg.name not in read:
+            raise _Mismatch(arg, None)
     if sub.typed:
         values["typed"] = typed
     return values
