@@ -70,7 +70,7 @@ def _context(db: Session, chat: Chat, registry: Registry) -> Context:
 def test_commands_are_declared() -> None:
     wanted = {"langue", "fuseau", "reglages", "projets", "projet", "moi", "mesdonnees"}
     wanted |= {"oubliemoi", "export", "page", "aide", "recap", "rappel", "annuler", "contribs"}
-    wanted |= {"contrib"}
+    wanted |= {"contrib", "importer"}
     assert wanted <= set(DECLARED)
 
 

@@ -59,3 +59,5 @@ declare-arg-contribution = number
 declare-what-contribution = a contribution number
 declare-arg-description = description
 declare-what-description = a description
+declare-arg-import_kind = contributions|allocations
+declare-what-import_kind = contributions or allocations

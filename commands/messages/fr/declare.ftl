@@ -59,3 +59,5 @@ declare-arg-contribution = numéro
 declare-what-contribution = un numéro de contribution
 declare-arg-description = description
 declare-what-description = une description
+declare-arg-import_kind = contributions|allocations
+declare-what-import_kind = contributions ou allocations
