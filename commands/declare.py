@@ -41,7 +41,8 @@ from typing import Any
 from commands import i18n
 from commands.args import Converter, Rest
 from commands.core import Command, Context, Registry, UserError
-from commands.grammar import fold, join_spans, tokenize, tokenize_spans
+from commands.declare_rest import Source, read_with_rest
+from commands.grammar import fold, tokenize
 
 Handler = Callable[..., None]
 
@@ -162,7 +163,7 @@ class Declared:
     ) -> tuple[Sub, dict[str, Any]]:
         """The subcommand ``tokens`` ask for and its typed values, or a refusal. ``text``: the
         words as typed (a ``Rest`` argument gives them as typed; the tokens joined otherwise)."""
-        source = _Source.of(tokens, text)
+        source = Source.of(tokens, text)
         worded = sorted((s for s in self.subs if s.path), key=lambda s: -len(s.path))
         for sub in worded:
             if _starts_with(self.name, sub.path, tokens):
@@ -186,7 +187,7 @@ class Declared:
         raise self._refusal(ctx, None, _Mismatch(None, tokens[0] if tokens else None))
 
     def _read_worded(
-        self, ctx: Context, sub: Sub, tokens: list[str], source: _Source
+        self, ctx: Context, sub: Sub, tokens: list[str], source: Source
     ) -> tuple[Sub, dict[str, Any]]:
         """``sub``'s words were typed: the first subcommand with those words whose arguments
         read wholly (one without arguments shows, one with them changes, say); the admin
@@ -308,10 +309,13 @@ def _take_anywhere(
 
 
 def _read_args(
-    ctx: Context, sub: Sub, tokens: list[str], source: _Source | None = None
+    ctx: Context, sub: Sub, tokens: list[str], source: Source | None = None
 ) -> dict[str, Any]:
     if any(isinstance(a.converter, Rest) for a in sub.args):
-        return _read_with_rest(ctx, sub, tokens, source or _Source.of(tokens, None))
+        read, missing = read_with_rest(ctx, sub, tokens, source or Source.of(tokens, None))
+        if missing is not None:
+            raise _Mismatch(missing, None)
+        return read
     values: dict[str, Any] = {}
     typed: dict[str, str] = {}
     tokens = _take_anywhere(ctx, sub, tokens, values, typed)
@@ -339,68 +343,6 @@ def _read_args(
         typed[arg.name] = " ".join(tokens[start:i])
     if i < len(tokens):
         raise _Mismatch(None, " ".join(tokens[i:]))
-    if sub.typed:
-        values["typed"] = typed
-    return values
-
-
-@dataclass(frozen=True)
-class _Source:
-    """The words as typed: the text and where each word stands in it."""
-
-    text: str
-    spans: tuple[tuple[int, int], ...]
-
-    @staticmethod
-    def of(tokens: list[str], text: str | None) -> _Source:
-        found = tokenize_spans(text) if text is not None else []
-        if text is not None and [tok for tok, _, _ in found] == tokens:
-            return _Source(text, tuple((start, end) for _, start, end in found))
-        spans, at = [], 0  # the tokens joined by spaces
-        for tok in tokens:
-            spans.append((at, at + len(tok)))
-            at += len(tok) + 1
-        return _Source(" ".join(tokens), tuple(spans))
-
-    def after(self, path: tuple[str, ...]) -> _Source:
-        return _Source(self.text, self.spans[len(path) :])
-
-    def words(self, indexes: list[int]) -> str:
-        return join_spans(self.text, [self.spans[i] for i in indexes]).strip()
-
-
-def _read_with_rest(ctx: Context, sub: Sub, tokens: list[str], source: _Source) -> dict[str, Any]:
-    """Read from left to right: each word goes to the first argument not read yet that reads
-    it there (a leading one: before the required ones and the rest), else to the rest."""
-    rest_arg = next(a for a in sub.args if isinstance(a.converter, Rest))
-    others = [a for a in sub.args if a is not rest_arg]
-    values: dict[str, Any] = {a.name: None for a in sub.args}
-    typed: dict[str, str] = {a.name: "" for a in sub.args}
-    rest: list[int] = []
-    read: set[str] = set()
-    i = 0
-    while i < len(tokens):
-        closed = bool(rest) or any(a.name in read for a in others if not a.optional)
-        for arg in others:
-            if arg.name in read or (arg.leading and closed):
-                continue
-            found = arg.converter.take(ctx, tokens, i)
-            if found is not None:
-                values[arg.name], typed[arg.name] = found[0], " ".join(tokens[i : i + found[1]])
-                read.add(arg.name)
-                i += max(found[1], 1)
-                break
-        else:
-            taken = rest_arg.converter.take(ctx, tokens, i)
-            used = max(taken[1], 1) if taken is not None else 1
-            rest += range(i, min(i + used, len(tokens)))
-            i += used
-    if rest:
-        values[rest_arg.name] = typed[rest_arg.name] = source.words(rest)
-        read.add(rest_arg.name)
-    for arg in sub.args:
-        if not arg.optional and arg.name not in read:
-            raise _Mismatch(arg, None)
     if sub.typed:
         values["typed"] = typed
     return values
