@@ -69,6 +69,20 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Rest:
+    """The words that no other argument of the subcommand reads, wherever they stand, as typed
+    and in order (quotes and all): the description among a duration and a date. The others may
+    then stand anywhere (``commands.declare``): each word is offered to them first, and left to
+    this one when none reads it. ``take`` says how many words it leaves to the text (one; a
+    subclass may refuse a word that must never be text)."""
+
+    placeholder: str = "text"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        return (tokens[start], 1) if start < len(tokens) else None
+
+
+@dataclass(frozen=True)
 class Words:
     """Every word left, as a list (for a handler that reads them with rules of its own)."""
 

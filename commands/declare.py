@@ -22,7 +22,14 @@ What a subcommand does is ``<family>-sub-<command>-<name>``, its examples (one a
 Reading: the subcommands with words are tried first, the longest words first; then those without
 words, in the order declared, the first whose arguments read wholly. Each argument's converter
 (``commands.args``) reads it or says it cannot; an optional argument may be left out; a repeated
-one takes as many values as read.
+one takes as many values as read; one ``anywhere`` may stand before or after the others.
+
+A subcommand with a ``Rest`` argument (the words no other reads, as typed and in order) reads
+its words from left to right: each is offered to the arguments not read yet, in the order
+declared, and the first that reads it takes it (and the words after it that it needs); a word
+none reads is the rest's. Its other arguments all stand ``anywhere``; a ``leading`` one reads
+only before the required ones and before the rest (``!contrib [@personne] <durée> [date]
+[projet] [description]``).
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commands import i18n
-from commands.args import Converter
+from commands.args import Converter, Rest
 from commands.core import Command, Context, Registry, UserError
+from commands.declare_rest import Source, read_with_rest
 from commands.grammar import fold, tokenize
 
 Handler = Callable[..., None]
@@ -48,13 +56,15 @@ class Arg:
     catalogue key suffix of its placeholder (``declare-arg-<shown>``), the converter's by
     default. ``refusal``: a catalogue key answered when it does not read (given ``value``,
     ``prefix`` and ``params``), instead of the generated answer; an optional one with a refusal
-    answers it for the words that stand in its place and do not read."""
+    answers it for the words that stand in its place and do not read; a required one that may
+    stand anywhere (it has no place of its own) answers it when it is missing."""
 
     name: str
     converter: Converter
     optional: bool = False
     repeated: bool = False
-    anywhere: bool = False  # an optional word that may stand before or after the others (csv)
+    anywhere: bool = False  # a word that may stand before or after the others (csv)
+    leading: bool = False  # with a Rest: read only before the required ones and the rest
     shown: str | None = None
     refusal: str | None = None
     params: tuple[tuple[str, Any], ...] = ()
@@ -106,6 +116,10 @@ class Declared:
     ) -> Callable[[Handler], Handler]:
         """Declare the subcommand ``name`` (its words: ``path``), handled by the function."""
 
+        rest = [a for a in args if isinstance(a.converter, Rest)]
+        if rest and (len(rest) > 1 or any(not a.anywhere for a in args if a not in rest)):
+            raise ValueError(f"{self.name} {name}: with a Rest, the others stand anywhere")
+
         def deco(fn: Handler) -> Handler:
             words = (name,) if path is None else path
             self.subs.append(Sub(name, words, tuple(args), fn, admin, typed))
@@ -124,7 +138,7 @@ class Declared:
             tokens = tokenize(args)
             if decl.before is not None:
                 decl.before(ctx, tokens)
-            sub, values = decl.read(ctx, tokens)
+            sub, values = decl.read(ctx, tokens, args)
             sub.handler(ctx, **values)
 
         # undo hooks are chosen by the module of the handler: the declaring module's
@@ -144,18 +158,22 @@ class Declared:
         return reg.by_name[self.name]
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self, ctx: Context, tokens: list[str]) -> tuple[Sub, dict[str, Any]]:
-        """The subcommand ``tokens`` ask for and its typed values, or a refusal."""
+    def read(
+        self, ctx: Context, tokens: list[str], text: str | None = None
+    ) -> tuple[Sub, dict[str, Any]]:
+        """The subcommand ``tokens`` ask for and its typed values, or a refusal. ``text``: the
+        words as typed (a ``Rest`` argument gives them as typed; the tokens joined otherwise)."""
+        source = Source.of(tokens, text)
         worded = sorted((s for s in self.subs if s.path), key=lambda s: -len(s.path))
         for sub in worded:
             if _starts_with(self.name, sub.path, tokens):
-                return self._read_worded(ctx, sub, tokens)
+                return self._read_worded(ctx, sub, tokens, source)
         first: tuple[Sub, _Mismatch] | None = None
         for sub in self.subs:
             if sub.path:
                 continue
             try:
-                values = _read_args(ctx, sub, tokens)
+                values = _read_args(ctx, sub, tokens, source)
             except _Mismatch as err:
                 first = first or (sub, err)
                 continue
@@ -168,7 +186,9 @@ class Declared:
             raise self._refusal(ctx, *first)
         raise self._refusal(ctx, None, _Mismatch(None, tokens[0] if tokens else None))
 
-    def _read_worded(self, ctx: Context, sub: Sub, tokens: list[str]) -> tuple[Sub, dict[str, Any]]:
+    def _read_worded(
+        self, ctx: Context, sub: Sub, tokens: list[str], source: Source
+    ) -> tuple[Sub, dict[str, Any]]:
         """``sub``'s words were typed: the first subcommand with those words whose arguments
         read wholly (one without arguments shows, one with them changes, say); the admin
         rights of the first are checked before its arguments when it is the only one."""
@@ -178,7 +198,7 @@ class Declared:
         first: _Mismatch | None = None
         for each in same:
             try:
-                values = _read_args(ctx, each, tokens[len(each.path) :])
+                values = _read_args(ctx, each, tokens[len(each.path) :], source.after(each.path))
             except _Mismatch as err:
                 first = first or err
                 continue
@@ -191,7 +211,7 @@ class Declared:
         p = ctx.settings.prefix
         arg = err.arg
         missing = arg is not None and err.value is None
-        if arg is not None and arg.refusal is not None and not missing:
+        if arg is not None and arg.refusal is not None and (not missing or arg.anywhere):
             return UserError(arg.refusal, value=err.value or "", prefix=p, **dict(arg.params))
         if self.refusal is not None and not (missing and sub is not None and sub.path):
             return UserError(self.refusal, prefix=p)
@@ -282,10 +302,20 @@ def _take_anywhere(
                 values[arg.name], typed[arg.name] = found[0], " ".join(left[j : j + found[1]])
                 del left[j : j + found[1]]
                 break
+        else:
+            if not arg.optional:  # a required one: missing
+                raise _Mismatch(arg, None)
     return left
 
 
-def _read_args(ctx: Context, sub: Sub, tokens: list[str]) -> dict[str, Any]:
+def _read_args(
+    ctx: Context, sub: Sub, tokens: list[str], source: Source | None = None
+) -> dict[str, Any]:
+    if any(isinstance(a.converter, Rest) for a in sub.args):
+        read, missing = read_with_rest(ctx, sub, tokens, source or Source.of(tokens, None))
+        if missing is not None:
+            raise _Mismatch(missing, None)
+        return read
     values: dict[str, Any] = {}
     typed: dict[str, str] = {}
     tokens = _take_anywhere(ctx, sub, tokens, values, typed)

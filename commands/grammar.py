@@ -694,6 +694,34 @@ class ContribParse:
 NEEDS_YEAR = "needs_year"
 
 
+def match_contrib_duration(
+    tokens: list[str], start: int, day_minutes: int = 7 * 60
+) -> tuple[Duration, int] | None:
+    """The duration of ``!contrib`` at ``tokens[start]`` and how many words it takes: one
+    (``3h30``, ``-2h``), or a number and its unit (``45 min``); ``None`` if none is there."""
+    if start >= len(tokens):
+        return None
+    tok = tokens[start]
+    dur = parse_duration(tok, day_minutes)
+    if dur is not None:
+        return dur, 1
+    if (
+        start + 1 < len(tokens)
+        and _RE_NUMBER.match(tok)
+        and _RE_UNIT.match(fold(tokens[start + 1]))
+    ):
+        dur = parse_duration(tok + tokens[start + 1], day_minutes)
+        if dur is not None:
+            return dur, 2
+    return None
+
+
+def is_contrib_project(token: str, known_codes: set[str] | frozenset[str]) -> bool:
+    """Whether a word of ``!contrib`` names its project: a tag (``#KPA``) or a known code
+    (``known_codes``, folded)."""
+    return is_tag(token) or fold(token) in known_codes
+
+
 def parse_contrib(
     args: str,
     *,
@@ -721,17 +749,9 @@ def parse_contrib(
             i += 1
             continue
         if result.minutes is None:
-            dur = parse_duration(tok, day_minutes)
-            used = 1
-            if (
-                dur is None
-                and i + 1 < len(tokens)
-                and _RE_NUMBER.match(tok)
-                and _RE_UNIT.match(fold(tokens[i + 1]))
-            ):
-                dur = parse_duration(tok + tokens[i + 1], day_minutes)
-                used = 2
-            if dur is not None:
+            found = match_contrib_duration(tokens, i, day_minutes)
+            if found is not None:
+                dur, used = found
                 if dur.negative:
                     result.error, result.bad_token = "negative", tok
                     return result
@@ -752,15 +772,10 @@ def parse_contrib(
             result.day, result.day_given = date.day, True
             i += date.used
             continue
-        if result.project_token is None:
-            if is_tag(tok):
-                result.project_token = tok
-                i += 1
-                continue
-            if fold(tok) in known_codes:
-                result.project_token = tok
-                i += 1
-                continue
+        if result.project_token is None and is_contrib_project(tok, known_codes):
+            result.project_token = tok
+            i += 1
+            continue
         rest.append((spans[i][1], spans[i][2]))
         i += 1
     if result.minutes is None:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import shutil
 import uuid
@@ -21,8 +22,9 @@ import pytest
 from sqlmodel import Session
 
 from commands import build_registry, i18n
+from commands.args import Day, DurationArg, Mention, Rest, Text
 from commands.core import Context, Registry, Settings, UserError, split_command
-from commands.declare import Declared, declaration_of, examples, usage_line
+from commands.declare import Arg, Declared, declaration_of, examples, usage_line
 from commands.events import Message, Role
 from commands.grammar import tokenize
 from storage.models import Room
@@ -68,6 +70,7 @@ def _context(db: Session, chat: Chat, registry: Registry) -> Context:
 def test_commands_are_declared() -> None:
     wanted = {"langue", "fuseau", "reglages", "projets", "projet", "moi", "mesdonnees"}
     wanted |= {"oubliemoi", "export", "page", "aide", "recap", "rappel", "annuler", "contribs"}
+    wanted |= {"contrib", "importer"}
     assert wanted <= set(DECLARED)
 
 
@@ -133,6 +136,107 @@ async def test_help_of_a_declared_command_is_its_declaration(chat: Chat) -> None
     assert "!projet ajouter <CODE> [nom] — crée un projet" in answer
     assert '  ex. !projet ajouter KPA "KPA-Cités" · !projet ajouter ATL Atelier vélo' in answer
     assert answer.endswith("Aussi : !project")
+
+
+# --------------------------------------------------------------------------- anywhere and the rest
+
+
+def _with_rest() -> Declared:
+    """A command read as ``!contrib`` is: a leading mention, a duration required anywhere, a
+    date anywhere, the rest as typed."""
+    decl = Declared("jouet", family="help")
+
+    @decl.sub(
+        "log",
+        Arg("who", Mention(), optional=True, anywhere=True, leading=True),
+        Arg("length", DurationArg(), anywhere=True, refusal="contrib.error.missing_duration"),
+        Arg("day", Day(), optional=True, anywhere=True),
+        Arg("what", Rest(), optional=True, shown="text"),
+        path=(),
+    )
+    def log(ctx: Context, **values: Any) -> None:  # pragma: no cover - read only
+        pass
+
+    return decl
+
+
+def _read(ctx: Context, decl: Declared, text: str) -> dict[str, Any]:
+    _sub, values = decl.read(ctx, tokenize(text), text)
+    return values
+
+
+async def test_arguments_stand_anywhere_and_the_rest_is_the_text_as_typed(chat: Chat) -> None:
+    await _room_with_state(chat, "fr")
+    decl = _with_rest()
+    with Session(chat.runtime.engine) as db:
+        ctx = _context(db, chat, REGISTRY)
+        yesterday = ctx.today - dt.timedelta(days=1)
+        values = _read(ctx, decl, 'atelier  hier 3h "AG" du soir')
+        assert values["length"].minutes == 180 and values["day"] == yesterday
+        # the words left, in their order, as typed: quotes kept, spaces between words one
+        assert values["what"] == 'atelier "AG" du soir'
+        values = _read(ctx, decl, "3h")
+        assert (values["who"], values["day"], values["what"]) == (None, None, None)
+        # without the text as typed (a test, say): the words joined
+        _sub, values = decl.read(ctx, ["2h", "un mot", "hier"])
+        assert values["what"] == "un mot" and values["day"] == yesterday
+        # only the first value of each: a second date is text
+        assert _read(ctx, decl, "hier 2h avant-hier")["what"] == "avant-hier"
+
+
+async def test_a_leading_argument_reads_only_before_the_required_ones_and_the_rest(
+    chat: Chat,
+) -> None:
+    await _room_with_state(chat, "fr")
+    decl = _with_rest()
+    with Session(chat.runtime.engine) as db:
+        ctx = _context(db, chat, REGISTRY)
+        assert _read(ctx, decl, "@bob 3h atelier")["who"] == "@bob"
+        assert _read(ctx, decl, "hier @bob 3h atelier")["who"] == "@bob"  # after an optional one
+        for text, what in (
+            ("3h @bob atelier", "@bob atelier"),
+            ("atelier @bob 3h", "atelier @bob"),
+        ):
+            values = _read(ctx, decl, text)
+            assert (values["who"], values["what"]) == (None, what), text
+
+
+async def test_a_required_argument_that_may_stand_anywhere_is_missing_or_read(chat: Chat) -> None:
+    await _room_with_state(chat, "fr")
+    decl = _with_rest()
+    plain = Declared("jouet", family="help")  # without a Rest: the others read in their place
+
+    @plain.sub("log", Arg("length", DurationArg(), anywhere=True), Arg("name", Text()), path=())
+    def log(ctx: Context, **values: Any) -> None:  # pragma: no cover - read only
+        pass
+
+    with Session(chat.runtime.engine) as db:
+        ctx = _context(db, chat, REGISTRY)
+        # its refusal says more than the generated one: it answers the missing argument
+        with pytest.raises(UserError) as refused:
+            _read(ctx, decl, "atelier hier")
+        assert refused.value.key == "contrib.error.missing_duration"
+        assert _read(ctx, plain, "atelier 2h du soir") == {
+            "length": _read(ctx, plain, "2h atelier du soir")["length"],
+            "name": "atelier du soir",
+        }
+        with pytest.raises(UserError) as refused:
+            _read(ctx, plain, "atelier du soir")
+        assert refused.value.key == "declare.error.missing"
+        assert ctx.refusal(refused.value).startswith("⚠️ Il manque une durée.")
+
+
+def test_the_usage_of_a_command_with_a_rest() -> None:
+    decl = _with_rest()
+    [sub] = decl.subs
+    assert usage_line(decl, sub, "fr", "!") == "!jouet [@personne] <durée> [date] [texte]"
+    assert usage_line(decl, sub, "en", "!") == "!jouet [@person] <duration> [date] [text]"
+
+
+def test_with_a_rest_the_other_arguments_stand_anywhere() -> None:
+    decl = Declared("jouet", family="help")
+    with pytest.raises(ValueError, match="anywhere"):
+        decl.sub("log", Arg("length", DurationArg()), Arg("what", Rest()), path=())
 
 
 # --------------------------------------------------------------------------- not declared yet

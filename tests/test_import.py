@@ -203,3 +203,17 @@ def test_import_ids_count_occurrences_not_positions():
     assert first != second and first.startswith("import:") and len(first) == 71
     assert import_id("contributions", "other", key, 1) != first
     assert dt.date(2026, 11, 12).isoformat() in key
+
+
+async def test_the_words_of_the_import_command_are_read_before_the_file(chat, tmp_path):
+    await a_room(chat)
+    await chat.say("alice", '!tour ouvrir "Hiver" 3000€')
+    usage = "Utilisation : envoie le fichier CSV avec !importer en légende"
+    assert usage in norm(await chat.one("alice", "!importer n'importe quoi"))
+    assert "📎" in await chat.one("alice", "!importer allocations")
+    text = "personne;montant\nbob;20\n"
+    said = await send(chat, "alice", write(tmp_path, "c.csv", text), "!importer heures bidon")
+    assert usage in norm(said[0].text)
+    # of several words of a kind, the last
+    said = await send(chat, "alice", write(tmp_path, "c.csv", text), "!importer heures soldes")
+    assert "1 allocation à importer" in norm(said[0].text), said[0].text

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from commands.args import Words
+from commands.args import Mention, Words
+from commands.contrib.arguments import ContribDay, ContribDuration, ContribProject, Description
 from commands.contrib.listing import _project_names, period_label, read_filters
 from commands.contrib.records import (
     FAMILY,
@@ -28,12 +29,10 @@ from commands.contrib.words import _offer_without_project, _project_in_words
 from commands.core import Context, Registry, UserError
 from commands.csvfile import FullTable, hours_cell, long_table
 from commands.declare import Arg, Declared
-from commands.grammar import NEEDS_YEAR, ContribParse, parse_contrib
 from commands.lifecycle import Act, tell_undo
 from commands.numbers import read_number
 from commands.people import resolve_person
-from commands.projects import default_project, known_codes, resolve_project
-from commands.refusals import date_refusal, needs_year
+from commands.projects import default_project, resolve_project
 from commands.render import Rich, esc, lines, table
 from storage.models import Audit, BotMessage, Contribution, PendingAction, Project
 from storage.numbers import by_number
@@ -41,9 +40,7 @@ from storage.queries import contribution_totals, list_contributions
 
 
 def register(reg: Registry) -> None:
-    reg.command("contrib", family=FAMILY, aliases=("c", "contribution"), editable=True)(
-        log_contribution
-    )
+    CONTRIB.register(reg)
     UNDO.register(reg)
     CONTRIBS.register(reg)
     reg.on_undo(undo_by_event)
@@ -51,24 +48,38 @@ def register(reg: Registry) -> None:
     reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
 
 
-def log_contribution(ctx: Context, args: str) -> None:
-    parsed = parse_contrib(
-        args,
-        today=ctx.today,
-        known_codes=known_codes(ctx),
-        day_minutes=ctx.room.day_minutes,
-        max_past_days=ctx.room.max_past_days,
-    )
-    minutes, day = _checked(ctx, parsed)
-    user = _contributor(ctx, parsed)
-    description = parsed.description
+CONTRIB = Declared("contrib", family=FAMILY, aliases=("c", "contribution"), editable=True)
+
+
+# the duration, the date and the project in any order; the words left are the description
+@CONTRIB.sub(
+    "log",
+    Arg("user", Mention(), optional=True, anywhere=True, leading=True),
+    Arg("minutes", ContribDuration(), anywhere=True, refusal="contrib.error.missing_duration"),
+    Arg("day", ContribDay(), optional=True, anywhere=True),
+    Arg("project_word", ContribProject(), optional=True, anywhere=True),
+    Arg("description", Description(), optional=True, shown="description"),
+    path=(),
+)
+def log_contribution(
+    ctx: Context,
+    user: str | None,
+    minutes: int,
+    day: dt.date | None,
+    project_word: str | None,
+    description: str | None,
+) -> None:
+    day = day or ctx.today
+    _checked(ctx, minutes, day)
+    contributor = _contributor(ctx, user)
+    description = description or ""
     project: Project | None
-    if parsed.project_token is not None:
-        project = resolve_project(ctx, parsed.project_token)
+    if project_word is not None:
+        project = resolve_project(ctx, project_word)
     else:
         project, description, doubtful = _project_in_words(ctx, description)
         if doubtful:
-            _offer_without_project(ctx, user, minutes, day, description, doubtful)
+            _offer_without_project(ctx, contributor, minutes, day, description, doubtful)
             return
         if project is None:
             project = default_project(ctx)
@@ -78,7 +89,7 @@ def log_contribution(ctx: Context, args: str) -> None:
     contribution, key = _store(
         ctx,
         existing,
-        user=user,
+        user=contributor,
         minutes=minutes,
         day=day,
         project=project,
@@ -89,45 +100,28 @@ def log_contribution(ctx: Context, args: str) -> None:
     ctx.reply(_summary(ctx, key, contribution, project))
 
 
-def _checked(ctx: Context, parsed: ContribParse) -> tuple[int, dt.date]:
-    """The duration and day of a parsed ``!contrib``, or the refusal that says what is wrong."""
-    p = ctx.settings.prefix
-    if parsed.error == "negative":
-        raise UserError("contrib.error.negative", token=parsed.bad_token, prefix=p)
-    if parsed.error == "missing_duration":
-        raise UserError("contrib.error.missing_duration", prefix=p)
-    if parsed.error == NEEDS_YEAR and parsed.day is not None:
-        raise needs_year(ctx, parsed.bad_token or "", parsed.day)
-    if parsed.error is not None:
-        raise date_refusal(parsed.error, parsed.bad_token or "")
-    assert parsed.minutes is not None and parsed.day is not None
-    if parsed.minutes <= 0:
-        raise UserError("contrib.error.zero", prefix=p)
-    if parsed.minutes > ctx.room.max_entry_minutes:
+def _checked(ctx: Context, minutes: int, day: dt.date) -> None:
+    """Refuse a duration or a day that reads but cannot be logged, saying what is wrong."""
+    if minutes <= 0:
+        raise UserError("contrib.error.zero", prefix=ctx.settings.prefix)
+    if minutes > ctx.room.max_entry_minutes:
         raise UserError(
             "contrib.error.too_long",
-            duration=ctx.duration(parsed.minutes),
+            duration=ctx.duration(minutes),
             limit=ctx.duration(ctx.room.max_entry_minutes),
         )
-    if parsed.day > ctx.today:
-        raise UserError("contrib.error.future", date=ctx.long_date(parsed.day))
-    return parsed.minutes, parsed.day
+    if day > ctx.today:
+        raise UserError("contrib.error.future", date=ctx.long_date(day))
 
 
-def _contributor(ctx: Context, parsed: ContribParse) -> str:
+def _contributor(ctx: Context, user: str | None) -> str:
     """Whose contribution it is: the sender's, or (an admin's command) the person it names."""
-    user = ctx.sender
-    if parsed.user is not None:
-        named = resolve_person(ctx, parsed.user)
-        if named != ctx.sender:
-            if not ctx.is_admin:
-                raise UserError(
-                    "contrib.error.not_admin_for_other",
-                    user=parsed.user,
-                    prefix=ctx.settings.prefix,
-                )
-            user = named
-    return user
+    if user is None:
+        return ctx.sender
+    named = resolve_person(ctx, user)
+    if named != ctx.sender and not ctx.is_admin:
+        raise UserError("contrib.error.not_admin_for_other", user=user, prefix=ctx.settings.prefix)
+    return named
 
 
 def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessage) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import col, select
 
+from commands.args import Taken
 from commands.core import Context, Registry, UserError
+from commands.declare import Arg, Declared
 from commands.events import Message
 from commands.grammar import fold
 from commands.importing.applying import apply, preview
@@ -18,8 +22,25 @@ from storage.models.cobudget import ROUND_OPEN
 
 
 def register(reg: Registry) -> None:
-    reg.command("importer", family=FAMILY, aliases=("import",), admin_only=True)(import_command)
+    IMPORT.register(reg)
     reg.on_pending(KIND_IMPORT, _apply_pending, _undo_pending)
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What the file holds: ``contributions`` or ``allocations`` (and their other words,
+    ``KIND_WORDS``); of several such words in a row, the last."""
+
+    placeholder: str = "import_kind"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        used = 0
+        while start + used < len(tokens) and fold(tokens[start + used]) in KIND_WORDS:
+            used += 1
+        return (KIND_WORDS[fold(tokens[start + used - 1])], used) if used else None
+
+
+IMPORT = Declared("importer", family=FAMILY, aliases=("import",), refusal="data.import.usage")
 
 
 def _attachment(ctx: Context) -> tuple[str, bytes]:
@@ -36,14 +57,9 @@ def _attachment(ctx: Context) -> tuple[str, bytes]:
     return file.name, file.data
 
 
-def import_command(ctx: Context, args: str) -> None:
+@IMPORT.sub("file", Arg("kind", ImportKind(), optional=True), path=(), admin=True)
+def import_command(ctx: Context, kind: str | None) -> None:
     p = ctx.settings.prefix
-    words = [fold(w) for w in args.split()]
-    kind = None
-    for word in words:
-        if word not in KIND_WORDS:
-            raise UserError("data.import.usage", prefix=p)
-        kind = KIND_WORDS[word]
     name, data = _attachment(ctx)
     try:
         result = plan(ctx, data, file_name=name, kind=kind)

@@ -56,16 +56,18 @@ contrib-col-description = Description
 contrib-help-contrib = log a contribution: { $prefix }contrib 3h workshop #KPA
 contrib-help-annuler = undo a contribution: { $prefix }undo 12 (no number: your latest)
 contrib-help-contribs = see contributions and totals: { $prefix }contribs [@person|all] [project] [period]
-contrib-help_full-contrib =
-    { $prefix }contrib [@person] <duration> [date] [#PROJECT] [description]
+# what !contrib does, its examples (one a line), then what its help says besides
+contrib-sub-contrib-log = logs time given; duration, date and project in any order, the rest is the description
+contrib-ex-contrib-log =
+    { $prefix }contrib 3h workshop KPA
+    { $prefix }contrib 1h30 yesterday #ACCOUNTS bank reconciliation
+    { $prefix }contrib @alice 2h 12/11 facilitation
+contrib-note-contrib =
     Durations: 3h · 3h30 · 1h05 · 1.5h · 1,5h · 90min · 45 min · 2d (a day = the room's setting, 7h by default)
     Dates (anywhere): today · yesterday · monday (the latest Monday) · 12/11 (day/month) · 12/11/2026 · 2026-11-12
     The day before the month; a date without its year is the latest one past, and further back than the room allows ({ $prefix }settings) it takes its year: 12/11/2025
     Project: #KPA, or just KPA if it is a known code ({ $prefix }projects); else the room's default project.
-    Examples:
-    { "  " }{ $prefix }contrib 3h workshop KPA
-    { "  " }{ $prefix }contrib 1h30 yesterday #ACCOUNTS bank reconciliation
-    { "  " }{ $prefix }contrib @alice 2h 12/11 facilitation (admins only)
+    @person: to log someone else's time (admins only).
     To fix: edit your message. To undo: delete it, or { $prefix }undo <number>.
 # what the subcommands of !undo do, their examples (one a line)
 contrib-sub-annuler-one = removes one of your contributions (admins: any)

@@ -112,8 +112,12 @@ data-import-col-duration = duration
 data-import-col-project = project
 data-import-col-description = description
 data-import-col-amount = amount
-data-help_full-importer =
-    { $prefix }import [contributions|allocations] — with the CSV file attached (admins)
+# what !import does, its examples (one a line), then what its help says besides
+data-sub-importer-file = with the CSV file attached
+data-ex-importer-file =
+    { $prefix }import
+    { $prefix }import allocations
+data-note-importer =
     Files read: an export of this bot, a spreadsheet (date, person, hours, project, description), Cobudget allocations (person or email, amount). Separated by ; or ,; decimal commas; dates with their year (12/11/2026 or 2026-11-12).
     I show what would be imported and every refused row with its reason; ✅ on the preview imports it all at once. The same file sent again adds nothing. Removing the ✅ takes the import back.
     Command line: cagnotte import contributions hours.csv --room ROOM [--people names.csv] [--apply]

@@ -57,3 +57,7 @@ declare-arg-contrib_filters = @person|all, project, period
 declare-what-contrib_filters = a person, all, a project or a period
 declare-arg-contribution = number
 declare-what-contribution = a contribution number
+declare-arg-description = description
+declare-what-description = a description
+declare-arg-import_kind = contributions|allocations
+declare-what-import_kind = contributions or allocations

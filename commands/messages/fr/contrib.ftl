@@ -56,16 +56,18 @@ contrib-col-description = Description
 contrib-help-contrib = noter une contribution : { $prefix }contrib 3h atelier #KPA
 contrib-help-annuler = annuler une contribution : { $prefix }annuler 12 (sans numéro : ta dernière)
 contrib-help-contribs = voir les contributions et les totaux : { $prefix }contribs [@personne|tous] [projet] [période]
-contrib-help_full-contrib =
-    { $prefix }contrib [@personne] <durée> [date] [#PROJET] [description]
+# ce que fait !contrib, ses exemples (un par ligne), puis ce que l'aide en dit encore
+contrib-sub-contrib-log = note le temps donné ; durée, date et projet dans n'importe quel ordre, le reste est la description
+contrib-ex-contrib-log =
+    { $prefix }contrib 3h atelier KPA
+    { $prefix }contrib 1h30 hier #COMPTA rapprochement bancaire
+    { $prefix }contrib @alice 2h 12/11 animation
+contrib-note-contrib =
     Durées : 3h · 3h30 · 1h05 · 1,5h · 1.5h · 90min · 45 min · 2j (une journée = réglage du salon, 7h par défaut)
     Dates (n'importe où) : aujourd'hui · hier · avant-hier · lundi (le dernier lundi) · 12/11 · 12/11/2026 · 2026-11-12 · 12 novembre
     Le jour avant le mois ; une date sans année est la dernière passée, et au-delà du recul du salon ({ $prefix }reglages) on écrit l'année : 12/11/2025
     Projet : #KPA, ou simplement KPA si c'est un code connu ({ $prefix }projets) ; sinon le projet par défaut du salon.
-    Exemples :
-    { "  " }{ $prefix }contrib 3h atelier KPA
-    { "  " }{ $prefix }contrib 1h30 hier #COMPTA rapprochement bancaire
-    { "  " }{ $prefix }contrib @alice 2h 12/11 animation (admins seulement)
+    @personne : pour noter le temps de quelqu'un d'autre (admins seulement).
     Pour corriger : modifie ton message. Pour annuler : supprime-le, ou { $prefix }annuler <numéro>.
 # ce que font les sous-commandes de !annuler, leurs exemples (un par ligne)
 contrib-sub-annuler-one = supprime une de tes contributions (les admins : n'importe laquelle)

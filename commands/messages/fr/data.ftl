@@ -115,8 +115,12 @@ data-import-col-duration = durée
 data-import-col-project = projet
 data-import-col-description = description
 data-import-col-amount = montant
-data-help_full-importer =
-    { $prefix }importer [contributions|allocations] — avec le fichier CSV en pièce jointe (admins)
+# ce que fait !importer, ses exemples (un par ligne), puis ce que l'aide en dit encore
+data-sub-importer-file = avec le fichier CSV en pièce jointe
+data-ex-importer-file =
+    { $prefix }importer
+    { $prefix }importer allocations
+data-note-importer =
     Fichiers lus : un export de ce bot, un tableur (date, personne, heures, projet, description), des allocations Cobudget (personne ou email, montant). Séparateur ; ou , ; virgule décimale ; dates avec l'année (12/11/2026 ou 2026-11-12).
     Je montre ce qui serait importé et chaque ligne refusée avec sa raison ; ✅ sur l'aperçu importe tout d'un coup. Le même fichier renvoyé n'ajoute rien. Retirer le ✅ retire l'import.
     Ligne de commande : cagnotte import contributions heures.csv --room SALON [--people noms.csv] [--apply]

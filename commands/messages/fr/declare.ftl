@@ -57,3 +57,7 @@ declare-arg-contrib_filters = @personne|tous, projet, période
 declare-what-contrib_filters = une personne, tous, un projet ou une période
 declare-arg-contribution = numéro
 declare-what-contribution = un numéro de contribution
+declare-arg-description = description
+declare-what-description = une description
+declare-arg-import_kind = contributions|allocations
+declare-what-import_kind = contributions ou allocations
