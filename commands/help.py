@@ -50,7 +50,7 @@ def command_help(ctx: Context, word: str) -> None:
             raise UserError("core.unknown_command_hint", word=word, hint=hint, prefix=p)
         raise UserError("core.unknown_command", word=word, prefix=p)
     text = full_help(cmd, ctx.lang, p)
-    aliases = ", ".join(f"{p}{a}" for a in cmd.aliases if a != "?")
+    aliases = ", ".join(f"{p}{a}" for a in i18n.other_words(ctx.lang, cmd.name) if a != "?")
     if aliases:
         text += "\n" + ctx.t("help.aliases", aliases=aliases)
     html = esc(text).replace("\n", "<br/>\n")

@@ -346,6 +346,18 @@ def command_name(lang: str, name: str) -> str:
     return words[0] if words else name
 
 
+def other_words(lang: str, name: str) -> tuple[str, ...]:
+    """The other words that call the command ``name`` (``commands.ftl``), in every language,
+    those of ``lang`` first, without the one help shows in ``lang``: ``!aide`` lists them."""
+    shown = command_name(lang, name)
+    out: list[str] = []
+    for each in (lang, *(other for other in LANGUAGES if other != lang)):
+        for word in command_words(each).get(name, ()):
+            if word != shown and word not in out:
+                out.append(word)
+    return tuple(out)
+
+
 def language_name(code: str, lang: str) -> str:
     """The name of the language ``code`` in ``lang``: ``français``, ``anglais`` / ``French``."""
     return str(Locale.parse(code).get_display_name(locale_of(lang)))

@@ -85,6 +85,20 @@ def test_every_command_has_its_words_in_every_language():
                 assert found is not None and found.name == name, (lang, name, word)
 
 
+def test_help_lists_a_commands_other_words_from_the_catalogue_the_rooms_first():
+    """``!aide budget`` ends with the other words that call it: the room's language's first,
+    then the others', never the word the help itself shows."""
+    assert i18n.other_words("fr", "budget") == ("enveloppe", "envelope")
+    assert i18n.other_words("en", "budget") == ("envelope", "enveloppe")
+    assert i18n.other_words("en", "financer") == ("financer",)
+    assert "fund" in i18n.other_words("fr", "financer")
+    for lang in i18n.LANGUAGES:
+        for name in i18n.command_words(lang):
+            others = i18n.other_words(lang, name)
+            assert i18n.command_name(lang, name) not in others
+            assert len(set(others)) == len(others)
+
+
 def test_a_language_is_a_folder_of_files():
     assert i18n.LANGUAGES[0] == i18n.DEFAULT_LANGUAGE
     for lang in i18n.LANGUAGES:
