@@ -33,12 +33,14 @@ def _card(room: Room, number: int) -> str:
 def _world(room: Room, people: int) -> None:
     """Two projects with hours from everyone; a libre envelope where everyone asks (the first
     four requests validated twice, the first one questioned), over its amount; a proportional
-    one."""
+    one; hours on a third project, INFRA, without an envelope."""
     room.say("admin", "!projet ajouter KPA Kpa", admin=True)
     room.say("admin", "!projet ajouter COMPTA Compta", admin=True)
+    room.say("admin", "!projet ajouter INFRA Infra", admin=True)
     for n in range(people):
         room.say(f"p{n}", f"!contrib {n + 1}h 10/11 KPA")
         room.say(f"p{n}", f"!contrib {n + 1}h 10/11 COMPTA")
+        room.say(f"p{n}", f"!contrib {n + 1}h 12/11 INFRA")
     room.say("admin", "!budget KPA 300€ novembre", admin=True)
     for n in range(people):
         room.say(f"p{n}", f"!demande KPA 80€ pour le mois {n}")
@@ -114,6 +116,9 @@ def _counts(room: Room) -> dict[str, int]:
         "!budget accord": lambda: room.msg("admin", "!budget KPA accord 2 40€", True),
         "je-donne": lambda: room.msg("p1", "!budget COMPTA je-donne 50%"),
         "je-refuse": lambda: room.msg("p2", "!budget COMPTA je-refuse"),
+        "!budget … plafond (create, proportional)": lambda: room.msg(
+            "admin", "!budget INFRA 2000€ novembre plafond 300€", True
+        ),
         "!budget clore (proportional)": lambda: room.msg("admin", "!budget COMPTA clore", True),
         "!budget clore (libre)": lambda: room.msg("admin", "!budget KPA clore", True),
     }
