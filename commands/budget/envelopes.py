@@ -242,20 +242,20 @@ def _checked_terms(
 
 def _check_feasible(ctx: Context, terms: Terms, amount: int, minutes: dict[str, int]) -> None:
     """A proportional envelope: someone can receive it, and its cap lets it be shared."""
-    eligible = [u for u, m in minutes.items() if m >= max(terms.min_minutes, 1)]
-    if not eligible:
+    refused = rules.feasibility(amount, minutes, terms.cap, terms.commons_bp, terms.min_minutes)
+    if refused is None:
+        return
+    if refused.reason == "nobody":
         raise UserError(
             "budget.error.nobody_eligible", hours=format_hours(terms.min_minutes, ctx.lang)
         )
-    to_share = amount - amount * terms.commons_bp // 10000
-    if terms.cap is not None and terms.cap * len(eligible) < to_share:
-        raise UserError(
-            "budget.error.impossible_cap",
-            cap=ctx.money(terms.cap),
-            people=len(eligible),
-            most=ctx.money(terms.cap * len(eligible)),
-            amount=ctx.money(to_share),
-        )
+    raise UserError(
+        "budget.error.impossible_cap",
+        cap=ctx.money(refused.cap),
+        people=refused.people,
+        most=ctx.money(refused.most),
+        amount=ctx.money(refused.to_share),
+    )
 
 
 def _hours(

@@ -225,6 +225,25 @@ def hours_and_first(
     return minutes, {user: int(first or 0) for user, _, first in rows}
 
 
+def minutes_of(db: Session, env: BudgetEnvelope, users: set[str]) -> dict[str, int]:
+    """The minutes of ``users`` in an envelope's project and period, in one query on the
+    project's covering index: what closing a libre envelope shows beside each paid request."""
+    if not users:
+        return {}
+    rows = db.exec(
+        select(Contribution.user_id, func.sum(Contribution.minutes))
+        .where(
+            Contribution.room_id == env.room_id,
+            Contribution.project_id == env.project_id,
+            Contribution.day >= env.start,
+            Contribution.day < env.end,
+            col(Contribution.user_id).in_(sorted(users)),
+        )
+        .group_by(col(Contribution.user_id))
+    ).all()
+    return {user: int(total or 0) for user, total in rows}
+
+
 def _givebacks(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[str, BudgetGiveBack]]:
     """The latest give-back of each person in each of ``envs``, in one query."""
     if not envs:
