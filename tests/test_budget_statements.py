@@ -4,15 +4,19 @@ whatever the number of people, requests and validations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from sqlmodel import Session, col, select
 
 from bot.render import render_pending_now
+from commands.budget.campaign_jobs import campaign_duty
+from commands.core import Queued, Registry, Settings
 from commands.events import Message, ReactionAdded, Redacted
-from storage.db import make_engine, sqlite_url
+from storage.db import make_engine, sqlite_url, transaction
 from storage.models import BotMessage
 from tests.test_cobudget_statements import ROOM, Room
 
@@ -109,6 +113,8 @@ def _counts(room: Room) -> dict[str, int]:
         "!demande #1 (an envelope by its number)": lambda: room.msg("q4", "!demande #1 50€ outils"),
         "!releve KPA avant le 15/12": lambda: room.msg("admin", "!releve KPA avant le 15/12", True),
         "!budget KPA (a range, a campaign)": lambda: room.msg("p7", "!budget KPA"),
+        "campaign reminder (job)": lambda: _job(campaign_duty, dt.datetime(2026, 12, 14, 9)),
+        "campaign report (job)": lambda: _job(campaign_duty, dt.datetime(2026, 12, 15, 9)),
         "!budget prorata": lambda: room.msg("admin", "!budget KPA prorata", True),
         "!demande changing a request, a landing applied": lambda: room.msg(
             "p2", "!demande KPA 70€ pour le mois 1"
@@ -125,9 +131,34 @@ def _counts(room: Room) -> dict[str, int]:
     counts = {}
     for label, make in cases.items():
         ev = make()
-        counts[label] = room.counted(ev)
+        counts[label] = room.counted(ev) if not isinstance(ev, Job) else _counted_job(room, ev)
         room.deliver()
     return counts
+
+
+@dataclass(frozen=True)
+class Job:
+    """A timed job run at ``at`` in its own transaction, as the scheduler runs it."""
+
+    run: Callable[[Session, Registry, Settings, dt.datetime], list[Queued]]
+    at: dt.datetime
+
+
+def _job(
+    run: Callable[[Session, Registry, Settings, dt.datetime], list[Queued]], at: dt.datetime
+) -> Job:
+    return Job(run, at.replace(tzinfo=dt.UTC))
+
+
+def _counted_job(room: Room, job: Job) -> int:
+    room.count, room.counting = 0, True
+    try:
+        with transaction(room.engine) as db:
+            sent = job.run(db, room.d.registry, Settings(), job.at)
+    finally:
+        room.counting = False
+    assert sent, job  # it said something
+    return room.count
 
 
 def test_budget_commands_send_ten_statements_at_most(tmp_path, template_db):
