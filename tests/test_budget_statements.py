@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.render import render_pending_now
 from commands.budget.campaign_jobs import campaign_duty
+from commands.budget.vote import close_votes
 from commands.core import Queued, Registry, Settings
 from commands.events import Message, ReactionAdded, Redacted
 from storage.db import make_engine, sqlite_url, transaction
@@ -98,6 +99,34 @@ def _counts(room: Room) -> dict[str, int]:
 
         return first
 
+    def voted() -> Job:
+        """A landing vote on KPA (its requests ask for more than it holds), two ballots; the
+        job counts it once its deadline has passed."""
+        room.say("admin", "!budget KPA atterrissage vote 3j", admin=True)
+        room.deliver()
+        with Session(room.engine) as db:
+            card = db.exec(
+                select(BotMessage.platform_id)
+                .where(
+                    BotMessage.ref_kind == "landing_vote", col(BotMessage.platform_id).is_not(None)
+                )
+                .order_by(col(BotMessage.id).desc())
+            ).first()
+        assert card
+        for user in ("p1", "p2"):
+            room.handle(
+                ReactionAdded(
+                    event_id=f"$x{next(room.ids)}",
+                    room_id=ROOM,
+                    sender=f"@{user}",
+                    sender_name=user.title(),
+                    target_event_id=card,
+                    key="1\ufe0f\u20e3",
+                )
+            )
+        room.deliver()
+        return _job(close_votes, dt.datetime(2026, 11, 30, 12))
+
     cases = {
         "!demande": lambda: room.msg("q1", "!demande KPA 60€ pour le matériel"),
         "!demande edited": edited,
@@ -115,6 +144,7 @@ def _counts(room: Room) -> dict[str, int]:
         "!budget KPA (a range, a campaign)": lambda: room.msg("p7", "!budget KPA"),
         "campaign reminder (job)": lambda: _job(campaign_duty, dt.datetime(2026, 12, 14, 9)),
         "campaign report (job)": lambda: _job(campaign_duty, dt.datetime(2026, 12, 15, 9)),
+        "landing vote counted (job)": voted,
         "!budget prorata": lambda: room.msg("admin", "!budget KPA prorata", True),
         "!demande changing a request, a landing applied": lambda: room.msg(
             "p2", "!demande KPA 70€ pour le mois 1"
