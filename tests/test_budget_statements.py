@@ -4,15 +4,20 @@ whatever the number of people, requests and validations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from sqlmodel import Session, col, select
 
 from bot.render import render_pending_now
+from commands.budget.campaign_jobs import campaign_duty
+from commands.budget.vote import close_votes
+from commands.core import Queued, Registry, Settings
 from commands.events import Message, ReactionAdded, Redacted
-from storage.db import make_engine, sqlite_url
+from storage.db import make_engine, sqlite_url, transaction
 from storage.models import BotMessage
 from tests.test_cobudget_statements import ROOM, Room
 
@@ -33,12 +38,14 @@ def _card(room: Room, number: int) -> str:
 def _world(room: Room, people: int) -> None:
     """Two projects with hours from everyone; a libre envelope where everyone asks (the first
     four requests validated twice, the first one questioned), over its amount; a proportional
-    one."""
+    one; hours on a third project, INFRA, without an envelope."""
     room.say("admin", "!projet ajouter KPA Kpa", admin=True)
     room.say("admin", "!projet ajouter COMPTA Compta", admin=True)
+    room.say("admin", "!projet ajouter INFRA Infra", admin=True)
     for n in range(people):
         room.say(f"p{n}", f"!contrib {n + 1}h 10/11 KPA")
         room.say(f"p{n}", f"!contrib {n + 1}h 10/11 COMPTA")
+        room.say(f"p{n}", f"!contrib {n + 1}h 12/11 INFRA")
     room.say("admin", "!budget KPA 300€ novembre", admin=True)
     for n in range(people):
         room.say(f"p{n}", f"!demande KPA 80€ pour le mois {n}")
@@ -92,6 +99,34 @@ def _counts(room: Room) -> dict[str, int]:
 
         return first
 
+    def voted() -> Job:
+        """A landing vote on KPA (its requests ask for more than it holds), two ballots; the
+        job counts it once its deadline has passed."""
+        room.say("admin", "!budget KPA atterrissage vote 3j", admin=True)
+        room.deliver()
+        with Session(room.engine) as db:
+            card = db.exec(
+                select(BotMessage.platform_id)
+                .where(
+                    BotMessage.ref_kind == "landing_vote", col(BotMessage.platform_id).is_not(None)
+                )
+                .order_by(col(BotMessage.id).desc())
+            ).first()
+        assert card
+        for user in ("p1", "p2"):
+            room.handle(
+                ReactionAdded(
+                    event_id=f"$x{next(room.ids)}",
+                    room_id=ROOM,
+                    sender=f"@{user}",
+                    sender_name=user.title(),
+                    target_event_id=card,
+                    key="1\ufe0f\u20e3",
+                )
+            )
+        room.deliver()
+        return _job(close_votes, dt.datetime(2026, 11, 30, 12))
+
     cases = {
         "!demande": lambda: room.msg("q1", "!demande KPA 60€ pour le matériel"),
         "!demande edited": edited,
@@ -107,6 +142,9 @@ def _counts(room: Room) -> dict[str, int]:
         "!demande #1 (an envelope by its number)": lambda: room.msg("q4", "!demande #1 50€ outils"),
         "!releve KPA avant le 15/12": lambda: room.msg("admin", "!releve KPA avant le 15/12", True),
         "!budget KPA (a range, a campaign)": lambda: room.msg("p7", "!budget KPA"),
+        "campaign reminder (job)": lambda: _job(campaign_duty, dt.datetime(2026, 12, 14, 9)),
+        "campaign report (job)": lambda: _job(campaign_duty, dt.datetime(2026, 12, 15, 9)),
+        "landing vote counted (job)": voted,
         "!budget prorata": lambda: room.msg("admin", "!budget KPA prorata", True),
         "!demande changing a request, a landing applied": lambda: room.msg(
             "p2", "!demande KPA 70€ pour le mois 1"
@@ -114,15 +152,43 @@ def _counts(room: Room) -> dict[str, int]:
         "!budget accord": lambda: room.msg("admin", "!budget KPA accord 2 40€", True),
         "je-donne": lambda: room.msg("p1", "!budget COMPTA je-donne 50%"),
         "je-refuse": lambda: room.msg("p2", "!budget COMPTA je-refuse"),
+        "!budget … plafond (create, proportional)": lambda: room.msg(
+            "admin", "!budget INFRA 2000€ novembre plafond 300€", True
+        ),
         "!budget clore (proportional)": lambda: room.msg("admin", "!budget COMPTA clore", True),
         "!budget clore (libre)": lambda: room.msg("admin", "!budget KPA clore", True),
     }
     counts = {}
     for label, make in cases.items():
         ev = make()
-        counts[label] = room.counted(ev)
+        counts[label] = room.counted(ev) if not isinstance(ev, Job) else _counted_job(room, ev)
         room.deliver()
     return counts
+
+
+@dataclass(frozen=True)
+class Job:
+    """A timed job run at ``at`` in its own transaction, as the scheduler runs it."""
+
+    run: Callable[[Session, Registry, Settings, dt.datetime], list[Queued]]
+    at: dt.datetime
+
+
+def _job(
+    run: Callable[[Session, Registry, Settings, dt.datetime], list[Queued]], at: dt.datetime
+) -> Job:
+    return Job(run, at.replace(tzinfo=dt.UTC))
+
+
+def _counted_job(room: Room, job: Job) -> int:
+    room.count, room.counting = 0, True
+    try:
+        with transaction(room.engine) as db:
+            sent = job.run(db, room.d.registry, Settings(), job.at)
+    finally:
+        room.counting = False
+    assert sent, job  # it said something
+    return room.count
 
 
 def test_budget_commands_send_ten_statements_at_most(tmp_path, template_db):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from commands.budget import campaign_reading
@@ -23,32 +26,41 @@ from storage.models import (
     BudgetCampaign,
     BudgetCampaignNotice,
     BudgetEnvelope,
+    Project,
     Room,
 )
 
 # --------------------------------------------------------------------------- the timed job
 
 
-def _sent(db: Session, campaign_id: int) -> set[str]:
-    return set(
-        db.exec(
-            select(BudgetCampaignNotice.kind).where(BudgetCampaignNotice.campaign_id == campaign_id)
-        ).all()
-    )
-
-
-def _due(db: Session, now: dt.datetime) -> list[tuple[BudgetCampaign, str]]:
-    found = []
-    for c in db.exec(
-        select(BudgetCampaign)
+def _due(db: Session, now: dt.datetime, *, again: bool = False) -> list[tuple[BudgetCampaign, str]]:
+    """The open campaigns with a notice due at ``now``, and which, in one query: the campaigns
+    past their reminder time with the kinds of notice sent already. ``again``: read once more
+    under the rooms' locks, the campaigns' rows refreshed."""
+    query = (
+        select(BudgetCampaign, BudgetCampaignNotice.kind)
+        .outerjoin(
+            BudgetCampaignNotice,
+            col(BudgetCampaignNotice.campaign_id) == col(BudgetCampaign.id),
+        )
         .where(BudgetCampaign.state == life.OPEN, col(BudgetCampaign.remind_at) <= now)
         .order_by(col(BudgetCampaign.id))
-    ).all():
+    )
+    if again:
+        query = query.execution_options(populate_existing=True)
+    campaigns: dict[int, BudgetCampaign] = {}
+    sent: dict[int, set[str]] = {}
+    for c, notice in db.exec(query).all():
+        key = int(c.id or 0)
+        campaigns[key] = c
+        sent.setdefault(key, set()).update([notice] if notice is not None else [])
+    found = []
+    for key, c in campaigns.items():
         kind = campaign_reading.due_notice(
             c.state,
             campaign_reading._utc(c.remind_at),
             campaign_reading._utc(c.deadline_at),
-            _sent(db, int(c.id or 0)),
+            sent[key],
             now,
         )
         if kind is not None:
@@ -60,26 +72,55 @@ def campaign_duty(
     db: Session, registry: Registry, settings: Settings, now: dt.datetime
 ) -> list[Queued]:
     """Send each campaign's reminder and report once, when due."""
-    if not _due(db, now):
-        return []
     found = _due(db, now)
+    if not found:
+        return []
     lock_rooms(db, {c.room_id for c, _ in found})
+    locked = {c.id for c, _ in found}
     sent: list[Queued] = []
-    for campaign, _ in found:
-        db.refresh(campaign)
-        kind = campaign_reading.due_notice(
-            campaign.state,
-            campaign_reading._utc(campaign.remind_at),
-            campaign_reading._utc(campaign.deadline_at),
-            _sent(db, int(campaign.id or 0)),
-            now,
-        )
-        room = db.get(Room, campaign.room_id)
-        env = db.get(BudgetEnvelope, campaign.envelope_id)
-        if kind is None or room is None or env is None:
+    for campaign, kind in _due(db, now, again=True):  # what holds once the rooms are locked
+        if campaign.id not in locked:
             continue
-        sent.extend(_notice(db, registry, settings, now, campaign, env, room, kind))
+        where = _where(db, campaign)
+        if where is None:
+            continue
+        sent.extend(_notice(db, registry, settings, now, campaign, kind, where))
     return sent
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What a campaign's notice needs around it, read in one query."""
+
+    env: BudgetEnvelope
+    room: Room
+    code: str
+    posted: BotMessage | None  # the campaign's message
+    others_open: int  # the envelope's other open campaigns
+
+
+def _where(db: Session, campaign: BudgetCampaign) -> _Where | None:
+    row = db.execute(
+        sa_select(BudgetEnvelope, Room, col(Project.code), BotMessage)
+        .add_columns(campaign_reading._open_count_of(BudgetEnvelope, campaign.id))
+        .join(Room, col(Room.id) == col(BudgetEnvelope.room_id))
+        .outerjoin(Project, col(Project.id) == col(BudgetEnvelope.project_id))
+        .outerjoin(
+            BotMessage,
+            and_(
+                col(BotMessage.ref_kind) == campaign_reading.REF,
+                col(BotMessage.ref_id) == str(campaign.id),
+                col(BotMessage.kind) == "text",
+            ),
+        )
+        .where(col(BudgetEnvelope.id) == campaign.envelope_id)
+        .order_by(col(BotMessage.id))
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    env, room, code, posted, others = row
+    return _Where(env, room, code or "?", posted, int(others))
 
 
 def _notice(
@@ -88,17 +129,10 @@ def _notice(
     settings: Settings,
     now: dt.datetime,
     campaign: BudgetCampaign,
-    env: BudgetEnvelope,
-    room: Room,
     kind: str,
+    where: _Where,
 ) -> list[Queued]:
-    posted = db.exec(
-        select(BotMessage).where(
-            BotMessage.ref_kind == campaign_reading.REF,
-            BotMessage.ref_id == str(campaign.id),
-            BotMessage.kind == "text",
-        )
-    ).first()
+    env, room, code, posted = where.env, where.room, where.code, where.posted
     root = posted.platform_id if posted is not None else None
     # the reminder goes in the campaign message's thread (the one it is in, or starts); the
     # report replies to the message where it is (the room, or its thread)
@@ -108,7 +142,6 @@ def _notice(
     ctx = system_context(
         db, room, registry, settings, now, f"campaign:{campaign.id}:{kind}", anchor=(root, thread)
     )
-    code = campaign_reading._project_code(db, env)
     found = campaign_reading.read_standing(db, campaign, env)
     # (an envelope closed meanwhile takes no more hours nor requests: no reminder then)
     named = found.missing if kind == campaign_reading.REMINDER and env.state == "open" else []
@@ -125,7 +158,7 @@ def _notice(
         require(
             ctx,
             life.campaign_step(
-                campaign_reading._life(db, campaign, env, code),
+                campaign_reading._life(db, campaign, env, code, where.others_open),
                 act(Act.DEADLINE),
                 Actor(campaign_reading.BOT, True),
                 now,

@@ -229,8 +229,9 @@ def _open_count(db: Session, env: BudgetEnvelope, but: int | None = None) -> int
     return int(db.exec(select(_open_count_of(env, but))).one())
 
 
-def _open_count_of(env: BudgetEnvelope, but: int | None = None) -> Any:
-    """The envelope's open campaigns but ``but``, counted (a scalar subquery)."""
+def _open_count_of(env: Any, but: int | None = None) -> Any:
+    """The envelope's open campaigns but ``but``, counted (a scalar subquery; ``env`` an
+    envelope, or the envelope table for a count correlated to the query it is in)."""
     return (
         select(func.count())
         .select_from(BudgetCampaign)
@@ -243,9 +244,14 @@ def _open_count_of(env: BudgetEnvelope, but: int | None = None) -> Any:
     )
 
 
-def _life(db: Session, c: BudgetCampaign, env: BudgetEnvelope, code: str) -> life.Campaign:
+def _life(
+    db: Session, c: BudgetCampaign, env: BudgetEnvelope, code: str, others: int | None = None
+) -> life.Campaign:
+    """The life of ``c``; ``others``: the envelope's other open campaigns, if read already."""
     deadline = c.deadline_at if c.deadline_at.tzinfo else c.deadline_at.replace(tzinfo=dt.UTC)
-    return life.Campaign(c.state, code, deadline, env.state == "open", _open_count(db, env, c.id))
+    if others is None:
+        others = _open_count(db, env, c.id)
+    return life.Campaign(c.state, code, deadline, env.state == "open", others)
 
 
 def _utc(at: dt.datetime) -> dt.datetime:

@@ -242,20 +242,33 @@ def _checked_terms(
 
 def _check_feasible(ctx: Context, terms: Terms, amount: int, minutes: dict[str, int]) -> None:
     """A proportional envelope: someone can receive it, and its cap lets it be shared."""
-    eligible = [u for u, m in minutes.items() if m >= max(terms.min_minutes, 1)]
-    if not eligible:
+    refused = rules.feasibility(amount, minutes, terms.cap, terms.commons_bp, terms.min_minutes)
+    if refused is None:
+        return
+    if refused.reason == "nobody":
         raise UserError(
             "budget.error.nobody_eligible", hours=format_hours(terms.min_minutes, ctx.lang)
         )
-    to_share = amount - amount * terms.commons_bp // 10000
-    if terms.cap is not None and terms.cap * len(eligible) < to_share:
-        raise UserError(
-            "budget.error.impossible_cap",
-            cap=ctx.money(terms.cap),
-            people=len(eligible),
-            most=ctx.money(terms.cap * len(eligible)),
-            amount=ctx.money(to_share),
-        )
+    raise UserError(
+        "budget.error.impossible_cap",
+        cap=ctx.money(refused.cap),
+        people=refused.people,
+        most=ctx.money(refused.most),
+        amount=ctx.money(refused.to_share),
+    )
+
+
+def _hours(
+    ctx: Context, project: Project, period: Period, mode: str
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The minutes per person of ``project`` in ``period`` and, for a proportional envelope,
+    each one's first contribution (its tie-break), read once for the check and the table."""
+    if mode == budget.PROPORTIONAL:
+        return queries.hours_and_first(ctx.db, ctx.room.id, project.id, period.start, period.end)
+    totals = contribution_totals(
+        ctx.db, ctx.room.id, period.start, period.end, project_id=project.id
+    )
+    return {u: m for u, m, c in totals.by_person if c}, {}
 
 
 def create_envelope(
@@ -267,10 +280,8 @@ def create_envelope(
     label, owner, tokens = envelope_refs.take_label_and_owner(ctx, tokens)
     terms = read_terms(ctx, project, tokens)
     amount, mode, period = _checked_terms(ctx, project, terms, period, label)
-    totals = contribution_totals(
-        ctx.db, ctx.room.id, period.start, period.end, project_id=project.id
-    )
-    if totals.count == 0 and envelope_refs.needs_hours(label, mode == budget.PROPORTIONAL):
+    minutes, first = _hours(ctx, project, period, mode)
+    if not minutes and envelope_refs.needs_hours(label, mode == budget.PROPORTIONAL):
         raise UserError(
             "budget.error.no_contributions",
             project=project.code,
@@ -300,7 +311,7 @@ def create_envelope(
         created_at=ctx.now,
     )
     if mode == budget.PROPORTIONAL:
-        _check_feasible(ctx, terms, amount, {u: m for u, m, _ in totals.by_person})
+        _check_feasible(ctx, terms, amount, minutes)
     require(
         ctx,
         life.envelope_step(
@@ -341,8 +352,7 @@ def create_envelope(
     ) + envelope_refs.created_note(ctx, env)
     if mode == budget.PROPORTIONAL:
         # a new envelope: the minutes were just read, and nobody gave anything back yet
-        minutes = {u: m for u, m, _ in totals.by_person}
-        view = rules._view(env, minutes, {}, queries.first_logged(ctx.db, env))
+        view = rules._view(env, minutes, {}, first)
         ctx.reply(lines(head, tables._proportional_body(ctx, env, view)))
     else:
         ctx.reply(head)

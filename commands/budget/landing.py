@@ -178,15 +178,20 @@ def apply(
     *,
     head: str | None = None,
     follows: str | None = None,
+    validated: dict[int, BudgetRequest] | None = None,
+    life_now: life.Envelope | None = None,
 ) -> None:
     """An admin applies ``option`` to ``env``'s validated requests, which ask for more than it
     holds (``!budget KPA prorata`` applies the first); or the room's vote does, at its deadline
-    (``commands.budget.vote_open``: ``head`` says so)."""
+    (``commands.budget.vote_open``: ``head`` says so). ``validated`` and ``life_now``: the
+    requests (``_validated``) and the envelope's life, when the caller read them already in
+    this transaction."""
 
     project = common._project(ctx.db, env)
     if ctx.chat_event:  # not while a vote runs; after a tie, one of the tied options
         vote_open.guard_apply(ctx, env, option)
-    validated = _validated(ctx, env)
+    if validated is None:
+        validated = _validated(ctx, env)
     asked = sum(r.amount for r in validated.values())
     if asked <= env.amount:
         raise UserError(
@@ -200,7 +205,7 @@ def apply(
     require(
         ctx,
         life.agreement_step(
-            life.Agreement(ABSENT, lives.envelope_life(ctx, env), word),
+            life.Agreement(ABSENT, life_now or lives.envelope_life(ctx, env), word),
             act(Act.CREATE),
             common.actor(ctx, env),
             ctx.now,

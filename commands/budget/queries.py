@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
@@ -201,18 +202,46 @@ def request_votes(db: Session, envelope_id: int) -> dict[int, RequestVotes]:
 
 def _minutes_and_first(db: Session, env: BudgetEnvelope) -> tuple[dict[str, int], dict[str, int]]:
     """``minutes_by_person`` and ``first_logged`` of an envelope, in one query."""
+    return hours_and_first(db, env.room_id, env.project_id, env.start, env.end)
+
+
+def hours_and_first(
+    db: Session, room_id: str, project_id: int | None, start: dt.date, end: dt.date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The minutes of each contributor to a project with ``start <= day < end`` and their first
+    contribution's internal id, in one query: what a proportional envelope is shared by (an
+    envelope about to be created has no row yet)."""
     rows = db.exec(
         select(Contribution.user_id, func.sum(Contribution.minutes), func.min(Contribution.id))
         .where(
-            Contribution.room_id == env.room_id,
-            Contribution.project_id == env.project_id,
-            Contribution.day >= env.start,
-            Contribution.day < env.end,
+            Contribution.room_id == room_id,
+            Contribution.project_id == project_id,
+            Contribution.day >= start,
+            Contribution.day < end,
         )
         .group_by(col(Contribution.user_id))
     ).all()
     minutes = {user: int(total or 0) for user, total, _ in rows}
     return minutes, {user: int(first or 0) for user, _, first in rows}
+
+
+def minutes_of(db: Session, env: BudgetEnvelope, users: set[str]) -> dict[str, int]:
+    """The minutes of ``users`` in an envelope's project and period, in one query on the
+    project's covering index: what closing a libre envelope shows beside each paid request."""
+    if not users:
+        return {}
+    rows = db.exec(
+        select(Contribution.user_id, func.sum(Contribution.minutes))
+        .where(
+            Contribution.room_id == env.room_id,
+            Contribution.project_id == env.project_id,
+            Contribution.day >= env.start,
+            Contribution.day < env.end,
+            col(Contribution.user_id).in_(sorted(users)),
+        )
+        .group_by(col(Contribution.user_id))
+    ).all()
+    return {user: int(total or 0) for user, total in rows}
 
 
 def _givebacks(db: Session, envs: list[BudgetEnvelope]) -> dict[int, dict[str, BudgetGiveBack]]:

@@ -1,11 +1,13 @@
-"""Pure rules of the contributive budget: the split of a proportional envelope and where a request stands."""
+"""Pure rules of the contributive budget: the split of a proportional envelope, whether it can
+be shared, where a request stands and what closing a libre envelope pays."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from commands.budget import common
-from commands.split import give_back, split
+from commands.split import commons_share, give_back, split
 from storage.ledger import RequestVotes
 from storage.models import (
     BudgetEnvelope,
@@ -97,3 +99,81 @@ class RequestRow:
         """What it would receive once validated: the agreed amount, else what was asked."""
         req = self.request
         return req.granted if req.granted is not None else req.amount
+
+
+# --------------------------------------------------------------------------- feasibility
+
+
+@dataclass(frozen=True)
+class Infeasible:
+    """Why a proportional envelope cannot be shared: ``nobody`` has the minimum of hours, or the
+    ``cap`` times the ``people`` eligible (``most``) is less than what is ``to_share``."""
+
+    reason: str  # "nobody" or "cap"
+    cap: int = 0
+    people: int = 0
+    most: int = 0
+    to_share: int = 0
+
+
+def feasibility(
+    amount: int,
+    minutes: Mapping[str, int],
+    cap: int | None,
+    commons_bp: int,
+    min_minutes: int,
+) -> Infeasible | None:
+    """Whether ``split`` can share ``amount`` among people with ``minutes`` to the cent: someone
+    has the minimum of hours, and the caps of those who do hold what is left once the commons
+    took their part (rounded as ``split`` rounds it). ``None``: it can."""
+    eligible = sum(1 for m in minutes.values() if m >= max(min_minutes, 1))
+    if not eligible:
+        return Infeasible("nobody")
+    to_share = amount - commons_share(amount, commons_bp)
+    if cap is not None and cap * eligible < to_share:
+        return Infeasible("cap", cap, eligible, cap * eligible, to_share)
+    return None
+
+
+# --------------------------------------------------------------------------- libre settlement
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A request of a libre envelope, as settling it sees it."""
+
+    key: int  # the request's id
+    user_id: str
+    amount: int  # what was asked
+    granted: int | None  # what was agreed, if anything
+    validated: bool
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What closing a libre envelope pays: each validated request with its amount (in the
+    requests' order), the requests left unpaid, and what stays in the envelope."""
+
+    paid: list[tuple[Asked, int]]
+    unpaid: list[int]
+    total: int
+    remainder: int  # amount - total (negative when over)
+
+    @property
+    def over(self) -> bool:
+        """The validated requests add up to more than the envelope: it cannot close as is."""
+        return self.remainder < 0
+
+
+def settle_libre(amount: int, requests: Sequence[Asked]) -> Settlement:
+    """Close a libre envelope of ``amount`` cents: every validated request receives what was
+    agreed, else what it asked; the others nothing. No cent is rounded: the amounts are whole
+    already (a prorata, which rounds, is applied before closing, by ``split.scale``)."""
+    paid = [
+        (req, req.granted if req.granted is not None else req.amount)
+        for req in requests
+        if req.validated
+    ]
+    unpaid = [req.key for req in requests if not req.validated]
+    total = sum(cents for _, cents in paid)
+    return Settlement(paid, unpaid, total, amount - total)

@@ -240,27 +240,31 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
             r.note = ", ".join(notes)
     else:
         found = queries.requests_with_states(ctx.db, [env])
-        hours = queries.minutes_by_person(ctx.db, env)
-        for req, st in found:
-            minutes = hours.get(req.user_id, 0)
-            if not st.validated:
-                unpaid.append(common._id(req))
-                continue
-            paid = req.granted if req.granted is not None else req.amount
-            note = ctx.t("budget.note.request", id=req.number, asked=ctx.money(req.amount))
-            rows.append(rules.Row(req.user_id, minutes, paid, 0, paid, False, note))
-        total = sum(r.amount for r in rows)
-        if total > env.amount:
+        settled = rules.settle_libre(
+            env.amount,
+            [
+                rules.Asked(common._id(req), req.user_id, req.amount, req.granted, st.validated)
+                for req, st in found
+            ],
+        )
+        if settled.over:
             raise UserError(
                 "budget.error.close_over",
-                total=ctx.money(total),
+                total=ctx.money(settled.total),
                 amount=ctx.money(env.amount),
                 project=project.code,
                 prefix=p,
             )
-        if not rows:
+        if not settled.paid:
             raise UserError("budget.error.close_nothing", project=project.code, prefix=p)
-        remainder = env.amount - total
+        unpaid, remainder = settled.unpaid, settled.remainder
+        numbers = {common._id(req): req for req, _ in found}
+        hours = queries.minutes_of(ctx.db, env, {asked.user_id for asked, _ in settled.paid})
+        for asked, paid in settled.paid:
+            req = numbers[asked.key]
+            note = ctx.t("budget.note.request", id=req.number, asked=ctx.money(req.amount))
+            minutes = hours.get(req.user_id, 0)
+            rows.append(rules.Row(req.user_id, minutes, paid, 0, paid, False, note))
     ctx.db.connection().execute(
         insert(BudgetShare.__table__),  # type: ignore[attr-defined]
         [

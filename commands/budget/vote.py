@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from commands.budget import common, landing, vote_rules
+from commands.budget import common, landing, lives, queries, vote_rules
 from commands.core import Context, Queued, Registry, Settings, system_context
 from commands.landing import OPTIONS
 from commands.lifecycle import ABSENT, Act, Actor, Refusal, act, require, tell_undo, undo
@@ -228,15 +231,31 @@ def close_votes(
         return []
     lock_rooms(db, {v.room_id for v in due})
     sent: list[Queued] = []
-    for vote in due:
-        db.refresh(vote)
-        room = db.get(Room, vote.room_id)
-        env = db.get(BudgetEnvelope, vote.envelope_id)
-        if vote.state != vote_rules.OPEN or room is None or env is None:
-            continue
+    for vote, room, env, in_envelope, given_back, _project in _locked(db, [v.id for v in due]):
         ctx = system_context(db, room, registry, settings, now, f"landing-vote:{vote.id}")
+        ctx.keep_ahead(("envelope", env.id), (int(in_envelope), int(given_back)))
         sent.extend(_count(ctx, vote, env))
     return sent
+
+
+def _locked(db: Session, ids: list[int | None]) -> list[Any]:
+    """The votes ``ids`` still open once their rooms are locked, read again, each with its room,
+    its envelope and the envelope's project and counts (``lives.envelope_life``): one query."""
+    in_envelope, given_back = queries._envelope_counts(BudgetEnvelope)
+    return list(
+        db.execute(
+            sa_select(BudgetLandingVote, Room, BudgetEnvelope, in_envelope, given_back, Project)
+            .join(Room, col(Room.id) == col(BudgetLandingVote.room_id))
+            .join(BudgetEnvelope, col(BudgetEnvelope.id) == col(BudgetLandingVote.envelope_id))
+            .join(Project, col(Project.id) == col(BudgetEnvelope.project_id))
+            .where(
+                col(BudgetLandingVote.id).in_(ids),
+                col(BudgetLandingVote.state) == vote_rules.OPEN,
+            )
+            .order_by(col(BudgetLandingVote.id))
+            .execution_options(populate_existing=True)
+        ).all()
+    )
 
 
 def _count(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope) -> list[Queued]:
@@ -276,7 +295,15 @@ def _count(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope) -> list[Q
     )
     if changed.rowcount != 1:
         return []
-    db.expire(vote)
+    for name, value in (
+        ("state", state),
+        ("result", ",".join(best) or None),
+        ("counts", ",".join(f"{n}:{c}" for n, c in enumerate(counts.values(), start=1))),
+        ("closed_at", ctx.now),
+        ("closed_by", vote_rules.BOT),
+    ):  # what the update wrote, known to the session without reading the row again
+        set_committed_value(vote, name, value)
+    env_life = lives.envelope_life(ctx, env)  # read along with the vote, nothing changed yet
     ctx.audit(
         "vote_count",
         "budget_envelope",
@@ -306,7 +333,9 @@ def _count(ctx: Context, vote: BudgetLandingVote, env: BudgetEnvelope) -> list[Q
             )
         )
         follows = ctx.t("budget.landing.vote.follows", project=code, prefix=p)
-        landing.apply(ctx, env, option, head=head, follows=follows)
+        landing.apply(
+            ctx, env, option, head=head, follows=follows, validated=validated, life_now=env_life
+        )
     elif state == vote_rules.TIED:
         ctx.reply(
             ctx.t(
