@@ -225,9 +225,9 @@ async def test_bad_input_says_what_to_type_and_stores_nothing(room, engine):
     await room.join("bob")
     cases = {
         "!tour ouvrir Autre 50€": "encore ouvert",
-        "!financer 1": "Usage : !financer",
+        "!financer 1": "Il manque un montant. Tape : !financer <numéro> <montant>",
         "!financer 9 5€": "Pas de bucket #9",
-        "!bucket Radio": "Usage : !bucket",
+        "!bucket Radio": "Il manque un montant. Tape : !bucket <titre> <montant>",
         "!bucket Radio 90€ max 50€": "plus petit que l'objectif",
         "!bucket Radio 0€": "plus grand que zéro",
         "!bucket Radio 90$": "compte en EUR",

@@ -15,11 +15,11 @@ The family is split by concern: ``words`` (word tables, amounts and deadlines), 
 from __future__ import annotations
 
 from commands.cobudget.allocations import allocate_command, render_allocated
-from commands.cobudget.balance import balance_command
-from commands.cobudget.buckets import bucket_command, list_buckets, render_bucket_list
+from commands.cobudget.balance import BALANCE_COMMAND
+from commands.cobudget.buckets import BUCKET_COMMAND, BUCKETS_COMMAND, render_bucket_list
 from commands.cobudget.card import progress_bar
 from commands.cobudget.closing import render_round_closed
-from commands.cobudget.funding import fund_command, on_card_reaction
+from commands.cobudget.funding import FUND_COMMAND, on_card_reaction
 from commands.cobudget.queries import (
     allocated,
     allocated_and_spent,
@@ -53,13 +53,11 @@ __all__ = [
 def register(reg: Registry) -> None:
     # the dispatcher gives an undo to the hooks of the module that handled the event
     # (``Registry.undo_hooks_for``): the family's handlers and its undo hook are the package's
+    declared = (BUCKET_COMMAND, BUCKETS_COMMAND, FUND_COMMAND, BALANCE_COMMAND)
     for handler in (
         round_command,
         allocate_command,
-        bucket_command,
-        list_buckets,
-        fund_command,
-        balance_command,
+        *(sub.handler for command in declared for sub in command.subs),
         on_card_reaction,
         undo_by_event,
     ):
@@ -68,12 +66,8 @@ def register(reg: Registry) -> None:
     reg.command("allouer", family=FAMILY, aliases=("allocate", "allot"), admin_only=True)(
         allocate_command
     )
-    reg.command("bucket", family=FAMILY, aliases=("proposition", "proposer", "propose"))(
-        bucket_command
-    )
-    reg.command("buckets", family=FAMILY, aliases=("propositions",))(list_buckets)
-    reg.command("financer", family=FAMILY, aliases=("fund",))(fund_command)
-    reg.command("solde", family=FAMILY, aliases=("balance", "soldes", "balances"))(balance_command)
+    for command in declared:
+        command.register(reg)
     reg.on_reaction("bucket")(on_card_reaction)
     reg.on_undo(undo_by_event)
     reg.on_kept(kept_by_event)

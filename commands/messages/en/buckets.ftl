@@ -105,9 +105,6 @@ buckets-usage-round_open = ⚠️ A round needs a title and a pot. Example: { $p
 buckets-usage-reactions = ⚠️ Give each reaction with its value. Example: { $prefix }round reactions 💶=5€ 💰=20€
 buckets-usage-allocate = ⚠️ Usage: { $prefix }allocate @bob 50€ · { $prefix }allocate everyone (shares the pot equally) · { $prefix }allocate everyone 20€ (20 € each) · { $prefix }allocate contributions november (in proportion to hours)
 buckets-usage-allocate_hours = ⚠️ Over which period? Examples: { $prefix }allocate contributions november · { $prefix }allocate contributions last month · { $prefix }allocate contributions from 01/11 to 15/11
-buckets-usage-bucket = ⚠️ Usage: { $prefix }bucket "Coffee machine" 150€ [max 200€] [description] · { $prefix }bucket 3 (show) · { $prefix }bucket 3 done · { $prefix }bucket 3 cancel
-buckets-usage-fund = ⚠️ Usage: { $prefix }fund <bucket number> <amount>. Example: { $prefix }fund 3 12.50€
-buckets-usage-balance = ⚠️ Usage: { $prefix }balance · { $prefix }balance @bob · { $prefix }balance everyone
 buckets-error-group_mention = ⚠️ { $token } means the whole room, not a person. To give each member: { $prefix }allocate all 10 € (or { $prefix }allocate all to share what is left in the pot).
 buckets-error-zero_amount = ⚠️ The amount must be more than zero. Example: 12.50€
 buckets-error-negative = ⚠️ A negative amount makes no sense here. Example: 12.50€
@@ -155,17 +152,28 @@ buckets-help_full-allouer =
     { $prefix }allocate contributions november     — shares what is left of the pot in proportion to logged hours
     Cents that do not divide are given out deterministically: the total is always exact.
     Deleting the message undoes the allocation (if none of it was spent).
-buckets-help_full-bucket =
-    { $prefix }bucket "Coffee machine" 150€ [max 200€] [description]  — proposes a bucket: the bot posts its card
-    Reacting to the card funds the bucket (💶 = 5 €, 💰 = 20 € by default); removing the reaction takes back what it gave.
-    { $prefix }bucket 3          — the card and its funders
-    { $prefix }bucket 3 done     — marks a funded bucket as completed (author or admin)
-    { $prefix }bucket 3 cancel   — cancels it and refunds every funder (author or admin)
-buckets-help_full-buckets = { $prefix }buckets — the round's buckets with their state, what they raised and their goal
-buckets-help_full-financer =
-    { $prefix }fund <number> <amount>  — e.g. { $prefix }fund 3 12.50€ · { $prefix }fund 3 EUR 12
-    Deleting the message takes the amount back. You can also react to the bucket's card.
-buckets-help_full-solde = { $prefix }balance · { $prefix }balance @bob · { $prefix }balance everyone — balance = allocated − put into buckets
+buckets-error-bad_max = ⚠️ I can't read an amount after “{ $word }”. Example: { $prefix }bucket "Coffee machine" 150€ max 200€
+buckets-sub-buckets-list = the round's buckets, their state, what they raised and their goal
+buckets-sub-financer-fund = puts this amount of your balance into the bucket
+buckets-ex-financer-fund =
+    { $prefix }fund 3 12.50€
+    { $prefix }fund 3 EUR 12
+buckets-note-financer = Deleting the message takes the amount back. You can also react to the bucket's card.
+buckets-sub-solde-mine = your balance in the round (balance = allocated − put into buckets)
+buckets-sub-solde-all = every member's balance
+buckets-sub-solde-person = someone's balance
+buckets-ex-solde-person = { $prefix }balance @bob
+buckets-sub-bucket-propose = proposes a bucket: the bot posts its card
+buckets-ex-bucket-propose =
+    { $prefix }bucket "Coffee machine" 150€
+    { $prefix }bucket "Coffee machine" 150€ max 200€ for the kitchen corner
+buckets-sub-bucket-show = the card and its funders
+buckets-ex-bucket-show = { $prefix }bucket 3
+buckets-sub-bucket-complete = marks a funded bucket as completed (author or admin)
+buckets-ex-bucket-complete = { $prefix }bucket 3 done
+buckets-sub-bucket-cancel = cancels it and refunds every funder (author or admin)
+buckets-ex-bucket-cancel = { $prefix }bucket 3 cancel
+buckets-note-bucket = Reacting to the card funds the bucket (💶 = 5 €, 💰 = 20 € by default); removing the reaction takes back what it gave.
 buckets-counted-open = { $n ->
         [one] { $n } open
        *[other] { $n } open
