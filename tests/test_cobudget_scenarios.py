@@ -232,7 +232,8 @@ async def test_bad_input_says_what_to_type_and_stores_nothing(room, engine):
         "!bucket Radio 0€": "plus grand que zéro",
         "!bucket Radio 90$": "compte en EUR",
         "!allouer @bob 150€": "il ne reste que 100,00 €",
-        "!allouer contributions": "Sur quelle période",
+        "!allouer contributions": "Il manque une période. Tape : !allouer contributions <période>",
+        "!allouer contributions blabla": "Sur quelle période",
         "!allouer contributions novembre": "Aucune contribution",
         "!allouer": "Usage : !allouer",
     }

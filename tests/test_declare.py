@@ -71,7 +71,7 @@ def test_commands_are_declared() -> None:
     wanted = {"langue", "fuseau", "reglages", "projets", "projet", "moi", "mesdonnees"}
     wanted |= {"oubliemoi", "export", "page", "aide", "recap", "rappel", "annuler", "contribs"}
     wanted |= {"contrib", "importer"}
-    wanted |= {"bucket", "buckets", "financer", "solde"}
+    wanted |= {"tour", "allouer", "bucket", "buckets", "financer", "solde"}
     assert wanted <= set(DECLARED)
 
 

@@ -14,7 +14,7 @@ The family is split by concern: ``words`` (word tables, amounts and deadlines), 
 
 from __future__ import annotations
 
-from commands.cobudget.allocations import allocate_command, render_allocated
+from commands.cobudget.allocations import ALLOCATE_COMMAND, render_allocated
 from commands.cobudget.balance import BALANCE_COMMAND
 from commands.cobudget.buckets import BUCKET_COMMAND, BUCKETS_COMMAND, render_bucket_list
 from commands.cobudget.card import progress_bar
@@ -30,9 +30,9 @@ from commands.cobudget.queries import (
     spent,
 )
 from commands.cobudget.recap import recap_section
-from commands.cobudget.rounds import close_due_rounds, round_command
+from commands.cobudget.rounds import ROUND_COMMAND, close_due_rounds
 from commands.cobudget.undo import kept_by_event, undo_by_event
-from commands.cobudget.words import ALLOCATED, BUCKET_LIST, CLOSE_ANSWER, FAMILY
+from commands.cobudget.words import ALLOCATED, BUCKET_LIST, CLOSE_ANSWER
 from commands.core import Registry
 
 __all__ = [
@@ -53,19 +53,20 @@ __all__ = [
 def register(reg: Registry) -> None:
     # the dispatcher gives an undo to the hooks of the module that handled the event
     # (``Registry.undo_hooks_for``): the family's handlers and its undo hook are the package's
-    declared = (BUCKET_COMMAND, BUCKETS_COMMAND, FUND_COMMAND, BALANCE_COMMAND)
+    declared = (
+        ROUND_COMMAND,
+        ALLOCATE_COMMAND,
+        BUCKET_COMMAND,
+        BUCKETS_COMMAND,
+        FUND_COMMAND,
+        BALANCE_COMMAND,
+    )
     for handler in (
-        round_command,
-        allocate_command,
         *(sub.handler for command in declared for sub in command.subs),
         on_card_reaction,
         undo_by_event,
     ):
         handler.__module__ = __name__
-    reg.command("tour", family=FAMILY, aliases=("round", "rounds"))(round_command)
-    reg.command("allouer", family=FAMILY, aliases=("allocate", "allot"), admin_only=True)(
-        allocate_command
-    )
     for command in declared:
         command.register(reg)
     reg.on_reaction("bucket")(on_card_reaction)

@@ -26,17 +26,9 @@ DEFAULT_REACTIONS: dict[str, int] = {"💶": 500, "💰": 2000}
 CLOSE_TO_GOAL_PERCENT = 75
 BAR_CELLS = 10
 
-_OPEN_WORDS = ("ouvrir", "open", "nouveau", "new", "creer", "create")
-_CLOSE_WORDS = ("fermer", "close", "clore", "cloturer", "terminer", "end")
-_REACTION_WORDS = ("reactions", "reaction", "valeurs", "values")
-_SHOW_WORDS = ("voir", "show", "info")
 _DEADLINE_WORDS = ("jusqu'au", "jusqu’au", "jusquau", "until", "till", "deadline", "fin", "avant")
-_EVERYONE_WORDS = ("tous", "tout-le-monde", "everyone", "all", "membres", "members")
-_HOURS_WORDS = ("contributions", "contribution", "heures", "hours", "contribs", "temps")
 _MAX_WORDS = ("max", "maximum", "jusqu'a", "jusqu’à", "jusqua", "up-to")
 _MIN_WORDS = ("min", "minimum", "objectif", "goal")
-_COMPLETE_WORDS = ("termine", "terminer", "fini", "finir", "realise", "fait", "done", "complete")
-_CANCEL_WORDS = ("annuler", "annule", "cancel", "supprimer", "delete")
 
 
 # the order in which a round's buckets are counted: from the living to the ended
@@ -50,11 +42,6 @@ BOT_ACTOR = "bot"  # who the audit names for what the bot does on its own (a dea
 
 
 # --------------------------------------------------------------------------- parsing
-
-
-def _require_admin(ctx: Context) -> None:
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=ctx.typed_command(1))
 
 
 def _amount(ctx: Context, tokens: list[str], i: int) -> tuple[Amount, int] | None:

@@ -100,8 +100,6 @@ buckets-recap-title = 🪣 Buckets
 buckets-recap-funded = 🎉 #{ $id } « { $title } » financé ({ $held })
 buckets-recap-close = ⏳ #{ $id } « { $title } » presque financé : { $held } sur { $min }, il manque { $missing }
 buckets-recap-new = 🆕 #{ $id } « { $title } » proposé par { $who } (objectif { $min })
-buckets-usage-round = Usage : { $prefix }tour · { $prefix }tour ouvrir "Hiver 2026" 1000€ [jusqu'au 31/12] · { $prefix }tour fermer · { $prefix }tour réactions 💶=5€ 💰=20€
-buckets-usage-round_open = ⚠️ Il faut un titre et une enveloppe. Exemple : { $prefix }tour ouvrir "Hiver 2026" 1000€ jusqu'au 31/12
 buckets-usage-reactions = ⚠️ Donne chaque réaction avec sa valeur. Exemple : { $prefix }tour réactions 💶=5€ 💰=20€
 buckets-usage-allocate = ⚠️ Usage : { $prefix }allouer @bob 50€ · { $prefix }allouer tous (partage l'enveloppe à parts égales) · { $prefix }allouer tous 20€ (20 € chacun) · { $prefix }allouer contributions novembre (au prorata des heures)
 buckets-usage-allocate_hours = ⚠️ Sur quelle période ? Exemples : { $prefix }allouer contributions novembre · { $prefix }allouer contributions mois dernier · { $prefix }allouer contributions du 01/11 au 15/11
@@ -140,19 +138,32 @@ buckets-help-bucket = proposer un bucket : { $prefix }bucket "Machine à café" 
 buckets-help-buckets = la liste des buckets du tour
 buckets-help-financer = financer un bucket d'un montant : { $prefix }financer 3 12,50€
 buckets-help-solde = ton solde dans le tour : { $prefix }solde
-buckets-help_full-tour =
-    { $prefix }tour                                    — le tour en cours : enveloppe, allocations, buckets
-    { $prefix }tour ouvrir "Hiver 2026" 1000€ [jusqu'au 31/12]  — ouvre un tour (admins ; un seul à la fois)
-    { $prefix }tour réactions 💶=5€ 💰=20€            — ce que vaut chaque réaction sur une carte (admins)
-    { $prefix }tour fermer                             — clôt le tour : les buckets sous leur objectif sont remboursés (admins)
-buckets-help_full-allouer =
-    { $prefix }allouer @bob 50€                 — 50 € de solde à Bob (plusieurs @ possibles)
-    { $prefix }allouer tous                    — partage ce qui reste de l'enveloppe à parts égales entre les membres
-    { $prefix }allouer tous 20€                — 20 € à chaque membre
-    { $prefix }allouer contributions novembre  — partage ce qui reste de l'enveloppe au prorata des heures notées
+buckets-error-bad_max = ⚠️ Je ne lis pas de montant après « { $word } ». Exemple : { $prefix }bucket "Machine à café" 150€ max 200€
+buckets-sub-allouer-hours = partage ce qui reste de l'enveloppe au prorata des heures notées
+buckets-ex-allouer-hours =
+    { $prefix }allouer contributions novembre
+    { $prefix }allouer contributions mois dernier
+    { $prefix }allouer contributions du 01/11 au 15/11
+buckets-sub-allouer-everyone = ce montant à chaque membre ; sans montant, partage ce qui reste de l'enveloppe à parts égales
+buckets-ex-allouer-everyone =
+    { $prefix }allouer tous
+    { $prefix }allouer tous 20€
+buckets-sub-allouer-people = ce montant de solde à chaque personne nommée
+buckets-ex-allouer-people =
+    { $prefix }allouer @bob 50€
+    { $prefix }allouer @alice @bob 20€
+buckets-note-allouer =
     Les centimes qui ne se divisent pas sont attribués de façon déterministe : le total tombe juste.
     Supprimer le message annule l'allocation (si rien n'a encore été dépensé).
-buckets-error-bad_max = ⚠️ Je ne lis pas de montant après « { $word } ». Exemple : { $prefix }bucket "Machine à café" 150€ max 200€
+buckets-sub-tour-show = le tour en cours : enveloppe, allocations, buckets
+buckets-ex-tour-show = { $prefix }tour
+buckets-sub-tour-open = ouvre un tour, un seul à la fois
+buckets-ex-tour-open =
+    { $prefix }tour ouvrir "Hiver 2026" 1000€
+    { $prefix }tour ouvrir "Hiver 2026" 1000€ jusqu'au 31/12
+buckets-sub-tour-close = clôt le tour : les buckets sous leur objectif sont remboursés
+buckets-sub-tour-reactions = ce que vaut chaque réaction sur une carte
+buckets-ex-tour-reactions = { $prefix }tour réactions 💶=5€ 💰=20€
 buckets-sub-buckets-list = les buckets du tour, leur état, ce qu'ils ont réuni et leur objectif
 buckets-sub-financer-fund = met ce montant de ton solde dans le bucket
 buckets-ex-financer-fund =
