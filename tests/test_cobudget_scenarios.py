@@ -248,6 +248,25 @@ async def test_bad_input_says_what_to_type_and_stores_nothing(room, engine):
         assert [a.action for a in db.exec(select(Audit)).all()] == ["open"]
 
 
+async def test_words_around_the_amounts_read_as_they_are_meant(room, engine):
+    await _members(room, "bob")
+    await room.say("alice", '!tour ouvrir jusqu\'au 31/12 "Hiver" 100€')
+    assert "« Hiver » (ouvert jusqu'au" in await room.one("bob", "!tour voir")
+    await room.say("alice", "!allouer @alice @bob 10€")
+    assert "Je ne lis pas de montant après « max »" in await room.one(
+        "bob", "!bucket Radio 20€ max beaucoup"
+    )
+    card = await _card(room, "bob", "!bucket Radio objectif 20€ max 30€ pour la salle")
+    assert card
+    with Session(engine) as db:
+        [bucket] = db.exec(select(Bucket)).all()
+        assert (bucket.title, bucket.min_cents, bucket.max_cents) == ("Radio", 2000, 3000)
+        assert bucket.description == "pour la salle"
+    # a mention of the whole room is everyone's balances; for an allocation, it is refused
+    assert "Soldes du tour « Hiver »" in await room.one("bob", "!solde @room")
+    assert "désigne tout le salon" in await room.one("alice", "!allouer @room 5€")
+
+
 async def test_allocations_split_the_pot_exactly(room, engine):
     await _members(room, "bob", "carol")
     await room.say("alice", '!tour ouvrir "Hiver" 100€')

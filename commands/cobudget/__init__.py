@@ -6,7 +6,7 @@ that still hold it (a withdrawal or a refund gives it back). Every check-then-wr
 the event's one transaction, and the database serialises writers, so concurrent reactions can
 never overspend a balance or overfill a bucket.
 
-The family is split by concern: ``words`` (word tables, amounts and deadlines), ``queries``
+The family is split by concern: ``words`` (amounts, deadlines, argument converters), ``queries``
 (batch loaders), ``rules`` (the states the pure rules of ``commands.lifecycle.cobudget`` read),
 ``card`` (a bucket's message), ``rounds``, ``closing``, ``allocations``, ``buckets``,
 ``funding``, ``balance``, ``undo`` and ``recap`` (its section of the weekly recap).
