@@ -29,7 +29,12 @@ from storage.queries import contribution_totals
 
 
 def _allocation_round(ctx: Context) -> tuple[CobudgetRound, int]:
-    """The open round, if an allocation may be made in it, and what is left of its pot."""
+    """The open round, if an allocation may be made in it, and what is left of its pot (read
+    once per event: the check before the words are read keeps it for the handler)."""
+    key = f"allocation-round:{ctx.source_event_id}"
+    kept: tuple[CobudgetRound, int] | None = ctx.db.info.pop(key, None)
+    if kept is not None:
+        return kept
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
     counts = figures(ctx, rnd.id)
@@ -46,7 +51,7 @@ def _allocation_round(ctx: Context) -> tuple[CobudgetRound, int]:
 
 
 def _can_allocate(ctx: Context, words: list[str]) -> None:
-    _allocation_round(ctx)
+    ctx.db.info[f"allocation-round:{ctx.source_event_id}"] = _allocation_round(ctx)
 
 
 ALLOCATE_COMMAND = Declared(
