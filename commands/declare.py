@@ -363,6 +363,8 @@ def shown_arg(arg: Arg, lang: str) -> str:
             placeholder.removeprefix("word:")
         )
         name = words[0]
+        if not arg.optional and not arg.repeated:
+            return name  # a word to type as it is: no brackets (``!bucket <numéro> terminé``)
     else:
         name = i18n.t(lang, f"declare.arg.{_shown_key(arg)}")
     form = "optional" if arg.optional else "required"

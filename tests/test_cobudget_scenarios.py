@@ -225,14 +225,15 @@ async def test_bad_input_says_what_to_type_and_stores_nothing(room, engine):
     await room.join("bob")
     cases = {
         "!tour ouvrir Autre 50€": "encore ouvert",
-        "!financer 1": "Usage : !financer",
+        "!financer 1": "Il manque un montant. Tape : !financer <numéro> <montant>",
         "!financer 9 5€": "Pas de bucket #9",
-        "!bucket Radio": "Usage : !bucket",
+        "!bucket Radio": "Il manque un montant. Tape : !bucket <titre> <montant>",
         "!bucket Radio 90€ max 50€": "plus petit que l'objectif",
         "!bucket Radio 0€": "plus grand que zéro",
         "!bucket Radio 90$": "compte en EUR",
         "!allouer @bob 150€": "il ne reste que 100,00 €",
-        "!allouer contributions": "Sur quelle période",
+        "!allouer contributions": "Il manque une période. Tape : !allouer contributions <période>",
+        "!allouer contributions blabla": "Sur quelle période",
         "!allouer contributions novembre": "Aucune contribution",
         "!allouer": "Usage : !allouer",
     }
@@ -245,6 +246,25 @@ async def test_bad_input_says_what_to_type_and_stores_nothing(room, engine):
         assert db.exec(select(Bucket)).all() == []
         assert db.exec(select(Allocation)).all() == []
         assert [a.action for a in db.exec(select(Audit)).all()] == ["open"]
+
+
+async def test_words_around_the_amounts_read_as_they_are_meant(room, engine):
+    await _members(room, "bob")
+    await room.say("alice", '!tour ouvrir jusqu\'au 31/12 "Hiver" 100€')
+    assert "« Hiver » (ouvert jusqu'au" in await room.one("bob", "!tour voir")
+    await room.say("alice", "!allouer @alice @bob 10€")
+    assert "Je ne lis pas de montant après « max »" in await room.one(
+        "bob", "!bucket Radio 20€ max beaucoup"
+    )
+    card = await _card(room, "bob", "!bucket Radio objectif 20€ max 30€ pour la salle")
+    assert card
+    with Session(engine) as db:
+        [bucket] = db.exec(select(Bucket)).all()
+        assert (bucket.title, bucket.min_cents, bucket.max_cents) == ("Radio", 2000, 3000)
+        assert bucket.description == "pour la salle"
+    # a mention of the whole room is everyone's balances; for an allocation, it is refused
+    assert "Soldes du tour « Hiver »" in await room.one("bob", "!solde @room")
+    assert "désigne tout le salon" in await room.one("alice", "!allouer @room 5€")
 
 
 async def test_allocations_split_the_pot_exactly(room, engine):

@@ -71,6 +71,7 @@ def test_commands_are_declared() -> None:
     wanted = {"langue", "fuseau", "reglages", "projets", "projet", "moi", "mesdonnees"}
     wanted |= {"oubliemoi", "export", "page", "aide", "recap", "rappel", "annuler", "contribs"}
     wanted |= {"contrib", "importer"}
+    wanted |= {"tour", "allouer", "bucket", "buckets", "financer", "solde"}
     assert wanted <= set(DECLARED)
 
 
@@ -237,6 +238,17 @@ def test_with_a_rest_the_other_arguments_stand_anywhere() -> None:
     decl = Declared("jouet", family="help")
     with pytest.raises(ValueError, match="anywhere"):
         decl.sub("log", Arg("length", DurationArg()), Arg("what", Rest()), path=())
+
+
+def test_a_word_to_type_as_it_is_is_shown_bare() -> None:
+    """A required choice of words stands in the usage line as the word to type; an optional one
+    in brackets."""
+    bucket = _declared("bucket")
+    complete = next(s for s in bucket.subs if s.name == "complete")
+    assert usage_line(bucket, complete, "fr", PREFIX) == "!bucket <numéro> terminé"
+    assert usage_line(bucket, complete, "en", PREFIX) == "!bucket <number> done"
+    me = _declared("moi")
+    assert "[csv]" in " ".join(usage_line(me, s, "fr", PREFIX) for s in me.subs)
 
 
 # --------------------------------------------------------------------------- not declared yet

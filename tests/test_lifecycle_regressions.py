@@ -196,7 +196,7 @@ def test_a_failed_funding_edited_again_and_again_never_crashes(room):
     cobudget(room)
     before = ledger(room.engine)
     typo = room.say("@bob", "!financer 1 5O€")
-    assert "Usage" in typo.text
+    assert "« 5O€ » n'est pas un montant. Tape : !financer" in typo.text
     assert "5,00 € mis dans le bucket #1" in plain(
         room.edit("@bob", typo.event_id, "!financer 1 5€").text
     )

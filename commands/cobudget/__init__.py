@@ -6,7 +6,7 @@ that still hold it (a withdrawal or a refund gives it back). Every check-then-wr
 the event's one transaction, and the database serialises writers, so concurrent reactions can
 never overspend a balance or overfill a bucket.
 
-The family is split by concern: ``words`` (word tables, amounts and deadlines), ``queries``
+The family is split by concern: ``words`` (amounts, deadlines, argument converters), ``queries``
 (batch loaders), ``rules`` (the states the pure rules of ``commands.lifecycle.cobudget`` read),
 ``card`` (a bucket's message), ``rounds``, ``closing``, ``allocations``, ``buckets``,
 ``funding``, ``balance``, ``undo`` and ``recap`` (its section of the weekly recap).
@@ -14,12 +14,12 @@ The family is split by concern: ``words`` (word tables, amounts and deadlines), 
 
 from __future__ import annotations
 
-from commands.cobudget.allocations import allocate_command, render_allocated
-from commands.cobudget.balance import balance_command
-from commands.cobudget.buckets import bucket_command, list_buckets, render_bucket_list
+from commands.cobudget.allocations import ALLOCATE_COMMAND, render_allocated
+from commands.cobudget.balance import BALANCE_COMMAND
+from commands.cobudget.buckets import BUCKET_COMMAND, BUCKETS_COMMAND, render_bucket_list
 from commands.cobudget.card import progress_bar
 from commands.cobudget.closing import render_round_closed
-from commands.cobudget.funding import fund_command, on_card_reaction
+from commands.cobudget.funding import FUND_COMMAND, on_card_reaction
 from commands.cobudget.queries import (
     allocated,
     allocated_and_spent,
@@ -30,9 +30,9 @@ from commands.cobudget.queries import (
     spent,
 )
 from commands.cobudget.recap import recap_section
-from commands.cobudget.rounds import close_due_rounds, round_command
+from commands.cobudget.rounds import ROUND_COMMAND, close_due_rounds
 from commands.cobudget.undo import kept_by_event, undo_by_event
-from commands.cobudget.words import ALLOCATED, BUCKET_LIST, CLOSE_ANSWER, FAMILY
+from commands.cobudget.words import ALLOCATED, BUCKET_LIST, CLOSE_ANSWER
 from commands.core import Registry
 
 __all__ = [
@@ -53,27 +53,22 @@ __all__ = [
 def register(reg: Registry) -> None:
     # the dispatcher gives an undo to the hooks of the module that handled the event
     # (``Registry.undo_hooks_for``): the family's handlers and its undo hook are the package's
+    declared = (
+        ROUND_COMMAND,
+        ALLOCATE_COMMAND,
+        BUCKET_COMMAND,
+        BUCKETS_COMMAND,
+        FUND_COMMAND,
+        BALANCE_COMMAND,
+    )
     for handler in (
-        round_command,
-        allocate_command,
-        bucket_command,
-        list_buckets,
-        fund_command,
-        balance_command,
+        *(sub.handler for command in declared for sub in command.subs),
         on_card_reaction,
         undo_by_event,
     ):
         handler.__module__ = __name__
-    reg.command("tour", family=FAMILY, aliases=("round", "rounds"))(round_command)
-    reg.command("allouer", family=FAMILY, aliases=("allocate", "allot"), admin_only=True)(
-        allocate_command
-    )
-    reg.command("bucket", family=FAMILY, aliases=("proposition", "proposer", "propose"))(
-        bucket_command
-    )
-    reg.command("buckets", family=FAMILY, aliases=("propositions",))(list_buckets)
-    reg.command("financer", family=FAMILY, aliases=("fund",))(fund_command)
-    reg.command("solde", family=FAMILY, aliases=("balance", "soldes", "balances"))(balance_command)
+    for command in declared:
+        command.register(reg)
     reg.on_reaction("bucket")(on_card_reaction)
     reg.on_undo(undo_by_event)
     reg.on_kept(kept_by_event)

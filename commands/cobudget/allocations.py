@@ -8,18 +8,18 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import select
 
+from commands.args import PeriodArg
 from commands.cobudget.queries import _need_open_round, figures
 from commands.cobudget.rules import actor, round_life
-from commands.cobudget.words import _EVERYONE_WORDS, _HOURS_WORDS, ALLOCATED, _amount
+from commands.cobudget.words import ALLOCATED, FAMILY, Member, RoomAmount
 from commands.core import Context, RoomTexts, UserError, room_members
 from commands.csvfile import LONG_TABLE, FullTable, long_table, money_cell
+from commands.declare import Arg, Declared
 from commands.deferred import Rendered, RenderScope, defer
 from commands.distribution import split_equal, split_proportional
-from commands.grammar import Amount, fold, is_mention, parse_period, tokenize
+from commands.grammar import Amount, Period
 from commands.lifecycle import ABSENT, Act, act, require
 from commands.lifecycle import cobudget as life
-from commands.people import is_group_mention, resolve_person
-from commands.refusals import checked_period
 from commands.render import Rich, lines
 from storage.ledger import balances
 from storage.models.cobudget import Allocation, CobudgetRound
@@ -28,8 +28,13 @@ from storage.queries import contribution_totals
 # --------------------------------------------------------------------------- !allouer
 
 
-def allocate_command(ctx: Context, args: str) -> None:
-    p = ctx.settings.prefix
+def _allocation_round(ctx: Context) -> tuple[CobudgetRound, int]:
+    """The open round, if an allocation may be made in it, and what is left of its pot (read
+    once per event: the check before the words are read keeps it for the handler)."""
+    key = f"allocation-round:{ctx.source_event_id}"
+    kept: tuple[CobudgetRound, int] | None = ctx.db.info.pop(key, None)
+    if kept is not None:
+        return kept
     rnd = _need_open_round(ctx)
     assert rnd.id is not None
     counts = figures(ctx, rnd.id)
@@ -42,18 +47,58 @@ def allocate_command(ctx: Context, args: str) -> None:
             ctx.now,
         ),
     )
-    tokens = tokenize(args)
-    if not tokens:
-        raise UserError("buckets.usage.allocate", prefix=p)
-    left = rnd.pot_cents - counts.allocated
-    first = fold(tokens[0])
-    details: dict[str, Any] = {}
-    if first in _HOURS_WORDS:
-        shares, method, details = _by_hours(ctx, rnd, tokens, left)
-    elif first in _EVERYONE_WORDS:
-        shares, method = _to_everyone(ctx, rnd, tokens, left)
-    else:
-        shares, method = _to_people(ctx, tokens)
+    return rnd, rnd.pot_cents - counts.allocated
+
+
+def _can_allocate(ctx: Context, words: list[str]) -> None:
+    ctx.db.info[f"allocation-round:{ctx.source_event_id}"] = _allocation_round(ctx)
+
+
+ALLOCATE_COMMAND = Declared(
+    "allouer", family=FAMILY, refusal="buckets.usage.allocate", before=_can_allocate
+)
+
+
+@ALLOCATE_COMMAND.sub(
+    "hours", Arg("period", PeriodArg(), refusal="buckets.usage.allocate_hours"), admin=True
+)
+def allocate_by_hours(ctx: Context, period: Period) -> None:
+    rnd, left = _allocation_round(ctx)
+    shares, details = _by_hours(ctx, rnd, period, left)
+    _allocate(ctx, rnd, left, shares, "hours", details)
+
+
+@ALLOCATE_COMMAND.sub("everyone", Arg("each", RoomAmount(), optional=True), admin=True)
+def allocate_to_everyone(ctx: Context, each: Amount | None) -> None:
+    rnd, left = _allocation_round(ctx)
+    shares, method = _to_everyone(ctx, rnd, each, left)
+    _allocate(ctx, rnd, left, shares, method, {})
+
+
+@ALLOCATE_COMMAND.sub(
+    "people",
+    Arg("people", Member(), repeated=True),
+    Arg("each", RoomAmount()),
+    path=(),
+    admin=True,
+)
+def allocate_to_people(ctx: Context, people: list[str], each: Amount) -> None:
+    rnd, left = _allocation_round(ctx)
+    shares = {person: each.cents for person in people}
+    _allocate(ctx, rnd, left, shares, "person", {})
+
+
+def _allocate(
+    ctx: Context,
+    rnd: CobudgetRound,
+    left: int,
+    shares: dict[str, int],
+    method: str,
+    details: dict[str, Any],
+) -> None:
+    """Give ``shares`` (cents by person) out of what is ``left`` of the round's pot, and say
+    so."""
+    p = ctx.settings.prefix
     shares = {user: cents for user, cents in shares.items() if cents > 0}
     total = sum(shares.values())
     if total <= 0:
@@ -111,16 +156,11 @@ def allocate_command(ctx: Context, args: str) -> None:
 
 
 def _by_hours(
-    ctx: Context, rnd: CobudgetRound, tokens: list[str], left: int
-) -> tuple[dict[str, int], str, dict[str, Any]]:
+    ctx: Context, rnd: CobudgetRound, period: Period, left: int
+) -> tuple[dict[str, int], dict[str, Any]]:
     """``!allouer contributions <période>``: what is left of the pot, shared in proportion to
     the minutes each member contributed in the period."""
     p = ctx.settings.prefix
-    said = " ".join(tokens[1:])
-    asked = parse_period(said, ctx.today) if len(tokens) > 1 else None
-    if asked is None:
-        raise UserError("buckets.usage.allocate_hours", prefix=p)
-    period = checked_period(asked, said)
     totals = contribution_totals(ctx.db, ctx.room.id, period.start, period.end)
     current = set(room_members(ctx.db, ctx.room.id))
     weights = {
@@ -135,51 +175,22 @@ def _by_hours(
     details: dict[str, Any] = {"start": period.start, "end": period.end, "minutes": weights}
     if left_out:
         details["left_out"] = left_out
-    return split_proportional(left, weights), "hours", details
+    return split_proportional(left, weights), details
 
 
 def _to_everyone(
-    ctx: Context, rnd: CobudgetRound, tokens: list[str], left: int
+    ctx: Context, rnd: CobudgetRound, each: Amount | None, left: int
 ) -> tuple[dict[str, int], str]:
     """``!allouer tous [montant]``: the same amount to each member, or what is left of the pot
     shared equally."""
-    p = ctx.settings.prefix
     members = room_members(ctx.db, ctx.room.id)
     if not members:
         raise UserError("buckets.error.no_members")
-    amount = _amount(ctx, tokens, 1) if len(tokens) > 1 else None
-    if len(tokens) > 1 and (amount is None or 1 + amount[1] != len(tokens)):
-        raise UserError("buckets.usage.allocate", prefix=p)
-    if amount is None:
+    if each is None:
         if left <= 0:
             raise UserError("buckets.error.pot_empty", pot=ctx.money(rnd.pot_cents))
         return split_equal(left, members), "equal"
-    return {m: amount[0].cents for m in members}, "each"
-
-
-def _to_people(ctx: Context, tokens: list[str]) -> tuple[dict[str, int], str]:
-    """``!allouer @a @b montant``: the amount to each person named."""
-    p = ctx.settings.prefix
-    people: list[str] = []
-    each: Amount | None = None
-    i = 0
-    while i < len(tokens):
-        if is_mention(tokens[i]):
-            if is_group_mention(tokens[i]):
-                raise UserError("buckets.error.group_mention", token=tokens[i], prefix=p)
-            person = resolve_person(ctx, tokens[i])
-            if person not in people:
-                people.append(person)
-            i += 1
-            continue
-        found = _amount(ctx, tokens, i) if each is None else None
-        if found is None:
-            raise UserError("buckets.usage.allocate", prefix=p)
-        each = found[0]
-        i += found[1]
-    if not people or each is None:
-        raise UserError("buckets.usage.allocate", prefix=p)
-    return {person: each.cents for person in people}, "person"
+    return {m: each.cents for m in members}, "each"
 
 
 def _allocated(

@@ -5,36 +5,44 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from commands.cobudget.queries import allocated, latest_round, open_round, spent
-from commands.cobudget.words import _EVERYONE_WORDS
-from commands.core import Context, UserError
+from commands.cobudget.queries import allocated, current_round, has_round, spent
+from commands.cobudget.words import FAMILY, Member
+from commands.core import Context
 from commands.csvfile import long_table, money_cell
-from commands.grammar import fold, is_mention, tokenize
-from commands.people import is_group_mention, resolve_person
+from commands.declare import Arg, Declared
 from commands.render import lines, table
 from storage.ledger import balances
 from storage.models.cobudget import FUNDING_ACTIVE, ROUND_OPEN, Bucket, CobudgetRound, Funding
 
 # --------------------------------------------------------------------------- !solde
 
+_EVERYONE = "*"  # what a mention of the whole room (@room) reads as
 
-def balance_command(ctx: Context, args: str) -> None:
-    tokens = tokenize(args)
-    rnd = open_round(ctx.db, ctx.room.id) or latest_round(ctx.db, ctx.room.id)
-    if rnd is None:
-        raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
-    assert rnd.id is not None
-    if tokens and fold(tokens[0]) in _EVERYONE_WORDS:
-        _all_balances(ctx, rnd)
+
+BALANCE_COMMAND = Declared("solde", family=FAMILY, before=has_round)
+
+
+@BALANCE_COMMAND.sub("mine", path=())
+def my_balance(ctx: Context) -> None:
+    _balance_of(ctx, ctx.sender)
+
+
+@BALANCE_COMMAND.sub("all")
+def all_balances(ctx: Context) -> None:
+    _all_balances(ctx, current_round(ctx))
+
+
+@BALANCE_COMMAND.sub("person", Arg("person", Member(include_left=True, group=_EVERYONE)), path=())
+def balance_of(ctx: Context, person: str) -> None:
+    if person == _EVERYONE:
+        _all_balances(ctx, current_round(ctx))
         return
-    user = ctx.sender
-    if tokens:
-        if not is_mention(tokens[0]) or len(tokens) > 1:
-            raise UserError("buckets.usage.balance", prefix=ctx.settings.prefix)
-        if is_group_mention(tokens[0]):
-            _all_balances(ctx, rnd)
-            return
-        user = resolve_person(ctx, tokens[0], include_left=True)
+    _balance_of(ctx, person)
+
+
+def _balance_of(ctx: Context, user: str) -> None:
+    rnd = current_round(ctx)
+    assert rnd.id is not None
     given = allocated(ctx.db, rnd.id, user)
     used = spent(ctx.db, rnd.id, user)
     key = "buckets.balance.mine" if user == ctx.sender else "buckets.balance.other"

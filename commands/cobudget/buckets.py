@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+from commands.args import BucketRef, Choice, Text
 from commands.cobudget.card import refresh_card, render_card
 from commands.cobudget.funding import refund_buckets
 from commands.cobudget.queries import (
-    _bucket_id,
     _need_open_round,
     active_fundings,
+    current_round,
     figures,
     find_bucket,
-    latest_round,
-    open_round,
+    has_round,
     round_buckets,
 )
 from commands.cobudget.rules import actor, bucket_life, round_life
 from commands.cobudget.words import (
-    _CANCEL_WORDS,
-    _COMPLETE_WORDS,
-    _MAX_WORDS,
     _MIN_WORDS,
     BUCKET_LIST,
-    _amount,
+    FAMILY,
+    Maximum,
+    RoomAmount,
+    Title,
 )
 from commands.core import Context, UserError
+from commands.declare import Arg, Declared
 from commands.deferred import Rendered, RenderScope, defer
-from commands.grammar import Amount, fold, tokenize
+from commands.grammar import Amount
 from commands.lifecycle import ABSENT, Act, act, require
 from commands.lifecycle import cobudget as life
 from commands.render import lines, table
@@ -33,52 +34,21 @@ from storage.ledger import bucket_totals
 from storage.models.cobudget import BUCKET_CANCELLED, BUCKET_COMPLETED, Bucket, CobudgetRound
 from storage.numbers import BUCKET, next_number
 
-
-def bucket_command(ctx: Context, args: str) -> None:
-    tokens = tokenize(args)
-    if not tokens:
-        raise UserError("buckets.usage.bucket", prefix=ctx.settings.prefix)
-    if _bucket_id(tokens[0]) is not None and (
-        len(tokens) == 1 or fold(tokens[1]) in (_COMPLETE_WORDS + _CANCEL_WORDS)
-    ):
-        bucket = find_bucket(ctx, tokens[0])
-        if len(tokens) == 1:
-            _show_bucket(ctx, bucket)
-        elif fold(tokens[1]) in _COMPLETE_WORDS:
-            _complete(ctx, bucket)
-        else:
-            _cancel(ctx, bucket)
-        return
-    _propose(ctx, tokens)
+BUCKET_COMMAND = Declared("bucket", family=FAMILY)
 
 
-def _propose(ctx: Context, tokens: list[str]) -> None:
+@BUCKET_COMMAND.sub(
+    "propose",
+    Arg("title", Title(dropped=_MIN_WORDS)),
+    Arg("goal", RoomAmount()),
+    Arg("maximum", Maximum(), optional=True),
+    Arg("description", Text(), optional=True, shown="description"),
+    path=(),
+)
+def propose(
+    ctx: Context, title: str, goal: Amount, maximum: Amount | None, description: str | None
+) -> None:
     p = ctx.settings.prefix
-    title_words: list[str] = []
-    i = 0
-    goal: Amount | None = None
-    while i < len(tokens):
-        if title_words:
-            found = _amount(ctx, tokens, i)
-            if found is not None:
-                goal = found[0]
-                i += found[1]
-                break
-        title_words.append(tokens[i])
-        i += 1
-    if title_words and fold(title_words[-1]) in _MIN_WORDS:
-        title_words.pop()
-    title = " ".join(title_words).strip()
-    if not title or goal is None:
-        raise UserError("buckets.usage.bucket", prefix=p)
-    maximum: Amount | None = None
-    if i < len(tokens) and fold(tokens[i]) in _MAX_WORDS:
-        found = _amount(ctx, tokens, i + 1)
-        if found is None:
-            raise UserError("buckets.usage.bucket", prefix=p)
-        maximum = found[0]
-        i += 1 + found[1]
-    description = " ".join(tokens[i:]).strip()
     if goal.cents <= 0:
         raise UserError("buckets.error.zero_amount", prefix=p)
     if maximum is not None and maximum.cents < goal.cents:
@@ -97,7 +67,7 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
         room_id=ctx.room.id,
         number=next_number(ctx.db, ctx.room.id, BUCKET),
         title=title[:255],
-        description=description[:2000],
+        description=(description or "").strip()[:2000],
         author=ctx.sender,
         min_cents=goal.cents,
         max_cents=maximum.cents if maximum else goal.cents,
@@ -120,6 +90,24 @@ def _propose(ctx: Context, tokens: list[str]) -> None:
         description=bucket.description,
         round_id=rnd.id,
     )
+
+
+_NUMBER = Arg("number", BucketRef())
+
+
+@BUCKET_COMMAND.sub("show", _NUMBER, path=())
+def show_bucket(ctx: Context, number: int) -> None:
+    _show_bucket(ctx, find_bucket(ctx, str(number)))
+
+
+@BUCKET_COMMAND.sub("complete", _NUMBER, Arg("word", Choice("sub.bucket.complete")), path=())
+def complete_bucket(ctx: Context, number: int, word: str) -> None:
+    _complete(ctx, find_bucket(ctx, str(number)))
+
+
+@BUCKET_COMMAND.sub("cancel", _NUMBER, Arg("word", Choice("sub.bucket.cancel")), path=())
+def cancel_bucket(ctx: Context, number: int, word: str) -> None:
+    _cancel(ctx, find_bucket(ctx, str(number)))
 
 
 def _complete(ctx: Context, bucket: Bucket) -> None:
@@ -185,10 +173,12 @@ def _show_bucket(ctx: Context, bucket: Bucket) -> None:
     )
 
 
-def list_buckets(ctx: Context, args: str) -> None:
-    rnd = open_round(ctx.db, ctx.room.id) or latest_round(ctx.db, ctx.room.id)
-    if rnd is None:
-        raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
+BUCKETS_COMMAND = Declared("buckets", family=FAMILY, before=has_round)
+
+
+@BUCKETS_COMMAND.sub("list", path=())
+def list_buckets(ctx: Context) -> None:
+    rnd = current_round(ctx)
     # a round may hold a thousand buckets: the list is worded after the transaction
     # (``commands.deferred``), so that no other room waits on it
     defer(ctx, BUCKET_LIST, {"round_id": rnd.id})

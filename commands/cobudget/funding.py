@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
+from commands.args import BucketRef
 from commands.cobudget.card import refresh_card
-from commands.cobudget.queries import _bucket_id, figures, find_bucket, load_bucket
+from commands.cobudget.queries import figures, find_bucket, load_bucket
 from commands.cobudget.rules import actor, bucket_life, reaction_value
-from commands.cobudget.words import _amount
+from commands.cobudget.words import FAMILY, RoomAmount
 from commands.core import Context, UserError
-from commands.grammar import tokenize
+from commands.declare import Arg, Declared
+from commands.grammar import Amount
 from commands.lifecycle import ABSENT, Act, act, require, undo
 from commands.lifecycle import cobudget as life
 from storage.models import BotMessage
@@ -228,16 +230,13 @@ def refund_buckets(ctx: Context, buckets: list[Bucket], state: str) -> dict[int,
 # --------------------------------------------------------------------------- !financer, reactions
 
 
-def fund_command(ctx: Context, args: str) -> None:
-    p = ctx.settings.prefix
-    tokens = tokenize(args)
-    if len(tokens) < 2 or _bucket_id(tokens[0]) is None:
-        raise UserError("buckets.usage.fund", prefix=p)
-    bucket = find_bucket(ctx, tokens[0])
-    found = _amount(ctx, tokens, 1)
-    if found is None or 1 + found[1] != len(tokens):
-        raise UserError("buckets.usage.fund", prefix=p)
-    cents = found[0].cents
+FUND_COMMAND = Declared("financer", family=FAMILY)
+
+
+@FUND_COMMAND.sub("fund", Arg("number", BucketRef()), Arg("amount", RoomAmount()), path=())
+def fund_command(ctx: Context, number: int, amount: Amount) -> None:
+    bucket = find_bucket(ctx, str(number))
+    cents = amount.cents
     fund(
         ctx,
         bucket,

@@ -203,6 +203,19 @@ def _need_open_round(ctx: Context) -> CobudgetRound:
     return rnd
 
 
+def current_round(ctx: Context) -> CobudgetRound:
+    """The open round, else the latest one (to read what it left)."""
+    rnd = open_round(ctx.db, ctx.room.id) or latest_round(ctx.db, ctx.room.id)
+    if rnd is None:
+        raise UserError("buckets.error.no_round", prefix=ctx.settings.prefix)
+    return rnd
+
+
+def has_round(ctx: Context, words: list[str]) -> None:
+    """A declared command's check before its words are read: the room has had a round."""
+    current_round(ctx)
+
+
 def _bucket_id(token: str) -> int | None:
     number = read_number(token)
     return number if number is not None and len(token.lstrip("#")) < 10 else None

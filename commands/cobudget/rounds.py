@@ -10,24 +10,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from commands.args import Choice
 from commands.cobudget.card import reactions_text
 from commands.cobudget.closing import _close_round
 from commands.cobudget.queries import _need_open_round, latest_round, open_round
 from commands.cobudget.rules import actor, reaction_values, round_life
 from commands.cobudget.words import (
-    _CLOSE_WORDS,
-    _DEADLINE_WORDS,
-    _OPEN_WORDS,
-    _REACTION_WORDS,
-    _SHOW_WORDS,
     DEFAULT_REACTIONS,
+    FAMILY,
     STATE_ORDER,
-    _amount,
-    _deadline,
-    _require_admin,
+    Deadline,
+    ReactionValue,
+    RoomAmount,
+    Title,
 )
 from commands.core import Context, Queued, Registry, Settings, UserError, system_context
-from commands.grammar import Amount, fold, tokenize
+from commands.declare import Arg, Declared
+from commands.grammar import Amount
 from commands.lifecycle import ABSENT, Act, act, require
 from commands.lifecycle import cobudget as life
 from storage.db import lock_rooms
@@ -36,51 +35,23 @@ from storage.models import Room
 from storage.models.cobudget import ROUND_OPEN, Bucket, CobudgetRound
 from storage.numbers import ROUND, next_number
 
-
-def round_command(ctx: Context, args: str) -> None:
-    tokens = tokenize(args)
-    action = fold(tokens[0]) if tokens else ""
-    if action in _OPEN_WORDS:
-        _require_admin(ctx)
-        _open_round(ctx, tokens[1:])
-    elif action in _CLOSE_WORDS:
-        _require_admin(ctx)
-        _close_round(ctx)
-    elif action in _REACTION_WORDS:
-        _require_admin(ctx)
-        _set_reactions(ctx, tokens[1:])
-    elif not tokens or action in _SHOW_WORDS:
-        _show_round(ctx)
-    else:
-        raise UserError("buckets.usage.round", prefix=ctx.settings.prefix)
+ROUND_COMMAND = Declared("tour", family=FAMILY)
 
 
-def _open_round(ctx: Context, tokens: list[str]) -> None:
+@ROUND_COMMAND.sub("show", Arg("word", Choice("sub.tour.show"), optional=True), path=())
+def show_round(ctx: Context, word: str | None) -> None:
+    _show_round(ctx)
+
+
+@ROUND_COMMAND.sub(
+    "open",
+    Arg("title", Title()),
+    Arg("pot", RoomAmount()),
+    Arg("deadline", Deadline(), optional=True, anywhere=True),
+    admin=True,
+)
+def open_round_command(ctx: Context, title: str, pot: Amount, deadline: dt.date | None) -> None:
     p = ctx.settings.prefix
-    pot: Amount | None = None
-    deadline: dt.date | None = None
-    title_words: list[str] = []
-    i = 0
-    while i < len(tokens):
-        word = fold(tokens[i])
-        if word in _DEADLINE_WORDS and deadline is None:
-            found = _deadline(ctx, tokens, i + 1)
-            if found is None:
-                raise UserError("buckets.error.bad_deadline", token=" ".join(tokens[i:]), prefix=p)
-            deadline = found[0]
-            i += 1 + found[1]
-            continue
-        if pot is None and title_words:
-            amount = _amount(ctx, tokens, i)
-            if amount is not None:
-                pot = amount[0]
-                i += amount[1]
-                continue
-        title_words.append(tokens[i])
-        i += 1
-    title = " ".join(title_words).strip()
-    if not title or pot is None:
-        raise UserError("buckets.usage.round_open", prefix=p)
     if pot.cents <= 0:
         raise UserError("buckets.error.zero_amount", prefix=p)
     if deadline is not None and deadline < ctx.today:
@@ -170,34 +141,18 @@ def close_due_rounds(
     return sent
 
 
-def _parse_reactions(ctx: Context, tokens: list[str]) -> dict[str, int]:
-    values: dict[str, int] = {}
-    i = 0
-    while i < len(tokens):
-        key, sep, rest = tokens[i].partition("=")
-        key = key.strip()
-        if sep and rest:
-            amount = _amount(ctx, [rest], 0)
-            used = 1
-        else:
-            amount = _amount(ctx, tokens, i + 1) if key else None
-            used = 1 + (amount[1] if amount else 0)
-        if not key or amount is None or amount[0].cents <= 0 or len(key) > 32:
-            raise UserError("buckets.usage.reactions", prefix=ctx.settings.prefix)
-        values[key] = amount[0].cents
-        i += used
-    if not values:
-        raise UserError("buckets.usage.reactions", prefix=ctx.settings.prefix)
-    return values
+@ROUND_COMMAND.sub("close", admin=True)
+def close_round(ctx: Context) -> None:
+    _close_round(ctx)
 
 
-def _set_reactions(ctx: Context, tokens: list[str]) -> None:
+@ROUND_COMMAND.sub("reactions", Arg("values", ReactionValue(), repeated=True), admin=True)
+def set_reactions(ctx: Context, values: list[tuple[str, int]]) -> None:
     rnd = _need_open_round(ctx)
-    values = _parse_reactions(ctx, tokens)
     require(ctx, life.round_step(round_life(ctx, rnd), act(Act.SET), actor(ctx), ctx.now))
     before = reaction_values(rnd)
-    rnd.reaction_values = values
-    ctx.audit("reactions", "round", rnd.id, before=before, after=values)
+    rnd.reaction_values = dict(values)
+    ctx.audit("reactions", "round", rnd.id, before=before, after=rnd.reaction_values)
     ctx.reply(ctx.t("buckets.round.reactions_set", reactions=reactions_text(ctx, rnd)))
 
 

@@ -100,14 +100,9 @@ buckets-recap-title = 🪣 Buckets
 buckets-recap-funded = 🎉 #{ $id } “{ $title }” funded ({ $held })
 buckets-recap-close = ⏳ #{ $id } “{ $title }” nearly funded: { $held } of { $min }, { $missing } to go
 buckets-recap-new = 🆕 #{ $id } “{ $title }” proposed by { $who } (goal { $min })
-buckets-usage-round = Usage: { $prefix }round · { $prefix }round open "Winter 2026" 1000€ [until 31/12] · { $prefix }round close · { $prefix }round reactions 💶=5€ 💰=20€
-buckets-usage-round_open = ⚠️ A round needs a title and a pot. Example: { $prefix }round open "Winter 2026" 1000€ until 31/12
 buckets-usage-reactions = ⚠️ Give each reaction with its value. Example: { $prefix }round reactions 💶=5€ 💰=20€
 buckets-usage-allocate = ⚠️ Usage: { $prefix }allocate @bob 50€ · { $prefix }allocate everyone (shares the pot equally) · { $prefix }allocate everyone 20€ (20 € each) · { $prefix }allocate contributions november (in proportion to hours)
 buckets-usage-allocate_hours = ⚠️ Over which period? Examples: { $prefix }allocate contributions november · { $prefix }allocate contributions last month · { $prefix }allocate contributions from 01/11 to 15/11
-buckets-usage-bucket = ⚠️ Usage: { $prefix }bucket "Coffee machine" 150€ [max 200€] [description] · { $prefix }bucket 3 (show) · { $prefix }bucket 3 done · { $prefix }bucket 3 cancel
-buckets-usage-fund = ⚠️ Usage: { $prefix }fund <bucket number> <amount>. Example: { $prefix }fund 3 12.50€
-buckets-usage-balance = ⚠️ Usage: { $prefix }balance · { $prefix }balance @bob · { $prefix }balance everyone
 buckets-error-group_mention = ⚠️ { $token } means the whole room, not a person. To give each member: { $prefix }allocate all 10 € (or { $prefix }allocate all to share what is left in the pot).
 buckets-error-zero_amount = ⚠️ The amount must be more than zero. Example: 12.50€
 buckets-error-negative = ⚠️ A negative amount makes no sense here. Example: 12.50€
@@ -143,29 +138,53 @@ buckets-help-bucket = propose a bucket: { $prefix }bucket "Coffee machine" 150�
 buckets-help-buckets = the round's buckets
 buckets-help-financer = fund a bucket with an amount: { $prefix }fund 3 12.50€
 buckets-help-solde = your balance in the round: { $prefix }balance
-buckets-help_full-tour =
-    { $prefix }round                                   — the current round: pot, allocations, buckets
-    { $prefix }round open "Winter 2026" 1000€ [until 31/12]  — opens a round (admins; one at a time)
-    { $prefix }round reactions 💶=5€ 💰=20€            — what each reaction on a card is worth (admins)
-    { $prefix }round close                             — closes the round: buckets below their goal are refunded (admins)
-buckets-help_full-allouer =
-    { $prefix }allocate @bob 50€                    — a balance of 50 € for Bob (several @ allowed)
-    { $prefix }allocate everyone                   — shares what is left of the pot equally among members
-    { $prefix }allocate everyone 20€               — 20 € for each member
-    { $prefix }allocate contributions november     — shares what is left of the pot in proportion to logged hours
+buckets-error-bad_max = ⚠️ I can't read an amount after “{ $word }”. Example: { $prefix }bucket "Coffee machine" 150€ max 200€
+buckets-sub-allouer-hours = shares what is left of the pot in proportion to logged hours
+buckets-ex-allouer-hours =
+    { $prefix }allocate contributions november
+    { $prefix }allocate contributions last month
+    { $prefix }allocate contributions from 01/11 to 15/11
+buckets-sub-allouer-everyone = this amount to each member; without an amount, shares what is left of the pot equally
+buckets-ex-allouer-everyone =
+    { $prefix }allocate everyone
+    { $prefix }allocate everyone 20€
+buckets-sub-allouer-people = a balance of this amount to each person named
+buckets-ex-allouer-people =
+    { $prefix }allocate @bob 50€
+    { $prefix }allocate @alice @bob 20€
+buckets-note-allouer =
     Cents that do not divide are given out deterministically: the total is always exact.
     Deleting the message undoes the allocation (if none of it was spent).
-buckets-help_full-bucket =
-    { $prefix }bucket "Coffee machine" 150€ [max 200€] [description]  — proposes a bucket: the bot posts its card
-    Reacting to the card funds the bucket (💶 = 5 €, 💰 = 20 € by default); removing the reaction takes back what it gave.
-    { $prefix }bucket 3          — the card and its funders
-    { $prefix }bucket 3 done     — marks a funded bucket as completed (author or admin)
-    { $prefix }bucket 3 cancel   — cancels it and refunds every funder (author or admin)
-buckets-help_full-buckets = { $prefix }buckets — the round's buckets with their state, what they raised and their goal
-buckets-help_full-financer =
-    { $prefix }fund <number> <amount>  — e.g. { $prefix }fund 3 12.50€ · { $prefix }fund 3 EUR 12
-    Deleting the message takes the amount back. You can also react to the bucket's card.
-buckets-help_full-solde = { $prefix }balance · { $prefix }balance @bob · { $prefix }balance everyone — balance = allocated − put into buckets
+buckets-sub-tour-show = the current round: pot, allocations, buckets
+buckets-ex-tour-show = { $prefix }round
+buckets-sub-tour-open = opens a round, one at a time
+buckets-ex-tour-open =
+    { $prefix }round open "Winter 2026" 1000€
+    { $prefix }round open "Winter 2026" 1000€ until 31/12
+buckets-sub-tour-close = closes the round: buckets below their goal are refunded
+buckets-sub-tour-reactions = what each reaction on a card is worth
+buckets-ex-tour-reactions = { $prefix }round reactions 💶=5€ 💰=20€
+buckets-sub-buckets-list = the round's buckets, their state, what they raised and their goal
+buckets-sub-financer-fund = puts this amount of your balance into the bucket
+buckets-ex-financer-fund =
+    { $prefix }fund 3 12.50€
+    { $prefix }fund 3 EUR 12
+buckets-note-financer = Deleting the message takes the amount back. You can also react to the bucket's card.
+buckets-sub-solde-mine = your balance in the round (balance = allocated − put into buckets)
+buckets-sub-solde-all = every member's balance
+buckets-sub-solde-person = someone's balance
+buckets-ex-solde-person = { $prefix }balance @bob
+buckets-sub-bucket-propose = proposes a bucket: the bot posts its card
+buckets-ex-bucket-propose =
+    { $prefix }bucket "Coffee machine" 150€
+    { $prefix }bucket "Coffee machine" 150€ max 200€ for the kitchen corner
+buckets-sub-bucket-show = the card and its funders
+buckets-ex-bucket-show = { $prefix }bucket 3
+buckets-sub-bucket-complete = marks a funded bucket as completed (author or admin)
+buckets-ex-bucket-complete = { $prefix }bucket 3 done
+buckets-sub-bucket-cancel = cancels it and refunds every funder (author or admin)
+buckets-ex-bucket-cancel = { $prefix }bucket 3 cancel
+buckets-note-bucket = Reacting to the card funds the bucket (💶 = 5 €, 💰 = 20 € by default); removing the reaction takes back what it gave.
 buckets-counted-open = { $n ->
         [one] { $n } open
        *[other] { $n } open

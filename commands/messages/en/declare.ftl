@@ -61,3 +61,13 @@ declare-arg-description = description
 declare-what-description = a description
 declare-arg-import_kind = contributions|allocations
 declare-what-import_kind = contributions or allocations
+
+# cobudget
+declare-arg-title = title
+declare-what-title = a title
+declare-arg-deadline = until date
+declare-what-deadline = a deadline
+declare-arg-maximum = max amount
+declare-what-maximum = a maximum
+declare-arg-reaction = reaction=amount
+declare-what-reaction = a reaction and its value

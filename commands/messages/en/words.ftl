@@ -54,3 +54,14 @@ words-sub-page-on = on, enable
 words-sub-export-csv = csv
 words-csv = csv
 words-sub-recap-plan = schedule, plan
+
+# cobudget
+words-sub-tour-show = show, info
+words-sub-tour-open = open, new, create
+words-sub-tour-close = close, end
+words-sub-tour-reactions = reactions, reaction, values
+words-sub-allouer-everyone = everyone, all, members
+words-sub-allouer-hours = contributions, contribution, hours, contribs
+words-sub-bucket-complete = done, complete
+words-sub-bucket-cancel = cancel, delete
+words-sub-solde-all = everyone, all, members

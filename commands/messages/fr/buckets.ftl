@@ -100,14 +100,9 @@ buckets-recap-title = 🪣 Buckets
 buckets-recap-funded = 🎉 #{ $id } « { $title } » financé ({ $held })
 buckets-recap-close = ⏳ #{ $id } « { $title } » presque financé : { $held } sur { $min }, il manque { $missing }
 buckets-recap-new = 🆕 #{ $id } « { $title } » proposé par { $who } (objectif { $min })
-buckets-usage-round = Usage : { $prefix }tour · { $prefix }tour ouvrir "Hiver 2026" 1000€ [jusqu'au 31/12] · { $prefix }tour fermer · { $prefix }tour réactions 💶=5€ 💰=20€
-buckets-usage-round_open = ⚠️ Il faut un titre et une enveloppe. Exemple : { $prefix }tour ouvrir "Hiver 2026" 1000€ jusqu'au 31/12
 buckets-usage-reactions = ⚠️ Donne chaque réaction avec sa valeur. Exemple : { $prefix }tour réactions 💶=5€ 💰=20€
 buckets-usage-allocate = ⚠️ Usage : { $prefix }allouer @bob 50€ · { $prefix }allouer tous (partage l'enveloppe à parts égales) · { $prefix }allouer tous 20€ (20 € chacun) · { $prefix }allouer contributions novembre (au prorata des heures)
 buckets-usage-allocate_hours = ⚠️ Sur quelle période ? Exemples : { $prefix }allouer contributions novembre · { $prefix }allouer contributions mois dernier · { $prefix }allouer contributions du 01/11 au 15/11
-buckets-usage-bucket = ⚠️ Usage : { $prefix }bucket "Machine à café" 150€ [max 200€] [description] · { $prefix }bucket 3 (voir) · { $prefix }bucket 3 terminé · { $prefix }bucket 3 annuler
-buckets-usage-fund = ⚠️ Usage : { $prefix }financer <numéro du bucket> <montant>. Exemple : { $prefix }financer 3 12,50€
-buckets-usage-balance = ⚠️ Usage : { $prefix }solde · { $prefix }solde @bob · { $prefix }solde tous
 buckets-error-group_mention = ⚠️ { $token } désigne tout le salon, pas une personne. Pour donner à chaque membre : { $prefix }allouer tous 10 € (ou { $prefix }allouer tous pour partager ce qui reste du pot).
 buckets-error-zero_amount = ⚠️ Le montant doit être plus grand que zéro. Exemple : 12,50€
 buckets-error-negative = ⚠️ Un montant négatif n'a pas de sens ici. Exemple : 12,50€
@@ -143,29 +138,53 @@ buckets-help-bucket = proposer un bucket : { $prefix }bucket "Machine à café" 
 buckets-help-buckets = la liste des buckets du tour
 buckets-help-financer = financer un bucket d'un montant : { $prefix }financer 3 12,50€
 buckets-help-solde = ton solde dans le tour : { $prefix }solde
-buckets-help_full-tour =
-    { $prefix }tour                                    — le tour en cours : enveloppe, allocations, buckets
-    { $prefix }tour ouvrir "Hiver 2026" 1000€ [jusqu'au 31/12]  — ouvre un tour (admins ; un seul à la fois)
-    { $prefix }tour réactions 💶=5€ 💰=20€            — ce que vaut chaque réaction sur une carte (admins)
-    { $prefix }tour fermer                             — clôt le tour : les buckets sous leur objectif sont remboursés (admins)
-buckets-help_full-allouer =
-    { $prefix }allouer @bob 50€                 — 50 € de solde à Bob (plusieurs @ possibles)
-    { $prefix }allouer tous                    — partage ce qui reste de l'enveloppe à parts égales entre les membres
-    { $prefix }allouer tous 20€                — 20 € à chaque membre
-    { $prefix }allouer contributions novembre  — partage ce qui reste de l'enveloppe au prorata des heures notées
+buckets-error-bad_max = ⚠️ Je ne lis pas de montant après « { $word } ». Exemple : { $prefix }bucket "Machine à café" 150€ max 200€
+buckets-sub-allouer-hours = partage ce qui reste de l'enveloppe au prorata des heures notées
+buckets-ex-allouer-hours =
+    { $prefix }allouer contributions novembre
+    { $prefix }allouer contributions mois dernier
+    { $prefix }allouer contributions du 01/11 au 15/11
+buckets-sub-allouer-everyone = ce montant à chaque membre ; sans montant, partage ce qui reste de l'enveloppe à parts égales
+buckets-ex-allouer-everyone =
+    { $prefix }allouer tous
+    { $prefix }allouer tous 20€
+buckets-sub-allouer-people = ce montant de solde à chaque personne nommée
+buckets-ex-allouer-people =
+    { $prefix }allouer @bob 50€
+    { $prefix }allouer @alice @bob 20€
+buckets-note-allouer =
     Les centimes qui ne se divisent pas sont attribués de façon déterministe : le total tombe juste.
     Supprimer le message annule l'allocation (si rien n'a encore été dépensé).
-buckets-help_full-bucket =
-    { $prefix }bucket "Machine à café" 150€ [max 200€] [description]  — propose un bucket : le bot poste sa carte
-    Réagir à la carte finance le bucket (💶 = 5 €, 💰 = 20 € par défaut) ; retirer la réaction reprend ce qu'elle a donné.
-    { $prefix }bucket 3            — la carte et ses financeurs
-    { $prefix }bucket 3 terminé    — marque un bucket financé comme réalisé (auteur ou admin)
-    { $prefix }bucket 3 annuler    — annule et rembourse chaque financeur (auteur ou admin)
-buckets-help_full-buckets = { $prefix }buckets — les buckets du tour avec leur état, ce qu'ils ont réuni et leur objectif
-buckets-help_full-financer =
-    { $prefix }financer <numéro> <montant>  — ex. { $prefix }financer 3 12,50€ · { $prefix }financer 3 EUR 12
-    Supprimer le message reprend le montant. On peut aussi réagir à la carte du bucket.
-buckets-help_full-solde = { $prefix }solde · { $prefix }solde @bob · { $prefix }solde tous — solde = alloué − mis dans les buckets
+buckets-sub-tour-show = le tour en cours : enveloppe, allocations, buckets
+buckets-ex-tour-show = { $prefix }tour
+buckets-sub-tour-open = ouvre un tour, un seul à la fois
+buckets-ex-tour-open =
+    { $prefix }tour ouvrir "Hiver 2026" 1000€
+    { $prefix }tour ouvrir "Hiver 2026" 1000€ jusqu'au 31/12
+buckets-sub-tour-close = clôt le tour : les buckets sous leur objectif sont remboursés
+buckets-sub-tour-reactions = ce que vaut chaque réaction sur une carte
+buckets-ex-tour-reactions = { $prefix }tour réactions 💶=5€ 💰=20€
+buckets-sub-buckets-list = les buckets du tour, leur état, ce qu'ils ont réuni et leur objectif
+buckets-sub-financer-fund = met ce montant de ton solde dans le bucket
+buckets-ex-financer-fund =
+    { $prefix }financer 3 12,50€
+    { $prefix }financer 3 EUR 12
+buckets-note-financer = Supprimer le message reprend le montant. On peut aussi réagir à la carte du bucket.
+buckets-sub-solde-mine = ton solde dans le tour (solde = alloué − mis dans les buckets)
+buckets-sub-solde-all = les soldes de tous les membres
+buckets-sub-solde-person = le solde de quelqu'un
+buckets-ex-solde-person = { $prefix }solde @bob
+buckets-sub-bucket-propose = propose un bucket : le bot poste sa carte
+buckets-ex-bucket-propose =
+    { $prefix }bucket "Machine à café" 150€
+    { $prefix }bucket "Machine à café" 150€ max 200€ pour le coin cuisine
+buckets-sub-bucket-show = la carte et ses financeurs
+buckets-ex-bucket-show = { $prefix }bucket 3
+buckets-sub-bucket-complete = marque un bucket financé comme réalisé (auteur ou admin)
+buckets-ex-bucket-complete = { $prefix }bucket 3 terminé
+buckets-sub-bucket-cancel = annule et rembourse chaque financeur (auteur ou admin)
+buckets-ex-bucket-cancel = { $prefix }bucket 3 annuler
+buckets-note-bucket = Réagir à la carte finance le bucket (💶 = 5 €, 💰 = 20 € par défaut) ; retirer la réaction reprend ce qu'elle a donné.
 buckets-counted-open = { $n ->
         [one] { $n } ouvert
        *[other] { $n } ouverts

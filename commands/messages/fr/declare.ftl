@@ -61,3 +61,13 @@ declare-arg-description = description
 declare-what-description = une description
 declare-arg-import_kind = contributions|allocations
 declare-what-import_kind = contributions ou allocations
+
+# cobudget
+declare-arg-title = titre
+declare-what-title = un titre
+declare-arg-deadline = jusqu'au date
+declare-what-deadline = une date limite
+declare-arg-maximum = max montant
+declare-what-maximum = un maximum
+declare-arg-reaction = réaction=montant
+declare-what-reaction = une réaction et sa valeur

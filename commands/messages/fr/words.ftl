@@ -54,3 +54,14 @@ words-sub-page-on = on, ouvrir, activer
 words-sub-export-csv = csv
 words-csv = csv
 words-sub-recap-plan = planifier, planification, programmer, horaire, plan
+
+# cobudget
+words-sub-tour-show = voir, info
+words-sub-tour-open = ouvrir, nouveau, creer
+words-sub-tour-close = fermer, clore, cloturer, terminer
+words-sub-tour-reactions = réactions, reaction, valeurs
+words-sub-allouer-everyone = tous, tout-le-monde, membres
+words-sub-allouer-hours = contributions, contribution, heures, contribs, temps
+words-sub-bucket-complete = terminé, terminer, fini, finir, réalisé, fait
+words-sub-bucket-cancel = annuler, annulé, supprimer
+words-sub-solde-all = tous, tout-le-monde, membres
