@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from commands import i18n
 from commands.args import Taken
 from commands.core import Context, UserError
 from commands.grammar import Amount, fold, is_mention, match_amount, match_date
@@ -26,9 +27,10 @@ DEFAULT_REACTIONS: dict[str, int] = {"💶": 500, "💰": 2000}
 CLOSE_TO_GOAL_PERCENT = 75
 BAR_CELLS = 10
 
-_DEADLINE_WORDS = ("jusqu'au", "jusqu’au", "jusquau", "until", "till", "deadline", "fin", "avant")
-_MAX_WORDS = ("max", "maximum", "jusqu'a", "jusqu’à", "jusqua", "up-to")
-_MIN_WORDS = ("min", "minimum", "objectif", "goal")
+# the words that introduce a deadline, a most and a goal (``words.ftl``, every language), folded
+_DEADLINE_WORDS = frozenset(fold(w) for w in i18n.words("cobudget.deadline"))
+_MAX_WORDS = frozenset(fold(w) for w in i18n.words("cobudget.max"))
+_MIN_WORDS = frozenset(fold(w) for w in i18n.words("cobudget.min"))
 
 
 # the order in which a round's buckets are counted: from the living to the ended
@@ -94,7 +96,7 @@ class Title:
     (``objectif``), not part of the title."""
 
     placeholder: str = "title"
-    dropped: tuple[str, ...] = ()
+    dropped: frozenset[str] = frozenset()
 
     def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
         if start >= len(tokens):

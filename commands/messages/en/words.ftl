@@ -65,3 +65,7 @@ words-sub-allouer-hours = contributions, contribution, hours, contribs
 words-sub-bucket-complete = done, complete
 words-sub-bucket-cancel = cancel, delete
 words-sub-solde-all = everyone, all, members
+# what a bucket's deadline, its most and its goal are introduced by
+words-cobudget-deadline = until, till, deadline
+words-cobudget-max = max, maximum, up-to
+words-cobudget-min = min, minimum, goal

@@ -65,3 +65,7 @@ words-sub-allouer-hours = contributions, contribution, heures, contribs, temps
 words-sub-bucket-complete = terminé, terminer, fini, finir, réalisé, fait
 words-sub-bucket-cancel = annuler, annulé, supprimer
 words-sub-solde-all = tous, tout-le-monde, membres
+# what a bucket's deadline, its most and its goal are introduced by (!tour ouvrir … jusqu'au 30/11, !bucket … max 200€)
+words-cobudget-deadline = jusqu'au, jusqu’au, jusquau, fin, avant
+words-cobudget-max = max, maximum, jusqu'a, jusqu’à, jusqua
+words-cobudget-min = min, minimum, objectif
