@@ -23,6 +23,7 @@ from alembic.util import CommandError
 from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -229,11 +230,22 @@ def lock_rooms(session: Session, room_ids: Iterable[str]) -> None:
 
 def connection_of(session: Session) -> Connection:
     """The session's connection, asked of the session once per transaction (asking is dear on a
-    hot path; the connection stays the same through savepoints)."""
+    hot path; the connection stays the same through savepoints, which must then be begun with
+    ``begin_savepoint`` so that the statements sent on it are inside them)."""
     found = session.info.get("connection")
     if found is None:
         found = session.info["connection"] = session.connection()
     return found
+
+
+def begin_savepoint(session: Session) -> SessionTransaction:
+    """A savepoint of the session, opened on the database at once. (The session sends
+    ``SAVEPOINT`` only when it is next asked for its connection: statements sent on the
+    connection kept by ``connection_of`` would otherwise run outside it, and rolling it back
+    would not undo them.)"""
+    nested = session.begin_nested()
+    session.connection()
+    return nested
 
 
 @contextmanager
