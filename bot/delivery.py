@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlmodel import Session, col, update
 
 from bot import metrics
@@ -85,6 +85,73 @@ def _delivery_failed(room_id: str, outgoing: Outgoing, err: Exception) -> tuple[
             ref,
         )
     return retriable, ref
+
+
+def _pending_query() -> Select[Any]:
+    """The statement ``Delivery._load_pending`` reads a room's next messages with (built once:
+    building it costs more than running it)."""
+    table = BotMessage.__table__  # type: ignore[attr-defined]
+    target = table.alias("target")
+    events = ChatEvent.__table__  # type: ignore[attr-defined]
+    cause = events.alias("cause")
+    target_cause = events.alias("target_cause")
+    target_queued = and_(table.c.target_id.is_not(None), target.c.sent_at.is_(None))
+    sender = case((target_queued, target_cause.c.sender), else_=cause.c.sender)
+    # the turns are worked out on ids alone; only the messages of this batch are read whole
+    # (files included)
+    turns = (
+        select(
+            table.c.id,
+            func.row_number().over(partition_by=sender, order_by=table.c.id).label("turn"),
+        )
+        .select_from(
+            table.outerjoin(target, table.c.target_id == target.c.id)
+            .outerjoin(cause, table.c.cause_event_id == cause.c.event_id)
+            .outerjoin(target_cause, target.c.cause_event_id == target_cause.c.event_id)
+        )
+        .where(table.c.room_id == bindparam("room_id"), table.c.sent_at.is_(None))
+        .subquery()
+    )
+    first = (
+        select(turns.c.id, turns.c.turn)
+        .order_by(turns.c.turn, turns.c.id)
+        .limit(bindparam("limit"))
+        .subquery()
+    )
+    jobs = RenderJob.__table__  # type: ignore[attr-defined]
+    # a message being rendered, or one that follows it among its event's answers (the edits and
+    # answer of ``commands.deferred.defer_edits``). The few render jobs are read for each
+    # message, each job's message by its key: never the other way round, which would read the
+    # room's whole history for each message.
+    held = table.alias("held")
+    held_cause = (
+        select(held.c.cause_event_id).where(held.c.id == jobs.c.message_id).scalar_subquery()
+    )
+    rendering = (
+        select(jobs.c.message_id)
+        .where(
+            jobs.c.message_id <= table.c.id,
+            or_(jobs.c.message_id == table.c.id, held_cause == table.c.cause_event_id),
+        )
+        .exists()
+    )
+    return (
+        select(
+            table,
+            target.c.platform_id.label("target_pid"),
+            target.c.sent_at.label("target_sent"),
+            rendering.label("rendering"),
+        )
+        .select_from(
+            first.join(table, table.c.id == first.c.id).outerjoin(
+                target, table.c.target_id == target.c.id
+            )
+        )
+        .order_by(first.c.turn, first.c.id)
+    )
+
+
+_PENDING = _pending_query()
 
 
 class Delivery(DatabaseHost):
@@ -221,64 +288,6 @@ class Delivery(DatabaseHost):
         that caused it), then the second of each, and so on, each sender's messages in their
         order. A message that acts on another one still queued (the edit of a card, say) waits
         in that message's turn, behind it."""
-        table = BotMessage.__table__  # type: ignore[attr-defined]
-        target = table.alias("target")
-        events = ChatEvent.__table__  # type: ignore[attr-defined]
-        cause = events.alias("cause")
-        target_cause = events.alias("target_cause")
-        target_queued = and_(table.c.target_id.is_not(None), target.c.sent_at.is_(None))
-        sender = case((target_queued, target_cause.c.sender), else_=cause.c.sender)
-        # the turns are worked out on ids alone; only the messages of this batch are read whole
-        # (files included)
-        turns = (
-            select(
-                table.c.id,
-                func.row_number().over(partition_by=sender, order_by=table.c.id).label("turn"),
-            )
-            .select_from(
-                table.outerjoin(target, table.c.target_id == target.c.id)
-                .outerjoin(cause, table.c.cause_event_id == cause.c.event_id)
-                .outerjoin(target_cause, target.c.cause_event_id == target_cause.c.event_id)
-            )
-            .where(table.c.room_id == room_id, table.c.sent_at.is_(None))
-            .subquery()
-        )
-        first = (
-            select(turns.c.id, turns.c.turn)
-            .order_by(turns.c.turn, turns.c.id)
-            .limit(LOAD_LIMIT)
-            .subquery()
-        )
-        jobs = RenderJob.__table__  # type: ignore[attr-defined]
-        # a message being rendered, or one that follows it among its event's answers (the
-        # edits and answer of ``commands.deferred.defer_edits``)
-        held = table.alias("held")
-        rendering = (
-            select(jobs.c.message_id)
-            .select_from(jobs.join(held, held.c.id == jobs.c.message_id))
-            .where(
-                jobs.c.message_id <= table.c.id,
-                or_(
-                    jobs.c.message_id == table.c.id,
-                    held.c.cause_event_id == table.c.cause_event_id,
-                ),
-            )
-            .exists()
-        )
-        query = (
-            select(
-                table,
-                target.c.platform_id.label("target_pid"),
-                target.c.sent_at.label("target_sent"),
-                rendering.label("rendering"),
-            )
-            .select_from(
-                first.join(table, table.c.id == first.c.id).outerjoin(
-                    target, table.c.target_id == target.c.id
-                )
-            )
-            .order_by(first.c.turn, first.c.id)
-        )
         with self.engine.connect() as conn:
             platform = self._platforms.get(room_id)
             if platform is None:
@@ -289,7 +298,7 @@ class Delivery(DatabaseHost):
                     # a room is always on some platform: nothing to deliver its messages through
                     log.error("room %s has no platform", room_id)
                 platform = self._platforms[room_id] = found or ""
-            rows = conn.execute(query).all()
+            rows = conn.execute(_PENDING, {"room_id": room_id, "limit": LOAD_LIMIT}).all()
         out: list[_Pending] = []
         skipped: list[int] = []
         for m in rows:
