@@ -8,7 +8,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
@@ -44,6 +44,7 @@ class _Pending(NamedTuple):
     outgoing: Outgoing
     platform: str
     waits_for: int | None
+    secret: bool = False  # its text carries a secret (``SECRET``)
 
 
 def _forget_secrets(conn: Any, message_ids: list[int]) -> None:
@@ -226,6 +227,7 @@ class Delivery(DatabaseHost):
         load). A message that cannot be delivered and will not be by retrying is given up and
         replaced, right there, by a short error answer: it never holds up the room."""
         queue = deque(batch)
+        secrets = {item.outgoing.id for item in batch if item.secret}
         marks: list[tuple[int, str | None]] = []
         delivered: dict[int, str | None] = {}  # this pass: message id -> platform id (or None)
         try:
@@ -255,7 +257,7 @@ class Delivery(DatabaseHost):
                 except Exception as err:
                     retriable, ref = _delivery_failed(room_id, outgoing, err)
                     if marks:
-                        await self.in_db(self._mark_sent, marks, room=room_id)
+                        await self.in_db(self._mark_sent, marks, secrets, room=room_id)
                         marks = []
                     gave_up, replacement = await self.in_db(
                         self._failed, outgoing.id, retriable, ref, room=room_id
@@ -270,14 +272,14 @@ class Delivery(DatabaseHost):
                 metrics.delivered(outgoing.id, item.platform)
                 marks.append((outgoing.id, platform_id))
                 if len(marks) >= MARK_EVERY:
-                    await self.in_db(self._mark_sent, marks, room=room_id)
+                    await self.in_db(self._mark_sent, marks, secrets, room=room_id)
                     marks = []
                     if wake.is_set() and queue:
                         # new messages were queued: load again, so that each sender gets a turn
                         return False, True
         finally:
             if marks:
-                await self.in_db(self._mark_sent, marks, room=room_id)
+                await self.in_db(self._mark_sent, marks, secrets, room=room_id)
         return False, more
 
     def _load_pending(self, room_id: str) -> tuple[list[_Pending], bool]:
@@ -320,13 +322,17 @@ class Delivery(DatabaseHost):
                 log.error("message %s has an unknown kind %r: given up", m.id, m.kind)
                 skipped.append(m.id)
                 continue
-            out.append(_Pending(outgoing, platform, waits_for))
+            out.append(_Pending(outgoing, platform, waits_for, m.ref_kind == SECRET))
         if skipped:
             self._mark_sent([(mid, None) for mid in skipped])
         return out, len(rows) == LOAD_LIMIT
 
-    def _mark_sent(self, marks: list[tuple[int, str | None]]) -> None:
-        """Record deliveries (message id, platform id), several in one transaction."""
+    def _mark_sent(
+        self, marks: list[tuple[int, str | None]], secrets: Collection[int] | None = None
+    ) -> None:
+        """Record deliveries (message id, platform id), several in one transaction. ``secrets``:
+        the messages known to carry a secret, among others known not to (``None``: unknown,
+        looked up)."""
         now = self.clock()
         with self.engine.begin() as conn:
             conn.execute(
@@ -337,7 +343,10 @@ class Delivery(DatabaseHost):
                 ),
                 [{"message_id": mid, "pid": pid} for mid, pid in marks],
             )
-            _forget_secrets(conn, [mid for mid, _ in marks])
+            if secrets is None:
+                _forget_secrets(conn, [mid for mid, _ in marks])
+            elif hidden := [mid for mid, _ in marks if mid in secrets]:
+                _forget_secrets(conn, hidden)
 
     def _give_up(self, message_id: int, ref: str | None) -> None:
         with transaction(self.engine, rooms=()) as db:  # the message's row alone
