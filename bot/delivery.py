@@ -8,10 +8,10 @@ import asyncio
 import datetime as dt
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlmodel import Session, col, update
 
 from bot import metrics
@@ -44,6 +44,7 @@ class _Pending(NamedTuple):
     outgoing: Outgoing
     platform: str
     waits_for: int | None
+    secret: bool = False  # its text carries a secret (``SECRET``)
 
 
 def _forget_secrets(conn: Any, message_ids: list[int]) -> None:
@@ -85,6 +86,73 @@ def _delivery_failed(room_id: str, outgoing: Outgoing, err: Exception) -> tuple[
             ref,
         )
     return retriable, ref
+
+
+def _pending_query() -> Select[Any]:
+    """The statement ``Delivery._load_pending`` reads a room's next messages with (built once:
+    building it costs more than running it)."""
+    table = BotMessage.__table__  # type: ignore[attr-defined]
+    target = table.alias("target")
+    events = ChatEvent.__table__  # type: ignore[attr-defined]
+    cause = events.alias("cause")
+    target_cause = events.alias("target_cause")
+    target_queued = and_(table.c.target_id.is_not(None), target.c.sent_at.is_(None))
+    sender = case((target_queued, target_cause.c.sender), else_=cause.c.sender)
+    # the turns are worked out on ids alone; only the messages of this batch are read whole
+    # (files included)
+    turns = (
+        select(
+            table.c.id,
+            func.row_number().over(partition_by=sender, order_by=table.c.id).label("turn"),
+        )
+        .select_from(
+            table.outerjoin(target, table.c.target_id == target.c.id)
+            .outerjoin(cause, table.c.cause_event_id == cause.c.event_id)
+            .outerjoin(target_cause, target.c.cause_event_id == target_cause.c.event_id)
+        )
+        .where(table.c.room_id == bindparam("room_id"), table.c.sent_at.is_(None))
+        .subquery()
+    )
+    first = (
+        select(turns.c.id, turns.c.turn)
+        .order_by(turns.c.turn, turns.c.id)
+        .limit(bindparam("limit"))
+        .subquery()
+    )
+    jobs = RenderJob.__table__  # type: ignore[attr-defined]
+    # a message being rendered, or one that follows it among its event's answers (the edits and
+    # answer of ``commands.deferred.defer_edits``). The few render jobs are read for each
+    # message, each job's message by its key: never the other way round, which would read the
+    # room's whole history for each message.
+    held = table.alias("held")
+    held_cause = (
+        select(held.c.cause_event_id).where(held.c.id == jobs.c.message_id).scalar_subquery()
+    )
+    rendering = (
+        select(jobs.c.message_id)
+        .where(
+            jobs.c.message_id <= table.c.id,
+            or_(jobs.c.message_id == table.c.id, held_cause == table.c.cause_event_id),
+        )
+        .exists()
+    )
+    return (
+        select(
+            table,
+            target.c.platform_id.label("target_pid"),
+            target.c.sent_at.label("target_sent"),
+            rendering.label("rendering"),
+        )
+        .select_from(
+            first.join(table, table.c.id == first.c.id).outerjoin(
+                target, table.c.target_id == target.c.id
+            )
+        )
+        .order_by(first.c.turn, first.c.id)
+    )
+
+
+_PENDING = _pending_query()
 
 
 class Delivery(DatabaseHost):
@@ -159,6 +227,7 @@ class Delivery(DatabaseHost):
         load). A message that cannot be delivered and will not be by retrying is given up and
         replaced, right there, by a short error answer: it never holds up the room."""
         queue = deque(batch)
+        secrets = {item.outgoing.id for item in batch if item.secret}
         marks: list[tuple[int, str | None]] = []
         delivered: dict[int, str | None] = {}  # this pass: message id -> platform id (or None)
         try:
@@ -188,7 +257,7 @@ class Delivery(DatabaseHost):
                 except Exception as err:
                     retriable, ref = _delivery_failed(room_id, outgoing, err)
                     if marks:
-                        await self.in_db(self._mark_sent, marks, room=room_id)
+                        await self.in_db(self._mark_sent, marks, secrets, room=room_id)
                         marks = []
                     gave_up, replacement = await self.in_db(
                         self._failed, outgoing.id, retriable, ref, room=room_id
@@ -203,14 +272,14 @@ class Delivery(DatabaseHost):
                 metrics.delivered(outgoing.id, item.platform)
                 marks.append((outgoing.id, platform_id))
                 if len(marks) >= MARK_EVERY:
-                    await self.in_db(self._mark_sent, marks, room=room_id)
+                    await self.in_db(self._mark_sent, marks, secrets, room=room_id)
                     marks = []
                     if wake.is_set() and queue:
                         # new messages were queued: load again, so that each sender gets a turn
                         return False, True
         finally:
             if marks:
-                await self.in_db(self._mark_sent, marks, room=room_id)
+                await self.in_db(self._mark_sent, marks, secrets, room=room_id)
         return False, more
 
     def _load_pending(self, room_id: str) -> tuple[list[_Pending], bool]:
@@ -221,64 +290,6 @@ class Delivery(DatabaseHost):
         that caused it), then the second of each, and so on, each sender's messages in their
         order. A message that acts on another one still queued (the edit of a card, say) waits
         in that message's turn, behind it."""
-        table = BotMessage.__table__  # type: ignore[attr-defined]
-        target = table.alias("target")
-        events = ChatEvent.__table__  # type: ignore[attr-defined]
-        cause = events.alias("cause")
-        target_cause = events.alias("target_cause")
-        target_queued = and_(table.c.target_id.is_not(None), target.c.sent_at.is_(None))
-        sender = case((target_queued, target_cause.c.sender), else_=cause.c.sender)
-        # the turns are worked out on ids alone; only the messages of this batch are read whole
-        # (files included)
-        turns = (
-            select(
-                table.c.id,
-                func.row_number().over(partition_by=sender, order_by=table.c.id).label("turn"),
-            )
-            .select_from(
-                table.outerjoin(target, table.c.target_id == target.c.id)
-                .outerjoin(cause, table.c.cause_event_id == cause.c.event_id)
-                .outerjoin(target_cause, target.c.cause_event_id == target_cause.c.event_id)
-            )
-            .where(table.c.room_id == room_id, table.c.sent_at.is_(None))
-            .subquery()
-        )
-        first = (
-            select(turns.c.id, turns.c.turn)
-            .order_by(turns.c.turn, turns.c.id)
-            .limit(LOAD_LIMIT)
-            .subquery()
-        )
-        jobs = RenderJob.__table__  # type: ignore[attr-defined]
-        # a message being rendered, or one that follows it among its event's answers (the
-        # edits and answer of ``commands.deferred.defer_edits``)
-        held = table.alias("held")
-        rendering = (
-            select(jobs.c.message_id)
-            .select_from(jobs.join(held, held.c.id == jobs.c.message_id))
-            .where(
-                jobs.c.message_id <= table.c.id,
-                or_(
-                    jobs.c.message_id == table.c.id,
-                    held.c.cause_event_id == table.c.cause_event_id,
-                ),
-            )
-            .exists()
-        )
-        query = (
-            select(
-                table,
-                target.c.platform_id.label("target_pid"),
-                target.c.sent_at.label("target_sent"),
-                rendering.label("rendering"),
-            )
-            .select_from(
-                first.join(table, table.c.id == first.c.id).outerjoin(
-                    target, table.c.target_id == target.c.id
-                )
-            )
-            .order_by(first.c.turn, first.c.id)
-        )
         with self.engine.connect() as conn:
             platform = self._platforms.get(room_id)
             if platform is None:
@@ -289,7 +300,7 @@ class Delivery(DatabaseHost):
                     # a room is always on some platform: nothing to deliver its messages through
                     log.error("room %s has no platform", room_id)
                 platform = self._platforms[room_id] = found or ""
-            rows = conn.execute(query).all()
+            rows = conn.execute(_PENDING, {"room_id": room_id, "limit": LOAD_LIMIT}).all()
         out: list[_Pending] = []
         skipped: list[int] = []
         for m in rows:
@@ -311,13 +322,17 @@ class Delivery(DatabaseHost):
                 log.error("message %s has an unknown kind %r: given up", m.id, m.kind)
                 skipped.append(m.id)
                 continue
-            out.append(_Pending(outgoing, platform, waits_for))
+            out.append(_Pending(outgoing, platform, waits_for, m.ref_kind == SECRET))
         if skipped:
             self._mark_sent([(mid, None) for mid in skipped])
         return out, len(rows) == LOAD_LIMIT
 
-    def _mark_sent(self, marks: list[tuple[int, str | None]]) -> None:
-        """Record deliveries (message id, platform id), several in one transaction."""
+    def _mark_sent(
+        self, marks: list[tuple[int, str | None]], secrets: Collection[int] | None = None
+    ) -> None:
+        """Record deliveries (message id, platform id), several in one transaction. ``secrets``:
+        the messages known to carry a secret, among others known not to (``None``: unknown,
+        looked up)."""
         now = self.clock()
         with self.engine.begin() as conn:
             conn.execute(
@@ -328,7 +343,10 @@ class Delivery(DatabaseHost):
                 ),
                 [{"message_id": mid, "pid": pid} for mid, pid in marks],
             )
-            _forget_secrets(conn, [mid for mid, _ in marks])
+            if secrets is None:
+                _forget_secrets(conn, [mid for mid, _ in marks])
+            elif hidden := [mid for mid, _ in marks if mid in secrets]:
+                _forget_secrets(conn, hidden)
 
     def _give_up(self, message_id: int, ref: str | None) -> None:
         with transaction(self.engine, rooms=()) as db:  # the message's row alone

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from commands import build_registry
 from commands.core import Context, Dispatcher, Queued, Settings, error_reference
 from commands.events import Message, Redacted, Role
-from storage.models import ChatEvent, Contribution
+from storage.models import BotMessage, ChatEvent, Contribution
 
 NOW = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +77,28 @@ def test_a_handler_that_raises_rolls_back_its_event_alone(engine, caplog):
     assert outcome(engine, "$2") == "crash"
     # handled: a replay of the same batch changes and says nothing
     assert d.handle_batch([msg("$1", "!contrib 1h"), msg("$2", "!panne")]) == []
+
+
+def test_what_a_failing_event_wrote_is_rolled_back_in_a_warm_batch(engine):
+    """Events after the first of a batch find the room, the projects and the session's
+    connection already at hand: what one of them writes before it raises is still undone."""
+    registry = build_registry()
+
+    @registry.command("panne", family="contrib", hidden=True)
+    def broken(ctx: Context, _args: str) -> None:
+        ctx.reply("à moitié")  # written to the outbox at once
+        raise RuntimeError("boom")
+
+    d = Dispatcher(engine, registry, Settings(), clock=lambda: NOW)
+    d.handle_batch([msg("$0", "!contrib 1h")])
+    sent = d.handle_batch(
+        [msg("$1", "!contrib 1h avant"), msg("$2", "!panne"), msg("$3", "!contrib 2h après")]
+    )
+    assert "erreur interne" in texts(sent)[1]
+    with Session(engine) as db:
+        bodies = [m.body for m in db.exec(select(BotMessage)).all()]
+    assert len(bodies) == 4 and not any("à moitié" in b for b in bodies)
+    assert contributions(engine) == [("@alice", 60), ("@alice", 60), ("@alice", 120)]
 
 
 def test_an_answer_that_cannot_be_worded_is_contained(engine):

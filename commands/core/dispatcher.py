@@ -32,7 +32,7 @@ from commands.core.settings import Settings
 from commands.events import AnyEvent, MemberChanged, Message, Redacted
 from storage import clock, forget, retention
 from storage.clock import Clock
-from storage.db import transaction
+from storage.db import begin_savepoint, transaction
 from storage.models import ChatEvent, Room
 
 # the dispatcher's log keeps the name it always had
@@ -194,7 +194,7 @@ class Dispatcher(EventHandlers):
                 original = db.get(ChatEvent, event.edit_of)
             if not self._is_command(event, original):
                 return []
-        savepoint = db.begin_nested()
+        savepoint = begin_savepoint(db)
         try:
             try:
                 sent, key = self._process(db, event, now, original, seen)
@@ -203,7 +203,7 @@ class Dispatcher(EventHandlers):
                 # a refusal that says why (one savepoint per event, refused or not)
                 savepoint.rollback()
                 db.info.clear()
-                savepoint = db.begin_nested()
+                savepoint = begin_savepoint(db)
                 sent, key = self._process(db, event, now, original, seen, refused=err)
             savepoint.commit()
         except _HandledBefore:
@@ -313,7 +313,7 @@ class Dispatcher(EventHandlers):
     ) -> list[Queued]:
         """The event raised: answer its sender with the reference and record it as handled, so
         that no adapter fetches it again. If even that fails, the event is only logged."""
-        savepoint = db.begin_nested()
+        savepoint = begin_savepoint(db)
         try:
             room = get_room(db, event, self.settings)
             ctx = Context(db, event, room, self.settings, now, self.registry)

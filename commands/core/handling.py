@@ -17,6 +17,7 @@ from commands.core.registry import split_command
 from commands.core.rooms import remember_member, remember_person
 from commands.core.settings import Settings
 from commands.events import MemberChanged, Message, ReactionAdded, Redacted, Unreadable
+from storage.db import begin_savepoint
 from storage.forget import pseudonym_number
 from storage.models import Audit, BotMessage, ChatEvent
 
@@ -196,7 +197,7 @@ class EventHandlers:
     def _would_undo(self, ctx: Context, target_event_id: str) -> bool:
         """Whether removing ``target_event_id`` would undo something (tried in a savepoint that
         is rolled back, with its answers)."""
-        savepoint = ctx.db.begin_nested()
+        savepoint = begin_savepoint(ctx.db)
         sent_before, audits_before = len(ctx.sent), len(ctx.audits)
         try:
             return self._undo(ctx, target_event_id)
