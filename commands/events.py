@@ -44,11 +44,15 @@ class Event:
     sender_name: str = ""
     role: Role = Role.MEMBER
     timestamp: dt.datetime = field(default_factory=_now)
-    platform: str = "console"
+    # the adapter that read it (``console``, ``matrix``, ``mattermost``): always said, never
+    # guessed, since a room is created with its first event's platform
+    platform: str
     room_name: str = ""
     is_direct: bool = False
 
     def __post_init__(self) -> None:
+        if not self.platform:
+            raise ValueError(f"an event without a platform (event {self.event_id!r})")
         # whatever a platform sent, the text of an event can be stored and repeated
         for f in fields(self):
             value = getattr(self, f.name)
