@@ -64,7 +64,14 @@ def bench_command() -> None:
             nonlocal n
             n += 1
             dispatcher.handle(
-                Message(event_id=f"$e{n}", room_id="bench", sender=user, body=body, role=role),
+                Message(
+                    platform="console",
+                    event_id=f"$e{n}",
+                    room_id="bench",
+                    sender=user,
+                    body=body,
+                    role=role,
+                ),
                 NOW,
             )
 

@@ -160,6 +160,7 @@ async def measure(engine, reactions: int) -> tuple[list[float], list[float]]:
         for n in range(reactions):
             bucket = rng.randrange(BUCKETS) + 1
             event = ReactionAdded(
+                platform="console",
                 event_id=f"$bench{n}",
                 room_id=ROOM,
                 sender=f"@p{rng.randrange(PEOPLE)}",

@@ -158,6 +158,7 @@ class World:
             role=Role.ADMIN if admin else Role.MEMBER,
             body=body,
             timestamp=NOW,
+            platform="console",
             **kw,
         )
 
@@ -165,6 +166,7 @@ class World:
         self, user: str, target: str, key: str, *, event_id: str | None = None
     ) -> ReactionAdded:
         return ReactionAdded(
+            platform="console",
             event_id=event_id or self.eid(),
             room_id=ROOM,
             sender=user,
@@ -176,6 +178,7 @@ class World:
 
     def redact(self, user: str, target: str, *, admin: bool = False) -> Redacted:
         return Redacted(
+            platform="console",
             event_id=self.eid(),
             room_id=ROOM,
             sender=user,
@@ -910,6 +913,7 @@ def cases() -> list[Case]:
         Case(
             "someone joins",
             lambda w, i: MemberChanged(
+                platform="console",
                 event_id=w.eid(),
                 room_id=ROOM,
                 sender=f"@new{i}:example.org",

@@ -145,6 +145,7 @@ async def totals_latency(workdir: Path, stored: int) -> None:
             t0 = time.perf_counter()
             await runtime.handle(
                 __import__("commands.events", fromlist=["Message"]).Message(
+                    platform="console",
                     event_id=f"$q{time.perf_counter_ns()}",
                     room_id="big",
                     sender="@user1",

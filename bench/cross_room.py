@@ -69,6 +69,7 @@ async def main(commands: int, every: float) -> None:
 
     def msg(room: str, sender: str, body: str, admin: bool = False) -> Message:
         return Message(
+            platform="console",
             event_id=f"$x{next(ids)}",
             room_id=room,
             sender=sender,

@@ -71,6 +71,7 @@ def main() -> None:
             room = session.get(Room, ROOM)
             assert room is not None
             event = Message(
+                platform="console",
                 event_id=f"bench-{uuid.uuid4().hex}",
                 room_id=ROOM,
                 sender="cli",

@@ -381,6 +381,7 @@ async def measure(path: Path, token: str, runs: int, pages: list[str], cold: boo
                 t0 = time.perf_counter()
                 await runtime.handle(
                     Message(
+                        platform="console",
                         event_id=f"$live{i}",
                         room_id=ROOM,
                         sender="@person002:example.org",

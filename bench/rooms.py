@@ -110,6 +110,7 @@ async def rate(url: str, workers: int, rooms: int, people: int, commands: int) -
             sender = f"@p{n}-{i % people}:example.org"
             await runtime.handle(
                 Message(
+                    platform="console",
                     event_id=f"${tag}-{n}-{i}",
                     room_id=room_id,
                     sender=sender,
@@ -135,6 +136,7 @@ async def room_warm(runtime: Runtime, n: int, people: int, tag: str) -> None:
         sender = f"@p{n}-{k}:example.org"
         await runtime.handle(
             Message(
+                platform="console",
                 event_id=f"${tag}-warm-{n}-{k}",
                 room_id=f"!room{n}:example.org",
                 sender=sender,

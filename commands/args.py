@@ -21,7 +21,6 @@ from commands.grammar import (
     Duration,
     Period,
     fold,
-    is_mention,
     match_amount,
     match_date,
     match_period,
@@ -242,14 +241,18 @@ class PeriodArg:
 
 @dataclass(frozen=True)
 class Mention:
-    """A mention (``@bob``, ``@bob:server``), as typed: nobody is looked up."""
+    """A mention (``@bob``, ``@bob:server``): the id the platform said it stands for, else the
+    id as typed; nobody is looked up in the room."""
 
     placeholder: str = "person"
 
     def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
-        if start >= len(tokens) or not is_mention(tokens[start]):
+        from commands.people import names_someone, said_mention
+
+        if start >= len(tokens) or not names_someone(ctx, tokens[start]):
             return None
-        return mention_id(tokens[start]), 1
+        said = said_mention(ctx, tokens[start])
+        return (said.user_id if said is not None else mention_id(tokens[start])), 1
 
 
 @dataclass(frozen=True)
@@ -261,10 +264,10 @@ class Person:
     include_left: bool = False
 
     def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
-        if start >= len(tokens) or not is_mention(tokens[start]):
-            return None
-        from commands.people import resolve_person
+        from commands.people import names_someone, resolve_person
 
+        if start >= len(tokens) or not names_someone(ctx, tokens[start]):
+            return None
         return resolve_person(ctx, tokens[start], include_left=self.include_left), 1
 
 

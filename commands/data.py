@@ -16,6 +16,7 @@ import json
 from sqlmodel import Session, col, select
 
 from commands.core import Context, Queued, Registry, Settings, UserError
+from commands.core.rooms import platform_of
 from commands.declare import Declared
 from commands.events import Message, Role
 from commands.pending import offer
@@ -121,7 +122,7 @@ def forget_confirmed(
             room_id=room.id,
             sender=done.pseudonym,
             role=Role.MEMBER,
-            platform=room.platform,
+            platform=platform_of(room),
             timestamp=now,
             body="",
         )

@@ -44,11 +44,15 @@ class Event:
     sender_name: str = ""
     role: Role = Role.MEMBER
     timestamp: dt.datetime = field(default_factory=_now)
-    platform: str = "console"
+    # the adapter that read it (``console``, ``matrix``, ``mattermost``): always said, never
+    # guessed, since a room is created with its first event's platform
+    platform: str
     room_name: str = ""
     is_direct: bool = False
 
     def __post_init__(self) -> None:
+        if not self.platform:
+            raise ValueError(f"an event without a platform (event {self.event_id!r})")
         # whatever a platform sent, the text of an event can be stored and repeated
         for f in fields(self):
             value = getattr(self, f.name)
@@ -76,22 +80,50 @@ class Attachment:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Mention:
+    """A person a message names, as the platform tells it: ``user_id`` (the platform id,
+    compared with senders), ``display_name`` (empty when the platform gave none), ``text`` the
+    word of the body that stands for them (``@alice``, ``@bob:server``; empty when the platform
+    says they are mentioned without a word of the body naming them), and ``member`` whether the
+    platform says they are in the room. Commands read a person from here rather than from the
+    body: only where the platform gives no structure do they read the typed name."""
+
+    user_id: str
+    text: str = ""
+    display_name: str = ""
+    member: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("user_id", "text", "display_name"):
+            object.__setattr__(self, name, valid_text(getattr(self, name)))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Message(Event):
     """A text message. ``edit_of`` is the id of the message this one replaces (an edit), and
     ``edit_of_sender`` who sent that message, as the adapter knows it (platforms let anyone send
-    an edit that points at any message: only the original's sender may change it). ``named``:
-    (user id, display name) of the room's members it names, as the platform tells. ``files``:
-    the files sent with it (a caption is the message's body)."""
+    an edit that points at any message: only the original's sender may change it).
+    ``mentions``: the people it names, as the platform tells (``Mention``). ``files``: the files
+    sent with it (a caption is the message's body)."""
 
     body: str
     reply_to: str | None = None
     thread_id: str | None = None
     edit_of: str | None = None
     edit_of_sender: str | None = None
-    # the people the message names (``@bob``) that the platform says are members of the room,
-    # with the display name it gives them: named before they ever spoke, they are known by it
-    named: tuple[tuple[str, str], ...] = ()
+    # the people the message names (``@bob``); those the platform says are members of the
+    # room are known by the name it gives them, even before they ever spoke
+    mentions: tuple[Mention, ...] = ()
     files: tuple[Attachment, ...] = ()
+
+    def mention(self, word: str) -> Mention | None:
+        """The mention that ``word`` of the body stands for (``@alice``, as typed), if the
+        platform said who it is."""
+        if not word:
+            return None
+        # a name that ends a sentence (``@alice.``) stands for the same person
+        bare = word.rstrip("._-")
+        return next((m for m in self.mentions if m.text and m.text in (word, bare)), None)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -662,6 +662,12 @@ def mention_id(token: str) -> str:
     return token.rstrip(",:;")
 
 
+def typed_mentions(text: str) -> list[str]:
+    """The words of ``text`` typed as mentions (``@bob``, ``@bob:server``), each once: what a
+    platform that tells nothing more (the console) says its messages name."""
+    return list(dict.fromkeys(mention_id(tok) for tok in tokenize(text) if is_mention(tok)))
+
+
 def is_tag(token: str) -> bool:
     return (
         len(token) > 1

@@ -2,9 +2,11 @@
 the room, or the command is refused with the members it could have meant.
 
 Every family reads mentions through ``resolve_person``, so that the rule is the same everywhere:
-a full id names that member; a short name (``@bob``, ``@Bob``, ``@élodie``) names the member
-whose id's local part or display name it is, ignoring case, accents and punctuation; two
-members that fit are a question, not a guess; ``@everyone``, ``@room``... are never a person.
+a word the platform said stands for someone (``Message.mentions``: a Matrix pill, a Mattermost
+``@username``) names that person; otherwise a full id names that member, and a short name
+(``@bob``, ``@Bob``, ``@élodie``) names the member whose id's local part or display name it is,
+ignoring case, accents and punctuation; two members that fit are a question, not a guess;
+``@everyone``, ``@room``... are never a person.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
 
 from commands.core import Context, UserError
-from commands.grammar import fold, mention_id
+from commands.events import Mention, Message
+from commands.grammar import fold, is_mention, mention_id
 from storage.models import Member, Person
 
 # words that address a whole room on some platform (or in French), never one person
@@ -46,6 +49,18 @@ def is_group_mention(token: str) -> bool:
     """``@everyone``, ``@room``, ``@channel``, ``@all``, ``@here`` (and ``@tous``)."""
     word = mention_id(token)
     return word.startswith("@") and fold(word[1:]) in GROUP_MENTIONS
+
+
+def said_mention(ctx: Context, token: str) -> Mention | None:
+    """Who the platform said ``token`` (a word of the command, as typed) stands for, if it did."""
+    event = ctx.event
+    return event.mention(mention_id(token)) if isinstance(event, Message) else None
+
+
+def names_someone(ctx: Context, token: str) -> bool:
+    """Whether ``token`` is a mention: typed as one (``@bob``), or a word the platform said
+    stands for someone."""
+    return is_mention(token) or said_mention(ctx, token) is not None
 
 
 def room_candidates(db: Session, room_id: str, *, include_left: bool) -> list[Candidate]:
@@ -125,10 +140,16 @@ def resolve_person(ctx: Context, token: str, *, include_left: bool = False) -> s
     wanted = mention_id(token)
     if is_group_mention(wanted):
         raise UserError("people.error.group", token=wanted, prefix=p)
+    # the platform said who the word stands for: that person, whatever the word looks like
+    said = said_mention(ctx, wanted)
+    who = said.user_id if said is not None else wanted
     candidates = room_candidates(ctx.db, ctx.room.id, include_left=include_left)
-    found = match_person(wanted, candidates)
+    found = match_person(who, candidates)
     if found.user_id is not None:
         return found.user_id
+    if said is not None and not found.matches:
+        # the "did you mean" reads the name as typed, not the platform's id
+        found = Resolution(None, close=_close(name_key(localpart(wanted)), candidates))
     if found.matches:
         raise UserError(
             "people.error.ambiguous",
@@ -136,7 +157,7 @@ def resolve_person(ctx: Context, token: str, *, include_left: bool = False) -> s
             people=", ".join(_label(ctx, c.user_id) for c in found.matches),
         )
     if not include_left:
-        gone = match_person(wanted, room_candidates(ctx.db, ctx.room.id, include_left=True))
+        gone = match_person(who, room_candidates(ctx.db, ctx.room.id, include_left=True))
         if gone.user_id is not None:
             raise UserError("people.error.left", token=wanted, who=_label(ctx, gone.user_id))
     if found.close:

@@ -110,6 +110,7 @@ class Room:
         """React ``key`` to the bot's message ``target`` (its platform id)."""
         event_id = self._id("x")
         event = ReactionAdded(
+            platform="console",
             event_id=event_id,
             room_id=self.room_id,
             sender=who,
@@ -125,6 +126,7 @@ class Room:
         """Delete the message ``target``, or take the reaction ``target`` back."""
         event_id = self._id("d")
         event = Redacted(
+            platform="console",
             event_id=event_id,
             room_id=self.room_id,
             sender=who,
@@ -147,6 +149,7 @@ class Room:
 
     def _message(self, event_id: str, who: str, body: str, edit_of: str | None = None) -> Message:
         return Message(
+            platform="console",
             event_id=event_id,
             room_id=self.room_id,
             sender=who,

@@ -20,6 +20,7 @@ def play(
     d = Dispatcher(engine, registry, settings, lambda: at)
     for i, (who, body, admin) in enumerate(said):
         event = Message(
+            platform="console",
             event_id=f"$m{i}",
             room_id=room,
             sender=who,

@@ -413,7 +413,7 @@ async def test_people_named_before_they_spoke_show_with_the_platforms_name(engin
         await runtime.close()
 
 
-async def test_matrix_members_named_are_told_with_their_names(tmp_path):
+async def test_matrix_mentions_tell_members_with_their_names(tmp_path):
     from bot.adapters.matrix import MatrixAdapter
     from bot.matrix import convert
     from bot.matrix.settings import MatrixSettings
@@ -432,6 +432,15 @@ async def test_matrix_members_named_are_told_with_their_names(tmp_path):
         return profiles.get(user_id, "")
 
     adapter.profile_name = profile_name  # type: ignore[method-assign]
-    named = await adapter._members_named(room, "!allouer @bob:x @carol:x @dave:x @bot:x 5€")
-    assert named == (("@bob:x", "Bob Martin"), ("@carol:x", "Carol"))
+    body = "!allouer @bob:x @carol:x @dave:x @bot:x 5€"
+    said = await adapter._known(room, convert.mentions_of(body, {}))
+    assert [(m.user_id, m.display_name) for m in said if m.member] == [
+        ("@bob:x", "Bob Martin"),
+        ("@carol:x", "Carol"),
+    ]
+    # who is not in the room (nor the bot) is still said, as no member
+    assert [(m.user_id, m.text) for m in said if not m.member] == [
+        ("@dave:x", "@dave:x"),
+        ("@bot:x", "@bot:x"),
+    ]
     await adapter.close()

@@ -82,6 +82,7 @@ class World:
     ) -> tuple[str, list[Queued]]:
         event_id = event_id or self._id("m")
         event = Message(
+            platform="console",
             event_id=event_id,
             room_id=room,
             sender=sender,
@@ -97,6 +98,7 @@ class World:
     ) -> tuple[str, list[Queued]]:
         event_id = self._id("x")
         event = ReactionAdded(
+            platform="console",
             event_id=event_id,
             room_id=room,
             sender=sender,
@@ -113,6 +115,7 @@ class World:
         """An edit of ``target`` by ``sender``; ``author`` is who sent ``target``, as an adapter
         that remembers it would say."""
         event = Message(
+            platform="console",
             event_id=self._id("e"),
             room_id=room,
             sender=sender,
@@ -126,6 +129,7 @@ class World:
 
     def remove(self, sender: str, target: str, role: Role, room: str = ROOM) -> list[Queued]:
         event = Redacted(
+            platform="console",
             event_id=self._id("d"),
             room_id=room,
             sender=sender,

@@ -33,6 +33,7 @@ PEOPLE = ("@ana:x", "@ben:x", "@cleo:x", "@dan:x")
 def command(n: int) -> Message:
     sender = PEOPLE[n % len(PEOPLE)]
     return Message(
+        platform="console",
         event_id=f"$burst-{n}-{uuid.uuid4().hex[:8]}",
         room_id=ROOM,
         sender=sender,
@@ -56,6 +57,7 @@ async def burst_with_a_backup(engine: Engine, url: str, target: Path) -> tuple[s
     try:
         await runtime.handle(
             Message(
+                platform="console",
                 event_id="$project",
                 room_id=ROOM,
                 sender=PEOPLE[0],

@@ -289,7 +289,12 @@ async def test_same_reaction_twice_counts_once(room, runtime, engine):
     said = await room.said("bob", "!demande KPA 120€")
     target = room.adapter.resolve(said[0].short_id)
     event = ReactionAdded(
-        event_id="$r1", room_id="coroutine", sender="@dan", target_event_id=target, key="✅"
+        platform="console",
+        event_id="$r1",
+        room_id="coroutine",
+        sender="@dan",
+        target_event_id=target,
+        key="✅",
     )
     await runtime.handle(event)
     await runtime.handle(event)

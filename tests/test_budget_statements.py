@@ -63,6 +63,7 @@ def _counts(room: Room) -> dict[str, int]:
 
     def reaction(user: str, number: int, key: str) -> ReactionAdded:
         return ReactionAdded(
+            platform="console",
             event_id=f"$x{next(room.ids)}",
             room_id=ROOM,
             sender=f"@{user}",
@@ -82,6 +83,7 @@ def _counts(room: Room) -> dict[str, int]:
         room.handle(tick)
         room.deliver()
         return Redacted(
+            platform="console",
             event_id=f"$r{next(room.ids)}",
             room_id=ROOM,
             sender="@p9",
@@ -122,6 +124,7 @@ def _counts(room: Room) -> dict[str, int]:
                     sender_name=user.title(),
                     target_event_id=card,
                     key="1\ufe0f\u20e3",
+                    platform="console",
                 )
             )
         room.deliver()

@@ -347,7 +347,14 @@ async def test_the_count_is_made_once_even_by_a_process_that_read_the_vote_befor
         env = stale.get(BudgetEnvelope, early.envelope_id)
         where = stale.get(Room, early.room_id)
         assert env is not None and where is not None
-        event = Message(event_id="x", room_id=where.id, sender="bot", role=Role.ADMIN, body="")
+        event = Message(
+            platform="console",
+            event_id="x",
+            room_id=where.id,
+            sender="bot",
+            role=Role.ADMIN,
+            body="",
+        )
         ctx = Context(
             stale, event, where, Settings(), clock.now, build_registry(), chat_event=False
         )
@@ -388,6 +395,7 @@ def test_two_processes_count_the_vote_once(any_engine):
     for i, who in enumerate(("@bob", "@carol")):
         d.handle(
             ReactionAdded(
+                platform="console",
                 event_id=f"$r{i}",
                 room_id=room,
                 sender=who,

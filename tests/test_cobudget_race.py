@@ -47,6 +47,7 @@ def _race(runtime, events):
 
 def _reaction(event_id, sender, card_platform_id, key="💶"):
     return ReactionAdded(
+        platform="console",
         event_id=event_id,
         room_id="coroutine",
         sender=sender,

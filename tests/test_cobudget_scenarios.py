@@ -358,6 +358,7 @@ async def test_replayed_reaction_counts_once(room, runtime, engine):
     await room.say("alice", "!allouer @alice 100€")
     card = await _card(room, "alice", "!bucket Four 40€")
     event = ReactionAdded(
+        platform="console",
         event_id="$reaction-1",
         room_id="coroutine",
         sender="@alice",

@@ -57,6 +57,7 @@ class Room:
 
     def msg(self, user: str, body: str, admin: bool = False) -> Message:
         return Message(
+            platform="console",
             event_id=f"$m{next(self.ids)}",
             room_id=ROOM,
             sender=f"@{user}",
@@ -119,6 +120,7 @@ def _counts(room: Room, people: int, buckets: int) -> dict[str, int]:
             room.handle(first)
             room.deliver()
             return Redacted(
+                platform="console",
                 event_id=f"$r{next(room.ids)}",
                 room_id=ROOM,
                 sender=f"@{user}",
@@ -131,6 +133,7 @@ def _counts(room: Room, people: int, buckets: int) -> dict[str, int]:
 
     def reaction(number: int):
         return lambda: ReactionAdded(
+            platform="console",
             event_id=f"$x{next(room.ids)}",
             room_id=ROOM,
             sender="@p1",

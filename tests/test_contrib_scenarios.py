@@ -64,7 +64,11 @@ async def test_same_event_twice_counts_once(chat, runtime, engine):
     from commands.events import Message
 
     event = Message(
-        event_id="$replayed", room_id="coroutine", sender="@bob", body="!contrib 1h test"
+        platform="console",
+        event_id="$replayed",
+        room_id="coroutine",
+        sender="@bob",
+        body="!contrib 1h test",
     )
     await runtime.handle(event)
     await runtime.handle(event)

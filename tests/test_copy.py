@@ -24,6 +24,7 @@ ROOM = "!copy:example.org"
 
 def _msg(n: int, body: str, sender: str = "@bob", admin: bool = False) -> Message:
     return Message(
+        platform="console",
         event_id=f"$m{n}",
         room_id=ROOM,
         sender=sender,
@@ -52,7 +53,12 @@ def _fill(url: str) -> None:
         db.commit()
     d.handle(
         ReactionAdded(
-            event_id="$r1", room_id=ROOM, sender="@bob", target_event_id="card-1", key="💶"
+            platform="console",
+            event_id="$r1",
+            room_id=ROOM,
+            sender="@bob",
+            target_event_id="card-1",
+            key="💶",
         ),
         NOW,
     )

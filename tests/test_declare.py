@@ -57,6 +57,7 @@ def _context(db: Session, chat: Chat, registry: Registry) -> Context:
     room = db.get(Room, chat.adapter.room)
     assert room is not None
     event = Message(
+        platform="console",
         event_id=f"probe-{uuid.uuid4().hex}",
         room_id=room.id,
         sender=chat.adapter.user_id("alice"),

@@ -25,7 +25,14 @@ def msg(
     event_id: str, body: str, sender: str = "@alice", role: Role = Role.MEMBER, **kw
 ) -> Message:
     return Message(
-        event_id=event_id, room_id="!r", sender=sender, body=body, role=role, timestamp=NOW, **kw
+        event_id=event_id,
+        room_id="!r",
+        sender=sender,
+        body=body,
+        role=role,
+        timestamp=NOW,
+        platform="console",
+        **kw,
     )
 
 
@@ -164,7 +171,11 @@ def test_an_edit_of_an_unknown_message_is_trusted_only_from_its_sender(dispatche
     )
     assert contributions(engine) == [("@alice", 120)]
     # and its removal by bob undoes nothing
-    dispatcher.handle(Redacted(event_id="$x", room_id="!r", sender="@bob", target_event_id="$p"))
+    dispatcher.handle(
+        Redacted(
+            platform="console", event_id="$x", room_id="!r", sender="@bob", target_event_id="$p"
+        )
+    )
     assert contributions(engine) == [("@alice", 120)]
 
 
@@ -181,7 +192,12 @@ def test_a_moderator_cannot_undo_someone_elses_command(dispatcher, engine):
     dispatcher.handle(msg("$c", "!contrib 3h atelier", sender="@demo"))
     sent = dispatcher.handle(
         Redacted(
-            event_id="$r", room_id="!r", sender="@mod", role=Role.MODERATOR, target_event_id="$c"
+            platform="console",
+            event_id="$r",
+            room_id="!r",
+            sender="@mod",
+            role=Role.MODERATOR,
+            target_event_id="$c",
         )
     )
     assert contributions(engine) == [("@demo", 180)]
@@ -189,7 +205,12 @@ def test_a_moderator_cannot_undo_someone_elses_command(dispatcher, engine):
     # an admin can, and so can the sender
     sent = dispatcher.handle(
         Redacted(
-            event_id="$r2", room_id="!r", sender="@root", role=Role.ADMIN, target_event_id="$c"
+            platform="console",
+            event_id="$r2",
+            room_id="!r",
+            sender="@root",
+            role=Role.ADMIN,
+            target_event_id="$c",
         )
     )
     assert contributions(engine) == []
@@ -199,7 +220,12 @@ def test_removing_someone_elses_read_only_command_says_nothing(dispatcher):
     dispatcher.handle(msg("$q", "!contribs", sender="@demo"))
     sent = dispatcher.handle(
         Redacted(
-            event_id="$r", room_id="!r", sender="@mod", role=Role.MODERATOR, target_event_id="$q"
+            platform="console",
+            event_id="$r",
+            room_id="!r",
+            sender="@mod",
+            role=Role.MODERATOR,
+            target_event_id="$q",
         )
     )
     assert sent == []

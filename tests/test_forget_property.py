@@ -31,6 +31,7 @@ REGISTRY = build_registry()
 
 def msg(sender: str, body: str) -> Message:
     return Message(
+        platform="console",
         event_id=f"${uuid.uuid4().hex}",
         room_id=ROOM,
         sender=sender,

@@ -483,6 +483,7 @@ def _build(engine: Engine) -> None:
         if room == "!en":
             d.handle(
                 Message(
+                    platform="console",
                     event_id="$en",
                     room_id=room,
                     sender=ADMIN,
@@ -500,6 +501,7 @@ def _build(engine: Engine) -> None:
             name = sender.split(":")[0].lstrip("@").title()
             sent = d.handle(
                 Message(
+                    platform="console",
                     event_id=event_id,
                     room_id=room,
                     sender=sender,
@@ -560,6 +562,7 @@ def run(engine: Engine, given: Input, event_id: str = "$fuzz") -> Outcome:
         try:
             dispatcher = Dispatcher(conn, REGISTRY, Settings(), clock=lambda: NOW)  # type: ignore[arg-type]
             event = Message(
+                platform="console",
                 event_id=event_id,
                 room_id=given.room,
                 sender=given.sender,

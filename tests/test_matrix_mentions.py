@@ -110,3 +110,27 @@ def test_a_client_that_keeps_the_at_sign_before_the_name():
         }
     )
     assert event.body == f"!contrib {BOB} 1h"
+
+
+def test_the_people_named_are_structured_on_the_message():
+    """Each pill and each id typed stands for its user (the word of the body is the id the
+    pill became); ``m.mentions`` adds who is named with no word of the body (a reply's author).
+    The adapter then says who is in the room and their names."""
+    carol, dave = "@carol:example.org", "@dave:example.org"
+    event = message(
+        {
+            "msgtype": "m.text",
+            "body": f"!allouer Bob {carol}: 5€",
+            "format": "org.matrix.custom.html",
+            "formatted_body": f"!allouer {pill(BOB, 'Bob')} {carol}: 5€",
+            "m.mentions": {"user_ids": [BOB, dave, "not an id", 3]},
+        }
+    )
+    assert [(m.user_id, m.text, m.member) for m in event.mentions] == [
+        (BOB, BOB, False),
+        (carol, carol, False),
+        (dave, "", False),
+    ]
+    assert event.mention(f"{carol}:") is None  # the grammar strips the colon first
+    assert event.mention(carol) is not None and event.mention("") is None
+    assert message({"msgtype": "m.text", "body": "!contrib 1h"}).mentions == ()

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from bot.adapters.mattermost import MattermostAdapter
 from bot.cli import EXIT_AUTH, main
 from bot.mattermost.client import MattermostAuthError
+from commands.events import Mention
 from storage.models import AdapterCursor, ChatEvent, Contribution
 from tests.mm_harness import mattermost_world, until
 
@@ -244,14 +245,14 @@ async def test_adapter_type_is_the_platform(runtime):
 
 def break_on(adapter: MattermostAdapter, word: str) -> None:
     """Make reading a post that holds ``word`` raise (a bug in the adapter, say)."""
-    rewrite = adapter._rewrite_mentions
+    mentions = adapter._mentions
 
-    async def broken(body: str) -> str:
+    async def broken(channel_id: str, body: str) -> tuple[Mention, ...]:
         if word in body:
             raise KeyError("a bug while reading the post")
-        return await rewrite(body)
+        return await mentions(channel_id, body)
 
-    adapter._rewrite_mentions = broken  # type: ignore[method-assign]
+    adapter._mentions = broken  # type: ignore[method-assign]
 
 
 @pytest.mark.parametrize("when", ["live", "caught-up"])

@@ -134,6 +134,7 @@ async def test_deleted_envelopes_and_requests_keep_their_numbers(chat):
 
 def message(event_id: str, body: str, room: str = "!r", sender: str = "@bob") -> Message:
     return Message(
+        platform="console",
         event_id=event_id,
         room_id=room,
         sender=sender,

@@ -66,7 +66,9 @@ def registry() -> Registry:
 
 
 def msg(event_id: str, body: str, sender: str = "@alice", **kw: object) -> Message:
-    return Message(event_id=event_id, room_id="r", sender=sender, body=body, **kw)  # type: ignore[arg-type]
+    return Message(
+        event_id=event_id, room_id="r", sender=sender, body=body, platform="console", **kw
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
 
 def msg(event_id: str, body: str, sender: str = "@bob", role: Role = Role.MEMBER) -> Message:
     return Message(
+        platform="console",
         event_id=event_id,
         room_id="!pg",
         sender=sender,
@@ -53,6 +54,7 @@ def test_contributions_on_postgresql(pg_engine):
         ] == ["create", "create"]
     d.handle(
         Message(
+            platform="console",
             event_id="$e1",
             room_id="!pg",
             sender="@bob",

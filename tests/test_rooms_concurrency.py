@@ -30,6 +30,7 @@ NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
 
 def _msg(event_id: str, room: str, sender: str, body: str, admin: bool = False) -> Message:
     return Message(
+        platform="console",
         event_id=event_id,
         room_id=room,
         sender=sender,

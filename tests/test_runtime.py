@@ -47,7 +47,13 @@ async def test_answers_queued_before_a_crash_are_delivered_at_start(engine, cloc
     first = Runtime(engine, build_registry(), Settings(), clock=clock)
     await first.in_db(
         first.dispatcher.handle,
-        Message(event_id="$1", room_id="coroutine", sender="@bob", body="!contrib 2h atelier"),
+        Message(
+            platform="console",
+            event_id="$1",
+            room_id="coroutine",
+            sender="@bob",
+            body="!contrib 2h atelier",
+        ),
         clock(),
     )
     await first.close()
@@ -76,7 +82,9 @@ async def test_delivery_is_retried_until_the_platform_answers(engine, clock, mon
     runtime = Runtime(engine, build_registry(), Settings(), clock=clock)
     adapter = FlakyAdapter(failures=2)
     runtime.add_adapter(adapter)
-    await runtime.handle(Message(event_id="$1", room_id="r", sender="@bob", body="!contrib 1h"))
+    await runtime.handle(
+        Message(platform="console", event_id="$1", room_id="r", sender="@bob", body="!contrib 1h")
+    )
     await runtime.flush()
     assert len(adapter.delivered) == 1
     with Session(engine) as db:
@@ -112,6 +120,7 @@ async def test_group_commit_keeps_order_and_counts_each_event_once(runtime, engi
 
     events = [
         Message(
+            platform="console",
             event_id=f"$burst{i}",
             room_id="burst",
             sender=f"@u{i % 3}",
@@ -175,7 +184,12 @@ async def test_an_edit_waits_for_the_message_it_edits(engine, clock):
     with transaction(engine) as db:
         room = Room(id="r", platform="console")
         db.add(room)
-        ctx = Context(db, Msg(event_id="$x", room_id="r", sender="@a", body=""), room, Settings())
+        ctx = Context(
+            db,
+            Msg(platform="console", event_id="$x", room_id="r", sender="@a", body=""),
+            room,
+            Settings(),
+        )
         card = ctx.reply("card v1")
         ctx.edit(card, "card v2")
     runtime.kick("r")
@@ -193,13 +207,24 @@ async def test_membership_follows_joins_and_leaves(runtime, engine):
     from commands.core import room_members
     from commands.events import MemberChanged
 
-    await runtime.handle(Message(event_id="$m1", room_id="r", sender="@bob", body="!contrib 1h"))
     await runtime.handle(
-        MemberChanged(event_id="$m2", room_id="r", sender="@bob", user_id="@bob", joined=False)
+        Message(platform="console", event_id="$m1", room_id="r", sender="@bob", body="!contrib 1h")
+    )
+    await runtime.handle(
+        MemberChanged(
+            platform="console",
+            event_id="$m2",
+            room_id="r",
+            sender="@bob",
+            user_id="@bob",
+            joined=False,
+        )
     )
     with Session(engine) as db:
         assert room_members(db, "r") == []
-    await runtime.handle(Message(event_id="$m3", room_id="r", sender="@bob", body="!contribs"))
+    await runtime.handle(
+        Message(platform="console", event_id="$m3", room_id="r", sender="@bob", body="!contribs")
+    )
     with Session(engine) as db:
         assert room_members(db, "r") == ["@bob"]
 
@@ -228,13 +253,24 @@ async def test_in_a_burst_senders_take_turns_and_a_removal_stays_behind_its_mess
 
     batches = spy_batches(runtime)
     flood = [
-        Message(event_id=f"$a{i}", room_id="r", sender="@alice", body=f"!contrib {i + 1}min")
+        Message(
+            platform="console",
+            event_id=f"$a{i}",
+            room_id="r",
+            sender="@alice",
+            body=f"!contrib {i + 1}min",
+        )
         for i in range(2 * BATCH_SIZE + 50)
     ]
     removal = Redacted(
-        event_id="$x", room_id="r", sender="@root", role=Role.ADMIN, target_event_id="$a300"
+        platform="console",
+        event_id="$x",
+        room_id="r",
+        sender="@root",
+        role=Role.ADMIN,
+        target_event_id="$a300",
     )
-    bob = Message(event_id="$b", room_id="r", sender="@bob", body="!contrib 1h")
+    bob = Message(platform="console", event_id="$b", room_id="r", sender="@bob", body="!contrib 1h")
     await asyncio.gather(*(runtime.handle(e) for e in [*flood, removal, bob]))
     assert "$b" in batches[0]  # Bob did not wait for the whole flood
     handled = [e for batch in batches for e in batch]
@@ -263,9 +299,12 @@ async def test_a_batch_that_cannot_be_committed_fails_only_the_event_that_breaks
 
     runtime.dispatcher.handle_batch = failing  # type: ignore[method-assign]
     events = [
-        Message(event_id=e, room_id="r", sender="@bob", body="!contrib 1h") for e in ("$1", "$bad")
+        Message(platform="console", event_id=e, room_id="r", sender="@bob", body="!contrib 1h")
+        for e in ("$1", "$bad")
     ]
-    events.append(Message(event_id="$3", room_id="r", sender="@bob", body="!contrib 2h"))
+    events.append(
+        Message(platform="console", event_id="$3", room_id="r", sender="@bob", body="!contrib 2h")
+    )
     results = await asyncio.gather(*(runtime.handle(e) for e in events), return_exceptions=True)
     assert results[0] is None and results[2] is None
     assert isinstance(results[1], NotHandled) and results[1].event_id == "$bad"

@@ -38,6 +38,7 @@ class World:
 
     def say(self, user: str, body: str, admin: bool = False) -> list[str]:
         msg = Message(
+            platform="console",
             event_id=f"$s{next(self.ids)}",
             room_id=self.room,
             sender=f"@{user}",

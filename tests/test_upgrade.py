@@ -35,6 +35,7 @@ def upgrade_and_compare(engine: Engine, url: str) -> None:
         d = Dispatcher(upgraded, build_registry(), Settings())
         sent = d.handle(
             Message(
+                platform="console",
                 event_id=f"$after-{uuid.uuid4().hex}",
                 room_id="coroutine",
                 sender="@bob",

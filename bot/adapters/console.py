@@ -19,7 +19,16 @@ from typing import TypedDict, assert_never
 
 from bot.adapters.base import Direct, Edit, File, Host, Outgoing, Reaction, Redaction, Text
 from commands import i18n
-from commands.events import MAX_FILE_BYTES, Attachment, Message, ReactionAdded, Redacted, Role
+from commands.events import (
+    MAX_FILE_BYTES,
+    Attachment,
+    Mention,
+    Message,
+    ReactionAdded,
+    Redacted,
+    Role,
+)
+from commands.grammar import typed_mentions
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +57,12 @@ class _Base(TypedDict):
     role: Role
     platform: str
     is_direct: bool
+
+
+def _mentions(text: str) -> tuple[Mention, ...]:
+    """The people a console line names: each id typed (``@bob``) is who it names. The console
+    knows nobody's membership nor name: the room's records tell them."""
+    return tuple(Mention(user_id=word, text=word) for word in typed_mentions(text))
 
 
 DIRECT = "dm-"  # a room whose name starts with this is a direct message with the bot (``/dm``)
@@ -160,7 +175,13 @@ class ConsoleAdapter:
         self._authors[short] = self.user_id(user or self.user)
         thread_id = self.resolve(thread) if thread else None
         await self.host.handle(
-            Message(event_id=full, body=text, thread_id=thread_id, **self._base(user, room))
+            Message(
+                event_id=full,
+                body=text,
+                thread_id=thread_id,
+                mentions=_mentions(text),
+                **self._base(user, room),
+            )
         )
         return short
 
@@ -178,6 +199,7 @@ class ConsoleAdapter:
                 event_id=full,
                 body=text,
                 files=(Attachment(name=path.name, mime=mime, data=data, size=size),),
+                mentions=_mentions(text),
                 **self._base(user, room),
             )
         )
@@ -223,6 +245,7 @@ class ConsoleAdapter:
                 body=text,
                 edit_of=self.resolve(target),
                 edit_of_sender=author,
+                mentions=_mentions(text),
                 **self._base(user, room),
             )
         )

@@ -63,7 +63,7 @@ from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
 from bot.private import private_dir
 from commands.core import error_reference
-from commands.events import MAX_FILE_BYTES, AnyEvent, Attachment, Message
+from commands.events import MAX_FILE_BYTES, AnyEvent, Attachment, Mention, Message
 from storage import cursors
 from storage.clock import now as clock_now
 from storage.models import DirectRoom, MatrixAccount
@@ -497,10 +497,8 @@ class MatrixAdapter:
             event = dataclasses.replace(
                 event, edit_of_sender=await self._sender_of(room.room_id, event.edit_of)
             )
-        if isinstance(event, Message):
-            named = await self._members_named(room, event.body)
-            if named:
-                event = dataclasses.replace(event, named=named)
+        if isinstance(event, Message) and event.mentions:
+            event = dataclasses.replace(event, mentions=await self._known(room, event.mentions))
         if (
             isinstance(event, Message)
             and event.files
@@ -513,18 +511,18 @@ class MatrixAdapter:
             )
         return [event] if event is not None else []
 
-    async def _members_named(
-        self, room: convert.RoomState, body: str
-    ) -> tuple[tuple[str, str], ...]:
-        """Of the users a message names by id (a pill becomes one), those in the room, with
-        their display names: from the room's member state, else their profile."""
-        found: list[tuple[str, str]] = []
-        for user in convert.user_ids_in(body):
-            if user == self.user_id or user not in room.joined:
-                continue
-            name = room.names.get(user) or await self.profile_name(user)
-            if name:
-                found.append((user, name))
+    async def _known(
+        self, room: convert.RoomState, mentions: tuple[Mention, ...]
+    ) -> tuple[Mention, ...]:
+        """``mentions`` with whether each is in the room, and the display names of those who
+        are: from the room's member state, else their profile (the bot is never a member)."""
+        found: list[Mention] = []
+        for m in mentions:
+            member = m.user_id != self.user_id and m.user_id in room.joined
+            name = room.names.get(m.user_id, "")
+            if member and not name:
+                name = await self.profile_name(m.user_id)
+            found.append(dataclasses.replace(m, member=member, display_name=name))
         return tuple(found)
 
     async def _file_bytes(self, content: dict[str, Any], file: Attachment) -> bytes | None:

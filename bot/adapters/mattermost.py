@@ -1,11 +1,11 @@
 """The Mattermost adapter: Mattermost events in, neutral events to the runtime; the bot's
 outgoing messages back as posts (Markdown), thread replies, edits, reactions and files.
 
-Ids. A user is ``@<user id>`` (so ``@alice`` typed in a command is rewritten to the id of the
-user named alice: a mention and a sender compare equal). A post's id is its event id; an edit is
-``<post id>:edit:<edit_at>``, a deletion ``<post id>:deleted``; a reaction is
-``<post id>:<user id>:<emoji>:<create_at>`` (the same frame always gives the same id, and a
-reaction removed then put back is a new one), its removal ``<reaction id>:removed``.
+Ids. A user is ``@<user id>``; ``@alice`` typed in a post stays in its body, and the post's
+``mentions`` say which user it stands for (so a mention and a sender compare equal). A post's id
+is its event id; an edit is ``<post id>:edit:<edit_at>``, a deletion ``<post id>:deleted``; a
+reaction is ``<post id>:<user id>:<emoji>:<create_at>`` (the same frame always gives the same
+id, and a reaction removed then put back is a new one), its removal ``<reaction id>:removed``.
 
 Exactly once: the runtime ignores event ids it has handled. After each post it handles, the
 adapter saves the post's time for the channel (``MattermostCursor``); when the WebSocket comes
@@ -57,6 +57,7 @@ from commands.events import (
     AnyEvent,
     Attachment,
     MemberChanged,
+    Mention,
     Message,
     ReactionAdded,
     Redacted,
@@ -252,8 +253,8 @@ class MattermostAdapter:
             await self._save_cursor(channel_id, stamp)
             return
         base = await self._base(channel_id, user_id, event, int(post.get("create_at") or 0))
-        body, named = await self._rewrite_mentions(typed(str(post.get("message", ""))))
-        base["named"] = await self._members_named(channel_id, named)
+        body = typed(str(post.get("message", "")))
+        base["mentions"] = await self._mentions(channel_id, body)
         files: tuple[Attachment, ...] = ()
         if (
             not edited
@@ -443,49 +444,48 @@ class MattermostAdapter:
         )
         return role
 
-    async def _rewrite_mentions(self, body: str) -> tuple[str, list[str]]:
-        """``@alice`` -> ``@<alice's user id>``, for the users that exist; and their ids."""
-        names = {m.group(1).rstrip("._-") for m in _MENTION.finditer(body)}
-        if not names:
-            return body, []
-        ids: dict[str, str] = {}
-        for name in names:
-            low = name.lower()
-            if low not in self._usernames:
-                try:
-                    user = dict(await self.rest.request("GET", f"/users/username/{low}"))
-                    self._users.put(str(user["id"]), user)
-                    self._usernames.put(low, str(user["id"]))
-                except MattermostError as err:
-                    if err.status not in (400, 404):
-                        raise
-                    self._usernames.put(low, "")
-            if self._usernames[low]:
-                ids[low] = self._usernames[low]
-
-        def swap(match: re.Match[str]) -> str:
-            name = match.group(1)
-            stripped = name.rstrip("._-")
-            user_id = ids.get(stripped.lower())
-            return f"@{user_id}{name[len(stripped) :]}" if user_id else match.group(0)
-
-        return _MENTION.sub(swap, body), sorted(set(ids.values()))
-
-    async def _members_named(
-        self, channel_id: str, user_ids: list[str]
-    ) -> tuple[tuple[str, str], ...]:
-        """Of the users a post names, those in the channel, with their display names (the bot
-        knows them before they speak)."""
-        wanted = [u for u in user_ids if u != self.bot_id]
-        if not wanted:
+    async def _mentions(self, channel_id: str, body: str) -> tuple[Mention, ...]:
+        """The users a post names (``@alice``, any case), as the server knows them: their id,
+        display name and whether they are in the channel (the bot knows them before they
+        speak). The body keeps what was typed; a name the server does not know is no mention."""
+        words: dict[str, str] = {}  # the word as typed -> user id
+        for match in _MENTION.finditer(body):
+            name = match.group(1).rstrip("._-")
+            user_id = await self._user_id_of(name)
+            if user_id:
+                words.setdefault(f"@{name}", user_id)
+        if not words:
             return ()
-        members = await self.rest.channel_members_by_ids(channel_id, wanted)
-        inside = {str(m.get("user_id")) for m in members}
-        found = []
-        for user_id in wanted:
-            if user_id in inside:
-                found.append((user_ref(user_id), _display_name(await self._user(user_id))))
-        return tuple(found)
+        wanted = sorted({u for u in words.values() if u != self.bot_id})
+        inside: set[str] = set()
+        if wanted:
+            members = await self.rest.channel_members_by_ids(channel_id, wanted)
+            inside = {str(m.get("user_id")) for m in members}
+        return tuple(
+            [
+                Mention(
+                    user_id=user_ref(user_id),
+                    text=text,
+                    display_name=_display_name(await self._user(user_id)),
+                    member=user_id in inside,
+                )
+                for text, user_id in words.items()
+            ]
+        )
+
+    async def _user_id_of(self, username: str) -> str:
+        """The id of the user named ``username`` (any case), ``""`` if there is none."""
+        low = username.lower()
+        if low not in self._usernames:
+            try:
+                user = dict(await self.rest.request("GET", f"/users/username/{low}"))
+                self._users.put(str(user["id"]), user)
+                self._usernames.put(low, str(user["id"]))
+            except MattermostError as err:
+                if err.status not in (400, 404):
+                    raise
+                self._usernames.put(low, "")
+        return str(self._usernames[low])
 
     # -- catching up ------------------------------------------------------------------------------
     async def _resync(self) -> None:

@@ -19,6 +19,7 @@ from commands.events import (
     AnyEvent,
     Attachment,
     MemberChanged,
+    Mention,
     Message,
     ReactionAdded,
     Redacted,
@@ -213,6 +214,19 @@ def user_ids_in(body: str) -> list[str]:
     return list(dict.fromkeys(_USER_ID.findall(body)))
 
 
+def mentions_of(body: str, content: dict[str, Any]) -> tuple[Mention, ...]:
+    """The people a message names: each user id of its ``body`` (where a pill became one, see
+    ``with_user_ids``), then those ``m.mentions`` names without a word of the body, each once.
+    Whether they are in the room and their names are the adapter's to add."""
+    said = content.get("m.mentions")
+    listed = said.get("user_ids") if isinstance(said, dict) else None
+    found = dict.fromkeys(user_ids_in(body), True)
+    for user in listed if isinstance(listed, list) else []:
+        if isinstance(user, str) and _USER_ID.fullmatch(user):
+            found.setdefault(user, False)
+    return tuple(Mention(user_id=u, text=u if typed else "") for u, typed in found.items())
+
+
 def _file_and_caption(content: dict[str, Any], body: str) -> tuple[tuple[Attachment, ...], str]:
     """An ``m.file``'s file (its bytes are fetched by the adapter, for a command only) and its
     caption: with ``filename`` set, ``body`` is a caption (Matrix 1.10); without, ``body`` is
@@ -265,7 +279,14 @@ def _edit(
     # who sent the original, if it is remembered: only they may edit it (the adapter
     # asks the homeserver otherwise)
     author = recent.sender(target) if recent else None
-    return Message(body=body, edit_of=target, edit_of_sender=author, thread_id=thread, **base)
+    return Message(
+        body=body,
+        edit_of=target,
+        edit_of_sender=author,
+        thread_id=thread,
+        mentions=mentions_of(body, new),
+        **base,
+    )
 
 
 def _room_message(
@@ -303,7 +324,14 @@ def _room_message(
         reply_to = None if falling_back else in_reply["event_id"]
     if recent is not None:
         recent.add(event_id, sender, thread_id)
-    return Message(body=body, reply_to=reply_to, thread_id=thread_id, files=files, **base)
+    return Message(
+        body=body,
+        reply_to=reply_to,
+        thread_id=thread_id,
+        files=files,
+        mentions=mentions_of(body, content),
+        **base,
+    )
 
 
 def to_neutral(

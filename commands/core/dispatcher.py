@@ -248,10 +248,10 @@ class Dispatcher(EventHandlers):
             self._seen = {k for k in self._seen if k[:2] != (room.id, event.user_id)}
         if isinstance(event, Message):
             # people named before they ever spoke: known as the platform names them
-            for user_id, display_name in event.named:
-                if (room.id, user_id, display_name) not in self._seen:
-                    remember_person(db, user_id, display_name, now)
-                    remember_member(db, room.id, user_id, now=now)
+            for m in event.mentions:
+                if m.member and (room.id, m.user_id, m.display_name) not in self._seen:
+                    remember_person(db, m.user_id, m.display_name, now)
+                    remember_member(db, room.id, m.user_id, now=now)
         ctx = Context(db, event, room, self.settings, now, self.registry)
         command = self._run(ctx, original, refused)
         ctx.flush_audits()

@@ -15,6 +15,13 @@ from storage import clock
 from storage.models import Member, Person, Room
 
 
+def platform_of(room: Room) -> str:
+    """The room's platform; a room row without one is refused, never taken for a console."""
+    if not room.platform:
+        raise ValueError(f"room {room.id!r} has no platform: its row cannot be used")
+    return room.platform
+
+
 def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
     # rooms are kept for the whole transaction (the session itself only holds them weakly)
     rooms: dict[str, Room] = db.info.setdefault("rooms", {})
@@ -30,8 +37,10 @@ def get_room(db: Session, event: AnyEvent, settings: Settings) -> Room:
         )
         db.add(room)
         db.flush()
-    elif event.room_name and room.name != event.room_name:
-        room.name = event.room_name
+    else:
+        platform_of(room)
+        if event.room_name and room.name != event.room_name:
+            room.name = event.room_name
     rooms[room.id] = room
     return room
 

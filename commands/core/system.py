@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from commands.core.context import Context
 from commands.core.registry import Registry
+from commands.core.rooms import platform_of
 from commands.core.settings import Settings
 from commands.events import Message, Role
 from storage.models import Room
@@ -36,7 +37,7 @@ def system_context(
         room_id=room.id,
         sender=SYSTEM,
         role=Role.ADMIN,
-        platform=room.platform,
+        platform=platform_of(room),
         timestamp=now,
         body="",
     )
