@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from commands.args import Choice, Text, Token
 from commands.budget import (
     answers,
     campaign,
@@ -57,11 +58,9 @@ from commands.budget.settle import csv_rows
 from commands.budget.tables import envelope_left, libre_view, proportional_view
 from commands.contrib import period_label
 from commands.core import Context, UserError
+from commands.declare import Arg, Declared
 from commands.events import ReactionAdded
-from commands.grammar import (
-    fold,
-    tokenize,
-)
+from commands.grammar import tokenize
 from commands.lifecycle import (
     Act,
     require,
@@ -128,12 +127,12 @@ VALIDATE_KEYS = ("✅", "✔", "☑")
 
 def register(reg: Registry) -> None:
     reg.command("budget", family=FAMILY, aliases=("enveloppe", "envelope"))(budget_command)
-    reg.command("budgets", family=FAMILY, aliases=("enveloppes", "envelopes"))(list_envelopes)
+    BUDGETS.register(reg)
     reg.command("demande", family=FAMILY, aliases=("request", "demander"), editable=True)(
         request_command
     )
-    reg.command("question", family=FAMILY, aliases=("questionner",))(question_command)
-    reg.command("valider", family=FAMILY, aliases=("validate", "approve"))(validate_command)
+    QUESTION.register(reg)
+    VALIDATE.register(reg)
     reg.on_reaction("request")(on_request_reaction)
     reg.on_undo(undo_by_event)
     reg.on_tick(consent.auto_validate)
@@ -156,14 +155,25 @@ def register(reg: Registry) -> None:
 def budget_command(ctx: Context, args: str) -> None:
     tokens = tokenize(args)
     if not tokens:
-        list_envelopes(ctx, "")
+        list_envelopes(ctx)
         return
     project, named = envelope_refs.project_of(ctx, tokens[0])  # a code, or ``#N``
     with envelope_refs.choosing(named):
         envelopes._budget_command(ctx, project, tokens[1:], named)
 
 
-def list_envelopes(ctx: Context, args: str) -> None:
+BUDGETS = Declared("budgets", family=FAMILY, aliases=("enveloppes", "envelopes"))
+QUESTION = Declared(
+    "question", family=FAMILY, aliases=("questionner",), refusal="budget.error.question_usage"
+)
+VALIDATE = Declared(
+    "valider", family=FAMILY, aliases=("validate", "approve"), refusal="budget.error.validate_usage"
+)
+_REQUEST = Arg("token", Token(), shown="request")
+
+
+@BUDGETS.sub("list", path=())
+def list_envelopes(ctx: Context) -> None:
     envs = ctx.db.exec(
         select(BudgetEnvelope)
         .where(BudgetEnvelope.room_id == ctx.room.id)
@@ -210,26 +220,27 @@ def request_command(ctx: Context, args: str) -> None:
         requests._request_command(ctx, project, tokens)
 
 
-def question_command(ctx: Context, args: str) -> None:
-    words = args.strip().split(maxsplit=1)
-    if not words:
-        raise UserError("budget.error.question_usage", prefix=ctx.settings.prefix)
-    req, env = requests._load_request(ctx, words[0])
-    said = fold(words[1].strip()) if len(words) > 1 else ""
-    if said in consent.LIFT_WORDS:
-        objections.lift(ctx, req, env)
-        return
-    if said in consent.SETTLE_WORDS:
-        objections.settle(ctx, req, env)
-        return
-    answers._question(ctx, req, env, words[1] if len(words) > 1 else "")
+@QUESTION.sub("lift", _REQUEST, Arg("word", Choice("sub.question.lift")), path=())
+def lift_objection(ctx: Context, token: str, word: str) -> None:
+    req, env = requests._load_request(ctx, token)
+    objections.lift(ctx, req, env)
 
 
-def validate_command(ctx: Context, args: str) -> None:
-    words = args.strip().split()
-    if not words:
-        raise UserError("budget.error.validate_usage", prefix=ctx.settings.prefix)
-    req, env = requests._load_request(ctx, words[0])
+@QUESTION.sub("settle", _REQUEST, Arg("word", Choice("sub.question.settle")), path=())
+def settle_objection(ctx: Context, token: str, word: str) -> None:
+    req, env = requests._load_request(ctx, token)
+    objections.settle(ctx, req, env)
+
+
+@QUESTION.sub("ask", _REQUEST, Arg("why", Text(), optional=True), path=())
+def question_command(ctx: Context, token: str, why: str | None) -> None:
+    req, env = requests._load_request(ctx, token)
+    answers._question(ctx, req, env, why or "")
+
+
+@VALIDATE.sub("validate", _REQUEST, path=())
+def validate_command(ctx: Context, token: str) -> None:
+    req, env = requests._load_request(ctx, token)
     if req.user_id == ctx.sender:
         raise UserError("budget.error.own_request")
     before = queries.request_state(ctx.db, env, req, ctx.sender)

@@ -55,8 +55,6 @@ from storage.models import (
 )
 
 WORDS = ("consentement", "consent", "consensus")
-LIFT_WORDS = ("levee", "leve", "lever", "lifted", "lift", "withdrawn", "withdraw", "retiree")
-SETTLE_WORDS = ("close", "closed", "clos", "close", "tranchee", "tranche", "settled", "settle")
 MAX_DAYS = 90
 QUIET_BEFORE = 8  # the job says nothing before 8:00 in the room's time zone
 BOT = "bot"  # who the audit and the validation name for what the room's silence decided

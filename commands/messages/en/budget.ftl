@@ -144,6 +144,17 @@ budget-help-budgets = the room's envelopes, their state and what is left
 budget-help-demande = free payout: { $prefix }request KPA 120€ [message]
 budget-help-question = question a request: { $prefix }question 3 [why] (or ❓); { $prefix }question 3 lifted to lift your objection
 budget-help-valider = validate a request: { $prefix }validate 3 (or ✅)
+budget-sub-budgets-list = the room's envelopes, their state and what is left
+budget-sub-question-lift = lift your objection on the request
+budget-ex-question-lift = { $prefix }question 3 lifted
+budget-sub-question-settle = settle the open objection on the request (admins)
+budget-ex-question-settle = { $prefix }question 3 settled
+budget-sub-question-ask = question a request (or react ❓ to the request)
+budget-ex-question-ask =
+    { $prefix }question 3 why this amount?
+    { $prefix }question 3
+budget-sub-valider-validate = validate a request (or react ✅ to the request)
+budget-ex-valider-validate = { $prefix }validate 3
 budget-help_full-demande =
     { $prefix }request KPA 120€ [message] — ask an amount for your contributions (free payout)
     { $prefix }request KPA 100€ — change it (or edit your message); { $prefix }request KPA withdraw — withdraw it

@@ -69,3 +69,7 @@ words-sub-solde-all = everyone, all, members
 words-cobudget-deadline = until, till, deadline
 words-cobudget-max = max, maximum, up-to
 words-cobudget-min = min, minimum, goal
+
+# budget
+words-sub-question-lift = lifted, lift, withdrawn, withdraw
+words-sub-question-settle = settled, settle, closed, close

@@ -147,6 +147,17 @@ budget-help-budgets = les enveloppes du salon, leur état et ce qui reste
 budget-help-demande = rétribution libre : { $prefix }demande KPA 120€ [message]
 budget-help-question = questionner une demande : { $prefix }question 3 [pourquoi] (ou ❓) ; { $prefix }question 3 levée pour lever son objection
 budget-help-valider = valider une demande : { $prefix }valider 3 (ou ✅)
+budget-sub-budgets-list = les enveloppes du salon, leur état et ce qui reste
+budget-sub-question-lift = lever son objection sur la demande
+budget-ex-question-lift = { $prefix }question 3 levée
+budget-sub-question-settle = trancher l'objection ouverte sur la demande (admins)
+budget-ex-question-settle = { $prefix }question 3 close
+budget-sub-question-ask = questionner une demande (ou réagis ❓ à la demande)
+budget-ex-question-ask =
+    { $prefix }question 3 pourquoi ce montant ?
+    { $prefix }question 3
+budget-sub-valider-validate = valider une demande (ou réagis ✅ à la demande)
+budget-ex-valider-validate = { $prefix }valider 3
 budget-help_full-demande =
     { $prefix }demande KPA 120€ [message] — demander un montant pour ses contributions (rétribution libre)
     { $prefix }demande KPA 100€ — la changer (ou modifie ton message) ; { $prefix }demande KPA retirer — la retirer

@@ -69,3 +69,7 @@ words-sub-solde-all = tous, tout-le-monde, membres
 words-cobudget-deadline = jusqu'au, jusqu’au, jusquau, fin, avant
 words-cobudget-max = max, maximum, jusqu'a, jusqu’à, jusqua
 words-cobudget-min = min, minimum, objectif
+
+# budget
+words-sub-question-lift = levée, leve, lever, retiree
+words-sub-question-settle = close, clos, tranchee, tranche
