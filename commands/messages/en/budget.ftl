@@ -224,11 +224,20 @@ budget-consent-error-none_to_lift = ℹ️ You have no open objection on request
 budget-consent-error-none_to_settle = ℹ️ No open objection on request #{ $id }: nothing to settle. To validate it: { $prefix }validate { $id }
 budget-help-taux = indicative pay range: { $prefix }rates KPA 15-25€/h (admins), { $prefix }rates KPA (see)
 budget-help-releve = hour reading: { $prefix }reading KPA before 15/12 (admins), { $prefix }reading KPA (where it stands)
-budget-help_full-taux =
-    { $prefix }rates KPA 15-25€/h — indicative range of project KPA (admins); per day: { $prefix }rates KPA 120-200€/d (a day: { $prefix }settings day, 7 h by default)
-    { $prefix }rates 15-25€/h — the room's; a project's wins
-    { $prefix }rates KPA 15-25€/h growth 20% — and a request may not exceed the one of the project's previous envelope by more than 20%
-    { $prefix }rates KPA — see it; { $prefix }rates — all of them; { $prefix }rates KPA none — remove it (admins)
+budget-sub-taux-show = see a project's indicative range; without a project, all of them
+budget-ex-taux-show =
+    { $prefix }rates KPA
+    { $prefix }rates
+budget-sub-taux-off = remove a project's range; without a project, the room's
+budget-ex-taux-off = { $prefix }rates KPA none
+budget-sub-taux-set = set a project's indicative range; without a project, the room's (a project's wins)
+budget-ex-taux-set =
+    { $prefix }rates KPA 15-25€/h
+    { $prefix }rates KPA 120-200€/d
+    { $prefix }rates 15-25€/h
+    { $prefix }rates KPA 15-25€/h growth 20%
+budget-note-taux =
+    Per day: a day lasts { $prefix }settings day (7 h by default). With "growth 20%", a request may not exceed the one of the project's previous envelope by more than 20%.
     Each request shows its hourly rate against the range (🔺 above, 🔻 below), never blocked. Deleting the message puts the range before back.
 budget-help_full-releve =
     { $prefix }reading KPA before 15/12 — start an hour reading on KPA's open envelope (admins): one message mentions those with hours in the period and the members with none; one reminder in its thread the day before at 9:00 (or half-way); report on 15/12 at 9:00

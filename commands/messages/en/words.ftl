@@ -73,3 +73,4 @@ words-cobudget-min = min, minimum, goal
 # budget
 words-sub-question-lift = lifted, lift, withdrawn, withdraw
 words-sub-question-settle = settled, settle, closed, close
+words-sub-taux-off = none, off, no, stop

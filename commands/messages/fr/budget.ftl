@@ -227,11 +227,20 @@ budget-consent-error-none_to_lift = ℹ️ Tu n'as pas d'objection ouverte sur l
 budget-consent-error-none_to_settle = ℹ️ Aucune objection ouverte sur la demande #{ $id } : rien à trancher. Pour la valider : { $prefix }valider { $id }
 budget-help-taux = fourchette indicative de rémunération : { $prefix }taux KPA 15-25€/h (admins), { $prefix }taux KPA (voir)
 budget-help-releve = relevé des compteurs : { $prefix }releve KPA avant le 15/12 (admins), { $prefix }releve KPA (où il en est)
-budget-help_full-taux =
-    { $prefix }taux KPA 15-25€/h — fourchette indicative du projet KPA (admins) ; par jour : { $prefix }taux KPA 120-200€/j (une journée : { $prefix }reglages journee, 7 h par défaut)
-    { $prefix }taux 15-25€/h — celle du salon ; celle d'un projet l'emporte
-    { $prefix }taux KPA 15-25€/h hausse 20% — et une demande ne peut pas dépasser de plus de 20 % celle de l'enveloppe précédente du projet
-    { $prefix }taux KPA — la voir ; { $prefix }taux — toutes ; { $prefix }taux KPA aucun — l'enlever (admins)
+budget-sub-taux-show = voir la fourchette indicative d'un projet ; sans projet, toutes
+budget-ex-taux-show =
+    { $prefix }taux KPA
+    { $prefix }taux
+budget-sub-taux-off = enlever la fourchette d'un projet ; sans projet, celle du salon
+budget-ex-taux-off = { $prefix }taux KPA aucun
+budget-sub-taux-set = fixer la fourchette indicative d'un projet ; sans projet, celle du salon (celle d'un projet l'emporte)
+budget-ex-taux-set =
+    { $prefix }taux KPA 15-25€/h
+    { $prefix }taux KPA 120-200€/j
+    { $prefix }taux 15-25€/h
+    { $prefix }taux KPA 15-25€/h hausse 20%
+budget-note-taux =
+    Par jour : une journée dure { $prefix }reglages journee (7 h par défaut). Avec « hausse 20% », une demande ne peut pas dépasser de plus de 20 % celle de l'enveloppe précédente du projet.
     Chaque demande affiche son taux horaire face à la fourchette (🔺 au-dessus, 🔻 en dessous), sans être bloquée. Supprimer le message remet la fourchette d'avant.
 budget-help_full-releve =
     { $prefix }releve KPA avant le 15/12 — lancer un relevé des compteurs sur l'enveloppe ouverte de KPA (admins) : un message mentionne ceux qui ont des heures sur la période et les membres sans heures ; un rappel dans son fil la veille à 9 h (ou à mi-parcours) ; bilan le 15/12 à 9 h

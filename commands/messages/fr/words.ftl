@@ -73,3 +73,4 @@ words-cobudget-min = min, minimum, objectif
 # budget
 words-sub-question-lift = levée, leve, lever, retiree
 words-sub-question-settle = close, clos, tranchee, tranche
+words-sub-taux-off = aucun, aucune, off, non, stop, arret, arreter
