@@ -239,10 +239,17 @@ budget-ex-taux-set =
 budget-note-taux =
     Per day: a day lasts { $prefix }settings day (7 h by default). With "growth 20%", a request may not exceed the one of the project's previous envelope by more than 20%.
     Each request shows its hourly rate against the range (🔺 above, 🔻 below), never blocked. Deleting the message puts the range before back.
-budget-help_full-releve =
-    { $prefix }reading KPA before 15/12 — start an hour reading on KPA's open envelope (admins): one message mentions those with hours in the period and the members with none; one reminder in its thread the day before at 9:00 (or half-way); report on 15/12 at 9:00
-    People confirm by logging hours on KPA, posting their request, or reacting ✅ to the message.
-    { $prefix }reading KPA — where it stands (who confirmed); { $prefix }reading KPA cancel — cancel it (admins)
+budget-sub-releve-show = where the hour reading stands (who confirmed)
+budget-ex-releve-show = { $prefix }reading KPA
+budget-sub-releve-cancel = cancel the running reading
+budget-ex-releve-cancel = { $prefix }reading KPA cancel
+budget-sub-releve-open = start an hour reading on the open envelope: one message mentions those with hours in the period and the members with none; one reminder in its thread the day before at 9:00 (or half-way); report on the deadline at 9:00
+budget-ex-releve-open =
+    { $prefix }reading KPA before 15/12
+    { $prefix }reading KPA until 15 December
+budget-note-releve =
+    Instead of the code, an envelope's number: { $prefix }reading #2 (the numbers: { $prefix }budgets).
+    People confirm by logging hours on the project, posting their request, or reacting ✅ to the message.
     Deleting the message that started it removes it, until its deadline.
 budget-rates-the_room = the room
 budget-rates-the_project = project { $project }

@@ -74,3 +74,4 @@ words-cobudget-min = min, minimum, goal
 words-sub-question-lift = lifted, lift, withdrawn, withdraw
 words-sub-question-settle = settled, settle, closed, close
 words-sub-taux-off = none, off, no, stop
+words-sub-releve-cancel = cancel, stop

@@ -242,10 +242,17 @@ budget-ex-taux-set =
 budget-note-taux =
     Par jour : une journée dure { $prefix }reglages journee (7 h par défaut). Avec « hausse 20% », une demande ne peut pas dépasser de plus de 20 % celle de l'enveloppe précédente du projet.
     Chaque demande affiche son taux horaire face à la fourchette (🔺 au-dessus, 🔻 en dessous), sans être bloquée. Supprimer le message remet la fourchette d'avant.
-budget-help_full-releve =
-    { $prefix }releve KPA avant le 15/12 — lancer un relevé des compteurs sur l'enveloppe ouverte de KPA (admins) : un message mentionne ceux qui ont des heures sur la période et les membres sans heures ; un rappel dans son fil la veille à 9 h (ou à mi-parcours) ; bilan le 15/12 à 9 h
-    On confirme en ajoutant des heures sur KPA, en postant sa demande, ou en réagissant ✅ au message.
-    { $prefix }releve KPA — où il en est (qui a confirmé) ; { $prefix }releve KPA annuler — l'annuler (admins)
+budget-sub-releve-show = où en est le relevé des compteurs (qui a confirmé)
+budget-ex-releve-show = { $prefix }releve KPA
+budget-sub-releve-cancel = annuler le relevé en cours
+budget-ex-releve-cancel = { $prefix }releve KPA annuler
+budget-sub-releve-open = lancer un relevé des compteurs sur l'enveloppe ouverte : un message mentionne ceux qui ont des heures sur la période et les membres sans heures ; un rappel dans son fil la veille à 9 h (ou à mi-parcours) ; bilan à l'échéance à 9 h
+budget-ex-releve-open =
+    { $prefix }releve KPA avant le 15/12
+    { $prefix }releve KPA jusqu'au 15 décembre
+budget-note-releve =
+    Au lieu du code, le numéro d'une enveloppe : { $prefix }releve #2 (les numéros : { $prefix }budgets).
+    On confirme en ajoutant des heures sur le projet, en postant sa demande, ou en réagissant ✅ au message.
     Supprimer le message qui l'a lancé le supprime, tant que l'échéance n'est pas passée.
 budget-rates-the_room = le salon
 budget-rates-the_project = le projet { $project }

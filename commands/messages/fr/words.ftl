@@ -74,3 +74,4 @@ words-cobudget-min = min, minimum, objectif
 words-sub-question-lift = levée, leve, lever, retiree
 words-sub-question-settle = close, clos, tranchee, tranche
 words-sub-taux-off = aucun, aucune, off, non, stop, arret, arreter
+words-sub-releve-cancel = annuler, annule, stop, arreter, fermer
