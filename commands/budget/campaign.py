@@ -7,9 +7,8 @@ from contextlib import suppress
 
 from sqlmodel import func, select
 
-from commands.args import Choice, Words
+from commands.args import Choice, EnvelopeRef, Words
 from commands.budget import campaign_jobs, campaign_reading, envelope_refs, envelopes
-from commands.budget.envelope_refs import EnvelopeRef
 from commands.core import (
     Context,
     Registry,

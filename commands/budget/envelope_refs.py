@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import weakref
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from commands.args import Taken
 from commands.budget import common, envelopes, queries
 from commands.core import Context, UserError
 from commands.deferred import RenderScope
@@ -65,28 +62,6 @@ def project_of(ctx: Context, token: str) -> tuple[Project, BudgetEnvelope | None
         resolve_project(ctx, token)  # raises the "unknown project" answer
         raise AssertionError("unreachable")
     return project, None
-
-
-# what ``EnvelopeRef`` read for a command being handled: each reading of its words reads it once
-_READ: weakref.WeakKeyDictionary[Context, dict[str, tuple[Project, BudgetEnvelope | None]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-@dataclass(frozen=True)
-class EnvelopeRef:
-    """A project's code or an envelope's number (``KPA``, ``#3``), as a command's first word:
-    the project and the envelope ``#N`` named (``project_of``); an unknown one is refused."""
-
-    placeholder: str = "envelope"
-
-    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
-        if start >= len(tokens):
-            return None
-        read = _READ.setdefault(ctx, {})
-        if tokens[start] not in read:
-            read[tokens[start]] = project_of(ctx, tokens[start])
-        return read[tokens[start]], 1
 
 
 @contextlib.contextmanager
