@@ -197,6 +197,18 @@ class BucketRef:
 
 
 @dataclass(frozen=True)
+class RequestNumber:
+    """A budget request's number (``3``, ``#3``), as typed."""
+
+    placeholder: str = "request"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens) or parse_int(tokens[start].lstrip("#")) is None:
+            return None
+        return tokens[start], 1
+
+
+@dataclass(frozen=True)
 class Money:
     """An amount (``12,50€``, ``EUR 12``, ``1 000 €``); a doubtful one is refused with its
     readings."""

@@ -73,7 +73,7 @@ def test_commands_are_declared() -> None:
     wanted |= {"oubliemoi", "export", "page", "aide", "recap", "rappel", "annuler", "contribs"}
     wanted |= {"contrib", "importer"}
     wanted |= {"tour", "allouer", "bucket", "buckets", "financer", "solde"}
-    wanted |= {"budgets", "question", "valider", "taux", "releve", "prestation"}
+    wanted |= {"budgets", "question", "valider", "taux", "releve", "prestation", "demande"}
     assert wanted <= set(DECLARED)
 
 

@@ -26,12 +26,22 @@ agreements, closing), ``undoing``, ``recap``; ``rates``/``rate_rules`` (ranges o
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
-from commands.args import Choice, Text, Token
+from commands.args import (
+    Choice,
+    EnvelopeRef,
+    Money,
+    PeriodArg,
+    RequestNumber,
+    Taken,
+    Text,
+    Token,
+    Words,
+)
 from commands.budget import (
     answers,
     campaign,
@@ -60,7 +70,7 @@ from commands.contrib import period_label
 from commands.core import Context, UserError
 from commands.declare import Arg, Declared
 from commands.events import ReactionAdded
-from commands.grammar import tokenize
+from commands.grammar import Amount, Period, match_amount, tokenize
 from commands.lifecycle import (
     Act,
     require,
@@ -76,6 +86,7 @@ from storage.models import (
     BudgetGiveBack,
     BudgetRequest,
     ChatEvent,
+    Project,
 )
 from storage.queries import room_projects
 
@@ -119,7 +130,6 @@ CLOSE_WORDS = ("clore", "cloturer", "fermer", "close")
 CSV_WORDS = ("csv", "export", "exporter")
 PRORATA_WORDS = ("prorata", "pro-rata", "scale")
 AGREE_WORDS = ("accord", "accorder", "agree", "agreed")
-WITHDRAW_WORDS = ("retirer", "retire", "withdraw", "annuler", "cancel")
 ALL_WORDS = ("tout", "tous", "all", "100%")
 QUESTION_KEYS = ("❓", "❔")
 VALIDATE_KEYS = ("✅", "✔", "☑")
@@ -128,9 +138,7 @@ VALIDATE_KEYS = ("✅", "✔", "☑")
 def register(reg: Registry) -> None:
     reg.command("budget", family=FAMILY, aliases=("enveloppe", "envelope"))(budget_command)
     BUDGETS.register(reg)
-    reg.command("demande", family=FAMILY, aliases=("request", "demander"), editable=True)(
-        request_command
-    )
+    REQUEST.register(reg)
     QUESTION.register(reg)
     VALIDATE.register(reg)
     reg.on_reaction("request")(on_request_reaction)
@@ -162,6 +170,13 @@ def budget_command(ctx: Context, args: str) -> None:
         envelopes._budget_command(ctx, project, tokens[1:], named)
 
 
+REQUEST = Declared(
+    "demande",
+    family=FAMILY,
+    aliases=("request", "demander"),
+    editable=True,
+    refusal="budget.error.request_usage",
+)
 BUDGETS = Declared("budgets", family=FAMILY, aliases=("enveloppes", "envelopes"))
 QUESTION = Declared(
     "question", family=FAMILY, aliases=("questionner",), refusal="budget.error.question_usage"
@@ -207,17 +222,60 @@ def list_envelopes(ctx: Context) -> None:
 # --------------------------------------------------------------------------- requests
 
 
-def request_command(ctx: Context, args: str) -> None:
-    p = ctx.settings.prefix
-    tokens = tokenize(args)
-    if not tokens:
-        raise UserError("budget.error.request_usage", prefix=p)
-    if revision.is_revision(tokens):
-        revision.revise_command(ctx, tokens)
-        return
-    project, named = envelope_refs.project_of(ctx, tokens[0])  # a code, or ``#N``
-    with envelope_refs.choosing(named):
-        requests._request_command(ctx, project, tokens)
+@dataclass(frozen=True)
+class _RequestPeriod:
+    """The period of ``!demande KPA novembre 120€``: words that read as an amount are none."""
+
+    placeholder: str = "period"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens) or match_amount(tokens, start) is not None:
+            return None
+        return PeriodArg().take(ctx, tokens, start)
+
+
+_ENVELOPE = Arg("ref", EnvelopeRef())
+_PERIOD = Arg("period", _RequestPeriod(), optional=True)
+Ref = tuple[Project, BudgetEnvelope | None]
+
+
+@REQUEST.sub(
+    "revise",
+    Arg("token", RequestNumber()),
+    Arg("word", Choice("sub.demande.revised")),
+    Arg("words", Words(), optional=True, shown="amount"),
+    path=(),
+)
+def revise_request(ctx: Context, token: str, word: str, words: list[str] | None) -> None:
+    revision.revise_command(ctx, [token, word, *(words or [])])
+
+
+@REQUEST.sub("withdraw", _ENVELOPE, _PERIOD, Arg("word", Choice("sub.demande.withdraw")), path=())
+def withdraw_request(ctx: Context, ref: Ref, period: Period | None, word: str) -> None:
+    with envelope_refs.choosing(ref[1]):
+        requests._request_command(ctx, ref[0], period, None)
+
+
+@REQUEST.sub(
+    "ask",
+    _ENVELOPE,
+    _PERIOD,
+    Arg("amount", Money()),
+    Arg("message", Text(), optional=True),
+    path=(),
+    typed=True,
+)
+def request_command(
+    ctx: Context,
+    ref: Ref,
+    period: Period | None,
+    amount: Amount,
+    message: str | None,
+    typed: dict[str, str],
+) -> None:
+    asked = (amount, typed["amount"], (message or "").strip())
+    with envelope_refs.choosing(ref[1]):
+        requests._request_command(ctx, ref[0], period, asked)
 
 
 @QUESTION.sub("lift", _REQUEST, Arg("word", Choice("sub.question.lift")), path=())

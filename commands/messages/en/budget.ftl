@@ -155,11 +155,17 @@ budget-ex-question-ask =
     { $prefix }question 3
 budget-sub-valider-validate = validate a request (or react ✅ to the request)
 budget-ex-valider-validate = { $prefix }validate 3
-budget-help_full-demande =
-    { $prefix }request KPA 120€ [message] — ask an amount for your contributions (free payout)
-    { $prefix }request KPA 100€ — change it (or edit your message); { $prefix }request KPA withdraw — withdraw it
-    { $prefix }request 3 revised 60€ — say the amount that seems fair to you for your request #3 (shown in { $prefix }budget KPA landing)
+budget-sub-demande-revise = say the amount that seems fair to you for your request (shown in { $prefix }budget KPA landing)
+budget-ex-demande-revise = { $prefix }request 3 revised 60€
+budget-sub-demande-withdraw = withdraw your request
+budget-ex-demande-withdraw = { $prefix }request KPA withdraw
+budget-sub-demande-ask = ask an amount for your contributions (free payout); to change it: another request, or edit your message
+budget-ex-demande-ask =
+    { $prefix }request KPA 120€ for the workshop
+    { $prefix }request KPA 100€
+budget-note-demande =
     The answer shows your hours and the hourly rate it makes. ❓ to question, ✅ to validate.
+    #3 instead of the code: { $prefix }request #3 50€ (the numbers: { $prefix }budgets)
 budget-landing-title = 🛬 Landing envelope { $envelope }: { $count ->
         [one] { $count } validated request
        *[other] { $count } validated requests

@@ -75,3 +75,5 @@ words-sub-question-lift = lifted, lift, withdrawn, withdraw
 words-sub-question-settle = settled, settle, closed, close
 words-sub-taux-off = none, off, no, stop
 words-sub-releve-cancel = cancel, stop
+words-sub-demande-revised = revised, revise, revision
+words-sub-demande-withdraw = withdraw, cancel

@@ -158,11 +158,17 @@ budget-ex-question-ask =
     { $prefix }question 3
 budget-sub-valider-validate = valider une demande (ou réagis ✅ à la demande)
 budget-ex-valider-validate = { $prefix }valider 3
-budget-help_full-demande =
-    { $prefix }demande KPA 120€ [message] — demander un montant pour ses contributions (rétribution libre)
-    { $prefix }demande KPA 100€ — la changer (ou modifie ton message) ; { $prefix }demande KPA retirer — la retirer
-    { $prefix }demande 3 révisée 60€ — dire le montant qui te semble juste pour ta demande #3 (affiché dans { $prefix }budget KPA atterrissage)
+budget-sub-demande-revise = dire le montant qui te semble juste pour ta demande (affiché dans { $prefix }budget KPA atterrissage)
+budget-ex-demande-revise = { $prefix }demande 3 révisée 60€
+budget-sub-demande-withdraw = retirer sa demande
+budget-ex-demande-withdraw = { $prefix }demande KPA retirer
+budget-sub-demande-ask = demander un montant pour ses contributions (rétribution libre) ; la changer : une autre demande, ou modifie ton message
+budget-ex-demande-ask =
+    { $prefix }demande KPA 120€ pour l'atelier
+    { $prefix }demande KPA 100€
+budget-note-demande =
     La réponse montre tes heures et le taux horaire que ça fait. ❓ pour questionner, ✅ pour valider.
+    #3 au lieu du code : { $prefix }demande #3 50€ (les numéros : { $prefix }budgets)
 budget-landing-title = 🛬 Atterrissage de l'enveloppe { $envelope } : { $count ->
         [one] { $count } demande validée
        *[other] { $count } demandes validées

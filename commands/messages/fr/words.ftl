@@ -75,3 +75,5 @@ words-sub-question-lift = levée, leve, lever, retiree
 words-sub-question-settle = close, clos, tranchee, tranche
 words-sub-taux-off = aucun, aucune, off, non, stop, arret, arreter
 words-sub-releve-cancel = annuler, annule, stop, arreter, fermer
+words-sub-demande-revised = révisée, revisee, revise, revision
+words-sub-demande-withdraw = retirer, retire, annuler
