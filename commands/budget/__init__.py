@@ -26,6 +26,7 @@ agreements, closing), ``undoing``, ``recap``; ``rates``/``rate_rules`` (ranges o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,7 @@ from commands.budget import (
     envelope_refs,
     envelopes,
     landing,
+    landing_view,
     lives,
     objections,
     queries,
@@ -70,7 +72,7 @@ from commands.contrib import period_label
 from commands.core import Context, UserError
 from commands.declare import Arg, Declared
 from commands.events import ReactionAdded
-from commands.grammar import Amount, Period, match_amount, tokenize
+from commands.grammar import Amount, Period, match_amount
 from commands.lifecycle import (
     Act,
     require,
@@ -124,19 +126,13 @@ RATE_WORDS = ("taux", "rate", "taux-horaire")
 COMMONS_WORDS = ("commun", "communs", "commons", "common")
 MIN_WORDS = ("min", "minimum")
 VALIDATIONS_WORDS = ("validations", "valideurs", "validators")
-GIVE_WORDS = ("je-donne", "jedonne", "donne", "je-rends", "rends", "give", "give-back", "giveback")
-DECLINE_WORDS = ("je-refuse", "refuse", "decline", "je-decline")
-CLOSE_WORDS = ("clore", "cloturer", "fermer", "close")
-CSV_WORDS = ("csv", "export", "exporter")
-PRORATA_WORDS = ("prorata", "pro-rata", "scale")
-AGREE_WORDS = ("accord", "accorder", "agree", "agreed")
 ALL_WORDS = ("tout", "tous", "all", "100%")
 QUESTION_KEYS = ("❓", "❔")
 VALIDATE_KEYS = ("✅", "✔", "☑")
 
 
 def register(reg: Registry) -> None:
-    reg.command("budget", family=FAMILY, aliases=("enveloppe", "envelope"))(budget_command)
+    BUDGET.register(reg)
     BUDGETS.register(reg)
     REQUEST.register(reg)
     QUESTION.register(reg)
@@ -160,16 +156,7 @@ def register(reg: Registry) -> None:
 # --------------------------------------------------------------------------- !budget
 
 
-def budget_command(ctx: Context, args: str) -> None:
-    tokens = tokenize(args)
-    if not tokens:
-        list_envelopes(ctx)
-        return
-    project, named = envelope_refs.project_of(ctx, tokens[0])  # a code, or ``#N``
-    with envelope_refs.choosing(named):
-        envelopes._budget_command(ctx, project, tokens[1:], named)
-
-
+BUDGET = Declared("budget", family=FAMILY, aliases=("enveloppe", "envelope"))
 REQUEST = Declared(
     "demande",
     family=FAMILY,
@@ -185,8 +172,11 @@ VALIDATE = Declared(
     "valider", family=FAMILY, aliases=("validate", "approve"), refusal="budget.error.validate_usage"
 )
 _REQUEST = Arg("token", Token(), shown="request")
+_ENVELOPE = Arg("ref", EnvelopeRef())
+Ref = tuple[Project, BudgetEnvelope | None]
 
 
+@BUDGET.sub("list", path=())
 @BUDGETS.sub("list", path=())
 def list_envelopes(ctx: Context) -> None:
     envs = ctx.db.exec(
@@ -219,6 +209,102 @@ def list_envelopes(ctx: Context) -> None:
     )
 
 
+@BUDGET.sub("show", _ENVELOPE, Arg("period", PeriodArg(), optional=True), path=())
+def show_envelope(ctx: Context, ref: Ref, period: Period | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        ctx.reply(tables.show_envelope(ctx, envelopes.pick_envelope(ctx, ref[0], period)))
+
+
+# what each subcommand's own reader reads after its word, as usage shows it
+_SHOWN = {
+    "source": "source_terms",
+    "owner": "person",
+    "consent": "days",
+    "give": "give_share",
+    "agree": "agree_terms",
+    "landing": "landing_terms",
+}
+
+
+def _then(word: str) -> tuple[Arg, Arg]:
+    """A subcommand's ``word`` after the envelope, then the words its own reader reads (and
+    refuses with its own answers)."""
+    rest = Arg("rest", Words(), optional=True, shown=_SHOWN.get(word, "period"))
+    return Arg("word", Choice(f"sub.budget.{word}")), rest
+
+
+@BUDGET.sub("source", _ENVELOPE, *_then("source"), path=())
+def add_source(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        sources.source_command(ctx, ref[0], rest or [])
+
+
+@BUDGET.sub("owner", _ENVELOPE, *_then("owner"), path=())
+def set_owner(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        envelope_refs.owner_command(ctx, ref[0], rest or [])
+
+
+@BUDGET.sub("consent", _ENVELOPE, *_then("consent"), path=())
+def set_consent(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        envelopes.consent_command(ctx, ref[0], rest or [])
+
+
+# the subcommands said after the envelope and, perhaps, its period (``!budget KPA octobre
+# clore``): their readers get the other words, the period's included
+_ACTIONS: dict[str, Callable[[Context, Project, list[str]], None]] = {
+    "give": settle.give_back_command,
+    "decline": settle.decline_command,
+    "prorata": settle.prorata_command,
+    "agree": settle.agree_command,
+    "landing": landing_view.landing_command,
+    "close": settle.close_command,
+    "csv": envelopes.csv_command,
+}
+
+
+def _act(
+    ctx: Context,
+    ref: Ref,
+    period: Period | None,
+    word: str,
+    rest: list[str] | None,
+    typed: dict[str, str],
+) -> None:
+    # the reader takes the period again from the words, where it may also follow its word
+    others = typed["period"].split() + (rest or [])
+    with envelope_refs.choosing(ref[1]):
+        _ACTIONS[word.rsplit(".", 1)[-1]](ctx, ref[0], others)
+
+
+for _name in _ACTIONS:
+    BUDGET.sub(
+        _name,
+        _ENVELOPE,
+        Arg("period", PeriodArg(), optional=True),
+        *_then(_name),
+        path=(),
+        typed=True,
+    )(_act)
+
+
+@BUDGET.sub("create", _ENVELOPE, Arg("terms", Words(), shown="budget_terms"), path=())
+def create_envelope(ctx: Context, ref: Ref, terms: list[str]) -> None:
+    """``!budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] …`` (admins)."""
+    period, others = common._take_period(ctx, terms)
+    if not others:
+        show_envelope(ctx, ref, period)
+        return
+    if not ctx.is_admin:
+        raise UserError("core.admin_only", command=ctx.typed_command())
+    if ref[1] is not None:
+        raise UserError(
+            "budget_sources.error.ref_create", id=ref[1].number, prefix=ctx.settings.prefix
+        )
+    envelopes.create_envelope(ctx, ref[0], period, others)
+
+
 # --------------------------------------------------------------------------- requests
 
 
@@ -234,9 +320,7 @@ class _RequestPeriod:
         return PeriodArg().take(ctx, tokens, start)
 
 
-_ENVELOPE = Arg("ref", EnvelopeRef())
 _PERIOD = Arg("period", _RequestPeriod(), optional=True)
-Ref = tuple[Project, BudgetEnvelope | None]
 
 
 @REQUEST.sub(
