@@ -229,7 +229,7 @@ _SHOWN = {
 def _then(word: str) -> tuple[Arg, Arg]:
     """A subcommand's ``word`` after the envelope, then the words its own reader reads (and
     refuses with its own answers)."""
-    rest = Arg("rest", Words(), optional=True, shown=_SHOWN.get(word, "period"))
+    rest = Arg("rest", Words(), optional=True, shown=_SHOWN.get(word, "more"))
     return Arg("word", Choice(f"sub.budget.{word}")), rest
 
 
