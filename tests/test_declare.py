@@ -335,7 +335,7 @@ async def test_every_example_of_a_command_not_declared_is_understood(
                 await chat.say("alice", example)
             played += 1
             wrong += [f"{example!r}: {key}" for key in refusals[before:] if SYNTAX.search(key)]
-    assert played > 20
+    assert played >= len(UNDECLARED)  # each shows one example at least
     assert not wrong, wrong
 
 
