@@ -11,6 +11,7 @@ A converter's ``take(ctx, tokens, start)`` gives the value and how many words it
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,7 +33,7 @@ from commands.grammar import (
 from commands.refusals import check_amount, checked_date, checked_period
 
 if TYPE_CHECKING:
-    from storage.models import Project
+    from storage.models import BudgetEnvelope, Project
 
 Taken = tuple[Any, int] | None
 
@@ -196,6 +197,18 @@ class BucketRef:
 
 
 @dataclass(frozen=True)
+class RequestNumber:
+    """A budget request's number (``3``, ``#3``), as typed."""
+
+    placeholder: str = "request"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens) or parse_int(tokens[start].lstrip("#")) is None:
+            return None
+        return tokens[start], 1
+
+
+@dataclass(frozen=True)
 class Money:
     """An amount (``12,50€``, ``EUR 12``, ``1 000 €``); a doubtful one is refused with its
     readings."""
@@ -294,3 +307,27 @@ class ProjectRef:
             return None
         project: Project = resolve_project(ctx, tokens[start])
         return project, 1
+
+
+# what ``EnvelopeRef`` read for the command being handled: each reading of its words reads it once
+_ENVELOPES: weakref.WeakKeyDictionary[Context, dict[str, tuple[Project, BudgetEnvelope | None]]]
+_ENVELOPES = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class EnvelopeRef:
+    """A project's code or a budget envelope's number (``KPA``, ``#3``): the project and the
+    envelope ``#N`` named (``commands.budget.envelope_refs.project_of``); an unknown one is
+    refused with the close codes, or the numbers."""
+
+    placeholder: str = "envelope"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens):
+            return None
+        from commands.budget.envelope_refs import project_of
+
+        read = _ENVELOPES.setdefault(ctx, {})
+        if tokens[start] not in read:
+            read[tokens[start]] = project_of(ctx, tokens[start])
+        return read[tokens[start]], 1

@@ -359,11 +359,12 @@ def _module_words(module_name: str) -> set[str]:
 
 def _declared_words(module: str) -> set[str]:
     """The catalogue's words of the subcommands (and word arguments) of the commands that
-    ``module`` declares (``commands.declare``)."""
+    ``module`` declares (``commands.declare``), or one of its modules when it is a package."""
     words: set[str] = set()
     for cmd in REGISTRY.by_name.values():
         decl = declaration_of(cmd)
-        if decl is None or cmd.handler.__module__ != module:
+        where = cmd.handler.__module__
+        if decl is None or not (where == module or where.startswith(f"{module}.")):
             continue
         for sub in decl.subs:
             for key in sub.path:

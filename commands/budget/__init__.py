@@ -11,11 +11,12 @@ who contributed to it, in the room, transparently.
 - ``!budget KPA clore`` (admins) freezes the split, posts it and exports it as CSV;
   ``!budget KPA csv`` exports a closed envelope again; ``!budgets`` lists envelopes.
 
-The package itself holds the family's words, its registered commands and reactions, and the undo
-hook that runs for the events they handled (the dispatcher runs a module's undo hooks for the
-events of that module's handlers). Beside it, by concern: ``common`` (small helpers), ``rules``
+The package itself holds the family's words and registers it. ``handlers`` declares its commands
+(``commands.declare``) and holds the reactions to a request and the undo hook that runs for the
+events they handled (the dispatcher runs a module's undo hooks for the events of that module's
+handlers). Beside them, by concern: ``common`` (small helpers), ``rules``
 (pure), ``queries`` (batch loaders), ``lives`` (records as their lifecycle rules see them),
-``envelopes`` (``!budget`` and creating an envelope), ``tables`` (an envelope shown), ``requests``
+``envelopes`` (creating an envelope, choosing the one a command means), ``tables`` (an envelope shown), ``requests``
 (``!demande``), ``answers`` (``!question``, ``!valider``), ``settle`` (giving back, prorata,
 agreements, closing), ``undoing``, ``recap``; ``rates``/``rate_rules`` (ranges of pay),
 ``campaign``/``campaign_reading``/``campaign_jobs`` (hour-reading campaigns),
@@ -26,59 +27,24 @@ agreements, closing), ``undoing``, ``recap``; ``rates``/``rate_rules`` (ranges o
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
-
 from commands.budget import (
-    answers,
     campaign,
     common,
     consent,
-    envelope_refs,
-    envelopes,
+    handlers,
     landing,
-    lives,
-    objections,
-    queries,
     rates,
     recap,
-    requests,
-    revision,
     settle,
     sources,
-    tables,
     undoing,
     vote,
 )
 from commands.budget.common import envelope_period, per_hour_cents, rules_text
 from commands.budget.settle import csv_rows
 from commands.budget.tables import envelope_left, libre_view, proportional_view
-from commands.contrib import period_label
-from commands.core import Context, UserError
-from commands.events import ReactionAdded
-from commands.grammar import (
-    fold,
-    tokenize,
-)
-from commands.lifecycle import (
-    Act,
-    require,
-    tell_undo,
-    undo,
-)
-from commands.lifecycle import budget as life
-from commands.render import lines, table
-from storage.models import (
-    Audit,
-    BotMessage,
-    BudgetEnvelope,
-    BudgetGiveBack,
-    BudgetRequest,
-    ChatEvent,
-)
-from storage.queries import room_projects
 
 if TYPE_CHECKING:
     from commands.core import Registry
@@ -114,28 +80,20 @@ RATE_WORDS = ("taux", "rate", "taux-horaire")
 COMMONS_WORDS = ("commun", "communs", "commons", "common")
 MIN_WORDS = ("min", "minimum")
 VALIDATIONS_WORDS = ("validations", "valideurs", "validators")
-GIVE_WORDS = ("je-donne", "jedonne", "donne", "je-rends", "rends", "give", "give-back", "giveback")
-DECLINE_WORDS = ("je-refuse", "refuse", "decline", "je-decline")
-CLOSE_WORDS = ("clore", "cloturer", "fermer", "close")
-CSV_WORDS = ("csv", "export", "exporter")
-PRORATA_WORDS = ("prorata", "pro-rata", "scale")
-AGREE_WORDS = ("accord", "accorder", "agree", "agreed")
-WITHDRAW_WORDS = ("retirer", "retire", "withdraw", "annuler", "cancel")
 ALL_WORDS = ("tout", "tous", "all", "100%")
-QUESTION_KEYS = ("❓", "❔")
-VALIDATE_KEYS = ("✅", "✔", "☑")
 
 
 def register(reg: Registry) -> None:
-    reg.command("budget", family=FAMILY, aliases=("enveloppe", "envelope"))(budget_command)
-    reg.command("budgets", family=FAMILY, aliases=("enveloppes", "envelopes"))(list_envelopes)
-    reg.command("demande", family=FAMILY, aliases=("request", "demander"), editable=True)(
-        request_command
-    )
-    reg.command("question", family=FAMILY, aliases=("questionner",))(question_command)
-    reg.command("valider", family=FAMILY, aliases=("validate", "approve"))(validate_command)
-    reg.on_reaction("request")(on_request_reaction)
-    reg.on_undo(undo_by_event)
+    for declared in (
+        handlers.BUDGET,
+        handlers.BUDGETS,
+        handlers.REQUEST,
+        handlers.QUESTION,
+        handlers.VALIDATE,
+    ):
+        declared.register(reg)
+    reg.on_reaction("request")(handlers.on_request_reaction)
+    reg.on_undo(handlers.undo_by_event)
     reg.on_tick(consent.auto_validate)
     vote.register(reg)
     reg.on_undo(vote.undo_by_event)
@@ -148,210 +106,3 @@ def register(reg: Registry) -> None:
     sources.register(reg)
     reg.renderer(common.CLOSED)(settle.render_closed)
     reg.renderer(landing.APPLIED)(landing.render_applied)
-
-
-# --------------------------------------------------------------------------- !budget
-
-
-def budget_command(ctx: Context, args: str) -> None:
-    tokens = tokenize(args)
-    if not tokens:
-        list_envelopes(ctx, "")
-        return
-    project, named = envelope_refs.project_of(ctx, tokens[0])  # a code, or ``#N``
-    with envelope_refs.choosing(named):
-        envelopes._budget_command(ctx, project, tokens[1:], named)
-
-
-def list_envelopes(ctx: Context, args: str) -> None:
-    envs = ctx.db.exec(
-        select(BudgetEnvelope)
-        .where(BudgetEnvelope.room_id == ctx.room.id)
-        .order_by(col(BudgetEnvelope.start).desc())
-    ).all()
-    if not envs:
-        ctx.reply(ctx.t("budget.none", prefix=ctx.settings.prefix))
-        return
-    codes = {p.id: p.code for p in room_projects(ctx.db, ctx.room.id)}
-    left = tables.envelopes_left(ctx.db, list(envs))
-    rows = [
-        [
-            f"#{e.number}",
-            codes.get(e.project_id, "?") + (f" · {e.label}" if e.label else ""),
-            period_label(ctx, common.envelope_period(e)),
-            ctx.t(f"budget.mode.{e.mode}"),
-            ctx.money(e.amount),
-            ctx.t(f"budget.state.{e.state}"),
-            ctx.money(left[common._id(e)]),
-        ]
-        for e in envs
-    ]
-    headers = ["#"] + [
-        ctx.t(f"budget.col.{c}") for c in ("project", "period", "mode", "amount", "state", "left")
-    ]
-    ctx.reply(
-        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="llllrlr"))
-    )
-
-
-# --------------------------------------------------------------------------- requests
-
-
-def request_command(ctx: Context, args: str) -> None:
-    p = ctx.settings.prefix
-    tokens = tokenize(args)
-    if not tokens:
-        raise UserError("budget.error.request_usage", prefix=p)
-    if revision.is_revision(tokens):
-        revision.revise_command(ctx, tokens)
-        return
-    project, named = envelope_refs.project_of(ctx, tokens[0])  # a code, or ``#N``
-    with envelope_refs.choosing(named):
-        requests._request_command(ctx, project, tokens)
-
-
-def question_command(ctx: Context, args: str) -> None:
-    words = args.strip().split(maxsplit=1)
-    if not words:
-        raise UserError("budget.error.question_usage", prefix=ctx.settings.prefix)
-    req, env = requests._load_request(ctx, words[0])
-    said = fold(words[1].strip()) if len(words) > 1 else ""
-    if said in consent.LIFT_WORDS:
-        objections.lift(ctx, req, env)
-        return
-    if said in consent.SETTLE_WORDS:
-        objections.settle(ctx, req, env)
-        return
-    answers._question(ctx, req, env, words[1] if len(words) > 1 else "")
-
-
-def validate_command(ctx: Context, args: str) -> None:
-    words = args.strip().split()
-    if not words:
-        raise UserError("budget.error.validate_usage", prefix=ctx.settings.prefix)
-    req, env = requests._load_request(ctx, words[0])
-    if req.user_id == ctx.sender:
-        raise UserError("budget.error.own_request")
-    before = queries.request_state(ctx.db, env, req, ctx.sender)
-    if before.mine:
-        raise UserError("budget.error.already_validated", id=req.number)
-    answers._validate(ctx, req, env, before)
-
-
-def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
-    if target.ref_id is None or not target.ref_id.isdigit():
-        return False
-    clean = key.replace("\ufe0f", "")
-    if len(target.ref_id) > 18:
-        return False
-    found = requests._request_with_envelope(ctx, BudgetRequest.id == int(target.ref_id))
-    if found is None or found[0].state != "active":
-        return False
-    req, env = found
-    if clean in QUESTION_KEYS:
-        answers._question(ctx, req, env, "")
-        return True
-    if clean in VALIDATE_KEYS:
-        if req.user_id == ctx.sender:
-            return False
-        before = queries.request_state(ctx.db, env, req, ctx.sender)
-        if before.mine:
-            return False
-        answers._validate(ctx, req, env, before)
-        return True
-    return False
-
-
-# --------------------------------------------------------------------------- undo
-
-
-def undo_by_event(ctx: Context, target_event_id: str) -> bool:
-    """A message or reaction that changed a budget was removed (or the message edited into plain
-    text): undo exactly that change, or say why it cannot be undone. What an admin's command did
-    (an envelope, an agreed amount) is undone by an admin only."""
-    db = ctx.db
-    removed = db.get(ChatEvent, target_event_id)
-    if removed is not None and removed.kind == ReactionAdded.__name__:
-        # a reaction only ever validates or questions a request
-        return undoing._undo_reaction(ctx, target_event_id)
-    if objections.undo_by_event(ctx, target_event_id) or sources.undo_by_event(
-        ctx, target_event_id
-    ):
-        return True
-    if vote.undo_by_event(ctx, target_event_id):
-        return True
-    changes = db.exec(
-        select(Audit)
-        .where(
-            Audit.event_id == target_event_id,
-            Audit.room_id == ctx.room.id,
-            col(Audit.object_kind).in_(("budget_request", "budget_envelope")),
-            col(Audit.action).in_(("agree", "prorata", "land", "update", "withdraw", "revise")),
-        )
-        .order_by(col(Audit.id))
-    ).all()
-    made = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
-    for change in changes:
-        if change.action == "agree":
-            return undoing._undo_agreement(ctx, change)
-        if change.action in ("prorata", "land"):
-            return landing.undo_apply(ctx, change)
-        if change.action == "revise":
-            return revision.undo_revision(ctx, [c for c in changes if c.action == "revise"])
-        if made is None and change.action == "update":
-            return undoing._undo_update(ctx, [c for c in changes if c.action == "update"])
-        if made is None and change.action == "withdraw":
-            return undoing._undo_withdrawal(ctx, change)
-    if undoing._undo_reaction(ctx, target_event_id):
-        return True
-    if made is not None:
-        _, env = undoing._request_of(ctx, common._id(made))
-        state = lives.request_life(
-            ctx, made, env, unchanged=not lives._changed_by_others(ctx, made)
-        )
-        require(ctx, life.request_step(state, undo(Act.CREATE), common.actor(ctx), ctx.now))
-        ctx.audit("delete", "budget_request", made.id, number=made.number, amount=made.amount)
-        db.delete(made)
-        db.flush()
-        tell_undo(
-            ctx, ctx.t("lifecycle.request.removed", id=made.number, who=ctx.name(made.user_id))
-        )
-        return True
-    gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
-    if gift is not None:
-        given_in = db.get(BudgetEnvelope, gift.envelope_id)
-        assert given_in is not None
-        undoing._undo_answer(ctx, given_in)
-        db.delete(gift)
-        db.flush()
-        ctx.audit("undo_give_back", "budget_envelope", gift.envelope_id, user=gift.user_id)
-        tell_undo(
-            ctx, ctx.t("budget.give_back_undone", cause=ctx.removal(), who=ctx.name(gift.user_id))
-        )
-        return True
-    created = db.exec(
-        select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)
-    ).first()
-    if created is not None:
-        held = replace(lives.envelope_life(ctx, created), sources=sources.topups(ctx, created))
-        require(ctx, life.envelope_step(held, undo(Act.CREATE), common.actor(ctx), ctx.now))
-        label = common._label(ctx, created)
-        sources.forget_envelope(ctx, created)
-        ctx.audit(
-            "delete", "budget_envelope", created.id, amount=created.amount, start=created.start
-        )
-        db.delete(created)
-        db.flush()
-        tell_undo(ctx, ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
-        return True
-    closed = db.exec(
-        select(BudgetEnvelope).where(BudgetEnvelope.close_event_id == target_event_id)
-    ).first()
-    if closed is not None:
-        require(
-            ctx,
-            life.envelope_step(
-                lives.envelope_life(ctx, closed), undo(Act.CLOSE), common.actor(ctx), ctx.now
-            ),
-        )
-    return False

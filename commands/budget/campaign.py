@@ -7,6 +7,7 @@ from contextlib import suppress
 
 from sqlmodel import func, select
 
+from commands.args import Choice, EnvelopeRef, Words
 from commands.budget import campaign_jobs, campaign_reading, envelope_refs, envelopes
 from commands.core import (
     Context,
@@ -14,7 +15,8 @@ from commands.core import (
     UserError,
     room_members,
 )
-from commands.grammar import fold, match_date, tokenize
+from commands.declare import Arg, Declared
+from commands.grammar import fold, match_date
 from commands.i18n import format_hours
 from commands.lifecycle import ABSENT, Act, Actor, act, require, tell_undo, undo
 from commands.lifecycle import campaign as life
@@ -32,10 +34,22 @@ from storage.queries import contribution_totals
 # --------------------------------------------------------------------------- the command
 
 
+def _usage(ctx: Context, tokens: list[str]) -> None:
+    if not tokens:
+        raise UserError("budget.campaign.error.usage", project="KPA", prefix=ctx.settings.prefix)
+
+
+READING = Declared(
+    "releve",
+    family=campaign_reading.FAMILY,
+    aliases=("releves", "reading", "readings"),
+    before=_usage,
+)
+_ENVELOPE = Arg("ref", EnvelopeRef())
+
+
 def register(reg: Registry) -> None:
-    reg.command(
-        "releve", family=campaign_reading.FAMILY, aliases=("releves", "reading", "readings")
-    )(campaign_command)
+    READING.register(reg)
     reg.on_reaction(campaign_reading.REF)(on_reaction)
     reg.on_undo(undo_by_event)
     reg.on_tick(campaign_jobs.campaign_duty)
@@ -45,35 +59,28 @@ def _actor(ctx: Context) -> Actor:
     return Actor(ctx.sender, ctx.is_admin)
 
 
-def campaign_command(ctx: Context, args: str) -> None:
-    """``!releve KPA [avant le 15/12 | annuler]`` (or ``#N``, the envelope's number)."""
-
-    p = ctx.settings.prefix
-    tokens = tokenize(args)
-    if not tokens:
-        raise UserError("budget.campaign.error.usage", project="KPA", prefix=p)
-    project, named = envelope_refs.project_of(ctx, tokens[0])
+@READING.sub("show", _ENVELOPE, path=())
+def show_campaign(ctx: Context, ref: tuple[Project, BudgetEnvelope | None]) -> None:
+    project, named = ref
     with envelope_refs.choosing(named):
-        _campaign_command(ctx, project, tokens[1:])
+        show(ctx, envelopes.pick_envelope(ctx, project, None), project.code)
 
 
-def _campaign_command(ctx: Context, project: Project, rest: list[str]) -> None:
+@READING.sub("cancel", _ENVELOPE, Arg("word", Choice("sub.releve.cancel")), path=(), admin=True)
+def cancel_campaign(ctx: Context, ref: tuple[Project, BudgetEnvelope | None], word: str) -> None:
+    project, named = ref
+    with envelope_refs.choosing(named):
+        cancel(ctx, envelopes.pick_envelope(ctx, project, None), project.code)
 
-    p = ctx.settings.prefix
-    if not rest:
-        env = envelopes.pick_envelope(ctx, project, None)
-        show(ctx, env, project.code)
-        return
-    if fold(rest[0]) in campaign_reading.CANCEL_WORDS and len(rest) == 1:
-        if not ctx.is_admin:
-            raise UserError("core.admin_only", command=ctx.typed_command(2) or f"{p}releve")
-        env = envelopes.pick_envelope(ctx, project, None)
-        cancel(ctx, env, project.code)
-        return
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=ctx.typed_command(1) or f"{p}releve")
-    day = read_deadline(ctx, rest, project.code)
-    env = envelopes.pick_envelope(ctx, project, None, open_only=True)
+
+@READING.sub("open", _ENVELOPE, Arg("words", Words(), shown="deadline"), path=(), admin=True)
+def start_campaign(
+    ctx: Context, ref: tuple[Project, BudgetEnvelope | None], words: list[str]
+) -> None:
+    project, named = ref
+    day = read_deadline(ctx, words, project.code)
+    with envelope_refs.choosing(named):
+        env = envelopes.pick_envelope(ctx, project, None, open_only=True)
     open_campaign(ctx, env, project.code, day)
 
 

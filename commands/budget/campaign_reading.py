@@ -66,7 +66,6 @@ QUIET_BEFORE = 8
 MAX_DAYS = 90
 REMINDER, DEADLINE = "reminder", "deadline"
 CONFIRM_KEYS = ("✅", "✔", "☑", "✔️", "☑️")
-CANCEL_WORDS = ("annuler", "annule", "cancel", "stop", "arreter", "fermer")
 DEADLINE_WORDS = ("avant", "before", "jusqu'au", "jusquau", "jusqu'a", "until", "au", "by", "d'ici")
 REF = "campaign"
 

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
+from commands import i18n
 from commands.budget import landing
 from commands.contrib import period_label
 from commands.core import Context, Queued, Registry, Settings, UserError, system_context
@@ -54,13 +55,16 @@ from storage.models import (
     Room,
 )
 
-WORDS = ("consentement", "consent", "consensus")
-LIFT_WORDS = ("levee", "leve", "lever", "lifted", "lift", "withdrawn", "withdraw", "retiree")
-SETTLE_WORDS = ("close", "closed", "clos", "close", "tranchee", "tranche", "settled", "settle")
 MAX_DAYS = 90
 QUIET_BEFORE = 8  # the job says nothing before 8:00 in the room's time zone
 BOT = "bot"  # who the audit and the validation name for what the room's silence decided
 LIBRE = "libre"
+
+
+def words() -> set[str]:
+    """The words of lazy consensus (``consentement``), folded, in every language."""
+    return {fold(w) for w in i18n.words("sub.budget.consent")}
+
 
 _DAYS = re.compile(r"^([0-9]{1,3})\s*(j|jour|jours|d|day|days)?$")
 _UNIT = ("j", "jour", "jours", "d", "day", "days")

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 
 from sqlmodel import col, select
 
+from commands import i18n
 from commands.budget import common, envelopes, queries
 from commands.core import Context, UserError
 from commands.deferred import RenderScope
@@ -23,8 +24,6 @@ from storage.models import BudgetEnvelope, BudgetSource, Project
 from storage.numbers import LARGEST
 
 INITIAL, SOURCE, PRESTATION = "initial", "source", "prestation"
-SOURCE_WORDS = ("source", "sources", "apport", "abonder", "abondement", "top-up", "topup")
-OWNER_WORDS = ("soucieux", "soucieuse", "owner", "responsable")
 LABEL_WORDS = ("mission", "evenement", "event", "libelle", "label")
 NOBODY_WORDS = ("aucun", "aucune", "personne", "none", "nobody", "-")
 LABEL_MAX = 120
@@ -120,7 +119,7 @@ def take_label_and_owner(
         if word in LABEL_WORDS:
             label, used = read_label(ctx, tokens, i + 1)
             i += 1 + used
-        elif word in OWNER_WORDS:
+        elif word in {fold(w) for w in i18n.words("sub.budget.owner")}:
             owner, used = read_owner(ctx, tokens, i + 1)
             i += 1 + used
         else:

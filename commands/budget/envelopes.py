@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from commands import budget
 from commands.budget import (
     common,
     consent,
     envelope_refs,
-    landing,
-    landing_view,
     queries,
     rules,
     settle,
@@ -81,38 +78,6 @@ def pick_envelope(
     return found[0]
 
 
-def _budget_command(
-    ctx: Context, project: Project, rest: list[str], named: BudgetEnvelope | None
-) -> None:
-    words = [fold(w) for w in rest]
-    if words and words[0] in envelope_refs.SOURCE_WORDS:
-        sources.source_command(ctx, project, rest[1:])
-        return
-    if words and words[0] in envelope_refs.OWNER_WORDS:
-        envelope_refs.owner_command(ctx, project, rest[1:])
-        return
-    if words and words[0] in consent.WORDS:
-        consent_command(ctx, project, rest[1:])
-        return
-    action = next((w for w in words if w in _actions()), None)
-    if action is not None:
-        others = [tok for tok, w in zip(rest, words, strict=True) if w != action]
-        _actions()[action](ctx, project, others)
-        return
-    period, others = common._take_period(ctx, rest)
-    if not others:
-        env = pick_envelope(ctx, project, period)
-        ctx.reply(tables.show_envelope(ctx, env))
-        return
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=ctx.typed_command())
-    if named is not None:
-        raise UserError(
-            "budget_sources.error.ref_create", id=named.number, prefix=ctx.settings.prefix
-        )
-    create_envelope(ctx, project, period, others)
-
-
 # --------------------------------------------------------------------------- creation
 
 
@@ -162,7 +127,7 @@ def _read_term(ctx: Context, project: Project, tokens: list[str], i: int, terms:
             raise UserError("budget.error.validations", prefix=p)
         terms.validations = value
         return i + 2
-    if word in consent.WORDS:
+    if word in consent.words():
         days, used = consent.read_delay(tokens, i + 1)
         if days is None:
             raise UserError("budget.consent.error.delay", project=project.code, prefix=p)
@@ -374,16 +339,3 @@ def consent_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     period, others = common._take_period(ctx, tokens)
     env = pick_envelope(ctx, project, period, open_only=True)
     consent.setting(ctx, env, common._label(ctx, env), others)
-
-
-def _actions() -> dict[str, Any]:
-    """A subcommand's words -> its handler."""
-    return {
-        **dict.fromkeys(budget.GIVE_WORDS, settle.give_back_command),
-        **dict.fromkeys(budget.DECLINE_WORDS, settle.decline_command),
-        **dict.fromkeys(budget.CLOSE_WORDS, settle.close_command),
-        **dict.fromkeys(budget.CSV_WORDS, csv_command),
-        **dict.fromkeys(budget.PRORATA_WORDS, settle.prorata_command),
-        **dict.fromkeys(budget.AGREE_WORDS, settle.agree_command),
-        **dict.fromkeys(landing.LANDING_WORDS, landing_view.landing_command),
-    }

@@ -44,9 +44,7 @@ from commands.lifecycle import budget as life
 from commands.render import lines
 from storage.models import Audit, BudgetEnvelope, BudgetRequest, Project
 
-LANDING_WORDS = ("atterrissage", "atterrir", "landing", "land")
 APPLY_WORDS = ("appliquer", "applique", "apply")
-REVISED_WORDS = ("revisee", "revise", "revised", "revision")
 BASE_WORDS = ("base", "socle")
 FLOOR_WORDS = ("plancher", "floor")
 OPTION_WORDS = {

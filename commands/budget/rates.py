@@ -2,51 +2,69 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import col, select
 
+from commands import i18n
+from commands.args import Choice, ProjectRef, Taken, Words
 from commands.budget import rate_rules
 from commands.core import Context, Registry, UserError
-from commands.grammar import fold, tokenize
+from commands.declare import Arg, Declared
+from commands.grammar import fold
 from commands.lifecycle import Act, Actor, act, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import Setting, setting_step
-from commands.projects import find_project, resolve_project
-from commands.schedules import OFF_WORDS
 from storage.models import Audit, BudgetRateGuide, Project
 
 # --------------------------------------------------------------------------- the command
 
 
+RATES = Declared("taux", family=rate_rules.FAMILY, aliases=("rates", "fourchette", "tarifs"))
+
+
 def register(reg: Registry) -> None:
-    reg.command("taux", family=rate_rules.FAMILY, aliases=("rates", "fourchette", "tarifs"))(
-        rate_command
-    )
+    RATES.register(reg)
     reg.on_undo(undo_by_event)
 
 
-def rate_command(ctx: Context, args: str) -> None:
-    """``!taux [KPA] [15-25€/h [hausse 20%] | aucun]``."""
-    tokens = tokenize(args)
-    project: Project | None = None
-    said_range = tokens and (tokens[0][:1].isdigit() or rate_rules.read_guide(tokens) is not None)
-    if tokens and not said_range and fold(tokens[0]) not in OFF_WORDS:
-        project = find_project(ctx, tokens[0])
-        if project is None:
-            resolve_project(ctx, tokens[0])  # refuses it, with the codes that come close
-        tokens = tokens[1:]
-    if not tokens:
-        show(ctx, project)
-        return
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=ctx.typed_command(2) or "!taux")
-    if len(tokens) == 1 and fold(tokens[0]) in OFF_WORDS:
-        change(ctx, project, None)
-        return
-    guide = rate_rules.read_guide(tokens)
+@dataclass(frozen=True)
+class RateProject:
+    """The project before a range (``KPA`` in ``!taux KPA 15-25€/h``): words that read as a
+    range or as ``aucun`` name none; an unknown code is refused with the close ones."""
+
+    placeholder: str = "project"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens):
+            return None
+        rest = tokens[start:]
+        if rest[0][:1].isdigit() or rate_rules.read_guide(rest) is not None:
+            return None
+        if fold(rest[0]) in {fold(w) for w in i18n.words("sub.taux.off")}:
+            return None
+        return ProjectRef().take(ctx, tokens, start)
+
+
+_PROJECT = Arg("project", RateProject(), optional=True)
+
+
+@RATES.sub("show", _PROJECT, path=())
+def show_range(ctx: Context, project: Project | None) -> None:
+    show(ctx, project)
+
+
+@RATES.sub("off", _PROJECT, Arg("off", Choice("sub.taux.off")), path=(), admin=True)
+def remove_range(ctx: Context, project: Project | None, off: str) -> None:
+    change(ctx, project, None)
+
+
+@RATES.sub("set", _PROJECT, Arg("words", Words(), shown="range"), path=(), admin=True)
+def set_range(ctx: Context, project: Project | None, words: list[str]) -> None:
+    guide = rate_rules.read_guide(words)
     if guide is None:
         code = project.code if project is not None else "KPA"
-        raise UserError("budget.rates.error.usage", project=code, token=" ".join(tokens))
+        raise UserError("budget.rates.error.usage", project=code, token=" ".join(words))
     change(ctx, project, guide)
 
 

@@ -28,11 +28,7 @@ from commands.budget import (
     rules,
 )
 from commands.core import Context, UserError
-from commands.grammar import (
-    fold,
-    match_amount,
-    match_period,
-)
+from commands.grammar import Amount, Period
 from commands.i18n import format_hours
 from commands.lifecycle import (
     ABSENT,
@@ -45,7 +41,6 @@ from commands.lifecycle import (
 )
 from commands.lifecycle import budget as life
 from commands.numbers import read_number
-from commands.refusals import checked_period
 from storage.models import (
     Audit,
     BudgetEnvelope,
@@ -56,16 +51,16 @@ from storage.models import (
 )
 from storage.numbers import LARGEST, REQUEST, next_number
 
+# what ``!demande`` asks: the amount, as it was typed, and the message
+Asked = tuple[Amount, str, str]
 
-def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+
+def _request_command(
+    ctx: Context, project: Project, period: Period | None, asked: Asked | None
+) -> None:
+    """``!demande KPA [période] 120€ [message]`` (``asked``: the amount, as typed, and the
+    message) or ``!demande KPA [période] retirer`` (``asked`` None)."""
     p = ctx.settings.prefix
-    i = 1
-    period = None
-    if i < len(tokens) and match_amount(tokens, i) is None:
-        found = match_period(tokens, i, ctx.today)
-        if found is not None:
-            period = checked_period(found, " ".join(tokens[i : i + found.used]))
-            i += found.used
     original = _edited_request(ctx)
     if original is not None:
         # an edit re-runs the command on the request its message made, in that envelope
@@ -85,19 +80,16 @@ def _request_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     if env.mode != budget.LIBRE:
         raise UserError("budget.error.request_proportional", project=project.code, prefix=p)
     existing = original or _own_request(ctx, env)
-    if i < len(tokens) and fold(tokens[i]) in budget.WITHDRAW_WORDS:
+    if asked is None:
         if existing is None:
             raise UserError("budget.error.no_request", project=project.code, prefix=p)
         _withdraw(ctx, existing, env)
         ctx.reply(ctx.t("budget.withdrawn", id=existing.number, who=ctx.name(existing.user_id)))
         landing.reland(ctx, env)
         return
-    found_amount = match_amount(tokens, i)
-    if found_amount is None:
-        raise UserError("budget.error.request_usage", prefix=p)
-    common._check_amount(ctx, found_amount[0], " ".join(tokens[i : i + found_amount[1]]))
-    cents = found_amount[0].cents
-    message = " ".join(tokens[i + found_amount[1] :]).strip()
+    amount, typed, message = asked
+    common._check_amount(ctx, amount, typed)
+    cents = amount.cents
     rate_rules.check_growth(ctx, env, existing.user_id if existing else ctx.sender, cents)
     if existing is not None:
         if original is None:  # an edit was checked above, and nothing changed since

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands.budget import common, landing, lives, requests, undoing
+from commands.budget import common, lives, requests, undoing
 from commands.core import Context, UserError
-from commands.grammar import fold, match_amount
+from commands.grammar import match_amount
 from commands.lifecycle import (
     Act,
     act,
@@ -16,19 +16,9 @@ from commands.lifecycle import (
     undone_before,
 )
 from commands.lifecycle import budget as life
-from commands.numbers import read_number
 from storage.models import Audit
 
 # --------------------------------------------------------------------------- revised amounts
-
-
-def is_revision(tokens: list[str]) -> bool:
-    """``!demande 3 révisée 60€`` (a request's number, then the word)."""
-    return (
-        len(tokens) >= 2
-        and read_number(tokens[0].lstrip("#")) is not None
-        and fold(tokens[1]) in landing.REVISED_WORDS
-    )
 
 
 def revise_command(ctx: Context, tokens: list[str]) -> None:

@@ -19,9 +19,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import col, func, select
 
+from commands.args import EnvelopeRef, Words
 from commands.budget import common, envelope_refs, envelopes, landing
 from commands.core import Context, Registry, UserError
-from commands.grammar import match_amount, parse_percent, tokenize
+from commands.declare import Arg, Declared
+from commands.grammar import match_amount, parse_percent
 from commands.lifecycle import ABSENT, Act, act, require, tell_undo, undo
 from commands.lifecycle import budget as life
 from storage.models import Audit, BudgetEnvelope, BudgetSource, Project
@@ -29,8 +31,18 @@ from storage.models import Audit, BudgetEnvelope, BudgetSource, Project
 FAMILY = "budget_sources"
 
 
+def _usage(ctx: Context, tokens: list[str]) -> None:
+    if not tokens:
+        raise UserError(
+            "budget_sources.error.prestation_usage", project="KPA", prefix=ctx.settings.prefix
+        )
+
+
+PRESTATION = Declared("prestation", family=FAMILY, aliases=("service",), before=_usage)
+
+
 def register(reg: Registry) -> None:
-    reg.command("prestation", family=FAMILY, aliases=("service",))(prestation_command)
+    PRESTATION.register(reg)
     reg.on_undo(undo_by_event)
 
 
@@ -109,15 +121,21 @@ def source_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     _add(ctx, env, envelope_refs.SOURCE, label, cents, None, None)
 
 
-def prestation_command(ctx: Context, args: str) -> None:
+@PRESTATION.sub(
+    "add",
+    Arg("ref", EnvelopeRef()),
+    Arg("rest", Words(), optional=True, shown="service_terms"),
+    path=(),
+    admin=False,  # admins or the envelope's owner: checked with the envelope (``_add``)
+)
+def prestation_command(
+    ctx: Context, ref: tuple[Project, BudgetEnvelope | None], rest: list[str] | None
+) -> None:
     """``!prestation KPA 3000€ 10% "formation X"``: a paid service, a share of which goes into
-    the envelope."""
+    the envelope (its price, its share and its name in any order)."""
     p = ctx.settings.prefix
-    tokens = tokenize(args)
-    if not tokens:
-        raise UserError("budget_sources.error.prestation_usage", project="KPA", prefix=p)
-    project, env_named = envelope_refs.project_of(ctx, tokens[0])
-    rest = tokens[1:]
+    project, env_named = ref
+    rest = rest or []
     usage = {"project": project.code, "prefix": p}
     percent_at = next(
         (k for k, tok in enumerate(rest) if tok.endswith("%") or rest[k + 1 : k + 2] == ["%"]),

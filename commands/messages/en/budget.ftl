@@ -144,11 +144,28 @@ budget-help-budgets = the room's envelopes, their state and what is left
 budget-help-demande = free payout: { $prefix }request KPA 120€ [message]
 budget-help-question = question a request: { $prefix }question 3 [why] (or ❓); { $prefix }question 3 lifted to lift your objection
 budget-help-valider = validate a request: { $prefix }validate 3 (or ✅)
-budget-help_full-demande =
-    { $prefix }request KPA 120€ [message] — ask an amount for your contributions (free payout)
-    { $prefix }request KPA 100€ — change it (or edit your message); { $prefix }request KPA withdraw — withdraw it
-    { $prefix }request 3 revised 60€ — say the amount that seems fair to you for your request #3 (shown in { $prefix }budget KPA landing)
+budget-sub-budgets-list = the room's envelopes, their state and what is left
+budget-sub-question-lift = lift your objection on the request
+budget-ex-question-lift = { $prefix }question 3 lifted
+budget-sub-question-settle = settle the open objection on the request (admins)
+budget-ex-question-settle = { $prefix }question 3 settled
+budget-sub-question-ask = question a request (or react ❓ to the request)
+budget-ex-question-ask =
+    { $prefix }question 3 why this amount?
+    { $prefix }question 3
+budget-sub-valider-validate = validate a request (or react ✅ to the request)
+budget-ex-valider-validate = { $prefix }validate 3
+budget-sub-demande-revise = say the amount that seems fair to you for your request (shown in { $prefix }budget KPA landing)
+budget-ex-demande-revise = { $prefix }request 3 revised 60€
+budget-sub-demande-withdraw = withdraw your request
+budget-ex-demande-withdraw = { $prefix }request KPA withdraw
+budget-sub-demande-ask = ask an amount for your contributions (free payout); to change it: another request, or edit your message
+budget-ex-demande-ask =
+    { $prefix }request KPA 120€ for the workshop
+    { $prefix }request KPA 100€
+budget-note-demande =
     The answer shows your hours and the hourly rate it makes. ❓ to question, ✅ to validate.
+    #3 instead of the code: { $prefix }request #3 50€ (the numbers: { $prefix }budgets)
 budget-landing-title = 🛬 Landing envelope { $envelope }: { $count ->
         [one] { $count } validated request
        *[other] { $count } validated requests
@@ -213,16 +230,32 @@ budget-consent-error-none_to_lift = ℹ️ You have no open objection on request
 budget-consent-error-none_to_settle = ℹ️ No open objection on request #{ $id }: nothing to settle. To validate it: { $prefix }validate { $id }
 budget-help-taux = indicative pay range: { $prefix }rates KPA 15-25€/h (admins), { $prefix }rates KPA (see)
 budget-help-releve = hour reading: { $prefix }reading KPA before 15/12 (admins), { $prefix }reading KPA (where it stands)
-budget-help_full-taux =
-    { $prefix }rates KPA 15-25€/h — indicative range of project KPA (admins); per day: { $prefix }rates KPA 120-200€/d (a day: { $prefix }settings day, 7 h by default)
-    { $prefix }rates 15-25€/h — the room's; a project's wins
-    { $prefix }rates KPA 15-25€/h growth 20% — and a request may not exceed the one of the project's previous envelope by more than 20%
-    { $prefix }rates KPA — see it; { $prefix }rates — all of them; { $prefix }rates KPA none — remove it (admins)
+budget-sub-taux-show = see a project's indicative range; without a project, all of them
+budget-ex-taux-show =
+    { $prefix }rates KPA
+    { $prefix }rates
+budget-sub-taux-off = remove a project's range; without a project, the room's
+budget-ex-taux-off = { $prefix }rates KPA none
+budget-sub-taux-set = set a project's indicative range; without a project, the room's (a project's wins)
+budget-ex-taux-set =
+    { $prefix }rates KPA 15-25€/h
+    { $prefix }rates KPA 120-200€/d
+    { $prefix }rates 15-25€/h
+    { $prefix }rates KPA 15-25€/h growth 20%
+budget-note-taux =
+    Per day: a day lasts { $prefix }settings day (7 h by default). With "growth 20%", a request may not exceed the one of the project's previous envelope by more than 20%.
     Each request shows its hourly rate against the range (🔺 above, 🔻 below), never blocked. Deleting the message puts the range before back.
-budget-help_full-releve =
-    { $prefix }reading KPA before 15/12 — start an hour reading on KPA's open envelope (admins): one message mentions those with hours in the period and the members with none; one reminder in its thread the day before at 9:00 (or half-way); report on 15/12 at 9:00
-    People confirm by logging hours on KPA, posting their request, or reacting ✅ to the message.
-    { $prefix }reading KPA — where it stands (who confirmed); { $prefix }reading KPA cancel — cancel it (admins)
+budget-sub-releve-show = where the hour reading stands (who confirmed)
+budget-ex-releve-show = { $prefix }reading KPA
+budget-sub-releve-cancel = cancel the running reading
+budget-ex-releve-cancel = { $prefix }reading KPA cancel
+budget-sub-releve-open = start an hour reading on the open envelope: one message mentions those with hours in the period and the members with none; one reminder in its thread the day before at 9:00 (or half-way); report on the deadline at 9:00
+budget-ex-releve-open =
+    { $prefix }reading KPA before 15/12
+    { $prefix }reading KPA until 15 December
+budget-note-releve =
+    Instead of the code, an envelope's number: { $prefix }reading #2 (the numbers: { $prefix }budgets).
+    People confirm by logging hours on the project, posting their request, or reacting ✅ to the message.
     Deleting the message that started it removes it, until its deadline.
 budget-rates-the_room = the room
 budget-rates-the_project = project { $project }
@@ -322,20 +355,50 @@ budget-landing-vote-error-running = ⚠️ A vote is under way until { $deadline
 budget-landing-vote-error-not_tied = ⚠️ The vote ended in a tie between options { $options }: an admin decides by applying one of them ({ $prefix }budget { $project } landing apply { $first }). To choose another option, open a new vote: { $prefix }budget { $project } landing vote 3d
 budget-error-ambiguous = ⚠️ { $project } has several open envelopes ({ $periods }): say which period or number. Examples: { $prefix }budget { $project } november · { $prefix }budget #3
 budget-landing-hint = Admins: { $prefix }budget { $project } landing apply 2 (or prorata, base, median, floor), or let the room vote by reaction: { $prefix }budget { $project } landing vote 3d. Parameters: base 40% · floor 150€. Anyone may say what seems fair to them: { $prefix }request <no.> revised 60€
-budget-help_full-budget =
-    { $prefix }budget KPA — the table of KPA's open envelope (requests, or provisional split)
-    { $prefix }budget KPA 2000€ november [free|proportional] [cap 600€] [rate 20€/h] [commons 10%] [min 5h] [validations 2] [consent 5d] — create (admins). Period: november · from 01/10 to 30/11 · 2026
-    { "  " }free (default): people ask ({ $prefix }request); proportional: split in proportion to hours, under the rules.
-    { $prefix }budget KPA give 50% | 30€ | all — give part of your share back to the commons ({ $prefix }budget KPA decline: all of it)
-    { $prefix }budget KPA prorata — apply the pro rata to validated requests (admins); it then follows every change of the requests
-    { $prefix }budget KPA landing [base 30%] [floor 100€] — when validated requests exceed the envelope: the options side by side (1 pro rata, 2 equal base then pro rata, 3 up to the median request, 4 protected floor then pro rata)
-    { $prefix }budget KPA landing apply 2 — apply one option (admins); it then follows every change of the requests; an amount agreed by hand stops it
-    { $prefix }budget KPA landing vote until 15/12 (or vote 3d) — let the room choose the option by reaction before a deadline (admins): at the deadline, the one with the most votes is applied; on a tie, an admin decides; vote cancel to cancel it
-    { $prefix }budget KPA agree 3 80€ — set the agreed amount of request #3 (admins)
-    { $prefix }budget KPA consent 5d | off — a request with no open objection (❓, { $prefix }question) is validated automatically 5 days later; { $prefix }question 3 lifted lifts your objection, { $prefix }question 3 close settles it (admins)
-    { $prefix }budget KPA close — freeze the split, post it and export it as CSV (admins)
-    { $prefix }budget KPA csv — the CSV export of a closed envelope
-    { $prefix }budget KPA source grant 2000€ — add a source to the envelope (admins or its owner); { $prefix }service KPA 3000€ 10% "training X" puts in a share of a paid service
-    { $prefix }budget KPA 500€ mission "Street party" owner @bob — an envelope for a mission (this year when no period is given), beside the others; Bob settles it like an admin ({ $prefix }budget #3 owner @carol: change it, admins)
+budget-sub-budget-list = the room's envelopes (like { $prefix }budgets)
+budget-sub-budget-show = the table of the project's open envelope (requests, or provisional split); with a period, that period's
+budget-ex-budget-show =
+    { $prefix }budget KPA
+    { $prefix }budget KPA october
+budget-sub-budget-source = add a source to the envelope, a name and an amount (admins or its owner); { $prefix }service puts in a share of a paid service
+budget-ex-budget-source = { $prefix }budget KPA source grant 2000€
+budget-sub-budget-owner = change the owner of an envelope, who settles it like an admin (admins)
+budget-ex-budget-owner =
+    { $prefix }budget KPA owner @bob
+    { $prefix }budget KPA owner none
+budget-sub-budget-consent = a request with no open objection (❓, { $prefix }question) is validated automatically after the delay (admins)
+budget-ex-budget-consent =
+    { $prefix }budget KPA consent 5d
+    { $prefix }budget KPA consent off
+budget-sub-budget-give = give part of your share back to the commons
+budget-ex-budget-give =
+    { $prefix }budget KPA give 50%
+    { $prefix }budget KPA give 30€
+    { $prefix }budget KPA give all
+budget-sub-budget-decline = give all of your share back to the commons
+budget-ex-budget-decline = { $prefix }budget KPA decline
+budget-sub-budget-prorata = apply the pro rata to validated requests (admins); it then follows every change of the requests
+budget-ex-budget-prorata = { $prefix }budget KPA prorata
+budget-sub-budget-agree = set the agreed amount of a request (admins)
+budget-ex-budget-agree = { $prefix }budget KPA agree 3 80€
+budget-sub-budget-landing = when validated requests exceed the envelope: the options side by side (1 pro rata, 2 equal base then pro rata, 3 up to the median request, 4 protected floor then pro rata); apply one (admins), it then follows every change of the requests and an amount agreed by hand stops it; or let the room choose it by reaction before a deadline (admins): at the deadline, the one with the most votes is applied, on a tie an admin decides
+budget-ex-budget-landing =
+    { $prefix }budget KPA landing
+    { $prefix }budget KPA landing base 30% floor 100€
+    { $prefix }budget KPA landing apply 2
+    { $prefix }budget KPA landing vote until 15/12
+    { $prefix }budget KPA landing vote 3d
+    { $prefix }budget KPA landing vote cancel
+budget-sub-budget-close = freeze the split, post it and export it as CSV (admins)
+budget-ex-budget-close = { $prefix }budget KPA close
+budget-sub-budget-csv = the CSV export of a closed envelope
+budget-ex-budget-csv = { $prefix }budget KPA csv
+budget-sub-budget-create = create an envelope (admins): an amount, a period (november · from 01/10 to 30/11 · 2026) and, in any order, free (the default: people ask with { $prefix }request) or proportional (split in proportion to hours, under the rules), cap 600€, rate 20€/h, commons 10%, min 5h, validations 2, consent 5d; an envelope for a mission (this year when no period is given), beside the others, with mission "…" and owner @bob, who settles it like an admin
+budget-ex-budget-create =
+    { $prefix }budget KPA 2000€ november
+    { $prefix }budget KPA 1000€ november proportional cap 400€ commons 10%
+    { $prefix }budget KPA 300€ november consent 5d
+    { $prefix }budget KPA 500€ mission "Street party" owner @bob
+budget-note-budget =
     #3 instead of the code: { $prefix }budget #3 · { $prefix }budget #3 close · { $prefix }request #3 50€ (the numbers: { $prefix }budgets)
     Deleting the message that created an open envelope deletes it.

@@ -35,9 +35,11 @@ budget_sources-error-in_use = ⚠️ Envelope { $envelope } has received { $sour
        *[other] those sources' messages
     } first, or close it: { $prefix }budget { $project } close
 budget_sources-help-prestation = a paid service, a share of which goes into the envelope: { $prefix }service KPA 3000€ 10% "training X" (admins or owner)
-budget_sources-help_full-prestation =
-    { $prefix }service KPA 3000€ 10% "training X" — records a paid service and puts 10% of its price into KPA's open envelope (admins, or the envelope's owner)
-    { $prefix }service #3 1200€ 5% — into envelope #3 (when the project has several open envelopes)
+budget_sources-sub-prestation-add = records a paid service and puts the share said of its price into the project's open envelope, or into envelope #3 when the project has several (admins, or the envelope's owner)
+budget_sources-ex-prestation-add =
+    { $prefix }service KPA 3000€ 10% "training X"
+    { $prefix }service KPA 1200€ 5%
+budget_sources-note-prestation =
     The share is rounded to the cent, half a cent up (10% of 33.35 €: 3.34 €).
     { $prefix }budget KPA source grant 2000€ — adds another source (a name and an amount); an envelope's total is always the sum of its sources.
     Deleting the message takes the money out again while the envelope is open; a closed envelope takes no more. An applied landing is recomputed.

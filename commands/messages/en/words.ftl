@@ -69,3 +69,21 @@ words-sub-solde-all = everyone, all, members
 words-cobudget-deadline = until, till, deadline
 words-cobudget-max = max, maximum, up-to
 words-cobudget-min = min, minimum, goal
+
+# budget
+words-sub-question-lift = lifted, lift, withdrawn, withdraw
+words-sub-question-settle = settled, settle, closed, close
+words-sub-taux-off = none, off, no, stop
+words-sub-releve-cancel = cancel, stop
+words-sub-demande-revised = revised, revise, revision
+words-sub-demande-withdraw = withdraw, cancel
+words-sub-budget-give = give, give-back, giveback
+words-sub-budget-decline = decline
+words-sub-budget-close = close
+words-sub-budget-csv = csv, export
+words-sub-budget-prorata = prorata, scale
+words-sub-budget-agree = agree, agreed
+words-sub-budget-landing = landing, land
+words-sub-budget-source = source, top-up, topup
+words-sub-budget-owner = owner
+words-sub-budget-consent = consent, consensus

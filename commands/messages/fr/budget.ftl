@@ -147,11 +147,28 @@ budget-help-budgets = les enveloppes du salon, leur état et ce qui reste
 budget-help-demande = rétribution libre : { $prefix }demande KPA 120€ [message]
 budget-help-question = questionner une demande : { $prefix }question 3 [pourquoi] (ou ❓) ; { $prefix }question 3 levée pour lever son objection
 budget-help-valider = valider une demande : { $prefix }valider 3 (ou ✅)
-budget-help_full-demande =
-    { $prefix }demande KPA 120€ [message] — demander un montant pour ses contributions (rétribution libre)
-    { $prefix }demande KPA 100€ — la changer (ou modifie ton message) ; { $prefix }demande KPA retirer — la retirer
-    { $prefix }demande 3 révisée 60€ — dire le montant qui te semble juste pour ta demande #3 (affiché dans { $prefix }budget KPA atterrissage)
+budget-sub-budgets-list = les enveloppes du salon, leur état et ce qui reste
+budget-sub-question-lift = lever son objection sur la demande
+budget-ex-question-lift = { $prefix }question 3 levée
+budget-sub-question-settle = trancher l'objection ouverte sur la demande (admins)
+budget-ex-question-settle = { $prefix }question 3 close
+budget-sub-question-ask = questionner une demande (ou réagis ❓ à la demande)
+budget-ex-question-ask =
+    { $prefix }question 3 pourquoi ce montant ?
+    { $prefix }question 3
+budget-sub-valider-validate = valider une demande (ou réagis ✅ à la demande)
+budget-ex-valider-validate = { $prefix }valider 3
+budget-sub-demande-revise = dire le montant qui te semble juste pour ta demande (affiché dans { $prefix }budget KPA atterrissage)
+budget-ex-demande-revise = { $prefix }demande 3 révisée 60€
+budget-sub-demande-withdraw = retirer sa demande
+budget-ex-demande-withdraw = { $prefix }demande KPA retirer
+budget-sub-demande-ask = demander un montant pour ses contributions (rétribution libre) ; la changer : une autre demande, ou modifie ton message
+budget-ex-demande-ask =
+    { $prefix }demande KPA 120€ pour l'atelier
+    { $prefix }demande KPA 100€
+budget-note-demande =
     La réponse montre tes heures et le taux horaire que ça fait. ❓ pour questionner, ✅ pour valider.
+    #3 au lieu du code : { $prefix }demande #3 50€ (les numéros : { $prefix }budgets)
 budget-landing-title = 🛬 Atterrissage de l'enveloppe { $envelope } : { $count ->
         [one] { $count } demande validée
        *[other] { $count } demandes validées
@@ -216,16 +233,32 @@ budget-consent-error-none_to_lift = ℹ️ Tu n'as pas d'objection ouverte sur l
 budget-consent-error-none_to_settle = ℹ️ Aucune objection ouverte sur la demande #{ $id } : rien à trancher. Pour la valider : { $prefix }valider { $id }
 budget-help-taux = fourchette indicative de rémunération : { $prefix }taux KPA 15-25€/h (admins), { $prefix }taux KPA (voir)
 budget-help-releve = relevé des compteurs : { $prefix }releve KPA avant le 15/12 (admins), { $prefix }releve KPA (où il en est)
-budget-help_full-taux =
-    { $prefix }taux KPA 15-25€/h — fourchette indicative du projet KPA (admins) ; par jour : { $prefix }taux KPA 120-200€/j (une journée : { $prefix }reglages journee, 7 h par défaut)
-    { $prefix }taux 15-25€/h — celle du salon ; celle d'un projet l'emporte
-    { $prefix }taux KPA 15-25€/h hausse 20% — et une demande ne peut pas dépasser de plus de 20 % celle de l'enveloppe précédente du projet
-    { $prefix }taux KPA — la voir ; { $prefix }taux — toutes ; { $prefix }taux KPA aucun — l'enlever (admins)
+budget-sub-taux-show = voir la fourchette indicative d'un projet ; sans projet, toutes
+budget-ex-taux-show =
+    { $prefix }taux KPA
+    { $prefix }taux
+budget-sub-taux-off = enlever la fourchette d'un projet ; sans projet, celle du salon
+budget-ex-taux-off = { $prefix }taux KPA aucun
+budget-sub-taux-set = fixer la fourchette indicative d'un projet ; sans projet, celle du salon (celle d'un projet l'emporte)
+budget-ex-taux-set =
+    { $prefix }taux KPA 15-25€/h
+    { $prefix }taux KPA 120-200€/j
+    { $prefix }taux 15-25€/h
+    { $prefix }taux KPA 15-25€/h hausse 20%
+budget-note-taux =
+    Par jour : une journée dure { $prefix }reglages journee (7 h par défaut). Avec « hausse 20% », une demande ne peut pas dépasser de plus de 20 % celle de l'enveloppe précédente du projet.
     Chaque demande affiche son taux horaire face à la fourchette (🔺 au-dessus, 🔻 en dessous), sans être bloquée. Supprimer le message remet la fourchette d'avant.
-budget-help_full-releve =
-    { $prefix }releve KPA avant le 15/12 — lancer un relevé des compteurs sur l'enveloppe ouverte de KPA (admins) : un message mentionne ceux qui ont des heures sur la période et les membres sans heures ; un rappel dans son fil la veille à 9 h (ou à mi-parcours) ; bilan le 15/12 à 9 h
-    On confirme en ajoutant des heures sur KPA, en postant sa demande, ou en réagissant ✅ au message.
-    { $prefix }releve KPA — où il en est (qui a confirmé) ; { $prefix }releve KPA annuler — l'annuler (admins)
+budget-sub-releve-show = où en est le relevé des compteurs (qui a confirmé)
+budget-ex-releve-show = { $prefix }releve KPA
+budget-sub-releve-cancel = annuler le relevé en cours
+budget-ex-releve-cancel = { $prefix }releve KPA annuler
+budget-sub-releve-open = lancer un relevé des compteurs sur l'enveloppe ouverte : un message mentionne ceux qui ont des heures sur la période et les membres sans heures ; un rappel dans son fil la veille à 9 h (ou à mi-parcours) ; bilan à l'échéance à 9 h
+budget-ex-releve-open =
+    { $prefix }releve KPA avant le 15/12
+    { $prefix }releve KPA jusqu'au 15 décembre
+budget-note-releve =
+    Au lieu du code, le numéro d'une enveloppe : { $prefix }releve #2 (les numéros : { $prefix }budgets).
+    On confirme en ajoutant des heures sur le projet, en postant sa demande, ou en réagissant ✅ au message.
     Supprimer le message qui l'a lancé le supprime, tant que l'échéance n'est pas passée.
 budget-rates-the_room = le salon
 budget-rates-the_project = le projet { $project }
@@ -321,20 +354,50 @@ budget-landing-vote-error-running = ⚠️ Un vote est en cours jusqu'au { $dead
 budget-landing-vote-error-not_tied = ⚠️ Le vote s'est terminé sur une égalité entre les options { $options } : un admin tranche en appliquant l'une d'elles ({ $prefix }budget { $project } atterrissage appliquer { $first }). Pour choisir une autre option, ouvre un nouveau vote : { $prefix }budget { $project } atterrissage vote 3j
 budget-error-ambiguous = ⚠️ { $project } a plusieurs enveloppes ouvertes ({ $periods }) : précise la période ou le numéro. Exemples : { $prefix }budget { $project } novembre · { $prefix }budget #3
 budget-landing-hint = Admins : { $prefix }budget { $project } atterrissage appliquer 2 (ou prorata, base, mediane, plancher), ou faire voter la salle par réaction : { $prefix }budget { $project } atterrissage vote 3j. Paramètres : base 40% · plancher 150€. Chacun peut dire ce qui lui semble juste : { $prefix }demande <n°> révisée 60€
-budget-help_full-budget =
-    { $prefix }budget KPA — le tableau de l'enveloppe ouverte de KPA (demandes, ou répartition provisoire)
-    { $prefix }budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] [taux 20€/h] [commun 10%] [min 5h] [validations 2] [consentement 5j] — créer (admins). Période : novembre · du 01/10 au 30/11 · 2026
-    { "  " }libre (par défaut) : chacun demande ({ $prefix }demande) ; proportionnel : réparti au prorata des heures, avec les règles.
-    { $prefix }budget KPA je-donne 50% | 30€ | tout — rendre une partie de sa part au commun ({ $prefix }budget KPA je-refuse : tout)
-    { $prefix }budget KPA prorata — appliquer le prorata aux demandes validées (admins) ; il suit ensuite chaque changement des demandes
-    { $prefix }budget KPA atterrissage [base 30%] [plancher 100€] — quand les demandes validées dépassent l'enveloppe : les options côte à côte (1 prorata, 2 base égale puis prorata, 3 jusqu'à la demande médiane, 4 plancher protégé puis prorata)
-    { $prefix }budget KPA atterrissage appliquer 2 — appliquer une option (admins) ; elle suit ensuite chaque changement des demandes ; un accord fixé à la main l'arrête
-    { $prefix }budget KPA atterrissage vote jusqu'au 15/12 (ou vote 3j) — faire choisir l'option par réaction avant une échéance (admins) : à l'échéance, celle qui a le plus de voix est appliquée ; en cas d'égalité, un admin tranche ; vote annuler pour l'annuler
-    { $prefix }budget KPA accord 3 80€ — fixer le montant convenu de la demande #3 (admins)
-    { $prefix }budget KPA consentement 5j | non — une demande sans objection ouverte (❓, { $prefix }question) est validée d'office 5 jours après ; { $prefix }question 3 levée lève son objection, { $prefix }question 3 close la tranche (admins)
-    { $prefix }budget KPA clore — figer la répartition, la poster et l'exporter en CSV (admins)
-    { $prefix }budget KPA csv — l'export CSV d'une enveloppe clôturée
-    { $prefix }budget KPA source subvention 2000€ — ajouter une source à l'enveloppe (admins ou son soucieux) ; { $prefix }prestation KPA 3000€ 10% "formation X" en verse une part
-    { $prefix }budget KPA 500€ mission "Fête de quartier" soucieux @bob — une enveloppe de mission (cette année si aucune période), à côté des autres ; Bob la règle comme un admin ({ $prefix }budget #3 soucieux @carol : le changer, admins)
+budget-sub-budget-list = les enveloppes du salon (comme { $prefix }budgets)
+budget-sub-budget-show = le tableau de l'enveloppe ouverte du projet (demandes, ou répartition provisoire) ; avec une période, celle de cette période
+budget-ex-budget-show =
+    { $prefix }budget KPA
+    { $prefix }budget KPA octobre
+budget-sub-budget-source = ajouter une source à l'enveloppe, un nom et un montant (admins ou son soucieux) ; { $prefix }prestation en verse une part d'une prestation
+budget-ex-budget-source = { $prefix }budget KPA source subvention 2000€
+budget-sub-budget-owner = changer le soucieux d'une enveloppe, qui la règle comme un admin (admins)
+budget-ex-budget-owner =
+    { $prefix }budget KPA soucieux @bob
+    { $prefix }budget KPA soucieux aucun
+budget-sub-budget-consent = une demande sans objection ouverte (❓, { $prefix }question) est validée d'office au bout du délai (admins)
+budget-ex-budget-consent =
+    { $prefix }budget KPA consentement 5j
+    { $prefix }budget KPA consentement non
+budget-sub-budget-give = rendre une partie de sa part au commun
+budget-ex-budget-give =
+    { $prefix }budget KPA je-donne 50%
+    { $prefix }budget KPA je-donne 30€
+    { $prefix }budget KPA je-donne tout
+budget-sub-budget-decline = rendre toute sa part au commun
+budget-ex-budget-decline = { $prefix }budget KPA je-refuse
+budget-sub-budget-prorata = appliquer le prorata aux demandes validées (admins) ; il suit ensuite chaque changement des demandes
+budget-ex-budget-prorata = { $prefix }budget KPA prorata
+budget-sub-budget-agree = fixer le montant convenu d'une demande (admins)
+budget-ex-budget-agree = { $prefix }budget KPA accord 3 80€
+budget-sub-budget-landing = quand les demandes validées dépassent l'enveloppe : les options côte à côte (1 prorata, 2 base égale puis prorata, 3 jusqu'à la demande médiane, 4 plancher protégé puis prorata) ; appliquer l'une (admins), elle suit ensuite chaque changement des demandes et un accord fixé à la main l'arrête ; ou la faire choisir par réaction avant une échéance (admins) : à l'échéance, celle qui a le plus de voix est appliquée, en cas d'égalité un admin tranche
+budget-ex-budget-landing =
+    { $prefix }budget KPA atterrissage
+    { $prefix }budget KPA atterrissage base 30% plancher 100€
+    { $prefix }budget KPA atterrissage appliquer 2
+    { $prefix }budget KPA atterrissage vote jusqu'au 15/12
+    { $prefix }budget KPA atterrissage vote 3j
+    { $prefix }budget KPA atterrissage vote annuler
+budget-sub-budget-close = figer la répartition, la poster et l'exporter en CSV (admins)
+budget-ex-budget-close = { $prefix }budget KPA clore
+budget-sub-budget-csv = l'export CSV d'une enveloppe clôturée
+budget-ex-budget-csv = { $prefix }budget KPA csv
+budget-sub-budget-create = créer une enveloppe (admins) : un montant, une période (novembre · du 01/10 au 30/11 · 2026) et, dans l'ordre qu'on veut, libre (par défaut : chacun demande avec { $prefix }demande) ou proportionnel (réparti au prorata des heures, avec les règles), plafond 600€, taux 20€/h, commun 10%, min 5h, validations 2, consentement 5j ; une enveloppe de mission (cette année si aucune période), à côté des autres, avec mission "…" et soucieux @bob, qui la règle comme un admin
+budget-ex-budget-create =
+    { $prefix }budget KPA 2000€ novembre
+    { $prefix }budget KPA 1000€ novembre proportionnel plafond 400€ commun 10%
+    { $prefix }budget KPA 300€ novembre consentement 5j
+    { $prefix }budget KPA 500€ mission "Fête de quartier" soucieux @bob
+budget-note-budget =
     #3 au lieu du code : { $prefix }budget #3 · { $prefix }budget #3 clore · { $prefix }demande #3 50€ (les numéros : { $prefix }budgets)
     Supprimer le message qui a créé une enveloppe ouverte la supprime.

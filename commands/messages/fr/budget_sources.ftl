@@ -35,9 +35,11 @@ budget_sources-error-in_use = ⚠️ L'enveloppe { $envelope } a reçu { $source
        *[other] les messages de ces sources
     }, ou clos-la : { $prefix }budget { $project } clore
 budget_sources-help-prestation = une prestation payée dont une part va à l'enveloppe : { $prefix }prestation KPA 3000€ 10% "formation X" (admins ou soucieux)
-budget_sources-help_full-prestation =
-    { $prefix }prestation KPA 3000€ 10% "formation X" — note une prestation payée et verse 10 % de son prix dans l'enveloppe ouverte de KPA (admins, ou le soucieux de l'enveloppe)
-    { $prefix }prestation #3 1200€ 5% — dans l'enveloppe #3 (quand le projet a plusieurs enveloppes ouvertes)
+budget_sources-sub-prestation-add = note une prestation payée et verse la part dite de son prix dans l'enveloppe ouverte du projet, ou dans l'enveloppe #3 quand le projet en a plusieurs (admins, ou le soucieux de l'enveloppe)
+budget_sources-ex-prestation-add =
+    { $prefix }prestation KPA 3000€ 10% "formation X"
+    { $prefix }prestation KPA 1200€ 5%
+budget_sources-note-prestation =
     La part est arrondie au centime, un demi-centime vers le haut (10 % de 33,35 € : 3,34 €).
     { $prefix }budget KPA source subvention 2000€ — ajoute une autre source (un nom et un montant) ; le total de l'enveloppe est toujours la somme de ses sources.
     Supprimer le message retire l'argent, tant que l'enveloppe est ouverte ; une enveloppe clôturée n'en reçoit plus. Un atterrissage appliqué est recalculé.

@@ -69,3 +69,21 @@ words-sub-solde-all = tous, tout-le-monde, membres
 words-cobudget-deadline = jusqu'au, jusqu’au, jusquau, fin, avant
 words-cobudget-max = max, maximum, jusqu'a, jusqu’à, jusqua
 words-cobudget-min = min, minimum, objectif
+
+# budget
+words-sub-question-lift = levée, leve, lever, retiree
+words-sub-question-settle = close, clos, tranchee, tranche
+words-sub-taux-off = aucun, aucune, off, non, stop, arret, arreter
+words-sub-releve-cancel = annuler, annule, stop, arreter, fermer
+words-sub-demande-revised = révisée, revisee, revise, revision
+words-sub-demande-withdraw = retirer, retire, annuler
+words-sub-budget-give = je-donne, jedonne, donne, je-rends, rends
+words-sub-budget-decline = je-refuse, refuse, je-decline
+words-sub-budget-close = clore, cloturer, fermer
+words-sub-budget-csv = csv, exporter, export
+words-sub-budget-prorata = prorata, pro-rata
+words-sub-budget-agree = accord, accorder
+words-sub-budget-landing = atterrissage, atterrir
+words-sub-budget-source = source, sources, apport, abonder, abondement
+words-sub-budget-owner = soucieux, soucieuse, responsable
+words-sub-budget-consent = consentement, consensus

@@ -1,0 +1,425 @@
+"""The budget family's commands, declared (``!budget``, ``!budgets``, ``!demande``,
+``!question``, ``!valider``), the reactions to a request's card, and the undo hook that runs for
+the events they handled (the dispatcher runs a module's undo hooks for the events of that
+module's handlers: they stay together here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from sqlmodel import col, select
+
+from commands.args import (
+    Choice,
+    EnvelopeRef,
+    Money,
+    PeriodArg,
+    RequestNumber,
+    Taken,
+    Text,
+    Token,
+    Words,
+)
+from commands.budget import (
+    answers,
+    common,
+    envelope_refs,
+    envelopes,
+    landing,
+    landing_view,
+    lives,
+    objections,
+    queries,
+    requests,
+    revision,
+    settle,
+    sources,
+    tables,
+    undoing,
+    vote,
+)
+from commands.contrib import period_label
+from commands.core import Context, UserError
+from commands.declare import Arg, Declared
+from commands.events import ReactionAdded
+from commands.grammar import Amount, Period, match_amount
+from commands.lifecycle import (
+    Act,
+    require,
+    tell_undo,
+    undo,
+)
+from commands.lifecycle import budget as life
+from commands.render import lines, table
+from storage.models import (
+    Audit,
+    BotMessage,
+    BudgetEnvelope,
+    BudgetGiveBack,
+    BudgetRequest,
+    ChatEvent,
+    Project,
+)
+from storage.queries import room_projects
+
+FAMILY = "budget"
+QUESTION_KEYS = ("❓", "❔")
+VALIDATE_KEYS = ("✅", "✔", "☑")
+
+
+# --------------------------------------------------------------------------- !budget
+
+
+BUDGET = Declared("budget", family=FAMILY, aliases=("enveloppe", "envelope"))
+REQUEST = Declared(
+    "demande",
+    family=FAMILY,
+    aliases=("request", "demander"),
+    editable=True,
+    refusal="budget.error.request_usage",
+)
+BUDGETS = Declared("budgets", family=FAMILY, aliases=("enveloppes", "envelopes"))
+QUESTION = Declared(
+    "question", family=FAMILY, aliases=("questionner",), refusal="budget.error.question_usage"
+)
+VALIDATE = Declared(
+    "valider", family=FAMILY, aliases=("validate", "approve"), refusal="budget.error.validate_usage"
+)
+_REQUEST = Arg("token", Token(), shown="request")
+_ENVELOPE = Arg("ref", EnvelopeRef())
+Ref = tuple[Project, BudgetEnvelope | None]
+
+
+@BUDGET.sub("list", path=())
+@BUDGETS.sub("list", path=())
+def list_envelopes(ctx: Context) -> None:
+    envs = ctx.db.exec(
+        select(BudgetEnvelope)
+        .where(BudgetEnvelope.room_id == ctx.room.id)
+        .order_by(col(BudgetEnvelope.start).desc())
+    ).all()
+    if not envs:
+        ctx.reply(ctx.t("budget.none", prefix=ctx.settings.prefix))
+        return
+    codes = {p.id: p.code for p in room_projects(ctx.db, ctx.room.id)}
+    left = tables.envelopes_left(ctx.db, list(envs))
+    rows = [
+        [
+            f"#{e.number}",
+            codes.get(e.project_id, "?") + (f" · {e.label}" if e.label else ""),
+            period_label(ctx, common.envelope_period(e)),
+            ctx.t(f"budget.mode.{e.mode}"),
+            ctx.money(e.amount),
+            ctx.t(f"budget.state.{e.state}"),
+            ctx.money(left[common._id(e)]),
+        ]
+        for e in envs
+    ]
+    headers = ["#"] + [
+        ctx.t(f"budget.col.{c}") for c in ("project", "period", "mode", "amount", "state", "left")
+    ]
+    ctx.reply(
+        lines(ctx.t("budget.list_title", count=len(envs)), table(headers, rows, align="llllrlr"))
+    )
+
+
+@BUDGET.sub("show", _ENVELOPE, Arg("period", PeriodArg(), optional=True), path=())
+def show_envelope(ctx: Context, ref: Ref, period: Period | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        ctx.reply(tables.show_envelope(ctx, envelopes.pick_envelope(ctx, ref[0], period)))
+
+
+# what each subcommand's own reader reads after its word, as usage shows it
+_SHOWN = {
+    "source": "source_terms",
+    "owner": "person",
+    "consent": "days",
+    "give": "give_share",
+    "agree": "agree_terms",
+    "landing": "landing_terms",
+}
+
+
+def _then(word: str) -> tuple[Arg, Arg]:
+    """A subcommand's ``word`` after the envelope, then the words its own reader reads (and
+    refuses with its own answers)."""
+    rest = Arg("rest", Words(), optional=True, shown=_SHOWN.get(word, "more"))
+    return Arg("word", Choice(f"sub.budget.{word}")), rest
+
+
+@BUDGET.sub("source", _ENVELOPE, *_then("source"), path=())
+def add_source(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        sources.source_command(ctx, ref[0], rest or [])
+
+
+@BUDGET.sub("owner", _ENVELOPE, *_then("owner"), path=())
+def set_owner(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        envelope_refs.owner_command(ctx, ref[0], rest or [])
+
+
+@BUDGET.sub("consent", _ENVELOPE, *_then("consent"), path=())
+def set_consent(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None:
+    with envelope_refs.choosing(ref[1]):
+        envelopes.consent_command(ctx, ref[0], rest or [])
+
+
+# the subcommands said after the envelope and, perhaps, its period (``!budget KPA octobre
+# clore``): their readers get the other words, the period's included
+_ACTIONS: dict[str, Callable[[Context, Project, list[str]], None]] = {
+    "give": settle.give_back_command,
+    "decline": settle.decline_command,
+    "prorata": settle.prorata_command,
+    "agree": settle.agree_command,
+    "landing": landing_view.landing_command,
+    "close": settle.close_command,
+    "csv": envelopes.csv_command,
+}
+
+
+def _act(
+    ctx: Context,
+    ref: Ref,
+    period: Period | None,
+    word: str,
+    rest: list[str] | None,
+    typed: dict[str, str],
+) -> None:
+    # the reader takes the period again from the words, where it may also follow its word
+    others = typed["period"].split() + (rest or [])
+    with envelope_refs.choosing(ref[1]):
+        _ACTIONS[word.rsplit(".", 1)[-1]](ctx, ref[0], others)
+
+
+for _name in _ACTIONS:
+    BUDGET.sub(
+        _name,
+        _ENVELOPE,
+        Arg("period", PeriodArg(), optional=True),
+        *_then(_name),
+        path=(),
+        typed=True,
+    )(_act)
+
+
+@BUDGET.sub("create", _ENVELOPE, Arg("terms", Words(), shown="budget_terms"), path=())
+def create_envelope(ctx: Context, ref: Ref, terms: list[str]) -> None:
+    """``!budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] …`` (admins)."""
+    period, others = common._take_period(ctx, terms)
+    if not others:
+        show_envelope(ctx, ref, period)
+        return
+    if not ctx.is_admin:
+        raise UserError("core.admin_only", command=ctx.typed_command())
+    if ref[1] is not None:
+        raise UserError(
+            "budget_sources.error.ref_create", id=ref[1].number, prefix=ctx.settings.prefix
+        )
+    envelopes.create_envelope(ctx, ref[0], period, others)
+
+
+# --------------------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True)
+class _RequestPeriod:
+    """The period of ``!demande KPA novembre 120€``: words that read as an amount are none."""
+
+    placeholder: str = "period"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens) or match_amount(tokens, start) is not None:
+            return None
+        return PeriodArg().take(ctx, tokens, start)
+
+
+_PERIOD = Arg("period", _RequestPeriod(), optional=True)
+
+
+@REQUEST.sub(
+    "revise",
+    Arg("token", RequestNumber()),
+    Arg("word", Choice("sub.demande.revised")),
+    Arg("words", Words(), optional=True, shown="amount"),
+    path=(),
+)
+def revise_request(ctx: Context, token: str, word: str, words: list[str] | None) -> None:
+    revision.revise_command(ctx, [token, word, *(words or [])])
+
+
+@REQUEST.sub("withdraw", _ENVELOPE, _PERIOD, Arg("word", Choice("sub.demande.withdraw")), path=())
+def withdraw_request(ctx: Context, ref: Ref, period: Period | None, word: str) -> None:
+    with envelope_refs.choosing(ref[1]):
+        requests._request_command(ctx, ref[0], period, None)
+
+
+@REQUEST.sub(
+    "ask",
+    _ENVELOPE,
+    _PERIOD,
+    Arg("amount", Money()),
+    Arg("message", Text(), optional=True),
+    path=(),
+    typed=True,
+)
+def request_command(
+    ctx: Context,
+    ref: Ref,
+    period: Period | None,
+    amount: Amount,
+    message: str | None,
+    typed: dict[str, str],
+) -> None:
+    asked = (amount, typed["amount"], (message or "").strip())
+    with envelope_refs.choosing(ref[1]):
+        requests._request_command(ctx, ref[0], period, asked)
+
+
+@QUESTION.sub("lift", _REQUEST, Arg("word", Choice("sub.question.lift")), path=())
+def lift_objection(ctx: Context, token: str, word: str) -> None:
+    req, env = requests._load_request(ctx, token)
+    objections.lift(ctx, req, env)
+
+
+@QUESTION.sub("settle", _REQUEST, Arg("word", Choice("sub.question.settle")), path=())
+def settle_objection(ctx: Context, token: str, word: str) -> None:
+    req, env = requests._load_request(ctx, token)
+    objections.settle(ctx, req, env)
+
+
+@QUESTION.sub("ask", _REQUEST, Arg("why", Text(), optional=True), path=())
+def question_command(ctx: Context, token: str, why: str | None) -> None:
+    req, env = requests._load_request(ctx, token)
+    answers._question(ctx, req, env, why or "")
+
+
+@VALIDATE.sub("validate", _REQUEST, path=())
+def validate_command(ctx: Context, token: str) -> None:
+    req, env = requests._load_request(ctx, token)
+    if req.user_id == ctx.sender:
+        raise UserError("budget.error.own_request")
+    before = queries.request_state(ctx.db, env, req, ctx.sender)
+    if before.mine:
+        raise UserError("budget.error.already_validated", id=req.number)
+    answers._validate(ctx, req, env, before)
+
+
+def on_request_reaction(ctx: Context, target: BotMessage, key: str) -> bool:
+    if target.ref_id is None or not target.ref_id.isdigit():
+        return False
+    clean = key.replace("\ufe0f", "")
+    if len(target.ref_id) > 18:
+        return False
+    found = requests._request_with_envelope(ctx, BudgetRequest.id == int(target.ref_id))
+    if found is None or found[0].state != "active":
+        return False
+    req, env = found
+    if clean in QUESTION_KEYS:
+        answers._question(ctx, req, env, "")
+        return True
+    if clean in VALIDATE_KEYS:
+        if req.user_id == ctx.sender:
+            return False
+        before = queries.request_state(ctx.db, env, req, ctx.sender)
+        if before.mine:
+            return False
+        answers._validate(ctx, req, env, before)
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def undo_by_event(ctx: Context, target_event_id: str) -> bool:
+    """A message or reaction that changed a budget was removed (or the message edited into plain
+    text): undo exactly that change, or say why it cannot be undone. What an admin's command did
+    (an envelope, an agreed amount) is undone by an admin only."""
+    db = ctx.db
+    removed = db.get(ChatEvent, target_event_id)
+    if removed is not None and removed.kind == ReactionAdded.__name__:
+        # a reaction only ever validates or questions a request
+        return undoing._undo_reaction(ctx, target_event_id)
+    if objections.undo_by_event(ctx, target_event_id) or sources.undo_by_event(
+        ctx, target_event_id
+    ):
+        return True
+    if vote.undo_by_event(ctx, target_event_id):
+        return True
+    changes = db.exec(
+        select(Audit)
+        .where(
+            Audit.event_id == target_event_id,
+            Audit.room_id == ctx.room.id,
+            col(Audit.object_kind).in_(("budget_request", "budget_envelope")),
+            col(Audit.action).in_(("agree", "prorata", "land", "update", "withdraw", "revise")),
+        )
+        .order_by(col(Audit.id))
+    ).all()
+    made = db.exec(select(BudgetRequest).where(BudgetRequest.event_id == target_event_id)).first()
+    for change in changes:
+        if change.action == "agree":
+            return undoing._undo_agreement(ctx, change)
+        if change.action in ("prorata", "land"):
+            return landing.undo_apply(ctx, change)
+        if change.action == "revise":
+            return revision.undo_revision(ctx, [c for c in changes if c.action == "revise"])
+        if made is None and change.action == "update":
+            return undoing._undo_update(ctx, [c for c in changes if c.action == "update"])
+        if made is None and change.action == "withdraw":
+            return undoing._undo_withdrawal(ctx, change)
+    if undoing._undo_reaction(ctx, target_event_id):
+        return True
+    if made is not None:
+        _, env = undoing._request_of(ctx, common._id(made))
+        state = lives.request_life(
+            ctx, made, env, unchanged=not lives._changed_by_others(ctx, made)
+        )
+        require(ctx, life.request_step(state, undo(Act.CREATE), common.actor(ctx), ctx.now))
+        ctx.audit("delete", "budget_request", made.id, number=made.number, amount=made.amount)
+        db.delete(made)
+        db.flush()
+        tell_undo(
+            ctx, ctx.t("lifecycle.request.removed", id=made.number, who=ctx.name(made.user_id))
+        )
+        return True
+    gift = db.exec(select(BudgetGiveBack).where(BudgetGiveBack.event_id == target_event_id)).first()
+    if gift is not None:
+        given_in = db.get(BudgetEnvelope, gift.envelope_id)
+        assert given_in is not None
+        undoing._undo_answer(ctx, given_in)
+        db.delete(gift)
+        db.flush()
+        ctx.audit("undo_give_back", "budget_envelope", gift.envelope_id, user=gift.user_id)
+        tell_undo(
+            ctx, ctx.t("budget.give_back_undone", cause=ctx.removal(), who=ctx.name(gift.user_id))
+        )
+        return True
+    created = db.exec(
+        select(BudgetEnvelope).where(BudgetEnvelope.event_id == target_event_id)
+    ).first()
+    if created is not None:
+        held = replace(lives.envelope_life(ctx, created), sources=sources.topups(ctx, created))
+        require(ctx, life.envelope_step(held, undo(Act.CREATE), common.actor(ctx), ctx.now))
+        label = common._label(ctx, created)
+        sources.forget_envelope(ctx, created)
+        ctx.audit(
+            "delete", "budget_envelope", created.id, amount=created.amount, start=created.start
+        )
+        db.delete(created)
+        db.flush()
+        tell_undo(ctx, ctx.t("budget.deleted", cause=ctx.removal(), envelope=label))
+        return True
+    closed = db.exec(
+        select(BudgetEnvelope).where(BudgetEnvelope.close_event_id == target_event_id)
+    ).first()
+    if closed is not None:
+        require(
+            ctx,
+            life.envelope_step(
+                lives.envelope_life(ctx, closed), undo(Act.CLOSE), common.actor(ctx), ctx.now
+            ),
+        )
+    return False
