@@ -77,12 +77,11 @@ def register(reg: Registry) -> None:
     SETTINGS.register(reg)
 
 
-LANGUAGE = Declared("langue", family=FAMILY, aliases=("language", "lang"))
-TIMEZONE = Declared("fuseau", family=FAMILY, aliases=("timezone", "tz"))
+LANGUAGE = Declared("langue", family=FAMILY)
+TIMEZONE = Declared("fuseau", family=FAMILY)
 SETTINGS = Declared(
     "reglages",
     family=FAMILY,
-    aliases=("settings", "reglage", "setting"),
     refusal="admin.error.setting",
 )
 

@@ -34,10 +34,8 @@ def _in_direct(ctx: Context, tokens: list[str]) -> None:
         raise UserError("data.mine.not_direct", prefix=ctx.settings.prefix)
 
 
-MY_DATA = Declared(
-    "mesdonnees", family=FAMILY, aliases=("mydata", "mes-donnees", "my-data"), before=_in_direct
-)
-FORGET_ME = Declared("oubliemoi", family=FAMILY, aliases=("forgetme", "oublie-moi", "forget-me"))
+MY_DATA = Declared("mesdonnees", family=FAMILY, before=_in_direct)
+FORGET_ME = Declared("oubliemoi", family=FAMILY)
 
 
 def register(reg: Registry) -> None:

@@ -3,7 +3,7 @@ framework reads what was typed, checks admin rights, refuses what does not read 
 type instead), and writes the usage lines and the ``!aide <commande>`` text. Help cannot drift
 from what parses: both come from the same declaration, and a test parses every example.
 
-    settings = Declared("reglages", family="admin", aliases=("settings",))
+    settings = Declared("reglages", family="admin")
 
     @settings.sub("show", path=())
     def show(ctx: Context) -> None: ...
@@ -97,7 +97,6 @@ class Declared:
 
     name: str
     family: str
-    aliases: tuple[str, ...] = ()
     editable: bool = False
     hidden: bool = False
     refusal: str | None = None
@@ -149,7 +148,6 @@ class Declared:
         reg.command(
             self.name,
             family=self.family,
-            aliases=self.aliases,
             admin_only=admin_only,
             editable=self.editable,
             hidden=self.hidden,

@@ -41,7 +41,7 @@ def register(reg: Registry) -> None:
     reg.renderer(EXPORT_CSV)(export_file)
 
 
-EXPORT = Declared("export", family=FAMILY, aliases=("exporter",), refusal="export.usage")
+EXPORT = Declared("export", family=FAMILY, refusal="export.usage")
 
 
 @EXPORT.sub("csv", Arg("filters", Text(), optional=True, shown="filters"))

@@ -11,7 +11,7 @@ from commands.declare import Arg, Declared, declaration_of
 from commands.render import Rich, esc
 
 FAMILY = "help"
-HELP = Declared("aide", family=FAMILY, aliases=("help", "?", "commandes", "commands"))
+HELP = Declared("aide", family=FAMILY)
 
 
 def register(reg: Registry) -> None:

@@ -93,9 +93,7 @@ def _page_served(ctx: Context, tokens: list[str]) -> None:
         raise UserError("page.error.no_server", prefix=ctx.settings.prefix)
 
 
-PAGE = Declared(
-    "page", family=FAMILY, aliases=("pages", "web"), refusal="page.usage", before=_page_served
-)
+PAGE = Declared("page", family=FAMILY, refusal="page.usage", before=_page_served)
 
 
 @PAGE.sub("link", path=())

@@ -147,8 +147,8 @@ def register(reg: Registry) -> None:
     PROJECT.register(reg)
 
 
-PROJECTS = Declared("projets", family=FAMILY, aliases=("projects",))
-PROJECT = Declared("projet", family=FAMILY, aliases=("project",), refusal="projects.usage")
+PROJECTS = Declared("projets", family=FAMILY)
+PROJECT = Declared("projet", family=FAMILY, refusal="projects.usage")
 
 
 @PROJECTS.sub("list", path=())

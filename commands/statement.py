@@ -63,7 +63,7 @@ def _only_mine(ctx: Context, tokens: list[str]) -> None:
         raise UserError("statement.only_yours", prefix=p)
 
 
-ME = Declared("moi", family=FAMILY, aliases=("me",), refusal="statement.usage", before=_only_mine)
+ME = Declared("moi", family=FAMILY, refusal="statement.usage", before=_only_mine)
 
 
 @ME.sub(

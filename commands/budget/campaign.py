@@ -42,7 +42,6 @@ def _usage(ctx: Context, tokens: list[str]) -> None:
 READING = Declared(
     "releve",
     family=campaign_reading.FAMILY,
-    aliases=("releves", "reading", "readings"),
     before=_usage,
 )
 _ENVELOPE = Arg("ref", EnvelopeRef())

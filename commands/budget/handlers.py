@@ -71,21 +71,16 @@ VALIDATE_KEYS = ("✅", "✔", "☑")
 # --------------------------------------------------------------------------- !budget
 
 
-BUDGET = Declared("budget", family=FAMILY, aliases=("enveloppe", "envelope"))
+BUDGET = Declared("budget", family=FAMILY)
 REQUEST = Declared(
     "demande",
     family=FAMILY,
-    aliases=("request", "demander"),
     editable=True,
     refusal="budget.error.request_usage",
 )
-BUDGETS = Declared("budgets", family=FAMILY, aliases=("enveloppes", "envelopes"))
-QUESTION = Declared(
-    "question", family=FAMILY, aliases=("questionner",), refusal="budget.error.question_usage"
-)
-VALIDATE = Declared(
-    "valider", family=FAMILY, aliases=("validate", "approve"), refusal="budget.error.validate_usage"
-)
+BUDGETS = Declared("budgets", family=FAMILY)
+QUESTION = Declared("question", family=FAMILY, refusal="budget.error.question_usage")
+VALIDATE = Declared("valider", family=FAMILY, refusal="budget.error.validate_usage")
 _REQUEST = Arg("token", Token(), shown="request")
 _ENVELOPE = Arg("ref", EnvelopeRef())
 Ref = tuple[Project, BudgetEnvelope | None]

@@ -20,7 +20,7 @@ from storage.models import Audit, BudgetRateGuide, Project
 # --------------------------------------------------------------------------- the command
 
 
-RATES = Declared("taux", family=rate_rules.FAMILY, aliases=("rates", "fourchette", "tarifs"))
+RATES = Declared("taux", family=rate_rules.FAMILY)
 
 
 def register(reg: Registry) -> None:

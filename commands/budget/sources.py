@@ -38,7 +38,7 @@ def _usage(ctx: Context, tokens: list[str]) -> None:
         )
 
 
-PRESTATION = Declared("prestation", family=FAMILY, aliases=("service",), before=_usage)
+PRESTATION = Declared("prestation", family=FAMILY, before=_usage)
 
 
 def register(reg: Registry) -> None:

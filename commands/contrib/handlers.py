@@ -48,7 +48,7 @@ def register(reg: Registry) -> None:
     reg.on_pending(KIND_WITHOUT_PROJECT, _apply_without_project, _undo_without_project)
 
 
-CONTRIB = Declared("contrib", family=FAMILY, aliases=("c", "contribution"), editable=True)
+CONTRIB = Declared("contrib", family=FAMILY, editable=True)
 
 
 # the duration, the date and the project in any order; the words left are the description
@@ -225,7 +225,7 @@ class ContributionNumber:
         return (number, len(rest)) if number is not None else None
 
 
-UNDO = Declared("annuler", family=FAMILY, aliases=("undo", "supprimer", "delete"))
+UNDO = Declared("annuler", family=FAMILY)
 
 
 @UNDO.sub(
@@ -284,7 +284,7 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     return True
 
 
-CONTRIBS = Declared("contribs", family=FAMILY, aliases=("contributions", "mes-contribs"))
+CONTRIBS = Declared("contribs", family=FAMILY)
 
 
 # the filters stand in any order, each refused in words of its own: commands.contrib.listing

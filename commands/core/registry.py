@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -78,7 +78,7 @@ class Command:
     name: str
     handler: Handler
     family: str
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # the other words that call it, from the catalogue
     admin_only: bool = False
     editable: bool = False  # an edit of the command message updates what it created
     hidden: bool = False
@@ -117,23 +117,21 @@ class Registry:
         name: str,
         *,
         family: str,
-        aliases: Iterable[str] = (),
         admin_only: bool = False,
         editable: bool = False,
         hidden: bool = False,
     ) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
-            cmd = Command(name, fn, family, tuple(aliases), admin_only, editable, hidden)
-            for word in (name, *cmd.aliases):
-                key = fold(word)
-                if key in self.commands:
-                    raise ValueError(f"command word {word!r} registered twice")
-                self.commands[key] = cmd
-            # the words of every language's catalogue call it too, in every room
+            # its words are the catalogue's (``commands.ftl``), every language's in every room
+            words = [name]
             for lang in i18n.LANGUAGES:
-                for word in i18n.command_words(lang).get(name, ()):
-                    if self.commands.setdefault(fold(word), cmd) is not cmd:
-                        raise ValueError(f"command word {word!r} ({lang}) names two commands")
+                words += [w for w in i18n.command_words(lang).get(name, ()) if w not in words]
+            cmd = Command(name, fn, family, tuple(words[1:]), admin_only, editable, hidden)
+            if fold(name) in self.commands:
+                raise ValueError(f"command word {name!r} registered twice")
+            for word in words:
+                if self.commands.setdefault(fold(word), cmd) is not cmd:
+                    raise ValueError(f"command word {word!r} names two commands")
             self.by_name[name] = cmd
             if family not in self.families:
                 self.families.append(family)

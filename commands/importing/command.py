@@ -40,7 +40,7 @@ class ImportKind:
         return (KIND_WORDS[fold(tokens[start + used - 1])], used) if used else None
 
 
-IMPORT = Declared("importer", family=FAMILY, aliases=("import",), refusal="data.import.usage")
+IMPORT = Declared("importer", family=FAMILY, refusal="data.import.usage")
 
 
 def _attachment(ctx: Context) -> tuple[str, bytes]:

@@ -72,8 +72,8 @@ class WholePeriod:
         return checked_period(found, " ".join(rest)), len(rest)
 
 
-RECAP = Declared("recap", family=FAMILY, aliases=("recapitulatif", "summary"))
-REMINDER_COMMAND = Declared("rappel", family=FAMILY, aliases=("reminder", "rappels", "reminders"))
+RECAP = Declared("recap", family=FAMILY)
+REMINDER_COMMAND = Declared("rappel", family=FAMILY)
 
 
 @RECAP.sub(
