@@ -134,20 +134,35 @@ def _apply_without_project(ctx: Context, action: PendingAction, target: BotMessa
             raise UserError("contrib.doubtful.default_gone")
     existing = _by_event(ctx, action.source_event_id) if data.get("existing", True) else None
     before = _snapshot(existing) if existing is not None else None
-    contribution, key = _store(
-        ctx,
-        existing,
-        user=str(data["user"]),
-        minutes=int(data["minutes"]),
-        day=dt.date.fromisoformat(str(data["day"])),
-        project=project,
-        description=str(data["description"]),
-        event_id=action.source_event_id,
-        created_by=action.sender,
+    contribution, key = _store_values(
+        ctx, existing, data, project, event_id=action.source_event_id, created_by=action.sender
     )
     ctx.reply(_summary(ctx, key, contribution, project))
     # after the answer (which writes what it speaks of): the action's row is written once
     action.payload = {**data, "applied": {"id": contribution.id, "before": before}}
+
+
+def _store_values(
+    ctx: Context,
+    existing: Contribution | None,
+    values: dict[str, Any],
+    project: Project | None,
+    *,
+    event_id: str,
+    created_by: str,
+) -> tuple[Contribution, str]:
+    """``_store`` with the values an offer keeps (its payload, or a contribution's snapshot)."""
+    return _store(
+        ctx,
+        existing,
+        user=str(values["user"]),
+        minutes=int(values["minutes"]),
+        day=dt.date.fromisoformat(str(values["day"])),
+        project=project,
+        description=str(values["description"]),
+        event_id=event_id,
+        created_by=created_by,
+    )
 
 
 def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
@@ -173,14 +188,11 @@ def _undo_without_project(ctx: Context, action: PendingAction) -> bool:
             return True
         project_id = before.get("project_id")
         project = ctx.db.get(Project, int(project_id)) if project_id is not None else None
-        _store(
+        _store_values(
             ctx,
             contribution,
-            user=str(before["user"]),
-            minutes=int(before["minutes"]),
-            day=dt.date.fromisoformat(str(before["day"])),
-            project=project,
-            description=str(before["description"]),
+            before,
+            project,
             event_id=action.source_event_id,
             created_by=contribution.created_by,
         )
