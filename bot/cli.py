@@ -324,7 +324,7 @@ def _run(config: Config, engine: Engine) -> int:
 
 def _serve(config: Config, adapters: list[Adapter], engine: Engine) -> int:
     from bot.adapters.matrix import MatrixFatal
-    from bot.mattermost.client import MattermostAuthError
+    from bot.mattermost.rest import MattermostAuthError
 
     first = [adapters]  # the adapters checked at start; each later leadership gets new ones
 

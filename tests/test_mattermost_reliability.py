@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from bot.adapters.mattermost import MattermostAdapter
 from bot.cli import EXIT_AUTH, main
-from bot.mattermost.client import MattermostAuthError
+from bot.mattermost.rest import MattermostAuthError
 from commands.events import Mention
 from storage.models import AdapterCursor, ChatEvent, Contribution
 from tests.mm_harness import mattermost_world, until

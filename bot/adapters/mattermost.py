@@ -40,17 +40,10 @@ from bot.adapters.base import (
 )
 from bot.adapters.base import Text as TextItem
 from bot.config import STRICT, ConfigError, HttpUrl, Text, build_section
-from bot.mattermost.client import (
-    Backoff,
-    Event,
-    EventStream,
-    MattermostAuthError,
-    MattermostError,
-    Refetch,
-    Rest,
-)
 from bot.mattermost.emoji import emoji_name, emoji_text
 from bot.mattermost.markdown import safe_markdown, typed
+from bot.mattermost.rest import MattermostAuthError, MattermostError, Rest
+from bot.mattermost.stream import Backoff, Event, EventStream, Refetch
 from commands.core import error_reference
 from commands.events import (
     MAX_FILE_BYTES,
@@ -478,7 +471,7 @@ class MattermostAdapter:
         low = username.lower()
         if low not in self._usernames:
             try:
-                user = dict(await self.rest.request("GET", f"/users/username/{low}"))
+                user = await self.rest.user_by_username(low)
                 self._users.put(str(user["id"]), user)
                 self._usernames.put(low, str(user["id"]))
             except MattermostError as err:
