@@ -33,8 +33,8 @@ def configured_platforms(config: Config) -> list[str]:
 def platform_settings(config: Config) -> dict[str, Any]:
     """The checked settings of each configured platform. Raises ``ConfigError`` naming every bad
     setting of every section."""
-    from bot.adapters.mattermost import MattermostSettings
     from bot.matrix.settings import MatrixSettings
+    from bot.mattermost.settings import MattermostSettings
 
     out: dict[str, Any] = {}
     problems: list[str] = []

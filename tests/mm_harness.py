@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.mattermost import MattermostAdapter, MattermostSettings
+from bot.adapters.mattermost import MattermostAdapter
+from bot.mattermost.settings import MattermostSettings
 from bot.runtime import Runtime
 from commands.events import Role
 from tests.mm_contract import load_contract, missing_reason, spec_required

@@ -287,10 +287,10 @@ def test_the_example_configuration_documents_every_setting_and_is_valid(tmp_path
     documents each setting of each section, with a comment just above."""
     from dataclasses import fields
 
-    from bot.adapters.mattermost import MattermostSettings
     from bot.backups import BackupSettings
     from bot.config import BotSection, ConsoleSection, DatabaseSection, WebSection
     from bot.matrix.settings import MatrixSettings
+    from bot.mattermost.settings import MattermostSettings
     from bot.scheduler import SchedulerSettings
 
     example = (Path(__file__).parents[1] / "config.example.toml").read_text()

@@ -1,1 +1,3 @@
-"""Mattermost: a thin async client (REST v4 and WebSocket) used by ``bot.adapters.mattermost``."""
+"""Mattermost: the client (``rest``, ``stream``) and the parts ``bot.adapters.mattermost`` is built
+from (``core``, ``lookups``, ``inbound``, ``catchup``, ``outbound``), its settings, Markdown
+safety and emoji names."""
