@@ -16,6 +16,7 @@ from nio import AsyncClient, AsyncClientConfig, ErrorResponse
 
 from bot import redact
 from bot.adapters.base import DeliveryError, Host
+from bot.lru import Lru
 from bot.matrix import convert
 from bot.matrix.backoff import Backoff
 from bot.matrix.settings import MatrixSettings
@@ -65,7 +66,7 @@ class MatrixConnection:
         )
         self.rooms: dict[str, convert.RoomState] = {}
         self.recent = convert.Recent()
-        self._profiles = convert.Lru(4096)  # user id -> display name from their profile
+        self._profiles = Lru(4096)  # user id -> display name from their profile
         self.admins = frozenset(settings.admins)
         self.txn_prefix = ""
         self.ready = asyncio.Event()

@@ -2,7 +2,7 @@
 neutral events/outgoing items of the runtime. No I/O here, so every rule is unit-tested.
 
 The rules live by concern, and every name is also read from here:
-- ``bot.matrix.state``: a room's state, power levels and roles, invites, bounded memories;
+- ``bot.matrix.state``: a room's state, power levels and roles, invites, recent events;
 - ``bot.matrix.mentions``: pills read as user ids, the people a message names, pills written;
 - ``bot.matrix.incoming``: raw events as neutral events (messages, edits, reactions, ...);
 - ``bot.matrix.outgoing``: outgoing items as event contents.
@@ -10,6 +10,7 @@ The rules live by concern, and every name is also read from here:
 
 from __future__ import annotations
 
+from bot.lru import Lru
 from bot.matrix.incoming import PLATFORM, Malformed, file_source, is_redacted, to_neutral
 from bot.matrix.mentions import (
     HTML_FORMAT,
@@ -32,7 +33,6 @@ from bot.matrix.outgoing import (
 from bot.matrix.state import (
     CREATOR_POWER_VERSIONS,
     INFINITE,
-    Lru,
     Recent,
     RoomState,
     invite_allowed,

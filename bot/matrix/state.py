@@ -1,7 +1,7 @@
 """What the adapter knows of each room, from its state events: who created it, its power levels,
 its members and their display names, its name; the power level and role of a user; whom an
-invite comes from and whether it is accepted; and the bounded memories of recent events and
-profiles. No I/O here.
+invite comes from and whether it is accepted; and the bounded memory of recent events (who
+sent them, in which thread). No I/O here.
 """
 
 from __future__ import annotations
@@ -105,20 +105,6 @@ def role_for(level: float, admin_level: int) -> Role:
     if level >= 50:
         return Role.MODERATOR
     return Role.MEMBER
-
-
-class Lru(OrderedDict[str, Any]):
-    """A bounded mapping that forgets the least recently set keys first."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def put(self, key: str, value: Any) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
 
 
 class Recent:
