@@ -44,6 +44,18 @@ class Page:
     filename: str = ""
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One page asked for, as its builder gets it: the room's ledger, the link's access, the
+    token, the number in the address (a round's, an envelope's) and the query."""
+
+    reader: ledger.Reader
+    access: Access
+    token: str
+    number: int | None
+    query: dict[str, str]
+
+
 class Pages:
     """Builds the pages (``build``), in the reading thread."""
 
@@ -68,19 +80,12 @@ class Pages:
                 raise NotFound
             reader = ledger.Reader(db, room, self.settings, self.runtime.clock(), kept=self._kept)
             builder = getattr(self, f"_build_{name}")
-            page: Page = builder(reader, access, token, number, query)
+            page: Page = builder(Asked(reader, access, token, number, query))
             return page
 
-    def _html(
-        self,
-        template: str,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        current: str,
-        **values: Any,
-    ) -> Page:
-        root = f"{self.prefix}/p/{token}/"
+    def _html(self, template: str, a: Asked, current: str, **values: Any) -> Page:
+        r = a.reader
+        root = f"{self.prefix}/p/{a.token}/"
         context = {
             "lang": r.lang,
             "w": r.w,
@@ -90,100 +95,51 @@ class Pages:
             "events": f"{root}evenements",
             "nav": [(r.w(key), f"{root}{path}", key == current) for key, path in NAV],
             "updated": r.w("updated", time=r.when(r.now)),
-            "whose": r.w("as_member" if access.user_id else "as_public"),
+            "whose": r.w("as_member" if a.access.user_id else "as_public"),
             **values,
         }
         html = self.jinja.get_template(template).render(context)
         return Page(body=html.encode("utf-8"))
 
-    def _build_overview(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
-        key = query.get("periode", ledger.PERIODS[0])
-        view = ledger.overview(r, key, chart=self._chart(r, key)[:2])
-        return self._html("overview.html", r, access, token, "overview", view=view)
+    def _build_overview(self, a: Asked) -> Page:
+        key = a.query.get("periode", ledger.PERIODS[0])
+        view = ledger.overview(a.reader, key, chart=self._chart(a.reader, key)[:2])
+        return self._html("overview.html", a, "overview", view=view)
 
-    def _build_round(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
-        view = ledger.round_view(r, number, _int(query.get("page")) or 1)
-        if view is None and number is not None:
+    def _build_round(self, a: Asked) -> Page:
+        view = ledger.round_view(a.reader, a.number, _int(a.query.get("page")) or 1)
+        if view is None and a.number is not None:
             raise NotFound
-        return self._html("round.html", r, access, token, "round", view=view)
+        return self._html("round.html", a, "round", view=view)
 
-    def _build_envelopes(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
-        rows = ledger.envelopes_table(r)
-        return self._html("envelopes.html", r, access, token, "envelopes", rows=rows)
+    def _build_envelopes(self, a: Asked) -> Page:
+        rows = ledger.envelopes_table(a.reader)
+        return self._html("envelopes.html", a, "envelopes", rows=rows)
 
-    def _build_envelope(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
-        assert number is not None
-        view = ledger.envelope_view(r, number)
+    def _build_envelope(self, a: Asked) -> Page:
+        assert a.number is not None
+        view = ledger.envelope_view(a.reader, a.number)
         if view is None:
             raise NotFound
-        return self._html("envelope.html", r, access, token, "envelopes", view=view)
+        return self._html("envelope.html", a, "envelopes", view=view)
 
-    def _build_journal(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
+    def _build_journal(self, a: Asked) -> Page:
         view = ledger.journal_view(
-            r,
-            person=query.get("personne", ""),
-            project=query.get("projet", ""),
-            kind=query.get("type", ""),
-            before=_int(query.get("avant")),
-            after=_int(query.get("apres")),
+            a.reader,
+            person=a.query.get("personne", ""),
+            project=a.query.get("projet", ""),
+            kind=a.query.get("type", ""),
+            before=_int(a.query.get("avant")),
+            after=_int(a.query.get("apres")),
         )
-        return self._html("journal.html", r, access, token, "journal", view=view)
+        return self._html("journal.html", a, "journal", view=view)
 
-    def _build_downloads(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
-        view = ledger.downloads(r)
-        return self._html("downloads.html", r, access, token, "downloads", view=view)
+    def _build_downloads(self, a: Asked) -> Page:
+        view = ledger.downloads(a.reader)
+        return self._html("downloads.html", a, "downloads", view=view)
 
-    def _build_chart(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
-        _, _, png = self._chart(r, query.get("periode", ledger.PERIODS[0]), image=True)
+    def _build_chart(self, a: Asked) -> Page:
+        _, _, png = self._chart(a.reader, a.query.get("periode", ledger.PERIODS[0]), image=True)
         if png is None:
             raise NotFound
         return Page(body=png, content_type="image/png")
@@ -207,33 +163,19 @@ class Pages:
                     self._charts.popitem(last=False)
         return found
 
-    def _build_contributions_csv(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
+    def _build_contributions_csv(self, a: Asked) -> Page:
         name, data = ledger.contributions_file(
-            r,
-            query.get("periode"),
-            start=_day(query.get("du")),
-            end=_day(query.get("au")),
-            project_id=_int(query.get("projet")),
+            a.reader,
+            a.query.get("periode"),
+            start=_day(a.query.get("du")),
+            end=_day(a.query.get("au")),
+            project_id=_int(a.query.get("projet")),
         )
         return Page(body=data, content_type="text/csv", filename=name)
 
-    def _build_envelope_csv(
-        self,
-        r: ledger.Reader,
-        access: Access,
-        token: str,
-        number: int | None,
-        query: dict[str, str],
-    ) -> Page:
-        assert number is not None
-        found = ledger.envelope_csv(r, number)
+    def _build_envelope_csv(self, a: Asked) -> Page:
+        assert a.number is not None
+        found = ledger.envelope_csv(a.reader, a.number)
         if found is None:
             raise NotFound
         return Page(body=found[1], content_type="text/csv", filename=found[0])
