@@ -5,12 +5,12 @@ from commands.contrib.handlers import (
     kept_by_event,
     log_contribution,
     register,
-    show_contributions,
     undo_by_event,
     undo_command,
 )
 from commands.contrib.listing import parse_filters, period_label
 from commands.contrib.records import EVERYONE, FAMILY, KIND_WITHOUT_PROJECT
+from commands.contrib.totals import show_contributions
 
 __all__ = [
     "EVERYONE",

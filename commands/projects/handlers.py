@@ -1,20 +1,20 @@
-"""Projects: ``!projets`` lists them; admins add, rename, archive, reopen them, and choose the
-room's default project."""
+"""The family's commands and their undo: ``!projets`` lists the room's projects; admins add,
+rename, archive, reopen them and choose the room's default project with ``!projet``; removing
+such a message undoes what it did. (Undo hooks run for the commands of their own module: they
+live here together.)"""
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
-from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from commands.args import Choice, Either, ProjectRef, Text, Token, Words
 from commands.core import Context, Registry, UserError
 from commands.declare import Arg, Declared
-from commands.grammar import fold, parse_duration
+from commands.grammar import fold
 from commands.lifecycle import ABSENT, Act, Actor, refuse, require, tell_undo, undo, undone_before
 from commands.lifecycle.settings import (
     EXISTS,
@@ -24,121 +24,13 @@ from commands.lifecycle.settings import (
     setting_step,
 )
 from commands.lifecycle.settings import Project as Life
+from commands.projects.room import find_project, projects_changed
 from commands.render import lines, table
 from storage.models import Audit, BudgetEnvelope, Contribution, Project
 from storage.queries import room_projects
 
 FAMILY = "projects"
 _CODE = re.compile(r"^[A-Za-z0-9][\w\-]{0,31}$")
-_CODE_SHAPE = re.compile(r"[A-Z0-9]{2,10}")
-_WORD_EDGES = ",;:.!?()[]{}'’\"«»“”"
-
-
-# --------------------------------------------------------------------------- the rule (pure)
-
-
-def bare_word(token: str) -> str:
-    """``token`` without the punctuation around it (``KAP,`` -> ``KAP``)."""
-    return token.strip(_WORD_EDGES)
-
-
-def looks_like_code(word: str, known: set[str] | frozenset[str] = frozenset()) -> bool:
-    """Whether ``word`` could be meant as a project code, so that it is never stored silently
-    as plain text: 2 to 10 capital letters or digits with at least one letter (``KAP``, ``AG``,
-    ``KPA2``), or, ignoring case and accents, a ``known`` code (folded) or a word within
-    Damerau-Levenshtein distance 1 of one (``kap`` for ``KPA``). The distance counts only when
-    the word and the code both have three characters or more, so that ``à`` or ``au`` are not
-    taken for a code ``AG``; a duration (``10H``) is not a code."""
-    w = bare_word(word)
-    if not w or parse_duration(w) is not None:
-        return False
-    if _CODE_SHAPE.fullmatch(w) and any(c.isalpha() for c in w):
-        return True
-    folded = fold(w)
-    if folded in known:
-        return True
-    if len(folded) < 3:
-        return False
-    return any(
-        len(code) >= 3 and DamerauLevenshtein.distance(folded, code, score_cutoff=1) <= 1
-        for code in known
-    )
-
-
-def close_codes(word: str, codes: list[str], limit: int = 3) -> list[str]:
-    """The ``codes`` closest to ``word`` ignoring case and accents, best first: within
-    Damerau-Levenshtein distance 1, or 2 for words of five characters or more."""
-    folded = fold(bare_word(word).lstrip("#"))
-    reach = 2 if len(folded) >= 5 else 1
-    scored = sorted(
-        (DamerauLevenshtein.distance(folded, fold(code), score_cutoff=reach), code)
-        for code in codes
-    )
-    return [code for dist, code in scored if dist <= reach][:limit]
-
-
-# --------------------------------------------------------------------------- the room's projects
-
-
-def _projects(ctx: Context) -> dict[str, Project]:
-    """The room's projects by folded code, read once per transaction (project commands clear
-    this cache when they change a project)."""
-    key = f"projects:{ctx.room.id}"
-    cached = ctx.db.info.get(key)
-    if cached is None:
-        cached = {p.code_key: p for p in room_projects(ctx.db, ctx.room.id)}
-        ctx.db.info[key] = cached
-    return cached
-
-
-def _forget_projects(ctx: Context) -> None:
-    ctx.db.info.pop(f"projects:{ctx.room.id}", None)
-
-
-def known_codes(ctx: Context) -> set[str]:
-    return {code for code, p in _projects(ctx).items() if not p.archived}
-
-
-def find_project(ctx: Context, code: str) -> Project | None:
-    return _projects(ctx).get(fold(code.lstrip("#")))
-
-
-def resolve_project(ctx: Context, token: str) -> Project:
-    """The project named by ``#KPA`` or ``KPA``; refuse unknown or archived ones, listing close
-    codes."""
-    project = find_project(ctx, token)
-    code = token.lstrip("#")
-    if project is None:
-        names = suggest_codes(ctx, code)
-        if names:
-            raise UserError("projects.error.unknown_hint", code=code, codes=", ".join(names))
-        raise UserError("projects.error.unknown_none", code=code, prefix=ctx.settings.prefix)
-    if project.archived:
-        raise UserError("projects.error.archived", code=project.code)
-    return project
-
-
-def active_codes(ctx: Context) -> list[str]:
-    """The room's codes that accept contributions, sorted."""
-    return sorted(p.code for p in _projects(ctx).values() if not p.archived)
-
-
-def suggest_codes(ctx: Context, word: str) -> list[str]:
-    """Codes to offer for an unknown ``word``: the close ones, else a few of the room's."""
-    codes = active_codes(ctx)
-    close = close_codes(word, codes)
-    if not close:
-        wanted = fold(word).upper()
-        matches = difflib.get_close_matches(wanted, [c.upper() for c in codes], n=3, cutoff=0.4)
-        close = [c for c in codes if c.upper() in matches]
-    return close or codes[:8]
-
-
-def default_project(ctx: Context) -> Project | None:
-    if ctx.room.default_project_id is None:
-        return None
-    project = ctx.db.get(Project, ctx.room.default_project_id)
-    return project if project is not None and not project.archived else None
 
 
 def register(reg: Registry) -> None:
@@ -245,54 +137,55 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     if change.action == "create":
         _undo_add(ctx, project, who)
     elif change.action == "rename":
-        now = {"code": project.code, "name": project.name}
-        back = _setting_back(ctx, change, who, now)
-        other = find_project(ctx, str(back["code"]))
-        if other is not None and other.id != project.id:
-            raise UserError("projects.error.exists", code=back["code"], prefix=ctx.settings.prefix)
-        project.code, project.code_key, project.name = (
-            str(back["code"]),
-            fold(str(back["code"])),
-            str(back["name"]),
-        )
-        _forget_projects(ctx)
-        ctx.audit(
-            "rename",
-            "project",
-            project.id,
-            before=now,
-            after=back,
-            undo=True,
-            undoes=target_event_id,
-        )
-        tell_undo(
-            ctx, ctx.t("lifecycle.project.renamed_back", code=project.code, name=project.name)
-        )
+        _undo_rename(ctx, project, change, who)
     else:
-        now_state = [project.archived, ctx.room.default_project_id]
-        before, after = change.details.get("before"), change.details.get("after")
-        back = require(
-            ctx,
-            setting_step(Setting("projet", now_state, before, after), undo(Act.SET), who, ctx.now),
-        ).current
-        project.archived, ctx.room.default_project_id = bool(back[0]), back[1]
-        _forget_projects(ctx)
-        ctx.audit(
-            change.action,
-            "project",
-            project.id,
-            before=now_state,
-            after=back,
-            undo=True,
-            undoes=target_event_id,
-        )
-        key = (
-            "lifecycle.project.archived_back"
-            if project.archived
-            else "lifecycle.project.reopened_back"
-        )
-        tell_undo(ctx, ctx.t(key, code=project.code))
+        _undo_state(ctx, project, change, who)
     return True
+
+
+def _undo_rename(ctx: Context, project: Project, change: Audit, who: Actor) -> None:
+    now = {"code": project.code, "name": project.name}
+    back = _setting_back(ctx, change, who, now)
+    other = find_project(ctx, str(back["code"]))
+    if other is not None and other.id != project.id:
+        raise UserError("projects.error.exists", code=back["code"], prefix=ctx.settings.prefix)
+    project.code, project.code_key, project.name = (
+        str(back["code"]),
+        fold(str(back["code"])),
+        str(back["name"]),
+    )
+    projects_changed(ctx)
+    ctx.audit(
+        "rename",
+        "project",
+        project.id,
+        before=now,
+        after=back,
+        undo=True,
+        undoes=change.event_id,
+    )
+    tell_undo(ctx, ctx.t("lifecycle.project.renamed_back", code=project.code, name=project.name))
+
+
+def _undo_state(ctx: Context, project: Project, change: Audit, who: Actor) -> None:
+    """An archive or a reopening undone: the project's state and the room's default as before."""
+    now_state = [project.archived, ctx.room.default_project_id]
+    back = _setting_back(ctx, change, who, now_state)
+    project.archived, ctx.room.default_project_id = bool(back[0]), back[1]
+    projects_changed(ctx)
+    ctx.audit(
+        change.action,
+        "project",
+        project.id,
+        before=now_state,
+        after=back,
+        undo=True,
+        undoes=change.event_id,
+    )
+    key = (
+        "lifecycle.project.archived_back" if project.archived else "lifecycle.project.reopened_back"
+    )
+    tell_undo(ctx, ctx.t(key, code=project.code))
 
 
 def _undo_add(ctx: Context, project: Project, who: Actor) -> None:
@@ -307,7 +200,7 @@ def _undo_add(ctx: Context, project: Project, who: Actor) -> None:
     ctx.audit("delete", "project", project.id, code=project.code, name=project.name)
     ctx.db.delete(project)
     ctx.db.flush()
-    _forget_projects(ctx)
+    projects_changed(ctx)
     tell_undo(ctx, ctx.t("lifecycle.project.removed", code=project.code))
 
 
@@ -362,7 +255,7 @@ def _add(ctx: Context, code: str, name: str) -> None:
     )
     ctx.db.add(project)
     ctx.db.flush()
-    _forget_projects(ctx)
+    projects_changed(ctx)
     ctx.audit("create", "project", project.id, code=code, name=name)
     ctx.reply(ctx.t("projects.added", code=code, name=name))
 
@@ -379,7 +272,7 @@ def _rename(ctx: Context, project: Project, tokens: list[str]) -> None:
         new_name = project.name if project.name != project.code else new_code
     old = {"code": project.code, "name": project.name}
     project.code, project.code_key, project.name = new_code, fold(new_code), new_name
-    _forget_projects(ctx)
+    projects_changed(ctx)
     ctx.audit(
         "rename", "project", project.id, before=old, after={"code": new_code, "name": new_name}
     )
@@ -389,7 +282,7 @@ def _rename(ctx: Context, project: Project, tokens: list[str]) -> None:
 def _set_archived(ctx: Context, project: Project, archived: bool) -> None:
     before = (project.archived, ctx.room.default_project_id)
     project.archived = archived
-    _forget_projects(ctx)
+    projects_changed(ctx)
     if archived and ctx.room.default_project_id == project.id:
         ctx.room.default_project_id = None
     ctx.audit(
