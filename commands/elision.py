@@ -1,7 +1,7 @@
 """French elision before a name: « de Bob » but « d'Alice », « le projet » but « l'atelier ».
 
 Neither Fluent nor Babel elides; the catalogue calls these as functions (``{ DE($who) }``,
-``{ LE($word) }``, see ``commands/i18n.py``). A word elides when it starts with a vowel
+``{ LE($word) }``, see ``commands/i18n/``). A word elides when it starts with a vowel
 (accented or not) or with a mute h; not before an aspirated h (the words listed below), a
 consonant, a ``y`` that sounds like one (« Yann »), a digit, a mention or a symbol. The name
 itself is never changed.

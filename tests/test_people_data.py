@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from bot.runtime import Runtime
 from storage.models import Audit, ForgottenPerson, Member, Person
+from storage.personal import SECTIONS
 from tests.ledger import all_text, figures
 
 
@@ -85,6 +86,9 @@ async def test_my_data_comes_in_a_direct_message_only(chat):
     assert doc["buckets"][0]["title"] == "Potager partagé"
     assert {r["id"] for r in doc["rooms"]} == {"coroutine", "dm-zoe"}
     assert any(a["action"] == "fund" for a in doc["audit"])
+    # the summary counts every list the file holds, landing votes included
+    assert set(SECTIONS) == {key for key, value in doc.items() if isinstance(value, list)}
+    assert "votes d'atterrissage : 0" in text
     # in English
     await chat.say("alice", "!langue en", room="dm-alice")
     said = await chat.said("alice", "!mydata", room="dm-alice")

@@ -41,6 +41,7 @@ SECTIONS = (
     "give_backs",
     "sources",
     "shares",
+    "landing_votes",
     "pending_actions",
     "audit",
     "events",

@@ -4,7 +4,7 @@ data-mine-summary =
     • rooms: { $rooms }
     • contributions: { $contributions } ({ $duration }), and { $logged_for_others } you logged for others
     • allocations: { $allocations }, balances: { $balances }, fundings: { $fundings }, buckets proposed: { $buckets }
-    • requests: { $requests }, questions: { $questions }, validations: { $validations }, give-backs: { $give_backs }, envelope sources: { $sources }, envelope shares: { $shares }
+    • requests: { $requests }, questions: { $questions }, validations: { $validations }, give-backs: { $give_backs }, envelope sources: { $sources }, envelope shares: { $shares }, landing votes: { $landing_votes }
     • actions waiting for your ✅: { $pending_actions }
     • audit rows where you act: { $audit }, events handled: { $events }
     I do not keep the text of your messages, only what they created. To be forgotten: { $prefix }forgetme

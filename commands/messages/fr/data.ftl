@@ -7,7 +7,7 @@ data-mine-summary =
        *[other] { $logged_for_others } notées
     } par toi pour d'autres
     • allocations : { $allocations }, soldes : { $balances }, financements : { $fundings }, buckets proposés : { $buckets }
-    • demandes : { $requests }, questions : { $questions }, validations : { $validations }, dons au commun : { $give_backs }, sources d'enveloppes : { $sources }, parts d'enveloppes : { $shares }
+    • demandes : { $requests }, questions : { $questions }, validations : { $validations }, dons au commun : { $give_backs }, sources d'enveloppes : { $sources }, parts d'enveloppes : { $shares }, votes d'atterrissage : { $landing_votes }
     • actions en attente de ton ✅ : { $pending_actions }
     • lignes du journal où tu agis : { $audit }, événements traités : { $events }
     Je ne garde pas le texte de tes messages, seulement ce qu'ils ont créé. Pour être oublié·e : { $prefix }oubliemoi
