@@ -119,8 +119,10 @@ class Funding(SQLModel, table=True):
 
     __tablename__ = "cobudget_funding"
     __table_args__ = (
-        Index("ix_cobudget_funding_bucket_state", "bucket_id", "state"),
-        Index("ix_cobudget_funding_round_funder_state", "round_id", "funder", "state"),
+        # without ``state``: closing a round gives back thousands of fundings and changes no
+        # index entry (migration 0021); a bucket's or a funder's few rows are found by them
+        Index("ix_cobudget_funding_bucket", "bucket_id"),
+        Index("ix_cobudget_funding_round_funder", "round_id", "funder"),
         NO_REUSE,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, PrimaryKeyConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.clock import now
@@ -102,9 +102,23 @@ class Contribution(SQLModel, table=True):
 class ContributionMonth(SQLModel, table=True):
     """Totals of contributions per room, month, person and project, kept by database triggers on
     ``contribution`` (never written by the program), so that totals over long periods read a few
-    rows per month instead of every contribution. ``project_key`` is 0 for no project."""
+    rows per month instead of every contribution. ``project_key`` is 0 for no project.
+
+    Its rows are read in the order of its key, from the key alone: a ``WITHOUT ROWID`` table on
+    SQLite, a key index that includes the totals on PostgreSQL (migration 0021)."""
 
     __tablename__ = "contribution_month"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "room_id",
+            "month",
+            "user_id",
+            "project_key",
+            name="contribution_month_pkey",
+            postgresql_include=["minutes", "count"],
+        ),
+        {"sqlite_with_rowid": False},
+    )
 
     room_id: str = Field(primary_key=True, max_length=255)
     month: dt.date = Field(primary_key=True)  # the first day of the month

@@ -1,0 +1,99 @@
+"""The storage read paths of migration 0021: the monthly totals stored in their key's order (a
+``WITHOUT ROWID`` table on SQLite, a key index that includes the totals on PostgreSQL) and still
+kept by the triggers on ``contribution``; the funding indexes hold no state, so that giving back
+fundings changes no index entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from storage.checks import check_ledger
+from storage.models import Contribution, ContributionMonth, Project, Room, RoomCounter
+from storage.numbers import CONTRIBUTION
+
+NOW = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
+
+
+def _months(db: Session) -> set[tuple[str, dt.date, str, int, int, int]]:
+    rows = db.exec(select(ContributionMonth)).all()
+    return {
+        (r.room_id, r.month, r.user_id, r.project_key, r.minutes, r.count)
+        for r in rows
+        if r.count != 0
+    }
+
+
+def test_monthly_totals_are_kept_by_the_triggers(any_engine: Engine) -> None:
+    with Session(any_engine) as db:
+        db.add(Room(id="!r", name="r", platform="console", created_at=NOW))
+        db.flush()
+        db.add(Project(id=1, room_id="!r", code="KPA", code_key="kpa", created_at=NOW))
+        db.flush()
+        made = [
+            Contribution(
+                room_id="!r",
+                number=n,
+                user_id=user,
+                minutes=minutes,
+                day=day,
+                project_id=project,
+                event_id=f"$c{n}",
+                created_by=user,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            for n, (user, minutes, day, project) in enumerate(
+                [
+                    ("@a", 60, dt.date(2026, 10, 3), 1),
+                    ("@a", 30, dt.date(2026, 10, 20), 1),
+                    ("@b", 45, dt.date(2026, 11, 2), None),
+                    ("@a", 90, dt.date(2026, 11, 2), 1),
+                ],
+                start=1,
+            )
+        ]
+        db.add_all(made)
+        db.add(RoomCounter(room_id="!r", kind=CONTRIBUTION, last=len(made)))
+        db.commit()
+        assert _months(db) == {
+            ("!r", dt.date(2026, 10, 1), "@a", 1, 90, 2),
+            ("!r", dt.date(2026, 11, 1), "@b", 0, 45, 1),
+            ("!r", dt.date(2026, 11, 1), "@a", 1, 90, 1),
+        }
+        # moved to another month, then one removed
+        made[1].day = dt.date(2026, 11, 30)
+        db.add(made[1])
+        db.commit()
+        db.delete(made[2])
+        db.commit()
+        assert _months(db) == {
+            ("!r", dt.date(2026, 10, 1), "@a", 1, 60, 1),
+            ("!r", dt.date(2026, 11, 1), "@a", 1, 120, 2),
+        }
+        assert check_ledger(db) == []
+
+
+def test_monthly_totals_are_read_from_their_key(any_engine: Engine) -> None:
+    with any_engine.connect() as conn:
+        if any_engine.dialect.name == "sqlite":
+            created = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'contribution_month'")
+            ).scalar_one()
+            assert created.rstrip().upper().endswith("WITHOUT ROWID")
+        else:
+            index = conn.execute(
+                text("SELECT pg_get_indexdef('contribution_month_pkey'::regclass)")
+            ).scalar_one()
+            assert "INCLUDE (minutes, count)" in index, index
+
+
+def test_funding_indexes_hold_no_state(any_engine: Engine) -> None:
+    indexes = inspect(any_engine).get_indexes("cobudget_funding")
+    columns = {index["name"]: index["column_names"] for index in indexes}
+    assert columns["ix_cobudget_funding_bucket"] == ["bucket_id"]
+    assert columns["ix_cobudget_funding_round_funder"] == ["round_id", "funder"]
+    assert not any("state" in cols for cols in columns.values())
