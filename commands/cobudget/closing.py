@@ -47,21 +47,19 @@ class _Held(NamedTuple):
     min_cents: int
     max_cents: int
     held: int  # its active fundings
-    funders: int
     fundings: int  # of any state
     active: int  # its active fundings, counted
     card: bool  # its card is in the outbox
 
 
 def _held_in_round(db: Session, round_id: int) -> list[_Held]:
-    """Every bucket of the round with what it holds, its funders, its fundings and whether its
-    card is in the outbox, in one query (columns, not objects: a thousand buckets are read)."""
+    """Every bucket of the round with what it holds, its fundings and whether its card is in
+    the outbox, in one query (columns, not objects: a thousand buckets are read)."""
     active = col(Funding.state) == FUNDING_ACTIVE
     per_bucket = (
         sa_select(
             col(Funding.bucket_id).label("bucket_id"),
             func.sum(case((active, Funding.cents), else_=0)).label("held"),
-            func.count(func.distinct(case((active, Funding.funder), else_=None))).label("funders"),
             func.count(col(Funding.id)).label("fundings"),
             func.sum(case((active, 1), else_=0)).label("active"),
         )
@@ -81,7 +79,6 @@ def _held_in_round(db: Session, round_id: int) -> list[_Held]:
             t.c.min_cents,
             t.c.max_cents,
             func.coalesce(per_bucket.c.held, 0),
-            func.coalesce(per_bucket.c.funders, 0),
             func.coalesce(per_bucket.c.fundings, 0),
             func.coalesce(per_bucket.c.active, 0),
             outbox.c.id.is_not(None),
