@@ -132,6 +132,7 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
     require(ctx, life.round_step(state, act(how), actor(ctx), ctx.now))
     buckets = _held_in_round(ctx.db, rnd.id)
     still_open = [b for b in buckets if b.state == BUCKET_OPEN]
+    refund, who = act(Act.REFUND), actor(ctx)
     for b in still_open:
         before = life.Bucket(
             b.state,
@@ -144,7 +145,7 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
             b.held,
             b.fundings,
         )
-        require(ctx, life.bucket_step(before, act(Act.REFUND), actor(ctx), ctx.now))
+        require(ctx, life.bucket_step(before, refund, who, ctx.now))
     _refund_open_buckets(ctx, rnd.id)
     rnd.state = ROUND_CLOSED
     rnd.closed_at = ctx.now
