@@ -222,7 +222,7 @@ def room_names(db: Session, room_id: str, also: Iterable[str] = ()) -> dict[str,
 def _name_key(text: str) -> str:
     """Names compare without case, accents, spaces or invisible characters."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
+    return "".join(filter(str.isalnum, decomposed))
 
 
 def label_people(people: dict[str, str], wanted: Iterable[str]) -> dict[str, str]:
