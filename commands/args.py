@@ -29,6 +29,7 @@ from commands.grammar import (
     parse_days,
     parse_duration,
     parse_int,
+    parse_percent,
 )
 from commands.refusals import check_amount, checked_date, checked_period
 
@@ -184,6 +185,23 @@ class Number:
             return None
         value = parse_int(tokens[start], minimum=self.minimum, maximum=self.maximum)
         return (value, 1) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage (``10%``, ``12,5 %``, ``10``) in basis points, from ``least`` to ``most``."""
+
+    placeholder: str = "percent"
+    least: int = 0
+    most: int = 10000
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if start >= len(tokens):
+            return None
+        bp = parse_percent(tokens[start])
+        if bp is None or not self.least <= bp <= self.most:
+            return None
+        return bp, 2 if tokens[start + 1 : start + 2] == ["%"] else 1
 
 
 @dataclass(frozen=True)

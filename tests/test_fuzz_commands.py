@@ -37,7 +37,7 @@ import commands
 from commands import build_registry, i18n, recap
 from commands.args import Choice
 from commands.core import OUTCOME_CRASH, OUTCOME_ERROR, Dispatcher, Queued, Settings
-from commands.declare import declaration_of
+from commands.declare import Options, declaration_of
 from commands.deferred import pending_jobs, render
 from commands.events import Message, Role
 from storage import clock as process_clock
@@ -372,6 +372,9 @@ def _declared_words(module: str) -> set[str]:
             for arg in sub.args:
                 if isinstance(arg.converter, Choice):
                     words |= set(i18n.words(arg.converter.key))
+                if isinstance(arg.converter, Options):  # keyword options and flag-words
+                    for opt in arg.converter.options:
+                        words |= set(i18n.words(opt.words)) if opt.words else set()
     return words
 
 

@@ -64,22 +64,6 @@ __all__ = [
 
 FAMILY = "budget"
 LIBRE, PROPORTIONAL = "libre", "proportionnel"
-MODE_WORDS = {
-    "libre": LIBRE,
-    "retribution-libre": LIBRE,
-    "free": LIBRE,
-    "proportionnel": PROPORTIONAL,
-    "proportionnelle": PROPORTIONAL,
-    "proportional": PROPORTIONAL,
-    "prop": PROPORTIONAL,
-    "heures": PROPORTIONAL,
-    "hours": PROPORTIONAL,
-}
-CAP_WORDS = ("plafond", "cap", "max")
-RATE_WORDS = ("taux", "rate", "taux-horaire")
-COMMONS_WORDS = ("commun", "communs", "commons", "common")
-MIN_WORDS = ("min", "minimum")
-VALIDATIONS_WORDS = ("validations", "valideurs", "validators")
 ALL_WORDS = ("tout", "tous", "all", "100%")
 
 

@@ -9,7 +9,6 @@ from contextvars import ContextVar
 
 from sqlmodel import col, select
 
-from commands import i18n
 from commands.budget import common, envelopes, queries
 from commands.core import Context, UserError
 from commands.deferred import RenderScope
@@ -24,7 +23,6 @@ from storage.models import BudgetEnvelope, BudgetSource, Project
 from storage.numbers import LARGEST
 
 INITIAL, SOURCE, PRESTATION = "initial", "source", "prestation"
-LABEL_WORDS = ("mission", "evenement", "event", "libelle", "label")
 NOBODY_WORDS = ("aucun", "aucune", "personne", "none", "nobody", "-")
 LABEL_MAX = 120
 
@@ -103,29 +101,6 @@ def _with_ref(ctx: Context, project: Project, number: int) -> str:
             words[i] = f"#{number}"
             return " ".join(words)
     return f"{ctx.settings.prefix}budget #{number}"
-
-
-def take_label_and_owner(
-    ctx: Context, tokens: list[str]
-) -> tuple[str | None, str | None, list[str]]:
-    """``mission "Fête"`` and ``soucieux @bob`` among the words that create an envelope: (its
-    label, its owner, the other words)."""
-    label: str | None = None
-    owner: str | None = None
-    rest: list[str] = []
-    i = 0
-    while i < len(tokens):
-        word = fold(tokens[i])
-        if word in LABEL_WORDS:
-            label, used = read_label(ctx, tokens, i + 1)
-            i += 1 + used
-        elif word in {fold(w) for w in i18n.words("sub.budget.owner")}:
-            owner, used = read_owner(ctx, tokens, i + 1)
-            i += 1 + used
-        else:
-            rest.append(tokens[i])
-            i += 1
-    return label, owner, rest
 
 
 def default_period(ctx: Context, label: str | None) -> Period | None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from commands import budget
 from commands.budget import (
     common,
@@ -16,16 +13,10 @@ from commands.budget import (
     sources,
     tables,
 )
+from commands.budget.terms import Terms, read_terms
 from commands.contrib import period_label
 from commands.core import Context, UserError
-from commands.grammar import (
-    Period,
-    fold,
-    match_amount,
-    parse_duration,
-    parse_int,
-    parse_percent,
-)
+from commands.grammar import Period
 from commands.i18n import format_hours
 from commands.lifecycle import (
     ABSENT,
@@ -81,109 +72,13 @@ def pick_envelope(
 # --------------------------------------------------------------------------- creation
 
 
-@dataclass
-class Terms:
-    """What ``!budget KPA 2000€ novembre …`` says of the envelope to create."""
-
-    amount: int | None = None
-    mode: str | None = None
-    cap: int | None = None
-    rate: int | None = None
-    commons_bp: int = 0
-    min_minutes: int = 0
-    validations: int = 2
-    consent_days: int | None = None
-    has_rules: bool = False  # a cap, a rate, a commons part or a minimum: proportional
-
-
-def read_terms(ctx: Context, project: Project, tokens: list[str]) -> Terms:
-    terms = Terms()
-    i = 0
-    while i < len(tokens):
-        i = _read_term(ctx, project, tokens, i, terms)
-    return terms
-
-
-def _read_term(ctx: Context, project: Project, tokens: list[str], i: int, terms: Terms) -> int:
-    """Read the term at ``tokens[i]`` into ``terms``; the index of the next one."""
-    p = ctx.settings.prefix
-    word = fold(tokens[i])
-    if word in budget.MODE_WORDS:
-        terms.mode = budget.MODE_WORDS[word]
-        return i + 1
-    if word in budget.CAP_WORDS:
-        terms.cap, used = common._amount(ctx, tokens, i + 1, "budget.error.cap")
-        terms.has_rules = True
-        return i + 1 + used
-    if word in budget.RATE_WORDS:
-        return _read_rate(ctx, tokens, i, terms)
-    if word in budget.COMMONS_WORDS:
-        return _read_commons(ctx, tokens, i, terms)
-    if word in budget.MIN_WORDS:
-        return _read_min(ctx, tokens, i, terms)
-    if word in budget.VALIDATIONS_WORDS:
-        value = parse_int(tokens[i + 1], minimum=1, maximum=100) if i + 1 < len(tokens) else None
-        if value is None:
-            raise UserError("budget.error.validations", prefix=p)
-        terms.validations = value
-        return i + 2
-    if word in consent.words():
-        days, used = consent.read_delay(tokens, i + 1)
-        if days is None:
-            raise UserError("budget.consent.error.delay", project=project.code, prefix=p)
-        terms.consent_days = days or None
-        return i + 1 + used
-    return _read_amount(ctx, tokens, i, terms)
-
-
-def _read_rate(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
-    rate_tokens = [common._strip_per_hour(tok) for tok in tokens[i + 1 : i + 3]]
-    rate_tokens = [tok for tok in rate_tokens if tok]
-    terms.rate, used = common._amount(ctx, rate_tokens, 0, "budget.error.rate")
-    consumed = len(tokens[i + 1 : i + 1 + used])
-    if consumed < len(tokens) - i - 1 and fold(tokens[i + 1 + consumed]) in common._PER_HOUR:
-        consumed += 1
-    terms.has_rules = True
-    return i + 1 + consumed
-
-
-def _read_commons(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
-    bp = parse_percent(" ".join(tokens[i + 1 : i + 2]))
-    if bp is None or not 0 <= bp < 10000:
-        raise UserError("budget.error.commons", prefix=ctx.settings.prefix)
-    terms.commons_bp, terms.has_rules = bp, True
-    i += 2
-    if i < len(tokens) and tokens[i] == "%":
-        i += 1
-    return i
-
-
-def _read_min(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
-    dur = parse_duration(tokens[i + 1], ctx.room.day_minutes) if i + 1 < len(tokens) else None
-    if dur is None or dur.negative:
-        raise UserError("budget.error.min", prefix=ctx.settings.prefix)
-    terms.min_minutes, terms.has_rules = dur.minutes, True
-    return i + 2
-
-
-def _read_amount(ctx: Context, tokens: list[str], i: int, terms: Terms) -> int:
-    if terms.amount is None and (found := match_amount(tokens, i)) is not None:
-        common._check_amount(ctx, found[0], " ".join(tokens[i : i + found[1]]))
-        terms.amount = found[0].cents
-        return i + found[1]
-    if terms.amount is None and re.fullmatch(r"[-−]?[0-9][0-9,]*", tokens[i]):
-        raise UserError("budget.error.amount", token=tokens[i])
-    raise UserError("budget.error.bad_token", token=tokens[i], prefix=ctx.settings.prefix)
-
-
-def _checked_terms(
-    ctx: Context, project: Project, terms: Terms, period: Period | None, label: str | None
-) -> tuple[int, str, Period]:
+def _checked_terms(ctx: Context, project: Project, terms: Terms) -> tuple[int, str, Period]:
     """The amount, mode and period of the envelope, refused when missing or at odds."""
     p = ctx.settings.prefix
     if terms.amount is None:
         raise UserError("budget.error.missing_amount", prefix=p)
-    period = period or envelope_refs.default_period(ctx, label)  # a mission: this year
+    label = terms.label
+    period = terms.period or envelope_refs.default_period(ctx, label)  # a mission: this year
     if period is None:
         raise UserError("budget.error.missing_period", prefix=p)
     mode = terms.mode or (budget.PROPORTIONAL if terms.has_rules else budget.LIBRE)
@@ -236,15 +131,14 @@ def _hours(
     return {u: m for u, m, c in totals.by_person if c}, {}
 
 
-def create_envelope(
-    ctx: Context, project: Project, period: Period | None, tokens: list[str]
-) -> None:
+def create_envelope(ctx: Context, project: Project, tokens: list[str]) -> None:
+    """``!budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] …`` (admins)."""
     p = ctx.settings.prefix
     if project.archived:
         raise UserError("projects.error.archived", code=project.code)
-    label, owner, tokens = envelope_refs.take_label_and_owner(ctx, tokens)
-    terms = read_terms(ctx, project, tokens)
-    amount, mode, period = _checked_terms(ctx, project, terms, period, label)
+    terms = read_terms(ctx, project.code, tokens)
+    amount, mode, period = _checked_terms(ctx, project, terms)
+    label, owner = terms.label, terms.owner
     minutes, first = _hours(ctx, project, period, mode)
     if not minutes and envelope_refs.needs_hours(label, mode == budget.PROPORTIONAL):
         raise UserError(

@@ -39,6 +39,7 @@ from commands.budget import (
     undoing,
     vote,
 )
+from commands.budget.terms import TERMS
 from commands.contrib import period_label
 from commands.core import Context, UserError
 from commands.declare import Arg, Declared
@@ -199,9 +200,10 @@ for _name in _ACTIONS:
     )(_act)
 
 
-@BUDGET.sub("create", _ENVELOPE, Arg("terms", Words(), shown="budget_terms"), path=())
+@BUDGET.sub("create", _ENVELOPE, Arg("terms", TERMS, shown="budget_terms"), path=())
 def create_envelope(ctx: Context, ref: Ref, terms: list[str]) -> None:
-    """``!budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] …`` (admins)."""
+    """``!budget KPA 2000€ novembre [libre|proportionnel] [plafond 600€] …`` (admins): the
+    terms are read once the admin right is checked (``commands.budget.terms``)."""
     period, others = common._take_period(ctx, terms)
     if not others:
         show_envelope(ctx, ref, period)
@@ -212,7 +214,7 @@ def create_envelope(ctx: Context, ref: Ref, terms: list[str]) -> None:
         raise UserError(
             "budget_sources.error.ref_create", id=ref[1].number, prefix=ctx.settings.prefix
         )
-    envelopes.create_envelope(ctx, ref[0], period, others)
+    envelopes.create_envelope(ctx, ref[0], terms)
 
 
 # --------------------------------------------------------------------------- requests

@@ -87,3 +87,12 @@ words-sub-budget-landing = landing, land
 words-sub-budget-source = source, top-up, topup
 words-sub-budget-owner = owner
 words-sub-budget-consent = consent, consensus
+# the terms of a new envelope (!budget KPA 2000€ november proportional cap 600€ …)
+words-budget-mode-libre = free
+words-budget-mode-proportional = proportional, prop, hours
+words-budget-cap = cap, max
+words-budget-rate = rate
+words-budget-commons = commons, common
+words-budget-min = min, minimum
+words-budget-validations = validations, validators
+words-budget-label = event, label, mission

@@ -87,3 +87,12 @@ words-sub-budget-landing = atterrissage, atterrir
 words-sub-budget-source = source, sources, apport, abonder, abondement
 words-sub-budget-owner = soucieux, soucieuse, responsable
 words-sub-budget-consent = consentement, consensus
+# the terms of a new envelope (!budget KPA 2000€ novembre proportionnel plafond 600€ …)
+words-budget-mode-libre = libre, retribution-libre
+words-budget-mode-proportional = proportionnel, proportionnelle, prop, heures
+words-budget-cap = plafond, max
+words-budget-rate = taux, taux-horaire
+words-budget-commons = commun, communs
+words-budget-min = min, minimum
+words-budget-validations = validations, valideurs
+words-budget-label = mission, evenement, libelle
