@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from commands.budget import consent
+from commands.budget import consent, consent_job
 from commands.lifecycle import budget as life
 from storage.models import Audit, BudgetConsentDay, BudgetQuestion, BudgetRequest, BudgetValidation
 from tests.processes import play
@@ -377,7 +377,7 @@ def test_two_processes_validate_and_tell_once(any_engine):
     def duty() -> int:
         barrier.wait()
         with transaction(any_engine, rooms=()) as db:
-            return len(consent.auto_validate(db, registry, settings, later))
+            return len(consent_job.auto_validate(db, registry, settings, later))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         told = sorted(pool.map(lambda _: duty(), range(2)))

@@ -18,11 +18,11 @@ handlers). Beside them, by concern: ``common`` (small helpers), ``rules``
 (pure), ``queries`` (batch loaders), ``lives`` (records as their lifecycle rules see them),
 ``envelopes`` (creating an envelope, choosing the one a command means), ``tables`` (an envelope shown), ``requests``
 (``!demande``), ``answers`` (``!question``, ``!valider``), ``settle`` (giving back, prorata,
-agreements, closing), ``undoing``, ``recap``; ``rates``/``rate_rules`` (ranges of pay),
+agreements, closing), ``terms`` (an envelope's terms), ``undoing``/``undo_events``, ``recap``; ``rates``/``rate_rules`` (ranges of pay),
 ``campaign``/``campaign_reading``/``campaign_jobs`` (hour-reading campaigns),
 ``sources``/``envelope_refs`` (sources, owners, ``#N``), ``landing``/``landing_view``/``revision``
 (landing a shortfall), ``vote``/``vote_open``/``vote_rules`` (choosing a landing by reaction),
-``consent``/``objections`` (lazy consensus).
+``consent``/``consent_job``/``objections`` (lazy consensus).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from commands.budget import (
     campaign,
     common,
-    consent,
+    consent_job,
     handlers,
     landing,
     rates,
@@ -78,7 +78,7 @@ def register(reg: Registry) -> None:
         declared.register(reg)
     reg.on_reaction("request")(handlers.on_request_reaction)
     reg.on_undo(handlers.undo_by_event)
-    reg.on_tick(consent.auto_validate)
+    reg.on_tick(consent_job.auto_validate)
     vote.register(reg)
     reg.on_undo(vote.undo_by_event)
     reg.on_kept(undoing.kept_by_event)
