@@ -30,6 +30,14 @@ declared, and the first that reads it takes it (and the words after it that it n
 none reads is the rest's. Its other arguments all stand ``anywhere``; a ``leading`` one reads
 only before the required ones and before the rest (``!contrib [@personne] <durée> [date]
 [projet] [description]``).
+
+Keyword options (``commands.declare_options``: ``Arg("terms", Options(...))``) read words in
+any order, each at most once: a keyword and its value (``plafond 600€``), a flag-word
+(``proportionnel``), a value alone; usage shows them (``[plafond <montant>]``).
+
+A required argument with a refusal of its own, after the subcommand's word (a ``Choice``),
+answers that refusal when it is missing or does not read (``!demande 3 révisée``): the
+subcommand is surely the one meant, so no other is tried.
 """
 
 from __future__ import annotations
@@ -39,11 +47,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commands import i18n
-from commands.args import Converter, Rest
+from commands.args import Choice, Converter, Rest
 from commands.core import Command, Context, Registry, UserError
 from commands.declare_help import _shown_key, examples, shown_arg, sub_word, usage_line
 from commands.declare_options import Opt, Options
-from commands.declare_rest import Source, read_with_rest
+from commands.declare_rest import Source, _Mismatch, _read_args
 from commands.grammar import fold, tokenize
 
 Handler = Callable[..., None]
@@ -94,15 +102,6 @@ class Sub:
     handler: Handler
     admin: bool = False
     typed: bool = False  # the handler also gets ``typed``: each argument's words as typed
-
-
-class _Mismatch(Exception):
-    """An argument did not read: which, and the word found instead (``None``: none left)."""
-
-    def __init__(self, arg: Arg | None, value: str | None) -> None:
-        super().__init__(value)
-        self.arg = arg
-        self.value = value
 
 
 @dataclass
@@ -171,6 +170,15 @@ class Declared:
         DECLARED[self.name] = self
         return reg.by_name[self.name]
 
+    def require_admin(self, ctx: Context, name: str) -> None:
+        """The admin right of the subcommand ``name``, checked on another path than its
+        command (undoing what it did when its message is deleted)."""
+        sub = next(s for s in self.subs if s.name == name)
+        if sub.admin and not ctx.is_admin:
+            words = [sub_word(self.name, key, ctx.lang) for key in sub.path]
+            command = " ".join([i18n.command_name(ctx.lang, self.name), *words])
+            raise UserError("core.admin_only", command=ctx.settings.prefix + command)
+
     # -- reading ---------------------------------------------------------------------------
     def read(
         self, ctx: Context, tokens: list[str], text: str | None = None
@@ -189,6 +197,8 @@ class Declared:
             try:
                 values = _read_args(ctx, sub, tokens, source)
             except _Mismatch as err:
+                if _meant(sub, err):
+                    raise self._refusal(ctx, sub, err) from None
                 first = first or (sub, err)
                 continue
             _check_admin(ctx, sub)
@@ -225,8 +235,12 @@ class Declared:
         p = ctx.settings.prefix
         arg = err.arg
         missing = arg is not None and err.value is None
-        if arg is not None and arg.refusal is not None and (not missing or arg.anywhere):
-            return UserError(arg.refusal, value=err.value or "", prefix=p, **dict(arg.params))
+        own = not missing or (arg is not None and (arg.anywhere or _meant(sub, err)))
+        if arg is not None and arg.refusal is not None and own:
+            said = {k: v for k, v in err.read.items() if isinstance(v, str | int)}
+            return UserError(
+                arg.refusal, **{**said, "value": err.value or "", "prefix": p}, **dict(arg.params)
+            )
         if self.refusal is not None and not (missing and sub is not None and sub.path):
             return UserError(self.refusal, prefix=p)
         lang = ctx.lang
@@ -295,68 +309,24 @@ def _starts_with(command: str, path: tuple[str, ...], tokens: list[str]) -> bool
     return all(fold(tok) in sub_words(command, key) for key, tok in zip(path, tokens, strict=False))
 
 
+def _meant(sub: Sub | None, err: _Mismatch) -> bool:
+    """Whether ``sub`` is surely the subcommand meant: its own word (a ``Choice``) was read
+    before the argument that did not read, which has a refusal of its own (answered, with the
+    values read before it, such as the request's number)."""
+    if sub is None or err.arg is None or err.arg.refusal is None:
+        return False
+    return any(isinstance(a.converter, Choice) and a.name in err.read for a in sub.args)
+
+
 def _check_admin(ctx: Context, sub: Sub) -> None:
     if sub.admin and not ctx.is_admin:
-        raise UserError("core.admin_only", command=ctx.typed_command(len(sub.path)))
+        raise UserError("core.admin_only", command=ctx.typed_command(_naming_words(sub)))
 
 
-def _take_anywhere(
-    ctx: Context, sub: Sub, tokens: list[str], values: dict[str, Any], typed: dict[str, str]
-) -> list[str]:
-    """Read the arguments that may stand anywhere (the first place each reads at); what is
-    left, in order, is read by the others."""
-    left = list(tokens)
-    for arg in sub.args:
-        if not arg.anywhere:
-            continue
-        values[arg.name], typed[arg.name] = None, ""
-        for j in range(len(left)):
-            found = arg.converter.take(ctx, left, j)
-            if found is not None:
-                values[arg.name], typed[arg.name] = found[0], " ".join(left[j : j + found[1]])
-                del left[j : j + found[1]]
-                break
-        else:
-            if not arg.optional:  # a required one: missing
-                raise _Mismatch(arg, None)
-    return left
-
-
-def _read_args(
-    ctx: Context, sub: Sub, tokens: list[str], source: Source | None = None
-) -> dict[str, Any]:
-    if any(isinstance(a.converter, Rest) for a in sub.args):
-        read, missing = read_with_rest(ctx, sub, tokens, source or Source.of(tokens, None))
-        if missing is not None:
-            raise _Mismatch(missing, None)
-        return read
-    values: dict[str, Any] = {}
-    typed: dict[str, str] = {}
-    tokens = _take_anywhere(ctx, sub, tokens, values, typed)
-    i = 0
-    for arg in sub.args:
-        if arg.anywhere:
-            continue
-        start = i
-        if arg.repeated:
-            got: list[Any] = []
-            while i < len(tokens) and (taken := arg.converter.take(ctx, tokens, i)) is not None:
-                got.append(taken[0])
-                i += taken[1]
-            if not got and not arg.optional:
-                raise _Mismatch(arg, " ".join(tokens[i:]) or None)
-            values[arg.name] = got
-        else:
-            found = arg.converter.take(ctx, tokens, i) if i < len(tokens) else None
-            # an optional argument with a refusal of its own answers it for words it cannot read
-            refused = arg.refusal is not None and i < len(tokens)
-            if found is None and (not arg.optional or refused):
-                raise _Mismatch(arg, " ".join(tokens[i:]) or None)
-            values[arg.name] = found[0] if found is not None else None
-            i += found[1] if found is not None else 0
-        typed[arg.name] = " ".join(tokens[start:i])
-    if i < len(tokens):
-        raise _Mismatch(None, " ".join(tokens[i:]))
-    if sub.typed:
-        values["typed"] = typed
-    return values
+def _naming_words(sub: Sub) -> int:
+    """How many words name a subcommand as typed: its path's, or, said after other arguments
+    (``!budget KPA consentement``), up to its word."""
+    if sub.path:
+        return len(sub.path)
+    word = next((i for i, a in enumerate(sub.args) if isinstance(a.converter, Choice)), None)
+    return 0 if word is None else word + 1

@@ -1,6 +1,7 @@
-"""Reading a declared subcommand (``commands.declare``) that has a ``Rest`` argument: its words
-from left to right, each to the first argument not read yet that reads it there, the others to
-the rest, kept as typed (quotes and all) and in order."""
+"""Reading the arguments of a declared subcommand (``commands.declare``): each in its place, those
+that stand ``anywhere`` first; with a ``Rest`` argument, its words from left to right, each to
+the first argument not read yet that reads it there, the others to the rest, kept as typed
+(quotes and all) and in order."""
 
 from __future__ import annotations
 
@@ -13,6 +14,18 @@ from commands.grammar import join_spans, tokenize_spans
 
 if TYPE_CHECKING:
     from commands.declare import Arg, Sub
+
+
+class _Mismatch(Exception):
+    """An argument did not read: which, and the word found instead (``None``: none left)."""
+
+    def __init__(
+        self, arg: Arg | None, value: str | None, read: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(value)
+        self.arg = arg
+        self.value = value
+        self.read = read or {}  # the arguments read before it
 
 
 @dataclass(frozen=True)
@@ -76,3 +89,65 @@ def read_with_rest(
         values["typed"] = typed
     missing = next((a for a in sub.args if not a.optional and a.name not in read), None)
     return values, missing
+
+
+def _take_anywhere(
+    ctx: Context, sub: Sub, tokens: list[str], values: dict[str, Any], typed: dict[str, str]
+) -> list[str]:
+    """Read the arguments that may stand anywhere (the first place each reads at); what is
+    left, in order, is read by the others."""
+    left = list(tokens)
+    for arg in sub.args:
+        if not arg.anywhere:
+            continue
+        values[arg.name], typed[arg.name] = None, ""
+        for j in range(len(left)):
+            found = arg.converter.take(ctx, left, j)
+            if found is not None:
+                values[arg.name], typed[arg.name] = found[0], " ".join(left[j : j + found[1]])
+                del left[j : j + found[1]]
+                break
+        else:
+            if not arg.optional:  # a required one: missing
+                raise _Mismatch(arg, None)
+    return left
+
+
+def _read_args(
+    ctx: Context, sub: Sub, tokens: list[str], source: Source | None = None
+) -> dict[str, Any]:
+    if any(isinstance(a.converter, Rest) for a in sub.args):
+        read, missing = read_with_rest(ctx, sub, tokens, source or Source.of(tokens, None))
+        if missing is not None:
+            raise _Mismatch(missing, None)
+        return read
+    values: dict[str, Any] = {}
+    typed: dict[str, str] = {}
+    tokens = _take_anywhere(ctx, sub, tokens, values, typed)
+    i = 0
+    for arg in sub.args:
+        if arg.anywhere:
+            continue
+        start = i
+        if arg.repeated:
+            got: list[Any] = []
+            while i < len(tokens) and (taken := arg.converter.take(ctx, tokens, i)) is not None:
+                got.append(taken[0])
+                i += taken[1]
+            if not got and not arg.optional:
+                raise _Mismatch(arg, " ".join(tokens[i:]) or None)
+            values[arg.name] = got
+        else:
+            found = arg.converter.take(ctx, tokens, i) if i < len(tokens) else None
+            # an optional argument with a refusal of its own answers it for words it cannot read
+            refused = arg.refusal is not None and i < len(tokens)
+            if found is None and (not arg.optional or refused):
+                raise _Mismatch(arg, " ".join(tokens[i:]) or None, values)
+            values[arg.name] = found[0] if found is not None else None
+            i += found[1] if found is not None else 0
+        typed[arg.name] = " ".join(tokens[start:i])
+    if i < len(tokens):
+        raise _Mismatch(None, " ".join(tokens[i:]))
+    if sub.typed:
+        values["typed"] = typed
+    return values

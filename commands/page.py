@@ -151,12 +151,6 @@ def turn_on(ctx: Context) -> None:
     ctx.reply(ctx.t(key, prefix=ctx.settings.prefix))
 
 
-def _require_admin(ctx: Context, command: str) -> None:
-    """Undoing what an admin's ``!page`` did is for an admin too."""
-    if not ctx.is_admin:
-        raise UserError("core.admin_only", command=f"{ctx.settings.prefix}{command}")
-
-
 def _need_page_on(ctx: Context) -> None:
     if not page_enabled(ctx.db, ctx.room.id):
         raise UserError("page.error.off", prefix=ctx.settings.prefix)
@@ -252,8 +246,11 @@ def undo_by_event(ctx: Context, target_event_id: str) -> bool:
     ).first()
     if not links and switched is None:
         return False
-    if (links and any(link.kind == LINK_PUBLIC for link in links)) or switched is not None:
-        _require_admin(ctx, "page")
+    # undoing what an admin's !page did is for an admin too
+    if links and any(link.kind == LINK_PUBLIC for link in links):
+        PAGE.require_admin(ctx, "public")
+    if switched is not None:
+        PAGE.require_admin(ctx, switched.action)  # the subcommand that switched it: on, off
     _revoke(ctx, links)
     if switched is not None:
         _set_enabled(ctx, bool(switched.details.get("before", True)))

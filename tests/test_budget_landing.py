@@ -249,6 +249,9 @@ async def test_a_revised_amount_is_its_authors_and_is_undone(chat, engine):
     assert "c'est plus que la demande #1 (80,00 €)" in answer
     answer = await room.one("bob", "!demande 1 révisée")
     assert "!demande 1 révisée 60€" in answer
+    # the amount is required, and nothing follows it (the help says <montant>)
+    assert "!demande 1 révisée 60€" in await room.one("bob", "!demande #1 révisée")
+    assert "!demande 1 révisée 60€" in await room.one("bob", "!demande 1 révisée 60€ merci")
     answer = await room.one("bob", "!demande #1 révisée 60€")
     assert "Demande #1 de Bob : montant révisé 60,00 € (demandé : 80,00 €)" in answer
     revised = room.last_id

@@ -263,7 +263,8 @@ async def test_deleting_the_message_that_opened_it_withdraws_the_vote(chat, engi
 async def test_deadlines_and_refusals(chat, engine):
     room = await five_requests(chat, engine)
     answer = await room.one("bob", "!budget KPA atterrissage vote 3j")
-    assert "réservé aux admins" in answer
+    # the declaration of !budget says a vote is for admins, and names it as it was typed
+    assert "!budget KPA atterrissage vote est réservé aux admins" in answer
     for words in ("vote", "vote bientôt", "vote 0j", "vote jusqu'au"):
         answer = await room.one("alice", f"!budget KPA atterrissage {words}")
         assert "Jusqu'à quand dure le vote ?" in answer, (words, answer)

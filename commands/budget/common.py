@@ -139,9 +139,11 @@ def _strip_per_hour(token: str) -> str:
     return "" if low in _PER_HOUR else token
 
 
-def _require_admin(ctx: Context, word: str, env: BudgetEnvelope | None = None) -> None:
-    """Admins only (and ``env``'s owner); ``word`` names the action when the event is no
-    command (a deletion)."""
+def require_owner_or_admin(ctx: Context, word: str, env: BudgetEnvelope | None) -> None:
+    """An admin, or ``env``'s owner (who settles it like an admin): the one right of the
+    family that depends on the envelope, so no declaration can say it (the others are in the
+    declarations). ``env`` ``None``: no envelope is named yet, admins only. ``word`` names the
+    action when the event is no command (a deletion)."""
     if not envelope_refs.settles(ctx, env):
         command = ctx.typed_command(2) or f"{ctx.settings.prefix}budget … {word}"
         raise UserError("core.admin_only", command=command)

@@ -228,8 +228,7 @@ def csv_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 
 
 def consent_command(ctx: Context, project: Project, tokens: list[str]) -> None:
-    """``!budget KPA consentement 5j`` / ``consentement non`` (admins)."""
-    common._require_admin(ctx, "consentement")
+    """``!budget KPA consentement 5j`` / ``consentement non`` (admins: the declaration says so)."""
     period, others = common._take_period(ctx, tokens)
     env = pick_envelope(ctx, project, period, open_only=True)
     consent.setting(ctx, env, common._label(ctx, env), others)

@@ -14,8 +14,8 @@ from commands.args import (
     Choice,
     EnvelopeRef,
     Money,
+    Number,
     PeriodArg,
-    RequestNumber,
     Taken,
     Text,
     Token,
@@ -35,12 +35,13 @@ from commands.budget import (
     sources,
     tables,
     undo_events,
+    vote_rules,
 )
 from commands.budget.terms import TERMS
 from commands.contrib import period_label
 from commands.core import Context, UserError
 from commands.declare import Arg, Declared
-from commands.grammar import Amount, Period, match_amount
+from commands.grammar import Amount, Period, fold, match_amount
 from commands.render import lines, table
 from storage.models import (
     BotMessage,
@@ -142,7 +143,7 @@ def set_owner(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None
         envelope_refs.owner_command(ctx, ref[0], rest or [])
 
 
-@BUDGET.sub("consent", _ENVELOPE, *_then("consent"), path=())
+@BUDGET.sub("consent", _ENVELOPE, *_then("consent"), path=(), admin=True)
 def set_consent(ctx: Context, ref: Ref, word: str, rest: list[str] | None) -> None:
     with envelope_refs.choosing(ref[1]):
         envelopes.consent_command(ctx, ref[0], rest or [])
@@ -174,6 +175,31 @@ def _act(
     with envelope_refs.choosing(ref[1]):
         _ACTIONS[word.rsplit(".", 1)[-1]](ctx, ref[0], others)
 
+
+@dataclass(frozen=True)
+class _VoteTerms:
+    """The words after ``atterrissage`` when one of them asks for a vote (``vote 3j``,
+    ``base 30% vote jusqu'au 15/12``, ``vote annuler``): all of them, as typed."""
+
+    placeholder: str = "vote_terms"
+
+    def take(self, ctx: Context, tokens: list[str], start: int) -> Taken:
+        if not any(fold(word) in vote_rules.VOTE_WORDS for word in tokens[start:]):
+            return None
+        return list(tokens[start:]), len(tokens) - start
+
+
+# a vote on the landing is for admins; showing or applying one, for admins or the envelope's owner
+BUDGET.sub(
+    "landing_vote",
+    _ENVELOPE,
+    Arg("period", PeriodArg(), optional=True),
+    Arg("word", Choice("sub.budget.landing")),
+    Arg("rest", _VoteTerms()),
+    path=(),
+    typed=True,
+    admin=True,
+)(_act)
 
 for _name in _ACTIONS:
     BUDGET.sub(
@@ -223,13 +249,15 @@ _PERIOD = Arg("period", _RequestPeriod(), optional=True)
 
 @REQUEST.sub(
     "revise",
-    Arg("token", RequestNumber()),
+    Arg("id", Number(minimum=1), shown="request"),
     Arg("word", Choice("sub.demande.revised")),
-    Arg("words", Words(), optional=True, shown="amount"),
+    Arg("words", Words(), shown="amount", refusal="budget.landing.error.revise_usage"),
     path=(),
 )
-def revise_request(ctx: Context, token: str, word: str, words: list[str] | None) -> None:
-    revision.revise_command(ctx, [token, word, *(words or [])])
+def revise_request(ctx: Context, id: int, word: str, words: list[str]) -> None:
+    """``!demande 3 révisée 60€``: the amount is required (its own refusal names the
+    request); ``revision.revise_command`` reads it, one amount and nothing else."""
+    revision.revise_command(ctx, [str(id), word, *words])
 
 
 @REQUEST.sub("withdraw", _ENVELOPE, _PERIOD, Arg("word", Choice("sub.demande.withdraw")), path=())

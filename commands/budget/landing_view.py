@@ -54,7 +54,7 @@ def landing_command(ctx: Context, project: Project, tokens: list[str]) -> None:
         )
     env = envelopes.pick_envelope(ctx, project, period, open_only=True)
     if applying is not None:
-        common._require_admin(ctx, "atterrissage appliquer", env)
+        common.require_owner_or_admin(ctx, "atterrissage appliquer", env)
     if env.mode != budget.LIBRE:
         raise UserError("budget.error.libre_only", project=project.code, prefix=p)
     if not named and chosen is None:  # the options of a running vote, as it will count them

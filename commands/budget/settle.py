@@ -140,7 +140,7 @@ def _record_give_back(
 def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     period, _ = common._take_period(ctx, tokens)
     env = envelopes.pick_envelope(ctx, project, period, open_only=True)
-    common._require_admin(ctx, "prorata", env)
+    common.require_owner_or_admin(ctx, "prorata", env)
     if env.mode != budget.LIBRE:
         raise UserError("budget.error.libre_only", project=project.code)
     landing.apply(ctx, env, Option(PRORATA))
@@ -149,10 +149,10 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
 def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     p = ctx.settings.prefix
     if len(tokens) < 2:
-        common._require_admin(ctx, "accord")
+        common.require_owner_or_admin(ctx, "accord", None)
         raise UserError("budget.error.agree_usage", project=project.code, prefix=p)
     req, env = requests._load_request(ctx, tokens[0])
-    common._require_admin(ctx, "accord", env)
+    common.require_owner_or_admin(ctx, "accord", env)
     named = envelope_refs.chosen(project)
     if (
         env.project_id != project.id
@@ -211,7 +211,7 @@ def close_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     p = ctx.settings.prefix
     period, _ = common._take_period(ctx, tokens)
     env = envelopes.pick_envelope(ctx, project, period, open_only=True)
-    common._require_admin(ctx, "clore", env)
+    common.require_owner_or_admin(ctx, "clore", env)
     require(
         ctx,
         life.envelope_step(

@@ -74,8 +74,8 @@ def vote_command(
     base_bp: int,
     floor: int,
 ) -> None:
-    """``… atterrissage vote jusqu'au 15/12`` / ``vote 3j`` / ``vote annuler`` (admins)."""
-    common._require_admin(ctx, "atterrissage vote")
+    """``… atterrissage vote jusqu'au 15/12`` / ``vote 3j`` / ``vote annuler`` (admins: the
+    declaration of ``!budget`` says so)."""
     if tokens and fold(tokens[0]) in vote_rules.CANCEL_WORDS and len(tokens) == 1:
         cancel(ctx, env, project)
         return

@@ -27,8 +27,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
+from commands import i18n
 from commands.budget import common, landing
 from commands.core import Context
+from commands.grammar import fold
 from commands.landing import OPTIONS, Option, options
 from commands.lifecycle import budget as life
 from storage.models import (
@@ -39,7 +41,7 @@ from storage.models import (
     Project,
 )
 
-VOTE_WORDS = ("vote", "voter", "votes", "scrutin", "poll")
+VOTE_WORDS = tuple(fold(w) for w in i18n.words("budget.landing.vote"))
 CANCEL_WORDS = ("annuler", "annule", "cancel", "arreter", "stop")
 UNTIL_WORDS: tuple[str, ...] = (
     *("jusqu'au", "jusqu’au", "jusquau", "jusqu'a", "jusqu’à", "jusqua"),

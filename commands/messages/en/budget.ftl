@@ -366,7 +366,7 @@ budget-sub-budget-owner = change the owner of an envelope, who settles it like a
 budget-ex-budget-owner =
     { $prefix }budget KPA owner @bob
     { $prefix }budget KPA owner none
-budget-sub-budget-consent = a request with no open objection (❓, { $prefix }question) is validated automatically after the delay (admins)
+budget-sub-budget-consent = a request with no open objection (❓, { $prefix }question) is validated automatically after the delay
 budget-ex-budget-consent =
     { $prefix }budget KPA consent 5d
     { $prefix }budget KPA consent off
@@ -381,11 +381,13 @@ budget-sub-budget-prorata = apply the pro rata to validated requests (admins); i
 budget-ex-budget-prorata = { $prefix }budget KPA prorata
 budget-sub-budget-agree = set the agreed amount of a request (admins)
 budget-ex-budget-agree = { $prefix }budget KPA agree 3 80€
-budget-sub-budget-landing = when validated requests exceed the envelope: the options side by side (1 pro rata, 2 equal base then pro rata, 3 up to the median request, 4 protected floor then pro rata); apply one (admins), it then follows every change of the requests and an amount agreed by hand stops it; or let the room choose it by reaction before a deadline (admins): at the deadline, the one with the most votes is applied, on a tie an admin decides
+budget-sub-budget-landing = when validated requests exceed the envelope: the options side by side (1 pro rata, 2 equal base then pro rata, 3 up to the median request, 4 protected floor then pro rata); apply one (admins), it then follows every change of the requests and an amount agreed by hand stops it; or let the room choose it by reaction (see below)
 budget-ex-budget-landing =
     { $prefix }budget KPA landing
     { $prefix }budget KPA landing base 30% floor 100€
     { $prefix }budget KPA landing apply 2
+budget-sub-budget-landing_vote = let the room choose the landing option by reaction before a deadline: at the deadline, the one with the most votes is applied, on a tie an admin decides
+budget-ex-budget-landing_vote =
     { $prefix }budget KPA landing vote until 15/12
     { $prefix }budget KPA landing vote 3d
     { $prefix }budget KPA landing vote cancel

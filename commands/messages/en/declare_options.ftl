@@ -7,3 +7,5 @@ declare-arg-rate = amount/h
 declare-what-rate = an amount per hour
 declare-arg-percent = percentage
 declare-what-percent = a percentage
+declare-arg-vote_terms = vote deadline
+declare-what-vote_terms = the word vote and a deadline

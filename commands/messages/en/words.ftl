@@ -96,3 +96,5 @@ words-budget-commons = commons, common
 words-budget-min = min, minimum
 words-budget-validations = validations, validators
 words-budget-label = event, label, mission
+# a landing chosen by the room's reactions (!budget KPA atterrissage vote 3j)
+words-budget-landing-vote = vote, votes, poll

@@ -365,7 +365,7 @@ budget-sub-budget-owner = changer le soucieux d'une enveloppe, qui la règle com
 budget-ex-budget-owner =
     { $prefix }budget KPA soucieux @bob
     { $prefix }budget KPA soucieux aucun
-budget-sub-budget-consent = une demande sans objection ouverte (❓, { $prefix }question) est validée d'office au bout du délai (admins)
+budget-sub-budget-consent = une demande sans objection ouverte (❓, { $prefix }question) est validée d'office au bout du délai
 budget-ex-budget-consent =
     { $prefix }budget KPA consentement 5j
     { $prefix }budget KPA consentement non
@@ -380,11 +380,13 @@ budget-sub-budget-prorata = appliquer le prorata aux demandes validées (admins)
 budget-ex-budget-prorata = { $prefix }budget KPA prorata
 budget-sub-budget-agree = fixer le montant convenu d'une demande (admins)
 budget-ex-budget-agree = { $prefix }budget KPA accord 3 80€
-budget-sub-budget-landing = quand les demandes validées dépassent l'enveloppe : les options côte à côte (1 prorata, 2 base égale puis prorata, 3 jusqu'à la demande médiane, 4 plancher protégé puis prorata) ; appliquer l'une (admins), elle suit ensuite chaque changement des demandes et un accord fixé à la main l'arrête ; ou la faire choisir par réaction avant une échéance (admins) : à l'échéance, celle qui a le plus de voix est appliquée, en cas d'égalité un admin tranche
+budget-sub-budget-landing = quand les demandes validées dépassent l'enveloppe : les options côte à côte (1 prorata, 2 base égale puis prorata, 3 jusqu'à la demande médiane, 4 plancher protégé puis prorata) ; appliquer l'une (admins), elle suit ensuite chaque changement des demandes et un accord fixé à la main l'arrête ; ou la faire choisir par réaction (voir ci-dessous)
 budget-ex-budget-landing =
     { $prefix }budget KPA atterrissage
     { $prefix }budget KPA atterrissage base 30% plancher 100€
     { $prefix }budget KPA atterrissage appliquer 2
+budget-sub-budget-landing_vote = faire choisir l'option d'atterrissage par réaction avant une échéance : à l'échéance, celle qui a le plus de voix est appliquée, en cas d'égalité un admin tranche
+budget-ex-budget-landing_vote =
     { $prefix }budget KPA atterrissage vote jusqu'au 15/12
     { $prefix }budget KPA atterrissage vote 3j
     { $prefix }budget KPA atterrissage vote annuler

@@ -7,3 +7,5 @@ declare-arg-rate = montant/h
 declare-what-rate = un montant par heure
 declare-arg-percent = pourcentage
 declare-what-percent = un pourcentage
+declare-arg-vote_terms = vote échéance
+declare-what-vote_terms = le mot vote et une échéance

@@ -96,3 +96,5 @@ words-budget-commons = commun, communs
 words-budget-min = min, minimum
 words-budget-validations = validations, valideurs
 words-budget-label = mission, evenement, libelle
+# a landing chosen by the room's reactions (!budget KPA atterrissage vote 3j)
+words-budget-landing-vote = vote, voter, votes, scrutin
