@@ -26,7 +26,8 @@ def test_every_literal_key_used_exists():
     text = "".join(path.read_text() for path in sorted(SOURCE.glob("*.py")))
     used = set(re.findall(r'"(budget\.[a-z_.]+)"', text))
     assert used, "the pattern finds the keys"
-    missing = sorted(k for k in used if k not in budget_keys("fr"))
+    # input words (``words.ftl``: ``words-budget-cap``) are read by their key too
+    missing = sorted(k for k in used if k not in budget_keys("fr") and not i18n.words(k))
     assert missing == []
 
 
