@@ -264,7 +264,10 @@ async def test_request_change_edit_withdraw_and_agree(room, engine):
         req = db.exec(select(BudgetRequest)).one()
         assert req.amount == 15000 and req.message == "atelier et compta"
         assert db.exec(select(BudgetValidation)).all() == []  # validations start again
-    answer = await room.one("alice", "!budget KPA accord 1 140€")
+    # the envelope's period may be said before the word: it is not read as the request's number
+    answer = await room.one("alice", "!budget KPA décembre accord 1 140€")
+    assert "Pas d'enveloppe pour KPA à cette période" in answer, answer
+    answer = await room.one("alice", "!budget KPA novembre accord 1 140€")
     assert "140,00 € convenu (demandé : 150,00 €)" in answer
     answer = await room.one("bob", "!budgets")
     assert (

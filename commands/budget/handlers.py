@@ -170,10 +170,13 @@ def _act(
     rest: list[str] | None,
     typed: dict[str, str],
 ) -> None:
-    # the reader takes the period again from the words, where it may also follow its word
-    others = typed["period"].split() + (rest or [])
+    name = word.rsplit(".", 1)[-1]
     with envelope_refs.choosing(ref[1]):
-        _ACTIONS[word.rsplit(".", 1)[-1]](ctx, ref[0], others)
+        if name == "agree":  # its words start with a request's number: the period stays apart
+            settle.agree_command(ctx, ref[0], rest or [], period)
+            return
+        # the reader takes the period again from the words, where it may also follow its word
+        _ACTIONS[name](ctx, ref[0], typed["period"].split() + (rest or []))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from commands.core import Context, RoomTexts, UserError
 from commands.csvfile import csv_bytes, hours_cell, money_cell
 from commands.deferred import Rendered, RenderScope, defer
 from commands.grammar import (
+    Period,
     fold,
     match_amount,
     parse_percent,
@@ -146,7 +147,11 @@ def prorata_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     landing.apply(ctx, env, Option(PRORATA))
 
 
-def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
+def agree_command(
+    ctx: Context, project: Project, tokens: list[str], period: Period | None = None
+) -> None:
+    """``!budget KPA [période] accord <n°> <montant>``: the amount agreed for a request of the
+    envelope open for the project (the period's, when one is said)."""
     p = ctx.settings.prefix
     if len(tokens) < 2:
         common.require_owner_or_admin(ctx, "accord", None)
@@ -154,6 +159,8 @@ def agree_command(ctx: Context, project: Project, tokens: list[str]) -> None:
     req, env = requests._load_request(ctx, tokens[0])
     common.require_owner_or_admin(ctx, "accord", env)
     named = envelope_refs.chosen(project)
+    if named is None and period is not None:
+        named = envelopes.pick_envelope(ctx, project, period, open_only=True)
     if (
         env.project_id != project.id
         or env.state != "open"
