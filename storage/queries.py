@@ -82,6 +82,26 @@ def _add_rows(cells: dict[tuple[str, int], list[int]], rows: Iterable[Any]) -> N
         cell[1] += int(count or 0)
 
 
+def _sum_rows(
+    db: Session,
+    columns: tuple[Any, Any, Any, Any],
+    where: tuple[Any, ...],
+    user_id: str | None,
+    project_id: int | None,
+) -> Iterable[Any]:
+    """Minutes and count per (person, project): ``columns`` are a table's person, project,
+    minutes and count, ``where`` bounds its days or months."""
+    user, project, minutes, count = columns
+    conds = [*where]
+    if user_id is not None:
+        conds.append(user == user_id)
+    if project_id is not None:
+        conds.append(project == project_id)
+    return db.exec(
+        select(user, project, func.sum(minutes), count).where(*conds).group_by(user, project)
+    ).all()
+
+
 def _day_rows(
     db: Session,
     room_id: str,
@@ -90,21 +110,10 @@ def _day_rows(
     user_id: str | None,
     project_id: int | None,
 ) -> Iterable[Any]:
-    conds = [Contribution.room_id == room_id, Contribution.day >= start, Contribution.day < end]
-    if user_id is not None:
-        conds.append(Contribution.user_id == user_id)
-    if project_id is not None:
-        conds.append(Contribution.project_id == project_id)
-    return db.exec(
-        select(
-            Contribution.user_id,
-            Contribution.project_id,
-            func.sum(Contribution.minutes),
-            func.count(),
-        )
-        .where(*conds)
-        .group_by(col(Contribution.user_id), col(Contribution.project_id))
-    ).all()
+    c = Contribution
+    columns = (col(c.user_id), col(c.project_id), c.minutes, func.count())
+    where = (c.room_id == room_id, c.day >= start, c.day < end)
+    return _sum_rows(db, columns, where, user_id, project_id)
 
 
 def _month_rows(
@@ -115,25 +124,10 @@ def _month_rows(
     user_id: str | None,
     project_id: int | None,
 ) -> Iterable[Any]:
-    conds = [
-        ContributionMonth.room_id == room_id,
-        ContributionMonth.month >= start,
-        ContributionMonth.month < end,
-    ]
-    if user_id is not None:
-        conds.append(ContributionMonth.user_id == user_id)
-    if project_id is not None:
-        conds.append(ContributionMonth.project_key == project_id)
-    return db.exec(
-        select(
-            ContributionMonth.user_id,
-            ContributionMonth.project_key,
-            func.sum(ContributionMonth.minutes),
-            func.sum(ContributionMonth.count),
-        )
-        .where(*conds)
-        .group_by(col(ContributionMonth.user_id), col(ContributionMonth.project_key))
-    ).all()
+    m = ContributionMonth
+    columns = (col(m.user_id), col(m.project_key), m.minutes, func.sum(m.count))
+    where = (m.room_id == room_id, m.month >= start, m.month < end)
+    return _sum_rows(db, columns, where, user_id, project_id)
 
 
 def list_contributions(
