@@ -6,13 +6,6 @@ from sqlmodel import select
 
 from commands.budget import common, consent, landing, lives, rules
 from commands.core import Context
-from commands.lifecycle import (
-    ABSENT,
-    Act,
-    act,
-    require,
-)
-from commands.lifecycle import budget as life
 from storage.models import (
     BudgetEnvelope,
     BudgetQuestion,
@@ -22,15 +15,7 @@ from storage.models import (
 
 
 def _question(ctx: Context, req: BudgetRequest, env: BudgetEnvelope, text: str) -> None:
-    require(
-        ctx,
-        life.answer_step(
-            life.Answer(ABSENT, lives.envelope_life(ctx, env)),
-            act(Act.CREATE),
-            common.actor(ctx),
-            ctx.now,
-        ),
-    )
+    lives.require_answer(ctx, env)
     q = BudgetQuestion(
         request_id=common._id(req),
         user_id=ctx.sender,
@@ -73,15 +58,7 @@ def _validate(
     ctx: Context, req: BudgetRequest, env: BudgetEnvelope, before: rules.RequestState
 ) -> None:
     """The sender validates ``req`` (``before``: where it stood)."""
-    require(
-        ctx,
-        life.answer_step(
-            life.Answer(ABSENT, lives.envelope_life(ctx, env)),
-            act(Act.CREATE),
-            common.actor(ctx),
-            ctx.now,
-        ),
-    )
+    lives.require_answer(ctx, env)
     ctx.db.add(
         BudgetValidation(
             request_id=common._id(req),

@@ -9,6 +9,7 @@ from sqlmodel import col, func, select
 
 from commands.budget import common, queries
 from commands.core import Context
+from commands.lifecycle import ABSENT, Act, act, require
 from commands.lifecycle import budget as life
 from storage.models import (
     Audit,
@@ -100,3 +101,11 @@ def request_life(
         bool(another),
         unchanged,
     )
+
+
+def require_answer(ctx: Context, env: BudgetEnvelope, action: Any = None) -> None:
+    """A validation, question or give-back may be added to ``env`` (``action``: the default,
+    adding one; ``undo(Act.CREATE)``, taking one back): refused once it is closed."""
+    given = action is not None
+    state = life.Answer(life.GIVEN if given else ABSENT, envelope_life(ctx, env))
+    require(ctx, life.answer_step(state, action or act(Act.CREATE), common.actor(ctx), ctx.now))

@@ -99,15 +99,7 @@ def _record_give_back(
     )
     if share is None:
         raise UserError("budget.error.no_share", envelope=common._label(ctx, env))
-    require(
-        ctx,
-        life.answer_step(
-            life.Answer(ABSENT, lives.envelope_life(ctx, env)),
-            act(Act.CREATE),
-            common.actor(ctx),
-            ctx.now,
-        ),
-    )
+    lives.require_answer(ctx, env)
     gift = BudgetGiveBack(
         envelope_id=common._id(env),
         user_id=ctx.sender,

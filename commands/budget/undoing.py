@@ -110,15 +110,7 @@ def _request_of(ctx: Context, request_id: int) -> tuple[BudgetRequest, BudgetEnv
 
 def _undo_answer(ctx: Context, env: BudgetEnvelope) -> None:
     """A validation, question or give-back is withdrawn: not in a closed envelope."""
-    require(
-        ctx,
-        life.answer_step(
-            life.Answer(life.GIVEN, lives.envelope_life(ctx, env)),
-            undo(Act.CREATE),
-            common.actor(ctx),
-            ctx.now,
-        ),
-    )
+    lives.require_answer(ctx, env, undo(Act.CREATE))
 
 
 def _later_change(ctx: Context, change: Audit, req: BudgetRequest) -> bool:
