@@ -41,12 +41,12 @@ def contribution_totals(
     last_month = end.replace(day=1)
     cells: dict[tuple[str, int], list[int]] = {}
     if first_month < last_month:
-        _add_rows(cells, _month_rows(db, room_id, first_month, last_month, user_id, project_id))
+        _add_rows(cells, _sum_rows(db, True, room_id, first_month, last_month, user_id, project_id))
         for lo, hi in ((start, first_month), (last_month, end)):
             if lo < hi:
-                _add_rows(cells, _day_rows(db, room_id, lo, hi, user_id, project_id))
+                _add_rows(cells, _sum_rows(db, False, room_id, lo, hi, user_id, project_id))
     else:
-        _add_rows(cells, _day_rows(db, room_id, start, end, user_id, project_id))
+        _add_rows(cells, _sum_rows(db, False, room_id, start, end, user_id, project_id))
     people: dict[str, list[int]] = {}
     projects: dict[int | None, list[int]] = {}
     people_by_project: dict[int | None, int] = {}
@@ -84,15 +84,24 @@ def _add_rows(cells: dict[tuple[str, int], list[int]], rows: Iterable[Any]) -> N
 
 def _sum_rows(
     db: Session,
-    columns: tuple[Any, Any, Any, Any],
-    where: tuple[Any, ...],
+    monthly: bool,
+    room_id: str,
+    start: dt.date,
+    end: dt.date,
     user_id: str | None,
     project_id: int | None,
 ) -> Iterable[Any]:
-    """Minutes and count per (person, project): ``columns`` are a table's person, project,
-    minutes and count, ``where`` bounds its days or months."""
-    user, project, minutes, count = columns
-    conds = [*where]
+    """Minutes and count per (person, project) from ``start`` to ``end``: the days of the
+    contributions themselves, or (``monthly``) the months of their totals."""
+    columns: tuple[Any, ...]
+    if monthly:
+        m = ContributionMonth
+        columns = (m.room_id, m.month, m.user_id, col(m.project_key), m.minutes, func.sum(m.count))
+    else:
+        c = Contribution
+        columns = (c.room_id, c.day, c.user_id, col(c.project_id), c.minutes, func.count())
+    room, when, user, project, minutes, count = columns
+    conds: list[Any] = [room == room_id, when >= start, when < end]
     if user_id is not None:
         conds.append(user == user_id)
     if project_id is not None:
@@ -100,34 +109,6 @@ def _sum_rows(
     return db.exec(
         select(user, project, func.sum(minutes), count).where(*conds).group_by(user, project)
     ).all()
-
-
-def _day_rows(
-    db: Session,
-    room_id: str,
-    start: dt.date,
-    end: dt.date,
-    user_id: str | None,
-    project_id: int | None,
-) -> Iterable[Any]:
-    c = Contribution
-    columns = (col(c.user_id), col(c.project_id), c.minutes, func.count())
-    where = (c.room_id == room_id, c.day >= start, c.day < end)
-    return _sum_rows(db, columns, where, user_id, project_id)
-
-
-def _month_rows(
-    db: Session,
-    room_id: str,
-    start: dt.date,
-    end: dt.date,
-    user_id: str | None,
-    project_id: int | None,
-) -> Iterable[Any]:
-    m = ContributionMonth
-    columns = (col(m.user_id), col(m.project_key), m.minutes, func.sum(m.count))
-    where = (m.room_id == room_id, m.month >= start, m.month < end)
-    return _sum_rows(db, columns, where, user_id, project_id)
 
 
 def list_contributions(
