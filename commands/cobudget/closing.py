@@ -91,7 +91,7 @@ def _held_in_round(db: Session, round_id: int) -> list[_Held]:
         .where(t.c.round_id == round_id)
         .order_by(t.c.id)
     )
-    return [_Held._make(row) for row in found]
+    return [_Held._make(row) for row in found.all()]
 
 
 def _refund_open_buckets(ctx: Context, round_id: int) -> None:
@@ -133,7 +133,8 @@ def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
     buckets = _held_in_round(ctx.db, rnd.id)
     still_open = [b for b in buckets if b.state == BUCKET_OPEN]
     refund, who = act(Act.REFUND), actor(ctx)
-    for b in still_open:
+    # the refund's rule reads a bucket's state alone: asked once for each state among them
+    for b in {b.state: b for b in still_open}.values():
         before = life.Bucket(
             b.state,
             state,
