@@ -166,7 +166,7 @@ def defer_edits_of(ctx: Context, job: str, params: dict[str, Any], targets: Sele
             body="",
             cause=cause,
         )
-        for new, room_id, target_id in sorted(made)
+        for new, room_id, target_id in sorted(made, key=lambda row: int(row[0]))
     ]
     first, said = queued[0], queued[-1]
     assert said.kind == "text"
