@@ -51,7 +51,7 @@ from storage.models.cobudget import (
     BUCKET_FUNDED,
     BUCKET_OPEN,
     BUCKET_REFUNDED,
-    FUNDING_ACTIVE,
+    holding,
 )
 from storage.numbers import BUCKET, CONTRIBUTION, ENVELOPE, REQUEST, ROUND
 
@@ -92,14 +92,14 @@ def round_violations(db: Session) -> list[Violation]:
     for round_id, user, cents in db.exec(
         select(Bucket.round_id, Funding.funder, func.sum(Funding.cents))
         .join(Bucket, col(Bucket.id) == col(Funding.bucket_id))
-        .where(Funding.state == FUNDING_ACTIVE)
+        .where(holding())
         .group_by(col(Bucket.round_id), col(Funding.funder))
     ).all():
         used[(round_id, user)] += int(cents)
     in_buckets: dict[int, int] = defaultdict(int)
     for round_id, cents in db.exec(
         select(Funding.round_id, func.sum(Funding.cents))
-        .where(Funding.state == FUNDING_ACTIVE)
+        .where(holding())
         .group_by(col(Funding.round_id))
     ).all():
         in_buckets[round_id] += int(cents)
@@ -154,7 +154,7 @@ def bucket_violations(db: Session) -> list[Violation]:
         bucket_id: int(cents)
         for bucket_id, cents in db.exec(
             select(Funding.bucket_id, func.sum(Funding.cents))
-            .where(Funding.state == FUNDING_ACTIVE)
+            .where(holding())
             .group_by(col(Funding.bucket_id))
         ).all()
     }

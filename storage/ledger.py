@@ -22,7 +22,7 @@ from storage.models import (
     BudgetValidation,
     Funding,
 )
-from storage.models.cobudget import FUNDING_ACTIVE
+from storage.models.cobudget import holding
 
 
 def round_money(db: Session, round_id: int) -> tuple[int, int]:
@@ -34,7 +34,7 @@ def round_money(db: Session, round_id: int) -> tuple[int, int]:
     )
     used = (
         select(func.coalesce(func.sum(Funding.cents), 0))
-        .where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
+        .where(Funding.round_id == round_id, holding(round_id=round_id))
         .scalar_subquery()
     )
     a, b = db.exec(select(given, used)).one()
@@ -50,7 +50,7 @@ def bucket_totals(
         Funding.bucket_id,
         func.sum(Funding.cents),
         func.count(func.distinct(Funding.funder)),
-    ).where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
+    ).where(Funding.round_id == round_id, holding(round_id=round_id))
     if bucket_ids is not None:
         query = query.where(col(Funding.bucket_id).in_(bucket_ids))
     rows = db.exec(query.group_by(col(Funding.bucket_id))).all()
@@ -62,7 +62,7 @@ def bucket_funders(
 ) -> dict[int, list[tuple[str, int]]]:
     """Bucket id -> [(funder, cents)], most first, for the whole round (or ``bucket_ids``)."""
     query = select(Funding.bucket_id, Funding.funder, func.sum(Funding.cents)).where(
-        Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE
+        Funding.round_id == round_id, holding(round_id=round_id)
     )
     if bucket_ids is not None:
         query = query.where(col(Funding.bucket_id).in_(bucket_ids))
@@ -86,7 +86,7 @@ def balances(db: Session, round_id: int) -> list[tuple[str, int, int]]:
     ).where(Allocation.round_id == round_id)
     used: Any = select(
         col(Funding.funder).label("user"), literal(0), col(Funding.cents), literal(0)
-    ).where(Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE)
+    ).where(Funding.round_id == round_id, holding(round_id=round_id))
     both = union_all(given, used).subquery()
     rows = db.exec(
         select(both.c.user, func.sum(both.c.given), func.sum(both.c.used))

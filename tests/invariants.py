@@ -57,7 +57,12 @@ def _cobudget(db: Session) -> list[str]:
             continue
         if f.state not in ("active", "refunded"):
             out.append(f"funding {f.id} is {f.state}")
-        if f.state == "active":
+        if f.state == "active" and bucket.state == "refunded":
+            # given back by its round's close, which writes no funding: the round tells the event
+            closed_by = rounds[f.round_id].closed_event_id if f.round_id in rounds else None
+            if closed_by is None:
+                out.append(f"funding {f.id} given back by a close of no event")
+        elif f.state == "active":
             spent[(f.round_id, f.funder)] += f.cents
             held[f.bucket_id] += f.cents
         elif f.ended_event_id is None:

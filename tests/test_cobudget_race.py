@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from commands.events import ReactionAdded
 from storage.models import BotMessage, Funding
-from storage.models.cobudget import FUNDING_ACTIVE
+from storage.models.cobudget import holding
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -58,7 +58,7 @@ def _reaction(event_id, sender, card_platform_id, key="💶"):
 
 
 def _held(db, bucket_id=None):
-    query = select(func.coalesce(func.sum(Funding.cents), 0)).where(Funding.state == FUNDING_ACTIVE)
+    query = select(func.coalesce(func.sum(Funding.cents), 0)).where(holding())
     if bucket_id is not None:
         query = query.where(Funding.bucket_id == bucket_id)
     return db.exec(query).one()

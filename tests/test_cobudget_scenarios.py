@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from storage.models import Allocation, Audit, BotMessage, Bucket, Funding
-from storage.models.cobudget import FUNDING_ACTIVE
+from storage.models.cobudget import holding
 
 
 def _n(text: str) -> str:
@@ -87,7 +87,7 @@ def _balances(engine):
         used = dict(
             db.exec(
                 select(Funding.funder, func.sum(Funding.cents))
-                .where(Funding.state == FUNDING_ACTIVE)
+                .where(holding())
                 .group_by(Funding.funder)
             ).all()
         )
@@ -144,7 +144,7 @@ async def test_acceptance_round_of_300_two_buckets_one_funded_one_refunded(room,
     with Session(engine) as db:
         a, b = db.exec(select(Bucket).order_by(Bucket.id)).all()
         assert (a.state, b.state) == ("funded", "refunded")
-        held = db.exec(select(func.sum(Funding.cents)).where(Funding.state == FUNDING_ACTIVE)).one()
+        held = db.exec(select(func.sum(Funding.cents)).where(holding())).one()
     assert held == 15000
     assert held + sum(balances.values()) == 30000
     # closed round: no more funding

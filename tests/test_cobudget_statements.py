@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -20,8 +21,8 @@ from commands.core import Dispatcher, Settings
 from commands.events import Message, ReactionAdded, Redacted, Role
 from storage.checks import check_ledger
 from storage.db import make_engine, sqlite_url
-from storage.models import Allocation, Audit, BotMessage, ChatEvent, Funding
-from storage.models.cobudget import FUNDING_ACTIVE, FUNDING_REFUNDED
+from storage.models import Allocation, Audit, BotMessage, Bucket, ChatEvent, Funding
+from storage.models.cobudget import BUCKET_REFUNDED, FUNDING_ACTIVE, holding
 
 NOW = dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC)
 SKIP = ("SAVEPOINT", "RELEASE", "ROLLBACK TO", "BEGIN")
@@ -177,28 +178,45 @@ def test_cobudget_commands_send_ten_statements_at_most(tmp_path, template_db):
     assert not over, over
 
 
-def test_closing_a_round_refunds_in_one_statement_on_both_databases(engine):
+def test_closing_a_round_refunds_by_the_buckets_state_writing_no_funding(engine):
     room = _world(engine, people=4, buckets=3)
     with Session(engine) as db:
         active = db.exec(
             select(func.count()).select_from(Funding).where(Funding.state == FUNDING_ACTIVE)
         ).one()
     closing = room.msg("admin", "!tour fermer", admin=True)
-    room.handle(closing)
+    written: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        words = statement.split()  # UPDATE t, INSERT INTO t, DELETE FROM t: the table written
+        if words[0].upper() in ("UPDATE", "INSERT", "DELETE"):
+            written.append(words[1 if words[0].upper() == "UPDATE" else 2].strip('"').lower())
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        room.handle(closing)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
     render_pending_now(engine)  # the cards and the answer are worded after the transaction
     with Session(engine) as db:
         said = db.exec(
             select(BotMessage.body).where(BotMessage.cause_event_id == closing.event_id)
         ).all()
     assert any("Printemps" in text for text in said)
+    # the buckets are refunded in one statement; no funding row is written (thousands would be)
+    assert written.count("cobudget_bucket") == 1
+    assert "cobudget_funding" not in written
     with Session(engine) as db:
         states = db.exec(select(Funding.state, func.count()).group_by(Funding.state)).all()
+        held = db.exec(select(func.count()).select_from(Funding).where(holding())).one()
+        buckets = set(db.exec(select(Bucket.state)).all())
         per_bucket = db.exec(select(Audit).where(Audit.action == "refunded")).all()
         refunds = db.exec(select(Audit).where(Audit.action == "refunds")).all()
         violations = check_ledger(db)
     # every bucket was below its goal: every funding is given back, told by one audit row for
     # the whole round: the total, the fundings, and what each bucket (by its number) gave back
-    assert dict(states) == {FUNDING_REFUNDED: active}
+    assert dict(states) == {FUNDING_ACTIVE: active} and held == 0
+    assert buckets == {BUCKET_REFUNDED}
     assert per_bucket == []
     assert len(refunds) == 1
     row = refunds[0]

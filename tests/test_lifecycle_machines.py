@@ -68,6 +68,7 @@ from storage.models import (
 )
 from storage.models import Project as ProjectRow
 from storage.models import Room as RoomRow
+from storage.models.cobudget import holding
 from tests.invariants import violations
 from tests.lifecycle_room import Room, Sent, changed, ledger
 
@@ -633,7 +634,7 @@ class CobudgetRules(Machine):
                 n: b.status for n, b in self.buckets.items()
             }
             held: dict[int, int] = {}
-            for f in db.exec(select(Funding).where(Funding.state == "active")).all():
+            for f in db.exec(select(Funding).where(holding())).all():
                 n = buckets[f.bucket_id].number
                 held[n] = held.get(n, 0) + f.cents
             given: dict[tuple[int, str], int] = {}

@@ -49,7 +49,7 @@ from storage.models.budget import (
     BudgetRequest,
     BudgetValidation,
 )
-from storage.models.cobudget import FUNDING_ACTIVE
+from storage.models.cobudget import holding
 from tests.conftest import Chat
 from tests.matrix_helpers import PASSWORD, Person, relates, reply_target, unique
 from tests.mm_harness import mattermost_world, until
@@ -782,7 +782,7 @@ def balances(engine: Engine) -> dict[str, int]:
         used = dict(
             db.exec(
                 select(Funding.funder, func.sum(Funding.cents))
-                .where(col(Funding.state) == FUNDING_ACTIVE)
+                .where(holding())
                 .group_by(Funding.funder)
             ).all()
         )
@@ -843,9 +843,7 @@ async def test_cobudget_round_funded_by_reactions_then_closed(conv, engine):
     assert after == {conv.uid("alice"): 0, conv.uid("bob"): 5000, conv.uid("carol"): 10000}
     with Session(engine) as db:
         a, b = db.exec(select(Bucket).order_by(col(Bucket.id))).all()
-        held = db.exec(
-            select(func.sum(Funding.cents)).where(col(Funding.state) == FUNDING_ACTIVE)
-        ).one()
+        held = db.exec(select(func.sum(Funding.cents)).where(holding())).one()
     assert (a.state, b.state) == ("funded", "refunded")
     assert held == 15000 and held + sum(after.values()) == 30000
     # the round is closed: a reaction on the card now gives nothing

@@ -12,7 +12,7 @@ from commands.csvfile import long_table, money_cell
 from commands.declare import Arg, Declared
 from commands.render import lines, table
 from storage.ledger import balances
-from storage.models.cobudget import FUNDING_ACTIVE, ROUND_OPEN, Bucket, CobudgetRound, Funding
+from storage.models.cobudget import ROUND_OPEN, Bucket, CobudgetRound, Funding, holding
 
 # --------------------------------------------------------------------------- !solde
 
@@ -64,7 +64,7 @@ def _balance_of(ctx: Context, user: str) -> None:
         .where(
             Funding.round_id == rnd.id,
             Funding.funder == user,
-            Funding.state == FUNDING_ACTIVE,
+            holding(round_id=rnd.id),
         )
         .group_by(col(Bucket.id), col(Bucket.number), col(Bucket.title))
         .order_by(col(Bucket.id))

@@ -28,7 +28,6 @@ from storage.models.cobudget import (
     BUCKET_OPEN,
     BUCKET_REFUNDED,
     FUNDING_ACTIVE,
-    FUNDING_REFUNDED,
     ROUND_CLOSED,
     Bucket,
     CobudgetRound,
@@ -95,34 +94,25 @@ def _held_in_round(db: Session, round_id: int) -> list[_Held]:
 
 
 def _refund_open_buckets(ctx: Context, round_id: int) -> None:
-    """Every open bucket of the round is refunded, every active funding of theirs given back
-    (tied to this event, so that deleting it would find them), in two statements whatever their
-    number."""
-    conn = ctx.db.connection()
-    fundings = Funding.__table__  # type: ignore[attr-defined]
+    """Every open bucket of the round is refunded, in one statement whatever their number: its
+    active fundings are given back by the bucket's state (``storage.models.cobudget.holding``),
+    none of them written, the round recording the event that closed it."""
     buckets = Bucket.__table__  # type: ignore[attr-defined]
-    still_open = (buckets.c.round_id == round_id, buckets.c.state == BUCKET_OPEN)
-    conn.execute(
-        fundings.update()
-        .where(
-            fundings.c.round_id == round_id,
-            fundings.c.state == FUNDING_ACTIVE,
-            fundings.c.bucket_id.in_(sa_select(buckets.c.id).where(*still_open)),
-        )
-        .values(state=FUNDING_REFUNDED, ended_at=ctx.now, ended_event_id=ctx.source_event_id)
-    )
-    conn.execute(
-        buckets.update().where(*still_open).values(state=BUCKET_REFUNDED, closed_at=ctx.now)
+    ctx.db.connection().execute(
+        buckets.update()
+        .where(buckets.c.round_id == round_id, buckets.c.state == BUCKET_OPEN)
+        .values(state=BUCKET_REFUNDED, closed_at=ctx.now)
     )
     for held in list(ctx.db.identity_map.values()):
-        if isinstance(held, Funding | Bucket):
-            ctx.db.expire(held)  # read again if used: the statements changed them
+        if isinstance(held, Bucket):
+            ctx.db.expire(held)  # read again if used: the statement changed them
 
 
 def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
     """Close the open round (``!tour fermer``, or its deadline passed): buckets below their goal
-    are refunded; funded ones keep what they hold. Nothing in it changes afterwards. A dozen
-    statements whatever the number of buckets and fundings; the refunds told by one audit row
+    are refunded (their fundings given back by that); funded ones keep what they hold. Nothing
+    in it changes afterwards. Ten statements whatever the number of buckets and fundings, none
+    of which writes a funding; the refunds told by one audit row
     for the round (``refunds``: the total, the fundings given back, and per bucket its number
     and what it gave back)."""
     rnd = _need_open_round(ctx)

@@ -29,6 +29,7 @@ from storage.models.cobudget import (
     Bucket,
     CobudgetRound,
     Funding,
+    funding_state,
 )
 from storage.numbers import LARGEST
 
@@ -139,7 +140,12 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         ctx,
         life.funding_step(
             life.Funding(
-                funding.state, before, funding.cents, funding.funder, f.given, f.given - f.used
+                funding_state(funding, bucket.state),
+                before,
+                funding.cents,
+                funding.funder,
+                f.given,
+                f.given - f.used,
             ),
             undo(Act.CREATE),
             actor(ctx),
@@ -147,7 +153,7 @@ def withdraw(ctx: Context, funding: Funding) -> Bucket:
         ),
     )
     # what the card shows once it is gone (only an active funding may be withdrawn)
-    active = funding.state == FUNDING_ACTIVE
+    active = funding_state(funding, bucket.state) == FUNDING_ACTIVE
     totals = (
         f.held - (funding.cents if active else 0),
         f.people - (1 if active and f.mine == 1 else 0),

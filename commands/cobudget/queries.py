@@ -14,12 +14,12 @@ from commands.core import Context, UserError
 from commands.numbers import read_number
 from storage.models import BotMessage
 from storage.models.cobudget import (
-    FUNDING_ACTIVE,
     ROUND_OPEN,
     Allocation,
     Bucket,
     CobudgetRound,
     Funding,
+    holding,
 )
 from storage.numbers import LARGEST
 
@@ -53,7 +53,7 @@ def allocated(db: Session, round_id: int, user_id: str | None = None) -> int:
 
 def spent(db: Session, round_id: int, user_id: str | None = None) -> int:
     query = select(func.coalesce(func.sum(Funding.cents), 0)).where(
-        Funding.round_id == round_id, Funding.state == FUNDING_ACTIVE
+        Funding.round_id == round_id, holding(round_id=round_id)
     )
     if user_id is not None:
         query = query.where(Funding.funder == user_id)
@@ -77,7 +77,7 @@ def allocated_and_spent(db: Session, round_id: int, user_id: str) -> tuple[int, 
         .where(
             Funding.round_id == round_id,
             Funding.funder == user_id,
-            Funding.state == FUNDING_ACTIVE,
+            holding(round_id=round_id),
         )
         .scalar_subquery()
     )
@@ -90,7 +90,7 @@ def bucket_total(db: Session, bucket_id: int) -> tuple[int, int]:
     cents, people = db.exec(
         select(
             func.coalesce(func.sum(Funding.cents), 0), func.count(func.distinct(Funding.funder))
-        ).where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
+        ).where(Funding.bucket_id == bucket_id, holding(bucket_id=bucket_id))
     ).one()
     return int(cents), int(people)
 
@@ -99,7 +99,7 @@ def active_fundings(db: Session, bucket_id: int) -> list[Funding]:
     return list(
         db.exec(
             select(Funding)
-            .where(Funding.bucket_id == bucket_id, Funding.state == FUNDING_ACTIVE)
+            .where(Funding.bucket_id == bucket_id, holding(bucket_id=bucket_id))
             .order_by(col(Funding.id))
         ).all()
     )
@@ -143,7 +143,7 @@ def figures(
             col(Funding.bucket_id) == bucket_id, *where
         )
 
-    active = col(Funding.state) == FUNDING_ACTIVE
+    active = holding(round_id=round_id)
     columns: list[Any] = [
         one(allocations()),
         one(allocations().with_only_columns(func.sum(Allocation.cents))),

@@ -23,6 +23,7 @@ from storage.models.cobudget import (
     Bucket,
     CobudgetRound,
     Funding,
+    funding_state,
 )
 
 
@@ -251,7 +252,7 @@ def kept_by_event(ctx: Context, event_id: str) -> str | None:
     funding = db.exec(select(Funding).where(Funding.event_id == event_id)).first()
     if funding is not None and funding.state == FUNDING_ACTIVE:
         bucket = db.get(Bucket, funding.bucket_id)
-        if bucket is not None:
+        if bucket is not None and funding_state(funding, bucket.state) == FUNDING_ACTIVE:
             return ctx.t(
                 "buckets.kept_funding",
                 cents=ctx.money(funding.cents),

@@ -2,10 +2,12 @@
 buckets (proposals to fund) and fundings (money put into a bucket, by reaction or by command).
 
 Balances are not stored: a member's balance in a round is the sum of their allocations minus the
-sum of their active fundings, computed in SQL. Every allocation and funding row carries the id of
-the chat event that created it (unique where one event creates one row), so a replayed event
-changes nothing; a withdrawal or refund changes the funding's ``state`` and records the event
-that ended it.
+sum of the fundings that hold their money (``holding``), computed in SQL. Every allocation and
+funding row carries the id of the chat event that created it (unique where one event creates one
+row), so a replayed event changes nothing; a withdrawal or a cancelled bucket's refund changes the
+funding's ``state`` and records the event that ended it. Closing a round writes no funding: the
+buckets it refunds give back every active funding of theirs by their own state (``holding``,
+``funding_state``), the round recording the event that closed it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, ColumnElement, Index, UniqueConstraint, and_
+from sqlalchemy import select as sa_select
+from sqlmodel import Field, SQLModel, col
 
 from storage.clock import now
 from storage.models.core import NO_REUSE
@@ -138,3 +141,25 @@ class Funding(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=now)
     ended_at: dt.datetime | None = Field(default=None)
     ended_event_id: str | None = Field(default=None, max_length=255)
+
+
+def holding(*, round_id: Any = None, bucket_id: Any = None) -> ColumnElement[bool]:
+    """The fundings that hold their money, as a SQL condition: active, in a bucket that has not
+    given it back when its round closed. Closing a round marks the buckets below their goal
+    ``refunded`` and writes none of their fundings (thousands of rows otherwise); rounds closed
+    before that wrote each funding ``refunded``, which this reads the same. ``round_id`` or
+    ``bucket_id`` (a value or a column) narrows the buckets looked at to the fundings read."""
+    refunded = sa_select(col(Bucket.id)).where(col(Bucket.state) == BUCKET_REFUNDED)
+    if round_id is not None:
+        refunded = refunded.where(col(Bucket.round_id) == round_id)
+    if bucket_id is not None:
+        refunded = refunded.where(col(Bucket.id) == bucket_id)
+    return and_(col(Funding.state) == FUNDING_ACTIVE, col(Funding.bucket_id).not_in(refunded))
+
+
+def funding_state(funding: Funding, bucket_state: str | None) -> str:
+    """A funding's state as people know it: an active funding of a bucket its round's close
+    refunded was given back (see ``holding``)."""
+    if funding.state == FUNDING_ACTIVE and bucket_state == BUCKET_REFUNDED:
+        return FUNDING_REFUNDED
+    return funding.state

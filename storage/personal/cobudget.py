@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models import Allocation, Bucket, CobudgetRound, Funding
-from storage.models.cobudget import FUNDING_ACTIVE
+from storage.models.cobudget import funding_state, holding
 
 
 def cobudget_sections(db: Session, user_id: str) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def cobudget_sections(db: Session, user_id: str) -> dict[str, Any]:
             select(func.coalesce(func.sum(Funding.cents), 0)).where(
                 Funding.round_id == round_id,
                 Funding.funder == user_id,
-                Funding.state == FUNDING_ACTIVE,
+                holding(round_id=round_id),
             )
         ).one()
         rnd = rounds.get(round_id)
@@ -68,9 +68,11 @@ def cobudget_sections(db: Session, user_id: str) -> dict[str, Any]:
             "cents": f.cents,
             "source": f.source,
             "reaction": f.reaction_key,
-            "state": f.state,
+            "state": funding_state(
+                f, buckets[f.bucket_id].state if f.bucket_id in buckets else None
+            ),
             "at": f.created_at,
-            "ended_at": f.ended_at,
+            "ended_at": _ended_at(f, buckets.get(f.bucket_id)),
         }
         for f in db.exec(
             select(Funding).where(Funding.funder == user_id).order_by(col(Funding.id))
@@ -91,3 +93,14 @@ def cobudget_sections(db: Session, user_id: str) -> dict[str, Any]:
         if b.author == user_id
     ]
     return doc
+
+
+def _ended_at(funding: Funding, bucket: Bucket | None) -> Any:
+    """When a funding ended: its own time, or that of the bucket its round's close refunded."""
+    if (
+        funding.ended_at is None
+        and bucket is not None
+        and funding_state(funding, bucket.state) != funding.state
+    ):
+        return bucket.closed_at
+    return funding.ended_at
