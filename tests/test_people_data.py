@@ -148,3 +148,22 @@ async def test_removing_the_confirmation_in_time_cancels(chat, runtime, engine):
     with Session(engine) as db:
         assert db.exec(select(ForgottenPerson)).first() is None
         assert db.get(Person, "@zoe") is not None
+
+
+async def test_my_data_says_what_a_rounds_close_gave_back(chat):
+    """Closing a round writes no funding (the buckets it refunds give them back by their
+    state): the file still tells each funding given back, and when."""
+    card = await a_room_with_zoe(chat)
+    closing = await chat.said("alice", "!tour fermer")
+    assert any("rendus" in norm(s.text) for s in closing)
+    # her reaction taken back after the close: nothing is given back twice
+    answers = [norm(a) for a in await chat.unreact("zoe", card, "💶")]
+    assert any("t'a déjà été rendu" in a for a in answers), answers
+    said = await chat.said("zoe", "!mesdonnees", room="dm-zoe")
+    doc = json.loads(said[0].data)
+    assert {(f["cents"], f["state"]) for f in doc["fundings"]} == {
+        (500, "refunded"),
+        (1000, "refunded"),
+    }
+    assert all(f["ended_at"] is not None for f in doc["fundings"])
+    assert [(b["in_buckets_cents"], b["balance_cents"]) for b in doc["balances"]] == [(0, 3000)]
