@@ -114,3 +114,19 @@ def test_a_rounds_holdings_are_read_from_the_index_alone(engine: Engine) -> None
     with engine.connect() as conn:
         plan = " ".join(str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {query}")))
     assert "COVERING INDEX ix_cobudget_funding_round_bucket" in plan, plan
+
+
+def test_a_rooms_pending_messages_are_read_without_its_history(engine: Engine) -> None:
+    """On SQLite, the delivery's read of a room's next messages goes through the partial index
+    of the messages still to send (0022), not through every message the room ever had."""
+    from bot.delivery import _PENDING
+
+    query = _PENDING.compile(engine)
+    params = query.construct_params({"room_id": "!r", "limit": 100})
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {query}", tuple(params[k] for k in query.positiontup or ())
+        )
+        plan = " ".join(str(row[-1]) for row in found)
+    assert "ix_bot_message_room_pending" in plan, plan
+    assert "ix_bot_message_room_created" not in plan and "ix_botmessage_room_id" not in plan

@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, PrimaryKeyConstraint, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Index,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.clock import now
@@ -171,6 +179,15 @@ class BotMessage(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_bot_message_pending", "sent_at", "id"),
+        # a room's messages still to deliver, read before each delivery: the few pending rows,
+        # never the room's whole history (migration 0022)
+        Index(
+            "ix_bot_message_room_pending",
+            "room_id",
+            "id",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
         Index("ix_bot_message_ref", "ref_kind", "ref_id"),
         Index("ix_bot_message_room_created", "room_id", "created_at"),
         # deleting a message checks that no edit of it points at it
