@@ -826,6 +826,12 @@ def cases() -> list[Case]:
                 editor(i), "!demande KPA 50€ v1", edit_to(editor(i), "!demande KPA 55€ v2")
             )(w, i),
         ),
+        Case(
+            "!demande edited (had a request)",
+            lambda w, i: prepared(
+                p(i % 50), "!demande KPA 50€ v1", edit_to(p(i % 50), "!demande KPA 55€ v2")
+            )(w, i),
+        ),
         Case("!demande KPA retirer", per_run(lambda i: (p(30 + i), "!demande KPA retirer", False))),
         Case("!question 5", per_run(lambda i: (p(100 + i), "!question 5 pourquoi ?", False))),
         Case("!valider 65", per_run(lambda i: (p(100 + i), "!valider 65", False))),
