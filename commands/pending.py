@@ -61,8 +61,11 @@ def offer(
     records ``payload``, or ``audited`` when given (what it says of a large payload)."""
     if kind not in ctx.registry.pending_kinds:
         raise ValueError(f"no pending action kind {kind!r}")
-    for earlier in _actions(ctx, source=ctx.source_event_id, states=(PENDING_OPEN,)):
-        _drop(ctx, earlier, "replaced")
+    if ctx.source_event_id != ctx.event.event_id:
+        # an edit of the command: the offer its earlier text made is replaced (a new message
+        # has made none: it is handled once, and its first try, refused, was rolled back)
+        for earlier in _actions(ctx, source=ctx.source_event_id, states=(PENDING_OPEN,)):
+            _drop(ctx, earlier, "replaced")
     action = PendingAction(
         room_id=ctx.room.id,
         kind=kind,

@@ -194,15 +194,19 @@ class Dispatcher(EventHandlers):
                 original = db.get(ChatEvent, event.edit_of)
             if not self._is_command(event, original):
                 return []
+        before = _caches(db)
         savepoint = begin_savepoint(db)
         try:
             try:
                 sent, key = self._process(db, event, now, original, seen)
             except UserError as err:
                 # bad input: nothing the handler did stays, and the event is handled again as
-                # a refusal that says why (one savepoint per event, refused or not)
+                # a refusal that says why (one savepoint per event, refused or not). The
+                # transaction's caches are as they were before it: they told what the rollback
+                # brings back (clearing them would make the next events read the room again)
                 savepoint.rollback()
                 db.info.clear()
+                db.info.update(before)
                 savepoint = begin_savepoint(db)
                 sent, key = self._process(db, event, now, original, seen, refused=err)
             savepoint.commit()
@@ -368,3 +372,18 @@ def _points_at(event: AnyEvent) -> str | None:
 
 def _process_now() -> dt.datetime:
     return clock.now()
+
+
+def _caches(db: Session) -> dict[str, Any]:
+    """A copy of the transaction's caches (``Session.info``) as they are, to put back when a
+    savepoint is rolled back: each cache is copied (a dict or a list that later work fills in
+    place), what it holds is not (rows read before the savepoint, which a rollback expires if
+    it changed them; a cache's inner values are replaced whole, never changed in place)."""
+    return {
+        key: dict(value)
+        if isinstance(value, dict)
+        else list(value)
+        if isinstance(value, list)
+        else value
+        for key, value in db.info.items()
+    }
