@@ -22,12 +22,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import insert, or_
 from sqlmodel import col, select
 
 from commands.core import Context, Registry
 from commands.events import Message, ReactionAdded
 from commands.render import Rich
+from storage.db import connection_of
 from storage.models import BotMessage, ChatEvent, PendingAction
 from storage.models.pending import PENDING_DONE, PENDING_DROPPED, PENDING_OPEN
 
@@ -55,10 +56,11 @@ def offer(
     text: Rich | str,
     *,
     audited: dict[str, Any] | None = None,
-) -> PendingAction:
+) -> int:
     """Store nothing yet: answer ``text`` (which says what ✅ would do) with ✅ on it, and
     remember ``payload`` (what was understood, JSON) until the sender confirms. The audit row
-    records ``payload``, or ``audited`` when given (what it says of a large payload)."""
+    records ``payload``, or ``audited`` when given (what it says of a large payload). Returns
+    the pending action's id (written by one plain insert)."""
     if kind not in ctx.registry.pending_kinds:
         raise ValueError(f"no pending action kind {kind!r}")
     if ctx.source_event_id != ctx.event.event_id:
@@ -66,26 +68,38 @@ def offer(
         # has made none: it is handled once, and its first try, refused, was rolled back)
         for earlier in _actions(ctx, source=ctx.source_event_id, states=(PENDING_OPEN,)):
             _drop(ctx, earlier, "replaced")
-    action = PendingAction(
-        room_id=ctx.room.id,
-        kind=kind,
-        source_event_id=ctx.source_event_id,
-        sender=ctx.sender,
-        payload=payload,
-        created_at=ctx.now,
+    ctx.db.flush()  # the drops are written first
+    key = (
+        connection_of(ctx.db)
+        .execute(
+            _INSERT_ACTION,
+            {
+                "room_id": ctx.room.id,
+                "kind": kind,
+                "source_event_id": ctx.source_event_id,
+                "sender": ctx.sender,
+                "payload": payload,
+                "state": PENDING_OPEN,
+                "created_at": ctx.now,
+            },
+        )
+        .inserted_primary_key
     )
-    ctx.db.add(action)
-    ctx.db.flush()
+    assert key is not None
+    action_id = int(key[0])
     ctx.audit(
         "offer",
         "pending_action",
-        action.id,
+        action_id,
         kind=kind,
         payload=payload if audited is None else audited,
     )
-    answer = ctx.reply(text, ref=(REF_KIND, action.id))
+    answer = ctx.reply(text, ref=(REF_KIND, action_id))
     ctx.react(CONFIRM, on=answer)
-    return action
+    return action_id
+
+
+_INSERT_ACTION = insert(PendingAction.__table__)  # type: ignore[attr-defined]
 
 
 def _actions(
