@@ -284,6 +284,42 @@ async def test_request_change_edit_withdraw_and_agree(room, engine):
     assert "pas de demande en cours" in answer
 
 
+async def test_an_edit_of_a_message_that_changed_a_request_stays_on_it(room, engine):
+    await setup_kpa(room)
+    await room.say("alice", "!budget KPA 500€ novembre validations 1")
+    said = await room.said("bob", "!demande KPA 120€ atelier")
+    await room.react("dan", said[0].short_id, "✅")
+    answer = await room.one("bob", "!demande KPA 50€ v1")
+    assert "Demande #1 de Bob modifiée : 50,00 €" in answer
+    changed = room.last_id
+    answers = await room.edit("bob", changed, "!demande KPA 55€ v2")
+    assert any("Demande #1 de Bob modifiée : 55,00 €" in a for a in answers), answers
+    with Session(engine) as db:
+        req = db.exec(select(BudgetRequest)).one()
+        assert (req.number, req.amount, req.message, req.state) == (1, 5500, "v2", "active")
+        assert db.exec(select(BudgetValidation)).all() == []
+        updates = db.exec(
+            select(Audit).where(Audit.object_kind == "budget_request", Audit.action == "update")
+        ).all()
+        assert [(a.object_id, a.details["after"]["amount"]) for a in updates] == [
+            (str(req.id), 5000),
+            (str(req.id), 5500),
+        ]
+    # a message that withdrew it, edited: the edit stays on the withdrawn request
+    answer = await room.one("bob", "!demande KPA retirer")
+    assert "Demande #1 de Bob retirée" in answer
+    withdrew = room.last_id
+    answers = await room.edit("bob", withdrew, "!demande KPA 70€ v3")
+    with Session(engine) as db:
+        assert [(r.number, r.state) for r in db.exec(select(BudgetRequest)).all()] == [
+            (1, "withdrawn")
+        ]
+    assert answers == [
+        "⚠️ La demande #1 est retirée : elle ne change plus. "
+        "Pour demander à nouveau : !demande KPA 80€"
+    ], answers
+
+
 async def test_same_reaction_twice_counts_once(room, runtime, engine):
     from commands.events import ReactionAdded
 

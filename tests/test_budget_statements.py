@@ -72,11 +72,18 @@ def _counts(room: Room) -> dict[str, int]:
             key=key,
         )
 
-    def edited() -> Message:
-        first = room.msg("q2", "!demande KPA 50€ v1")
-        room.handle(first)
-        room.deliver()
-        return msg("q2", "!demande KPA 55€ v2", edit_of=first.event_id, edit_of_sender="@q2")
+    def edited(user: str) -> Callable[[], Message]:
+        """``user`` asks on KPA (or changes the request they have there), then edits it."""
+
+        def make() -> Message:
+            first = room.msg(user, "!demande KPA 50€ v1")
+            room.handle(first)
+            room.deliver()
+            return msg(
+                user, "!demande KPA 55€ v2", edit_of=first.event_id, edit_of_sender=f"@{user}"
+            )
+
+        return make
 
     def unvalidated() -> Redacted:
         tick = reaction("p9", 5, "✅")
@@ -132,7 +139,9 @@ def _counts(room: Room) -> dict[str, int]:
 
     cases = {
         "!demande": lambda: room.msg("q1", "!demande KPA 60€ pour le matériel"),
-        "!demande edited": edited,
+        "!demande edited": edited("q2"),
+        # p7's request changed by a message, then that message edited
+        "!demande edited (had a request)": edited("p7"),
         "!demande retirer": lambda: room.msg("p6", "!demande KPA retirer"),
         "!question": lambda: room.msg("p1", "!question 5 pourquoi ?"),
         "!valider": lambda: room.msg("p1", "!valider 6"),

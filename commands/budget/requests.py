@@ -7,7 +7,9 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    Integer,
     and_,
+    cast,
     delete,
     or_,
 )
@@ -211,19 +213,26 @@ def _edited_request(ctx: Context) -> BudgetRequest | None:
     if it acted on one: the edit stays on that request."""
     if ctx.edit_of is None:
         return None
-    made = _request_with_envelope(ctx, BudgetRequest.event_id == ctx.source_event_id)
-    if made is not None:
-        return made[0]
-    acted = ctx.db.exec(
-        select(Audit)
+    # the request the message made, else the last one it changed or withdrew: found, with its
+    # envelope and what their lives count, in one query
+    made = (
+        sa_select(col(BudgetRequest.id))
+        .where(col(BudgetRequest.event_id) == ctx.source_event_id)
+        .scalar_subquery()
+    )
+    acted = (
+        sa_select(cast(col(Audit.object_id), Integer))
         .where(
-            Audit.event_id == ctx.source_event_id,
-            Audit.object_kind == "budget_request",
+            col(Audit.event_id) == ctx.source_event_id,
+            col(Audit.object_kind) == "budget_request",
             col(Audit.action).in_(("update", "withdraw")),
         )
         .order_by(col(Audit.id).desc())
-    ).first()
-    return ctx.db.get(BudgetRequest, int(acted.object_id)) if acted is not None else None
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = _request_with_envelope(ctx, col(BudgetRequest.id) == func.coalesce(made, acted))
+    return found[0] if found is not None else None
 
 
 def _own_request(ctx: Context, env: BudgetEnvelope) -> BudgetRequest | None:
