@@ -6,13 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import (
-    Integer,
-    and_,
-    cast,
-    delete,
-    or_,
-)
+from sqlalchemy import Integer, and_, cast, delete, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import col, func, select
