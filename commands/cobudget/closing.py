@@ -118,7 +118,7 @@ def _refund_open_buckets(ctx: Context, round_id: int) -> None:
 def _close_round(ctx: Context, how: Act = Act.CLOSE) -> None:
     """Close the open round (``!tour fermer``, or its deadline passed): buckets below their goal
     are refunded (their fundings given back by that); funded ones keep what they hold. Nothing
-    in it changes afterwards. Ten statements whatever the number of buckets and fundings, none
+    in it changes afterwards. Nine statements whatever the number of buckets and fundings, none
     of which writes a funding; the refunds told by one audit row
     for the round (``refunds``: the total, the fundings given back, and per bucket its number
     and what it gave back)."""
