@@ -6,6 +6,11 @@ command, in the same run.
     .venv/bin/python bench/throughput.py [--commands 5000] [--users 50]
     .venv/bin/python bench/throughput.py --postgres     # a throw-away PostgreSQL server
     .venv/bin/python bench/throughput.py --url postgresql://user@127.0.0.1/db   # an empty one
+    .venv/bin/python bench/throughput.py --doubtful   # a third of the commands need a ✅
+
+With ``--doubtful`` a third of the bot's commands name a project code the room does not have:
+each is refused on its first try, handled again, and answered with an offer to confirm (✅),
+among commands that are recorded at once (the raw loop is unchanged).
 
 On SQLite the raw loop uses the ``sqlite3`` module; on PostgreSQL, ``psycopg``. Prints figures;
 asserts nothing.
@@ -42,7 +47,12 @@ TEXTS = [
 ]
 
 
-async def bot_rate(url: str, commands: int, users: int) -> tuple[float, float]:
+DOUBTFUL = [*TEXTS[:2], "!contrib 45 min lundi compta KAP"]  # KAP: no such project
+
+
+async def bot_rate(
+    url: str, commands: int, users: int, texts: list[str] = TEXTS
+) -> tuple[float, float]:
     """(commands/s with one person typing, commands/s with ``users`` people at once)."""
     engine = open_database(url)
     runtime = Runtime(engine, build_registry(), Settings(), clock=lambda: NOW)
@@ -57,7 +67,7 @@ async def bot_rate(url: str, commands: int, users: int) -> tuple[float, float]:
     solo = max(commands // 5, 1)
     start = time.perf_counter()
     for i in range(solo):
-        await console.say(TEXTS[i % 3], user="solo")
+        await console.say(texts[i % 3], user="solo")
     await runtime.flush(timeout=300)
     one = solo / (time.perf_counter() - start)
 
@@ -65,7 +75,7 @@ async def bot_rate(url: str, commands: int, users: int) -> tuple[float, float]:
 
     async def person(k: int) -> None:
         for i in range(per_user):
-            await console.say(TEXTS[(i + k) % 3], user=f"user{k}")
+            await console.say(texts[(i + k) % 3], user=f"user{k}")
 
     before = len(console.transcript)
     start = time.perf_counter()
@@ -186,6 +196,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--url", help="an empty PostgreSQL database (default: a SQLite file)")
     parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL")
+    parser.add_argument(
+        "--doubtful",
+        action="store_true",
+        help="a third of the bot's commands name an unknown project code (an offer to confirm)",
+    )
     args = parser.parse_args()
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -209,7 +224,8 @@ def main() -> None:
         else:
             open_database(raw_url).dispose()
             raw = raw_sqlite_rate(tmp / "raw.db", args.commands)
-        one, many = asyncio.run(bot_rate(bot_url, args.commands, args.users))
+        texts = DOUBTFUL if args.doubtful else TEXTS
+        one, many = asyncio.run(bot_rate(bot_url, args.commands, args.users, texts))
     label = "PostgreSQL (psycopg)" if postgres else "SQLite (sqlite3)"
     print(f"storage floor, raw {label} loop, 4 inserts, one transaction per command: {raw:,.0f}/s")
     print(
