@@ -22,6 +22,8 @@ def test_sqlite_pragmas(engine):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # savepoints' journals and sorts in memory, not in temporary files
+        assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2
 
 
 def test_aggregates_use_the_indexes(engine):
