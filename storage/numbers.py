@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
 from storage.db import connection_of
+from storage.prepared import Prepared
 
 CONTRIBUTION = "contribution"
 ROUND = "round"
@@ -27,10 +28,13 @@ REQUEST = "request"
 LARGEST = 2**62
 
 # one statement on SQLite (3.35+) and PostgreSQL alike
-_BUMP = text(
-    "INSERT INTO room_counter (room_id, kind, last) VALUES (:room_id, :kind, 1) "
-    "ON CONFLICT (room_id, kind) DO UPDATE SET last = room_counter.last + 1 "
-    "RETURNING last"
+_BUMP = Prepared(
+    text(
+        "INSERT INTO room_counter (room_id, kind, last) VALUES (:room_id, :kind, 1) "
+        "ON CONFLICT (room_id, kind) DO UPDATE SET last = room_counter.last + 1 "
+        "RETURNING last"
+    ),
+    ("room_id", "kind"),
 )
 
 Numbered = TypeVar("Numbered", bound=SQLModel)
@@ -38,7 +42,7 @@ Numbered = TypeVar("Numbered", bound=SQLModel)
 
 def next_number(db: Session, room_id: str, kind: str) -> int:
     """The next number of ``kind`` in ``room_id``, taken for good (in the caller's transaction)."""
-    return int(connection_of(db).execute(_BUMP, {"room_id": room_id, "kind": kind}).scalar_one())
+    return int(_BUMP.execute(connection_of(db), {"room_id": room_id, "kind": kind}).scalar_one())
 
 
 def by_number(db: Session, model: type[Numbered], room_id: str, number: int) -> Numbered | None:

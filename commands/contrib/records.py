@@ -17,11 +17,30 @@ from commands.render import Rich, esc
 from storage.db import connection_of
 from storage.models import Contribution, Project
 from storage.numbers import CONTRIBUTION, next_number
+from storage.prepared import Prepared
 
 FAMILY = "contrib"
 
 
 _INSERT_CONTRIBUTION = insert(Contribution.__table__)  # type: ignore[attr-defined]
+# a new contribution, the bot's hot path: a statement compiled once (``storage.prepared``)
+_NEW_CONTRIBUTION = Prepared(
+    _INSERT_CONTRIBUTION,
+    (
+        "room_id",
+        "number",
+        "user_id",
+        "minutes",
+        "day",
+        "project_id",
+        "description",
+        "event_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ),
+    key=True,
+)
 
 
 EVERYONE = ("tous", "tout-le-monde", "all", "everyone", "salle", "room")
@@ -83,9 +102,8 @@ def _store(
     }
     # the hot path of the bot: one compiled insert; the row is read back only by later commands
     ctx.db.flush()
-    key = connection_of(ctx.db).execute(_INSERT_CONTRIBUTION, values).inserted_primary_key
-    assert key is not None
-    contribution = Contribution.model_construct(id=int(key[0]), **values)  # to word the answer
+    new = _NEW_CONTRIBUTION.insert(connection_of(ctx.db), values)
+    contribution = Contribution.model_construct(id=new, **values)  # to word the answer
     ctx.audit("create", "contribution", contribution.id, **_snapshot(contribution))
     _changed(ctx, (contribution.project_id, contribution.day))
     return contribution, "contrib.saved"

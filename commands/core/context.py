@@ -20,8 +20,12 @@ from commands.render import Rich, plain
 from storage import clock
 from storage.db import connection_of
 from storage.models import Audit, BotMessage, ChatEvent, Room
+from storage.prepared import Prepared
 
-_INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
+_INSERT_AUDIT = Prepared(
+    insert(Audit.__table__),  # type: ignore[attr-defined]
+    ("at", "room_id", "actor", "action", "object_kind", "object_id", "event_id", "details"),
+)
 
 
 class Context(RoomTexts):
@@ -330,7 +334,7 @@ class Context(RoomTexts):
         """Write the audit rows appended so far, in one statement."""
         if self.audits:
             rows, self.audits = self.audits, []
-            connection_of(self.db).execute(_INSERT_AUDIT, rows)
+            _INSERT_AUDIT.execute_many(connection_of(self.db), rows)
 
     def edit_many(
         self, edits: list[tuple[Queued | BotMessage, Rich]], *, then: Rich | None = None

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from storage.db import connection_of
 from storage.models import BotMessage
+from storage.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,23 @@ _OUTBOX_DEFAULTS: dict[str, Any] = {
     "attempts": 0,
     "recipient": None,
 }
+# a row as ``Context`` writes it: every column (``insert_one``'s hot path)
+_OUTBOX_ROW = (*_OUTBOX_DEFAULTS, "room_id", "cause_event_id", "created_at")
+_OUTBOX_KEYS = frozenset(_OUTBOX_ROW)
+_PREPARED_OUTBOX = Prepared(_INSERT_OUTBOX, _OUTBOX_ROW, key=True)
 
 
 def insert_one(db: Session, row: dict[str, Any]) -> Queued:
     """Write one outbox row (a plain insert: the delivery reads it back)."""
-    key = connection_of(db).execute(_INSERT_OUTBOX, row).inserted_primary_key
-    assert key is not None
+    conn = connection_of(db)
+    if row.keys() == _OUTBOX_KEYS:
+        new = _PREPARED_OUTBOX.insert(conn, row)
+    else:  # some columns left to their defaults
+        key = conn.execute(_INSERT_OUTBOX, row).inserted_primary_key
+        assert key is not None
+        new = int(key[0])
     return Queued(
-        id=int(key[0]),
+        id=new,
         room_id=row["room_id"],
         kind=row["kind"],
         body=row["body"],

@@ -13,15 +13,30 @@ from sqlmodel import Session
 
 from storage.db import connection_of
 from storage.models import Audit, ChatEvent
+from storage.prepared import Prepared
 
 _INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
 _INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
 # the handled event's record, unless the event is on record already (then nothing is inserted,
 # nothing returned): the exactly-once check and the record in one statement
+# (every event: a statement compiled once, ``storage.prepared``)
+_EVENT_COLUMNS = (
+    "event_id",
+    "room_id",
+    "sender",
+    "kind",
+    "command",
+    "handled_at",
+    "answer_to",
+    "thread_id",
+)
 _RECORD_EVENT = {
-    dialect: make(ChatEvent.__table__)  # type: ignore[attr-defined]
-    .on_conflict_do_nothing(index_elements=["event_id"])
-    .returning(ChatEvent.__table__.c.event_id)  # type: ignore[attr-defined]
+    dialect: Prepared(
+        make(ChatEvent.__table__)  # type: ignore[attr-defined]
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(ChatEvent.__table__.c.event_id),  # type: ignore[attr-defined]
+        _EVENT_COLUMNS,
+    )
     for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
 
@@ -45,11 +60,12 @@ class _HandledBefore(Exception):
 
 def _record_event(db: Session, values: dict[str, Any]) -> None:
     """Record a handled event, or raise ``_HandledBefore`` if it is on record already."""
-    query = _RECORD_EVENT.get(db.get_bind().dialect.name)
+    conn = connection_of(db)
+    query = _RECORD_EVENT.get(conn.dialect.name)
     if query is None:  # pragma: no cover - SQLite and PostgreSQL are the databases supported
         if db.get(ChatEvent, values["event_id"]) is not None:
             raise _HandledBefore
-        connection_of(db).execute(_INSERT_CHAT_EVENT, values)
+        conn.execute(_INSERT_CHAT_EVENT, values)
         return
-    if connection_of(db).execute(query, values).first() is None:
+    if query.execute(conn, values).first() is None:
         raise _HandledBefore
