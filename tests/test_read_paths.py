@@ -130,3 +130,35 @@ def test_a_rooms_pending_messages_are_read_without_its_history(engine: Engine) -
         plan = " ".join(str(row[-1]) for row in found)
     assert "ix_bot_message_room_pending" in plan, plan
     assert "ix_bot_message_room_created" not in plan and "ix_botmessage_room_id" not in plan
+
+
+def test_the_indexes_that_repeated_others_are_gone(any_engine: Engine) -> None:
+    """0023: the outbox and the handled events keep only indexes that some read needs; the
+    messages still to deliver have their own partial index, which a sent message leaves."""
+    found = inspect(any_engine)
+    outbox = {i["name"]: i for i in found.get_indexes("botmessage")}
+    events = {i["name"] for i in found.get_indexes("chatevent")}
+    assert "ix_botmessage_room_id" not in outbox and "ix_bot_message_pending" not in outbox
+    assert "ix_chatevent_room_id" not in events and "ix_chat_event_room_handled" in events
+    assert outbox["ix_bot_message_unsent"]["column_names"] == ["id"]
+
+
+def test_the_messages_still_to_deliver_are_read_from_their_own_index(engine: Engine) -> None:
+    """At start (every room's undelivered messages, in order) and on the health page (how many
+    wait), SQLite reads the partial index of the messages still to deliver, not the outbox."""
+    from commands.core import pending_messages
+
+    with Session(engine) as db:
+        db.add(Room(id="!r", name="r", platform="console", created_at=NOW))
+        db.commit()
+        assert pending_messages(db) == []
+    queries = [
+        "SELECT id FROM botmessage WHERE sent_at IS NULL ORDER BY id LIMIT 100",
+        "SELECT count(*) FROM botmessage WHERE sent_at IS NULL",
+    ]
+    with engine.connect() as conn:
+        for query in queries:
+            plan = " ".join(
+                str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {query}"))
+            )
+            assert "ix_bot_message_unsent" in plan, plan

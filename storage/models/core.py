@@ -143,7 +143,7 @@ class ChatEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_chat_event_room_handled", "room_id", "handled_at"),)
 
     event_id: str = Field(primary_key=True, max_length=255)
-    room_id: str = Field(max_length=255, index=True)
+    room_id: str = Field(max_length=255)  # indexed by ``ix_chat_event_room_handled``
     sender: str = Field(default="", max_length=255)
     kind: str = Field(max_length=32)
     command: str = Field(default="", max_length=64)
@@ -178,7 +178,14 @@ class BotMessage(SQLModel, table=True):
     so that reactions to it and later edits of it can be found."""
 
     __table_args__ = (
-        Index("ix_bot_message_pending", "sent_at", "id"),
+        # the messages still to deliver, in order, of every room (at start, the health page):
+        # a message leaves it when it is sent (migration 0023)
+        Index(
+            "ix_bot_message_unsent",
+            "id",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
         # a room's messages still to deliver, read before each delivery: the few pending rows,
         # never the room's whole history (migration 0022)
         Index(
@@ -196,7 +203,7 @@ class BotMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    room_id: str = Field(max_length=255, index=True)
+    room_id: str = Field(max_length=255)  # indexed with what is read: see ``__table_args__``
     kind: str = Field(default="text", max_length=16)  # text | edit | react | file | redact | direct
     body: str = Field(default="")
     html: str | None = Field(default=None)
