@@ -26,19 +26,7 @@ _INSERT_CONTRIBUTION = insert(Contribution.__table__)  # type: ignore[attr-defin
 # a new contribution, the bot's hot path: a statement compiled once (``storage.prepared``)
 _NEW_CONTRIBUTION = Prepared(
     _INSERT_CONTRIBUTION,
-    (
-        "room_id",
-        "number",
-        "user_id",
-        "minutes",
-        "day",
-        "project_id",
-        "description",
-        "event_id",
-        "created_by",
-        "created_at",
-        "updated_at",
-    ),
+    [c.name for c in Contribution.__table__.columns if c.name != "id"],  # type: ignore[attr-defined]
     key=True,
 )
 
