@@ -72,6 +72,20 @@ class Prepared:
         self.key = key
         self._forms: dict[tuple[str, str, str], _Form] = {}
 
+    @classmethod
+    def whole_rows(cls, statement: Insert, *, key: bool = False) -> Prepared:
+        """``statement``, an insert into a table, given every column of its rows: all of them
+        but an integer primary key, which the database gives (and ``insert`` returns, with
+        ``key=True``)."""
+        table = statement.table
+        [primary] = table.primary_key.columns  # type: ignore[attr-defined]
+        generated = primary.autoincrement is True or (
+            primary.autoincrement == "auto" and primary.type.python_type is int
+        )
+        assert generated or not key, "a key given in the row is no key to read back"
+        keys = [c.name for c in table.columns if not (generated and c is primary)]
+        return cls(statement, keys, key=key)
+
     def _form(self, dialect: Dialect) -> _Form:
         found = self._forms.get((dialect.name, dialect.driver, dialect.paramstyle))
         if found is None:

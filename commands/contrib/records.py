@@ -24,11 +24,7 @@ FAMILY = "contrib"
 
 _INSERT_CONTRIBUTION = insert(Contribution.__table__)  # type: ignore[attr-defined]
 # a new contribution, the bot's hot path: a statement compiled once (``storage.prepared``)
-_NEW_CONTRIBUTION = Prepared(
-    _INSERT_CONTRIBUTION,
-    [c.name for c in Contribution.__table__.columns if c.name != "id"],  # type: ignore[attr-defined]
-    key=True,
-)
+_NEW_CONTRIBUTION = Prepared.whole_rows(_INSERT_CONTRIBUTION, key=True)
 
 
 EVERYONE = ("tous", "tout-le-monde", "all", "everyone", "salle", "room")

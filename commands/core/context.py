@@ -22,10 +22,7 @@ from storage.db import connection_of
 from storage.models import Audit, BotMessage, ChatEvent, Room
 from storage.prepared import Prepared
 
-_INSERT_AUDIT = Prepared(
-    insert(Audit.__table__),  # type: ignore[attr-defined]
-    ("at", "room_id", "actor", "action", "object_kind", "object_id", "event_id", "details"),
-)
+_INSERT_AUDIT = Prepared.whole_rows(insert(Audit.__table__))  # type: ignore[attr-defined]
 
 
 class Context(RoomTexts):

@@ -53,9 +53,8 @@ _OUTBOX_DEFAULTS: dict[str, Any] = {
     "recipient": None,
 }
 # a row as ``Context`` writes it: every column (``insert_one``'s hot path)
-_OUTBOX_ROW = (*_OUTBOX_DEFAULTS, "room_id", "cause_event_id", "created_at")
-_OUTBOX_KEYS = frozenset(_OUTBOX_ROW)
-_PREPARED_OUTBOX = Prepared(_INSERT_OUTBOX, _OUTBOX_ROW, key=True)
+_PREPARED_OUTBOX = Prepared.whole_rows(_INSERT_OUTBOX, key=True)
+_OUTBOX_KEYS = frozenset(_PREPARED_OUTBOX.keys)
 
 
 def insert_one(db: Session, row: dict[str, Any]) -> Queued:

@@ -12,30 +12,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from storage.db import connection_of
-from storage.models import Audit, ChatEvent
+from storage.models import ChatEvent
 from storage.prepared import Prepared
 
-_INSERT_AUDIT = insert(Audit.__table__)  # type: ignore[attr-defined]
 _INSERT_CHAT_EVENT = insert(ChatEvent.__table__)  # type: ignore[attr-defined]
 # the handled event's record, unless the event is on record already (then nothing is inserted,
 # nothing returned): the exactly-once check and the record in one statement
 # (every event: a statement compiled once, ``storage.prepared``)
-_EVENT_COLUMNS = (
-    "event_id",
-    "room_id",
-    "sender",
-    "kind",
-    "command",
-    "handled_at",
-    "answer_to",
-    "thread_id",
-)
 _RECORD_EVENT = {
-    dialect: Prepared(
+    dialect: Prepared.whole_rows(
         make(ChatEvent.__table__)  # type: ignore[attr-defined]
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(ChatEvent.__table__.c.event_id),  # type: ignore[attr-defined]
-        _EVENT_COLUMNS,
+        .returning(ChatEvent.__table__.c.event_id)  # type: ignore[attr-defined]
     )
     for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
