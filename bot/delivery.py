@@ -377,7 +377,8 @@ class Delivery(DatabaseHost):
                     return
                 await asyncio.gather(*(e.wait() for e in waiting))
 
-        await asyncio.wait_for(all_idle(), timeout)
+        async with asyncio.timeout(timeout):
+            await all_idle()
 
     def _failed(self, message_id: int, retriable: bool, ref: str) -> tuple[bool, Outgoing | None]:
         """Whether a message whose delivery failed is given up, and what replaces it (decided

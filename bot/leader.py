@@ -156,7 +156,8 @@ class Leadership:
         while True:
             await asyncio.sleep(self.check_every)
             try:
-                held = await asyncio.wait_for(self._still_held(), self.check_timeout)
+                async with asyncio.timeout(self.check_timeout):
+                    held = await self._still_held()
             except Exception as err:
                 log.error("the leadership's connection failed (%s): stopping at once", err)
                 held = False

@@ -173,5 +173,6 @@ async def run_adapters(
         await asyncio.gather(*tasks, return_exceptions=True)
         if leading is None or leading.held:  # a process that lost the lead sends nothing more
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(runtime.flush(timeout=5), 6)
+                async with asyncio.timeout(6):
+                    await runtime.flush(timeout=5)
         await runtime.close()

@@ -69,3 +69,21 @@ async def test_a_leader_that_loses_its_lock_stops_writing(postgres_engine):
     finally:
         set_fence(None)
         await leader.release()
+
+
+async def test_a_stop_always_ends_the_watch_whenever_it_comes(shared):
+    """SIGTERM cancels the watch at any point of its check: the cancellation is never lost (a
+    lost one left the process running until it was killed)."""
+    leader = Leadership(shared, **{**QUICK, "check_every": 0})
+    await asyncio.wait_for(leader.acquire(), 30)
+    try:
+        for steps in range(40):
+            watch = asyncio.create_task(leader.watch())
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            watch.cancel()
+            done, _ = await asyncio.wait({watch}, timeout=5)
+            assert done, f"the watch went on after a stop {steps} loop turns in"
+            assert watch.cancelled()
+    finally:
+        await leader.release()

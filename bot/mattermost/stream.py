@@ -183,7 +183,8 @@ class EventStream:
             delay = self.backoff.next_delay()
             log.warning("mattermost: websocket: %s; reconnecting in %.1f s", reason, delay)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._stop.wait()
 
     async def _connect_once(self) -> None:
         async with self.rest.session.ws_connect(self.url(), heartbeat=None, autoping=True) as ws:

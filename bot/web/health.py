@@ -31,7 +31,8 @@ class Health:
 
     async def healthz(self, request: web.Request) -> web.Response:
         try:
-            await asyncio.wait_for(self._read(self._ping_database), 5)
+            async with asyncio.timeout(5):
+                await self._read(self._ping_database)
             database = "ok"
         except Exception as err:
             log.warning("health: the database does not answer: %s", type(err).__name__)

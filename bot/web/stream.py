@@ -73,7 +73,8 @@ class LiveStreams:
             await response.write(f"retry: 3000\nevent: ledger\ndata: {version}\n\n".encode())
             while True:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(queue.get(), HEARTBEAT)
+                    async with asyncio.timeout(HEARTBEAT):
+                        await queue.get()
                 now = await self._read(self._access_and_version, token)
                 if now is None:
                     await response.write(b"event: gone\ndata: -\n\n")
