@@ -22,7 +22,7 @@ from sqlalchemy import Insert
 from sqlalchemy.engine import Connection, CursorResult, Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 Processor = Callable[[Any], Any]
 
@@ -46,7 +46,9 @@ def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor | None:
     its last value: the events of a batch share their ``now``, which every row they write
     carries once or twice."""
     process = type_.dialect_impl(dialect).bind_processor(dialect)
-    if process is None or type_.python_type not in (dt.datetime, dt.date):
+    # a type that wraps another (the models' UTC times) tells no Python type of its own
+    base = type_.impl_instance if isinstance(type_, TypeDecorator) else type_
+    if process is None or base.python_type not in (dt.datetime, dt.date):
         return process
     last: list[tuple[Any, Any]] = [(None, None)]
 

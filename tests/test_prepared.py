@@ -19,7 +19,7 @@ from commands.core.outbox import _INSERT_OUTBOX, _OUTBOX_DEFAULTS, _PREPARED_OUT
 from commands.core.record import _RECORD_EVENT
 from storage.models import Audit, ChatEvent
 from storage.numbers import next_number
-from storage.prepared import Prepared
+from storage.prepared import Prepared, _processor
 
 NOW = dt.datetime(2026, 11, 26, 10, 30, 15, 123456, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -201,3 +201,33 @@ def test_a_time_is_processed_again_whenever_it_changes(engine):
         "2026-11-26 10:30:15.000000",
         "2026-11-26 10:30:15.123456",
     ]
+
+
+def test_the_models_times_are_processed_once_per_value(monkeypatch):
+    """The models' time columns (a type that wraps SQLAlchemy's) keep their last value too: the
+    batch's ``now``, written by every row, is turned into text once."""
+    from sqlalchemy.dialects import sqlite
+    from sqlmodel.sql.sqltypes import UTCDateTime
+
+    calls: list[object] = []
+    convert = UTCDateTime.process_bind_param
+
+    def counted(self, value, dialect):
+        calls.append(value)
+        return convert(self, value, dialect)
+
+    monkeypatch.setattr(UTCDateTime, "process_bind_param", counted)
+    type_ = ChatEvent.__table__.c.handled_at.type  # type: ignore[attr-defined]
+    assert isinstance(type_, UTCDateTime)
+    process = _processor(type_, sqlite.dialect())
+    assert process is not None
+    out = [process(when) for when in (NOW, NOW, NOW, LATER, LATER, NOW)]
+    assert out == [
+        "2026-11-26 10:30:15.123456",
+        "2026-11-26 10:30:15.123456",
+        "2026-11-26 10:30:15.123456",
+        "2026-11-26 10:00:00.000000",
+        "2026-11-26 10:00:00.000000",
+        "2026-11-26 10:30:15.123456",
+    ]
+    assert calls == [NOW, LATER, NOW]
