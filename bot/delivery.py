@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Collection
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, literal_column, or_, select
 from sqlmodel import Session, col, update
 
 from bot import metrics
@@ -22,6 +22,7 @@ from bot.render import Renders
 from commands.core import error_reference, pending_messages
 from storage.db import transaction
 from storage.models import BotMessage, ChatEvent, RenderJob, Room
+from storage.prepared import Prepared
 
 # the runtime's log keeps the name it always had
 log = logging.getLogger("bot.runtime")
@@ -153,6 +154,17 @@ def _pending_query() -> Select[Any]:
 
 
 _PENDING = _pending_query()
+# a delivery recorded (the hot path of every answer: compiled once, ``storage.prepared``)
+_MARK = Prepared(
+    update(BotMessage)
+    .where(col(BotMessage.id) == bindparam("message_id"))
+    .values(
+        sent_at=bindparam("now", type_=BotMessage.__table__.c.sent_at.type),  # type: ignore[attr-defined]
+        platform_id=bindparam("pid"),
+        attempts=BotMessage.attempts + literal_column("1"),
+    ),
+    ("message_id", "pid", "now"),
+)
 
 
 class Delivery(DatabaseHost):
@@ -335,13 +347,8 @@ class Delivery(DatabaseHost):
         looked up)."""
         now = self.clock()
         with self.engine.begin() as conn:
-            conn.execute(
-                update(BotMessage)
-                .where(col(BotMessage.id) == bindparam("message_id"))
-                .values(
-                    sent_at=now, platform_id=bindparam("pid"), attempts=BotMessage.attempts + 1
-                ),
-                [{"message_id": mid, "pid": pid} for mid, pid in marks],
+            _MARK.execute_many(
+                conn, [{"message_id": mid, "pid": pid, "now": now} for mid, pid in marks]
             )
             if secrets is None:
                 _forget_secrets(conn, [mid for mid, _ in marks])
