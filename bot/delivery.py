@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Collection
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import select
 from sqlmodel import Session, col, update
 
 from bot import metrics
@@ -19,10 +19,10 @@ from bot.adapters.base import Adapter, DeliveryError, Outgoing, UnknownKind, fro
 from bot.host import DatabaseHost
 from bot.redact import redact
 from bot.render import Renders
+from bot.turns import MARK, PENDING, give_turns
 from commands.core import error_reference, pending_messages
 from storage.db import transaction
-from storage.models import BotMessage, ChatEvent, RenderJob, Room
-from storage.prepared import Prepared
+from storage.models import BotMessage, Room
 
 # the runtime's log keeps the name it always had
 log = logging.getLogger("bot.runtime")
@@ -89,84 +89,6 @@ def _delivery_failed(room_id: str, outgoing: Outgoing, err: Exception) -> tuple[
     return retriable, ref
 
 
-def _pending_query() -> Select[Any]:
-    """The statement ``Delivery._load_pending`` reads a room's next messages with (built once:
-    building it costs more than running it)."""
-    table = BotMessage.__table__  # type: ignore[attr-defined]
-    target = table.alias("target")
-    events = ChatEvent.__table__  # type: ignore[attr-defined]
-    cause = events.alias("cause")
-    target_cause = events.alias("target_cause")
-    target_queued = and_(table.c.target_id.is_not(None), target.c.sent_at.is_(None))
-    sender = case((target_queued, target_cause.c.sender), else_=cause.c.sender)
-    # the turns are worked out on ids alone; only the messages of this batch are read whole
-    # (files included)
-    turns = (
-        select(
-            table.c.id,
-            func.row_number().over(partition_by=sender, order_by=table.c.id).label("turn"),
-        )
-        .select_from(
-            table.outerjoin(target, table.c.target_id == target.c.id)
-            .outerjoin(cause, table.c.cause_event_id == cause.c.event_id)
-            .outerjoin(target_cause, target.c.cause_event_id == target_cause.c.event_id)
-        )
-        .where(table.c.room_id == bindparam("room_id"), table.c.sent_at.is_(None))
-        .subquery()
-    )
-    first = (
-        select(turns.c.id, turns.c.turn)
-        .order_by(turns.c.turn, turns.c.id)
-        .limit(bindparam("limit"))
-        .subquery()
-    )
-    jobs = RenderJob.__table__  # type: ignore[attr-defined]
-    # a message being rendered, or one that follows it among its event's answers (the edits and
-    # answer of ``commands.deferred.defer_edits``). The few render jobs are read for each
-    # message, each job's message by its key: never the other way round, which would read the
-    # room's whole history for each message.
-    held = table.alias("held")
-    held_cause = (
-        select(held.c.cause_event_id).where(held.c.id == jobs.c.message_id).scalar_subquery()
-    )
-    rendering = (
-        select(jobs.c.message_id)
-        .where(
-            jobs.c.message_id <= table.c.id,
-            or_(jobs.c.message_id == table.c.id, held_cause == table.c.cause_event_id),
-        )
-        .exists()
-    )
-    return (
-        select(
-            table,
-            target.c.platform_id.label("target_pid"),
-            target.c.sent_at.label("target_sent"),
-            rendering.label("rendering"),
-        )
-        .select_from(
-            first.join(table, table.c.id == first.c.id).outerjoin(
-                target, table.c.target_id == target.c.id
-            )
-        )
-        .order_by(first.c.turn, first.c.id)
-    )
-
-
-_PENDING = _pending_query()
-# a delivery recorded (the hot path of every answer: compiled once, ``storage.prepared``)
-_MARK = Prepared(
-    update(BotMessage)
-    .where(col(BotMessage.id) == bindparam("message_id"))
-    .values(
-        sent_at=bindparam("now", type_=BotMessage.__table__.c.sent_at.type),  # type: ignore[attr-defined]
-        platform_id=bindparam("pid"),
-        attempts=BotMessage.attempts + literal_column("1"),
-    ),
-    ("message_id", "pid", "now"),
-)
-
-
 class Delivery(DatabaseHost):
     """The runtime's senders: one task per room draining its queue."""
 
@@ -178,6 +100,7 @@ class Delivery(DatabaseHost):
     _idle: dict[str, asyncio.Event]
     _closed: bool
     _platforms: dict[str, str]
+    _lanes: dict[str, dict[str, int]]  # room id -> lane -> its last turn (``bot.turns``)
 
     # -- messages out ---------------------------------------------------------------------------
     def kick(self, room_id: str) -> None:
@@ -295,14 +218,16 @@ class Delivery(DatabaseHost):
         return False, more
 
     def _load_pending(self, room_id: str) -> tuple[list[_Pending], bool]:
-        """The room's next messages to deliver, and whether more wait after them (a plain read;
-        an edit whose message could never be delivered is set aside).
+        """The room's next messages to deliver, and whether more wait after them (the new ones
+        given their turn first; an edit whose message could never be delivered is set aside).
 
         Senders take turns: the first message of each sender's queue (the sender of the event
         that caused it), then the second of each, and so on, each sender's messages in their
-        order. A message that acts on another one still queued (the edit of a card, say) waits
-        in that message's turn, behind it."""
-        with self.engine.connect() as conn:
+        order; a sender who had nothing queued starts at the turn being delivered. A message
+        that acts on another one still queued (the edit of a card, say) waits in that message's
+        lane, behind it (``bot.turns``)."""
+        with self.engine.begin() as conn:
+            give_turns(conn, room_id, self._lanes.setdefault(room_id, {}))
             platform = self._platforms.get(room_id)
             if platform is None:
                 found = conn.execute(
@@ -312,7 +237,7 @@ class Delivery(DatabaseHost):
                     # a room is always on some platform: nothing to deliver its messages through
                     log.error("room %s has no platform", room_id)
                 platform = self._platforms[room_id] = found or ""
-            rows = conn.execute(_PENDING, {"room_id": room_id, "limit": LOAD_LIMIT}).all()
+            rows = conn.execute(PENDING, {"room_id": room_id, "limit": LOAD_LIMIT}).all()
         out: list[_Pending] = []
         skipped: list[int] = []
         for m in rows:
@@ -347,7 +272,7 @@ class Delivery(DatabaseHost):
         looked up)."""
         now = self.clock()
         with self.engine.begin() as conn:
-            _MARK.execute_many(
+            MARK.execute_many(
                 conn, [{"message_id": mid, "pid": pid, "now": now} for mid, pid in marks]
             )
             if secrets is None:

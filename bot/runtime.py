@@ -80,6 +80,7 @@ class Runtime(Delivery):
             [] for _ in range(self.workers)
         ]
         self._platforms: dict[str, str] = {}  # room id -> platform (it never changes)
+        self._lanes: dict[str, dict[str, int]] = {}  # the delivery's turns (bot.delivery)
         self._draining = [False] * self.workers
         self._drainers: list[asyncio.Task[None] | None] = [None] * self.workers
         # answers rendered after their transaction (commands.deferred)

@@ -130,8 +130,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         # every event has a savepoint, and SQLite keeps what a savepoint may have to undo (the
         # pages it changes) in a temporary file unless told to keep it in memory: a write to
-        # that file for each page each event touches. Sorts that need room (the turns of the
-        # messages to deliver) are kept in memory too.
+        # that file for each page each event touches. Sorts that need room are kept in memory
+        # too.
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 

@@ -40,7 +40,7 @@ def _rows(room, event_id: str) -> list[BotMessage]:
 
 def _deliverable(room) -> list[int]:
     """The ids the runtime would deliver now, in order."""
-    loader = types.SimpleNamespace(engine=room.engine, _platforms={})
+    loader = types.SimpleNamespace(engine=room.engine, _platforms={}, _lanes={})
     pending, _more = Runtime._load_pending(loader, ROOM)  # type: ignore[arg-type]
     return [p.outgoing.id for p in pending]
 

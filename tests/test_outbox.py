@@ -237,6 +237,37 @@ async def test_a_command_sent_during_a_flood_is_answered_before_the_floods_tail(
     await runtime.close()
 
 
+async def test_a_sender_who_comes_late_takes_turns_with_the_flood(any_engine, clock):
+    """Bob asks three things while Alice's flood is being delivered: from his first answer on,
+    his answers and hers alternate; each sender's answers keep their order."""
+    adapter = Recorder()
+    adapter.gate = asyncio.Event()
+    runtime = await start(any_engine, clock, adapter)
+    flood = [msg(f"$a{i}", f"!dire alice {i}") for i in range(150)]
+    await runtime.in_db(runtime.dispatcher.handle_batch, flood)
+    runtime.kick("r")
+    await adapter.at_gate.wait()
+    bob = [msg(f"$b{i}", f"!dire bob {i}", sender="@bob") for i in range(3)]
+    await runtime.in_db(runtime.dispatcher.handle_batch, bob)
+    runtime.kick("r")
+    adapter.gate.set()
+    await runtime.flush()
+    order = who_answers(adapter)
+    first = order.index("bob")
+    assert first <= MARK_EVERY + 1
+    assert order[first : first + 6] == ["bob", "alice", "bob", "alice", "bob", "alice"]
+    assert [i.body for i in adapter.delivered if i.body.startswith("bob")] == [
+        f"bob {i}" for i in range(3)
+    ]
+    alice = [i.body for i in adapter.delivered if i.body.startswith("alice")]
+    assert alice == [f"alice {i}" for i in range(150)]
+    with Session(any_engine) as db:
+        sent = db.exec(select(BotMessage).where(BotMessage.room_id == "r")).all()
+    # each had its turn; once sent, none keeps the lane (a sender's id) it waited in
+    assert all(m.turn is not None and m.lane is None for m in sent)
+    await runtime.close()
+
+
 async def test_an_edit_comes_after_its_card_whoever_caused_it(engine, clock):
     """Carol's card is queued behind her other answers; Bob's action edits it: the edit waits
     behind the card, and Alice's answers go on taking their turns."""

@@ -118,8 +118,9 @@ def test_a_rounds_holdings_are_read_from_the_index_alone(engine: Engine) -> None
 
 def test_a_rooms_pending_messages_are_read_without_its_history(engine: Engine) -> None:
     """On SQLite, the delivery's read of a room's next messages goes through the partial index
-    of the messages still to send (0022), not through every message the room ever had."""
-    from bot.delivery import _PENDING
+    of the messages still to send, in their turns (0024): not through every message the room
+    ever had, and without sorting all the messages queued (only the few read are)."""
+    from bot.turns import PENDING as _PENDING
 
     query = _PENDING.compile(engine)
     params = query.construct_params({"room_id": "!r", "limit": 100})
@@ -128,7 +129,9 @@ def test_a_rooms_pending_messages_are_read_without_its_history(engine: Engine) -
             f"EXPLAIN QUERY PLAN {query}", tuple(params[k] for k in query.positiontup or ())
         )
         plan = " ".join(str(row[-1]) for row in found)
-    assert "ix_bot_message_room_pending" in plan, plan
+    assert "SEARCH botmessage USING INDEX ix_bot_message_turns (room_id=?)" in plan, plan
+    # one sort: the messages read (at most ``limit``), put back in their turns after the joins
+    assert plan.count("TEMP B-TREE") == 1, plan
     assert "ix_bot_message_room_created" not in plan and "ix_botmessage_room_id" not in plan
 
 

@@ -51,6 +51,8 @@ _OUTBOX_DEFAULTS: dict[str, Any] = {
     "platform_id": None,
     "attempts": 0,
     "recipient": None,
+    "lane": None,  # given by the delivery (``bot.delivery``)
+    "turn": None,
 }
 # a row as ``Context`` writes it: every column (``insert_one``'s hot path)
 _PREPARED_OUTBOX = Prepared.whole_rows(_INSERT_OUTBOX, key=True)

@@ -76,6 +76,7 @@ USER_COLUMNS: tuple[tuple[Any, str], ...] = (
     (BudgetLandingBallot, "user_id"),
     (PendingAction, "sender"),
     (RecapSchedule, "changed_by"),
+    (BotMessage, "lane"),
 )
 # (model, owner column, free-text column): what a person wrote in their own records
 OWN_TEXTS: tuple[tuple[Any, str, str], ...] = (

@@ -186,12 +186,23 @@ class BotMessage(SQLModel, table=True):
             sqlite_where=text("sent_at IS NULL"),
             postgresql_where=text("sent_at IS NULL"),
         ),
-        # a room's messages still to deliver, read before each delivery: the few pending rows,
-        # never the room's whole history (migration 0022)
+        # a room's messages still to deliver, in the order they go out (``turn``; the messages
+        # not yet given a turn come first): the next few are read without looking at the
+        # others, however many wait (migration 0024)
         Index(
-            "ix_bot_message_room_pending",
+            "ix_bot_message_turns",
             "room_id",
+            "turn",
             "id",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
+        # the last turn taken in each lane of a room, read when new messages get theirs
+        Index(
+            "ix_bot_message_lanes",
+            "room_id",
+            "lane",
+            "turn",
             sqlite_where=text("sent_at IS NULL"),
             postgresql_where=text("sent_at IS NULL"),
         ),
@@ -225,3 +236,8 @@ class BotMessage(SQLModel, table=True):
     attempts: int = Field(default=0)
     # kind "direct": who the message goes to, in a direct conversation with the bot
     recipient: str | None = Field(default=None, max_length=255)
+    # the delivery's order, given when the delivery first sees the message (``bot.delivery``):
+    # the lane it waits in (the sender of the event that caused it; for an edit of a message
+    # still queued, that message's lane) and its turn among the room's messages to deliver
+    lane: str | None = Field(default=None, max_length=255)
+    turn: int | None = Field(default=None)
