@@ -12,8 +12,10 @@ With ``--doubtful`` a third of the bot's commands name a project code the room d
 each is refused on its first try, handled again, and answered with an offer to confirm (✅),
 among commands that are recorded at once (the raw loop is unchanged).
 
-On SQLite the raw loop uses the ``sqlite3`` module; on PostgreSQL, ``psycopg``. Prints figures;
-asserts nothing.
+On SQLite the raw loop uses the ``sqlite3`` module; on PostgreSQL, ``psycopg``. It runs twice,
+before and after the bot, each time on a fresh database (with ``--url``, in a room of its own),
+and the bot is compared with the mean of the two: a machine whose speed drifts during the run
+weighs on both sides alike. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -112,17 +114,17 @@ ROW = {
 }
 
 
-def _values(i: int, stamp: object, day: object) -> dict[str, tuple[object, ...]]:
-    event = f"$raw{i}"
+def _values(room: str, i: int, stamp: object, day: object) -> dict[str, tuple[object, ...]]:
+    event = f"${room}-{i}"
     body = (
         f"Contribution #{i} enregistrée pour Alice : 3h le jeu. 26 nov. 2026, projet KPA — atelier."
     )
     return {
-        "contribution": ("raw", i, "@alice", 180, day, "atelier", event, "@alice", stamp, stamp),
-        "chatevent": (event, "raw", "@alice", "Message", "contrib", stamp),
+        "contribution": (room, i, "@alice", 180, day, "atelier", event, "@alice", stamp, stamp),
+        "chatevent": (event, room, "@alice", "Message", "contrib", stamp),
         "audit": (
             stamp,
-            "raw",
+            room,
             "@alice",
             "create",
             "contribution",
@@ -130,11 +132,11 @@ def _values(i: int, stamp: object, day: object) -> dict[str, tuple[object, ...]]
             event,
             json.dumps({"minutes": 180, "day": "2026-11-26", "project_id": None}),
         ),
-        "botmessage": ("raw", "text", body, f"<b>{body}</b>", "[]", event, stamp),
+        "botmessage": (room, "text", body, f"<b>{body}</b>", "[]", event, stamp),
     }
 
 
-def raw_sqlite_rate(path: Path, commands: int) -> float:
+def raw_sqlite_rate(path: Path, commands: int, room: str = "raw") -> float:
     import sqlite3
 
     conn = sqlite3.connect(path, isolation_level=None)
@@ -144,13 +146,14 @@ def raw_sqlite_rate(path: Path, commands: int) -> float:
     conn.execute(
         "INSERT INTO room (id, platform, name, language, timezone, currency, day_minutes, "
         "max_entry_minutes, max_past_days, created_at) VALUES "
-        "('raw', 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 365, '2026-11-26')"
+        "(?, 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 365, '2026-11-26')",
+        (room,),
     )
     sql = {k: v.format(p="?") for k, v in ROW.items()}
     stamp, day = NOW.replace(tzinfo=None).isoformat(" "), "2026-11-26"
     start = time.perf_counter()
     for i in range(commands):
-        values = _values(i, stamp, day)
+        values = _values(room, i, stamp, day)
         conn.execute("BEGIN IMMEDIATE")
         for table in ROW:
             conn.execute(sql[table], values[table])
@@ -160,7 +163,7 @@ def raw_sqlite_rate(path: Path, commands: int) -> float:
     return rate
 
 
-def raw_psycopg_rate(url: str, commands: int) -> float:
+def raw_psycopg_rate(url: str, commands: int, room: str = "raw") -> float:
     import psycopg
 
     u = make_url(url)
@@ -176,12 +179,13 @@ def raw_psycopg_rate(url: str, commands: int) -> float:
         conn.execute(
             "INSERT INTO room (id, platform, name, language, timezone, currency, day_minutes, "
             "max_entry_minutes, max_past_days, created_at) VALUES "
-            "('raw', 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 365, now())"
+            "(%s, 'console', 'raw', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 365, now())",
+            (room,),
         )
         stamp, day = NOW, dt.date(2026, 11, 26)
         start = time.perf_counter()
         for i in range(commands):
-            values = _values(i, stamp, day)
+            values = _values(room, i, stamp, day)
             with conn.transaction():
                 for table in ROW:
                     conn.execute(sql[table], values[table])
@@ -212,22 +216,36 @@ def main() -> None:
                 raise SystemExit("PostgreSQL server binaries not found")
             server = PostgresServer(bindir).start()
             stack.callback(server.stop)
-            bot_url, raw_url = server.url, server.new_database("raw")
+            bot_url = server.url
+            raw_urls = [server.new_database("raw"), server.new_database("raw2")]
         elif args.url:
-            bot_url = raw_url = args.url
+            bot_url = args.url
+            raw_urls = [args.url, args.url]  # the two loops write to rooms of their own
         else:
-            bot_url, raw_url = sqlite_url(tmp / "bot.db"), sqlite_url(tmp / "raw.db")
+            bot_url = sqlite_url(tmp / "bot.db")
+            raw_urls = [sqlite_url(tmp / "raw.db"), sqlite_url(tmp / "raw2.db")]
         postgres = bot_url.startswith("postgresql")
-        if postgres:
-            open_database(raw_url).dispose()  # the same schema, migrated
-            raw = raw_psycopg_rate(raw_url, args.commands)
-        else:
-            open_database(raw_url).dispose()
-            raw = raw_sqlite_rate(tmp / "raw.db", args.commands)
+        for url in raw_urls:
+            open_database(url).dispose()  # the same schema, migrated
+
+        def floor(room: str) -> float:
+            url = raw_urls[room != "raw"]
+            if postgres:
+                return raw_psycopg_rate(url, args.commands, room)
+            return raw_sqlite_rate(Path(make_url(url).database or ""), args.commands, room)
+
+        # the floor is taken before and after the bot, and the two averaged: a machine whose
+        # speed drifts during the run moves both sides alike
+        before = floor("raw")
         texts = DOUBTFUL if args.doubtful else TEXTS
         one, many = asyncio.run(bot_rate(bot_url, args.commands, args.users, texts))
+        after = floor("raw2")
+    raw = (before + after) / 2
     label = "PostgreSQL (psycopg)" if postgres else "SQLite (sqlite3)"
-    print(f"storage floor, raw {label} loop, 4 inserts, one transaction per command: {raw:,.0f}/s")
+    print(
+        f"storage floor, raw {label} loop, 4 inserts, one transaction per command: {raw:,.0f}/s"
+        f" (before the bot {before:,.0f}/s, after {after:,.0f}/s)"
+    )
     print(
         f"bot, one person typing:        {one:,.0f} commands/s = {100 * one / raw:.0f} % of the floor"
     )
