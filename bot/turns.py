@@ -118,7 +118,8 @@ _GIVE_TURN = Prepared(
 
 
 def give_turns(conn: Any, room_id: str, last: dict[str, int]) -> None:
-    """Give the room's new messages to deliver their lane and their turn (``bot.delivery.Delivery._load_pending``, before each read).
+    """Give the room's new messages to deliver their lane and their turn (the delivery does,
+    before each read of the room's next messages).
 
     Turns are taken as in a fair queue: a lane's next message takes the turn after the lane's
     last one, and a lane with nothing queued starts at the turn now being delivered (the first
@@ -126,18 +127,25 @@ def give_turns(conn: Any, room_id: str, last: dict[str, int]) -> None:
     never behind a flood. Messages are read in (turn, id) order.
 
     ``last``: the room's lanes' last turns as this process gave them (lanes it does not know
-    are read); a lane whose messages are all out may keep an old turn there: a new message
-    never takes a turn before the one being delivered anyway."""
+    are read), forgotten whenever nothing with a turn is left to deliver. A lane whose messages
+    are all out may keep its last turn there meanwhile: no higher than the first turn still
+    queued, it delays a newcomer by one turn at most."""
     new = [(mid, lane or "") for mid, lane in conn.execute(_WITHOUT_TURN, {"room_id": room_id})]
     if not new:
         return
-    unknown = sorted({lane for _, lane in new} - last.keys())
-    if unknown:
-        for lane, turn in conn.execute(_LAST_TURNS, {"room_id": room_id, "lanes": unknown}):
-            if turn is not None:
-                last[lane] = turn
     first = conn.execute(_FIRST_TURN, {"room_id": room_id}).scalar()
-    now = first - 1 if first is not None else 0  # the turn being delivered
+    if first is None:
+        # nothing queued has a turn: every lane starts afresh (a lane's old turn, kept from a
+        # flood now delivered, would put it behind everyone)
+        last.clear()
+        now = 0
+    else:
+        now = first - 1  # the turn being delivered
+        unknown = sorted({lane for _, lane in new} - last.keys())
+        if unknown:
+            for lane, turn in conn.execute(_LAST_TURNS, {"room_id": room_id, "lanes": unknown}):
+                if turn is not None:
+                    last[lane] = turn
     given: list[dict[str, Any]] = []
     for mid, lane in new:
         turn = max(last.get(lane, now), now) + 1

@@ -268,6 +268,33 @@ async def test_a_sender_who_comes_late_takes_turns_with_the_flood(any_engine, cl
     await runtime.close()
 
 
+async def test_once_a_flood_is_out_its_sender_starts_afresh(any_engine, clock):
+    """Alice's flood has been delivered; then Alice and Bob ask three things each at once: they
+    take turns, Alice's earlier flood counts for nothing."""
+    adapter = Recorder()
+    runtime = await start(any_engine, clock, adapter)
+    flood = [msg(f"$a{i}", f"!dire alice {i}") for i in range(60)]
+    await runtime.in_db(runtime.dispatcher.handle_batch, flood)
+    runtime.kick("r")
+    await runtime.flush()
+    both = [
+        *(msg(f"$x{i}", f"!dire alice x{i}") for i in range(3)),
+        *(msg(f"$y{i}", f"!dire bob y{i}", sender="@bob") for i in range(3)),
+    ]
+    await runtime.in_db(runtime.dispatcher.handle_batch, both)
+    runtime.kick("r")
+    await runtime.flush()
+    assert [i.body for i in adapter.delivered[60:]] == [
+        "alice x0",
+        "bob y0",
+        "alice x1",
+        "bob y1",
+        "alice x2",
+        "bob y2",
+    ]
+    await runtime.close()
+
+
 async def test_an_edit_comes_after_its_card_whoever_caused_it(engine, clock):
     """Carol's card is queued behind her other answers; Bob's action edits it: the edit waits
     behind the card, and Alice's answers go on taking their turns."""
