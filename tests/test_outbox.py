@@ -295,6 +295,51 @@ async def test_once_a_flood_is_out_its_sender_starts_afresh(any_engine, clock):
     await runtime.close()
 
 
+async def test_answers_queued_before_turns_were_kept_go_out_in_turns(tmp_path, clock):
+    """Messages queued by a version without kept turns (before migration 0024) are given theirs
+    at the first read after the upgrade, in the order the senders' turns give."""
+    import sqlalchemy as sa
+
+    from storage.db import make_engine, migrate, sqlite_url
+
+    engine = make_engine(sqlite_url(tmp_path / "old.db"))
+    migrate(engine, "0023")
+    stamp = "2026-11-26 10:00:00.000000"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO room (id, platform, name, language, timezone, currency, "
+                "day_minutes, max_entry_minutes, max_past_days, created_at) "
+                "VALUES ('r', 'console', '', 'fr', 'Europe/Paris', 'EUR', 420, 1440, 365, :at)"
+            ),
+            {"at": stamp},
+        )
+        queued = [("$a1", "@alice"), ("$a2", "@alice"), ("$a3", "@alice"), ("$b1", "@bob")]
+        for event_id, sender in queued:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO chatevent (event_id, room_id, sender, kind, command, handled_at) "
+                    "VALUES (:e, 'r', :s, 'Message', 'dire', :at)"
+                ),
+                {"e": event_id, "s": sender, "at": stamp},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO botmessage (room_id, kind, body, mentions, cause_event_id, "
+                    "created_at, attempts) VALUES ('r', 'text', :b, '[]', :e, :at, 0)"
+                ),
+                {"b": event_id[1:], "e": event_id, "at": stamp},
+            )
+    migrate(engine)
+    adapter = Recorder()
+    runtime = await start(engine, clock, adapter)
+    await runtime.resume_pending()
+    await runtime.flush()
+    assert [i.body for i in adapter.delivered] == ["a1", "b1", "a2", "a3"]
+    await runtime.close()
+    engine.dispose()
+
+
 async def test_an_edit_comes_after_its_card_whoever_caused_it(engine, clock):
     """Carol's card is queued behind her other answers; Bob's action edits it: the edit waits
     behind the card, and Alice's answers go on taking their turns."""
