@@ -21,7 +21,7 @@ from bot.redact import redact
 from bot.render import Renders
 from bot.turns import MARK, PENDING, give_turns
 from commands.core import error_reference, pending_messages
-from storage.db import transaction
+from storage.db import transaction, writing
 from storage.models import BotMessage, Room
 
 # the runtime's log keeps the name it always had
@@ -226,7 +226,7 @@ class Delivery(DatabaseHost):
         order; a sender who had nothing queued starts at the turn being delivered. A message
         that acts on another one still queued (the edit of a card, say) waits in that message's
         lane, behind it (``bot.turns``)."""
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:  # the new messages' turns are written first
             give_turns(conn, room_id, self._lanes.setdefault(room_id, {}))
             platform = self._platforms.get(room_id)
             if platform is None:

@@ -278,6 +278,18 @@ def begin_savepoint(session: Session) -> SessionTransaction:
 
 
 @contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A plain transaction (no session, no room's lock) that starts as a writer: on SQLite,
+    ``BEGIN IMMEDIATE``. For work that reads, then writes what it read: a transaction that
+    starts as a reader cannot become a writer once another one has written meanwhile (SQLite
+    refuses at once, whatever the busy timeout)."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
 def transaction(engine: Engine, rooms: Iterable[str] | None = None) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception. A check and the write it
     allows cannot race: on SQLite the transaction holds the database's write lock from its first

@@ -26,6 +26,30 @@ def test_sqlite_pragmas(engine):
         assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2
 
 
+def test_a_plain_transaction_that_writes_holds_the_write_lock_from_its_start(engine):
+    """``writing``: the delivery reads the new messages, then writes their turns. Started as a
+    reader, its write would be refused at once if another connection wrote in between; it holds
+    the write lock from its first statement instead (another writer waits)."""
+    import sqlite3
+
+    import pytest
+
+    from storage.db import writing
+
+    with engine.connect() as conn:  # the schema, created
+        conn.exec_driver_sql("SELECT count(*) FROM room").scalar()
+    other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    try:
+        with writing(engine) as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM botmessage").scalar()
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once it is over
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
 def test_aggregates_use_the_indexes(engine):
     with engine.connect() as conn:
         plan = " ".join(
