@@ -286,6 +286,7 @@ class Delivery(DatabaseHost):
             if m is not None:
                 m.attempts += 1
                 m.sent_at = self.clock()
+                m.lane = None  # out of the queue: no lane (a sender's id) kept
                 _forget_secrets(db.connection(), [message_id])
                 log.error(
                     "giving up on message %s in %s after %s attempts (reference %s)",

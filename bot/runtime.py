@@ -241,6 +241,7 @@ class Runtime(Delivery):
                 return False, None
             now = self.clock()
             m.sent_at = now
+            m.lane = None  # out of the queue: no lane (a sender's id) kept
             _forget_secrets(db.connection(), [message_id])
             log.error(
                 "giving up on message %s in %s after %s attempts (reference %s)",

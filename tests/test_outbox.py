@@ -142,6 +142,9 @@ async def test_a_permanent_refusal_is_replaced_in_the_rooms_language(engine, clo
     [error] = [i for i in adapter.delivered if i.reply_to == "$1"]
     assert error.body.startswith("⚠️ I could not show my answer to this message.")
     assert sleeps == []
+    with Session(engine) as db:
+        given_up = db.exec(select(BotMessage).where(BotMessage.body == "trop gros")).one()
+    assert given_up.sent_at is not None and given_up.lane is None  # out of the queue, no lane
     await runtime.close()
 
 

@@ -117,7 +117,10 @@ def _store_edits(db: Session, job: Job, edits: list[tuple[int, Rich]], now: dt.d
             .values(body=bindparam("b"), html=bindparam("h")),
             values,
         )
-    conn.execute(update(OUTBOX).where(_placeholders(job), OUTBOX.c.body == "").values(sent_at=now))
+    # the placeholders left empty leave the queue (and their lane, a sender's id, with it)
+    conn.execute(
+        update(OUTBOX).where(_placeholders(job), OUTBOX.c.body == "").values(sent_at=now, lane=None)
+    )
 
 
 def _write(db: Session, message_id: int, values: dict[str, Any]) -> None:
